@@ -1,0 +1,166 @@
+import { z } from 'zod';
+
+/**
+ * The one reader of `process.env`. Everything else receives a typed `Config`, so tests can build one
+ * from a plain object and nothing changes behaviour behind the code's back.
+ */
+
+const SANDBOX_ACCOUNT_SID = 'AC00000000000000000000000000000000';
+const SANDBOX_AUTH_TOKEN = 'sandbox-auth-token-0000000000000000';
+
+const booleanish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.url().optional());
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: optionalUrl,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  REDIS_URL: optionalUrl,
+  MONGODB_URI: optionalUrl,
+  DATA_DIR: z.string().default('.data'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}-]+$/, 'letters, digits, _ - { } only (use {name} for a Redis Cluster hash tag)')
+    .default('verisat'),
+
+  TWILIO_MODE: z.enum(['sandbox', 'live']).optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TWILIO_FROM: z.string().default('+966920000000'),
+  TWILIO_WHATSAPP_FROM: z.string().default('whatsapp:+966920000000'),
+  TWILIO_MESSAGING_SERVICE_SID: z
+    .string()
+    .regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG followed by 32 hex digits')
+    .optional(),
+  SANDBOX_STATUS_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(200),
+
+  PHONE_DEFAULT_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter ISO country code')
+    .default('SA'),
+  TIME_ZONE: z.string().default('Asia/Riyadh'),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  RUN_WORKERS_IN_WEB: booleanish.default(true),
+  PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
+  HOME: z.string().optional(),
+  GOPATH: z.string().optional(),
+});
+
+export type RawEnv = Record<string, string | undefined>;
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  /** The URL Twilio (and citizens) reach us at; webhook signatures are validated against it. */
+  publicBaseUrl: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  redisUrl: string | undefined;
+  mongodbUri: string | undefined;
+  dataDir: string;
+  queuePrefix: string;
+  twilio: {
+    mode: 'sandbox' | 'live';
+    accountSid: string;
+    authToken: string;
+    from: string;
+    whatsappFrom: string;
+    messagingServiceSid: string | undefined;
+    sandboxStatusDelayMs: number;
+  };
+  phoneDefaultRegion: string;
+  timeZone: string;
+  shutdownGraceMs: number;
+  runWorkersInWeb: boolean;
+  /** Where embedded services' binaries are looked for: PATH, then Go's bin folder (FerretDB). */
+  binSearchPath: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function loadConfig(raw: RawEnv = process.env): Config {
+  // Empty strings in .env files mean "not set", not "set to nothing".
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  if (!isValidTimeZone(e.TIME_ZONE)) problems.push(`TIME_ZONE: unknown time zone "${e.TIME_ZONE}"`);
+
+  const hasCredentials = e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_AUTH_TOKEN !== undefined;
+  const mode = e.TWILIO_MODE ?? (hasCredentials ? 'live' : 'sandbox');
+  if (mode === 'live') {
+    if (e.TWILIO_ACCOUNT_SID === undefined) problems.push('TWILIO_ACCOUNT_SID: required when TWILIO_MODE=live');
+    if (e.TWILIO_AUTH_TOKEN === undefined) problems.push('TWILIO_AUTH_TOKEN: required when TWILIO_MODE=live');
+    if (e.PUBLIC_BASE_URL === undefined)
+      problems.push('PUBLIC_BASE_URL: required when TWILIO_MODE=live (Twilio signs webhooks against it)');
+  }
+  if (e.NODE_ENV === 'production' && mode === 'sandbox' && e.TWILIO_MODE !== 'sandbox') {
+    problems.push('TWILIO_MODE: production without Twilio credentials; set TWILIO_MODE=sandbox explicitly to allow it');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, '');
+
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicBaseUrl,
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    mongodbUri: e.MONGODB_URI,
+    dataDir: e.DATA_DIR,
+    queuePrefix: e.QUEUE_PREFIX,
+    twilio: {
+      mode,
+      accountSid: mode === 'live' ? (e.TWILIO_ACCOUNT_SID ?? '') : (e.TWILIO_ACCOUNT_SID ?? SANDBOX_ACCOUNT_SID),
+      authToken: mode === 'live' ? (e.TWILIO_AUTH_TOKEN ?? '') : (e.TWILIO_AUTH_TOKEN ?? SANDBOX_AUTH_TOKEN),
+      from: e.TWILIO_FROM,
+      whatsappFrom: e.TWILIO_WHATSAPP_FROM,
+      messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+      sandboxStatusDelayMs: e.SANDBOX_STATUS_DELAY_MS,
+    },
+    phoneDefaultRegion: e.PHONE_DEFAULT_REGION,
+    timeZone: e.TIME_ZONE,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    runWorkersInWeb: e.RUN_WORKERS_IN_WEB,
+    binSearchPath: [
+      ...e.PATH.split(':'),
+      ...(e.GOPATH ? e.GOPATH.split(':').map((p) => `${p}/bin`) : []),
+      ...(e.HOME ? [`${e.HOME}/go/bin`] : []),
+    ].filter((p) => p !== ''),
+  };
+}

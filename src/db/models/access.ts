@@ -1,0 +1,61 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+export const ROLES = ['admin', 'manager', 'auditor', 'ticket_system'] as const;
+export type Role = (typeof ROLES)[number];
+
+const scopeSchema = new Schema(
+  { agency: { type: String }, department: { type: String } },
+  { _id: false },
+);
+
+export const userSchema = new Schema(
+  {
+    username: { type: String, required: true, unique: true },
+    passwordHash: { type: String, required: true },
+    role: { type: String, enum: ROLES, required: true },
+    scope: { type: scopeSchema, default: () => ({}) },
+    disabledAt: { type: Date },
+  },
+  { timestamps: true },
+);
+
+/** API tokens are random 32-byte secrets; only their SHA-256 is stored, so a database leak reveals none. */
+export const apiTokenSchema = new Schema(
+  {
+    tokenHash: { type: String, required: true, unique: true },
+    prefix: { type: String, required: true },
+    name: { type: String, required: true },
+    role: { type: String, enum: ROLES, required: true },
+    scope: { type: scopeSchema, default: () => ({}) },
+    lastUsedAt: { type: Date },
+    revokedAt: { type: Date },
+  },
+  { timestamps: true },
+);
+
+export const auditLogSchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    actor: { type: String, required: true },
+    action: { type: String, required: true },
+    outcome: { type: String, enum: ['ok', 'denied', 'failed'], default: 'ok' },
+    detail: { type: Schema.Types.Mixed },
+    rows: { type: Number },
+    ip: { type: String },
+  },
+  { timestamps: false },
+);
+auditLogSchema.index({ at: -1 });
+auditLogSchema.index({ actor: 1, at: -1 });
+
+export type User = InferSchemaType<typeof userSchema>;
+export type ApiToken = InferSchemaType<typeof apiTokenSchema>;
+export type AuditLog = InferSchemaType<typeof auditLogSchema>;
+
+export function accessModels(conn: Connection) {
+  return {
+    User: conn.model('User', userSchema, 'users'),
+    ApiToken: conn.model('ApiToken', apiTokenSchema, 'api_tokens'),
+    AuditLog: conn.model('AuditLog', auditLogSchema, 'audit_log'),
+  };
+}

@@ -1,0 +1,140 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { LANGUAGES } from './ticket.js';
+
+export const FOLLOW_UP_STATES = [
+  'scheduled',
+  'sending',
+  'awaiting_solved',
+  'awaiting_rating',
+  'awaiting_reason',
+  'completed',
+  'expired',
+  'cancelled',
+  'failed',
+  'opted_out',
+] as const;
+export type FollowUpState = (typeof FOLLOW_UP_STATES)[number];
+
+export const OUTCOMES = [
+  'confirmed_solved',
+  'disputed',
+  'no_response',
+  'opted_out',
+  'undeliverable',
+  'cancelled_reopened',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const CHANNELS = ['sms', 'whatsapp', 'web', 'voice'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** One verification conversation per closure. */
+export const followUpSchema = new Schema(
+  {
+    ticketRef: { type: String, required: true },
+    closureNumber: { type: Number, required: true },
+    agency: { type: String, required: true },
+    department: { type: String, required: true },
+    agentId: { type: String, required: true },
+    citizenPhone: { type: String, required: true },
+    language: { type: String, enum: LANGUAGES, default: 'ar' },
+    closedAt: { type: Date, required: true },
+    state: { type: String, enum: FOLLOW_UP_STATES, default: 'scheduled' },
+    channel: { type: String, enum: CHANNELS, default: 'sms' },
+    jobId: { type: String, required: true },
+    sendAt: { type: Date, required: true },
+    /** Written before the SDK call; a crash between this and `sentAt` is resolved by asking the API. */
+    sendAttemptAt: { type: Date },
+    sentAt: { type: Date },
+    reminderAt: { type: Date },
+    remindedAt: { type: Date },
+    expiresAt: { type: Date },
+    answeredAt: { type: Date },
+    solved: { type: Boolean },
+    rating: { type: Number, min: 1, max: 5 },
+    reason: { type: String },
+    comment: { type: String },
+    clarificationsSent: { type: Number, default: 0 },
+    outcome: { type: String, enum: OUTCOMES },
+    revision: { type: Number, default: 0 },
+  },
+  { timestamps: true },
+);
+followUpSchema.index({ ticketRef: 1, closureNumber: 1 }, { unique: true });
+followUpSchema.index({ citizenPhone: 1, state: 1, sentAt: -1 });
+followUpSchema.index({ state: 1, sendAt: 1 });
+
+export const messageSchema = new Schema(
+  {
+    followUpId: { type: Schema.Types.ObjectId, required: true },
+    direction: { type: String, enum: ['outbound', 'inbound'], required: true },
+    kind: { type: String, required: true },
+    channel: { type: String, enum: CHANNELS, default: 'sms' },
+    sid: { type: String },
+    body: { type: String, default: '' },
+    segments: { type: Number },
+    status: { type: String },
+    errorCode: { type: Number },
+    statusHistory: { type: [{ status: String, at: Date, errorCode: Number }], default: [] },
+  },
+  { timestamps: true },
+);
+messageSchema.index({ sid: 1 }, { unique: true, partialFilterExpression: { sid: { $type: 'string' } } });
+messageSchema.index({ followUpId: 1, createdAt: 1 });
+
+export const optOutSchema = new Schema(
+  {
+    phone: { type: String, required: true, unique: true },
+    optedOut: { type: Boolean, required: true },
+    source: { type: String, required: true },
+    changedAt: { type: Date, required: true },
+  },
+  { timestamps: true },
+);
+
+/** The verified satisfaction score: one per closure, what reports and exports read. */
+export const verifiedScoreSchema = new Schema(
+  {
+    ticketRef: { type: String, required: true },
+    closureNumber: { type: Number, required: true },
+    agency: { type: String, required: true },
+    department: { type: String, required: true },
+    agentId: { type: String, required: true },
+    citizenPhone: { type: String },
+    language: { type: String, enum: LANGUAGES, default: 'ar' },
+    closedAt: { type: Date, required: true },
+    /** Local (Asia/Riyadh) calendar day of the closure, YYYY-MM-DD: grouping without $dateToString. */
+    day: { type: String, required: true },
+    outcome: { type: String, enum: OUTCOMES },
+    delivered: { type: Boolean, default: false },
+    sent: { type: Boolean, default: false },
+    solved: { type: Boolean },
+    rating: { type: Number, min: 1, max: 5 },
+    reason: { type: String },
+    comment: { type: String },
+    channel: { type: String, enum: CHANNELS },
+    postCallRatingId: { type: Schema.Types.ObjectId },
+    postCallRating: { type: Number, min: 1, max: 5 },
+    answeredAt: { type: Date },
+  },
+  { timestamps: true },
+);
+verifiedScoreSchema.index({ ticketRef: 1, closureNumber: 1 }, { unique: true });
+verifiedScoreSchema.index({ agency: 1, day: 1 });
+verifiedScoreSchema.index({ agency: 1, department: 1, day: 1 });
+verifiedScoreSchema.index({ agentId: 1, day: 1 });
+verifiedScoreSchema.index({ day: 1 });
+
+export type FollowUp = InferSchemaType<typeof followUpSchema>;
+export type FollowUpMessage = InferSchemaType<typeof messageSchema>;
+export type OptOut = InferSchemaType<typeof optOutSchema>;
+export type VerifiedScore = InferSchemaType<typeof verifiedScoreSchema>;
+
+export function followUpModels(conn: Connection) {
+  return {
+    FollowUp: conn.model('FollowUp', followUpSchema, 'follow_ups'),
+    FollowUpMessage: conn.model('FollowUpMessage', messageSchema, 'follow_up_messages'),
+    OptOut: conn.model('OptOut', optOutSchema, 'opt_outs'),
+    VerifiedScore: conn.model('VerifiedScore', verifiedScoreSchema, 'verified_scores'),
+  };
+}

@@ -1,0 +1,19 @@
+import type { Connection } from 'mongoose';
+import { accessModels } from './access.js';
+import { callModels } from './call.js';
+import { followUpModels } from './followup.js';
+import { organisationModels } from './organisation.js';
+import { ticketModels } from './ticket.js';
+
+/** Models are bound to one connection (not the global mongoose), so each test can use its own database. */
+export function createModels(conn: Connection) {
+  return {
+    ...organisationModels(conn),
+    ...ticketModels(conn),
+    ...callModels(conn),
+    ...followUpModels(conn),
+    ...accessModels(conn),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;

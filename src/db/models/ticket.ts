@@ -1,0 +1,81 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+export const TICKET_EVENT_TYPES = ['opened', 'closed', 'reopened'] as const;
+export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
+export const LANGUAGES = ['ar', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/**
+ * A closure is one "closed" claim by the agency. Numbers are given in the order closures become
+ * known and never change, because follow-up job ids are derived from them.
+ */
+const closureSchema = new Schema(
+  {
+    number: { type: Number, required: true },
+    eventId: { type: String, required: true },
+    closedAt: { type: Date, required: true },
+    agency: { type: String, required: true },
+    department: { type: String, required: true },
+    agentId: { type: String, required: true },
+    /** Set when a later reopen (by event time) undid this closure. */
+    reopenedAt: { type: Date },
+    reopenEventId: { type: String },
+    /** Set when an earlier close arrived late and made this close a repeat of an already-closed ticket. */
+    supersededAt: { type: Date },
+  },
+  { _id: false },
+);
+
+export const ticketSchema = new Schema(
+  {
+    ref: { type: String, required: true, unique: true },
+    agency: { type: String, required: true },
+    department: { type: String, required: true },
+    agentId: { type: String, required: true },
+    citizenPhone: { type: String, required: true },
+    language: { type: String, enum: LANGUAGES, default: 'ar' },
+    status: { type: String, enum: ['open', 'closed'], required: true },
+    /** Event time of the latest event that decided `status`. */
+    statusAt: { type: Date, required: true },
+    closures: { type: [closureSchema], default: [] },
+    eventCount: { type: Number, default: 0 },
+    /** Optimistic concurrency: recomputations from two events at once must not overwrite each other. */
+    revision: { type: Number, default: 0 },
+  },
+  { timestamps: true },
+);
+ticketSchema.index({ agency: 1, department: 1 });
+ticketSchema.index({ citizenPhone: 1 });
+
+export const ticketEventSchema = new Schema(
+  {
+    eventId: { type: String, required: true, unique: true },
+    ticketRef: { type: String, required: true },
+    type: { type: String, enum: TICKET_EVENT_TYPES, required: true },
+    at: { type: Date, required: true },
+    receivedAt: { type: Date, required: true },
+    agency: { type: String, required: true },
+    department: { type: String, required: true },
+    agentId: { type: String, required: true },
+    citizenPhone: { type: String, required: true },
+    language: { type: String, enum: LANGUAGES, required: true },
+    callSid: { type: String },
+    /** A fingerprint of the payload, so a reused event id with different content is refused. */
+    fingerprint: { type: String, required: true },
+    /** The answer given the first time, returned again for a repeated event id. */
+    result: { type: Schema.Types.Mixed },
+  },
+  { timestamps: false },
+);
+ticketEventSchema.index({ ticketRef: 1, at: 1 });
+
+export type Ticket = InferSchemaType<typeof ticketSchema>;
+export type Closure = InferSchemaType<typeof closureSchema>;
+export type TicketEvent = InferSchemaType<typeof ticketEventSchema>;
+
+export function ticketModels(conn: Connection) {
+  return {
+    Ticket: conn.model('Ticket', ticketSchema, 'tickets'),
+    TicketEvent: conn.model('TicketEvent', ticketEventSchema, 'ticket_events'),
+  };
+}

@@ -1,0 +1,62 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+// Anything that looks like a phone number (7+ digits, optional +, spaces or dashes, whatsapp: prefix).
+const PHONE_PATTERN = /(?:whatsapp:)?\+?\d[\d\s-]{6,}\d/g;
+
+/** Keeps the country code and the last two digits, so support can still tell numbers apart. */
+export function maskPhone(value: string): string {
+  return value.replace(PHONE_PATTERN, (match) => {
+    const digits = match.replace(/\D/g, '');
+    const plus = match.includes('+') ? '+' : '';
+    const prefix = match.startsWith('whatsapp:') ? 'whatsapp:' : '';
+    const keepHead = Math.min(3, Math.max(0, digits.length - 6));
+    return `${prefix}${plus}${digits.slice(0, keepHead)}${'•'.repeat(digits.length - keepHead - 2)}${digits.slice(-2)}`;
+  });
+}
+
+const SECRET_KEYS = new Set(['authorization', 'authtoken', 'password', 'token', 'cookie', 'x-twilio-signature']);
+
+function scrub(value: unknown, depth: number): unknown {
+  if (depth > 6) return '[depth]';
+  if (typeof value === 'string') return maskPhone(value);
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  if (value instanceof Error) return value;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      out[key] = SECRET_KEYS.has(key.toLowerCase()) ? '[redacted]' : scrub(v, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}
+
+export function createLogger(opts: { level: string; name?: string }): Logger {
+  return pino({
+    name: opts.name ?? 'verisat',
+    level: opts.level,
+    base: undefined,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // Phone numbers and secrets must never reach a log line, whatever a caller passes in.
+    formatters: { log: (obj) => scrub(obj, 0) as Record<string, unknown> },
+    hooks: {
+      logMethod(args, method) {
+        const [first, ...rest] = args;
+        if (typeof first === 'string') return method.apply(this, [maskPhone(first), ...rest]);
+        if (typeof rest[0] === 'string') {
+          const [msg, ...more] = rest;
+          return method.apply(this, [first, maskPhone(msg), ...more] as Parameters<typeof method>);
+        }
+        return method.apply(this, args);
+      },
+    },
+    serializers: {
+      err: (err: Error) => {
+        const s = pino.stdSerializers.err(err);
+        return { ...s, message: maskPhone(s.message), stack: s.stack ? maskPhone(s.stack) : s.stack };
+      },
+    },
+  });
+}

@@ -12,11 +12,7 @@ const booleanish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const optionalUrl = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .pipe(z.url().optional());
+const optionalUrl = z.url().optional();
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -45,6 +41,7 @@ const envSchema = z.object({
     .string()
     .regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG followed by 32 hex digits')
     .optional(),
+  SANDBOX_API_URL: optionalUrl,
   SANDBOX_STATUS_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(200),
 
   PHONE_DEFAULT_REGION: z
@@ -79,6 +76,8 @@ export interface Config {
     from: string;
     whatsappFrom: string;
     messagingServiceSid: string | undefined;
+    /** Where the SDK's requests go in sandbox mode: the stand-in mounted in the web process. */
+    sandboxApiUrl: string;
     sandboxStatusDelayMs: number;
   };
   phoneDefaultRegion: string;
@@ -151,6 +150,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       from: e.TWILIO_FROM,
       whatsappFrom: e.TWILIO_WHATSAPP_FROM,
       messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+      sandboxApiUrl: (e.SANDBOX_API_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
       sandboxStatusDelayMs: e.SANDBOX_STATUS_DELAY_MS,
     },
     phoneDefaultRegion: e.PHONE_DEFAULT_REGION,

@@ -16,7 +16,14 @@ export function maskPhone(value: string): string {
   });
 }
 
-const SECRET_KEYS = new Set(['authorization', 'authtoken', 'password', 'token', 'cookie', 'x-twilio-signature']);
+const SECRET_KEYS = new Set([
+  'authorization',
+  'authtoken',
+  'password',
+  'token',
+  'cookie',
+  'x-twilio-signature',
+]);
 
 function scrub(value: unknown, depth: number): unknown {
   if (depth > 6) return '[depth]';
@@ -33,30 +40,37 @@ function scrub(value: unknown, depth: number): unknown {
   return value;
 }
 
-export function createLogger(opts: { level: string; name?: string }): Logger {
-  return pino({
-    name: opts.name ?? 'verisat',
-    level: opts.level,
-    base: undefined,
-    timestamp: pino.stdTimeFunctions.isoTime,
-    // Phone numbers and secrets must never reach a log line, whatever a caller passes in.
-    formatters: { log: (obj) => scrub(obj, 0) as Record<string, unknown> },
-    hooks: {
-      logMethod(args, method) {
-        const [first, ...rest] = args;
-        if (typeof first === 'string') return method.apply(this, [maskPhone(first), ...rest]);
-        if (typeof rest[0] === 'string') {
-          const [msg, ...more] = rest;
-          return method.apply(this, [first, maskPhone(msg), ...more] as Parameters<typeof method>);
-        }
-        return method.apply(this, args);
+export function createLogger(opts: {
+  level: string;
+  name?: string;
+  destination?: NodeJS.WritableStream;
+}): Logger {
+  return pino(
+    {
+      name: opts.name ?? 'verisat',
+      level: opts.level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Phone numbers and secrets must never reach a log line, whatever a caller passes in.
+      formatters: { log: (obj) => scrub(obj, 0) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          const [first, ...rest] = args;
+          if (typeof first === 'string') return method.apply(this, [maskPhone(first), ...rest]);
+          if (typeof rest[0] === 'string') {
+            const [msg, ...more] = rest;
+            return method.apply(this, [first, maskPhone(msg), ...more] as Parameters<typeof method>);
+          }
+          return method.apply(this, args);
+        },
+      },
+      serializers: {
+        err: (err: Error) => {
+          const s = pino.stdSerializers.err(err);
+          return { ...s, message: maskPhone(s.message), stack: s.stack ? maskPhone(s.stack) : s.stack };
+        },
       },
     },
-    serializers: {
-      err: (err: Error) => {
-        const s = pino.stdSerializers.err(err);
-        return { ...s, message: maskPhone(s.message), stack: s.stack ? maskPhone(s.stack) : s.stack };
-      },
-    },
-  });
+    opts.destination ?? process.stdout,
+  );
 }

@@ -158,6 +158,8 @@ export async function startRedis(opts: ServiceOptions): Promise<EmbeddedService>
     output,
     async () => {
       const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      // connect() rejects with the same error; the listener only stops ioredis printing it as unhandled.
+      probe.on('error', () => undefined);
       try {
         await probe.connect();
         await probe.ping();

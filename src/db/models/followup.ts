@@ -70,7 +70,8 @@ export const messageSchema = new Schema(
     direction: { type: String, enum: ['outbound', 'inbound'], required: true },
     kind: { type: String, required: true },
     channel: { type: String, enum: CHANNELS, default: 'sms' },
-    sid: { type: String },
+    /** Twilio's MessageSid; a message is stored once Twilio has accepted it (or sent it to us). */
+    sid: { type: String, required: true },
     body: { type: String, default: '' },
     segments: { type: Number },
     status: { type: String },
@@ -79,7 +80,8 @@ export const messageSchema = new Schema(
   },
   { timestamps: true },
 );
-messageSchema.index({ sid: 1 }, { unique: true, partialFilterExpression: { sid: { $type: 'string' } } });
+// FerretDB v1 has no partial indexes, so every stored message carries a sid.
+messageSchema.index({ sid: 1 }, { unique: true });
 messageSchema.index({ followUpId: 1, createdAt: 1 });
 
 export const optOutSchema = new Schema(

@@ -1,0 +1,26 @@
+import express, { type Express } from 'express';
+import type { AppContext } from './context.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { healthRouter } from './http/health.js';
+import { requestLogger } from './http/request-log.js';
+import { ticketsRouter } from './tickets/routes.js';
+
+/** Builds the Express app without listening, so tests and the server share it. */
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind a proxy Express must trust X-Forwarded-* to know the client; signatures use PUBLIC_BASE_URL.
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Query strings are parsed flat, so `agency[$ne]=x` arrives as a key, never as an object.
+  app.set('query parser', 'simple');
+
+  app.use(healthRouter(ctx));
+  if (ctx.sandbox) app.use('/__twilio', ctx.sandbox.router());
+  app.use(requestLogger(ctx.log));
+
+  app.use(ticketsRouter(ctx));
+
+  app.use(notFound);
+  app.use(errorHandler(ctx.log));
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { RequestHandler } from 'express';
+import type { Models } from '../db/models/index.js';
+import type { Role } from '../db/models/access.js';
+import { HttpError } from '../http/errors.js';
+import type { Logger } from '../log.js';
+import { findPrincipalByToken, type Principal } from './api-tokens.js';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    principal?: Principal;
+  }
+}
+
+/**
+ * Bearer-token authentication for machine clients. 401 when the token is missing or unknown, 403
+ * when it is valid but its role may not use this route.
+ */
+export function requireApiToken(deps: { models: Models; log: Logger }, roles: readonly Role[]): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="verisat"');
+      return next(new HttpError(401, 'unauthorized', 'Missing bearer token (Authorization: Bearer <token>)'));
+    }
+    const principal = await findPrincipalByToken(deps.models, match[1]);
+    if (!principal) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="verisat", error="invalid_token"');
+      return next(new HttpError(401, 'unauthorized', 'Unknown or revoked API token'));
+    }
+    if (!roles.includes(principal.role)) {
+      return next(new HttpError(403, 'forbidden', `Role ${principal.role} may not use this endpoint`));
+    }
+    res.locals.principal = principal;
+    // Last-use time is a convenience for operators; a failure to write it must not fail the request.
+    deps.models.ApiToken.updateOne({ _id: principal.id }, { $set: { lastUsedAt: new Date() } }).catch((err: unknown) =>
+      deps.log.warn({ err }, 'could not record API token use'),
+    );
+    next();
+  };
+}

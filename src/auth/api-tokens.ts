@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Models } from '../db/models/index.js';
+import type { Role } from '../db/models/access.js';
+
+export interface Scope {
+  agency?: string;
+  department?: string;
+}
+
+export interface Principal {
+  kind: 'token' | 'user';
+  id: string;
+  name: string;
+  role: Role;
+  scope: Scope;
+}
+
+const TOKEN_PREFIX = 'vst_';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * Creates a token and returns its only plaintext copy. Tokens are 256 random bits, so a fast hash is
+ * enough to store them (password hashing is for guessable secrets).
+ */
+export async function createApiToken(
+  models: Models,
+  input: { name: string; role: Role; scope?: Scope },
+): Promise<{ token: string; id: string }> {
+  const secret = randomBytes(32).toString('base64url');
+  const token = `${TOKEN_PREFIX}${secret}`;
+  const doc = await models.ApiToken.create({
+    tokenHash: hashToken(token),
+    prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+    name: input.name,
+    role: input.role,
+    scope: input.scope ?? {},
+  });
+  return { token, id: doc._id.toString() };
+}
+
+export async function findPrincipalByToken(models: Models, token: string): Promise<Principal | undefined> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
+  const doc = await models.ApiToken.findOne({ tokenHash: hashToken(token), revokedAt: { $exists: false } }).lean();
+  if (!doc) return undefined;
+  return {
+    kind: 'token',
+    id: doc._id.toString(),
+    name: doc.name,
+    role: doc.role,
+    scope: { agency: doc.scope?.agency ?? undefined, department: doc.scope?.department ?? undefined },
+  };
+}

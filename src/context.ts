@@ -1,0 +1,70 @@
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { connectDatabase, type Database } from './db/connection.js';
+import type { Models } from './db/models/index.js';
+import { createLogger, type Logger } from './log.js';
+import { createProducerConnection } from './queue/connection.js';
+import { QueueRegistry } from './queue/registry.js';
+import type { ClosureHook } from './tickets/closure-hooks.js';
+import { createTwilioClient, type TwilioClient } from './twilio/client.js';
+import { TwilioSandbox } from './twilio/sandbox/api.js';
+
+/** Everything a route or job handler needs, passed explicitly (no module-level singletons). */
+export interface AppContext {
+  config: Config;
+  log: Logger;
+  db: Database;
+  models: Models;
+  /** Producer connection: fails fast, for request paths. Workers get their own connections. */
+  redis: Redis;
+  redisUrl: string;
+  queues: QueueRegistry;
+  twilio: TwilioClient;
+  /** The Twilio stand-in, present in the web process in sandbox mode. */
+  sandbox: TwilioSandbox | undefined;
+  closureHooks: ClosureHook[];
+}
+
+export interface ServiceUrls {
+  redisUrl: string;
+  mongoUri: string;
+  /** Overrides the database named in the URI (tests use one database per file). */
+  dbName?: string;
+}
+
+export async function createContext(
+  config: Config,
+  services: ServiceUrls,
+  opts: { log?: Logger; withSandbox?: boolean } = {},
+): Promise<AppContext> {
+  const log = opts.log ?? createLogger({ level: config.logLevel });
+  const db = await connectDatabase(services.mongoUri, services.dbName ? { dbName: services.dbName } : {});
+  const redis = createProducerConnection(services.redisUrl, { lazyConnect: true });
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  // The producer connection has no offline queue, so it must be connected before the first request.
+  await redis.connect().catch(async (err: unknown) => {
+    await db.close();
+    throw new Error(`cannot reach Redis at ${services.redisUrl}: ${err instanceof Error ? err.message : String(err)}`);
+  });
+  const sandbox =
+    config.twilio.mode === 'sandbox' && opts.withSandbox
+      ? new TwilioSandbox({
+          accountSid: config.twilio.accountSid,
+          authToken: config.twilio.authToken,
+          statusDelayMs: config.twilio.sandboxStatusDelayMs,
+          log: log.child({ component: 'twilio-sandbox' }),
+        })
+      : undefined;
+  return {
+    config,
+    log,
+    db,
+    models: db.models,
+    redis,
+    redisUrl: services.redisUrl,
+    queues: new QueueRegistry(redis, config.queuePrefix),
+    twilio: createTwilioClient(config),
+    sandbox,
+    closureHooks: [],
+  };
+}

@@ -1,0 +1,55 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ZodError } from 'zod';
+import type { Logger } from '../log.js';
+
+/** An error whose message is safe to show the caller; anything else becomes a generic 500. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function validationError(err: ZodError, where: 'body' | 'query' | 'params', status = 422): HttpError {
+  const fields = err.issues.map((issue) => ({
+    field: issue.path.join('.') || where,
+    message: issue.message,
+  }));
+  const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+  return new HttpError(status, 'validation_failed', `Invalid ${where}: ${summary}`, { fields });
+}
+
+export function sendError(res: Response, err: HttpError): void {
+  res.status(err.status).json({
+    error: err.code,
+    message: err.message,
+    ...(err.details !== undefined ? { details: err.details } : {}),
+  });
+}
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`));
+};
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) return next(err);
+    if (err instanceof HttpError) return sendError(res, err);
+    // body-parser errors carry a status and a type; malformed JSON is the caller's mistake.
+    if (typeof err === 'object' && err !== null && 'type' in err && 'status' in err) {
+      const status = Number((err as { status: unknown }).status);
+      const type = String((err as { type: unknown }).type);
+      if (status >= 400 && status < 500) {
+        const message = type === 'entity.parse.failed' ? 'Request body is not valid JSON' : `Bad request body (${type})`;
+        return sendError(res, new HttpError(status, type === 'entity.too.large' ? 'payload_too_large' : 'bad_request', message));
+      }
+    }
+    log.error({ err, method: req.method, path: req.path }, 'request failed');
+    sendError(res, new HttpError(500, 'internal_error', 'Internal error; it has been logged'));
+  };
+}

@@ -1,0 +1,128 @@
+import http from 'node:http';
+import path from 'node:path';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { createContext, type AppContext, type ServiceUrls } from './context.js';
+import { createLogger, type Logger } from './log.js';
+import { createWorkerConnection } from './queue/connection.js';
+import { startWorkers, type RunningWorkers } from './queue/workers.js';
+import { startMongo, startRedis, type EmbeddedService } from './services/embedded.js';
+import { createShutdown } from './shutdown.js';
+import { workerDefinitions } from './worker-definitions.js';
+
+export interface RunningSystem {
+  ctx: AppContext;
+  server: http.Server | undefined;
+  /** Where the web process listens (the internal address, not PUBLIC_BASE_URL). */
+  url: string | undefined;
+  workers: RunningWorkers | undefined;
+  embedded: EmbeddedService[];
+  services: ServiceUrls;
+  stop(): Promise<void>;
+}
+
+/** Uses REDIS_URL / MONGODB_URI when given; otherwise starts local servers with data under DATA_DIR. */
+export async function resolveServices(config: Config, log: Logger): Promise<{ urls: ServiceUrls; embedded: EmbeddedService[] }> {
+  const embedded: EmbeddedService[] = [];
+  try {
+    let redisUrl = config.redisUrl;
+    if (!redisUrl) {
+      const redis = await startRedis({ dataDir: path.join(config.dataDir, 'redis'), searchPath: config.binSearchPath, persistent: true });
+      embedded.push(redis);
+      log.info({ url: redis.url }, 'started embedded Redis');
+      redisUrl = redis.url;
+    }
+    let mongoUri = config.mongodbUri;
+    if (!mongoUri) {
+      const mongo = await startMongo({ dataDir: path.join(config.dataDir, 'mongo'), searchPath: config.binSearchPath, persistent: true });
+      embedded.push(mongo);
+      log.info({ url: mongo.url, server: mongo.name }, 'started embedded MongoDB-wire server');
+      mongoUri = `${mongo.url}verisat`;
+    }
+    return { urls: { redisUrl, mongoUri }, embedded };
+  } catch (err) {
+    await Promise.allSettled(embedded.map((s) => s.stop()));
+    throw err;
+  }
+}
+
+export interface StartOptions {
+  web: boolean;
+  workers: boolean;
+  /** Already-running services (tests); otherwise resolved from config. */
+  services?: ServiceUrls;
+  log?: Logger;
+  /** Listen on this server instead of creating one (tests bind port 0 first to learn the URL). */
+  server?: http.Server;
+}
+
+export async function startSystem(config: Config, opts: StartOptions): Promise<RunningSystem> {
+  const log = opts.log ?? createLogger({ level: config.logLevel });
+  const shutdown = createShutdown(log);
+  const { urls, embedded } = opts.services ? { urls: opts.services, embedded: [] } : await resolveServices(config, log);
+  const ctx = await createContext(config, urls, { log, withSandbox: opts.web });
+
+  let server: http.Server | undefined;
+  let url: string | undefined;
+  if (opts.web) {
+    const app = createApp(ctx);
+    server = opts.server ?? http.createServer();
+    server.on('request', app);
+    if (!server.listening) {
+      server.listen(config.port, config.host);
+      await once(server, 'listening');
+    }
+    const address = server.address() as AddressInfo;
+    url = `http://${address.address}:${address.port}`;
+    const web = server;
+    shutdown.add({
+      name: 'http',
+      run: async () => {
+        // Stop accepting, let in-flight requests finish, then cut idle keep-alive sockets.
+        const closed = new Promise<void>((resolve) => web.close(() => resolve()));
+        web.closeIdleConnections();
+        const timer = setTimeout(() => web.closeAllConnections(), config.shutdownGraceMs);
+        await closed;
+        clearTimeout(timer);
+      },
+    });
+  }
+
+  let workers: RunningWorkers | undefined;
+  if (opts.workers) {
+    const connection = createWorkerConnection(urls.redisUrl);
+    workers = startWorkers(workerDefinitions(ctx), { connection, prefix: config.queuePrefix, log });
+    const running = workers;
+    shutdown.add({ name: 'workers', run: () => running.close() });
+    shutdown.add({ name: 'worker redis', run: async () => void (await connection.quit()) });
+  }
+
+  shutdown.add({ name: 'twilio sandbox', run: () => ctx.sandbox?.close() });
+  shutdown.add({ name: 'queues', run: () => ctx.queues.close() });
+  shutdown.add({ name: 'redis', run: async () => void (await ctx.redis.quit()) });
+  shutdown.add({ name: 'mongodb', run: () => ctx.db.close() });
+  for (const service of embedded) shutdown.add({ name: service.name, run: () => service.stop() });
+
+  return { ctx, server, url, workers, embedded, services: urls, stop: () => shutdown.run() };
+}
+
+/** SIGINT and SIGTERM both drain and stop; a second signal exits at once. */
+export function stopOnSignals(system: { stop(): Promise<void> }, log: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    system
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

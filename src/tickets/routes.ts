@@ -1,0 +1,68 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { requireApiToken } from '../auth/api-auth.js';
+import type { AppContext } from '../context.js';
+import { LANGUAGES, TICKET_EVENT_TYPES } from '../db/models/ticket.js';
+import { HttpError, validationError } from '../http/errors.js';
+import { normalisePhone } from './phone.js';
+import { TicketService } from './service.js';
+
+const refSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'ticket ref: 1–64 letters, digits, . _ -');
+const idSchema = z.string().trim().min(1).max(128);
+
+export const ticketEventBodySchema = z
+  .object({
+    eventId: idSchema.regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'),
+    type: z.enum(TICKET_EVENT_TYPES),
+    at: z.iso.datetime({ offset: true }),
+    agency: idSchema,
+    department: idSchema,
+    agentId: idSchema,
+    citizenPhone: z.string().trim().min(3).max(32),
+    language: z.enum(LANGUAGES).default('ar'),
+    callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'a Twilio CallSid (CA + 32 hex digits)').optional(),
+  })
+  .strict();
+
+export function ticketsRouter(ctx: AppContext): Router {
+  const router = Router();
+  const service = new TicketService({ models: ctx.models, log: ctx.log, closureHooks: ctx.closureHooks });
+  const auth = requireApiToken({ models: ctx.models, log: ctx.log }, ['admin', 'ticket_system']);
+  const readAuth = requireApiToken({ models: ctx.models, log: ctx.log }, ['admin', 'ticket_system', 'auditor']);
+
+  router.post('/api/tickets/:ref/events', auth, express.json({ limit: '16kb' }), async (req, res) => {
+    const ref = refSchema.safeParse(req.params.ref);
+    if (!ref.success) throw validationError(ref.error, 'params', 400);
+    const body = ticketEventBodySchema.safeParse(req.body);
+    if (!body.success) throw validationError(body.error, 'body');
+    const phone = normalisePhone(body.data.citizenPhone, ctx.config.phoneDefaultRegion);
+    if (!phone.ok) {
+      throw new HttpError(422, 'validation_failed', `Invalid body: citizenPhone ${phone.reason}`, {
+        fields: [{ field: 'citizenPhone', message: phone.reason }],
+      });
+    }
+    const outcome = await service.apply({
+      ...body.data,
+      ticketRef: ref.data,
+      at: new Date(body.data.at),
+      citizenPhone: phone.e164,
+    });
+    if (outcome.kind === 'conflict') throw new HttpError(409, 'event_id_conflict', outcome.message);
+    ctx.log.info(
+      { ticketRef: ref.data, eventId: body.data.eventId, type: body.data.type, replayed: outcome.kind === 'replayed' },
+      'ticket event',
+    );
+    if (outcome.kind === 'replayed') res.setHeader('Idempotent-Replayed', 'true');
+    res.status(outcome.kind === 'applied' ? 201 : 200).json(outcome.result);
+  });
+
+  router.get('/api/tickets/:ref', readAuth, async (req, res) => {
+    const ref = refSchema.safeParse(req.params.ref);
+    if (!ref.success) throw validationError(ref.error, 'params', 400);
+    const ticket = await service.get(ref.data);
+    if (!ticket) throw new HttpError(404, 'ticket_not_found', `No ticket with ref ${ref.data}`);
+    res.json({ ticket });
+  });
+
+  return router;
+}

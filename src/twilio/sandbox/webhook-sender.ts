@@ -1,0 +1,20 @@
+import twilio from 'twilio';
+
+/**
+ * POSTs a form-encoded webhook signed exactly as Twilio signs it (full URL + sorted parameters), so
+ * our own signature middleware checks sandbox traffic the same way it checks Twilio's.
+ */
+export async function postSignedWebhook(
+  url: string,
+  params: Record<string, string>,
+  authToken: string,
+  opts: { signal?: AbortSignal } = {},
+): Promise<Response> {
+  const signature = twilio.getExpectedTwilioSignature(authToken, url, params);
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: new URLSearchParams(params).toString(),
+    signal: opts.signal ?? AbortSignal.timeout(15_000),
+  });
+}

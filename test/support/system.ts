@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import twilio from 'twilio';
+import { inject } from 'vitest';
+import { createApiToken } from '../../src/auth/api-tokens.js';
+import { loadConfig, type RawEnv } from '../../src/config.js';
+import type { Role } from '../../src/db/models/access.js';
+import { createLogger } from '../../src/log.js';
+import { startSystem, type RunningSystem } from '../../src/system.js';
+
+export interface TestSystem extends RunningSystem {
+  baseUrl: string;
+  dbName: string;
+  /** POST a form the way Twilio does, signed with the configured auth token over the full URL. */
+  postTwilio(pathAndQuery: string, params: Record<string, string>, opts?: { signature?: string }): Promise<Response>;
+  /** Creates an API token with the given role and returns it. */
+  token(role?: Role, scope?: { agency?: string; department?: string }): Promise<string>;
+  api(pathAndQuery: string, init?: { method?: string; token?: string; body?: unknown }): Promise<Response>;
+}
+
+export interface TestSystemOptions {
+  env?: RawEnv;
+  web?: boolean;
+  workers?: boolean;
+  /** Override the run's shared servers (e.g. a FerretDB the test can stop). */
+  redisUrl?: string;
+  mongoUrl?: string;
+}
+
+/**
+ * Starts the real system (Express app, BullMQ queues and optionally workers, Mongoose) on the run's
+ * Redis and MongoDB, with a database and queue prefix of its own, listening on a free port.
+ */
+export async function startTestSystem(opts: TestSystemOptions = {}): Promise<TestSystem> {
+  const id = randomBytes(5).toString('hex');
+  const dbName = `t_${id}`;
+  const server = http.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    PORT: String(port),
+    PUBLIC_BASE_URL: baseUrl,
+    QUEUE_PREFIX: `t${id}`,
+    SANDBOX_STATUS_DELAY_MS: '20',
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...opts.env,
+  });
+  const system = await startSystem(config, {
+    web: opts.web ?? true,
+    workers: opts.workers ?? false,
+    services: { redisUrl: opts.redisUrl ?? inject('redisUrl'), mongoUri: opts.mongoUrl ?? inject('mongoUrl'), dbName },
+    log: createLogger({ level: config.logLevel }),
+    server,
+  });
+
+  const postTwilio: TestSystem['postTwilio'] = (pathAndQuery, params, o = {}) => {
+    const url = `${config.publicBaseUrl}${pathAndQuery}`;
+    const signature = o.signature ?? twilio.getExpectedTwilioSignature(config.twilio.authToken, url, params);
+    return fetch(`${baseUrl}${pathAndQuery}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      body: new URLSearchParams(params).toString(),
+    });
+  };
+
+  return {
+    ...system,
+    baseUrl,
+    dbName,
+    postTwilio,
+    token: async (role = 'admin', scope = {}) => (await createApiToken(system.ctx.models, { name: `test-${role}`, role, scope })).token,
+    api: (pathAndQuery, init = {}) =>
+      fetch(`${baseUrl}${pathAndQuery}`, {
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers: {
+          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
+      }),
+    stop: async () => {
+      await system.ctx.db.conn.dropDatabase().catch(() => undefined);
+      await system.stop();
+    },
+  };
+}
+
+/** Polls until `check` returns a value other than undefined; for effects that arrive through queues. */
+export async function eventually<T>(check: () => Promise<T | undefined>, opts: { timeoutMs?: number; what?: string } = {}): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last instanceof Error ? `: ${last.message}` : ''}`);
+}

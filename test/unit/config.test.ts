@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('starts in sandbox mode with safe defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.twilio.mode).toBe('sandbox');
+    expect(config.twilio.accountSid).toMatch(/^AC[0-9a-f]{32}$/);
+    expect(config.port).toBe(3000);
+    expect(config.publicBaseUrl).toBe('http://127.0.0.1:3000');
+    expect(config.timeZone).toBe('Asia/Riyadh');
+    expect(config.phoneDefaultRegion).toBe('SA');
+    expect(config.redisUrl).toBeUndefined();
+  });
+
+  it('switches to live mode when real credentials are given, and requires a public URL then', () => {
+    const env = { TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x'.repeat(32) };
+    expect(problems(env)).toEqual([expect.stringMatching(/^PUBLIC_BASE_URL: required when TWILIO_MODE=live/)]);
+    const config = loadConfig({ ...env, PUBLIC_BASE_URL: 'https://verisat.example.gov.sa/' });
+    expect(config.twilio.mode).toBe('live');
+    expect(config.publicBaseUrl).toBe('https://verisat.example.gov.sa');
+  });
+
+  it('names every bad variable at once', () => {
+    const found = problems({
+      PORT: 'eighty',
+      TWILIO_ACCOUNT_SID: 'SK123',
+      REDIS_URL: 'not a url',
+      LOG_LEVEL: 'loud',
+      PHONE_DEFAULT_REGION: 'sa',
+    });
+    const names = found.map((p) => p.split(':')[0]);
+    expect(names).toEqual(expect.arrayContaining(['PORT', 'TWILIO_ACCOUNT_SID', 'REDIS_URL', 'LOG_LEVEL', 'PHONE_DEFAULT_REGION']));
+    expect(found.find((p) => p.startsWith('TWILIO_ACCOUNT_SID'))).toContain('AC followed by 32 hex digits');
+  });
+
+  it('rejects an unknown time zone', () => {
+    expect(problems({ TIME_ZONE: 'Asia/Atlantis' })).toEqual(['TIME_ZONE: unknown time zone "Asia/Atlantis"']);
+  });
+
+  it('refuses a production start without Twilio credentials unless sandbox is explicit', () => {
+    expect(problems({ NODE_ENV: 'production' })[0]).toMatch(/^TWILIO_MODE:/);
+    expect(loadConfig({ NODE_ENV: 'production', TWILIO_MODE: 'sandbox' }).twilio.mode).toBe('sandbox');
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ REDIS_URL: '', PORT: '' }).redisUrl).toBeUndefined();
+  });
+
+  it('adds the Go bin folder to the binary search path (FerretDB lives there)', () => {
+    const config = loadConfig({ PATH: '/usr/bin:/bin', HOME: '/home/ops' });
+    expect(config.binSearchPath).toEqual(['/usr/bin', '/bin', '/home/ops/go/bin']);
+  });
+});

@@ -1,0 +1,36 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger, maskPhone } from '../../src/log.js';
+
+describe('maskPhone', () => {
+  it.each([
+    ['+966501234567', '+966•••••••67'],
+    ['whatsapp:+966501234567', 'whatsapp:+966•••••••67'],
+    ['call 0501234567 now', 'call 050•••••67 now'],
+    ['ticket T-12', 'ticket T-12'],
+  ])('%s → %s', (input, expected) => {
+    expect(maskPhone(input)).toBe(expected);
+  });
+});
+
+describe('createLogger', () => {
+  it('never writes a phone number or a secret, wherever it appears', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const log = createLogger({ level: 'info', destination: sink });
+    log.info({ from: '+966501234567', nested: { to: ['+966551112233'] }, authToken: 'abc' }, 'sms from +966501234567');
+    log.error({ err: new Error('send to +966501234567 failed') }, 'failed');
+    log.info('plain message about 0551112233');
+    const text = lines.join('');
+    expect(lines).toHaveLength(3);
+    expect(text).not.toMatch(/501234567|551112233|"abc"/);
+    expect(text).toContain('[redacted]');
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ from: '+966•••••••67', msg: 'sms from +966•••••••67' });
+    expect((JSON.parse(lines[1] ?? '{}') as { err: { message: string } }).err.message).toBe('send to +966•••••••67 failed');
+  });
+});

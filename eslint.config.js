@@ -3,7 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', '.test-artifacts/**', 'coverage/**'] },
+  // scripts/*.mjs are plain Node maintenance scripts outside the TypeScript project.
+  { ignores: ['node_modules/**', '.data/**', '.test-artifacts/**', 'coverage/**', 'scripts/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

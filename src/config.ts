@@ -51,6 +51,17 @@ const envSchema = z.object({
   TIME_ZONE: z.string().default('Asia/Riyadh'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   RUN_WORKERS_IN_WEB: booleanish.default(true),
+  FOLLOWUP_DELAY_HOURS: z.coerce.number().min(0).max(24 * 60).default(72),
+  SEND_WINDOW: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'HH:MM-HH:MM, e.g. 09:00-21:00')
+    .default('09:00-21:00'),
+  SEND_DAYS: z.string().default('all'),
+  REMINDER_AFTER_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  EXPIRE_AFTER_HOURS: z.coerce.number().min(1).max(24 * 90).default(168),
+  SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(10),
+  ANSWER_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ANSWER_LINK_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(24 * 14),
   PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
   HOME: z.string().optional(),
   GOPATH: z.string().optional(),
@@ -84,6 +95,16 @@ export interface Config {
   timeZone: string;
   shutdownGraceMs: number;
   runWorkersInWeb: boolean;
+  followUp: {
+    delayHours: number;
+    sendWindow: string;
+    sendDays: string;
+    reminderAfterHours: number;
+    expireAfterHours: number;
+    smsRatePerSecond: number;
+    answerLinkSecret: string;
+    answerLinkTtlHours: number;
+  };
   /** Where embedded services' binaries are looked for: PATH, then Go's bin folder (FerretDB). */
   binSearchPath: string[];
 }
@@ -129,6 +150,9 @@ export function loadConfig(raw: RawEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && mode === 'sandbox' && e.TWILIO_MODE !== 'sandbox') {
     problems.push('TWILIO_MODE: production without Twilio credentials; set TWILIO_MODE=sandbox explicitly to allow it');
   }
+  if (e.NODE_ENV === 'production' && e.ANSWER_LINK_SECRET === undefined) {
+    problems.push('ANSWER_LINK_SECRET: required in production (signs the answer links sent to citizens)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, '');
@@ -157,6 +181,17 @@ export function loadConfig(raw: RawEnv = process.env): Config {
     timeZone: e.TIME_ZONE,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     runWorkersInWeb: e.RUN_WORKERS_IN_WEB,
+    followUp: {
+      delayHours: e.FOLLOWUP_DELAY_HOURS,
+      sendWindow: e.SEND_WINDOW,
+      sendDays: e.SEND_DAYS,
+      reminderAfterHours: e.REMINDER_AFTER_HOURS,
+      expireAfterHours: e.EXPIRE_AFTER_HOURS,
+      smsRatePerSecond: e.SMS_RATE_PER_SECOND,
+      // Development and tests only: production refuses to start without a real secret (above).
+      answerLinkSecret: e.ANSWER_LINK_SECRET ?? 'development-only-answer-link-secret-0000',
+      answerLinkTtlHours: e.ANSWER_LINK_TTL_HOURS,
+    },
     binSearchPath: [
       ...e.PATH.split(':'),
       ...(e.GOPATH ? e.GOPATH.split(':').map((p) => `${p}/bin`) : []),

@@ -1,0 +1,27 @@
+/** Queue names and job payloads of closure verification. Jobs carry ids only; workers re-read MongoDB. */
+export const FOLLOWUP_QUEUE = 'followup';
+export const DISPUTE_QUEUE = 'dispute-webhook';
+export const RECONCILE_QUEUE = 'followup-reconcile';
+
+export type FollowUpJobKind = 'send' | 'reminder' | 'expire';
+
+export interface FollowUpJob {
+  followUpId: string;
+  kind: FollowUpJobKind;
+}
+
+export interface DisputeJob {
+  followUpId: string;
+}
+
+/**
+ * Deterministic ids make "schedule once per closure" a property of Redis rather than of our code: an
+ * add with an existing id is ignored. BullMQ ids may not contain ':' or be all digits.
+ */
+export function followUpJobId(kind: FollowUpJobKind, ticketRef: string, closureNumber: number): string {
+  return `fu-${kind}-${ticketRef.replace(/:/g, '_')}-${closureNumber}`;
+}
+
+export function disputeJobId(ticketRef: string, closureNumber: number): string {
+  return `dispute-${ticketRef.replace(/:/g, '_')}-${closureNumber}`;
+}

@@ -57,7 +57,7 @@ if [[ -z "${MONGODB_URI:-}" ]] && ! command -v mongod >/dev/null && ! command -v
   echo "$FERRETDB_VERSION" > "$tmp/src/build/version/version.txt"
   mkdir -p "$gobin"
   (cd "$tmp/src" && go build -trimpath -o "$gobin/ferretdb" ./cmd/ferretdb) || die "building FerretDB failed"
-  "$gobin/ferretdb" --version | head -1
+  say "built $("$gobin/ferretdb" --version | sed -n 1p)"
 fi
 
 if [[ $want_test == true ]] && [[ ! -x /usr/bin/chromium ]]; then

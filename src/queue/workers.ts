@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 export interface WorkerDefinition {
   queue: string;
   /** Receives the job; throws UnrecoverableError for permanent failures, anything else is retried. */
-  process: (job: Job) => Promise<unknown>;
+  process: (job: Job, token?: string) => Promise<unknown>;
   options?: Omit<WorkerOptions, 'connection' | 'prefix'>;
 }
 

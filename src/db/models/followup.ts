@@ -55,6 +55,8 @@ export const followUpSchema = new Schema(
     reason: { type: String },
     comment: { type: String },
     clarificationsSent: { type: Number, default: 0 },
+    /** Twilio error code of the last failed send, kept for operators. */
+    lastErrorCode: { type: Number },
     outcome: { type: String, enum: OUTCOMES },
     revision: { type: Number, default: 0 },
   },
@@ -75,6 +77,8 @@ export const messageSchema = new Schema(
     body: { type: String, default: '' },
     segments: { type: Number },
     status: { type: String },
+    /** Rank of `status` (message-status.ts); updates only move it up, so late callbacks lose. */
+    statusRank: { type: Number, default: -1 },
     errorCode: { type: Number },
     statusHistory: { type: [{ status: String, at: Date, errorCode: Number }], default: [] },
   },

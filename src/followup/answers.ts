@@ -1,0 +1,103 @@
+import type { AppContext } from '../context.js';
+import type { Channel, FollowUp, FollowUpState } from '../db/models/followup.js';
+import { advance, type ConversationInput, type ConversationState, type ReplyKey, type Step } from './conversation.js';
+import { queueDisputeNotification } from './outcome.js';
+import { FOLLOWUP_QUEUE, followUpJobId } from './queue.js';
+import type { Reason } from './reply-parser.js';
+
+type FollowUpDoc = FollowUp & { _id: { toString(): string } };
+
+const STEP_OF: Partial<Record<FollowUpState, Step>> = {
+  awaiting_solved: 'solved',
+  awaiting_rating: 'rating',
+  awaiting_reason: 'reason',
+  completed: 'done',
+};
+const STATE_OF: Record<Step, FollowUpState> = {
+  solved: 'awaiting_solved',
+  rating: 'awaiting_rating',
+  reason: 'awaiting_reason',
+  done: 'completed',
+};
+
+export function conversationOf(f: FollowUpDoc): ConversationState | undefined {
+  const step = STEP_OF[f.state];
+  if (step === undefined) return undefined;
+  return {
+    step,
+    ...(f.solved != null ? { solved: f.solved } : {}),
+    ...(f.rating != null ? { rating: f.rating } : {}),
+    ...(f.reason != null ? { reason: f.reason as Reason } : {}),
+    ...(f.comment != null ? { comment: f.comment } : {}),
+    clarifications: f.clarificationsSent ?? 0,
+  };
+}
+
+export interface AnswerResult {
+  /** What the conversation says next; empty when the follow-up is not open. */
+  replies: ReplyKey[];
+  applied: boolean;
+  followUp: FollowUpDoc;
+}
+
+/**
+ * Applies one answer from any channel. Writes are guarded by the follow-up's revision, so a tap on
+ * the page and an SMS arriving together cannot both advance the same question.
+ */
+export async function applyAnswer(ctx: AppContext, start: FollowUpDoc, input: ConversationInput, channel: Channel): Promise<AnswerResult> {
+  const { FollowUp, VerifiedScore } = ctx.models;
+  let current = start;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const state = conversationOf(current);
+    if (!state) return { replies: [], applied: false, followUp: current };
+    const t = advance(state, input);
+    if (!t.changed) return { replies: t.replies, applied: false, followUp: current };
+    const now = new Date();
+    const answered = t.state.solved !== undefined && current.answeredAt == null;
+    const set: Record<string, unknown> = {
+      state: STATE_OF[t.state.step],
+      clarificationsSent: t.state.clarifications,
+      ...(t.state.solved !== undefined ? { solved: t.state.solved } : {}),
+      ...(t.state.rating !== undefined ? { rating: t.state.rating } : {}),
+      ...(t.state.reason !== undefined ? { reason: t.state.reason } : {}),
+      ...(t.state.comment !== undefined ? { comment: t.state.comment } : {}),
+      ...(t.outcome ? { outcome: t.outcome, channel } : {}),
+      ...(answered ? { answeredAt: now } : {}),
+    };
+    const saved = await FollowUp.findOneAndUpdate(
+      { _id: current._id, revision: current.revision },
+      { $set: set, $inc: { revision: 1 } },
+      { new: true },
+    ).lean<FollowUpDoc>();
+    if (!saved) {
+      const fresh = await FollowUp.findById(current._id).lean<FollowUpDoc>();
+      if (!fresh) throw new Error(`follow-up ${current._id.toString()} vanished while answering`);
+      current = fresh;
+      continue;
+    }
+    await VerifiedScore.updateOne(
+      { ticketRef: saved.ticketRef, closureNumber: saved.closureNumber },
+      {
+        $set: {
+          ...(saved.solved != null ? { solved: saved.solved } : {}),
+          ...(saved.rating != null ? { rating: saved.rating } : {}),
+          ...(saved.reason != null ? { reason: saved.reason } : {}),
+          ...(saved.comment != null ? { comment: saved.comment } : {}),
+          ...(t.outcome ? { outcome: t.outcome, channel } : {}),
+          ...(answered ? { answeredAt: now } : {}),
+        },
+      },
+    );
+    if (answered) {
+      // An answer makes the reminder pointless; the expiry job stays to close a half-finished conversation.
+      await ctx.queues.get(FOLLOWUP_QUEUE).remove(followUpJobId('reminder', saved.ticketRef, saved.closureNumber));
+    }
+    if (t.completed) {
+      await ctx.queues.get(FOLLOWUP_QUEUE).remove(followUpJobId('expire', saved.ticketRef, saved.closureNumber));
+    }
+    if (t.outcome === 'disputed') await queueDisputeNotification(ctx, saved);
+    ctx.log.info({ ticketRef: saved.ticketRef, closure: saved.closureNumber, step: t.state.step, channel }, 'follow-up answer');
+    return { replies: t.replies, applied: true, followUp: saved };
+  }
+  throw new Error(`follow-up ${start._id.toString()} kept changing while answering`);
+}

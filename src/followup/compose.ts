@@ -1,0 +1,48 @@
+import type { AppContext } from '../context.js';
+import type { FollowUp } from '../db/models/followup.js';
+import { followUpTexts, smsLink } from '../i18n/followup.js';
+import { signAnswerToken } from './answer-token.js';
+import { countSegments } from './segments.js';
+
+const HOUR = 3_600_000;
+
+export interface ComposedMessage {
+  body: string;
+  segments: number;
+  link: string;
+  token: string;
+}
+
+/** The answer link's token depends only on the follow-up, so a retried send carries the same link. */
+export function answerToken(ctx: AppContext, f: Pick<FollowUp, 'sendAt'> & { _id: { toString(): string } }): string {
+  const expiresAt = new Date(f.sendAt.getTime() + ctx.config.followUp.answerLinkTtlHours * HOUR);
+  return signAnswerToken(ctx.config.followUp.answerLinkSecret, f._id.toString(), expiresAt);
+}
+
+export function answerUrl(ctx: AppContext, token: string): string {
+  return `${ctx.config.publicBaseUrl}/f/${token}`;
+}
+
+/**
+ * Builds the first message or the reminder in the citizen's language. When a long agency name would
+ * push an Arabic message past two segments, the agency's short code is used instead.
+ */
+export async function composeMessage(
+  ctx: AppContext,
+  f: FollowUp & { _id: { toString(): string } },
+  kind: 'initial' | 'reminder',
+): Promise<ComposedMessage> {
+  const lang = f.language === 'en' ? 'en' : 'ar';
+  const agency = await ctx.models.Agency.findOne({ code: f.agency }).lean();
+  const token = answerToken(ctx, f);
+  const link = answerUrl(ctx, token);
+  const render = (name: string) => followUpTexts[lang][kind]({ agency: name, ref: f.ticketRef, link: smsLink(link) });
+  let body = render(agency?.name?.[lang] || f.agency);
+  let segments = countSegments(body).segments;
+  if (segments > 2) {
+    body = render(f.agency);
+    segments = countSegments(body).segments;
+    if (segments > 2) ctx.log.warn({ ticketRef: f.ticketRef, segments }, 'follow-up message is longer than two segments');
+  }
+  return { body, segments, link, token };
+}

@@ -1,0 +1,83 @@
+import { createHmac } from 'node:crypto';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { AppContext } from '../context.js';
+import type { WorkerDefinition } from '../queue/workers.js';
+import { DISPUTE_QUEUE, type DisputeJob } from './queue.js';
+
+/**
+ * Signature the receiver checks: HMAC-SHA256 over `${timestamp}.${body}` with the agency's secret.
+ * The timestamp inside the signed text lets receivers refuse replays of old deliveries.
+ */
+export function signDisputeBody(secret: string, timestamp: number, body: string): string {
+  return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export function disputeWebhookWorker(ctx: AppContext): WorkerDefinition {
+  return {
+    queue: DISPUTE_QUEUE,
+    options: { concurrency: 5 },
+    process: async (job: Job) => {
+      const { followUpId } = job.data as DisputeJob;
+      const followUp = await ctx.models.FollowUp.findById(followUpId).lean();
+      if (!followUp) throw new UnrecoverableError(`follow-up ${followUpId} no longer exists`);
+      const agency = await ctx.models.Agency.findOne({ code: followUp.agency }).lean();
+      const attempt = job.attemptsMade + 1;
+      const audit = (outcome: 'ok' | 'failed', detail: Record<string, unknown>) =>
+        ctx.models.AuditLog.create({
+          at: new Date(),
+          actor: 'system',
+          action: 'dispute_webhook',
+          outcome,
+          detail: { ticketRef: followUp.ticketRef, closure: followUp.closureNumber, attempt, ...detail },
+        });
+      if (!agency?.disputeWebhookUrl) {
+        ctx.log.warn({ agency: followUp.agency, ticketRef: followUp.ticketRef }, 'disputed closure: agency has no webhook configured');
+        await audit('failed', { reason: 'no webhook configured' });
+        return { delivered: false, reason: 'no webhook configured' };
+      }
+      const body = JSON.stringify({
+        type: 'closure.disputed',
+        ticketRef: followUp.ticketRef,
+        closureNumber: followUp.closureNumber,
+        agency: followUp.agency,
+        department: followUp.department,
+        agentId: followUp.agentId,
+        closedAt: followUp.closedAt.toISOString(),
+        answeredAt: followUp.answeredAt?.toISOString() ?? null,
+        rating: followUp.rating ?? null,
+        reason: followUp.reason ?? null,
+        comment: followUp.comment ?? null,
+        channel: followUp.channel,
+      });
+      const timestamp = Math.floor(Date.now() / 1000);
+      let status: number;
+      try {
+        const res = await fetch(agency.disputeWebhookUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-verisat-event': 'closure.disputed',
+            'x-verisat-delivery': `${job.id ?? followUpId}`,
+            'x-verisat-signature': signDisputeBody(agency.disputeWebhookSecret ?? '', timestamp, body),
+          },
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        status = res.status;
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        ctx.log.warn({ ticketRef: followUp.ticketRef, attempt, reason }, 'dispute webhook unreachable; will retry');
+        await audit('failed', { reason });
+        throw new Error(`dispute webhook for ${followUp.ticketRef}/${followUp.closureNumber} unreachable: ${reason}`);
+      }
+      if (status < 200 || status >= 300) {
+        ctx.log.warn({ ticketRef: followUp.ticketRef, attempt, status }, 'dispute webhook refused; will retry');
+        await audit('failed', { status });
+        throw new Error(`dispute webhook for ${followUp.ticketRef}/${followUp.closureNumber} answered ${status}`);
+      }
+      ctx.log.info({ ticketRef: followUp.ticketRef, attempt, status }, 'dispute webhook delivered');
+      await audit('ok', { status });
+      return { delivered: true, status };
+    },
+  };
+}

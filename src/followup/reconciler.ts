@@ -1,0 +1,82 @@
+import type { AppContext } from '../context.js';
+import type { WorkerDefinition } from '../queue/workers.js';
+import { AWAITING_STATES } from './outcome.js';
+import { FOLLOWUP_QUEUE, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from './queue.js';
+import { addFollowUpJob, syncFollowUps } from './scheduler.js';
+
+const DAY = 86_400_000;
+
+export interface ReconcileReport {
+  ticketsChecked: number;
+  followUpsChecked: number;
+  jobsRestored: number;
+}
+
+/**
+ * Redis is where delayed work waits, MongoDB is the truth. After a flush or failover this finds every
+ * follow-up whose job should exist and does not, and adds it again (same deterministic ids, so a job
+ * that still exists is left alone). Run periodically and at worker start.
+ */
+export async function reconcileFollowUps(ctx: AppContext, opts: { lookbackDays?: number } = {}): Promise<ReconcileReport> {
+  const since = new Date(Date.now() - (opts.lookbackDays ?? 30) * DAY);
+  const queue = ctx.queues.get<FollowUpJob>(FOLLOWUP_QUEUE);
+  const report: ReconcileReport = { ticketsChecked: 0, followUpsChecked: 0, jobsRestored: 0 };
+  const missing = async (kind: FollowUpJob['kind'], ticketRef: string, closureNumber: number) =>
+    (await queue.getJob(followUpJobId(kind, ticketRef, closureNumber))) === undefined;
+
+  // Closures whose follow-up record was never written (a crash between the event and the hook).
+  for await (const ticket of ctx.models.Ticket.find({ status: 'closed', statusAt: { $gte: since } }).lean().cursor()) {
+    report.ticketsChecked += 1;
+    await syncFollowUps(ctx, ticket);
+  }
+
+  for await (const f of ctx.models.FollowUp.find({
+    state: { $in: ['scheduled', 'sending', ...AWAITING_STATES] },
+    closedAt: { $gte: since },
+  })
+    .lean()
+    .cursor()) {
+    report.followUpsChecked += 1;
+    if (f.state === 'scheduled' || f.state === 'sending') {
+      if (await missing('send', f.ticketRef, f.closureNumber)) {
+        await addFollowUpJob(ctx, f, 'send', f.sendAt);
+        report.jobsRestored += 1;
+      }
+      continue;
+    }
+    if (f.reminderAt && !f.remindedAt && (await missing('reminder', f.ticketRef, f.closureNumber))) {
+      await addFollowUpJob(ctx, f, 'reminder', f.reminderAt);
+      report.jobsRestored += 1;
+    }
+    if (f.expiresAt && (await missing('expire', f.ticketRef, f.closureNumber))) {
+      await addFollowUpJob(ctx, f, 'expire', f.expiresAt);
+      report.jobsRestored += 1;
+    }
+  }
+  if (report.jobsRestored > 0) ctx.log.warn(report, 'reconciler restored missing follow-up jobs');
+  return report;
+}
+
+export function reconcileWorker(ctx: AppContext): WorkerDefinition {
+  return {
+    queue: RECONCILE_QUEUE,
+    options: { concurrency: 1 },
+    process: async () => reconcileFollowUps(ctx),
+  };
+}
+
+/**
+ * Keeps the periodic reconcile job registered. The scheduler lives in Redis, so the same flush that
+ * loses follow-up jobs loses it too; re-registering it from a process timer brings it back.
+ */
+export function keepReconcileScheduled(ctx: AppContext, everyMs = 5 * 60_000): () => void {
+  const queue = ctx.queues.get(RECONCILE_QUEUE);
+  const register = () =>
+    queue
+      .upsertJobScheduler('reconcile-follow-ups', { every: everyMs }, { name: 'reconcile', opts: { removeOnComplete: 100, removeOnFail: 100 } })
+      .catch((err: unknown) => ctx.log.warn({ err }, 'could not register the reconcile schedule; will try again'));
+  void register();
+  const timer = setInterval(() => void register(), Math.min(everyMs, 60_000));
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,109 @@
+import type { AppContext } from '../context.js';
+import type { Ticket } from '../db/models/ticket.js';
+import { isDuplicateKey, closureState } from '../tickets/service.js';
+import { closeFollowUp } from './outcome.js';
+import { FOLLOWUP_QUEUE, followUpJobId, type FollowUpJob } from './queue.js';
+import { localDay, nextSendTime } from './send-window.js';
+import { sendWindowFromConfig } from './window-config.js';
+
+const HOUR = 3_600_000;
+
+/** Job options for every follow-up job: retried with backoff, kept a while for inspection. */
+export const FOLLOWUP_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 30_000, jitter: 0.2 },
+  removeOnComplete: { age: 14 * 24 * 3600 },
+  removeOnFail: false,
+} as const;
+
+export async function addFollowUpJob(
+  ctx: AppContext,
+  followUp: { _id: unknown; ticketRef: string; closureNumber: number },
+  kind: FollowUpJob['kind'],
+  runAt: Date,
+): Promise<void> {
+  const job: FollowUpJob = { followUpId: String(followUp._id), kind };
+  await ctx.queues.get<FollowUpJob>(FOLLOWUP_QUEUE).add(kind, job, {
+    ...FOLLOWUP_JOB_OPTIONS,
+    jobId: followUpJobId(kind, followUp.ticketRef, followUp.closureNumber),
+    delay: Math.max(0, runAt.getTime() - Date.now()),
+  });
+}
+
+/**
+ * The closure hook: makes the follow-ups match the ticket. For the closure in force it ensures one
+ * follow-up record and one delayed send job; for closures undone by a reopen it cancels what has not
+ * been sent. Works from state, so calling it twice (a replayed event) changes nothing.
+ */
+export async function syncFollowUps(ctx: AppContext, ticket: Ticket): Promise<void> {
+  const window = sendWindowFromConfig(ctx.config);
+  for (const closure of ticket.closures) {
+    const state = closureState(closure);
+    if (state === 'closed' && ticket.status === 'closed') {
+      const sendAt = nextSendTime(new Date(closure.closedAt.getTime() + ctx.config.followUp.delayHours * HOUR), window);
+      const followUp = await ensureFollowUp(ctx, ticket, closure, sendAt);
+      if (followUp.state === 'scheduled') await addFollowUpJob(ctx, followUp, 'send', followUp.sendAt);
+    } else {
+      const followUp = await ctx.models.FollowUp.findOne({ ticketRef: ticket.ref, closureNumber: closure.number }).lean();
+      if (followUp && (followUp.state === 'scheduled' || followUp.state === 'sending')) {
+        await closeFollowUp(ctx, followUp._id.toString(), { state: 'cancelled', outcome: 'cancelled_reopened' });
+      }
+    }
+  }
+}
+
+async function ensureFollowUp(
+  ctx: AppContext,
+  ticket: Ticket,
+  closure: Ticket['closures'][number],
+  sendAt: Date,
+) {
+  const { FollowUp, VerifiedScore } = ctx.models;
+  const key = { ticketRef: ticket.ref, closureNumber: closure.number };
+  const existing = await FollowUp.findOne(key).lean();
+  if (existing) return existing;
+  const postCall = await ctx.models.PostCallRating.findOne({ ticketRef: ticket.ref, agentRating: { $exists: true } })
+    .sort({ createdAt: -1 })
+    .lean();
+  try {
+    // The score record exists from the closure on, so "closures" counts do not depend on answers.
+    await VerifiedScore.updateOne(
+      key,
+      {
+        $setOnInsert: {
+          ...key,
+          agency: closure.agency,
+          department: closure.department,
+          agentId: closure.agentId,
+          citizenPhone: ticket.citizenPhone,
+          language: ticket.language,
+          closedAt: closure.closedAt,
+          day: localDay(closure.closedAt, ctx.config.timeZone),
+          channel: 'sms',
+          ...(postCall ? { postCallRatingId: postCall._id, postCallRating: postCall.agentRating } : {}),
+        },
+      },
+      { upsert: true },
+    );
+    const created = await FollowUp.create({
+      ...key,
+      agency: closure.agency,
+      department: closure.department,
+      agentId: closure.agentId,
+      citizenPhone: ticket.citizenPhone,
+      language: ticket.language,
+      closedAt: closure.closedAt,
+      state: 'scheduled',
+      channel: 'sms',
+      jobId: followUpJobId('send', ticket.ref, closure.number),
+      sendAt,
+    });
+    ctx.log.info({ ticketRef: ticket.ref, closure: closure.number, sendAt: sendAt.toISOString() }, 'follow-up scheduled');
+    return created.toObject();
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const raced = await FollowUp.findOne(key).lean();
+    if (!raced) throw err;
+    return raced;
+  }
+}

@@ -1,0 +1,61 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { isFinalFailure, PERMANENT_ERROR_CODES, statusRank } from './message-status.js';
+import { closeFollowUp } from './outcome.js';
+
+const statusCallbackSchema = z.object({
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/i),
+  MessageStatus: z.string().min(1).max(32),
+  ErrorCode: z
+    .string()
+    .regex(/^\d{1,6}$/)
+    .transform(Number)
+    .optional(),
+});
+
+/**
+ * POST /sms/status. Twilio posts one callback per status change, in any order and sometimes twice;
+ * the stored status only moves forward and a repeat changes nothing.
+ */
+export function statusCallbackHandler(ctx: AppContext): RequestHandler {
+  const { FollowUpMessage, FollowUp, VerifiedScore } = ctx.models;
+  return async (req, res) => {
+    const parsed = statusCallbackSchema.safeParse(req.body);
+    if (!parsed.success) {
+      ctx.log.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed status callback ignored');
+      res.status(400).type('text/plain').send('Malformed status callback');
+      return;
+    }
+    const { MessageSid: sid, MessageStatus: status, ErrorCode: errorCode } = parsed.data;
+    const rank = statusRank(status);
+    const now = new Date();
+    const message = await FollowUpMessage.findOneAndUpdate(
+      { sid, statusRank: { $lt: rank } },
+      {
+        $set: { status, statusRank: rank, ...(errorCode !== undefined ? { errorCode } : {}) },
+        $push: { statusHistory: { status, at: now, ...(errorCode !== undefined ? { errorCode } : {}) } },
+      },
+      { new: true },
+    ).lean();
+    if (!message) {
+      ctx.log.debug({ sid, status }, 'status callback for an unknown message or an older status; nothing to do');
+      res.status(204).end();
+      return;
+    }
+    ctx.log.info({ sid, status, errorCode, kind: message.kind }, 'message status');
+    if (message.kind === 'initial') {
+      const followUp = await FollowUp.findById(message.followUpId).lean();
+      if (followUp) {
+        const key = { ticketRef: followUp.ticketRef, closureNumber: followUp.closureNumber };
+        if (status === 'delivered' || status === 'read') {
+          await VerifiedScore.updateOne(key, { $set: { delivered: true } });
+        } else if (isFinalFailure(status) && errorCode !== undefined && PERMANENT_ERROR_CODES.has(errorCode)) {
+          // The citizen never got the question: no answer can come, so do not wait a week to say so.
+          await closeFollowUp(ctx, followUp._id.toString(), { state: 'failed', outcome: 'undeliverable', onlyIfUnanswered: true });
+        }
+      }
+    }
+    res.status(204).end();
+  };
+}

@@ -1,0 +1,106 @@
+import type { Language } from '../db/models/ticket.js';
+
+/**
+ * Every text a citizen reads in the verification conversation, in Arabic and English. SMS texts stay
+ * short: Arabic is UCS-2 (70 characters a segment, 67 when concatenated) and the first message must
+ * fit in two segments with the agency name, the ticket reference and the answer link.
+ */
+export interface SmsParams {
+  agency: string;
+  ref: string;
+  link: string;
+}
+
+/** Links in SMS drop `https://` (phones link `host/path` anyway): eight characters of a 134-character budget. */
+export function smsLink(url: string): string {
+  return url.replace(/^https:\/\//, '');
+}
+
+const ar = {
+  initial: (p: SmsParams) => `${p.agency}: هل حلت مشكلة طلبك ${p.ref}؟ رد 1 نعم أو 2 لا ${p.link}`,
+  reminder: (p: SmsParams) => `تذكير ${p.agency}: هل حلت مشكلة طلبك ${p.ref}؟ رد 1 نعم أو 2 لا ${p.link}`,
+  askRating: () => 'شكرا. قيم الخدمة من 1 (سيئة) إلى 5 (ممتازة).',
+  askReason: () => 'نأسف لذلك. ما السبب؟ 1 لم يتواصل معي أحد، 2 المشكلة ما زالت قائمة، 3 طلب مني الحضور شخصيا، 4 سبب آخر (اكتبه)',
+  thanksSolved: () => 'شكرا لك، تم تسجيل تقييمك.',
+  thanksDisputed: () => 'شكرا لك، تم تسجيل إجابتك وإبلاغ الجهة بأن المشكلة لم تحل.',
+  clarifySolved: () => 'عذرا، لم نفهم الرد. أرسل 1 إذا حلت المشكلة أو 2 إذا لم تحل.',
+  clarifyRating: () => 'عذرا، أرسل رقما من 1 إلى 5.',
+  clarifyReason: () => 'عذرا، أرسل رقما من 1 إلى 4 أو اكتب السبب.',
+  commentNoted: () => 'شكرا، سجلنا ملاحظتك. للإجابة أرسل الرقم فقط.',
+  alreadyAnswered: (ref: string) => `شكرا، إجابتك عن الطلب ${ref} مسجلة من قبل.`,
+  closedOrExpired: (ref: string) => `شكرا لتواصلك. انتهت مدة الاستبيان الخاص بالطلب ${ref}.`,
+  appliedTo: (ref: string) => `(بخصوص الطلب ${ref})`,
+  optedOut: () => 'تم إيقاف رسائل التقييم. لإعادتها أرسل اشتراك أو START.',
+  optedIn: () => 'تمت إعادة تفعيل رسائل التقييم. لإيقافها أرسل إيقاف أو STOP.',
+  unknownNumber: () => 'شكرا لتواصلك. لا يوجد استبيان مفتوح لهذا الرقم.',
+  help: () => 'استبيان رضا عن خدمة الجهة الحكومية. أجب بالأرقام المطلوبة. لإيقاف الرسائل أرسل إيقاف أو STOP.',
+};
+
+const en: typeof ar = {
+  initial: (p) => `${p.agency}: was the problem in your request ${p.ref} solved? Reply 1 yes or 2 no, or answer here ${p.link}`,
+  reminder: (p) => `Reminder from ${p.agency}: was request ${p.ref} solved? Reply 1 yes or 2 no ${p.link}`,
+  askRating: () => 'Thank you. Rate the service from 1 (poor) to 5 (excellent).',
+  askReason: () => 'We are sorry. Why? 1 no one contacted me, 2 the problem still exists, 3 I was asked to visit in person, 4 other (tell us)',
+  thanksSolved: () => 'Thank you, your rating has been recorded.',
+  thanksDisputed: () => 'Thank you. Your answer is recorded and the agency has been told the problem was not solved.',
+  clarifySolved: () => 'Sorry, we did not understand. Reply 1 if the problem was solved or 2 if not.',
+  clarifyRating: () => 'Sorry, please reply with a number from 1 to 5.',
+  clarifyReason: () => 'Sorry, please reply with a number from 1 to 4 or tell us the reason.',
+  commentNoted: () => 'Thank you, we noted your comment. To answer, reply with the number only.',
+  alreadyAnswered: (ref) => `Thank you, your answer about request ${ref} is already recorded.`,
+  closedOrExpired: (ref) => `Thank you for your message. The survey for request ${ref} has ended.`,
+  appliedTo: (ref) => `(about request ${ref})`,
+  optedOut: () => 'Rating messages are stopped. To receive them again reply START.',
+  optedIn: () => 'Rating messages are on again. Reply STOP to stop them.',
+  unknownNumber: () => 'Thank you for your message. There is no open survey for this number.',
+  help: () => 'Satisfaction survey for a government service. Reply with the numbers asked. Reply STOP to stop messages.',
+};
+
+export type FollowUpTexts = typeof ar;
+export const followUpTexts: Record<Language, FollowUpTexts> = { ar, en };
+
+/** Page texts for the one-tap answer page. */
+export const answerPageTexts = {
+  ar: {
+    title: 'تقييم الخدمة',
+    solvedQuestion: (ref: string) => `هل حلت مشكلة طلبك ${ref}؟`,
+    yes: 'نعم، حلت',
+    no: 'لا، لم تحل',
+    ratingQuestion: 'كيف تقيم الخدمة؟',
+    ratingLabels: ['1 سيئة جدا', '2 سيئة', '3 مقبولة', '4 جيدة', '5 ممتازة'],
+    reasonQuestion: 'ما السبب؟',
+    reasons: { no_contact: 'لم يتواصل معي أحد', still_exists: 'المشكلة ما زالت قائمة', asked_to_visit: 'طلب مني الحضور شخصيا', other: 'سبب آخر' },
+    otherPlaceholder: 'اكتب السبب (اختياري)',
+    send: 'إرسال',
+    thanks: 'شكرا لك، تم تسجيل إجابتك.',
+    recorded: 'إجابتك المسجلة',
+    solvedLabel: 'حلت المشكلة',
+    notSolvedLabel: 'لم تحل المشكلة',
+    ratingLabel: 'التقييم',
+    reasonLabel: 'السبب',
+    expired: 'انتهت صلاحية هذا الرابط.',
+    invalid: 'هذا الرابط غير صحيح.',
+    closed: 'انتهت مدة هذا الاستبيان.',
+  },
+  en: {
+    title: 'Rate the service',
+    solvedQuestion: (ref: string) => `Was the problem in your request ${ref} solved?`,
+    yes: 'Yes, solved',
+    no: 'No, not solved',
+    ratingQuestion: 'How do you rate the service?',
+    ratingLabels: ['1 very poor', '2 poor', '3 fair', '4 good', '5 excellent'],
+    reasonQuestion: 'Why not?',
+    reasons: { no_contact: 'No one contacted me', still_exists: 'The problem still exists', asked_to_visit: 'I was asked to visit in person', other: 'Other' },
+    otherPlaceholder: 'Tell us why (optional)',
+    send: 'Send',
+    thanks: 'Thank you, your answer is recorded.',
+    recorded: 'Your recorded answer',
+    solvedLabel: 'Problem solved',
+    notSolvedLabel: 'Problem not solved',
+    ratingLabel: 'Rating',
+    reasonLabel: 'Reason',
+    expired: 'This link has expired.',
+    invalid: 'This link is not valid.',
+    closed: 'This survey has ended.',
+  },
+} as const;

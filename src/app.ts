@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { AppContext } from './context.js';
+import { followUpRouter } from './followup/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRouter } from './http/health.js';
 import { requestLogger } from './http/request-log.js';
@@ -19,6 +20,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(requestLogger(ctx.log));
 
   app.use(ticketsRouter(ctx));
+  app.use(followUpRouter(ctx));
 
   app.use(notFound);
   app.use(errorHandler(ctx.log));

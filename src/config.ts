@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSendWindow } from './followup/send-window.js';
 
 /**
  * The one reader of `process.env`. Everything else receives a typed `Config`, so tests can build one
@@ -62,6 +63,9 @@ const envSchema = z.object({
   SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(10),
   ANSWER_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ANSWER_LINK_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(24 * 14),
+  RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  DISPUTE_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
   HOME: z.string().optional(),
   GOPATH: z.string().optional(),
@@ -104,7 +108,12 @@ export interface Config {
     smsRatePerSecond: number;
     answerLinkSecret: string;
     answerLinkTtlHours: number;
+    /** First retry delay of a failed send (doubles each attempt). */
+    retryBaseMs: number;
+    disputeRetryBaseMs: number;
   };
+  /** A job whose worker died is taken up again after this long (BullMQ lock and stall check). */
+  workerLockMs: number;
   /** Where embedded services' binaries are looked for: PATH, then Go's bin folder (FerretDB). */
   binSearchPath: string[];
 }
@@ -138,6 +147,13 @@ export function loadConfig(raw: RawEnv = process.env): Config {
   const problems: string[] = [];
 
   if (!isValidTimeZone(e.TIME_ZONE)) problems.push(`TIME_ZONE: unknown time zone "${e.TIME_ZONE}"`);
+  else {
+    try {
+      parseSendWindow(e.SEND_WINDOW, e.SEND_DAYS, e.TIME_ZONE);
+    } catch (err) {
+      problems.push(`SEND_WINDOW/SEND_DAYS: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 
   const hasCredentials = e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_AUTH_TOKEN !== undefined;
   const mode = e.TWILIO_MODE ?? (hasCredentials ? 'live' : 'sandbox');
@@ -191,7 +207,10 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       // Development and tests only: production refuses to start without a real secret (above).
       answerLinkSecret: e.ANSWER_LINK_SECRET ?? 'development-only-answer-link-secret-0000',
       answerLinkTtlHours: e.ANSWER_LINK_TTL_HOURS,
+      retryBaseMs: e.RETRY_BASE_MS,
+      disputeRetryBaseMs: e.DISPUTE_RETRY_BASE_MS,
     },
+    workerLockMs: e.WORKER_LOCK_MS,
     binSearchPath: [
       ...e.PATH.split(':'),
       ...(e.GOPATH ? e.GOPATH.split(':').map((p) => `${p}/bin`) : []),

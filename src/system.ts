@@ -9,6 +9,8 @@ import { createLogger, type Logger } from './log.js';
 import { createWorkerConnection } from './queue/connection.js';
 import { startWorkers, type RunningWorkers } from './queue/workers.js';
 import { startMongo, startRedis, type EmbeddedService } from './services/embedded.js';
+import { keepReconcileScheduled } from './followup/reconciler.js';
+import { syncFollowUps } from './followup/scheduler.js';
 import { createShutdown } from './shutdown.js';
 import { workerDefinitions } from './worker-definitions.js';
 
@@ -56,6 +58,8 @@ export interface StartOptions {
   log?: Logger;
   /** Listen on this server instead of creating one (tests bind port 0 first to learn the URL). */
   server?: http.Server;
+  /** How often the reconciler runs (ms); 0 turns the periodic run off (tests call it directly). */
+  reconcileEveryMs?: number;
 }
 
 export async function startSystem(config: Config, opts: StartOptions): Promise<RunningSystem> {
@@ -63,6 +67,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
   const shutdown = createShutdown(log);
   const { urls, embedded } = opts.services ? { urls: opts.services, embedded: [] } : await resolveServices(config, log);
   const ctx = await createContext(config, urls, { log, withSandbox: opts.web });
+  // A closed ticket schedules its follow-up; a reopen cancels it.
+  ctx.closureHooks.push((ticket) => syncFollowUps(ctx, ticket));
 
   let server: http.Server | undefined;
   let url: string | undefined;
@@ -93,8 +99,10 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
   let workers: RunningWorkers | undefined;
   if (opts.workers) {
     const connection = createWorkerConnection(urls.redisUrl);
-    workers = startWorkers(workerDefinitions(ctx), { connection, prefix: config.queuePrefix, log });
+    workers = startWorkers(workerDefinitions(ctx), { connection, prefix: config.queuePrefix, log, lockDurationMs: config.workerLockMs });
     const running = workers;
+    const stopReconcileTimer = opts.reconcileEveryMs === 0 ? () => undefined : keepReconcileScheduled(ctx, opts.reconcileEveryMs);
+    shutdown.add({ name: 'reconcile timer', run: stopReconcileTimer });
     shutdown.add({ name: 'workers', run: () => running.close() });
     shutdown.add({ name: 'worker redis', run: async () => void (await connection.quit()) });
   }

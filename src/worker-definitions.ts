@@ -1,7 +1,10 @@
 import type { AppContext } from './context.js';
+import { disputeWebhookWorker } from './followup/dispute-webhook.js';
+import { reconcileWorker } from './followup/reconciler.js';
+import { followUpWorker } from './followup/sender.js';
 import type { WorkerDefinition } from './queue/workers.js';
 
 /** Every queue this system processes. A worker process runs all of them; scale by running more. */
-export function workerDefinitions(_ctx: AppContext): WorkerDefinition[] {
-  return [];
+export function workerDefinitions(ctx: AppContext): WorkerDefinition[] {
+  return [followUpWorker(ctx), disputeWebhookWorker(ctx), reconcileWorker(ctx)];
 }

@@ -45,7 +45,7 @@ export async function queueDisputeNotification(ctx: AppContext, followUp: { _id:
   await ctx.queues.get<DisputeJob>(DISPUTE_QUEUE).add('dispute', job, {
     jobId: disputeJobId(followUp.ticketRef, followUp.closureNumber),
     attempts: 12,
-    backoff: { type: 'exponential', delay: 5_000, jitter: 0.2 },
+    backoff: { type: 'exponential', delay: ctx.config.followUp.disputeRetryBaseMs, jitter: 0.2 },
     removeOnComplete: { age: 7 * 24 * 3600 },
     removeOnFail: false,
   });

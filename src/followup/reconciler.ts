@@ -27,7 +27,11 @@ export async function reconcileFollowUps(ctx: AppContext, opts: { lookbackDays?:
   // Closures whose follow-up record was never written (a crash between the event and the hook).
   for await (const ticket of ctx.models.Ticket.find({ status: 'closed', statusAt: { $gte: since } }).lean().cursor()) {
     report.ticketsChecked += 1;
-    await syncFollowUps(ctx, ticket);
+    const current = ticket.closures.find((c) => !c.reopenedAt && !c.supersededAt);
+    if (current && (await ctx.models.FollowUp.countDocuments({ ticketRef: ticket.ref, closureNumber: current.number })) === 0) {
+      await syncFollowUps(ctx, ticket);
+      report.jobsRestored += 1;
+    }
   }
 
   for await (const f of ctx.models.FollowUp.find({

@@ -9,12 +9,14 @@ import { sendWindowFromConfig } from './window-config.js';
 const HOUR = 3_600_000;
 
 /** Job options for every follow-up job: retried with backoff, kept a while for inspection. */
-export const FOLLOWUP_JOB_OPTIONS = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 30_000, jitter: 0.2 },
-  removeOnComplete: { age: 14 * 24 * 3600 },
-  removeOnFail: false,
-} as const;
+function jobOptions(ctx: AppContext) {
+  return {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: ctx.config.followUp.retryBaseMs, jitter: 0.2 },
+    removeOnComplete: { age: 14 * 24 * 3600 },
+    removeOnFail: false,
+  } as const;
+}
 
 export async function addFollowUpJob(
   ctx: AppContext,
@@ -24,7 +26,7 @@ export async function addFollowUpJob(
 ): Promise<void> {
   const job: FollowUpJob = { followUpId: String(followUp._id), kind };
   await ctx.queues.get<FollowUpJob>(FOLLOWUP_QUEUE).add(kind, job, {
-    ...FOLLOWUP_JOB_OPTIONS,
+    ...jobOptions(ctx),
     jobId: followUpJobId(kind, followUp.ticketRef, followUp.closureNumber),
     delay: Math.max(0, runAt.getTime() - Date.now()),
   });

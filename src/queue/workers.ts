@@ -16,11 +16,12 @@ export interface RunningWorkers {
 
 export function startWorkers(
   definitions: WorkerDefinition[],
-  deps: { connection: Redis; prefix: string; log: Logger },
+  deps: { connection: Redis; prefix: string; log: Logger; lockDurationMs?: number },
 ): RunningWorkers {
   const workers = definitions.map((def) => {
     const worker = new Worker(def.queue, def.process, {
       concurrency: 10,
+      ...(deps.lockDurationMs ? { lockDuration: deps.lockDurationMs, stalledInterval: deps.lockDurationMs } : {}),
       ...def.options,
       connection: deps.connection,
       prefix: deps.prefix,

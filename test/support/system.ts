@@ -27,6 +27,7 @@ export interface TestSystemOptions {
   /** Override the run's shared servers (e.g. a FerretDB the test can stop). */
   redisUrl?: string;
   mongoUrl?: string;
+  reconcileEveryMs?: number;
 }
 
 /**
@@ -58,6 +59,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     services: { redisUrl: opts.redisUrl ?? inject('redisUrl'), mongoUri: opts.mongoUrl ?? inject('mongoUrl'), dbName },
     log: createLogger({ level: config.logLevel }),
     server,
+    reconcileEveryMs: opts.reconcileEveryMs ?? 0,
   });
 
   const postTwilio: TestSystem['postTwilio'] = (pathAndQuery, params, o = {}) => {

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
+import { reconcileFollowUps } from '../../src/followup/reconciler.js';
+import { startRedis, type EmbeddedService } from '../../src/services/embedded.js';
+import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
+import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
+
+// FLUSHALL must not touch the Redis other test files share: this file gets its own.
+const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-reconcile-'));
+let redis: EmbeddedService;
+let sys: TestSystem;
+let token: string;
+
+beforeAll(async () => {
+  redis = await startRedis({ dataDir: dir, searchPath: loadConfig({ PATH: process.env.PATH, HOME: process.env.HOME }).binSearchPath, persistent: false });
+  sys = await startTestSystem({ redisUrl: redis.url, env: { FOLLOWUP_DELAY_HOURS: '72', SEND_WINDOW: '00:00-24:00' } });
+  token = await sys.token('ticket_system');
+});
+afterAll(async () => {
+  await sys.stop();
+  await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('reconciler', () => {
+  it('re-adds every follow-up job Redis lost in a FLUSHALL, and adds nothing twice', async () => {
+    for (const ref of ['R-1', 'R-2', 'R-3']) await ticketEvent(sys, token, ref, 'closed', { at: '2026-11-20T10:00:00Z' });
+    const queue = sys.ctx.queues.get(FOLLOWUP_QUEUE);
+    expect(await queue.getJobCounts(), JSON.stringify(await sys.ctx.models.FollowUp.find().lean())).toMatchObject({ delayed: 3 });
+
+    await sys.ctx.redis.flushall();
+    expect(await queue.getDelayedCount()).toBe(0);
+
+    const report = await reconcileFollowUps(sys.ctx);
+    expect(report.jobsRestored).toBe(3);
+    expect(await queue.getDelayedCount()).toBe(3);
+    const job = await queue.getJob(followUpJobId('send', 'R-2', 1));
+    const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'R-2' }).lean();
+    expect(job?.data).toEqual({ followUpId: f?._id.toString(), kind: 'send' });
+
+    const again = await reconcileFollowUps(sys.ctx);
+    expect(again.jobsRestored).toBe(0);
+    expect(await queue.getDelayedCount()).toBe(3);
+  });
+
+  it('restores the expiry of a follow-up that was already sent', async () => {
+    const live = await startTestSystem({ redisUrl: redis.url, workers: true, env: { ...FAST_FOLLOWUP_ENV, QUEUE_PREFIX: 'rlive' } });
+    try {
+      const t = await live.token('ticket_system');
+      await ticketEvent(live, t, 'R-9', 'closed', { phone: '+966551110009' });
+      await waitForMessages(live, '+966551110009', 1);
+      const sent = await eventually(async () => (await live.ctx.models.FollowUp.findOne({ ticketRef: 'R-9', state: 'awaiting_solved' }).lean()) ?? undefined);
+      await live.ctx.redis.flushall();
+      const report = await reconcileFollowUps(live.ctx);
+      expect(report.jobsRestored).toBeGreaterThanOrEqual(2); // reminder and expiry
+      expect(await live.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('expire', 'R-9', 1))).toBeDefined();
+      expect(sent.expiresAt).toBeInstanceOf(Date);
+      expect(await reply(live, '+966551110009', '1')).toHaveLength(1);
+    } finally {
+      await live.stop();
+    }
+  });
+});

@@ -80,7 +80,8 @@ export function inboundHandler(ctx: AppContext): RequestHandler {
     const open = newest.filter((f) => (AWAITING_STATES as readonly string[]).includes(f.state));
     const target = open[0];
     if (!target) {
-      if (newest[0]) return send([texts.closedOrExpired(newest[0].ticketRef)]);
+      const last = newest[0];
+      if (last) return send([last.state === 'completed' ? texts.alreadyAnswered(last.ticketRef) : texts.closedOrExpired(last.ticketRef)]);
       // Nothing about an unknown sender is kept beyond a count.
       await ctx.redis.incr(`${ctx.config.queuePrefix}:stats:inbound_unknown`);
       return send([followUpTexts.ar.unknownNumber(), followUpTexts.en.unknownNumber()]);

@@ -100,9 +100,11 @@ function parseSolved(text: string, tokens: string[]): ParsedReply {
   const nums = distinct(s.numbers);
   const fromDigits = nums.length === 1 && nums[0] === 1 ? true : nums.length === 1 && nums[0] === 2 ? false : undefined;
   if (nums.length > 0 && fromDigits === undefined) return { kind: 'unclear', text };
-  const fromWords = s.yes && !s.no && !s.negated ? true : (s.no || s.negated) && !(s.yes && s.no) ? false : undefined;
+  // A "solved" word under a negator ("not solved", "ما انحلت") is a no, not a contradiction.
+  const yesWord = s.yes && !s.negated;
   // "نعم لا", "yes no": both plain answers present.
-  if (s.yes && s.no) return { kind: 'unclear', text };
+  if (yesWord && s.no) return { kind: 'unclear', text };
+  const fromWords = yesWord ? true : s.no || s.negated ? false : undefined;
   if (fromDigits !== undefined && fromWords !== undefined && fromDigits !== fromWords) return { kind: 'unclear', text };
   const value = fromDigits ?? fromWords;
   return value === undefined ? { kind: 'unclear', text } : { kind: 'solved', value };

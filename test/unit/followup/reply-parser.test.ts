@@ -19,7 +19,7 @@ const cases: [string, Question, ParsedReply | typeof unclear][] = [
   ['y', 'solved', yes], ['no', 'solved', no], ['No.', 'solved', no], ['nope', 'solved', no], ['NO!!', 'solved', no],
   ['not solved', 'solved', no], ['Not yet', 'solved', no], ['still broken', 'solved', no], ['it was never fixed', 'solved', no],
   ["they didn't fix anything", 'solved', no], ['nothing happened', 'solved', no], ['the problem is not solved', 'solved', no],
-  ['n', 'solved', no], ['nah', 'solved', no], ['yes no', 'solved', unclear], ['maybe', 'solved', unclear], ['ok', 'solved', unclear],
+  ['n', 'solved', no], ['nah', 'solved', no], ['No, still not fixed', 'solved', no], ['no it is not solved', 'solved', no], ['لا ما انحلت', 'solved', no], ['yes no', 'solved', unclear], ['maybe', 'solved', unclear], ['ok', 'solved', unclear],
   ['who is this?', 'solved', unclear], ['thanks', 'solved', unclear], ['what ticket?', 'solved', unclear],
   // solved? — Arabic and Gulf phrasings
   ['نعم', 'solved', yes], ['نعم.', 'solved', yes], ['نَعَم', 'solved', yes], ['ايه', 'solved', yes], ['إيه', 'solved', yes],

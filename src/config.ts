@@ -59,7 +59,7 @@ const envSchema = z.object({
     .default('09:00-21:00'),
   SEND_DAYS: z.string().default('all'),
   REMINDER_AFTER_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
-  EXPIRE_AFTER_HOURS: z.coerce.number().min(1).max(24 * 90).default(168),
+  EXPIRE_AFTER_HOURS: z.coerce.number().positive().max(24 * 90).default(168),
   SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(10),
   ANSWER_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ANSWER_LINK_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(24 * 14),

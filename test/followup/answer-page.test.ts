@@ -1,0 +1,96 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerToken } from '../../src/followup/compose.js';
+import { signAnswerToken } from '../../src/followup/answer-token.js';
+import { ARTIFACTS, launchBrowser } from '../support/browser.js';
+import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
+import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
+
+let sys: TestSystem;
+let browser: Browser;
+let token: string;
+
+beforeAll(async () => {
+  sys = await startTestSystem({ workers: true, env: FAST_FOLLOWUP_ENV });
+  token = await sys.token('ticket_system');
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await sys.stop();
+});
+
+async function linkFor(ref: string, phone: string, language: 'ar' | 'en'): Promise<string> {
+  await ticketEvent(sys, token, ref, 'closed', { phone, language });
+  const [msg] = await waitForMessages(sys, phone, 1);
+  await eventually(async () => (await sys.ctx.models.FollowUp.findOne({ ticketRef: ref, state: 'awaiting_solved' }).lean()) ?? undefined);
+  const path = /\/f\/[A-Za-z0-9_-]{32}/.exec(msg?.body ?? '')?.[0];
+  if (!path) throw new Error('no answer link in the message');
+  return `${sys.baseUrl}${path}`;
+}
+
+describe('the one-tap answer page', () => {
+  it('in Arabic, right to left: "not solved", a rating and a reason are recorded as a dispute', async () => {
+    const url = await linkFor('P-1', '+966500000401', 'ar');
+    const page = await browser.newPage({ viewport: { width: 390, height: 780 } });
+    await page.goto(url);
+    expect(await page.getAttribute('html', 'dir')).toBe('rtl');
+    expect(await page.getAttribute('html', 'lang')).toBe('ar');
+    expect(await page.textContent('p.q')).toContain('هل حلت مشكلة طلبك P-1');
+    await page.screenshot({ path: `${ARTIFACTS}/answer-page-ar-phone.png`, fullPage: true });
+    await page.click('text=لا، لم تحل');
+    await page.click('text=2 سيئة');
+    await page.fill('textarea', 'أغلقوا الطلب بدون زيارة');
+    await page.click('text=سبب آخر · إرسال');
+    expect(await page.textContent('main')).toContain('شكرا لك، تم تسجيل إجابتك.');
+    await page.screenshot({ path: `${ARTIFACTS}/answer-page-ar-done.png`, fullPage: true });
+    const score = await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'P-1' }).lean();
+    expect(score).toMatchObject({ solved: false, outcome: 'disputed', rating: 2, reason: 'other', comment: 'أغلقوا الطلب بدون زيارة', channel: 'web' });
+    await page.close();
+  });
+
+  it('in English: a used link shows the recorded answer and accepts no second one', async () => {
+    const url = await linkFor('P-2', '+966500000402', 'en');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(url);
+    expect(await page.getAttribute('html', 'dir')).toBe('ltr');
+    await page.click('text=Yes, solved');
+    await page.click('text=5 excellent');
+    expect(await page.textContent('main')).toContain('Thank you, your answer is recorded.');
+    expect(await page.textContent('dl')).toContain('Problem solved');
+    await page.screenshot({ path: `${ARTIFACTS}/answer-page-en-desktop.png` });
+    // A second submission (an old tab, a replayed form) changes nothing.
+    const again = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'solved=2', redirect: 'manual' });
+    expect(again.status).toBe(303);
+    expect(await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'P-2' }).lean()).toMatchObject({ solved: true, rating: 5, outcome: 'confirmed_solved' });
+    // An SMS reply after the page answered is told so.
+    expect(await reply(sys, '+966500000402', '2')).toEqual(['Thank you, your answer about request P-2 is already recorded.']);
+    await page.close();
+  });
+
+  it('works without JavaScript', async () => {
+    const url = await linkFor('P-3', '+966500000403', 'ar');
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.click('text=نعم، حلت');
+    expect(await page.textContent('p.q')).toBe('كيف تقيم الخدمة؟');
+    await context.close();
+  });
+
+  it('refuses tampered and expired links with a bilingual page, and bad form input with 400', async () => {
+    const url = await linkFor('P-4', '+966500000404', 'ar');
+    const good = url.split('/f/')[1] ?? '';
+    const tampered = `${good.slice(0, -1)}${good.endsWith('A') ? 'B' : 'A'}`;
+    const bad = await fetch(`${sys.baseUrl}/f/${tampered}`);
+    expect(bad.status).toBe(404);
+    expect(await bad.text()).toContain('This link is not valid.');
+    const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'P-4' }).lean();
+    const expired = signAnswerToken(sys.ctx.config.followUp.answerLinkSecret, f?._id.toString() ?? '', new Date(Date.now() - 3_600_000));
+    expect((await fetch(`${sys.baseUrl}/f/${expired}`)).status).toBe(410);
+    expect(answerToken(sys.ctx, f!)).toBe(good);
+    const junk = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'rating=9' });
+    expect(junk.status).toBe(400);
+    expect((await sys.ctx.models.FollowUp.findOne({ ticketRef: 'P-4' }).lean())?.solved).toBeUndefined();
+  });
+});

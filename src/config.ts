@@ -66,6 +66,12 @@ const envSchema = z.object({
   RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   DISPUTE_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  REPORT_MIN_N: z.coerce.number().int().min(1).max(10_000).default(10),
+  REPORT_MAX_RANGE_DAYS: z.coerce.number().int().min(1).max(3660).default(366),
+  PUBLIC_SCOREBOARD: booleanish.default(true),
+  SESSION_TTL_HOURS: z.coerce.number().min(0.25).max(24 * 30).default(8),
+  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
   HOME: z.string().optional(),
   GOPATH: z.string().optional(),
@@ -114,6 +120,20 @@ export interface Config {
   };
   /** A job whose worker died is taken up again after this long (BullMQ lock and stall check). */
   workerLockMs: number;
+  reports: {
+    /** Groups with fewer answers than this are flagged low_n and never ranked. */
+    minN: number;
+    /** Longest from..to span a report or export may ask for, in days. */
+    maxRangeDays: number;
+    /** Serve the per-agency public scoreboard at /public. */
+    publicScoreboard: boolean;
+  };
+  auth: {
+    sessionTtlHours: number;
+    /** Failed logins allowed per username (and 5x that per client address) in each window. */
+    loginMaxAttempts: number;
+    loginWindowMinutes: number;
+  };
   /** Where embedded services' binaries are looked for: PATH, then Go's bin folder (FerretDB). */
   binSearchPath: string[];
 }
@@ -211,6 +231,12 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       disputeRetryBaseMs: e.DISPUTE_RETRY_BASE_MS,
     },
     workerLockMs: e.WORKER_LOCK_MS,
+    reports: { minN: e.REPORT_MIN_N, maxRangeDays: e.REPORT_MAX_RANGE_DAYS, publicScoreboard: e.PUBLIC_SCOREBOARD },
+    auth: {
+      sessionTtlHours: e.SESSION_TTL_HOURS,
+      loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
+      loginWindowMinutes: e.LOGIN_WINDOW_MINUTES,
+    },
     binSearchPath: [
       ...e.PATH.split(':'),
       ...(e.GOPATH ? e.GOPATH.split(':').map((p) => `${p}/bin`) : []),

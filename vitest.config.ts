@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/setup-file.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Integration files share one Redis and one FerretDB started by global setup; each file uses its

@@ -67,7 +67,7 @@ export async function applyAnswer(ctx: AppContext, start: FollowUpDoc, input: Co
     const saved = await FollowUp.findOneAndUpdate(
       { _id: current._id, revision: current.revision },
       { $set: set, $inc: { revision: 1 } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean<FollowUpDoc>();
     if (!saved) {
       const fresh = await FollowUp.findById(current._id).lean<FollowUpDoc>();

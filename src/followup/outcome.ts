@@ -27,7 +27,7 @@ export async function closeFollowUp(
   const closed = await ctx.models.FollowUp.findOneAndUpdate(
     filter,
     { $set: { state: opts.state, outcome: opts.outcome }, $inc: { revision: 1 } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean();
   if (!closed) return false;
   await ctx.models.VerifiedScore.updateOne(

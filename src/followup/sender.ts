@@ -126,7 +126,7 @@ async function sendInitial(ctx: AppContext, job: Job, token: string | undefined,
   // Claim the send; a second worker (or a replay of this job) finds the state moved on.
   const claimed =
     start.state === 'scheduled'
-      ? await FollowUp.findOneAndUpdate({ _id: start._id, state: 'scheduled' }, { $set: { state: 'sending', sendAttemptAt: new Date() } }, { new: true }).lean<FollowUpDoc>()
+      ? await FollowUp.findOneAndUpdate({ _id: start._id, state: 'scheduled' }, { $set: { state: 'sending', sendAttemptAt: new Date() } }, { returnDocument: 'after' }).lean<FollowUpDoc>()
       : start;
   if (!claimed) return { skipped: 'claimed elsewhere' };
 
@@ -151,7 +151,7 @@ async function sendInitial(ctx: AppContext, job: Job, token: string | undefined,
   const sent = await FollowUp.findOneAndUpdate(
     { _id: claimed._id, state: 'sending' },
     { $set: { state: 'awaiting_solved', sentAt, expiresAt, ...(reminderAt && reminderAt < expiresAt ? { reminderAt } : {}) }, $inc: { revision: 1 } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<FollowUpDoc>();
   if (!sent) return { sid, skipped: 'state changed during send' };
   await VerifiedScore.updateOne({ ticketRef: sent.ticketRef, closureNumber: sent.closureNumber }, { $set: { sent: true } });
@@ -169,7 +169,7 @@ async function sendReminder(ctx: AppContext, job: Job, token: string | undefined
   const claimed = await ctx.models.FollowUp.findOneAndUpdate(
     { _id: f._id, state: 'awaiting_solved', remindedAt: { $exists: false } },
     { $set: { remindedAt: new Date() } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<FollowUpDoc>();
   if (!claimed) return { skipped: 'already reminded' };
   const message = await composeMessage(ctx, claimed, 'reminder');

@@ -36,7 +36,7 @@ export function statusCallbackHandler(ctx: AppContext): RequestHandler {
         $set: { status, statusRank: rank, ...(errorCode !== undefined ? { errorCode } : {}) },
         $push: { statusHistory: { status, at: now, ...(errorCode !== undefined ? { errorCode } : {}) } },
       },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean();
     if (!message) {
       ctx.log.debug({ sid, status }, 'status callback for an unknown message or an older status; nothing to do');

@@ -247,7 +247,7 @@ export class TicketService {
           ? await Ticket.findOneAndUpdate(
               { ref: input.ticketRef, revision },
               { $set: { ...derived, revision: revision + 1 } },
-              { new: true },
+              { returnDocument: 'after' },
             ).lean()
           : (await Ticket.create({ ...derived, revision: 1 })).toObject();
         if (!saved) continue; // another event won the race; derive again from the fresh state

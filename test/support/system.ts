@@ -3,7 +3,6 @@ import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
-import { inject } from 'vitest';
 import { createApiToken } from '../../src/auth/api-tokens.js';
 import { loadConfig, type RawEnv } from '../../src/config.js';
 import type { Role } from '../../src/db/models/access.js';
@@ -30,11 +29,21 @@ export interface TestSystemOptions {
   reconcileEveryMs?: number;
 }
 
+/** The run's shared servers; set by vitest's global setup (test/support/vitest-system.ts) or a benchmark. */
+let sharedServers: (() => { redisUrl: string; mongoUrl: string }) | undefined;
+export function useSharedServers(get: () => { redisUrl: string; mongoUrl: string }): void {
+  sharedServers = get;
+}
+
 /**
  * Starts the real system (Express app, BullMQ queues and optionally workers, Mongoose) on the run's
  * Redis and MongoDB, with a database and queue prefix of its own, listening on a free port.
  */
 export async function startTestSystem(opts: TestSystemOptions = {}): Promise<TestSystem> {
+  const shared = sharedServers?.();
+  const redisUrl = opts.redisUrl ?? shared?.redisUrl;
+  const mongoUrl = opts.mongoUrl ?? shared?.mongoUrl;
+  if (!redisUrl || !mongoUrl) throw new Error('no Redis/MongoDB for the test system: call useSharedServers() or pass redisUrl and mongoUrl');
   const id = randomBytes(5).toString('hex');
   const dbName = `t_${id}`;
   const server = http.createServer();
@@ -56,7 +65,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
   const system = await startSystem(config, {
     web: opts.web ?? true,
     workers: opts.workers ?? false,
-    services: { redisUrl: opts.redisUrl ?? inject('redisUrl'), mongoUri: opts.mongoUrl ?? inject('mongoUrl'), dbName },
+    services: { redisUrl, mongoUri: mongoUrl, dbName },
     log: createLogger({ level: config.logLevel }),
     server,
     reconcileEveryMs: opts.reconcileEveryMs ?? 0,

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { startMongo, startRedis, type EmbeddedService } from '../src/services/embedded.js';
+
+/** Latency percentiles in milliseconds from a list of samples. */
+export function percentiles(samples: number[]): { p50: number; p90: number; p99: number; max: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[sorted.length - 1] ?? 0 };
+}
+
+export interface LoadResult {
+  label: string;
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  latency: ReturnType<typeof percentiles>;
+  errors: number;
+}
+
+/** Runs `count` calls of `fn` with `concurrency` in flight; bounded in count, never open-ended. */
+export async function runLoad(label: string, count: number, concurrency: number, fn: (i: number) => Promise<boolean>): Promise<LoadResult> {
+  const samples: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t0 = performance.now();
+        const ok = await fn(i).catch(() => false);
+        samples.push(performance.now() - t0);
+        if (!ok) errors += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { label, requests: count, seconds, perSecond: count / seconds, latency: percentiles(samples), errors };
+}
+
+export function report(result: LoadResult): void {
+  const l = result.latency;
+  console.log(
+    `${result.label.padEnd(46)} ${result.perSecond.toFixed(0).padStart(7)}/s  p50 ${l.p50.toFixed(2)} ms  p90 ${l.p90.toFixed(2)} ms  p99 ${l.p99.toFixed(2)} ms  max ${l.max.toFixed(1)} ms  errors ${result.errors}`,
+  );
+}
+
+export function ratio(label: string, ours: number, baseline: number, target?: number): void {
+  const r = ours / baseline;
+  console.log(`${label.padEnd(46)} ratio ${(r * 100).toFixed(1)}%${target !== undefined ? `  (target ≥ ${target * 100}%: ${r >= target ? 'met' : 'NOT met'})` : ''}`);
+}
+
+/** Fresh Redis and MongoDB-wire server for one benchmark run, removed afterwards. */
+export async function benchServices(): Promise<{ redisUrl: string; mongoUrl: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-bench-'));
+  const searchPath = loadConfig({ PATH: process.env.PATH, HOME: process.env.HOME }).binSearchPath;
+  const started: EmbeddedService[] = [];
+  const redis = await startRedis({ dataDir: path.join(dir, 'redis'), searchPath, persistent: false });
+  started.push(redis);
+  const mongo = process.env.MONGODB_URI ? undefined : await startMongo({ dataDir: path.join(dir, 'mongo'), searchPath, persistent: false });
+  if (mongo) started.push(mongo);
+  return {
+    redisUrl: redis.url,
+    mongoUrl: process.env.MONGODB_URI ?? mongo?.url ?? '',
+    stop: async () => {
+      await Promise.allSettled(started.map((s) => s.stop()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,33 +1,45 @@
 /**
  * Reads a citizen's free-text reply generously (Arabic and English words, Gulf phrasings, Latin,
- * Arabic-Indic and Persian digits, emoji, noise) but never guesses: anything contradictory or
- * out of range is `unclear`, and a rating is only ever taken from a number, number word or stars.
+ * Arabic-Indic and Persian digits, emoji, noise) but never guesses: anything contradictory, hedged
+ * or out of range is `unclear`, and a rating is only ever taken from a number, number word or stars.
+ * Pure and total: any string in, a result out, bounded work.
  */
 
 export type Question = 'solved' | 'rating' | 'reason';
 export const REASONS = ['no_contact', 'still_exists', 'asked_to_visit', 'other'] as const;
 export type Reason = (typeof REASONS)[number];
+export type Rating = 1 | 2 | 3 | 4 | 5;
 
 export type ParsedReply =
   | { kind: 'solved'; value: boolean }
-  | { kind: 'rating'; value: 1 | 2 | 3 | 4 | 5 }
+  | { kind: 'rating'; value: Rating }
+  /** `text` is the citizen's own words, kept for "other" and for words we could not map. */
   | { kind: 'reason'; value: Reason; text?: string }
   | { kind: 'opt_out' }
   | { kind: 'opt_in' }
   | { kind: 'help' }
+  /** `text` is the reply as typed (control characters removed, trimmed, capped), to keep as a comment. */
   | { kind: 'unclear'; text: string };
 
-const MAX_CHARS = 500;
+/** Only the start of a message is read: a real answer is short, and a 20 kB body must cost nothing. */
+export const MAX_REPLY_CHARS = 500;
+
+// Control, bidi-control and zero-width characters: noise from phones and copy-paste, never meaning.
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/** The reply as the citizen typed it, minus invisible noise: what a comment should keep. */
+function cleanRaw(raw: string): string {
+  return raw.slice(0, MAX_REPLY_CHARS).replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+}
 
 /** Folds the many ways one Arabic word is typed into one spelling, and digits into ASCII. */
 export function normaliseReply(raw: string): string {
   return (
     raw
-      .slice(0, MAX_CHARS)
+      .slice(0, MAX_REPLY_CHARS)
       .normalize('NFKC')
-      // control and bidi-control characters: noise from phones and copy-paste, never meaning
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+      .replace(INVISIBLE, '')
       .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
       .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
       .replace(/[\u064b-\u065f\u0670\u0640]/g, '') // tashkeel and tatweel
@@ -36,115 +48,220 @@ export function normaliseReply(raw: string): string {
       .replace(/ة/g, 'ه')
       .replace(/ؤ/g, 'و')
       .replace(/ئ/g, 'ي')
-      .replace(/[\u{1f3fb}-\u{1f3ff}]|\ufe0f|\u200d/gu, '') // skin tones, variation selectors, joiners
+      .replace(/[’‘`´]/g, "'")
+      // skin tones, variation selectors, joiners, the keycap mark of 1️⃣
+      .replace(/[\u{1f3fb}-\u{1f3ff}]|\ufe0e|\ufe0f|\u200d|\u20e3/gu, '')
       .toLowerCase()
       .replace(/\s+/g, ' ')
       .trim()
   );
 }
 
+// Keywords are the whole message, as carriers treat them: "stop" inside a sentence is not a STOP.
+const OPT_OUT = new Set([
+  'stop', 'stopall', 'unsubscribe', 'end', 'quit', 'cancel', 'revoke', 'optout', 'opt out',
+  'ايقاف', 'الغاء', 'وقف', 'الغاء الاشتراك', 'ايقاف الرسايل', 'ايقاف الرسائل',
+]);
+const OPT_IN = new Set(['start', 'unstop', 'اشتراك', 'تفعيل']);
+const HELP = new Set(['help', 'info', 'مساعده', 'help me']);
+
+/**
+ * Courtesies that carry no answer but contain "no"/"not" words: "لا هنت" and "ما قصرتوا" are thanks,
+ * "ما شاء الله" is praise. Removed before reading, so they neither answer nor contradict.
+ */
+const COURTESIES: RegExp[] = [
+  /الله لا يهينك(م)?/g, /لا ?هنت(وا|و|م|ي)?/g, /ما ?قصرت(وا|و|م|ي)?/g, /ما ?تقصرون/g, /ما ?شاء ?الله/g,
+  /ان ?شاء ?الله/g, /ولا يهمك(م)?/g, /(الله )?يعطيك(م)? العافيه/g, /جزاك(م)? الله (كل )?خير/g, /\bno worries\b/g,
+  /\bthank(s| you)( so much| very much)?\b/g, /\bmany thanks\b/g,
+];
+
+/** Hedges: the citizen does not know or only part was solved. Never turned into yes or no. */
+const HEDGES =
+  /\b(not sure|unsure|don'?t know|dont know|idk|maybe|perhaps|partly|partially|half|kind of|sort of|no problem)\b|ما ?ادري|مدري|ما ?اعرف|لا ?اعرف|لا ?ادري|مو متاكد|مش متاكد|مب متاكد|غير متاكد|يمكن|ربما|جزيي|جزييا|نص نص|نوعا ما|شوي|بعضها|مافي مشكله|ما في مشكله|لا يوجد مشكله|لا توجد مشكله/;
+
+/** Replies that ask instead of answer: "أي طلب؟" must not read "أي" as the Gulf "yes". */
+const QUESTIONS = /\b(who|which|what)\b|مين|وش هذا|ايش هذا|اي (طلب|بلاغ|شكوي|مشكله|رقم)/;
+
+const YES_WORDS = new Set([
+  'yes', 'yeah', 'yea', 'yep', 'yup', 'ya', 'y', 'yess', 'yesss', 'solved', 'resolved', 'fixed', 'done', 'sure', 'correct',
+  'affirmative', 'نعم', 'ايه', 'ايوه', 'ايوا', 'اي', 'ايو', 'اكيد', 'تم', 'تمت', 'انحلت', 'انحل', 'اتحلت', 'اتحل',
+  'محلوله', 'محلول', 'انتهت', 'خلصت', 'خلصوها', 'حلوها', 'حلوه', 'حلت', 'تمام', 'بلي', 'طبعا', 'صح', 'انجزت', 'انجز', 'اتصلحت',
+  'انصلحت', 'تصلحت', 'صلحوها',
+]);
+const NO_WORDS = new Set(['no', 'nope', 'nah', 'n', 'لا', 'لاء', 'ابد', 'ابدا', 'كلا']);
+/** Words that turn a following "solved" word around ("ما انحلت", "not solved") or mean "not yet" alone. */
+const NEGATORS = new Set([
+  'not', 'never', "didn't", 'didnt', "isn't", 'isnt', "wasn't", 'wasnt', "hasn't", 'hasnt', "haven't", 'havent', "don't",
+  "doesn't", 'doesnt', "aren't", "weren't", 'still', 'unsolved', 'unresolved', 'nothing', 'nobody',
+  'ما', 'مو', 'مب', 'مش', 'لم', 'لسه', 'لسا', 'للحين', 'باقي', 'باقيه', 'مازالت', 'مازال', 'محد', 'ماحد', 'مافي',
+  'مافيه', 'ماصار', 'ماانحلت', 'ماانحل', 'ماتم', 'ماتحلت', 'مااتحلت', 'ماحلوها', 'ماخلصت', 'ولا',
+]);
+/** Negate a following "solved" word ("غير محلولة") but say nothing alone ("تم بدون مشاكل" is a yes). */
+const PREFIX_NEGATORS = new Set(['without', 'بدون', 'غير']);
+/** How many words back a negator reaches: "ما في شي انحل", "it was never really fixed". */
+const NEGATION_REACH = 3;
+
+// Any other emoji (🙏 is thanks or please, 🌹, 😊) answers nothing: alone it is unclear, beside words it is noise.
+const POSITIVE_EMOJI = ['👍', '✅', '👌', '✔', '☑', '💯', '🆗'];
+const NEGATIVE_EMOJI = ['👎', '❌', '❎', '✖', '😡', '😠', '🚫', '⛔'];
+
+const NUMBER_WORDS: Readonly<Record<string, Rating>> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5,
+  واحد: 1, وحده: 1, اثنين: 2, اثنان: 2, ثنين: 2, اثنتين: 2, ثنتين: 2, ثلاثه: 3, ثلاث: 3, ثلاثة: 3, اربعه: 4, اربع: 4, خمسه: 5, خمس: 5,
+};
+const STAR_GLYPHS = new Set(['⭐', '★', '🌟', '✩', '☆']);
+
+/** Words around an option number that do not change it: "رقم 1", "option 3", "الخيار ٢". */
+const OPTION_WORDS = new Set(['رقم', 'الرقم', 'خيار', 'الخيار', 'option', 'number', 'no.', 'choice', 'reply', 'answer', 'السبب', 'اختار', 'اخترت']);
+/** What may stand between two numbers for the message to be only a choice between them ("3 or 4"). */
+const CONNECTIVES = new Set(['or', 'and', 'او', 'و', 'ولا', 'either', 'between', 'بين', 'اما']);
+
 function words(text: string): string[] {
   return text
-    .replace(/[^\p{L}\p{N}\s'’/]/gu, ' ')
+    .replace(/[^\p{L}\p{N}\s']/gu, ' ')
     .split(/\s+/)
     .filter(Boolean);
 }
 
-const OPT_OUT = new Set(['stop', 'stopall', 'unsubscribe', 'end', 'quit', 'cancel', 'revoke', 'optout', 'opt out', 'ايقاف', 'الغاء', 'وقف', 'الغاء الاشتراك', 'ايقاف الرسايل', 'ايقاف الرسائل']);
-const OPT_IN = new Set(['start', 'unstop', 'اشتراك', 'تفعيل']);
-const HELP = new Set(['help', 'info', 'مساعده', 'help me']);
+/**
+ * Numbers as the citizen meant them. Long numbers (4+ digits: a ticket reference, a year, a phone) are
+ * context, not an answer, when anything else was written.
+ */
+function numbersIn(text: string): number[] {
+  const all = (text.match(/\d+/g) ?? []).filter((d) => d.length <= 6);
+  const short = all.filter((d) => d.length < 4);
+  const hasWords = /\p{L}/u.test(text);
+  return [...new Set((hasWords ? short : all).map(Number))];
+}
 
-const YES_WORDS = new Set([
-  'yes', 'yeah', 'yea', 'yep', 'yup', 'ya', 'y', 'solved', 'resolved', 'fixed', 'done', 'sure', 'correct', 'affirmative',
-  'نعم', 'ايه', 'ايوه', 'ايوا', 'اي', 'اكيد', 'تم', 'تمت', 'انحلت', 'انحل', 'اتحلت', 'اتحل', 'انحلت', 'محلوله', 'محلول',
-  'انتهت', 'خلصت', 'حلوها', 'حلت', 'تمام', 'بلي', 'طبعا', 'صح', 'انجزت', 'اتحلت',
-]);
-const NO_WORDS = new Set(['no', 'nope', 'nah', 'n', 'لا', 'لاء', 'ابد', 'ابدا', 'كلا']);
-/** Words that turn a "solved" word around ("ما انحلت", "not solved", "still broken"). */
-const NEGATORS = new Set([
-  'not', 'never', "didn't", 'didnt', "isn't", 'isnt', "wasn't", 'wasnt', "hasn't", 'hasnt', "haven't", 'havent', 'still', 'unsolved',
-  'unresolved', 'nothing', 'nobody', 'ما', 'مو', 'مب', 'مش', 'لم', 'لسه', 'لسا', 'للحين', 'باقي', 'باقيه', 'مازالت', 'مازال', 'محد', 'ماحد',
-  'ماانحلت', 'ماانحل', 'ماتم', 'ماتحلت', 'مااتحلت',
-]);
-const POSITIVE_EMOJI = ['👍', '✅', '👌', '✔', '☑', '💯'];
-const NEGATIVE_EMOJI = ['👎', '❌', '✖', '😡', '😠', '🚫'];
+function stripCourtesies(text: string): string {
+  return COURTESIES.reduce((t, re) => t.replace(re, ' '), text).replace(/\s+/g, ' ').trim();
+}
 
-const NUMBER_WORDS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5,
-  واحد: 1, وحده: 1, اثنين: 2, اثنان: 2, ثنين: 2, اثنتين: 2, ثلاثه: 3, ثلاث: 3, ثلاثة: 3, اربعه: 4, اربع: 4, خمسه: 5, خمس: 5,
-};
+function hasAny(text: string, emoji: readonly string[]): boolean {
+  return emoji.some((e) => text.includes(e));
+}
 
-interface Signals {
+interface YesNo {
+  /** A yes word or emoji nobody negated. */
   yes: boolean;
+  /** A no word, a negated yes word, a negator on its own ("still", "محد") or a negative emoji. */
   no: boolean;
-  negated: boolean;
-  numbers: number[];
 }
 
-function signals(text: string, tokens: string[]): Signals {
-  const joined = ` ${tokens.join(' ')} `;
-  return {
-    yes: tokens.some((t) => YES_WORDS.has(t)) || POSITIVE_EMOJI.some((e) => text.includes(e)),
-    no: tokens.some((t) => NO_WORDS.has(t)) || NEGATIVE_EMOJI.some((e) => text.includes(e)),
-    negated: tokens.some((t) => NEGATORS.has(t)) || / (did|does|is|was|has|have) not /.test(joined),
-    numbers: (text.match(/\d+/g) ?? []).map(Number),
-  };
+function readYesNo(text: string, tokens: string[]): YesNo {
+  let yes = hasAny(text, POSITIVE_EMOJI);
+  let no = hasAny(text, NEGATIVE_EMOJI) || / (did|does|is|was|has|have|are|were) not /.test(` ${tokens.join(' ')} `);
+  tokens.forEach((t, i) => {
+    if (NO_WORDS.has(t) || NEGATORS.has(t)) no = true;
+    else if (YES_WORDS.has(t)) {
+      const before = tokens.slice(Math.max(0, i - NEGATION_REACH), i);
+      if (before.some((b) => NEGATORS.has(b) || PREFIX_NEGATORS.has(b))) no = true;
+      else yes = true;
+    }
+  });
+  return { yes, no };
 }
 
-function distinct(values: number[]): number[] {
-  return [...new Set(values)];
+function unclear(raw: string): ParsedReply {
+  return { kind: 'unclear', text: cleanRaw(raw) };
 }
 
-function parseSolved(text: string, tokens: string[]): ParsedReply {
-  const s = signals(text, tokens);
-  const nums = distinct(s.numbers);
-  const fromDigits = nums.length === 1 && nums[0] === 1 ? true : nums.length === 1 && nums[0] === 2 ? false : undefined;
-  if (nums.length > 0 && fromDigits === undefined) return { kind: 'unclear', text };
-  // A "solved" word under a negator ("not solved", "ما انحلت") is a no, not a contradiction.
-  const yesWord = s.yes && !s.negated;
-  // "نعم لا", "yes no": both plain answers present.
-  if (yesWord && s.no) return { kind: 'unclear', text };
-  const fromWords = yesWord ? true : s.no || s.negated ? false : undefined;
-  if (fromDigits !== undefined && fromWords !== undefined && fromDigits !== fromWords) return { kind: 'unclear', text };
+function parseSolved(text: string, raw: string): ParsedReply {
+  if (HEDGES.test(text) || QUESTIONS.test(text)) return unclear(raw);
+  const body = stripCourtesies(text);
+  const nums = numbersIn(body);
+  let fromDigits: boolean | undefined;
+  if (nums.length > 0) {
+    if (nums.length > 1 || (nums[0] !== 1 && nums[0] !== 2)) return unclear(raw);
+    fromDigits = nums[0] === 1;
+  }
+  const { yes, no } = readYesNo(body, words(body));
+  // "yes no", "نعم لا", "yes still not fixed", "👍👎": both answers are present, so neither is taken.
+  if (yes && no) return unclear(raw);
+  const fromWords = yes ? true : no ? false : undefined;
+  if (fromDigits !== undefined && fromWords !== undefined && fromDigits !== fromWords) return unclear(raw);
   const value = fromDigits ?? fromWords;
-  return value === undefined ? { kind: 'unclear', text } : { kind: 'solved', value };
+  return value === undefined ? unclear(raw) : { kind: 'solved', value };
 }
 
-function parseRating(text: string, tokens: string[]): ParsedReply {
+/** Plain answers to the first question: a rating reply carrying them is probably a late "1 yes". */
+const SOLVED_ANSWER_WORDS = new Set(['yes', 'yeah', 'yep', 'no', 'nope', 'نعم', 'ايه', 'ايوه', 'لا', 'لاء', 'solved']);
+
+function isRating(n: number | undefined): n is Rating {
+  return n !== undefined && Number.isInteger(n) && n >= 1 && n <= 5;
+}
+
+function parseRating(text: string, raw: string): ParsedReply {
+  const tokens = words(text);
+  if (tokens.some((t) => SOLVED_ANSWER_WORDS.has(t))) return unclear(raw);
+  // "4.5", "٣٫٥", "-1": a fraction or a sign is not one of the five answers.
+  if (/\d\s*[.,٫]\s*\d|(^|\s)-\d/.test(text)) return unclear(raw);
   // "4/5", "4 من 5", "4 out of 5", "4 of 5": the scale is not a second answer.
-  const scaled = /^\D*([1-5])\s*(?:\/|من|out of|of)\s*5\b/.exec(text);
-  if (scaled?.[1]) return { kind: 'rating', value: Number(scaled[1]) as 1 | 2 | 3 | 4 | 5 };
-  const stars = [...text].filter((c) => c === '⭐' || c === '★' || c === '🌟').length;
-  const nums = distinct([...(text.match(/\d+/g) ?? []).map(Number), ...tokens.filter((t) => t in NUMBER_WORDS).map((t) => NUMBER_WORDS[t] ?? 0)]);
+  const body = text.replace(/(\d)\s*(\/|من|out of|of)\s*5(?!\d)/g, '$1 ');
+  const nums = [...new Set([...numbersIn(body), ...tokens.filter((t) => t in NUMBER_WORDS).map((t) => NUMBER_WORDS[t])])];
+  const stars = [...text].filter((c) => STAR_GLYPHS.has(c)).length;
   if (stars > 0) {
-    if (nums.length > 0 && !(nums.length === 1 && nums[0] === stars)) return { kind: 'unclear', text };
-    return stars <= 5 ? { kind: 'rating', value: stars as 1 | 2 | 3 | 4 | 5 } : { kind: 'unclear', text };
+    if (nums.length === 0) return isRating(stars) ? { kind: 'rating', value: stars } : unclear(raw);
+    // "5 ⭐" uses the star as a unit; "4 ⭐⭐⭐⭐" says it twice; anything else disagrees with itself.
+    const [only] = nums;
+    if (nums.length === 1 && (stars === 1 || stars === only) && isRating(only)) return { kind: 'rating', value: only };
+    return unclear(raw);
   }
   const [only] = nums;
-  if (nums.length === 1 && only !== undefined && only >= 1 && only <= 5) return { kind: 'rating', value: only as 1 | 2 | 3 | 4 | 5 };
-  return { kind: 'unclear', text };
+  return nums.length === 1 && isRating(only) ? { kind: 'rating', value: only } : unclear(raw);
 }
 
-const REASON_PATTERNS: [Reason, RegExp][] = [
-  ['no_contact', /(no ?one|nobody|no body|never) (contacted|called|reached|came)|didn'?t (call|contact)|محد|ماحد|ما احد|ولا احد|ما (تواصل|اتصل|كلم)|لم يتواصل|لم يتصل/],
-  ['asked_to_visit', /visit|in person|come to (the )?(office|branch)|زياره|ازور|اروح|احضر|حضور|مراجعه|اراجع|الفرع|المكتب/],
-  ['still_exists', /still|not (fixed|solved)|same problem|موجوده|موجود|باقيه|باقي|مازالت|ما زالت|للحين|نفس المشكله/],
+const REASON_PATTERNS: readonly [Reason, RegExp][] = [
+  [
+    'no_contact',
+    /(no ?one|nobody|no body|never|noone) (has )?(contacted|called|reached|came|answered|replied|got back)|didn'?t (call|contact|come)|no (call|contact|response|reply)|محد|ماحد|ما احد|ولا احد|لا احد|ما (تواصل|اتصل|كلم|رد|جا|جاء)|لم يتواصل|لم يتصل|لم يرد|ما تواصلو|ماتواصل|ما اتصلو|ما كلمني/,
+  ],
+  [
+    'asked_to_visit',
+    /visit|in person|come (in|to (the )?(office|branch|centre|center))|go to (the )?(office|branch)|زياره|ازور|اروح|احضر|حضور|مراجعه|اراجع|راجع|الفرع|للفرع|المكتب|للمكتب|شخصيا|بنفس/,
+  ],
+  ['still_exists', /still|not (fixed|solved|repaired)|same problem|موجوده|موجود|باقيه|باقي|مازالت|ما زالت|مازال|للحين|نفس المشكله|لسه|لسا/],
 ];
+const OTHER_ONLY = /^(other|others|something else|another reason|سبب اخر|اخر|اخري|غير ذلك|شي ثاني|شي اخر)$/;
+
+/** Words that answer a yes/no question, not "why": "no", "ok", "thanks" say nothing as a reason. */
+function saysNothing(tokens: string[]): boolean {
+  const filler = new Set(['ok', 'okay', 'thanks', 'thank', 'you', 'شكرا', 'شكر', 'الحمد', 'لله', 'الله', 'مشكور', 'مشكورين', 'hi', 'hello', 'السلام', 'عليكم']);
+  return tokens.every((t) => YES_WORDS.has(t) || NO_WORDS.has(t) || filler.has(t));
+}
 
 function parseReason(text: string, raw: string): ParsedReply {
-  const nums = distinct((text.match(/\d+/g) ?? []).map(Number));
-  const [only] = nums;
-  if (nums.length === 1 && only !== undefined && only >= 1 && only <= 4) {
-    const value = REASONS[only - 1] ?? 'other';
-    const rest = text.replace(/\d+/, '').replace(/[^\p{L}]+/gu, ' ').trim();
-    return value === 'other' && rest.length > 0 ? { kind: 'reason', value, text: raw.trim() } : { kind: 'reason', value };
+  const keep = cleanRaw(raw);
+  const tokens = words(text);
+  const nums = numbersIn(text);
+  const letters = tokens.filter((t) => !/^\d+$/.test(t));
+  // "1 2", "3 or 4", "٣ او ٤": a choice between options is no choice.
+  if (nums.length > 1 && letters.every((t) => CONNECTIVES.has(t) || OPTION_WORDS.has(t))) return unclear(raw);
+  // The option number counts when it leads the message ("2 المشكلة موجودة", "رقم 3") or stands alone;
+  // a number inside a sentence ("I called 3 times") is part of the story.
+  const lead = tokens.findIndex((t) => !OPTION_WORDS.has(t));
+  const leading = lead >= 0 && /^\d+$/.test(tokens[lead] ?? '') ? Number(tokens[lead]) : undefined;
+  const rest = tokens.slice(lead + 1).filter((t) => !OPTION_WORDS.has(t));
+  const described = REASON_PATTERNS.filter(([, re]) => re.test(text)).map(([reason]) => reason);
+  if (leading !== undefined && nums.length === 1) {
+    if (leading < 1 || leading > 4) return rest.length === 0 ? unclear(raw) : fromWords();
+    const chosen = REASONS[leading - 1] ?? 'other';
+    if (chosen === 'other') return rest.length > 0 && !OTHER_ONLY.test(rest.join(' ')) ? { kind: 'reason', value: 'other', text: keep } : { kind: 'reason', value: 'other' };
+    // "1 they told me to visit": the number and the words disagree.
+    if (described.length > 0 && !described.includes(chosen)) return unclear(raw);
+    return { kind: 'reason', value: chosen };
   }
-  if (nums.length > 0 && /^[\d\s,.\-/]+$/.test(text)) return { kind: 'unclear', text };
-  const matches = REASON_PATTERNS.filter(([, re]) => re.test(text)).map(([reason]) => reason);
-  if (matches.length === 1 && matches[0]) return { kind: 'reason', value: matches[0] };
-  // Anything else with words in it is the citizen's own reason: kept verbatim as "other".
-  if (/\p{L}{2,}/u.test(text)) return { kind: 'reason', value: 'other', text: raw.trim().slice(0, MAX_CHARS) };
-  return { kind: 'unclear', text };
+  return fromWords();
+
+  function fromWords(): ParsedReply {
+    if (OTHER_ONLY.test(tokens.join(' '))) return { kind: 'reason', value: 'other' };
+    if (letters.length === 0 || saysNothing(letters)) return unclear(raw);
+    const [only] = described;
+    if (described.length === 1 && only) return { kind: 'reason', value: only };
+    // Anything else with words in it is the citizen's own reason: kept verbatim as "other".
+    return /\p{L}{2,}/u.test(text) ? { kind: 'reason', value: 'other', text: keep } : unclear(raw);
+  }
 }
 
 export function parseReply(raw: string, question: Question): ParsedReply {
@@ -153,14 +270,13 @@ export function parseReply(raw: string, question: Question): ParsedReply {
   if (OPT_OUT.has(bare)) return { kind: 'opt_out' };
   if (OPT_IN.has(bare)) return { kind: 'opt_in' };
   if (HELP.has(bare)) return { kind: 'help' };
-  if (text === '') return { kind: 'unclear', text };
-  const tokens = words(text);
+  if (text === '' || (bare === '' && !hasAny(text, [...POSITIVE_EMOJI, ...NEGATIVE_EMOJI, ...STAR_GLYPHS]))) return unclear(raw);
   switch (question) {
     case 'solved':
-      return parseSolved(text, tokens);
+      return parseSolved(text, raw);
     case 'rating':
-      return parseRating(text, tokens);
+      return parseRating(text, raw);
     case 'reason':
-      return parseReason(text, raw.slice(0, MAX_CHARS));
+      return parseReason(text, raw);
   }
 }

@@ -62,8 +62,6 @@ async function ensureFollowUp(
 ) {
   const { FollowUp, VerifiedScore } = ctx.models;
   const key = { ticketRef: ticket.ref, closureNumber: closure.number };
-  const existing = await FollowUp.findOne(key).lean();
-  if (existing) return existing;
   const postCall = await ctx.models.PostCallRating.findOne({ ticketRef: ticket.ref, agentRating: { $exists: true } })
     .sort({ createdAt: -1 })
     .lean();

@@ -179,8 +179,7 @@ export class TicketService {
   async apply(input: TicketEventInput): Promise<ApplyOutcome> {
     const { TicketEvent } = this.deps.models;
     const fp = fingerprint(input);
-    const existing = await TicketEvent.findOne({ eventId: input.eventId }).lean();
-    if (existing) return this.replay(existing, fp, input);
+    // Insert first: the unique index on eventId decides "new or repeated" in one round trip.
     try {
       await TicketEvent.create({
         eventId: input.eventId,

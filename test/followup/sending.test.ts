@@ -23,9 +23,12 @@ describe('sending', () => {
     await ticketEvent(sys, token, 'E-1', 'closed', { phone: '+15005550001' });
     const f = await eventually(async () => (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-1', state: 'failed' }).lean()) ?? undefined);
     expect(f).toMatchObject({ outcome: 'undeliverable', lastErrorCode: 21211 });
-    const j = await job('E-1');
-    expect(await j?.getState()).toBe('failed');
-    expect(j?.attemptsMade).toBe(1);
+    // The follow-up is closed just before the job fails: wait for the job itself.
+    const j = await eventually(async () => {
+      const found = await job('E-1');
+      return (await found?.getState()) === 'failed' ? found : undefined;
+    });
+    expect(j.attemptsMade).toBe(1);
     expect(await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'E-1' }).lean()).toMatchObject({ outcome: 'undeliverable' });
   });
 
@@ -39,7 +42,11 @@ describe('sending', () => {
     await ticketEvent(sys, token, 'E-3', 'closed', { phone: '+15005550429' });
     const f = await eventually(async () => (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-3', state: 'awaiting_solved' }).lean()) ?? undefined);
     expect(f.lastErrorCode).toBe(20429);
-    expect((await job('E-3'))?.attemptsMade).toBe(3);
+    const done = await eventually(async () => {
+      const found = await job('E-3');
+      return (await found?.getState()) === 'completed' ? found : undefined;
+    });
+    expect(done.attemptsMade).toBe(3);
     expect(messagesTo(sys, '+15005550429')).toHaveLength(1);
   });
 

@@ -19,6 +19,7 @@ export function smsLink(url: string): string {
 const ar = {
   initial: (p: SmsParams) => `${p.agency}: هل حلت مشكلة طلبك ${p.ref}؟ رد 1 نعم أو 2 لا ${p.link}`,
   reminder: (p: SmsParams) => `تذكير ${p.agency}: هل حلت مشكلة طلبك ${p.ref}؟ رد 1 نعم أو 2 لا ${p.link}`,
+  askSolved: () => 'هل حلت مشكلتك؟ أرسل 1 نعم أو 2 لا.',
   askRating: () => 'شكرا. قيم الخدمة من 1 (سيئة) إلى 5 (ممتازة).',
   askReason: () => 'نأسف لذلك. ما السبب؟ 1 لم يتواصل معي أحد، 2 المشكلة ما زالت قائمة، 3 طلب مني الحضور شخصيا، 4 سبب آخر (اكتبه)',
   thanksSolved: () => 'شكرا لك، تم تسجيل تقييمك.',
@@ -39,6 +40,7 @@ const ar = {
 const en: typeof ar = {
   initial: (p) => `${p.agency}: was the problem in your request ${p.ref} solved? Reply 1 yes or 2 no, or answer here ${p.link}`,
   reminder: (p) => `Reminder from ${p.agency}: was request ${p.ref} solved? Reply 1 yes or 2 no ${p.link}`,
+  askSolved: () => 'Was your problem solved? Reply 1 yes or 2 no.',
   askRating: () => 'Thank you. Rate the service from 1 (poor) to 5 (excellent).',
   askReason: () => 'We are sorry. Why? 1 no one contacted me, 2 the problem still exists, 3 I was asked to visit in person, 4 other (tell us)',
   thanksSolved: () => 'Thank you, your rating has been recorded.',
@@ -58,6 +60,21 @@ const en: typeof ar = {
 
 export type FollowUpTexts = typeof ar;
 export const followUpTexts: Record<Language, FollowUpTexts> = { ar, en };
+
+/** Catalogue texts that answer a citizen inside a conversation (everything but the outbound messages). */
+export type FollowUpReplyKey = Exclude<keyof FollowUpTexts, 'initial' | 'reminder' | 'appliedTo'>;
+
+/** Renders a reply named by the conversation; `ref` fills the texts that name the ticket. */
+export function renderFollowUpReply(lang: Language, key: FollowUpReplyKey, ref: string): string {
+  const texts = followUpTexts[lang];
+  switch (key) {
+    case 'alreadyAnswered':
+    case 'closedOrExpired':
+      return texts[key](ref);
+    default:
+      return texts[key]();
+  }
+}
 
 /** Page texts for the one-tap answer page. */
 export const answerPageTexts = {

@@ -1,49 +1,144 @@
 import { describe, expect, it } from 'vitest';
-import { isInsideWindow, localDay, nextSendTime, parseSendWindow, SendWindowError, validityPeriodSeconds } from '../../../src/followup/send-window.js';
+import {
+  isInsideWindow,
+  localDay,
+  nextSendTime,
+  parseSendWindow,
+  SendWindowError,
+  sendWindowOf,
+  validityPeriodSeconds,
+} from '../../../src/followup/send-window.js';
 
 const riyadh = parseSendWindow('09:00-21:00', 'all', 'Asia/Riyadh');
+const workdays = parseSendWindow('09:00-21:00', 'sun,mon,tue,wed,thu', 'Asia/Riyadh');
+const london = parseSendWindow('09:00-21:00', 'all', 'Europe/London');
 const iso = (d: Date) => d.toISOString();
+const next = (at: string, w = riyadh) => iso(nextSendTime(new Date(at), w));
+const HOUR = 3_600_000;
 
-describe('send window (Asia/Riyadh, 09:00–21:00)', () => {
-  it('keeps a time inside the window', () => {
-    expect(iso(nextSendTime(new Date('2026-11-22T10:00:00+03:00'), riyadh))).toBe('2026-11-22T07:00:00.000Z');
+describe('nextSendTime in Asia/Riyadh (UTC+3 all year), 09:00–21:00', () => {
+  it('keeps a time inside the window, to the millisecond', () => {
+    expect(next('2026-11-22T10:00:00+03:00')).toBe('2026-11-22T07:00:00.000Z');
+    expect(next('2026-11-22T09:00:00.000+03:00')).toBe('2026-11-22T06:00:00.000Z');
+    expect(next('2026-11-22T20:59:59.999+03:00')).toBe('2026-11-22T17:59:59.999Z');
   });
   it('moves a closure at 23:50 local plus three days to 09:00 local the next morning', () => {
-    const closedAt = new Date('2026-11-22T23:50:00+03:00');
-    const earliest = new Date(closedAt.getTime() + 72 * 3_600_000);
-    expect(iso(nextSendTime(earliest, riyadh))).toBe('2026-11-26T06:00:00.000Z'); // 09:00 +03:00 on the 26th
+    const earliest = new Date(new Date('2026-11-22T23:50:00+03:00').getTime() + 72 * HOUR);
+    expect(iso(nextSendTime(earliest, riyadh))).toBe('2026-11-26T06:00:00.000Z');
   });
-  it('moves an early-morning time to 09:00 the same day', () => {
-    expect(iso(nextSendTime(new Date('2026-11-22T06:30:00+03:00'), riyadh))).toBe('2026-11-22T06:00:00.000Z');
+  it('moves an early-morning time to 09:00 the same day, and 08:59:59.999 too', () => {
+    expect(next('2026-11-22T06:30:00+03:00')).toBe('2026-11-22T06:00:00.000Z');
+    expect(next('2026-11-22T08:59:59.999+03:00')).toBe('2026-11-22T06:00:00.000Z');
+    expect(next('2026-11-22T00:00:00+03:00')).toBe('2026-11-22T06:00:00.000Z');
   });
   it('treats the end as exclusive: 21:00 exactly waits for the next morning', () => {
     expect(isInsideWindow(new Date('2026-11-22T20:59:59+03:00'), riyadh)).toBe(true);
     expect(isInsideWindow(new Date('2026-11-22T21:00:00+03:00'), riyadh)).toBe(false);
-    expect(iso(nextSendTime(new Date('2026-11-22T21:00:00+03:00'), riyadh))).toBe('2026-11-23T06:00:00.000Z');
+    expect(next('2026-11-22T21:00:00+03:00')).toBe('2026-11-23T06:00:00.000Z');
   });
+  it('reads the local day, not the UTC day (22:30 UTC is already tomorrow in Riyadh)', () => {
+    expect(next('2026-11-22T22:30:00Z')).toBe('2026-11-23T06:00:00.000Z');
+  });
+});
+
+describe('weekends', () => {
   it('skips the Friday–Saturday weekend when only working days are allowed', () => {
-    const work = parseSendWindow('09:00-21:00', 'sun,mon,tue,wed,thu', 'Asia/Riyadh');
     // Thursday 2026-11-26 22:00 → Sunday 2026-11-29 09:00
-    expect(iso(nextSendTime(new Date('2026-11-26T22:00:00+03:00'), work))).toBe('2026-11-29T06:00:00.000Z');
-    expect(iso(nextSendTime(new Date('2026-11-27T12:00:00+03:00'), work))).toBe('2026-11-29T06:00:00.000Z');
+    expect(next('2026-11-26T22:00:00+03:00', workdays)).toBe('2026-11-29T06:00:00.000Z');
+    expect(next('2026-11-27T12:00:00+03:00', workdays)).toBe('2026-11-29T06:00:00.000Z'); // Friday noon
+    expect(next('2026-11-28T23:59:00+03:00', workdays)).toBe('2026-11-29T06:00:00.000Z'); // Saturday night
+    expect(next('2026-11-26T20:00:00+03:00', workdays)).toBe('2026-11-26T17:00:00.000Z'); // Thursday evening stays
   });
-  it('follows daylight saving where a zone has it (no fixed offsets)', () => {
-    const london = parseSendWindow('09:00-21:00', 'all', 'Europe/London');
-    expect(iso(nextSendTime(new Date('2026-07-01T05:00:00Z'), london))).toBe('2026-07-01T08:00:00.000Z'); // BST
-    expect(iso(nextSendTime(new Date('2026-12-01T05:00:00Z'), london))).toBe('2026-12-01T09:00:00.000Z'); // GMT
+  it('accepts a day range, also one that wraps past Sunday', () => {
+    expect([...parseSendWindow('09:00-21:00', 'sun-thu', 'Asia/Riyadh').days].sort()).toEqual([1, 2, 3, 4, 7]);
+    expect([...parseSendWindow('09:00-21:00', 'Sunday, Monday', 'Asia/Riyadh').days].sort()).toEqual([1, 7]);
+    expect([...parseSendWindow('09:00-21:00', 'fri-sat', 'Asia/Riyadh').days].sort()).toEqual([5, 6]);
   });
-  it('gives a validity period that ends with the window, within Twilio limits', () => {
+  it('finds a single allowed day a week away', () => {
+    const sundays = parseSendWindow('09:00-21:00', 'sun', 'Asia/Riyadh');
+    expect(next('2026-11-29T21:00:00+03:00', sundays)).toBe('2026-12-06T06:00:00.000Z');
+  });
+});
+
+describe('daylight saving (Europe/London): no hand-written offsets', () => {
+  it('opens at 09:00 BST in summer and 09:00 GMT in winter', () => {
+    expect(next('2026-07-01T05:00:00Z', london)).toBe('2026-07-01T08:00:00.000Z');
+    expect(next('2026-12-01T05:00:00Z', london)).toBe('2026-12-01T09:00:00.000Z');
+  });
+  it('opens at 09:00 local on the days the clocks change', () => {
+    expect(next('2026-03-29T00:30:00Z', london)).toBe('2026-03-29T08:00:00.000Z'); // spring forward: 09:00 BST
+    expect(next('2026-10-25T00:30:00Z', london)).toBe('2026-10-25T09:00:00.000Z'); // fall back: 09:00 GMT
+  });
+  it('moves a Saturday 23:50 BST closure across the clock change', () => {
+    expect(next('2026-10-24T22:50:00Z', london)).toBe('2026-10-25T09:00:00.000Z');
+  });
+  it('closes at 21:00 local on those days too', () => {
+    expect(validityPeriodSeconds(new Date('2026-03-29T19:00:00Z'), london)).toBe(3600); // 20:00 BST → 21:00 BST
+    expect(validityPeriodSeconds(new Date('2026-10-25T20:00:00Z'), london)).toBe(3600); // 20:00 GMT → 21:00 GMT
+  });
+  it('a window that ends at midnight lasts until the next local day starts', () => {
+    const late = parseSendWindow('18:00-24:00', 'all', 'Europe/London');
+    expect(isInsideWindow(new Date('2026-07-01T22:59:00Z'), late)).toBe(true); // 23:59 BST
+    expect(validityPeriodSeconds(new Date('2026-07-01T22:00:00Z'), late)).toBe(3600);
+  });
+});
+
+describe('validityPeriodSeconds', () => {
+  it('ends with the window', () => {
     expect(validityPeriodSeconds(new Date('2026-11-22T20:00:00+03:00'), riyadh)).toBe(3600);
-    expect(validityPeriodSeconds(new Date('2026-11-22T09:00:00+03:00'), riyadh)).toBe(36_000);
+    expect(validityPeriodSeconds(new Date('2026-11-22T20:59:30+03:00'), riyadh)).toBe(30);
+  });
+  it("is clamped to Twilio's 1–36,000 seconds", () => {
+    expect(validityPeriodSeconds(new Date('2026-11-22T09:00:00+03:00'), riyadh)).toBe(36_000); // 12 h window
     expect(validityPeriodSeconds(new Date('2026-11-22T20:59:59.500+03:00'), riyadh)).toBe(1);
+    expect(validityPeriodSeconds(new Date('2026-11-22T22:00:00+03:00'), riyadh)).toBe(1); // already closed
   });
-  it('names the local day', () => {
+});
+
+describe('localDay', () => {
+  it('names the local calendar day', () => {
     expect(localDay(new Date('2026-11-22T22:30:00Z'), 'Asia/Riyadh')).toBe('2026-11-23');
+    expect(localDay(new Date('2026-11-22T20:59:59Z'), 'Asia/Riyadh')).toBe('2026-11-22');
+    expect(localDay(new Date('2026-07-01T23:30:00Z'), 'Europe/London')).toBe('2026-07-02');
+    expect(localDay(new Date('2026-12-01T23:30:00Z'), 'Europe/London')).toBe('2026-12-01');
   });
-  it('refuses malformed windows', () => {
-    expect(() => parseSendWindow('9-21', 'all', 'Asia/Riyadh')).toThrow(SendWindowError);
-    expect(() => parseSendWindow('21:00-09:00', 'all', 'Asia/Riyadh')).toThrow(/start before it ends/);
-    expect(() => parseSendWindow('09:00-21:00', 'funday', 'Asia/Riyadh')).toThrow(/weekday/);
-    expect(() => parseSendWindow('09:00-21:00', 'all', 'Mars/Olympus')).toThrow(/time zone/);
+  it('refuses an invalid date', () => {
+    expect(() => localDay(new Date(Number.NaN), 'Asia/Riyadh')).toThrow(SendWindowError);
+  });
+});
+
+describe('sendWindowOf', () => {
+  it('builds the same window from whole hours', () => {
+    const w = sendWindowOf({ timeZone: 'Asia/Riyadh', startHour: 9, endHour: 21, days: [7, 1, 2, 3, 4] });
+    expect(w).toEqual(workdays);
+  });
+  it('refuses bad hours, days and zones', () => {
+    expect(() => sendWindowOf({ timeZone: 'Asia/Riyadh', startHour: 21, endHour: 9, days: [1] })).toThrow(/0 ≤ start < end ≤ 24/);
+    expect(() => sendWindowOf({ timeZone: 'Asia/Riyadh', startHour: 9, endHour: 21, days: [0] })).toThrow(/ISO weekday/);
+    expect(() => sendWindowOf({ timeZone: 'Asia/Riyadh', startHour: 9, endHour: 21, days: [] })).toThrow(/at least one day/);
+    expect(() => sendWindowOf({ timeZone: 'Riyadh', startHour: 9, endHour: 21, days: [1] })).toThrow(/unknown time zone "Riyadh"/);
+  });
+});
+
+describe('parseSendWindow', () => {
+  it('accepts single-digit hours, spaces and an en dash', () => {
+    expect(parseSendWindow(' 9:30 – 17:45 ', 'all', 'Asia/Riyadh')).toMatchObject({ startMinute: 570, endMinute: 1065 });
+  });
+  it.each([
+    ['9-21', 'all', 'Asia/Riyadh', /"9" is not a time of day/],
+    ['09:00', 'all', 'Asia/Riyadh', /not HH:MM-HH:MM/],
+    ['21:00-09:00', 'all', 'Asia/Riyadh', /start before it ends/],
+    ['09:00-09:00', 'all', 'Asia/Riyadh', /start before it ends/],
+    ['09:60-21:00', 'all', 'Asia/Riyadh', /"09:60" is not a time of day/],
+    ['24:00-24:00', 'all', 'Asia/Riyadh', /"24:00" is not a time of day/],
+    ['09:00-25:00', 'all', 'Asia/Riyadh', /"25:00" is not a time of day/],
+    ['09:00-21:00', 'funday', 'Asia/Riyadh', /"funday" is not a weekday name/],
+    ['09:00-21:00', 'su', 'Asia/Riyadh', /"su" is not a weekday name/],
+    ['09:00-21:00', 'sun-xyz', 'Asia/Riyadh', /"xyz" is not a weekday name/],
+    ['09:00-21:00', '', 'Asia/Riyadh', /at least one day/],
+    ['09:00-21:00', 'all', 'Mars/Olympus', /unknown time zone "Mars\/Olympus"/],
+  ])('refuses %j %j %j', (hours, days, zone, message) => {
+    expect(() => parseSendWindow(hours, days, zone)).toThrow(SendWindowError);
+    expect(() => parseSendWindow(hours, days, zone)).toThrow(message);
   });
 });

@@ -4,6 +4,7 @@ import { followUpRouter } from './followup/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRouter } from './http/health.js';
 import { requestLogger } from './http/request-log.js';
+import { reportsRouter } from './reports/routes.js';
 import { ticketsRouter } from './tickets/routes.js';
 
 /** Builds the Express app without listening, so tests and the server share it. */
@@ -21,6 +22,7 @@ export function createApp(ctx: AppContext): Express {
 
   app.use(ticketsRouter(ctx));
   app.use(followUpRouter(ctx));
+  app.use(reportsRouter(ctx));
 
   app.use(notFound);
   app.use(errorHandler(ctx.log));

@@ -129,6 +129,8 @@ verifiedScoreSchema.index({ ticketRef: 1, closureNumber: 1 }, { unique: true });
 verifiedScoreSchema.index({ agency: 1, day: 1 });
 verifiedScoreSchema.index({ agency: 1, department: 1, day: 1 });
 verifiedScoreSchema.index({ agentId: 1, day: 1 });
+// Reports may filter by department alone (a department-scoped manager, or a cross-agency query).
+verifiedScoreSchema.index({ department: 1, day: 1 });
 verifiedScoreSchema.index({ day: 1 });
 
 export type FollowUp = InferSchemaType<typeof followUpSchema>;

@@ -1,0 +1,50 @@
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Redis } from 'ioredis';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
+
+/**
+ * Two limits on sign-in, counted in Redis so every web process shares them: failed attempts per
+ * username (guessing one account's password), and all attempts per client address (trying many
+ * accounts). Successful sign-ins do not count against the username.
+ */
+export function loginLimiters(opts: {
+  redis: Redis;
+  keyPrefix: string;
+  maxAttempts: number;
+  windowMinutes: number;
+  onLimited: RequestHandler;
+}): RequestHandler[] {
+  const windowMs = opts.windowMinutes * 60_000;
+  const store = (name: string) =>
+    new RedisStore({
+      prefix: `${opts.keyPrefix}:login-limit:${name}:`,
+      sendCommand: (command: string, ...args: string[]) => opts.redis.call(command, ...args) as Promise<RedisReply>,
+    });
+  const usernameOf = (req: Request): string => {
+    const body: unknown = req.body;
+    const raw = typeof body === 'object' && body !== null && 'username' in body ? (body).username : '';
+    return typeof raw === 'string' ? raw.trim().toLowerCase().slice(0, 64) : '';
+  };
+  return [
+    rateLimit({
+      windowMs,
+      limit: opts.maxAttempts * 5,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      store: store('ip'),
+      keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+      handler: (req, res, next) => opts.onLimited(req, res, next),
+    }),
+    rateLimit({
+      windowMs,
+      limit: opts.maxAttempts,
+      standardHeaders: false,
+      legacyHeaders: false,
+      skipSuccessfulRequests: true,
+      store: store('user'),
+      keyGenerator: (req) => `u:${usernameOf(req)}`,
+      handler: (req, res, next) => opts.onLimited(req, res, next),
+    }),
+  ];
+}

@@ -1,0 +1,115 @@
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { reportTexts, type ReportLang } from '../i18n/reports.js';
+import { esc, layout, queryString, sendPage } from '../reports/html.js';
+import { actorOf, writeAudit } from './audit.js';
+import { loginLimiters } from './login-limit.js';
+import { safeNext, type AuthDeps } from './principal.js';
+import { clearSessionCookie, readCookie, SESSION_COOKIE, setSessionCookie } from './session.js';
+import { authenticateUser, findUserPrincipal } from './users.js';
+
+const langOf = (v: unknown): ReportLang => (v === 'en' ? 'en' : 'ar');
+
+const loginQuerySchema = z.object({ next: z.string().max(2000).optional(), lang: z.enum(['ar', 'en']).optional() });
+const loginBodySchema = z.object({
+  username: z.string().max(200).default(''),
+  password: z.string().max(1024).default(''),
+  next: z.string().max(2000).optional(),
+  lang: z.enum(['ar', 'en']).optional(),
+});
+
+function loginPage(lang: ReportLang, next: string, error?: string): string {
+  const t = reportTexts(lang);
+  const other: ReportLang = lang === 'ar' ? 'en' : 'ar';
+  const body = `<section class="login"><h2>${esc(t.loginTitle)}</h2>
+${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
+<form method="post" action="/login">
+<input type="hidden" name="next" value="${esc(next)}"><input type="hidden" name="lang" value="${lang}">
+<label>${esc(t.username)}<input name="username" autocomplete="username" required autofocus dir="ltr"></label>
+<label>${esc(t.password)}<input name="password" type="password" autocomplete="current-password" required dir="ltr"></label>
+<button class="primary" type="submit">${esc(t.signIn)}</button>
+</form>
+<p class="note"><a href="/login${queryString({ next, lang: other })}" lang="${other}">${esc(t.otherLanguage)}</a> · <a href="/public${queryString({ lang })}">${esc(t.publicLink)}</a></p></section>`;
+  return layout({ lang, title: `${t.loginTitle} · ${t.appName}`, header: `<header class="top"><h1>${esc(t.appName)}</h1></header>`, body });
+}
+
+/**
+ * A cross-site page could post a login form to sign a manager into someone else's account; browsers
+ * send Origin on every POST, so one that names another site is refused.
+ */
+function sameOrigin(req: Request, publicBaseUrl: string): boolean {
+  const origin = req.header('origin');
+  if (origin === undefined || origin === 'null') return origin === undefined;
+  const host = req.header('host');
+  return origin === new URL(publicBaseUrl).origin || (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
+}
+
+export function loginRouter(ctx: AppContext, auth: AuthDeps): Router {
+  const router = Router();
+  const { publicBaseUrl } = ctx.config;
+
+  router.get('/login', (req, res) => {
+    const q = loginQuerySchema.safeParse(req.query);
+    const lang = langOf(q.success ? q.data.lang : undefined);
+    sendPage(res, 200, loginPage(lang, safeNext(q.success ? q.data.next : undefined)));
+  });
+
+  const onLimited: RequestHandler = (req, res) => {
+    const lang = langOf((req.body as { lang?: unknown } | undefined)?.lang);
+    sendPage(res, 429, loginPage(lang, '/dashboard', reportTexts(lang).loginLimited));
+  };
+
+  router.post(
+    '/login',
+    express.urlencoded({ extended: false, limit: '4kb' }),
+    (req, res, next) => {
+      if (sameOrigin(req, publicBaseUrl)) return next();
+      const lang = langOf((req.body as { lang?: unknown } | undefined)?.lang);
+      sendPage(res, 403, loginPage(lang, '/dashboard', reportTexts(lang).loginForbidden));
+    },
+    ...loginLimiters({
+      redis: ctx.redis,
+      keyPrefix: ctx.config.queuePrefix,
+      maxAttempts: ctx.config.auth.loginMaxAttempts,
+      windowMinutes: ctx.config.auth.loginWindowMinutes,
+      onLimited,
+    }),
+    async (req: Request, res: Response) => {
+      const parsed = loginBodySchema.safeParse(req.body ?? {});
+      const body = parsed.success ? parsed.data : { username: '', password: '', next: undefined, lang: undefined };
+      const lang = langOf(body.lang);
+      const next = safeNext(body.next);
+      const principal = await authenticateUser(ctx.models, body.username, body.password);
+      if (!principal) {
+        await writeAudit(ctx, {
+          actor: `user:${body.username.trim().toLowerCase().slice(0, 64)}`,
+          action: 'login_failed',
+          outcome: 'failed',
+          ...(req.ip ? { ip: req.ip } : {}),
+        });
+        return sendPage(res, 401, loginPage(lang, next, reportTexts(lang).loginFailed));
+      }
+      const sessionId = await auth.sessions.create(principal.id);
+      setSessionCookie(req, res, publicBaseUrl, sessionId, auth.sessions.maxAgeMs);
+      await writeAudit(ctx, { actor: actorOf(principal), action: 'login', detail: { role: principal.role }, ...(req.ip ? { ip: req.ip } : {}) });
+      const target = new URL(next, 'http://x');
+      if (!target.searchParams.has('lang') && target.pathname === '/dashboard') target.searchParams.set('lang', lang);
+      res.redirect(303, `${target.pathname}${target.search}`);
+    },
+  );
+
+  router.post('/logout', async (req, res) => {
+    const id = readCookie(req, SESSION_COOKIE);
+    if (id) {
+      const session = await auth.sessions.get(id);
+      await auth.sessions.destroy(id);
+      const who = session ? await findUserPrincipal(ctx.models, session.userId) : undefined;
+      if (who) await writeAudit(ctx, { actor: actorOf(who), action: 'logout', ...(req.ip ? { ip: req.ip } : {}) });
+    }
+    clearSessionCookie(req, res, publicBaseUrl);
+    res.redirect(303, '/login');
+  });
+
+  return router;
+}

@@ -1,0 +1,48 @@
+import type { Request, RequestHandler } from 'express';
+import type { Models } from '../db/models/index.js';
+import { HttpError } from '../http/errors.js';
+import type { Logger } from '../log.js';
+import { requireApiToken } from './api-auth.js';
+import type { Principal } from './api-tokens.js';
+import { canReadReports, REPORT_ROLES } from './roles.js';
+import { readCookie, SESSION_COOKIE, type SessionStore } from './session.js';
+import { findUserPrincipal } from './users.js';
+
+export interface AuthDeps {
+  models: Models;
+  log: Logger;
+  sessions: SessionStore;
+}
+
+export async function sessionPrincipal(deps: AuthDeps, req: Request): Promise<Principal | undefined> {
+  const id = readCookie(req, SESSION_COOKIE);
+  if (!id) return undefined;
+  const session = await deps.sessions.get(id);
+  return session ? findUserPrincipal(deps.models, session.userId) : undefined;
+}
+
+/** Only same-site paths: an attacker's link must not turn the login form into an open redirect. */
+export function safeNext(value: unknown, fallback = '/dashboard'): string {
+  return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(value) && value.length <= 2000 ? value : fallback;
+}
+
+/**
+ * Who may read reports: a machine client with a bearer token (the foundation's API-token check), or
+ * a person with a session cookie. Pages send an anonymous visitor to the sign-in form; the API
+ * answers 401.
+ */
+export function requireReportReader(deps: AuthDeps, mode: 'api' | 'page'): RequestHandler {
+  const tokenAuth = requireApiToken(deps, REPORT_ROLES);
+  return async (req, res, next) => {
+    if (mode === 'api' && req.header('authorization') !== undefined) return tokenAuth(req, res, next);
+    const principal = await sessionPrincipal(deps, req);
+    if (!principal) {
+      if (mode === 'page') return res.redirect(303, `/login?next=${encodeURIComponent(safeNext(req.originalUrl))}`);
+      res.setHeader('WWW-Authenticate', 'Bearer realm="verisat"');
+      return next(new HttpError(401, 'unauthorized', 'Sign in, or send an API token (Authorization: Bearer <token>)'));
+    }
+    if (!canReadReports(principal.role)) return next(new HttpError(403, 'forbidden', `Role ${principal.role} may not read reports`));
+    res.locals.principal = principal;
+    next();
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * Everything a manager, an auditor or a member of the public reads on the report pages and in export
+ * headers, in Arabic and English. Metric names and definitions live with their formulas in
+ * src/reports/metrics.ts.
+ */
+
+export type ReportLang = 'ar' | 'en';
+
+/** Export columns, in file order: machine key and the header in each language. */
+export const EXPORT_COLUMNS = [
+  { key: 'ticket_ref', en: 'Ticket', ar: 'رقم الطلب' },
+  { key: 'closure_number', en: 'Closure no.', ar: 'رقم الإغلاق' },
+  { key: 'agency', en: 'Agency', ar: 'الجهة' },
+  { key: 'department', en: 'Department', ar: 'الإدارة' },
+  { key: 'agent_id', en: 'Agent', ar: 'الموظف' },
+  { key: 'citizen_phone', en: 'Citizen phone', ar: 'جوال المواطن' },
+  { key: 'language', en: 'Language', ar: 'اللغة' },
+  { key: 'closed_at', en: 'Closed at', ar: 'وقت الإغلاق' },
+  { key: 'day', en: 'Day', ar: 'اليوم' },
+  { key: 'outcome', en: 'Outcome', ar: 'النتيجة' },
+  { key: 'sent', en: 'Asked', ar: 'أُرسل السؤال' },
+  { key: 'delivered', en: 'Delivered', ar: 'وصلت الرسالة' },
+  { key: 'solved', en: 'Solved', ar: 'حُلّت' },
+  { key: 'rating', en: 'Rating', ar: 'التقييم' },
+  { key: 'reason', en: 'Reason', ar: 'السبب' },
+  { key: 'comment', en: 'Comment', ar: 'التعليق' },
+  { key: 'channel', en: 'Channel', ar: 'القناة' },
+  { key: 'post_call_rating', en: 'Post-call rating', ar: 'تقييم المكالمة' },
+  { key: 'answered_at', en: 'Answered at', ar: 'وقت الرد' },
+] as const;
+export type ExportColumnKey = (typeof EXPORT_COLUMNS)[number]['key'];
+
+const ar = {
+  appName: 'التحقق من الرضا',
+  dashboardTitle: 'لوحة الرضا المؤكد',
+  publicTitle: 'لوحة الشفافية: الرضا المؤكد لكل جهة',
+  loginTitle: 'تسجيل الدخول',
+  username: 'اسم المستخدم',
+  password: 'كلمة المرور',
+  signIn: 'دخول',
+  signOut: 'خروج',
+  loginFailed: 'اسم المستخدم أو كلمة المرور غير صحيحة.',
+  loginLimited: 'محاولات كثيرة. حاول مرة أخرى بعد قليل.',
+  loginForbidden: 'طلب دخول من مصدر غير معروف.',
+  filters: 'التصفية',
+  from: 'من',
+  to: 'إلى',
+  agency: 'الجهة',
+  department: 'الإدارة',
+  agent: 'الموظف',
+  channel: 'القناة',
+  all: 'الكل',
+  apply: 'تطبيق',
+  headline: 'الأرقام الرئيسية',
+  trendTitle: 'الحل المؤكد والإغلاق غير الصحيح عبر الزمن',
+  ratingsTitle: 'توزيع تقييمات المواطنين',
+  departmentsTitle: 'مقارنة الإدارات (نسبة الحل المؤكد)',
+  funnelTitle: 'مسار الاستجابة',
+  agentsTitle: 'الموظفون',
+  rank: 'الترتيب',
+  lowN: 'عدد قليل',
+  lowNNote: (min: number) => `"عدد قليل": أقل من ${min} ردود؛ يُعرض الرقم ولا يُرتَّب.`,
+  noData: 'لا توجد بيانات في هذه الفترة.',
+  exportTitle: 'تصدير',
+  exportCsv: 'CSV',
+  exportXlsx: 'Excel',
+  exportJson: 'JSON',
+  definitions: 'التعريفات',
+  signedInAs: 'المستخدم',
+  scope: 'النطاق',
+  role: { admin: 'مدير النظام', manager: 'مدير', auditor: 'مدقق', ticket_system: 'نظام التذاكر' } as Record<string, string>,
+  channels: { sms: 'رسالة نصية', whatsapp: 'واتساب', web: 'رابط', voice: 'مكالمة' } as Record<string, string>,
+  funnel: { closures: 'أُغلقت', sent: 'أُرسل السؤال', delivered: 'وصلت', answers: 'أجابوا' },
+  rating: 'التقييم',
+  count: 'العدد',
+  n: 'ن',
+  period: 'الفترة',
+  publicIntro: (from: string, to: string) =>
+    `نسب الرضا المؤكد لكل جهة خلال آخر 90 يوما (${from} إلى ${to}). تُسأل المواطنة أو المواطن بعد إغلاق الطلب هل حُلّت المشكلة فعلا، بمعزل عن الموظف.`,
+  publicNoPersonal: 'لا تحتوي هذه الصفحة على بيانات شخصية ولا أسماء موظفين.',
+  responses: 'عدد الردود',
+  otherLanguage: 'English',
+  dashboardLink: 'لوحة المديرين',
+  publicLink: 'لوحة الشفافية',
+  forbidden: 'لا تملك صلاحية الاطلاع على هذه البيانات.',
+  badFilter: 'التصفية غير صحيحة',
+  legendResolved: 'الحل المؤكد',
+  legendFalse: 'الإغلاق غير الصحيح',
+  sortBy: 'ترتيب حسب',
+};
+
+export type ReportTexts = typeof ar;
+
+const en: ReportTexts = {
+  appName: 'Verified satisfaction',
+  dashboardTitle: 'Verified satisfaction dashboard',
+  publicTitle: 'Transparency board: verified satisfaction per agency',
+  loginTitle: 'Sign in',
+  username: 'Username',
+  password: 'Password',
+  signIn: 'Sign in',
+  signOut: 'Sign out',
+  loginFailed: 'Wrong username or password.',
+  loginLimited: 'Too many attempts. Try again in a few minutes.',
+  loginForbidden: 'Sign-in request from an unknown origin.',
+  filters: 'Filters',
+  from: 'From',
+  to: 'To',
+  agency: 'Agency',
+  department: 'Department',
+  agent: 'Agent',
+  channel: 'Channel',
+  all: 'All',
+  apply: 'Apply',
+  headline: 'Headline figures',
+  trendTitle: 'Verified resolution and false closure over time',
+  ratingsTitle: 'Distribution of citizen ratings',
+  departmentsTitle: 'Departments compared (verified resolution rate)',
+  funnelTitle: 'Response funnel',
+  agentsTitle: 'Agents',
+  rank: 'Rank',
+  lowN: 'low n',
+  lowNNote: (min: number) => `"low n": fewer than ${min} answers; shown, never ranked.`,
+  noData: 'No data in this period.',
+  exportTitle: 'Export',
+  exportCsv: 'CSV',
+  exportXlsx: 'Excel',
+  exportJson: 'JSON',
+  definitions: 'Definitions',
+  signedInAs: 'Signed in as',
+  scope: 'Scope',
+  role: { admin: 'administrator', manager: 'manager', auditor: 'auditor', ticket_system: 'ticket system' },
+  channels: { sms: 'SMS', whatsapp: 'WhatsApp', web: 'Web link', voice: 'Voice call' },
+  funnel: { closures: 'Closed', sent: 'Asked', delivered: 'Delivered', answers: 'Answered' },
+  rating: 'Rating',
+  count: 'Count',
+  n: 'n',
+  period: 'Period',
+  publicIntro: (from: string, to: string) =>
+    `Verified satisfaction per agency over the last 90 days (${from} to ${to}). After a ticket is closed the citizen is asked, independently of the agent, whether the problem was actually solved.`,
+  publicNoPersonal: 'This page holds no personal data and no agent names.',
+  responses: 'Answers',
+  otherLanguage: 'العربية',
+  dashboardLink: 'Managers’ dashboard',
+  publicLink: 'Transparency board',
+  forbidden: 'You may not see this data.',
+  badFilter: 'Invalid filter',
+  legendResolved: 'Verified resolution',
+  legendFalse: 'False closure',
+  sortBy: 'Sort by',
+};
+
+export function reportTexts(lang: ReportLang): ReportTexts {
+  return lang === 'ar' ? ar : en;
+}
+
+/** Percent with one decimal. Both languages use Latin digits: managers copy figures into spreadsheets. */
+export function formatPercent(value: number | null): string {
+  return value === null ? '–' : `${(value * 100).toFixed(1)}%`;
+}
+
+export function formatMean(value: number | null): string {
+  return value === null ? '–' : value.toFixed(2);
+}

@@ -1,0 +1,125 @@
+import { Router, type Request, type Response } from 'express';
+import { actorOf, writeAudit } from '../auth/audit.js';
+import { requireReportReader, type AuthDeps } from '../auth/principal.js';
+import { seesPhoneNumbers } from '../auth/roles.js';
+import type { AppContext } from '../context.js';
+import { buildSummary, type ReportGroup } from './aggregate.js';
+import { authorisedFilter, principalOf } from './authorise.js';
+import { SCORE_PROJECTION, rowMapper, type ScoreDoc } from './export-rows.js';
+import { CONTENT_TYPES, EXPORT_FORMATS, writeExport, type ExportFormat, type ExportResult } from './export-stream.js';
+import { describeFilter, exportQuerySchema, parseQuery, scoreMatch, summaryQuerySchema, type ReportFilter } from './filters.js';
+import { METRIC_DEFINITIONS, type Metrics } from './metrics.js';
+
+/** The figures of one group as the API returns them; `low_n` groups carry no rank. */
+export function metricsJson(m: Metrics, lowN: boolean) {
+  return {
+    closures: m.closures,
+    sent: m.sent,
+    messagesDelivered: m.delivered,
+    answers: m.answers,
+    verifiedResolutionRate: m.verifiedResolutionRate,
+    falseClosureRate: m.falseClosureRate,
+    responseRate: m.responseRate,
+    csat: m.csat,
+    meanRating: m.meanRating,
+    postCallRatingMean: m.postCallRatingMean,
+    brushOffGap: m.brushOffGap,
+    ratingDistribution: m.ratingDistribution,
+    low_n: lowN,
+  };
+}
+
+function groupJson(g: ReportGroup) {
+  return {
+    key: g.key,
+    ...(g.agency !== undefined ? { agency: g.agency } : {}),
+    ...(g.department !== undefined ? { department: g.department } : {}),
+    ...(g.agent !== undefined ? { agent: g.agent } : {}),
+    ...(g.period !== undefined ? { period: g.period } : {}),
+    rank: g.rank,
+    ...metricsJson(g.metrics, g.lowN),
+  };
+}
+
+export function exportFileName(filter: ReportFilter, format: ExportFormat): string {
+  const ext = format === 'json' ? 'ndjson' : format;
+  const scope = [filter.agency, filter.department, filter.agent].filter(Boolean).join('_').replace(/[^A-Za-z0-9_.-]/g, '');
+  return `verisat-scores_${filter.from}_${filter.to}${scope ? `_${scope}` : ''}.${ext}`;
+}
+
+async function runExport(ctx: AppContext, req: Request, res: Response, format: ExportFormat): Promise<void> {
+  const principal = principalOf(res);
+  const { lang: langParam, ...query } = parseQuery(exportQuerySchema, req.query);
+  const lang = langParam ?? 'ar';
+  const filter = await authorisedFilter(ctx, req, principal, query);
+  const showPhones = seesPhoneNumbers(principal.role);
+
+  res.status(200).set({
+    'Content-Type': CONTENT_TYPES[format],
+    'Content-Disposition': `attachment; filename="${exportFileName(filter, format)}"`,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  const abort = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  const cursor = ctx.models.VerifiedScore.collection.find<ScoreDoc>(scoreMatch(filter), {
+    projection: SCORE_PROJECTION,
+    batchSize: 2000,
+  });
+  let result: ExportResult = { rows: 0, aborted: false };
+  let failure: unknown;
+  try {
+    result = await writeExport(format, res, {
+      docs: cursor,
+      mapRow: rowMapper({ timeZone: ctx.config.timeZone, showPhones }),
+      lang,
+      signal: abort.signal,
+    });
+    if (format !== 'xlsx' && !result.aborted) res.end();
+  } catch (err) {
+    failure = err;
+    result = { ...result, aborted: true };
+  } finally {
+    await cursor.close().catch(() => undefined);
+  }
+  const aborted = result.aborted || abort.signal.aborted;
+  if (failure !== undefined && !abort.signal.aborted) ctx.log.error({ err: failure, format }, 'export failed part-way');
+  if (aborted && !res.destroyed) res.destroy();
+  await writeAudit(ctx, {
+    actor: actorOf(principal),
+    action: 'export',
+    outcome: aborted ? 'failed' : 'ok',
+    rows: result.rows,
+    detail: { format, lang, filter: describeFilter(filter), phonesMasked: !showPhones, ...(aborted ? { aborted: true } : {}) },
+    ...(req.ip ? { ip: req.ip } : {}),
+  });
+}
+
+export function reportsApiRouter(ctx: AppContext, auth: AuthDeps): Router {
+  const router = Router();
+  const reader = requireReportReader(auth, 'api');
+
+  router.get('/api/reports/summary', reader, async (req, res) => {
+    const principal = principalOf(res);
+    const { groupBy, ...query } = parseQuery(summaryQuerySchema, req.query);
+    const filter = await authorisedFilter(ctx, req, principal, query);
+    const summary = await buildSummary(ctx.models, filter, groupBy ?? null, ctx.config.reports.minN);
+    res.set('Cache-Control', 'no-store').json({
+      filter: describeFilter(filter),
+      timeZone: ctx.config.timeZone,
+      groupBy: summary.groupBy,
+      weekStart: 'sunday',
+      minN: summary.minN,
+      overall: metricsJson(summary.overall.metrics, summary.overall.lowN),
+      groups: summary.groups.map(groupJson),
+      definitions: METRIC_DEFINITIONS.map((d) => ({ key: d.key, name: d.en.name, definition: d.en.definition, ar: d.ar })),
+    });
+  });
+
+  for (const format of EXPORT_FORMATS) {
+    router.get(`/api/exports/scores.${format}`, reader, (req, res) => runExport(ctx, req, res, format));
+  }
+  return router;
+}

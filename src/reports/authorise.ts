@@ -1,0 +1,46 @@
+import type { Request, Response } from 'express';
+import type { Principal } from '../auth/api-tokens.js';
+import { actorOf, writeAudit } from '../auth/audit.js';
+import { applyScope } from '../auth/roles.js';
+import type { AppContext } from '../context.js';
+import { HttpError } from '../http/errors.js';
+import { assertKnownValues } from './aggregate.js';
+import { describeFilter, resolveFilter, type ReportFilter, type exportQuerySchema } from './filters.js';
+import type { z } from 'zod';
+
+export function principalOf(res: Response): Principal {
+  const p = res.locals.principal;
+  if (!p) throw new HttpError(401, 'unauthorized', 'Not signed in');
+  return p;
+}
+
+/**
+ * Turns a validated query into the filter this principal may run: default range and its limits
+ * (400), the principal's scope (403, written to the audit log), and names that exist (400).
+ */
+export async function authorisedFilter(
+  ctx: AppContext,
+  req: Request,
+  principal: Principal,
+  query: Omit<z.infer<typeof exportQuerySchema>, 'lang'>,
+  opts: { defaultDays?: number } = {},
+): Promise<ReportFilter> {
+  const requested = resolveFilter(query, {
+    timeZone: ctx.config.timeZone,
+    maxRangeDays: ctx.config.reports.maxRangeDays,
+    ...(opts.defaultDays !== undefined ? { defaultDays: opts.defaultDays } : {}),
+  });
+  const decision = applyScope(principal, requested);
+  if (!decision.allowed) {
+    await writeAudit(ctx, {
+      actor: actorOf(principal),
+      action: 'access_denied',
+      outcome: 'denied',
+      detail: { path: req.path, filter: describeFilter(requested), reason: decision.reason, scope: principal.scope },
+      ...(req.ip ? { ip: req.ip } : {}),
+    });
+    throw new HttpError(403, 'forbidden', `Outside your scope: ${decision.reason}`);
+  }
+  await assertKnownValues(ctx.models, decision.filter);
+  return decision.filter;
+}

@@ -54,6 +54,8 @@ describe('reconciler', () => {
       await ticketEvent(live, t, 'R-9', 'closed', { phone: '+966551110009' });
       await waitForMessages(live, '+966551110009', 1);
       const sent = await eventually(async () => (await live.ctx.models.FollowUp.findOne({ ticketRef: 'R-9', state: 'awaiting_solved' }).lean()) ?? undefined);
+      // The sender adds the reminder and expiry jobs just after recording the send.
+      await eventually(async () => ((await live.ctx.queues.get(FOLLOWUP_QUEUE).getDelayedCount()) === 2 ? true : undefined));
       await live.ctx.redis.flushall();
       const report = await reconcileFollowUps(live.ctx);
       expect(report.jobsRestored).toBeGreaterThanOrEqual(2); // reminder and expiry

@@ -50,7 +50,13 @@ describe('loadConfig', () => {
 
   it('refuses a production start without Twilio credentials unless sandbox is explicit', () => {
     expect(problems({ NODE_ENV: 'production' })[0]).toMatch(/^TWILIO_MODE:/);
-    expect(loadConfig({ NODE_ENV: 'production', TWILIO_MODE: 'sandbox' }).twilio.mode).toBe('sandbox');
+    expect(loadConfig({ NODE_ENV: 'production', TWILIO_MODE: 'sandbox', ANSWER_LINK_SECRET: 's'.repeat(32) }).twilio.mode).toBe('sandbox');
+  });
+
+  it('refuses a production start without a secret for answer links', () => {
+    expect(problems({ NODE_ENV: 'production', TWILIO_MODE: 'sandbox' })).toEqual([
+      'ANSWER_LINK_SECRET: required in production (signs the answer links sent to citizens)',
+    ]);
   });
 
   it('treats empty strings as unset', () => {

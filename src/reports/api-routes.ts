@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { buildSummary, type ReportGroup } from './aggregate.js';
 import { authorisedFilter, principalOf } from './authorise.js';
 import { SCORE_PROJECTION, rowMapper, type ScoreDoc } from './export-rows.js';
-import { CONTENT_TYPES, EXPORT_FORMATS, writeExport, type ExportFormat, type ExportResult } from './export-stream.js';
+import { CONTENT_TYPES, EXPORT_FORMATS, writeExport, type ExportFormat } from './export-stream.js';
 import { describeFilter, exportQuerySchema, parseQuery, scoreMatch, summaryQuerySchema, type ReportFilter } from './filters.js';
 import { METRIC_DEFINITIONS, type Metrics } from './metrics.js';
 
@@ -68,33 +68,42 @@ async function runExport(ctx: AppContext, req: Request, res: Response, format: E
     projection: SCORE_PROJECTION,
     batchSize: 2000,
   });
-  let result: ExportResult = { rows: 0, aborted: false };
-  let failure: unknown;
+  const audit = (rows: number, aborted: boolean) =>
+    writeAudit(ctx, {
+      actor: actorOf(principal),
+      action: 'export',
+      outcome: aborted ? 'failed' : 'ok',
+      rows,
+      detail: { format, lang, filter: describeFilter(filter), phonesMasked: !showPhones, ...(aborted ? { aborted: true } : {}) },
+      ...(req.ip ? { ip: req.ip } : {}),
+    });
+  // Counted as rows are mapped, so an export cut short is audited with what was actually sent.
+  let rows = 0;
+  let audited = false;
+  const mapRow = rowMapper({ timeZone: ctx.config.timeZone, showPhones });
   try {
-    result = await writeExport(format, res, {
+    const result = await writeExport(format, res, {
       docs: cursor,
-      mapRow: rowMapper({ timeZone: ctx.config.timeZone, showPhones }),
+      mapRow: (doc) => {
+        rows += 1;
+        return mapRow(doc);
+      },
       lang,
       signal: abort.signal,
+      // The audit entry is written before the last bytes go out: a complete file implies an entry.
+      beforeFinish: async (n) => {
+        audited = true;
+        await audit(n, false);
+      },
     });
-    if (format !== 'xlsx' && !result.aborted) res.end();
+    if (result.aborted && !audited) await audit(rows, true);
   } catch (err) {
-    failure = err;
-    result = { ...result, aborted: true };
+    if (!abort.signal.aborted) ctx.log.error({ err, format }, 'export failed part-way');
+    if (!res.destroyed) res.destroy();
+    if (!audited) await audit(rows, true);
   } finally {
     await cursor.close().catch(() => undefined);
   }
-  const aborted = result.aborted || abort.signal.aborted;
-  if (failure !== undefined && !abort.signal.aborted) ctx.log.error({ err: failure, format }, 'export failed part-way');
-  if (aborted && !res.destroyed) res.destroy();
-  await writeAudit(ctx, {
-    actor: actorOf(principal),
-    action: 'export',
-    outcome: aborted ? 'failed' : 'ok',
-    rows: result.rows,
-    detail: { format, lang, filter: describeFilter(filter), phonesMasked: !showPhones, ...(aborted ? { aborted: true } : {}) },
-    ...(req.ip ? { ip: req.ip } : {}),
-  });
 }
 
 export function reportsApiRouter(ctx: AppContext, auth: AuthDeps): Router {

@@ -6,7 +6,7 @@ import { csvLine, UTF8_BOM } from './csv.js';
 import { COLUMN_KEYS, columnHeaders, TIMESTAMP_COLUMNS, type ExportValue, type ScoreDoc } from './export-rows.js';
 
 /**
- * Writes export rows to a stream as they come off a MongoDB cursor. Memory stays flat whatever the
+ * Writes export rows to a stream as they come off a MongoDB cursor, and ends the stream. Memory stays flat whatever the
  * row count: at most one buffered chunk of text (or one committed XLSX row) is held, and the writer
  * waits for the destination to drain before reading further from the cursor.
  */
@@ -31,6 +31,11 @@ export interface ExportSource {
   lang: ReportLang;
   /** Aborted when the client goes away: stop reading the cursor. */
   signal?: AbortSignal;
+  /**
+   * Called after the last row and before the stream ends, so whoever receives the whole file can
+   * rely on the work this does (the export's audit entry) being done.
+   */
+  beforeFinish?: (rows: number) => Promise<void>;
 }
 
 export interface ExportResult {
@@ -64,6 +69,8 @@ async function streamText(
     }
   }
   if (chunk.length > 0) await writeText(out, chunk, source.signal);
+  await source.beforeFinish?.(rows);
+  out.end();
   return { rows, aborted: false };
 }
 
@@ -124,6 +131,7 @@ export async function writeXlsx(out: Writable, source: ExportSource): Promise<Ex
     if (rows % 500 === 0 && out.writableNeedDrain) await drain(out, source.signal);
   }
   sheet.commit();
+  await source.beforeFinish?.(rows);
   await workbook.commit();
   return { rows, aborted: false };
 }

@@ -1,0 +1,82 @@
+/**
+ * Creates a dashboard user, or sets a new password. Usage:
+ *   npx tsx scripts/create-user.ts --username sara --role manager --agency MOMAH [--department roads]
+ *   npx tsx scripts/create-user.ts --username audit1 --role auditor
+ *   npx tsx scripts/create-user.ts --username admin --role admin --reset-password
+ * The password is read from standard input (typed, or piped: `echo "$PW" | npx tsx ...`) so it never
+ * appears in the shell history or the process list. API tokens for machine clients: npm run token.
+ * Reaches MONGODB_URI, or the embedded database of a running `npm start`, or starts that database.
+ */
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { ZodError } from 'zod';
+import { createUser, setPassword, USER_ROLES, type UserRole } from '../src/auth/users.js';
+import { loadConfig } from '../src/config.js';
+import { connectDatabase } from '../src/db/connection.js';
+import { startMongo, type EmbeddedService } from '../src/services/embedded.js';
+import { readServicesState } from '../src/services/state-file.js';
+
+const { values } = parseArgs({
+  options: {
+    username: { type: 'string' },
+    role: { type: 'string' },
+    agency: { type: 'string' },
+    department: { type: 'string' },
+    'reset-password': { type: 'boolean', default: false },
+  },
+});
+
+async function readPassword(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Password (at least 12 characters, input is not hidden; prefer piping it): ');
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  for await (const line of rl) {
+    rl.close();
+    return line;
+  }
+  return '';
+}
+
+async function main(): Promise<void> {
+  if (!values.username) throw new Error('--username is required');
+  const reset = values['reset-password'];
+  if (!reset && !(USER_ROLES as readonly string[]).includes(values.role ?? '')) {
+    throw new Error(`--role must be one of ${USER_ROLES.join(', ')}`);
+  }
+  const password = await readPassword();
+  const config = loadConfig();
+  let embedded: EmbeddedService | undefined;
+  let uri = config.mongodbUri ?? readServicesState(config.dataDir)?.mongoUri;
+  if (!uri) {
+    embedded = await startMongo({ dataDir: path.join(config.dataDir, 'mongo'), searchPath: config.binSearchPath, persistent: true });
+    uri = `${embedded.url}verisat`;
+  }
+  const db = await connectDatabase(uri);
+  try {
+    await db.models.User.init();
+    if (reset) {
+      if (!(await setPassword(db.models, values.username, password))) throw new Error(`no user named ${values.username}`);
+      console.log(`Password of ${values.username} changed.`);
+      return;
+    }
+    const user = await createUser(db.models, {
+      username: values.username,
+      password,
+      role: values.role as UserRole,
+      ...(values.agency ? { agency: values.agency } : {}),
+      ...(values.department ? { department: values.department } : {}),
+    });
+    const scope = [values.agency, values.department].filter(Boolean).join(' / ');
+    console.log(`Created ${values.role} ${user.username}${scope ? ` (scope ${scope})` : ''}.`);
+  } finally {
+    await db.close();
+    await embedded?.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ZodError) console.error(err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('\n'));
+  else if (err instanceof Error && /E11000/.test(err.message)) console.error(`A user named ${values.username} already exists (use --reset-password to change the password).`);
+  else console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -68,8 +68,16 @@ const QUESTION_OF: Partial<Record<ConversationStatus, Question>> = {
   awaiting_rating: 'rating',
   awaiting_reason: 'reason',
 };
-const ASK: Record<Question, FollowUpReplyKey> = { solved: 'askSolved', rating: 'askRating', reason: 'askReason' };
-const CLARIFY: Record<Question, FollowUpReplyKey> = { solved: 'clarifySolved', rating: 'clarifyRating', reason: 'clarifyReason' };
+const ASK: Record<Question, FollowUpReplyKey> = {
+  solved: 'askSolved',
+  rating: 'askRating',
+  reason: 'askReason',
+};
+const CLARIFY: Record<Question, FollowUpReplyKey> = {
+  solved: 'clarifySolved',
+  rating: 'clarifyRating',
+  reason: 'clarifyReason',
+};
 /** What a closed conversation says to any further answer. */
 const CLOSED_REPLY: Record<Exclude<ConversationStatus, `awaiting_${string}`>, FollowUpReplyKey> = {
   completed: 'alreadyAnswered',
@@ -114,13 +122,24 @@ function answerTurn(c: Conversation, answer: Answer): Turn {
     case 'solved': {
       const patch = { status: 'awaiting_rating' as const, solved: answer.value, clarifications: 0 };
       // The dispute goes out at once: a citizen who stops after "no" has still disputed the closure.
-      return answer.value ? move(c, patch, reply('askRating')) : move(c, patch, { type: 'dispute' }, reply('askRating'));
+      return answer.value
+        ? move(c, patch, reply('askRating'))
+        : move(c, patch, { type: 'dispute' }, reply('askRating'));
     }
     case 'rating': {
       if (c.solved === true) {
-        return move(c, { status: 'completed', rating: answer.value, clarifications: 0 }, { type: 'complete', outcome: 'confirmed_solved' }, reply('thanksSolved'));
+        return move(
+          c,
+          { status: 'completed', rating: answer.value, clarifications: 0 },
+          { type: 'complete', outcome: 'confirmed_solved' },
+          reply('thanksSolved'),
+        );
       }
-      return move(c, { status: 'awaiting_reason', rating: answer.value, clarifications: 0 }, reply('askReason'));
+      return move(
+        c,
+        { status: 'awaiting_reason', rating: answer.value, clarifications: 0 },
+        reply('askReason'),
+      );
     }
     case 'reason': {
       const patch: ConversationPatch = { status: 'completed', reason: answer.value, clarifications: 0 };
@@ -137,7 +156,9 @@ function answerOf(input: ParsedReply): Answer | undefined {
     case 'rating':
       return { question: 'rating', value: input.value };
     case 'reason':
-      return input.text === undefined ? { question: 'reason', value: input.value } : { question: 'reason', value: input.value, text: input.text };
+      return input.text === undefined
+        ? { question: 'reason', value: input.value }
+        : { question: 'reason', value: input.value, text: input.text };
     default:
       return undefined;
   }
@@ -150,7 +171,10 @@ export function converse(c: Conversation, input: TurnInput): Turn {
     case 'opt_out':
       // STOP always works. A closed conversation stays as it was; the number is opted out regardless.
       if (question) return move(c, { status: 'opted_out' }, { type: 'opt_out' }, reply('optedOut'));
-      return { conversation: c, actions: c.status === 'opted_out' ? [{ type: 'opt_out' }] : [{ type: 'opt_out' }, reply('optedOut')] };
+      return {
+        conversation: c,
+        actions: c.status === 'opted_out' ? [{ type: 'opt_out' }] : [{ type: 'opt_out' }, reply('optedOut')],
+      };
     case 'opt_in':
       // Opting back in allows future follow-ups; it does not reopen this one.
       return { conversation: c, actions: [{ type: 'opt_in' }, reply('optedIn')] };
@@ -159,11 +183,14 @@ export function converse(c: Conversation, input: TurnInput): Turn {
     default:
       break;
   }
-  if (!question) return { conversation: c, actions: [reply(CLOSED_REPLY[c.status as keyof typeof CLOSED_REPLY])] };
+  if (!question)
+    return { conversation: c, actions: [reply(CLOSED_REPLY[c.status as keyof typeof CLOSED_REPLY])] };
   if (input.kind === 'tap') {
     // A tap on a page opened before the last answer (or a double submit) answers a question that is
     // no longer asked: nothing changes and the caller shows where the conversation stands.
-    return input.answer.question === question ? answerTurn(c, input.answer) : { conversation: c, actions: [] };
+    return input.answer.question === question
+      ? answerTurn(c, input.answer)
+      : { conversation: c, actions: [] };
   }
   if (input.kind === 'unclear') return unclearTurn(c, question, input.text);
   const answer = answerOf(input);
@@ -227,7 +254,10 @@ export interface Transition {
   changed: boolean;
 }
 
-export type ConversationInput = Exclude<ParsedReply, { kind: 'opt_out' } | { kind: 'opt_in' } | { kind: 'help' }>;
+export type ConversationInput = Exclude<
+  ParsedReply,
+  { kind: 'opt_out' } | { kind: 'opt_in' } | { kind: 'help' }
+>;
 
 export function initialState(): ConversationState {
   return { step: 'solved', clarifications: 0 };
@@ -250,7 +280,9 @@ function stepOf(status: ConversationStatus): Step {
 export function advance(state: ConversationState, input: ConversationInput): Transition {
   const { step, ...rest } = state;
   const turn = converse({ ...rest, status: STATUS_OF_STEP[step] }, input);
-  const replies = turn.actions.flatMap((a) => (a.type === 'reply' && isReplyKey(a.message.key) ? [a.message.key] : []));
+  const replies = turn.actions.flatMap((a) =>
+    a.type === 'reply' && isReplyKey(a.message.key) ? [a.message.key] : [],
+  );
   const record = turn.actions.find((a) => a.type === 'record');
   if (!record) return { state, replies, completed: false, changed: false };
   const { status, ...fields } = turn.conversation;
@@ -259,7 +291,11 @@ export function advance(state: ConversationState, input: ConversationInput): Tra
   return {
     state: { ...fields, step: stepOf(status) },
     replies,
-    ...(disputed ? { outcome: 'disputed' as const } : confirmed ? { outcome: 'confirmed_solved' as const } : {}),
+    ...(disputed
+      ? { outcome: 'disputed' as const }
+      : confirmed
+        ? { outcome: 'confirmed_solved' as const }
+        : {}),
     completed: turn.actions.some((a) => a.type === 'complete'),
     changed: true,
   };

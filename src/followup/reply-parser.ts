@@ -58,6 +58,7 @@ export function normaliseReply(raw: string): string {
 }
 
 // Keywords are the whole message, as carriers treat them: "stop" inside a sentence is not a STOP.
+// prettier-ignore
 const OPT_OUT = new Set([
   'stop', 'stopall', 'unsubscribe', 'end', 'quit', 'cancel', 'revoke', 'optout', 'opt out',
   'ايقاف', 'الغاء', 'وقف', 'الغاء الاشتراك', 'ايقاف الرسايل', 'ايقاف الرسائل',
@@ -69,6 +70,7 @@ const HELP = new Set(['help', 'info', 'مساعده', 'help me']);
  * Courtesies that carry no answer but contain "no"/"not" words: "لا هنت" and "ما قصرتوا" are thanks,
  * "ما شاء الله" is praise. Removed before reading, so they neither answer nor contradict.
  */
+// prettier-ignore
 const COURTESIES: RegExp[] = [
   /الله لا يهينك(م)?/g, /لا ?هنت(وا|و|م|ي)?/g, /ما ?قصرت(وا|و|م|ي)?/g, /ما ?تقصرون/g, /ما ?شاء ?الله/g,
   /ان ?شاء ?الله/g, /ولا يهمك(م)?/g, /(الله )?يعطيك(م)? العافيه/g, /جزاك(م)? الله (كل )?خير/g, /\bno worries\b/g,
@@ -76,12 +78,14 @@ const COURTESIES: RegExp[] = [
 ];
 
 /** Hedges: the citizen does not know or only part was solved. Never turned into yes or no. */
+// prettier-ignore
 const HEDGES =
   /\b(not sure|unsure|don'?t know|dont know|idk|maybe|perhaps|partly|partially|half|kind of|sort of|no problem)\b|ما ?ادري|مدري|ما ?اعرف|لا ?اعرف|لا ?ادري|مو متاكد|مش متاكد|مب متاكد|غير متاكد|يمكن|ربما|جزيي|جزييا|نص نص|نوعا ما|شوي|بعضها|مافي مشكله|ما في مشكله|لا يوجد مشكله|لا توجد مشكله/;
 
 /** Replies that ask instead of answer: "أي طلب؟" must not read "أي" as the Gulf "yes". */
 const QUESTIONS = /\b(who|which|what)\b|مين|وش هذا|ايش هذا|اي (طلب|بلاغ|شكوي|مشكله|رقم)/;
 
+// prettier-ignore
 const YES_WORDS = new Set([
   'yes', 'yeah', 'yea', 'yep', 'yup', 'ya', 'y', 'yess', 'yesss', 'solved', 'resolved', 'fixed', 'done', 'sure', 'correct',
   'affirmative', 'نعم', 'ايه', 'ايوه', 'ايوا', 'اي', 'ايو', 'اكيد', 'تم', 'تمت', 'انحلت', 'انحل', 'اتحلت', 'اتحل',
@@ -90,6 +94,7 @@ const YES_WORDS = new Set([
 ]);
 const NO_WORDS = new Set(['no', 'nope', 'nah', 'n', 'لا', 'لاء', 'ابد', 'ابدا', 'كلا']);
 /** Words that turn a following "solved" word around ("ما انحلت", "not solved") or mean "not yet" alone. */
+// prettier-ignore
 const NEGATORS = new Set([
   'not', 'never', "didn't", 'didnt', "isn't", 'isnt', "wasn't", 'wasnt', "hasn't", 'hasnt', "haven't", 'havent', "don't",
   "doesn't", 'doesnt', "aren't", "weren't", 'still', 'unsolved', 'unresolved', 'nothing', 'nobody',
@@ -105,6 +110,7 @@ const NEGATION_REACH = 3;
 const POSITIVE_EMOJI = ['👍', '✅', '👌', '✔', '☑', '💯', '🆗'];
 const NEGATIVE_EMOJI = ['👎', '❌', '❎', '✖', '😡', '😠', '🚫', '⛔'];
 
+// prettier-ignore
 const NUMBER_WORDS: Readonly<Record<string, Rating>> = {
   one: 1, two: 2, three: 3, four: 4, five: 5,
   واحد: 1, وحده: 1, اثنين: 2, اثنان: 2, ثنين: 2, اثنتين: 2, ثنتين: 2, ثلاثه: 3, ثلاث: 3, ثلاثة: 3, اربعه: 4, اربع: 4, خمسه: 5, خمس: 5,
@@ -112,6 +118,7 @@ const NUMBER_WORDS: Readonly<Record<string, Rating>> = {
 const STAR_GLYPHS = new Set(['⭐', '★', '🌟', '✩', '☆']);
 
 /** Words around an option number that do not change it: "رقم 1", "option 3", "الخيار ٢". */
+// prettier-ignore
 const OPTION_WORDS = new Set(['رقم', 'الرقم', 'خيار', 'الخيار', 'option', 'number', 'no.', 'choice', 'reply', 'answer', 'السبب', 'اختار', 'اخترت']);
 /** What may stand between two numbers for the message to be only a choice between them ("3 or 4"). */
 const CONNECTIVES = new Set(['or', 'and', 'او', 'و', 'ولا', 'either', 'between', 'بين', 'اما']);
@@ -135,7 +142,9 @@ function numbersIn(text: string): number[] {
 }
 
 function stripCourtesies(text: string): string {
-  return COURTESIES.reduce((t, re) => t.replace(re, ' '), text).replace(/\s+/g, ' ').trim();
+  return COURTESIES.reduce((t, re) => t.replace(re, ' '), text)
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function hasAny(text: string, emoji: readonly string[]): boolean {
@@ -151,7 +160,8 @@ interface YesNo {
 
 function readYesNo(text: string, tokens: string[]): YesNo {
   let yes = hasAny(text, POSITIVE_EMOJI);
-  let no = hasAny(text, NEGATIVE_EMOJI) || / (did|does|is|was|has|have|are|were) not /.test(` ${tokens.join(' ')} `);
+  let no =
+    hasAny(text, NEGATIVE_EMOJI) || / (did|does|is|was|has|have|are|were) not /.test(` ${tokens.join(' ')} `);
   tokens.forEach((t, i) => {
     if (NO_WORDS.has(t) || NEGATORS.has(t)) no = true;
     else if (YES_WORDS.has(t)) {
@@ -186,7 +196,19 @@ function parseSolved(text: string, raw: string): ParsedReply {
 }
 
 /** Plain answers to the first question: a rating reply carrying them is probably a late "1 yes". */
-const SOLVED_ANSWER_WORDS = new Set(['yes', 'yeah', 'yep', 'no', 'nope', 'نعم', 'ايه', 'ايوه', 'لا', 'لاء', 'solved']);
+const SOLVED_ANSWER_WORDS = new Set([
+  'yes',
+  'yeah',
+  'yep',
+  'no',
+  'nope',
+  'نعم',
+  'ايه',
+  'ايوه',
+  'لا',
+  'لاء',
+  'solved',
+]);
 
 function isRating(n: number | undefined): n is Rating {
   return n !== undefined && Number.isInteger(n) && n >= 1 && n <= 5;
@@ -199,13 +221,16 @@ function parseRating(text: string, raw: string): ParsedReply {
   if (/\d\s*[.,٫]\s*\d|(^|\s)-\d/.test(text)) return unclear(raw);
   // "4/5", "4 من 5", "4 out of 5", "4 of 5": the scale is not a second answer.
   const body = text.replace(/(\d)\s*(\/|من|out of|of)\s*5(?!\d)/g, '$1 ');
-  const nums = [...new Set([...numbersIn(body), ...tokens.filter((t) => t in NUMBER_WORDS).map((t) => NUMBER_WORDS[t])])];
+  const nums = [
+    ...new Set([...numbersIn(body), ...tokens.filter((t) => t in NUMBER_WORDS).map((t) => NUMBER_WORDS[t])]),
+  ];
   const stars = [...text].filter((c) => STAR_GLYPHS.has(c)).length;
   if (stars > 0) {
     if (nums.length === 0) return isRating(stars) ? { kind: 'rating', value: stars } : unclear(raw);
     // "5 ⭐" uses the star as a unit; "4 ⭐⭐⭐⭐" says it twice; anything else disagrees with itself.
     const [only] = nums;
-    if (nums.length === 1 && (stars === 1 || stars === only) && isRating(only)) return { kind: 'rating', value: only };
+    if (nums.length === 1 && (stars === 1 || stars === only) && isRating(only))
+      return { kind: 'rating', value: only };
     return unclear(raw);
   }
   const [only] = nums;
@@ -221,13 +246,33 @@ const REASON_PATTERNS: readonly [Reason, RegExp][] = [
     'asked_to_visit',
     /visit|in person|come (in|to (the )?(office|branch|centre|center))|go to (the )?(office|branch)|زياره|ازور|اروح|احضر|حضور|مراجعه|اراجع|راجع|الفرع|للفرع|المكتب|للمكتب|شخصيا|بنفس/,
   ],
-  ['still_exists', /still|not (fixed|solved|repaired)|same problem|موجوده|موجود|باقيه|باقي|مازالت|ما زالت|مازال|للحين|نفس المشكله|لسه|لسا/],
+  [
+    'still_exists',
+    /still|not (fixed|solved|repaired)|same problem|موجوده|موجود|باقيه|باقي|مازالت|ما زالت|مازال|للحين|نفس المشكله|لسه|لسا/,
+  ],
 ];
 const OTHER_ONLY = /^(other|others|something else|another reason|سبب اخر|اخر|اخري|غير ذلك|شي ثاني|شي اخر)$/;
 
 /** Words that answer a yes/no question, not "why": "no", "ok", "thanks" say nothing as a reason. */
 function saysNothing(tokens: string[]): boolean {
-  const filler = new Set(['ok', 'okay', 'thanks', 'thank', 'you', 'شكرا', 'شكر', 'الحمد', 'لله', 'الله', 'مشكور', 'مشكورين', 'hi', 'hello', 'السلام', 'عليكم']);
+  const filler = new Set([
+    'ok',
+    'okay',
+    'thanks',
+    'thank',
+    'you',
+    'شكرا',
+    'شكر',
+    'الحمد',
+    'لله',
+    'الله',
+    'مشكور',
+    'مشكورين',
+    'hi',
+    'hello',
+    'السلام',
+    'عليكم',
+  ]);
   return tokens.every((t) => YES_WORDS.has(t) || NO_WORDS.has(t) || filler.has(t));
 }
 
@@ -247,7 +292,10 @@ function parseReason(text: string, raw: string): ParsedReply {
   if (leading !== undefined && nums.length === 1) {
     if (leading < 1 || leading > 4) return rest.length === 0 ? unclear(raw) : fromWords();
     const chosen = REASONS[leading - 1] ?? 'other';
-    if (chosen === 'other') return rest.length > 0 && !OTHER_ONLY.test(rest.join(' ')) ? { kind: 'reason', value: 'other', text: keep } : { kind: 'reason', value: 'other' };
+    if (chosen === 'other')
+      return rest.length > 0 && !OTHER_ONLY.test(rest.join(' '))
+        ? { kind: 'reason', value: 'other', text: keep }
+        : { kind: 'reason', value: 'other' };
     // "1 they told me to visit": the number and the words disagree.
     if (described.length > 0 && !described.includes(chosen)) return unclear(raw);
     return { kind: 'reason', value: chosen };
@@ -266,11 +314,15 @@ function parseReason(text: string, raw: string): ParsedReply {
 
 export function parseReply(raw: string, question: Question): ParsedReply {
   const text = normaliseReply(raw);
-  const bare = text.replace(/[^\p{L}\p{N}\s]/gu, '').replace(/\s+/g, ' ').trim();
+  const bare = text
+    .replace(/[^\p{L}\p{N}\s]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (OPT_OUT.has(bare)) return { kind: 'opt_out' };
   if (OPT_IN.has(bare)) return { kind: 'opt_in' };
   if (HELP.has(bare)) return { kind: 'help' };
-  if (text === '' || (bare === '' && !hasAny(text, [...POSITIVE_EMOJI, ...NEGATIVE_EMOJI, ...STAR_GLYPHS]))) return unclear(raw);
+  if (text === '' || (bare === '' && !hasAny(text, [...POSITIVE_EMOJI, ...NEGATIVE_EMOJI, ...STAR_GLYPHS])))
+    return unclear(raw);
   switch (question) {
     case 'solved':
       return parseSolved(text, raw);

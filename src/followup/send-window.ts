@@ -19,33 +19,59 @@ export interface SendWindow {
 export const VALIDITY_PERIOD_MIN = 1;
 export const VALIDITY_PERIOD_MAX = 36_000;
 
-const DAY_NAMES: Readonly<Record<string, number>> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
+const DAY_NAMES: Readonly<Record<string, number>> = {
+  mon: 1,
+  tue: 2,
+  wed: 3,
+  thu: 4,
+  fri: 5,
+  sat: 6,
+  sun: 7,
+};
 
 export class SendWindowError extends Error {
   override name = 'SendWindowError';
 }
 
 function checkTimeZone(timeZone: string): void {
-  if (!IANAZone.isValidZone(timeZone)) throw new SendWindowError(`unknown time zone "${timeZone}" (expected an IANA name such as Asia/Riyadh)`);
+  if (!IANAZone.isValidZone(timeZone))
+    throw new SendWindowError(`unknown time zone "${timeZone}" (expected an IANA name such as Asia/Riyadh)`);
 }
 
 function checkDays(days: Iterable<number>, context: string): Set<number> {
   const set = new Set(days);
   for (const d of set) {
-    if (!Number.isInteger(d) || d < 1 || d > 7) throw new SendWindowError(`${context}: day ${d} is not an ISO weekday (1 = Monday … 7 = Sunday)`);
+    if (!Number.isInteger(d) || d < 1 || d > 7)
+      throw new SendWindowError(`${context}: day ${d} is not an ISO weekday (1 = Monday … 7 = Sunday)`);
   }
   if (set.size === 0) throw new SendWindowError(`${context}: at least one day must be allowed`);
   return set;
 }
 
 /** Builds a window from whole hours, e.g. `{ timeZone: 'Asia/Riyadh', startHour: 9, endHour: 21, days: [7, 1, 2, 3, 4] }`. */
-export function sendWindowOf(w: { timeZone: string; startHour: number; endHour: number; days: readonly number[] }): SendWindow {
+export function sendWindowOf(w: {
+  timeZone: string;
+  startHour: number;
+  endHour: number;
+  days: readonly number[];
+}): SendWindow {
   const context = `send window ${w.startHour}–${w.endHour} in ${w.timeZone}`;
   checkTimeZone(w.timeZone);
-  if (!Number.isInteger(w.startHour) || !Number.isInteger(w.endHour) || w.startHour < 0 || w.endHour > 24 || w.startHour >= w.endHour) {
+  if (
+    !Number.isInteger(w.startHour) ||
+    !Number.isInteger(w.endHour) ||
+    w.startHour < 0 ||
+    w.endHour > 24 ||
+    w.startHour >= w.endHour
+  ) {
     throw new SendWindowError(`${context}: hours must be whole, 0 ≤ start < end ≤ 24`);
   }
-  return { timeZone: w.timeZone, startMinute: w.startHour * 60, endMinute: w.endHour * 60, days: checkDays(w.days, context) };
+  return {
+    timeZone: w.timeZone,
+    startMinute: w.startHour * 60,
+    endMinute: w.endHour * 60,
+    days: checkDays(w.days, context),
+  };
 }
 
 function parseClock(clock: string, spec: string, isEnd: boolean): number {
@@ -53,7 +79,9 @@ function parseClock(clock: string, spec: string, isEnd: boolean): number {
   const hour = Number(m?.[1]);
   const minute = Number(m?.[2]);
   if (!m || minute > 59 || hour > 24 || (hour === 24 && (minute > 0 || !isEnd))) {
-    throw new SendWindowError(`send window "${spec}": "${clock}" is not a time of day (HH:MM, 00:00–23:59, 24:00 only as the end)`);
+    throw new SendWindowError(
+      `send window "${spec}": "${clock}" is not a time of day (HH:MM, 00:00–23:59, 24:00 only as the end)`,
+    );
   }
   return hour * 60 + minute;
 }
@@ -65,11 +93,14 @@ function parseClock(clock: string, spec: string, isEnd: boolean): number {
 export function parseSendWindow(hours: string, days: string, timeZone: string): SendWindow {
   const spec = hours.trim();
   const parts = spec.split(/\s*[-–]\s*/);
-  if (parts.length !== 2 || !parts[0] || !parts[1]) throw new SendWindowError(`send window "${hours}" is not HH:MM-HH:MM (e.g. 09:00-21:00)`);
+  if (parts.length !== 2 || !parts[0] || !parts[1])
+    throw new SendWindowError(`send window "${hours}" is not HH:MM-HH:MM (e.g. 09:00-21:00)`);
   const startMinute = parseClock(parts[0], spec, false);
   const endMinute = parseClock(parts[1], spec, true);
   if (startMinute >= endMinute) {
-    throw new SendWindowError(`send window "${hours}" must start before it ends, within one day (a window over midnight is not supported)`);
+    throw new SendWindowError(
+      `send window "${hours}" must start before it ends, within one day (a window over midnight is not supported)`,
+    );
   }
   checkTimeZone(timeZone);
   return { timeZone, startMinute, endMinute, days: checkDays(parseDays(days), `send days "${days}"`) };
@@ -79,7 +110,9 @@ function dayNumber(name: string, spec: string): number {
   const day = name.length >= 3 ? DAY_NAMES[name.slice(0, 3)] : undefined;
   const full = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'][(day ?? 0) - 1];
   if (day === undefined || !full?.startsWith(name)) {
-    throw new SendWindowError(`send days "${spec}": "${name}" is not a weekday name (mon, tue, wed, thu, fri, sat, sun)`);
+    throw new SendWindowError(
+      `send days "${spec}": "${name}" is not a weekday name (mon, tue, wed, thu, fri, sat, sun)`,
+    );
   }
   return day;
 }
@@ -105,7 +138,9 @@ function parseDays(spec: string): number[] {
 /** Local opening and closing instants of the window on the local day containing `day`. */
 function bounds(day: DateTime, w: SendWindow): { opens: DateTime; closes: DateTime } {
   const at = (minute: number) =>
-    minute >= 1440 ? day.startOf('day').plus({ days: 1 }) : day.set({ hour: Math.floor(minute / 60), minute: minute % 60, second: 0, millisecond: 0 });
+    minute >= 1440
+      ? day.startOf('day').plus({ days: 1 })
+      : day.set({ hour: Math.floor(minute / 60), minute: minute % 60, second: 0, millisecond: 0 });
   return { opens: at(w.startMinute), closes: at(w.endMinute) };
 }
 
@@ -118,7 +153,8 @@ export function isInsideWindow(at: Date, w: SendWindow): boolean {
 
 /** The earliest moment at or after `earliest` that is inside the window. */
 export function nextSendTime(earliest: Date, w: SendWindow): Date {
-  if (Number.isNaN(earliest.getTime())) throw new SendWindowError('nextSendTime: earliest is an invalid date');
+  if (Number.isNaN(earliest.getTime()))
+    throw new SendWindowError('nextSendTime: earliest is an invalid date');
   if (isInsideWindow(earliest, w)) return earliest;
   let day = DateTime.fromJSDate(earliest, { zone: w.timeZone }).startOf('day');
   // Eight local days always reach an allowed day's opening: today may already be past it.
@@ -127,7 +163,9 @@ export function nextSendTime(earliest: Date, w: SendWindow): Date {
     if (w.days.has(day.weekday) && opens.toMillis() >= earliest.getTime()) return opens.toJSDate();
     day = day.plus({ days: 1 }).startOf('day');
   }
-  throw new SendWindowError(`no allowed send day within a week of ${earliest.toISOString()} in ${w.timeZone}`);
+  throw new SendWindowError(
+    `no allowed send day within a week of ${earliest.toISOString()} in ${w.timeZone}`,
+  );
 }
 
 /**
@@ -143,6 +181,7 @@ export function validityPeriodSeconds(sendAt: Date, w: SendWindow): number {
 /** Local calendar day, YYYY-MM-DD, for grouping without $dateToString. */
 export function localDay(at: Date, timeZone: string): string {
   const day = DateTime.fromJSDate(at, { zone: timeZone }).toISODate();
-  if (day === null) throw new SendWindowError(`localDay: cannot place ${String(at)} in time zone "${timeZone}"`);
+  if (day === null)
+    throw new SendWindowError(`localDay: cannot place ${String(at)} in time zone "${timeZone}"`);
   return day;
 }

@@ -21,7 +21,8 @@ const ar = {
   reminder: (p: SmsParams) => `تذكير ${p.agency}: هل حلت مشكلة طلبك ${p.ref}؟ رد 1 نعم أو 2 لا ${p.link}`,
   askSolved: () => 'هل حلت مشكلتك؟ أرسل 1 نعم أو 2 لا.',
   askRating: () => 'شكرا. قيم الخدمة من 1 (سيئة) إلى 5 (ممتازة).',
-  askReason: () => 'نأسف لذلك. ما السبب؟ 1 لم يتواصل معي أحد، 2 المشكلة ما زالت قائمة، 3 طلب مني الحضور شخصيا، 4 سبب آخر (اكتبه)',
+  askReason: () =>
+    'نأسف لذلك. ما السبب؟ 1 لم يتواصل معي أحد، 2 المشكلة ما زالت قائمة، 3 طلب مني الحضور شخصيا، 4 سبب آخر (اكتبه)',
   thanksSolved: () => 'شكرا لك، تم تسجيل تقييمك.',
   thanksDisputed: () => 'شكرا لك، تم تسجيل إجابتك وإبلاغ الجهة بأن المشكلة لم تحل.',
   clarifySolved: () => 'عذرا، لم نفهم الرد. أرسل 1 إذا حلت المشكلة أو 2 إذا لم تحل.',
@@ -38,13 +39,16 @@ const ar = {
 };
 
 const en: typeof ar = {
-  initial: (p) => `${p.agency}: was the problem in your request ${p.ref} solved? Reply 1 yes or 2 no, or answer here ${p.link}`,
+  initial: (p) =>
+    `${p.agency}: was the problem in your request ${p.ref} solved? Reply 1 yes or 2 no, or answer here ${p.link}`,
   reminder: (p) => `Reminder from ${p.agency}: was request ${p.ref} solved? Reply 1 yes or 2 no ${p.link}`,
   askSolved: () => 'Was your problem solved? Reply 1 yes or 2 no.',
   askRating: () => 'Thank you. Rate the service from 1 (poor) to 5 (excellent).',
-  askReason: () => 'We are sorry. Why? 1 no one contacted me, 2 the problem still exists, 3 I was asked to visit in person, 4 other (tell us)',
+  askReason: () =>
+    'We are sorry. Why? 1 no one contacted me, 2 the problem still exists, 3 I was asked to visit in person, 4 other (tell us)',
   thanksSolved: () => 'Thank you, your rating has been recorded.',
-  thanksDisputed: () => 'Thank you. Your answer is recorded and the agency has been told the problem was not solved.',
+  thanksDisputed: () =>
+    'Thank you. Your answer is recorded and the agency has been told the problem was not solved.',
   clarifySolved: () => 'Sorry, we did not understand. Reply 1 if the problem was solved or 2 if not.',
   clarifyRating: () => 'Sorry, please reply with a number from 1 to 5.',
   clarifyReason: () => 'Sorry, please reply with a number from 1 to 4 or tell us the reason.',
@@ -55,7 +59,8 @@ const en: typeof ar = {
   optedOut: () => 'Rating messages are stopped. To receive them again reply START.',
   optedIn: () => 'Rating messages are on again. Reply STOP to stop them.',
   unknownNumber: () => 'Thank you for your message. There is no open survey for this number.',
-  help: () => 'Satisfaction survey for a government service. Reply with the numbers asked. Reply STOP to stop messages.',
+  help: () =>
+    'Satisfaction survey for a government service. Reply with the numbers asked. Reply STOP to stop messages.',
 };
 
 export type FollowUpTexts = typeof ar;
@@ -86,7 +91,12 @@ export const answerPageTexts = {
     ratingQuestion: 'كيف تقيم الخدمة؟',
     ratingLabels: ['1 سيئة جدا', '2 سيئة', '3 مقبولة', '4 جيدة', '5 ممتازة'],
     reasonQuestion: 'ما السبب؟',
-    reasons: { no_contact: 'لم يتواصل معي أحد', still_exists: 'المشكلة ما زالت قائمة', asked_to_visit: 'طلب مني الحضور شخصيا', other: 'سبب آخر' },
+    reasons: {
+      no_contact: 'لم يتواصل معي أحد',
+      still_exists: 'المشكلة ما زالت قائمة',
+      asked_to_visit: 'طلب مني الحضور شخصيا',
+      other: 'سبب آخر',
+    },
     otherPlaceholder: 'اكتب السبب (اختياري)',
     send: 'إرسال',
     thanks: 'شكرا لك، تم تسجيل إجابتك.',
@@ -107,7 +117,12 @@ export const answerPageTexts = {
     ratingQuestion: 'How do you rate the service?',
     ratingLabels: ['1 very poor', '2 poor', '3 fair', '4 good', '5 excellent'],
     reasonQuestion: 'Why not?',
-    reasons: { no_contact: 'No one contacted me', still_exists: 'The problem still exists', asked_to_visit: 'I was asked to visit in person', other: 'Other' },
+    reasons: {
+      no_contact: 'No one contacted me',
+      still_exists: 'The problem still exists',
+      asked_to_visit: 'I was asked to visit in person',
+      other: 'Other',
+    },
     otherPlaceholder: 'Tell us why (optional)',
     send: 'Send',
     thanks: 'Thank you, your answer is recorded.',

@@ -67,7 +67,11 @@ describe('converse: the happy paths', () => {
     const b = converse(a.conversation, { kind: 'rating', value: 5 });
     expect(b).toEqual({
       conversation: { status: 'completed', solved: true, rating: 5, clarifications: 0 },
-      actions: [record({ status: 'completed', rating: 5, clarifications: 0 }), { type: 'complete', outcome: 'confirmed_solved' }, reply('thanksSolved')],
+      actions: [
+        record({ status: 'completed', rating: 5, clarifications: 0 }),
+        { type: 'complete', outcome: 'confirmed_solved' },
+        reply('thanksSolved'),
+      ],
     });
   });
 
@@ -75,7 +79,11 @@ describe('converse: the happy paths', () => {
     const a = converse(atSolved, { kind: 'solved', value: false });
     expect(a).toEqual({
       conversation: atRatingNotSolved,
-      actions: [record({ status: 'awaiting_rating', solved: false, clarifications: 0 }), { type: 'dispute' }, reply('askRating')],
+      actions: [
+        record({ status: 'awaiting_rating', solved: false, clarifications: 0 }),
+        { type: 'dispute' },
+        reply('askRating'),
+      ],
     });
     const b = converse(a.conversation, { kind: 'rating', value: 2 });
     expect(b).toEqual({
@@ -85,28 +93,59 @@ describe('converse: the happy paths', () => {
     const c = converse(b.conversation, { kind: 'reason', value: 'still_exists' });
     expect(c).toEqual({
       conversation: { ...atReason, status: 'completed', reason: 'still_exists' },
-      actions: [record({ status: 'completed', reason: 'still_exists', clarifications: 0 }), { type: 'complete', outcome: 'disputed' }, reply('thanksDisputed')],
+      actions: [
+        record({ status: 'completed', reason: 'still_exists', clarifications: 0 }),
+        { type: 'complete', outcome: 'disputed' },
+        reply('thanksDisputed'),
+      ],
     });
   });
 
   it('keeps the words of an "other" reason as the comment, after any earlier comment', () => {
-    const c = converse({ ...atReason, comment: 'called twice' }, { kind: 'reason', value: 'other', text: 'rude agent' });
-    expect(c.conversation).toMatchObject({ status: 'completed', reason: 'other', comment: 'called twice\nrude agent' });
-    expect(c.actions[0]).toEqual(record({ status: 'completed', reason: 'other', clarifications: 0, comment: 'called twice\nrude agent' }));
+    const c = converse(
+      { ...atReason, comment: 'called twice' },
+      { kind: 'reason', value: 'other', text: 'rude agent' },
+    );
+    expect(c.conversation).toMatchObject({
+      status: 'completed',
+      reason: 'other',
+      comment: 'called twice\nrude agent',
+    });
+    expect(c.actions[0]).toEqual(
+      record({
+        status: 'completed',
+        reason: 'other',
+        clarifications: 0,
+        comment: 'called twice\nrude agent',
+      }),
+    );
   });
 
   it('runs on parsed SMS replies end to end', () => {
     let c = startConversation();
-    for (const [text, question] of [['ما انحلت', 'solved'], ['٢', 'rating'], ['قالوا لازم احضر', 'reason']] as const) {
+    for (const [text, question] of [
+      ['ما انحلت', 'solved'],
+      ['٢', 'rating'],
+      ['قالوا لازم احضر', 'reason'],
+    ] as const) {
       c = converse(c, parseReply(text, question)).conversation;
     }
-    expect(c).toEqual({ status: 'completed', solved: false, rating: 2, reason: 'asked_to_visit', clarifications: 0 });
+    expect(c).toEqual({
+      status: 'completed',
+      solved: false,
+      rating: 2,
+      reason: 'asked_to_visit',
+      clarifications: 0,
+    });
   });
 
   it('answers from taps exactly like parsed replies', () => {
     const tapped = converse(atSolved, { kind: 'tap', answer: { question: 'solved', value: false } });
     expect(tapped).toEqual(converse(atSolved, { kind: 'solved', value: false }));
-    const reason = converse(atReason, { kind: 'tap', answer: { question: 'reason', value: 'other', text: 'no show' } });
+    const reason = converse(atReason, {
+      kind: 'tap',
+      answer: { question: 'reason', value: 'other', text: 'no show' },
+    });
     expect(reason).toEqual(converse(atReason, { kind: 'reason', value: 'other', text: 'no show' }));
   });
 });
@@ -143,14 +182,23 @@ describe.each(OPEN)('converse while %s', (_status, at, ask, clarify) => {
   });
 
   it('treats a parsed answer to another question as unclear, without text to keep', () => {
-    const other: TurnInput = at.status === 'awaiting_rating' ? { kind: 'solved', value: true } : { kind: 'rating', value: 4 };
-    expect(converse(at, other)).toEqual({ conversation: { ...at, clarifications: 1 }, actions: [record({ clarifications: 1 }), reply(clarify)] });
-    expect(converse({ ...at, clarifications: 1 }, other)).toEqual({ conversation: { ...at, clarifications: 1 }, actions: [] });
+    const other: TurnInput =
+      at.status === 'awaiting_rating' ? { kind: 'solved', value: true } : { kind: 'rating', value: 4 };
+    expect(converse(at, other)).toEqual({
+      conversation: { ...at, clarifications: 1 },
+      actions: [record({ clarifications: 1 }), reply(clarify)],
+    });
+    expect(converse({ ...at, clarifications: 1 }, other)).toEqual({
+      conversation: { ...at, clarifications: 1 },
+      actions: [],
+    });
   });
 
   it('ignores a tap on a stale page (a question no longer asked)', () => {
     const stale: TurnInput =
-      at.status === 'awaiting_solved' ? { kind: 'tap', answer: { question: 'rating', value: 1 } } : { kind: 'tap', answer: { question: 'solved', value: true } };
+      at.status === 'awaiting_solved'
+        ? { kind: 'tap', answer: { question: 'rating', value: 1 } }
+        : { kind: 'tap', answer: { question: 'solved', value: true } };
     expect(converse(at, stale)).toEqual({ conversation: at, actions: [] });
   });
 
@@ -162,11 +210,17 @@ describe.each(OPEN)('converse while %s', (_status, at, ask, clarify) => {
   });
 
   it('opts in without changing the conversation', () => {
-    expect(converse(at, { kind: 'opt_in' })).toEqual({ conversation: at, actions: [{ type: 'opt_in' }, reply('optedIn')] });
+    expect(converse(at, { kind: 'opt_in' })).toEqual({
+      conversation: at,
+      actions: [{ type: 'opt_in' }, reply('optedIn')],
+    });
   });
 
   it('answers help and asks the open question again', () => {
-    expect(converse(at, { kind: 'help' })).toEqual({ conversation: at, actions: [reply('help'), reply(ask)] });
+    expect(converse(at, { kind: 'help' })).toEqual({
+      conversation: at,
+      actions: [reply('help'), reply(ask)],
+    });
   });
 
   it('resets the clarification count when the question is answered', () => {
@@ -176,22 +230,32 @@ describe.each(OPEN)('converse while %s', (_status, at, ask, clarify) => {
         : at.status === 'awaiting_rating'
           ? { kind: 'rating', value: 4 }
           : { kind: 'reason', value: 'no_contact' };
-    expect(converse({ ...at, clarifications: 2, comment: 'x' }, answer).conversation).toMatchObject({ clarifications: 0, comment: 'x' });
+    expect(converse({ ...at, clarifications: 2, comment: 'x' }, answer).conversation).toMatchObject({
+      clarifications: 0,
+      comment: 'x',
+    });
   });
 });
 
 describe.each(CLOSED)('converse when %s', (_status, at, closedReply) => {
-  it.each(EVERY_INPUT.filter((i) => i.kind !== 'opt_out' && i.kind !== 'opt_in' && i.kind !== 'help'))('answers %j politely and changes nothing', (input) => {
-    expect(converse(at, input)).toEqual({ conversation: at, actions: [reply(closedReply)] });
-  });
+  it.each(EVERY_INPUT.filter((i) => i.kind !== 'opt_out' && i.kind !== 'opt_in' && i.kind !== 'help'))(
+    'answers %j politely and changes nothing',
+    (input) => {
+      expect(converse(at, input)).toEqual({ conversation: at, actions: [reply(closedReply)] });
+    },
+  );
 
   it('still opts the number out (STOP always works), confirming unless already opted out here', () => {
-    const expected: ConversationAction[] = at.status === 'opted_out' ? [{ type: 'opt_out' }] : [{ type: 'opt_out' }, reply('optedOut')];
+    const expected: ConversationAction[] =
+      at.status === 'opted_out' ? [{ type: 'opt_out' }] : [{ type: 'opt_out' }, reply('optedOut')];
     expect(converse(at, { kind: 'opt_out' })).toEqual({ conversation: at, actions: expected });
   });
 
   it('opts in without reopening', () => {
-    expect(converse(at, { kind: 'opt_in' })).toEqual({ conversation: at, actions: [{ type: 'opt_in' }, reply('optedIn')] });
+    expect(converse(at, { kind: 'opt_in' })).toEqual({
+      conversation: at,
+      actions: [{ type: 'opt_in' }, reply('optedIn')],
+    });
   });
 
   it('answers help alone', () => {
@@ -202,16 +266,19 @@ describe.each(CLOSED)('converse when %s', (_status, at, closedReply) => {
 describe('converse: invariants', () => {
   const all: Conversation[] = [...OPEN.map(([, c]) => c), atRatingNotSolved, ...CLOSED.map(([, c]) => c)];
 
-  it.each(all.map((c) => [c.status, c] as const))('accepts every input while %s without throwing or mutating', (_s, c) => {
-    for (const input of EVERY_INPUT) {
-      const copy = structuredClone(c);
-      const turn = converse(c, input);
-      expect(c).toEqual(copy);
-      // The record action, when present, is exactly what changed.
-      const rec = turn.actions.find((a) => a.type === 'record');
-      expect(turn.conversation).toEqual(rec ? { ...c, ...rec.patch } : c);
-    }
-  });
+  it.each(all.map((c) => [c.status, c] as const))(
+    'accepts every input while %s without throwing or mutating',
+    (_s, c) => {
+      for (const input of EVERY_INPUT) {
+        const copy = structuredClone(c);
+        const turn = converse(c, input);
+        expect(c).toEqual(copy);
+        // The record action, when present, is exactly what changed.
+        const rec = turn.actions.find((a) => a.type === 'record');
+        expect(turn.conversation).toEqual(rec ? { ...c, ...rec.patch } : c);
+      }
+    },
+  );
 
   it('never completes without a rating, and never guesses one', () => {
     let c: Conversation = atRatingSolved;
@@ -227,8 +294,17 @@ describe('converse: invariants', () => {
 
   it('disputes only on a "not solved" answer, once', () => {
     const paths: TurnInput[][] = [
-      [{ kind: 'solved', value: false }, { kind: 'rating', value: 1 }, { kind: 'reason', value: 'other' }, { kind: 'solved', value: false }],
-      [{ kind: 'solved', value: true }, { kind: 'rating', value: 1 }, { kind: 'solved', value: false }],
+      [
+        { kind: 'solved', value: false },
+        { kind: 'rating', value: 1 },
+        { kind: 'reason', value: 'other' },
+        { kind: 'solved', value: false },
+      ],
+      [
+        { kind: 'solved', value: true },
+        { kind: 'rating', value: 1 },
+        { kind: 'solved', value: false },
+      ],
     ];
     const disputes = paths.map((inputs) => {
       let c = startConversation();
@@ -255,19 +331,42 @@ describe('converse: invariants', () => {
 describe('advance (the step-based shape used by answers.ts)', () => {
   it('solved → rating → thanks', () => {
     const a = advance(initialState(), { kind: 'solved', value: true });
-    expect(a).toEqual({ state: { step: 'rating', solved: true, clarifications: 0 }, replies: ['askRating'], outcome: 'confirmed_solved', completed: false, changed: true });
+    expect(a).toEqual({
+      state: { step: 'rating', solved: true, clarifications: 0 },
+      replies: ['askRating'],
+      outcome: 'confirmed_solved',
+      completed: false,
+      changed: true,
+    });
     const b = advance(a.state, { kind: 'rating', value: 5 });
-    expect(b).toEqual({ state: { step: 'done', solved: true, rating: 5, clarifications: 0 }, replies: ['thanksSolved'], completed: true, changed: true });
+    expect(b).toEqual({
+      state: { step: 'done', solved: true, rating: 5, clarifications: 0 },
+      replies: ['thanksSolved'],
+      completed: true,
+      changed: true,
+    });
   });
 
   it('not solved → disputed at once → rating → reason → thanks', () => {
     const a = advance(initialState(), { kind: 'solved', value: false });
     expect(a.outcome).toBe('disputed');
     const b = advance(a.state, { kind: 'rating', value: 2 });
-    expect(b).toEqual({ state: { step: 'reason', solved: false, rating: 2, clarifications: 0 }, replies: ['askReason'], completed: false, changed: true });
+    expect(b).toEqual({
+      state: { step: 'reason', solved: false, rating: 2, clarifications: 0 },
+      replies: ['askReason'],
+      completed: false,
+      changed: true,
+    });
     const c = advance(b.state, { kind: 'reason', value: 'other', text: 'rude agent' });
     expect(c).toEqual({
-      state: { step: 'done', solved: false, rating: 2, reason: 'other', comment: 'rude agent', clarifications: 0 },
+      state: {
+        step: 'done',
+        solved: false,
+        rating: 2,
+        reason: 'other',
+        comment: 'rude agent',
+        clarifications: 0,
+      },
       replies: ['thanksDisputed'],
       completed: true,
       changed: true,
@@ -276,9 +375,19 @@ describe('advance (the step-based shape used by answers.ts)', () => {
 
   it('asks once for clarification, then keeps unclear text as a comment without answering for the citizen', () => {
     const a = advance(initialState(), { kind: 'unclear', text: 'hmm' });
-    expect(a).toEqual({ state: { step: 'solved', clarifications: 1 }, replies: ['clarifySolved'], completed: false, changed: true });
+    expect(a).toEqual({
+      state: { step: 'solved', clarifications: 1 },
+      replies: ['clarifySolved'],
+      completed: false,
+      changed: true,
+    });
     const b = advance(a.state, { kind: 'unclear', text: 'I called twice' });
-    expect(b).toEqual({ state: { step: 'solved', comment: 'I called twice', clarifications: 2 }, replies: ['commentNoted'], completed: false, changed: true });
+    expect(b).toEqual({
+      state: { step: 'solved', comment: 'I called twice', clarifications: 2 },
+      replies: ['commentNoted'],
+      completed: false,
+      changed: true,
+    });
     const c = advance(b.state, { kind: 'unclear', text: 'and again' });
     expect(c).toMatchObject({ replies: [], changed: true, state: { comment: 'I called twice\nand again' } });
     const d = advance(c.state, { kind: 'unclear', text: '' });
@@ -286,11 +395,19 @@ describe('advance (the step-based shape used by answers.ts)', () => {
   });
 
   it('an answer for another question counts as unclear', () => {
-    expect(advance(initialState(), { kind: 'rating', value: 4 })).toMatchObject({ replies: ['clarifySolved'], state: { step: 'solved', clarifications: 1 } });
+    expect(advance(initialState(), { kind: 'rating', value: 4 })).toMatchObject({
+      replies: ['clarifySolved'],
+      state: { step: 'solved', clarifications: 1 },
+    });
   });
 
   it('a finished conversation changes nothing and says so', () => {
     const done: ConversationState = { step: 'done', solved: true, rating: 4, clarifications: 0 };
-    expect(advance(done, { kind: 'solved', value: false })).toEqual({ state: done, replies: ['alreadyAnswered'], completed: false, changed: false });
+    expect(advance(done, { kind: 'solved', value: false })).toEqual({
+      state: done,
+      replies: ['alreadyAnswered'],
+      completed: false,
+      changed: false,
+    });
   });
 });

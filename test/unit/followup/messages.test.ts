@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { countSegments } from '../../../src/followup/segments.js';
-import { followUpTexts, renderFollowUpReply, smsLink, type FollowUpReplyKey } from '../../../src/i18n/followup.js';
+import {
+  followUpTexts,
+  renderFollowUpReply,
+  smsLink,
+  type FollowUpReplyKey,
+} from '../../../src/i18n/followup.js';
 
 describe('countSegments', () => {
   it.each([
@@ -78,8 +83,21 @@ describe('follow-up catalogue', () => {
   });
 
   const replyKeys: FollowUpReplyKey[] = [
-    'askSolved', 'askRating', 'askReason', 'thanksSolved', 'thanksDisputed', 'clarifySolved', 'clarifyRating', 'clarifyReason',
-    'commentNoted', 'alreadyAnswered', 'closedOrExpired', 'optedOut', 'optedIn', 'unknownNumber', 'help',
+    'askSolved',
+    'askRating',
+    'askReason',
+    'thanksSolved',
+    'thanksDisputed',
+    'clarifySolved',
+    'clarifyRating',
+    'clarifyReason',
+    'commentNoted',
+    'alreadyAnswered',
+    'closedOrExpired',
+    'optedOut',
+    'optedIn',
+    'unknownNumber',
+    'help',
   ];
   it.each(replyKeys)('renders %s in both languages within two segments, English as GSM-7', (key) => {
     const ar = renderFollowUpReply('ar', key, ref);
@@ -95,8 +113,12 @@ describe('follow-up catalogue', () => {
   });
 
   it('lists the four reasons in the order the parser numbers them', () => {
-    expect(followUpTexts.ar.askReason()).toMatch(/1 لم يتواصل معي أحد، 2 المشكلة ما زالت قائمة، 3 طلب مني الحضور شخصيا، 4 سبب آخر/);
-    expect(followUpTexts.en.askReason()).toMatch(/1 no one contacted me, 2 the problem still exists, 3 I was asked to visit in person, 4 other/);
+    expect(followUpTexts.ar.askReason()).toMatch(
+      /1 لم يتواصل معي أحد، 2 المشكلة ما زالت قائمة، 3 طلب مني الحضور شخصيا، 4 سبب آخر/,
+    );
+    expect(followUpTexts.en.askReason()).toMatch(
+      /1 no one contacted me, 2 the problem still exists, 3 I was asked to visit in person, 4 other/,
+    );
   });
 
   it('thanks a solved and a not-solved answer differently', () => {

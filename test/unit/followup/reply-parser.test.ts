@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_REPLY_CHARS, normaliseReply, parseReply, type ParsedReply, type Question, type Rating, type Reason } from '../../../src/followup/reply-parser.js';
+import {
+  MAX_REPLY_CHARS,
+  normaliseReply,
+  parseReply,
+  type ParsedReply,
+  type Question,
+  type Rating,
+  type Reason,
+} from '../../../src/followup/reply-parser.js';
 
 const yes: ParsedReply = { kind: 'solved', value: true };
 const no: ParsedReply = { kind: 'solved', value: false };
 const r = (value: Rating): ParsedReply => ({ kind: 'rating', value });
-const why = (value: Reason, text?: string): ParsedReply => (text === undefined ? { kind: 'reason', value } : { kind: 'reason', value, text });
+const why = (value: Reason, text?: string): ParsedReply =>
+  text === undefined ? { kind: 'reason', value } : { kind: 'reason', value, text };
 const stop: ParsedReply = { kind: 'opt_out' };
 const start: ParsedReply = { kind: 'opt_in' };
 const help: ParsedReply = { kind: 'help' };
@@ -14,6 +23,7 @@ const U = 'unclear' as const;
 type Case = [reply: string, question: Question, expected: ParsedReply | typeof U];
 
 // [reply as a citizen would type it, the question being asked, what must be understood]
+// prettier-ignore
 const solvedCases: Case[] = [
   // digits: Latin, Arabic-Indic, Persian, keycaps, with noise
   ['1', 'solved', yes], ['2', 'solved', no], ['١', 'solved', yes], ['٢', 'solved', no], ['۱', 'solved', yes], ['۲', 'solved', no],
@@ -62,6 +72,7 @@ const solvedCases: Case[] = [
   [`yes ${'x'.repeat(5000)}`, 'solved', yes], [`${'x'.repeat(600)} yes`, 'solved', U],
 ];
 
+// prettier-ignore
 const ratingCases: Case[] = [
   ['5', 'rating', r(5)], ['٥', 'rating', r(5)], ['۴', 'rating', r(4)], ['1', 'rating', r(1)], ['3', 'rating', r(3)], ['4.', 'rating', r(4)],
   ['2', 'rating', r(2)], ['5!', 'rating', r(5)], ['5️⃣', 'rating', r(5)], ['5/5', 'rating', r(5)], ['4/5', 'rating', r(4)], ['٣/٥', 'rating', r(3)],
@@ -81,6 +92,7 @@ const ratingCases: Case[] = [
   ['5 stars but 1 for waiting', 'rating', U],
 ];
 
+// prettier-ignore
 const reasonCases: Case[] = [
   ['1', 'reason', why('no_contact')], ['٢', 'reason', why('still_exists')], ['3', 'reason', why('asked_to_visit')], ['4', 'reason', why('other')],
   ['۳', 'reason', why('asked_to_visit')], ['2.', 'reason', why('still_exists')], ['رقم 3', 'reason', why('asked_to_visit')],
@@ -105,6 +117,7 @@ const reasonCases: Case[] = [
   ['👎', 'reason', U], ['😀😀', 'reason', U], ['', 'reason', U], ['؟', 'reason', U],
 ];
 
+// prettier-ignore
 const keywordCases: Case[] = [
   // keywords are the whole message and win over the question being asked
   ['STOP', 'solved', stop], ['stop', 'rating', stop], ['Stop.', 'reason', stop], [' stop ', 'solved', stop], ['UNSUBSCRIBE', 'solved', stop],
@@ -125,12 +138,19 @@ describe('parseReply', () => {
 
   it.each(cases)('%j asked %s', (reply, question, expected) => {
     const parsed = parseReply(reply, question);
-    if (expected === U) expect(parsed).toEqual({ kind: 'unclear', text: reply.slice(0, MAX_REPLY_CHARS).replace(/\s+/g, ' ').trim() });
+    if (expected === U)
+      expect(parsed).toEqual({
+        kind: 'unclear',
+        text: reply.slice(0, MAX_REPLY_CHARS).replace(/\s+/g, ' ').trim(),
+      });
     else expect(parsed).toEqual(expected);
   });
 
   it('keeps unclear replies as typed, without invisible characters, to store as a comment', () => {
-    expect(parseReply('\u200fاتصلت عليكم مرتين\u200f', 'solved')).toEqual({ kind: 'unclear', text: 'اتصلت عليكم مرتين' });
+    expect(parseReply('\u200fاتصلت عليكم مرتين\u200f', 'solved')).toEqual({
+      kind: 'unclear',
+      text: 'اتصلت عليكم مرتين',
+    });
     expect(parseReply('\u0000\u0007', 'solved')).toEqual({ kind: 'unclear', text: '' });
     expect(parseReply('Hmm\u0000 WHAT?', 'rating')).toEqual({ kind: 'unclear', text: 'Hmm WHAT?' });
   });
@@ -150,9 +170,19 @@ describe('parseReply', () => {
   });
 
   it('never throws on hostile input', () => {
-    const hostile = ['\u0000'.repeat(10_000), '🙂'.repeat(10_000), '٫'.repeat(3000), '\ud800', 'a\u202eb', '9'.repeat(100_000), '⭐'.repeat(1000), '\n\t\r'];
+    const hostile = [
+      '\u0000'.repeat(10_000),
+      '🙂'.repeat(10_000),
+      '٫'.repeat(3000),
+      '\ud800',
+      'a\u202eb',
+      '9'.repeat(100_000),
+      '⭐'.repeat(1000),
+      '\n\t\r',
+    ];
     for (const input of hostile) {
-      for (const q of ['solved', 'rating', 'reason'] as const) expect(() => parseReply(input, q)).not.toThrow();
+      for (const q of ['solved', 'rating', 'reason'] as const)
+        expect(() => parseReply(input, q)).not.toThrow();
     }
   });
 });

@@ -50,7 +50,9 @@ describe('weekends', () => {
     expect(next('2026-11-26T20:00:00+03:00', workdays)).toBe('2026-11-26T17:00:00.000Z'); // Thursday evening stays
   });
   it('accepts a day range, also one that wraps past Sunday', () => {
-    expect([...parseSendWindow('09:00-21:00', 'sun-thu', 'Asia/Riyadh').days].sort()).toEqual([1, 2, 3, 4, 7]);
+    expect([...parseSendWindow('09:00-21:00', 'sun-thu', 'Asia/Riyadh').days].sort()).toEqual([
+      1, 2, 3, 4, 7,
+    ]);
     expect([...parseSendWindow('09:00-21:00', 'Sunday, Monday', 'Asia/Riyadh').days].sort()).toEqual([1, 7]);
     expect([...parseSendWindow('09:00-21:00', 'fri-sat', 'Asia/Riyadh').days].sort()).toEqual([5, 6]);
   });
@@ -113,16 +115,27 @@ describe('sendWindowOf', () => {
     expect(w).toEqual(workdays);
   });
   it('refuses bad hours, days and zones', () => {
-    expect(() => sendWindowOf({ timeZone: 'Asia/Riyadh', startHour: 21, endHour: 9, days: [1] })).toThrow(/0 ≤ start < end ≤ 24/);
-    expect(() => sendWindowOf({ timeZone: 'Asia/Riyadh', startHour: 9, endHour: 21, days: [0] })).toThrow(/ISO weekday/);
-    expect(() => sendWindowOf({ timeZone: 'Asia/Riyadh', startHour: 9, endHour: 21, days: [] })).toThrow(/at least one day/);
-    expect(() => sendWindowOf({ timeZone: 'Riyadh', startHour: 9, endHour: 21, days: [1] })).toThrow(/unknown time zone "Riyadh"/);
+    expect(() => sendWindowOf({ timeZone: 'Asia/Riyadh', startHour: 21, endHour: 9, days: [1] })).toThrow(
+      /0 ≤ start < end ≤ 24/,
+    );
+    expect(() => sendWindowOf({ timeZone: 'Asia/Riyadh', startHour: 9, endHour: 21, days: [0] })).toThrow(
+      /ISO weekday/,
+    );
+    expect(() => sendWindowOf({ timeZone: 'Asia/Riyadh', startHour: 9, endHour: 21, days: [] })).toThrow(
+      /at least one day/,
+    );
+    expect(() => sendWindowOf({ timeZone: 'Riyadh', startHour: 9, endHour: 21, days: [1] })).toThrow(
+      /unknown time zone "Riyadh"/,
+    );
   });
 });
 
 describe('parseSendWindow', () => {
   it('accepts single-digit hours, spaces and an en dash', () => {
-    expect(parseSendWindow(' 9:30 – 17:45 ', 'all', 'Asia/Riyadh')).toMatchObject({ startMinute: 570, endMinute: 1065 });
+    expect(parseSendWindow(' 9:30 – 17:45 ', 'all', 'Asia/Riyadh')).toMatchObject({
+      startMinute: 570,
+      endMinute: 1065,
+    });
   });
   it.each([
     ['9-21', 'all', 'Asia/Riyadh', /"9" is not a time of day/],

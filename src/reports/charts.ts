@@ -11,7 +11,7 @@ export const COLORS = { resolved: '#0b7a43', falseClosure: '#c0392b', bar: '#2f7
 const W = 600;
 
 function svgOpen(height: number, title: string, desc: string): string {
-  return `<svg viewBox="0 0 ${W} ${height}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg" font-size="13" direction="ltr"><title>${esc(title)}</title><desc>${esc(desc)}</desc>`;
+  return `<svg viewBox="0 0 ${W} ${height}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg" font-size="15" direction="ltr"><title>${esc(title)}</title><desc>${esc(desc)}</desc>`;
 }
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
@@ -104,8 +104,8 @@ export interface HBar {
 export function barList(opts: { title: string; bars: HBar[]; rtl: boolean; emptyText: string }): string {
   const rowH = 34;
   const H = Math.max(1, opts.bars.length) * rowH + 16;
-  const labelW = 170;
-  const textW = 120;
+  const labelW = 150;
+  const textW = 190;
   const barMax = W - labelW - textW - 20;
   let out = svgOpen(H, opts.title, opts.bars.map((b) => `${b.label}: ${b.text}`).join(', '));
   if (opts.bars.length === 0) out += `<text x="${W / 2}" y="30" text-anchor="middle" fill="${COLORS.text}">${esc(opts.emptyText)}</text>`;
@@ -116,9 +116,9 @@ export function barList(opts: { title: string; bars: HBar[]; rtl: boolean; empty
     const label = esc(b.label.length > 24 ? `${b.label.slice(0, 23)}…` : b.label);
     if (opts.rtl) {
       const right = W - labelW - 10;
-      out += `<text x="${W - 4}" y="${cy + 4}" text-anchor="end" direction="rtl" fill="${COLORS.text}">${label}</text>`;
+      out += `<text x="${W - 4}" y="${cy + 4}" text-anchor="end" fill="${COLORS.text}">${label}</text>`;
       out += `<rect x="${(right - len).toFixed(1)}" y="${cy - 10}" width="${len.toFixed(1)}" height="20" rx="3" fill="${color}"/>`;
-      out += `<text x="${(right - len - 6).toFixed(1)}" y="${cy + 4}" text-anchor="end" direction="rtl" fill="${COLORS.text}">${esc(b.text)}</text>`;
+      out += `<text x="${(right - len - 6).toFixed(1)}" y="${cy + 4}" text-anchor="end" fill="${COLORS.text}">${esc(b.text)}</text>`;
     } else {
       out += `<text x="4" y="${cy + 4}" fill="${COLORS.text}">${label}</text>`;
       out += `<rect x="${labelW}" y="${cy - 10}" width="${len.toFixed(1)}" height="20" rx="3" fill="${color}"/>`;

@@ -23,14 +23,14 @@ form.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(9.5rem,1f
 form.filters label{display:grid;gap:.2rem;font-size:.85rem;color:#44554b}
 input,select{font:inherit;padding:.45rem .5rem;border:1px solid #9fb0a6;border-radius:.4rem;background:#fff;min-height:2.4rem;width:100%}
 button.primary,a.button{font:inherit;background:#0b5d34;color:#fff;border:0;border-radius:.45rem;padding:.55rem 1rem;min-height:2.4rem;cursor:pointer;text-decoration:none;display:inline-block;text-align:center}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10.5rem,1fr));gap:.75rem}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,10rem),1fr));gap:.75rem}
 .card{border:1px solid #dde5e0;border-radius:.6rem;padding:.7rem}
 .card .label{font-size:.85rem;color:#44554b}
 .card .value{font-size:1.6rem;font-weight:700;color:#0b5d34;font-variant-numeric:tabular-nums}
 .card .n{font-size:.8rem;color:#5b6b62}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr));gap:1rem}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));gap:1rem}
 .charts section{margin:0}
-svg{width:100%;height:auto;display:block}
+svg{width:100%;height:auto;display:block;max-width:46rem;margin-inline:auto}
 .table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;width:100%;font-size:.9rem;font-variant-numeric:tabular-nums}
 th,td{padding:.45rem .5rem;border-bottom:1px solid #e3e9e5;text-align:start;white-space:nowrap}

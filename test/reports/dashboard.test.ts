@@ -51,6 +51,8 @@ async function signedIn(username: string, viewport: { width: number; height: num
 
 const cardValue = (page: Page, metric: string) => page.textContent(`.card[data-metric=${metric}] .value`);
 const cardN = (page: Page, metric: string) => page.textContent(`.card[data-metric=${metric}] .n`);
+/** Pixels the page scrolls sideways; the project has no DOM types, so the expression is a string. */
+const sidewaysOverflow = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
 describe('dashboard in headless Chromium', () => {
   it('is Arabic right-to-left, and the filters change the figures', async () => {
@@ -79,7 +81,14 @@ describe('dashboard in headless Chromium', () => {
     const { context, page } = await signedIn('auditor', DESKTOP);
     await page.goto(`${system.baseUrl}/dashboard?from=${MARCH.from}&to=${MARCH.to}&lang=en`);
     expect(await page.getAttribute('html', 'dir')).toBe('ltr');
-    const order = () => page.$$eval('#agents tbody tr', (rows) => rows.map((r) => `${r.getAttribute('data-agent')}:${r.getAttribute('data-low-n')}`));
+    const order = async () => {
+      const rows = page.locator('#agents tbody tr');
+      const out: string[] = [];
+      for (let i = 0; i < (await rows.count()); i++) {
+        out.push(`${await rows.nth(i).getAttribute('data-agent')}:${await rows.nth(i).getAttribute('data-low-n')}`);
+      }
+      return out;
+    };
     expect(await order()).toEqual(['h1:false', 'a1:false', 'a3:false', 'a2:true', 'h2:true', 's1:true']);
     await page.click('#agents th a[data-sort=brushOffGap]');
     await page.waitForURL(/sort=brushOffGap/);
@@ -108,7 +117,7 @@ describe('dashboard in headless Chromium', () => {
 
   it('fits a phone screen: no sideways scrolling outside the agent table', async () => {
     const { context, page } = await signedIn('admin', PHONE);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await sidewaysOverflow(page);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${ARTIFACTS}/dashboard-ar-phone.png`, fullPage: true });
     await context.close();
@@ -135,13 +144,13 @@ describe('public scoreboard in headless Chromium', () => {
       const res = await page.goto(`${system.baseUrl}/public`);
       expect(res?.status()).toBe(200);
       expect(await page.getAttribute('html', 'dir')).toBe('rtl');
-      const rows = await page.$$eval('tbody tr', (trs) => trs.map((r) => r.getAttribute('data-agency')));
+      const rows = await Promise.all((await page.locator('tbody tr').all()).map((r) => r.getAttribute('data-agency')));
       expect(rows).toEqual(['MOH', 'MOMAH', 'HRSD']);
       const text = (await page.textContent('body')) ?? '';
       expect(text).toContain('وزارة الصحة');
       for (const personal of ['سارة', 'Omar', 'a1', 'h1', '+9665', 'roads', 'الطرق']) expect(text).not.toContain(personal);
       expect(text).toContain('نسبة الحل المؤكد');
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await sidewaysOverflow(page);
       expect(overflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: `${ARTIFACTS}/public-ar-${name}.png`, fullPage: true });
       await page.close();

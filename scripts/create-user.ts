@@ -28,7 +28,8 @@ const { values } = parseArgs({
 });
 
 async function readPassword(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write('Password (at least 12 characters, input is not hidden; prefer piping it): ');
+  if (process.stdin.isTTY)
+    process.stderr.write('Password (at least 12 characters, input is not hidden; prefer piping it): ');
   const rl = createInterface({ input: process.stdin, terminal: false });
   for await (const line of rl) {
     rl.close();
@@ -48,14 +49,19 @@ async function main(): Promise<void> {
   let embedded: EmbeddedService | undefined;
   let uri = config.mongodbUri ?? readServicesState(config.dataDir)?.mongoUri;
   if (!uri) {
-    embedded = await startMongo({ dataDir: path.join(config.dataDir, 'mongo'), searchPath: config.binSearchPath, persistent: true });
+    embedded = await startMongo({
+      dataDir: path.join(config.dataDir, 'mongo'),
+      searchPath: config.binSearchPath,
+      persistent: true,
+    });
     uri = `${embedded.url}verisat`;
   }
   const db = await connectDatabase(uri);
   try {
     await db.models.User.init();
     if (reset) {
-      if (!(await setPassword(db.models, values.username, password))) throw new Error(`no user named ${values.username}`);
+      if (!(await setPassword(db.models, values.username, password)))
+        throw new Error(`no user named ${values.username}`);
       console.log(`Password of ${values.username} changed.`);
       return;
     }
@@ -75,8 +81,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ZodError) console.error(err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('\n'));
-  else if (err instanceof Error && /E11000/.test(err.message)) console.error(`A user named ${values.username} already exists (use --reset-password to change the password).`);
+  if (err instanceof ZodError)
+    console.error(err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('\n'));
+  else if (err instanceof Error && /E11000/.test(err.message))
+    console.error(
+      `A user named ${values.username} already exists (use --reset-password to change the password).`,
+    );
   else console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

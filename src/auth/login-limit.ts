@@ -19,11 +19,12 @@ export function loginLimiters(opts: {
   const store = (name: string) =>
     new RedisStore({
       prefix: `${opts.keyPrefix}:login-limit:${name}:`,
-      sendCommand: (command: string, ...args: string[]) => opts.redis.call(command, ...args) as Promise<RedisReply>,
+      sendCommand: (command: string, ...args: string[]) =>
+        opts.redis.call(command, ...args) as Promise<RedisReply>,
     });
   const usernameOf = (req: Request): string => {
     const body: unknown = req.body;
-    const raw = typeof body === 'object' && body !== null && 'username' in body ? (body).username : '';
+    const raw = typeof body === 'object' && body !== null && 'username' in body ? body.username : '';
     return typeof raw === 'string' ? raw.trim().toLowerCase().slice(0, 64) : '';
   };
   return [

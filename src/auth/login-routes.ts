@@ -11,7 +11,10 @@ import { authenticateUser, findUserPrincipal } from './users.js';
 
 const langOf = (v: unknown): ReportLang => (v === 'en' ? 'en' : 'ar');
 
-const loginQuerySchema = z.object({ next: z.string().max(2000).optional(), lang: z.enum(['ar', 'en']).optional() });
+const loginQuerySchema = z.object({
+  next: z.string().max(2000).optional(),
+  lang: z.enum(['ar', 'en']).optional(),
+});
 const loginBodySchema = z.object({
   username: z.string().max(200).default(''),
   password: z.string().max(1024).default(''),
@@ -31,7 +34,12 @@ ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 <button class="primary" type="submit">${esc(t.signIn)}</button>
 </form>
 <p class="note"><a href="/login${queryString({ next, lang: other })}" lang="${other}">${esc(t.otherLanguage)}</a> · <a href="/public${queryString({ lang })}">${esc(t.publicLink)}</a></p></section>`;
-  return layout({ lang, title: `${t.loginTitle} · ${t.appName}`, header: `<header class="top"><h1>${esc(t.appName)}</h1></header>`, body });
+  return layout({
+    lang,
+    title: `${t.loginTitle} · ${t.appName}`,
+    header: `<header class="top"><h1>${esc(t.appName)}</h1></header>`,
+    body,
+  });
 }
 
 /**
@@ -42,7 +50,10 @@ function sameOrigin(req: Request, publicBaseUrl: string): boolean {
   const origin = req.header('origin');
   if (origin === undefined || origin === 'null') return origin === undefined;
   const host = req.header('host');
-  return origin === new URL(publicBaseUrl).origin || (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
+  return (
+    origin === new URL(publicBaseUrl).origin ||
+    (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`))
+  );
 }
 
 export function loginRouter(ctx: AppContext, auth: AuthDeps): Router {
@@ -77,7 +88,9 @@ export function loginRouter(ctx: AppContext, auth: AuthDeps): Router {
     }),
     async (req: Request, res: Response) => {
       const parsed = loginBodySchema.safeParse(req.body ?? {});
-      const body = parsed.success ? parsed.data : { username: '', password: '', next: undefined, lang: undefined };
+      const body = parsed.success
+        ? parsed.data
+        : { username: '', password: '', next: undefined, lang: undefined };
       const lang = langOf(body.lang);
       const next = safeNext(body.next);
       const principal = await authenticateUser(ctx.models, body.username, body.password);
@@ -92,9 +105,15 @@ export function loginRouter(ctx: AppContext, auth: AuthDeps): Router {
       }
       const sessionId = await auth.sessions.create(principal.id);
       setSessionCookie(req, res, publicBaseUrl, sessionId, auth.sessions.maxAgeMs);
-      await writeAudit(ctx, { actor: actorOf(principal), action: 'login', detail: { role: principal.role }, ...(req.ip ? { ip: req.ip } : {}) });
+      await writeAudit(ctx, {
+        actor: actorOf(principal),
+        action: 'login',
+        detail: { role: principal.role },
+        ...(req.ip ? { ip: req.ip } : {}),
+      });
       const target = new URL(next, 'http://x');
-      if (!target.searchParams.has('lang') && target.pathname === '/dashboard') target.searchParams.set('lang', lang);
+      if (!target.searchParams.has('lang') && target.pathname === '/dashboard')
+        target.searchParams.set('lang', lang);
       res.redirect(303, `${target.pathname}${target.search}`);
     },
   );
@@ -105,7 +124,8 @@ export function loginRouter(ctx: AppContext, auth: AuthDeps): Router {
       const session = await auth.sessions.get(id);
       await auth.sessions.destroy(id);
       const who = session ? await findUserPrincipal(ctx.models, session.userId) : undefined;
-      if (who) await writeAudit(ctx, { actor: actorOf(who), action: 'logout', ...(req.ip ? { ip: req.ip } : {}) });
+      if (who)
+        await writeAudit(ctx, { actor: actorOf(who), action: 'logout', ...(req.ip ? { ip: req.ip } : {}) });
     }
     clearSessionCookie(req, res, publicBaseUrl);
     res.redirect(303, '/login');

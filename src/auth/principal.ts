@@ -23,7 +23,9 @@ export async function sessionPrincipal(deps: AuthDeps, req: Request): Promise<Pr
 
 /** Only same-site paths: an attacker's link must not turn the login form into an open redirect. */
 export function safeNext(value: unknown, fallback = '/dashboard'): string {
-  return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(value) && value.length <= 2000 ? value : fallback;
+  return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(value) && value.length <= 2000
+    ? value
+    : fallback;
 }
 
 /**
@@ -37,11 +39,15 @@ export function requireReportReader(deps: AuthDeps, mode: 'api' | 'page'): Reque
     if (mode === 'api' && req.header('authorization') !== undefined) return tokenAuth(req, res, next);
     const principal = await sessionPrincipal(deps, req);
     if (!principal) {
-      if (mode === 'page') return res.redirect(303, `/login?next=${encodeURIComponent(safeNext(req.originalUrl))}`);
+      if (mode === 'page')
+        return res.redirect(303, `/login?next=${encodeURIComponent(safeNext(req.originalUrl))}`);
       res.setHeader('WWW-Authenticate', 'Bearer realm="verisat"');
-      return next(new HttpError(401, 'unauthorized', 'Sign in, or send an API token (Authorization: Bearer <token>)'));
+      return next(
+        new HttpError(401, 'unauthorized', 'Sign in, or send an API token (Authorization: Bearer <token>)'),
+      );
     }
-    if (!canReadReports(principal.role)) return next(new HttpError(403, 'forbidden', `Role ${principal.role} may not read reports`));
+    if (!canReadReports(principal.role))
+      return next(new HttpError(403, 'forbidden', `Role ${principal.role} may not read reports`));
     res.locals.principal = principal;
     next();
   };

@@ -29,11 +29,16 @@ export type ScopeDecision<F> = { allowed: true; filter: F } | { allowed: false; 
  * refused (the caller answers 403 and audits it) rather than silently given an empty report, so a
  * wrong link is noticed and a probe is recorded.
  */
-export function applyScope<F extends ScopedFilter>(principal: Pick<Principal, 'role' | 'scope'>, filter: F): ScopeDecision<F> {
-  if (!canReadReports(principal.role)) return { allowed: false, reason: `role ${principal.role} may not read reports` };
+export function applyScope<F extends ScopedFilter>(
+  principal: Pick<Principal, 'role' | 'scope'>,
+  filter: F,
+): ScopeDecision<F> {
+  if (!canReadReports(principal.role))
+    return { allowed: false, reason: `role ${principal.role} may not read reports` };
   if (principal.role !== 'manager') return { allowed: true, filter };
   const scope: Scope = principal.scope;
-  if (!scope.agency && !scope.department) return { allowed: false, reason: 'manager account has no agency or department scope' };
+  if (!scope.agency && !scope.department)
+    return { allowed: false, reason: 'manager account has no agency or department scope' };
   if (scope.agency && filter.agency !== undefined && filter.agency !== scope.agency) {
     return { allowed: false, reason: `agency ${filter.agency} is outside the manager's scope` };
   }

@@ -89,7 +89,13 @@ export function sessionCookieOptions(req: Request, publicBaseUrl: string, maxAge
   };
 }
 
-export function setSessionCookie(req: Request, res: Response, publicBaseUrl: string, id: string, maxAgeMs: number): void {
+export function setSessionCookie(
+  req: Request,
+  res: Response,
+  publicBaseUrl: string,
+  id: string,
+  maxAgeMs: number,
+): void {
   res.cookie(SESSION_COOKIE, id, sessionCookieOptions(req, publicBaseUrl, maxAgeMs));
 }
 

@@ -35,18 +35,34 @@ export type NewUser = z.input<typeof newUserSchema>;
 
 export async function createUser(models: Models, input: NewUser): Promise<{ id: string; username: string }> {
   const u = newUserSchema.parse(input);
-  const scope: Scope = { ...(u.agency ? { agency: u.agency } : {}), ...(u.department ? { department: u.department } : {}) };
-  const doc = await models.User.create({ username: u.username, passwordHash: await hashPassword(u.password), role: u.role, scope });
+  const scope: Scope = {
+    ...(u.agency ? { agency: u.agency } : {}),
+    ...(u.department ? { department: u.department } : {}),
+  };
+  const doc = await models.User.create({
+    username: u.username,
+    passwordHash: await hashPassword(u.password),
+    role: u.role,
+    scope,
+  });
   return { id: doc._id.toString(), username: doc.username };
 }
 
 export async function setPassword(models: Models, username: string, password: string): Promise<boolean> {
   const pw = newUserSchema.shape.password.parse(password);
-  const res = await models.User.updateOne({ username: usernameSchema.parse(username) }, { $set: { passwordHash: await hashPassword(pw) } });
+  const res = await models.User.updateOne(
+    { username: usernameSchema.parse(username) },
+    { $set: { passwordHash: await hashPassword(pw) } },
+  );
   return res.matchedCount === 1;
 }
 
-function principalOf(doc: { _id: { toString(): string }; username: string; role: Role; scope?: { agency?: string | null; department?: string | null } | null }): Principal {
+function principalOf(doc: {
+  _id: { toString(): string };
+  username: string;
+  role: Role;
+  scope?: { agency?: string | null; department?: string | null } | null;
+}): Principal {
   return {
     kind: 'user',
     id: doc._id.toString(),
@@ -57,7 +73,11 @@ function principalOf(doc: { _id: { toString(): string }; username: string; role:
 }
 
 /** The principal for a username and password, or undefined; disabled users cannot sign in. */
-export async function authenticateUser(models: Models, username: string, password: string): Promise<Principal | undefined> {
+export async function authenticateUser(
+  models: Models,
+  username: string,
+  password: string,
+): Promise<Principal | undefined> {
   const name = usernameSchema.safeParse(username);
   const doc = name.success ? await models.User.findOne({ username: name.data }).lean() : null;
   if (!doc || doc.disabledAt) {

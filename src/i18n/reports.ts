@@ -68,7 +68,10 @@ const ar = {
   definitions: 'التعريفات',
   signedInAs: 'المستخدم',
   scope: 'النطاق',
-  role: { admin: 'مدير النظام', manager: 'مدير', auditor: 'مدقق', ticket_system: 'نظام التذاكر' } as Record<string, string>,
+  role: { admin: 'مدير النظام', manager: 'مدير', auditor: 'مدقق', ticket_system: 'نظام التذاكر' } as Record<
+    string,
+    string
+  >,
   channels: { sms: 'رسالة نصية', whatsapp: 'واتساب', web: 'رابط', voice: 'مكالمة' } as Record<string, string>,
   funnel: { closures: 'أُغلقت', sent: 'أُرسل السؤال', delivered: 'وصلت', answers: 'أجابوا' },
   rating: 'التقييم',

@@ -1,6 +1,15 @@
 import type { Models } from '../db/models/index.js';
 import { queryError, scoreMatch, type GroupBy, type ReportFilter } from './filters.js';
-import { addCell, computeMetrics, emptySums, isLowN, mergeSums, rankGroups, type Metrics, type PartialSums } from './metrics.js';
+import {
+  addCell,
+  computeMetrics,
+  emptySums,
+  isLowN,
+  mergeSums,
+  rankGroups,
+  type Metrics,
+  type PartialSums,
+} from './metrics.js';
 import { periodOf, periodsBetween, type PeriodUnit } from './periods.js';
 
 /** What the database groups by before the metric fields; time groupings all group by local day. */
@@ -51,7 +60,14 @@ export async function groupedSums(
       { $match: scoreMatch(filter) },
       {
         $group: {
-          _id: { ...DIMENSION_FIELDS[dimension], s: '$solved', r: '$rating', p: '$postCallRating', st: '$sent', dl: '$delivered' },
+          _id: {
+            ...DIMENSION_FIELDS[dimension],
+            s: '$solved',
+            r: '$rating',
+            p: '$postCallRating',
+            st: '$sent',
+            dl: '$delivered',
+          },
           n: { $sum: 1 },
         },
       },
@@ -72,7 +88,14 @@ export async function groupedSums(
       entry = { fields, sums: emptySums() };
       out.set(key, entry);
     }
-    addCell(entry.sums, { solved: id.s, rating: id.r, postCallRating: id.p, sent: id.st, delivered: id.dl, count: Number(row.n) });
+    addCell(entry.sums, {
+      solved: id.s,
+      rating: id.r,
+      postCallRating: id.p,
+      sent: id.st,
+      delivered: id.dl,
+      count: Number(row.n),
+    });
   }
   return out;
 }
@@ -126,7 +149,9 @@ export function summarise(
   let groups: ReportGroup[] = [];
   if (groupBy !== null && TIME_UNITS.has(groupBy)) {
     const unit = groupBy as PeriodUnit;
-    const byPeriod = new Map<string, PartialSums>(periodsBetween(filter.from, filter.to, unit).map((p) => [p, emptySums()]));
+    const byPeriod = new Map<string, PartialSums>(
+      periodsBetween(filter.from, filter.to, unit).map((p) => [p, emptySums()]),
+    );
     for (const { fields, sums } of sumsByGroup.values()) {
       if (fields.period === undefined) continue;
       const label = periodOf(fields.period, unit);
@@ -141,10 +166,21 @@ export function summarise(
     rankGroups(groups);
     groups.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.key.localeCompare(b.key));
   }
-  return { filter, groupBy, minN, overall: { metrics: overallMetrics, lowN: isLowN(overallMetrics, minN) }, groups };
+  return {
+    filter,
+    groupBy,
+    minN,
+    overall: { metrics: overallMetrics, lowN: isLowN(overallMetrics, minN) },
+    groups,
+  };
 }
 
-export async function buildSummary(models: Models, filter: ReportFilter, groupBy: GroupBy | null, minN: number): Promise<Summary> {
+export async function buildSummary(
+  models: Models,
+  filter: ReportFilter,
+  groupBy: GroupBy | null,
+  minN: number,
+): Promise<Summary> {
   return summarise(filter, groupBy, minN, await groupedSums(models, filter, dimensionOf(groupBy)));
 }
 
@@ -160,7 +196,8 @@ export async function assertKnownValues(models: Models, filter: ReportFilter): P
   if (agency !== undefined) {
     checks.push(
       (async () => {
-        if ((await models.Agency.exists({ code: agency })) || (await models.VerifiedScore.exists({ agency }))) return;
+        if ((await models.Agency.exists({ code: agency })) || (await models.VerifiedScore.exists({ agency })))
+          return;
         problems.push({ field: 'agency', message: `unknown agency "${agency}"` });
       })(),
     );
@@ -168,7 +205,11 @@ export async function assertKnownValues(models: Models, filter: ReportFilter): P
   if (department !== undefined) {
     checks.push(
       (async () => {
-        if ((await models.Department.exists({ code: department })) || (await models.VerifiedScore.exists({ department }))) return;
+        if (
+          (await models.Department.exists({ code: department })) ||
+          (await models.VerifiedScore.exists({ department }))
+        )
+          return;
         problems.push({ field: 'department', message: `unknown department "${department}"` });
       })(),
     );
@@ -176,7 +217,11 @@ export async function assertKnownValues(models: Models, filter: ReportFilter): P
   if (agent !== undefined) {
     checks.push(
       (async () => {
-        if ((await models.Agent.exists({ agentId: agent })) || (await models.VerifiedScore.exists({ agentId: agent }))) return;
+        if (
+          (await models.Agent.exists({ agentId: agent })) ||
+          (await models.VerifiedScore.exists({ agentId: agent }))
+        )
+          return;
         problems.push({ field: 'agent', message: `unknown agent "${agent}"` });
       })(),
     );

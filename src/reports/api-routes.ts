@@ -7,7 +7,14 @@ import { buildSummary, type ReportGroup } from './aggregate.js';
 import { authorisedFilter, principalOf } from './authorise.js';
 import { SCORE_PROJECTION, rowMapper, type ScoreDoc } from './export-rows.js';
 import { CONTENT_TYPES, EXPORT_FORMATS, writeExport, type ExportFormat } from './export-stream.js';
-import { describeFilter, exportQuerySchema, parseQuery, scoreMatch, summaryQuerySchema, type ReportFilter } from './filters.js';
+import {
+  describeFilter,
+  exportQuerySchema,
+  parseQuery,
+  scoreMatch,
+  summaryQuerySchema,
+  type ReportFilter,
+} from './filters.js';
 import { METRIC_DEFINITIONS, type Metrics } from './metrics.js';
 
 /** The figures of one group as the API returns them; `low_n` groups carry no rank. */
@@ -43,7 +50,10 @@ function groupJson(g: ReportGroup) {
 
 export function exportFileName(filter: ReportFilter, format: ExportFormat): string {
   const ext = format === 'json' ? 'ndjson' : format;
-  const scope = [filter.agency, filter.department, filter.agent].filter(Boolean).join('_').replace(/[^A-Za-z0-9_.-]/g, '');
+  const scope = [filter.agency, filter.department, filter.agent]
+    .filter(Boolean)
+    .join('_')
+    .replace(/[^A-Za-z0-9_.-]/g, '');
   return `verisat-scores_${filter.from}_${filter.to}${scope ? `_${scope}` : ''}.${ext}`;
 }
 
@@ -74,7 +84,13 @@ async function runExport(ctx: AppContext, req: Request, res: Response, format: E
       action: 'export',
       outcome: aborted ? 'failed' : 'ok',
       rows,
-      detail: { format, lang, filter: describeFilter(filter), phonesMasked: !showPhones, ...(aborted ? { aborted: true } : {}) },
+      detail: {
+        format,
+        lang,
+        filter: describeFilter(filter),
+        phonesMasked: !showPhones,
+        ...(aborted ? { aborted: true } : {}),
+      },
       ...(req.ip ? { ip: req.ip } : {}),
     });
   // Counted as rows are mapped, so an export cut short is audited with what was actually sent.
@@ -123,7 +139,12 @@ export function reportsApiRouter(ctx: AppContext, auth: AuthDeps): Router {
       minN: summary.minN,
       overall: metricsJson(summary.overall.metrics, summary.overall.lowN),
       groups: summary.groups.map(groupJson),
-      definitions: METRIC_DEFINITIONS.map((d) => ({ key: d.key, name: d.en.name, definition: d.en.definition, ar: d.ar })),
+      definitions: METRIC_DEFINITIONS.map((d) => ({
+        key: d.key,
+        name: d.en.name,
+        definition: d.en.definition,
+        ar: d.ar,
+      })),
     });
   });
 

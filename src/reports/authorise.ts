@@ -36,7 +36,12 @@ export async function authorisedFilter(
       actor: actorOf(principal),
       action: 'access_denied',
       outcome: 'denied',
-      detail: { path: req.path, filter: describeFilter(requested), reason: decision.reason, scope: principal.scope },
+      detail: {
+        path: req.path,
+        filter: describeFilter(requested),
+        reason: decision.reason,
+        scope: principal.scope,
+      },
       ...(req.ip ? { ip: req.ip } : {}),
     });
     throw new HttpError(403, 'forbidden', `Outside your scope: ${decision.reason}`);

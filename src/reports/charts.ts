@@ -6,7 +6,14 @@ import { esc } from './html.js';
  * a title and a text description for screen readers.
  */
 
-export const COLORS = { resolved: '#0b7a43', falseClosure: '#c0392b', bar: '#2f7d9a', muted: '#b9c4be', grid: '#e3e9e5', text: '#44554b' };
+export const COLORS = {
+  resolved: '#0b7a43',
+  falseClosure: '#c0392b',
+  bar: '#2f7d9a',
+  muted: '#b9c4be',
+  grid: '#e3e9e5',
+  text: '#44554b',
+};
 
 const W = 600;
 
@@ -24,7 +31,12 @@ export interface LineSeries {
 }
 
 /** Rates over time; the time axis runs left to right in both languages, as on a printed calendar. */
-export function lineChart(opts: { title: string; labels: string[]; series: LineSeries[]; emptyText: string }): string {
+export function lineChart(opts: {
+  title: string;
+  labels: string[];
+  series: LineSeries[];
+  emptyText: string;
+}): string {
   const H = 270;
   const m = { l: 44, r: 14, t: 34, b: 46 };
   const iw = W - m.l - m.r;
@@ -33,7 +45,10 @@ export function lineChart(opts: { title: string; labels: string[]; series: LineS
   const x = (i: number) => m.l + (n <= 1 ? iw / 2 : (i * iw) / (n - 1));
   const y = (v: number) => m.t + ih - v * ih;
   const desc = opts.series
-    .map((s) => `${s.name}: ${opts.labels.map((l, i) => `${l} ${s.values[i] == null ? '–' : pct(s.values[i] ?? 0)}`).join(', ')}`)
+    .map(
+      (s) =>
+        `${s.name}: ${opts.labels.map((l, i) => `${l} ${s.values[i] == null ? '–' : pct(s.values[i] ?? 0)}`).join(', ')}`,
+    )
     .join('; ');
   let out = svgOpen(H, opts.title, desc);
   for (const g of [0, 0.25, 0.5, 0.75, 1]) {
@@ -46,11 +61,13 @@ export function lineChart(opts: { title: string; labels: string[]; series: LineS
     out += `<text x="${x(i)}" y="${H - m.b + 18}" text-anchor="middle" fill="${COLORS.text}" font-size="11">${esc(label.slice(5))}</text>`;
   });
   const hasData = opts.series.some((s) => s.values.some((v) => v !== null));
-  if (!hasData) out += `<text x="${W / 2}" y="${m.t + ih / 2}" text-anchor="middle" fill="${COLORS.text}">${esc(opts.emptyText)}</text>`;
+  if (!hasData)
+    out += `<text x="${W / 2}" y="${m.t + ih / 2}" text-anchor="middle" fill="${COLORS.text}">${esc(opts.emptyText)}</text>`;
   for (const s of opts.series) {
     let segment: string[] = [];
     const flush = () => {
-      if (segment.length > 1) out += `<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${segment.join(' ')}"/>`;
+      if (segment.length > 1)
+        out += `<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${segment.join(' ')}"/>`;
       segment = [];
     };
     s.values.forEach((v, i) => {
@@ -68,7 +85,11 @@ export function lineChart(opts: { title: string; labels: string[]; series: LineS
 }
 
 /** Vertical bars with their counts, e.g. how many citizens rated 1, 2, … 5. */
-export function columnChart(opts: { title: string; bars: { label: string; value: number }[]; emptyText: string }): string {
+export function columnChart(opts: {
+  title: string;
+  bars: { label: string; value: number }[];
+  emptyText: string;
+}): string {
   const H = 240;
   const m = { l: 14, r: 14, t: 24, b: 34 };
   const ih = H - m.t - m.b;
@@ -83,7 +104,8 @@ export function columnChart(opts: { title: string; bars: { label: string; value:
     out += `<text x="${(bx + slot * 0.3).toFixed(1)}" y="${(m.t + ih - h - 5).toFixed(1)}" text-anchor="middle" fill="${COLORS.text}">${b.value}</text>`;
     out += `<text x="${(bx + slot * 0.3).toFixed(1)}" y="${H - 10}" text-anchor="middle" fill="${COLORS.text}">${esc(b.label)}</text>`;
   });
-  if (max === 0) out += `<text x="${W / 2}" y="${m.t + ih / 2}" text-anchor="middle" fill="${COLORS.text}">${esc(opts.emptyText)}</text>`;
+  if (max === 0)
+    out += `<text x="${W / 2}" y="${m.t + ih / 2}" text-anchor="middle" fill="${COLORS.text}">${esc(opts.emptyText)}</text>`;
   return `${out}</svg>`;
 }
 
@@ -108,7 +130,8 @@ export function barList(opts: { title: string; bars: HBar[]; rtl: boolean; empty
   const textW = 190;
   const barMax = W - labelW - textW - 20;
   let out = svgOpen(H, opts.title, opts.bars.map((b) => `${b.label}: ${b.text}`).join(', '));
-  if (opts.bars.length === 0) out += `<text x="${W / 2}" y="30" text-anchor="middle" fill="${COLORS.text}">${esc(opts.emptyText)}</text>`;
+  if (opts.bars.length === 0)
+    out += `<text x="${W / 2}" y="30" text-anchor="middle" fill="${COLORS.text}">${esc(opts.emptyText)}</text>`;
   opts.bars.forEach((b, i) => {
     const cy = 8 + i * rowH + rowH / 2;
     const len = Math.max(0, Math.min(1, b.share)) * barMax;

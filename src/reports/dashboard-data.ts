@@ -28,11 +28,17 @@ export function trendUnit(filter: ReportFilter): 'day' | 'week' {
   return daysBetween(filter.from, filter.to) > 62 ? 'week' : 'day';
 }
 
-async function loadNames(models: Models, lang: ReportLang, agentIds: string[]): Promise<{ names: Names; agencies: string[]; departments: string[] }> {
+async function loadNames(
+  models: Models,
+  lang: ReportLang,
+  agentIds: string[],
+): Promise<{ names: Names; agencies: string[]; departments: string[] }> {
   const [agencies, departments, agents] = await Promise.all([
     models.Agency.find({}, { code: 1, name: 1 }).limit(500).lean(),
     models.Department.find({}, { agency: 1, code: 1, name: 1 }).limit(2000).lean(),
-    agentIds.length > 0 ? models.Agent.find({ agentId: { $in: agentIds } }, { agentId: 1, displayName: 1 }).lean() : Promise.resolve([]),
+    agentIds.length > 0
+      ? models.Agent.find({ agentId: { $in: agentIds } }, { agentId: 1, displayName: 1 }).lean()
+      : Promise.resolve([]),
   ]);
   const localised = (n: { ar?: string | null; en?: string | null } | null | undefined): string | undefined =>
     (lang === 'ar' ? n?.ar || n?.en : n?.en || n?.ar) || undefined;
@@ -51,7 +57,12 @@ async function loadNames(models: Models, lang: ReportLang, agentIds: string[]): 
 }
 
 /** Three grouped counts (by day, by department, by agent); the headline figures are their total. */
-export async function loadDashboard(models: Models, filter: ReportFilter, minN: number, lang: ReportLang): Promise<DashboardData> {
+export async function loadDashboard(
+  models: Models,
+  filter: ReportFilter,
+  minN: number,
+  lang: ReportLang,
+): Promise<DashboardData> {
   const unit = trendUnit(filter);
   const [byDay, byDepartment, byAgent] = await Promise.all([
     groupedSums(models, filter, 'day'),
@@ -61,12 +72,17 @@ export async function loadDashboard(models: Models, filter: ReportFilter, minN: 
   const trend = summarise(filter, unit, minN, byDay);
   const departments = summarise(filter, 'department', minN, byDepartment);
   const agents = summarise(filter, 'agent', minN, byAgent);
-  const { names, agencies, departments: departmentCodes } = await loadNames(
+  const {
+    names,
+    agencies,
+    departments: departmentCodes,
+  } = await loadNames(
     models,
     lang,
     agents.groups.map((g) => g.key),
   );
-  const uniq = (xs: (string | undefined)[]) => [...new Set(xs.filter((x): x is string => x !== undefined))].sort();
+  const uniq = (xs: (string | undefined)[]) =>
+    [...new Set(xs.filter((x): x is string => x !== undefined))].sort();
   return {
     filter,
     minN,

@@ -1,13 +1,27 @@
 import type { Principal } from '../auth/api-tokens.js';
 import { describeScope } from '../auth/roles.js';
 import { CHANNELS } from '../db/models/followup.js';
-import { formatMean, formatPercent, reportTexts, type ReportLang, type ReportTexts } from '../i18n/reports.js';
+import {
+  formatMean,
+  formatPercent,
+  reportTexts,
+  type ReportLang,
+  type ReportTexts,
+} from '../i18n/reports.js';
 import type { ReportGroup } from './aggregate.js';
 import { barList, columnChart, COLORS, lineChart } from './charts.js';
 import type { DashboardData } from './dashboard-data.js';
 import type { ReportFilter } from './filters.js';
 import { esc, layout, queryString } from './html.js';
-import { COUNT_METRICS, definitionOf, METRIC_DEFINITIONS, metricValue, RATE_METRICS, type MetricKey, type Metrics } from './metrics.js';
+import {
+  COUNT_METRICS,
+  definitionOf,
+  METRIC_DEFINITIONS,
+  metricValue,
+  RATE_METRICS,
+  type MetricKey,
+  type Metrics,
+} from './metrics.js';
 
 export const SORT_KEYS = ['rank', 'agent', ...COUNT_METRICS, ...RATE_METRICS] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -20,7 +34,15 @@ export interface DashboardView {
 }
 
 function filterParams(f: ReportFilter, lang: ReportLang): Record<string, string | undefined> {
-  return { from: f.from, to: f.to, agency: f.agency, department: f.department, agent: f.agent, channel: f.channel, lang };
+  return {
+    from: f.from,
+    to: f.to,
+    agency: f.agency,
+    department: f.department,
+    agent: f.agent,
+    channel: f.channel,
+    lang,
+  };
 }
 
 function formatMetric(key: MetricKey, m: Metrics): string {
@@ -49,7 +71,12 @@ function filtersForm(t: ReportTexts, view: DashboardView, data: DashboardData): 
   const lockedDepartment = view.principal.role === 'manager' && view.principal.scope.department !== undefined;
   const text = (name: 'agency' | 'department' | 'agent', locked: boolean) =>
     `<label>${esc(t[name])}<input name="${name}" value="${esc(f[name] ?? '')}" list="opt-${name}" dir="auto" placeholder="${esc(t.all)}"${locked ? ' readonly' : ''}></label>`;
-  const channelOptions = [`<option value="">${esc(t.all)}</option>`, ...CHANNELS.map((c) => `<option value="${c}"${f.channel === c ? ' selected' : ''}>${esc(t.channels[c] ?? c)}</option>`)];
+  const channelOptions = [
+    `<option value="">${esc(t.all)}</option>`,
+    ...CHANNELS.map(
+      (c) => `<option value="${c}"${f.channel === c ? ' selected' : ''}>${esc(t.channels[c] ?? c)}</option>`,
+    ),
+  ];
   return `<section aria-labelledby="h-filters"><h2 id="h-filters">${esc(t.filters)}</h2>
 <form class="filters" method="get" action="/dashboard">
 <input type="hidden" name="lang" value="${view.lang}">
@@ -64,14 +91,20 @@ ${text('agency', lockedAgency)}${text('department', lockedDepartment)}${text('ag
 function card(t: ReportTexts, lang: ReportLang, key: MetricKey, m: Metrics, extra = ''): string {
   const def = definitionOf(key)[lang];
   const v = m[key];
-  const n = typeof v === 'number' ? '' : `<div class="n">${esc(t.n)} = ${(v).n}</div>`;
+  const n = typeof v === 'number' ? '' : `<div class="n">${esc(t.n)} = ${v.n}</div>`;
   return `<div class="card" data-metric="${key}" title="${esc(def.definition)}"><div class="label">${esc(def.name)}</div><div class="value">${esc(formatMetric(key, m))}</div>${n}${extra}</div>`;
 }
 
 function headline(t: ReportTexts, view: DashboardView, data: DashboardData): string {
   const m = data.overall.metrics;
   const meanNote = `<div class="n">${esc(definitionOf('meanRating')[view.lang].name)}: ${esc(formatMean(m.meanRating.value))}</div>`;
-  const keys: MetricKey[] = ['closures', 'answers', 'verifiedResolutionRate', 'falseClosureRate', 'responseRate'];
+  const keys: MetricKey[] = [
+    'closures',
+    'answers',
+    'verifiedResolutionRate',
+    'falseClosureRate',
+    'responseRate',
+  ];
   return `<section aria-labelledby="h-headline"><h2 id="h-headline">${esc(t.headline)}${data.overall.lowN ? `<span class="badge">${esc(t.lowN)}</span>` : ''}</h2>
 <div class="cards">${keys.map((k) => card(t, view.lang, k, m)).join('')}${card(t, view.lang, 'csat', m, meanNote)}${card(t, view.lang, 'postCallRatingMean', m)}${card(t, view.lang, 'brushOffGap', m)}</div></section>`;
 }
@@ -83,8 +116,16 @@ function charts(t: ReportTexts, view: DashboardView, data: DashboardData): strin
     title: t.trendTitle,
     labels: data.trend.map((g) => g.key),
     series: [
-      { name: t.legendResolved, color: COLORS.resolved, values: data.trend.map((g) => g.metrics.verifiedResolutionRate.value) },
-      { name: t.legendFalse, color: COLORS.falseClosure, values: data.trend.map((g) => g.metrics.falseClosureRate.value) },
+      {
+        name: t.legendResolved,
+        color: COLORS.resolved,
+        values: data.trend.map((g) => g.metrics.verifiedResolutionRate.value),
+      },
+      {
+        name: t.legendFalse,
+        color: COLORS.falseClosure,
+        values: data.trend.map((g) => g.metrics.falseClosureRate.value),
+      },
     ],
     emptyText: t.noData,
   });
@@ -116,12 +157,18 @@ function charts(t: ReportTexts, view: DashboardView, data: DashboardData): strin
       color: COLORS.resolved,
     })),
   });
-  const box = (id: string, title: string, svg: string) => `<section aria-labelledby="${id}"><h2 id="${id}">${esc(title)}</h2>${svg}</section>`;
+  const box = (id: string, title: string, svg: string) =>
+    `<section aria-labelledby="${id}"><h2 id="${id}">${esc(title)}</h2>${svg}</section>`;
   return `<div class="charts">${box('h-trend', t.trendTitle, trend)}${box('h-funnel', t.funnelTitle, funnel)}${box('h-ratings', t.ratingsTitle, ratings)}${box('h-departments', t.departmentsTitle, departments)}</div>`;
 }
 
 /** Sorted by the chosen column; low_n rows always come last so the top of any sort rests on enough answers. */
-export function sortAgents(groups: ReportGroup[], sort: SortKey, dir: 'asc' | 'desc', nameOf: (id: string) => string): ReportGroup[] {
+export function sortAgents(
+  groups: ReportGroup[],
+  sort: SortKey,
+  dir: 'asc' | 'desc',
+  nameOf: (id: string) => string,
+): ReportGroup[] {
   const sign = dir === 'asc' ? 1 : -1;
   const value = (g: ReportGroup): number | string | null =>
     sort === 'rank' ? g.rank : sort === 'agent' ? nameOf(g.key) : metricValue(g.metrics, sort);
@@ -130,14 +177,16 @@ export function sortAgents(groups: ReportGroup[], sort: SortKey, dir: 'asc' | 'd
     const va = value(a);
     const vb = value(b);
     if (va === null || vb === null) return va === vb ? a.key.localeCompare(b.key) : va === null ? 1 : -1;
-    const c = typeof va === 'string' || typeof vb === 'string' ? String(va).localeCompare(String(vb)) : va - vb;
+    const c =
+      typeof va === 'string' || typeof vb === 'string' ? String(va).localeCompare(String(vb)) : va - vb;
     return sign * c || a.key.localeCompare(b.key);
   });
 }
 
 function agentTable(t: ReportTexts, view: DashboardView, data: DashboardData): string {
   const columns: SortKey[] = ['rank', 'agent', 'closures', 'answers', ...RATE_METRICS];
-  const label = (k: SortKey) => (k === 'rank' ? t.rank : k === 'agent' ? t.agent : definitionOf(k)[view.lang].name);
+  const label = (k: SortKey) =>
+    k === 'rank' ? t.rank : k === 'agent' ? t.agent : definitionOf(k)[view.lang].name;
   const head = columns
     .map((k) => {
       const active = view.sort === k;
@@ -151,7 +200,8 @@ function agentTable(t: ReportTexts, view: DashboardView, data: DashboardData): s
     .map((g) => {
       const cells = columns.map((k) => {
         if (k === 'rank') return `<td>${g.rank ?? '–'}</td>`;
-        if (k === 'agent') return `<td><bdi>${esc(data.names.agent(g.key))}</bdi>${g.lowN ? `<span class="badge">${esc(t.lowN)}</span>` : ''}</td>`;
+        if (k === 'agent')
+          return `<td><bdi>${esc(data.names.agent(g.key))}</bdi>${g.lowN ? `<span class="badge">${esc(t.lowN)}</span>` : ''}</td>`;
         const v = g.metrics[k];
         const n = typeof v === 'number' ? '' : ` <span class="note">(${v.n})</span>`;
         return `<td>${esc(formatMetric(k, g.metrics))}${n}</td>`;
@@ -172,7 +222,9 @@ function exportsBox(t: ReportTexts, view: DashboardView, data: DashboardData): s
 }
 
 export function definitionsList(lang: ReportLang, title: string): string {
-  const items = METRIC_DEFINITIONS.map((d) => `<dt>${esc(d[lang].name)}</dt><dd>${esc(d[lang].definition)}</dd>`).join('');
+  const items = METRIC_DEFINITIONS.map(
+    (d) => `<dt>${esc(d[lang].name)}</dt><dd>${esc(d[lang].definition)}</dd>`,
+  ).join('');
   return `<section aria-labelledby="h-defs"><details><summary><h2 id="h-defs" style="display:inline">${esc(title)}</h2></summary><dl class="defs">${items}</dl></details></section>`;
 }
 
@@ -186,10 +238,20 @@ export function renderDashboard(view: DashboardView, data: DashboardData): strin
     exportsBox(t, view, data),
     definitionsList(view.lang, t.definitions),
   ].join('');
-  return layout({ lang: view.lang, title: `${t.dashboardTitle} · ${t.appName}`, header: header(t, view, data), body });
+  return layout({
+    lang: view.lang,
+    title: `${t.dashboardTitle} · ${t.appName}`,
+    header: header(t, view, data),
+    body,
+  });
 }
 
-export function renderDashboardError(lang: ReportLang, principal: Principal, status: number, message: string): string {
+export function renderDashboardError(
+  lang: ReportLang,
+  principal: Principal,
+  status: number,
+  message: string,
+): string {
   const t = reportTexts(lang);
   const title = status === 403 ? t.forbidden : t.badFilter;
   return layout({

@@ -50,7 +50,10 @@ export const SCORE_PROJECTION: Record<keyof ScoreDoc, 1> = {
 export type ExportValue = string | number | boolean | null;
 export const COLUMN_KEYS: readonly ExportColumnKey[] = EXPORT_COLUMNS.map((c) => c.key);
 /** Columns holding local timestamps (XLSX writes them as dates). */
-export const TIMESTAMP_COLUMNS: ReadonlySet<ExportColumnKey> = new Set<ExportColumnKey>(['closed_at', 'answered_at']);
+export const TIMESTAMP_COLUMNS: ReadonlySet<ExportColumnKey> = new Set<ExportColumnKey>([
+  'closed_at',
+  'answered_at',
+]);
 
 export function columnHeaders(lang: ReportLang): string[] {
   return EXPORT_COLUMNS.map((c) => c[lang]);

@@ -3,7 +3,13 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { ReportLang } from '../i18n/reports.js';
 import { csvLine, UTF8_BOM } from './csv.js';
-import { COLUMN_KEYS, columnHeaders, TIMESTAMP_COLUMNS, type ExportValue, type ScoreDoc } from './export-rows.js';
+import {
+  COLUMN_KEYS,
+  columnHeaders,
+  TIMESTAMP_COLUMNS,
+  type ExportValue,
+  type ScoreDoc,
+} from './export-rows.js';
 
 /**
  * Writes export rows to a stream as they come off a MongoDB cursor, and ends the stream. Memory stays flat whatever the
@@ -94,7 +100,11 @@ function excelLocalDate(value: ExportValue): ExportValue | Date {
 
 export async function writeXlsx(out: Writable, source: ExportSource): Promise<ExportResult> {
   // Strings are written as inline strings, so a cell is never a formula: no quote prefix is needed.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
   const headers = columnHeaders(source.lang);
   const timestampAt = COLUMN_KEYS.map((k) => TIMESTAMP_COLUMNS.has(k));
   let sheet: ExcelJS.Worksheet | undefined;
@@ -136,7 +146,11 @@ export async function writeXlsx(out: Writable, source: ExportSource): Promise<Ex
   return { rows, aborted: false };
 }
 
-export function writeExport(format: ExportFormat, out: Writable, source: ExportSource): Promise<ExportResult> {
+export function writeExport(
+  format: ExportFormat,
+  out: Writable,
+  source: ExportSource,
+): Promise<ExportResult> {
   if (format === 'csv') return writeCsv(out, source);
   if (format === 'json') return writeNdjson(out, source);
   return writeXlsx(out, source);

@@ -78,7 +78,10 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
 }
 
 /** Fills in the default range (the last 30 local days) and checks order and length. */
-export function resolveFilter(q: z.infer<typeof exportQuerySchema> | z.infer<typeof summaryQuerySchema>, rules: RangeRules): ReportFilter {
+export function resolveFilter(
+  q: z.infer<typeof exportQuerySchema> | z.infer<typeof summaryQuerySchema>,
+  rules: RangeRules,
+): ReportFilter {
   const today = localToday(rules.timeZone, rules.now);
   const span = rules.defaultDays ?? 30;
   const to = q.to ?? (q.from ? addDays(q.from, span - 1) : today);
@@ -86,7 +89,9 @@ export function resolveFilter(q: z.infer<typeof exportQuerySchema> | z.infer<typ
   if (from > to) throw queryError([{ field: 'from', message: `${from} is after to (${to})` }]);
   const days = daysBetween(from, to);
   if (days > rules.maxRangeDays) {
-    throw queryError([{ field: 'to', message: `from..to spans ${days} days; at most ${rules.maxRangeDays} are allowed` }]);
+    throw queryError([
+      { field: 'to', message: `from..to spans ${days} days; at most ${rules.maxRangeDays} are allowed` },
+    ]);
   }
   return {
     from,

@@ -204,7 +204,8 @@ export function rankGroups<T extends { metrics: Metrics; lowN: boolean; rank?: n
   for (const g of groups) g.rank = null;
   ranked.forEach((g, i) => {
     const prev = ranked[i - 1];
-    g.rank = prev && metricValue(prev.metrics, key) === metricValue(g.metrics, key) ? (prev.rank ?? i + 1) : i + 1;
+    g.rank =
+      prev && metricValue(prev.metrics, key) === metricValue(g.metrics, key) ? (prev.rank ?? i + 1) : i + 1;
   });
   return groups;
 }
@@ -221,8 +222,14 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   {
     key: 'closures',
     kind: 'count',
-    en: { name: 'Closures', definition: 'Tickets marked closed in the period (a ticket closed twice counts twice).' },
-    ar: { name: 'الإغلاقات', definition: 'الطلبات المعلَّمة "مغلقة" خلال الفترة (الطلب المغلق مرتين يُحسب مرتين).' },
+    en: {
+      name: 'Closures',
+      definition: 'Tickets marked closed in the period (a ticket closed twice counts twice).',
+    },
+    ar: {
+      name: 'الإغلاقات',
+      definition: 'الطلبات المعلَّمة "مغلقة" خلال الفترة (الطلب المغلق مرتين يُحسب مرتين).',
+    },
   },
   {
     key: 'sent',
@@ -252,7 +259,10 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
       name: 'Verified resolution rate',
       definition: 'Answered "solved" ÷ closures with an answer to "was it solved?".',
     },
-    ar: { name: 'نسبة الحل المؤكد', definition: 'من أجاب "حُلّت" ÷ الإغلاقات التي أُجيب فيها عن سؤال "هل حُلّت المشكلة؟".' },
+    ar: {
+      name: 'نسبة الحل المؤكد',
+      definition: 'من أجاب "حُلّت" ÷ الإغلاقات التي أُجيب فيها عن سؤال "هل حُلّت المشكلة؟".',
+    },
   },
   {
     key: 'falseClosureRate',
@@ -261,13 +271,22 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
       name: 'False closure rate',
       definition: 'Answered "not solved" ÷ closures with an answer to "was it solved?".',
     },
-    ar: { name: 'نسبة الإغلاق غير الصحيح', definition: 'من أجاب "لم تُحل" ÷ الإغلاقات التي أُجيب فيها عن سؤال "هل حُلّت المشكلة؟".' },
+    ar: {
+      name: 'نسبة الإغلاق غير الصحيح',
+      definition: 'من أجاب "لم تُحل" ÷ الإغلاقات التي أُجيب فيها عن سؤال "هل حُلّت المشكلة؟".',
+    },
   },
   {
     key: 'responseRate',
     kind: 'rate',
-    en: { name: 'Response rate', definition: 'Closures with any answer ÷ closures whose message was delivered.' },
-    ar: { name: 'نسبة الاستجابة', definition: 'الإغلاقات التي وصل عنها أي رد ÷ الإغلاقات التي وصلت رسالتها.' },
+    en: {
+      name: 'Response rate',
+      definition: 'Closures with any answer ÷ closures whose message was delivered.',
+    },
+    ar: {
+      name: 'نسبة الاستجابة',
+      definition: 'الإغلاقات التي وصل عنها أي رد ÷ الإغلاقات التي وصلت رسالتها.',
+    },
   },
   {
     key: 'csat',
@@ -286,9 +305,13 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     kind: 'mean',
     en: {
       name: 'Post-call rating',
-      definition: 'Mean of the keypad rating (1–5) the caller gave the agent right after the call linked to the ticket.',
+      definition:
+        'Mean of the keypad rating (1–5) the caller gave the agent right after the call linked to the ticket.',
     },
-    ar: { name: 'تقييم ما بعد المكالمة', definition: 'متوسط تقييم الموظف بلوحة المفاتيح (1–5) بعد المكالمة المرتبطة بالطلب مباشرة.' },
+    ar: {
+      name: 'تقييم ما بعد المكالمة',
+      definition: 'متوسط تقييم الموظف بلوحة المفاتيح (1–5) بعد المكالمة المرتبطة بالطلب مباشرة.',
+    },
   },
   {
     key: 'brushOffGap',
@@ -300,7 +323,8 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     },
     ar: {
       name: 'فجوة الصرف',
-      definition: 'إغلاقات قُيّمت مكالمتها 4–5 ثم أُجيب لاحقا "لم تُحل" ÷ الإغلاقات التي لها تقييم مكالمة وإجابة عن "هل حُلّت؟".',
+      definition:
+        'إغلاقات قُيّمت مكالمتها 4–5 ثم أُجيب لاحقا "لم تُحل" ÷ الإغلاقات التي لها تقييم مكالمة وإجابة عن "هل حُلّت؟".',
     },
   },
 ];

@@ -23,7 +23,10 @@ export interface PublicBoard {
   agencies: { code: string; name: { ar: string; en: string }; group: ReportGroup }[];
 }
 
-export function publicBoardLoader(models: Models, opts: { timeZone: string; minN: number }): () => Promise<PublicBoard> {
+export function publicBoardLoader(
+  models: Models,
+  opts: { timeZone: string; minN: number },
+): () => Promise<PublicBoard> {
   let cached: { at: number; board: Promise<PublicBoard> } | undefined;
   const load = async (): Promise<PublicBoard> => {
     const to = localToday(opts.timeZone);
@@ -32,12 +35,18 @@ export function publicBoardLoader(models: Models, opts: { timeZone: string; minN
       buildSummary(models, { from, to }, 'agency', opts.minN),
       models.Agency.find({}, { code: 1, name: 1 }).limit(500).lean(),
     ]);
-    const names = new Map(agencies.map((a) => [a.code, { ar: a.name?.ar || a.code, en: a.name?.en || a.code }]));
+    const names = new Map(
+      agencies.map((a) => [a.code, { ar: a.name?.ar || a.code, en: a.name?.en || a.code }]),
+    );
     return {
       from,
       to,
       minN: opts.minN,
-      agencies: summary.groups.map((g) => ({ code: g.key, name: names.get(g.key) ?? { ar: g.key, en: g.key }, group: g })),
+      agencies: summary.groups.map((g) => ({
+        code: g.key,
+        name: names.get(g.key) ?? { ar: g.key, en: g.key },
+        group: g,
+      })),
     };
   };
   return () => {

@@ -11,7 +11,11 @@ export function reportsRouter(ctx: AppContext): Router {
   const auth: AuthDeps = {
     models: ctx.models,
     log: ctx.log,
-    sessions: new SessionStore(ctx.redis, ctx.config.queuePrefix, Math.round(ctx.config.auth.sessionTtlHours * 3600)),
+    sessions: new SessionStore(
+      ctx.redis,
+      ctx.config.queuePrefix,
+      Math.round(ctx.config.auth.sessionTtlHours * 3600),
+    ),
   };
   const router = Router();
   router.use(loginRouter(ctx, auth));

@@ -36,7 +36,19 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
       const filter = await authorisedFilter(ctx, req, principal, query);
       const data = await loadDashboard(ctx.models, filter, ctx.config.reports.minN, lang);
       const sortKey = sort ?? 'rank';
-      sendPage(res, 200, renderDashboard({ lang, principal, sort: sortKey, dir: dir ?? (sortKey === 'rank' || sortKey === 'agent' ? 'asc' : 'desc') }, data));
+      sendPage(
+        res,
+        200,
+        renderDashboard(
+          {
+            lang,
+            principal,
+            sort: sortKey,
+            dir: dir ?? (sortKey === 'rank' || sortKey === 'agent' ? 'asc' : 'desc'),
+          },
+          data,
+        ),
+      );
     } catch (err) {
       if (!(err instanceof HttpError) || (err.status !== 400 && err.status !== 403)) throw err;
       sendPage(res, err.status, renderDashboardError(lang, principal, err.status, err.message));
@@ -44,7 +56,10 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
   });
 
   if (ctx.config.reports.publicScoreboard) {
-    const board = publicBoardLoader(ctx.models, { timeZone: ctx.config.timeZone, minN: ctx.config.reports.minN });
+    const board = publicBoardLoader(ctx.models, {
+      timeZone: ctx.config.timeZone,
+      minN: ctx.config.reports.minN,
+    });
     router.get('/public', async (req, res) => {
       const { lang } = parseQuery(publicQuerySchema, req.query);
       sendPage(res, 200, renderPublicBoard(lang ?? 'ar', await board()), { cache: 'public, max-age=60' });

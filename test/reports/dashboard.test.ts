@@ -19,7 +19,9 @@ beforeAll(async () => {
   // The same month again, moved into the last 90 days, for the public scoreboard.
   const today = localToday(system.ctx.config.timeZone);
   const recent = buildScores().map((d, i) => {
-    const shift = Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse('2025-04-01T00:00:00Z')) / 86_400_000);
+    const shift = Math.round(
+      (Date.parse(`${today}T00:00:00Z`) - Date.parse('2025-04-01T00:00:00Z')) / 86_400_000,
+    );
     return {
       ...d,
       ticketRef: `R-${i}`,
@@ -27,7 +29,9 @@ beforeAll(async () => {
       closedAt: new Date(d.closedAt.getTime() + shift * 86_400_000),
     };
   });
-  await system.ctx.models.VerifiedScore.insertMany(recent.filter((d) => d.day <= today && d.day > addDays(today, -90)));
+  await system.ctx.models.VerifiedScore.insertMany(
+    recent.filter((d) => d.day <= today && d.day > addDays(today, -90)),
+  );
   await createStaff(system);
   browser = await launchBrowser();
 });
@@ -36,7 +40,10 @@ afterAll(async () => {
   await system?.stop();
 });
 
-async function signedIn(username: string, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+async function signedIn(
+  username: string,
+  viewport: { width: number; height: number },
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(`${system.baseUrl}/dashboard?from=${MARCH.from}&to=${MARCH.to}`);
@@ -52,7 +59,8 @@ async function signedIn(username: string, viewport: { width: number; height: num
 const cardValue = (page: Page, metric: string) => page.textContent(`.card[data-metric=${metric}] .value`);
 const cardN = (page: Page, metric: string) => page.textContent(`.card[data-metric=${metric}] .n`);
 /** Pixels the page scrolls sideways; the project has no DOM types, so the expression is a string. */
-const sidewaysOverflow = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+const sidewaysOverflow = (page: Page) =>
+  page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
 describe('dashboard in headless Chromium', () => {
   it('is Arabic right-to-left, and the filters change the figures', async () => {
@@ -85,7 +93,9 @@ describe('dashboard in headless Chromium', () => {
       const rows = page.locator('#agents tbody tr');
       const out: string[] = [];
       for (let i = 0; i < (await rows.count()); i++) {
-        out.push(`${await rows.nth(i).getAttribute('data-agent')}:${await rows.nth(i).getAttribute('data-low-n')}`);
+        out.push(
+          `${await rows.nth(i).getAttribute('data-agent')}:${await rows.nth(i).getAttribute('data-low-n')}`,
+        );
       }
       return out;
     };
@@ -111,7 +121,11 @@ describe('dashboard in headless Chromium', () => {
     expect(bytes.toString('utf8').split('\r\n')).toHaveLength(1 + 38 + 1);
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('a[data-export=xlsx]')]);
     expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
-    expect(readFileSync((await xlsx.path()) ?? '').subarray(0, 2).toString()).toBe('PK');
+    expect(
+      readFileSync((await xlsx.path()) ?? '')
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
     await context.close();
   });
 
@@ -144,11 +158,14 @@ describe('public scoreboard in headless Chromium', () => {
       const res = await page.goto(`${system.baseUrl}/public`);
       expect(res?.status()).toBe(200);
       expect(await page.getAttribute('html', 'dir')).toBe('rtl');
-      const rows = await Promise.all((await page.locator('tbody tr').all()).map((r) => r.getAttribute('data-agency')));
+      const rows = await Promise.all(
+        (await page.locator('tbody tr').all()).map((r) => r.getAttribute('data-agency')),
+      );
       expect(rows).toEqual(['MOH', 'MOMAH', 'HRSD']);
       const text = (await page.textContent('body')) ?? '';
       expect(text).toContain('وزارة الصحة');
-      for (const personal of ['سارة', 'Omar', 'a1', 'h1', '+9665', 'roads', 'الطرق']) expect(text).not.toContain(personal);
+      for (const personal of ['سارة', 'Omar', 'a1', 'h1', '+9665', 'roads', 'الطرق'])
+        expect(text).not.toContain(personal);
       expect(text).toContain('نسبة الحل المؤكد');
       const overflow = await sidewaysOverflow(page);
       expect(overflow).toBeLessThanOrEqual(0);

@@ -55,12 +55,16 @@ describe('CSV export', () => {
   });
 
   it('writes English headers on request and local timestamps with their offset', async () => {
-    const { bytes } = await download(`/api/exports/scores.csv?from=${MARCH.from}&to=${MARCH.to}&agent=a1&lang=en`);
+    const { bytes } = await download(
+      `/api/exports/scores.csv?from=${MARCH.from}&to=${MARCH.to}&agent=a1&lang=en`,
+    );
     const records = csvRecords(bytes.subarray(3).toString('utf8'));
     expect(records[0]?.startsWith('Ticket,Closure no.,Agency,Department,Agent,Citizen phone,')).toBe(true);
     const first = records.find((r) => r.startsWith('T-00001,'));
     // Closed 22:30 UTC on 1 March = 01:30 on 2 March in Riyadh, the same day as the day column.
-    expect(first).toContain(',2025-03-02T01:30:00+03:00,2025-03-02,confirmed_solved,true,true,true,5,,,sms,5,2025-03-05T01:30:00+03:00');
+    expect(first).toContain(
+      ',2025-03-02T01:30:00+03:00,2025-03-02,confirmed_solved,true,true,true,5,,,sms,5,2025-03-05T01:30:00+03:00',
+    );
     expect(records).toHaveLength(1 + 18);
   });
 
@@ -74,7 +78,13 @@ describe('CSV export', () => {
 
   it('writes the export to the audit log with who, filter and row count', async () => {
     await download(`/api/exports/scores.csv?${lighting}&lang=en`);
-    const entry = await system.ctx.models.AuditLog.findOne({ action: 'export', 'detail.lang': 'en', rows: 13 }).sort({ at: -1 }).lean();
+    const entry = await system.ctx.models.AuditLog.findOne({
+      action: 'export',
+      'detail.lang': 'en',
+      rows: 13,
+    })
+      .sort({ at: -1 })
+      .lean();
     expect(entry).toMatchObject({ actor: 'token:test-admin', outcome: 'ok', rows: 13 });
     expect(entry?.detail).toMatchObject({
       format: 'csv',
@@ -96,27 +106,51 @@ describe('masking and scope', () => {
 
     const auditor = await login(system, 'auditor');
     const json = await (await get(system, `/api/exports/scores.json?${lighting}`, auditor)).text();
-    const rows = json.trim().split('\n').map((l) => JSON.parse(l) as { citizen_phone: string });
+    const rows = json
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { citizen_phone: string });
     expect(rows.every((r) => /^\+966•+\d\d$/.test(r.citizen_phone))).toBe(true);
-    const audit = await system.ctx.models.AuditLog.findOne({ action: 'export', actor: 'user:auditor' }).lean();
+    const audit = await system.ctx.models.AuditLog.findOne({
+      action: 'export',
+      actor: 'user:auditor',
+    }).lean();
     expect(audit?.detail).toMatchObject({ format: 'json', phonesMasked: true });
   });
 
   it('refuses a manager another agency, and audits the refusal', async () => {
     const manager = await login(system, 'momah.manager');
-    const res = await get(system, `/api/exports/scores.xlsx?from=${MARCH.from}&to=${MARCH.to}&agency=MOH`, manager);
+    const res = await get(
+      system,
+      `/api/exports/scores.xlsx?from=${MARCH.from}&to=${MARCH.to}&agency=MOH`,
+      manager,
+    );
     expect(res.status).toBe(403);
-    const denied = await system.ctx.models.AuditLog.countDocuments({ action: 'access_denied', actor: 'user:momah.manager' });
+    const denied = await system.ctx.models.AuditLog.countDocuments({
+      action: 'access_denied',
+      actor: 'user:momah.manager',
+    });
     expect(denied).toBeGreaterThan(0);
     // Without an agency filter the manager's export is their agency only.
-    const own = await (await get(system, `/api/exports/scores.json?from=${MARCH.from}&to=${MARCH.to}`, manager)).text();
-    const agencies = new Set(own.trim().split('\n').map((l) => (JSON.parse(l) as { agency: string }).agency));
+    const own = await (
+      await get(system, `/api/exports/scores.json?from=${MARCH.from}&to=${MARCH.to}`, manager)
+    ).text();
+    const agencies = new Set(
+      own
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { agency: string }).agency),
+    );
     expect([...agencies]).toEqual(['MOMAH']);
   });
 
   it('rejects operator-shaped parameters and bad languages with 400', async () => {
-    expect((await system.api(`/api/exports/scores.csv?${lighting}&agency[$gt]=`, { token: adminToken })).status).toBe(400);
-    expect((await system.api(`/api/exports/scores.csv?${lighting}&lang=fr`, { token: adminToken })).status).toBe(400);
+    expect(
+      (await system.api(`/api/exports/scores.csv?${lighting}&agency[$gt]=`, { token: adminToken })).status,
+    ).toBe(400);
+    expect(
+      (await system.api(`/api/exports/scores.csv?${lighting}&lang=fr`, { token: adminToken })).status,
+    ).toBe(400);
   });
 });
 
@@ -124,7 +158,9 @@ describe('XLSX and NDJSON exports', () => {
   it('writes an XLSX that exceljs reads back, right-to-left in Arabic, comments as text', async () => {
     const { res, bytes } = await download(`/api/exports/scores.xlsx?${lighting}`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(res.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
     const ws = wb.getWorksheet('scores');
@@ -138,7 +174,7 @@ describe('XLSX and NDJSON exports', () => {
     expect(injected).toBeDefined();
     const closedAt = values[0]?.[8];
     expect(closedAt).toBeInstanceOf(Date);
-    expect(values.every((v) => typeof v[6] === 'string' && (v[6]).startsWith('+9665'))).toBe(true);
+    expect(values.every((v) => typeof v[6] === 'string' && v[6].startsWith('+9665'))).toBe(true);
   });
 
   it('writes one JSON object per line, and nothing for an empty range', async () => {

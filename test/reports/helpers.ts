@@ -8,8 +8,19 @@ export async function createStaff(system: TestSystem): Promise<void> {
   const models = system.ctx.models;
   await createUser(models, { username: 'admin', password: PASSWORD, role: 'admin' });
   await createUser(models, { username: 'auditor', password: PASSWORD, role: 'auditor' });
-  await createUser(models, { username: 'momah.manager', password: PASSWORD, role: 'manager', agency: 'MOMAH' });
-  await createUser(models, { username: 'lighting.manager', password: PASSWORD, role: 'manager', agency: 'MOMAH', department: 'lighting' });
+  await createUser(models, {
+    username: 'momah.manager',
+    password: PASSWORD,
+    role: 'manager',
+    agency: 'MOMAH',
+  });
+  await createUser(models, {
+    username: 'lighting.manager',
+    password: PASSWORD,
+    role: 'manager',
+    agency: 'MOMAH',
+    department: 'lighting',
+  });
 }
 
 /** Signs in through the form and returns the session cookie ("name=value"). */

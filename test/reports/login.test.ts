@@ -50,7 +50,10 @@ describe('sign-in', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).not.toMatch(/Secure/);
-    const proxied = await postLogin({ username: 'admin', password: PASSWORD }, { 'x-forwarded-proto': 'https' });
+    const proxied = await postLogin(
+      { username: 'admin', password: PASSWORD },
+      { 'x-forwarded-proto': 'https' },
+    );
     expect(proxied.headers.get('set-cookie')).toMatch(/; Secure/);
     const entry = await system.ctx.models.AuditLog.findOne({ action: 'login', actor: 'user:admin' }).lean();
     expect(entry).toMatchObject({ outcome: 'ok', detail: { role: 'admin' } });
@@ -60,19 +63,28 @@ describe('sign-in', () => {
     const res = await postLogin({ username: 'auditor', password: 'wrong password 123' });
     expect(res.status).toBe(401);
     expect(await res.text()).toContain('غير صحيحة');
-    const entry = await system.ctx.models.AuditLog.findOne({ action: 'login_failed', actor: 'user:auditor' }).lean();
+    const entry = await system.ctx.models.AuditLog.findOne({
+      action: 'login_failed',
+      actor: 'user:auditor',
+    }).lean();
     expect(entry?.outcome).toBe('failed');
     const offsite = await postLogin({ username: 'auditor', password: PASSWORD, next: '//evil.example/x' });
     expect(offsite.headers.get('location')).toBe('/dashboard?lang=ar');
   });
 
   it('refuses a sign-in form posted from another site', async () => {
-    const res = await postLogin({ username: 'admin', password: PASSWORD }, { origin: 'https://evil.example' });
+    const res = await postLogin(
+      { username: 'admin', password: PASSWORD },
+      { origin: 'https://evil.example' },
+    );
     expect(res.status).toBe(403);
   });
 
   it('rate-limits failed attempts per username; other accounts still sign in', async () => {
-    for (let i = 0; i < 3; i++) expect((await postLogin({ username: 'momah.manager', password: `guess-${i}-xxxxxxx` })).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await postLogin({ username: 'momah.manager', password: `guess-${i}-xxxxxxx` })).status).toBe(
+        401,
+      );
     const limited = await postLogin({ username: 'momah.manager', password: PASSWORD });
     expect(limited.status).toBe(429);
     expect(await limited.text()).toContain('محاولات كثيرة');
@@ -82,10 +94,16 @@ describe('sign-in', () => {
   it('ends the session on sign-out and when the account is disabled', async () => {
     const cookie = await login(system, 'auditor');
     expect((await get(system, '/dashboard', cookie)).status).toBe(200);
-    const out = await fetch(`${system.baseUrl}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie } });
+    const out = await fetch(`${system.baseUrl}/logout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie },
+    });
     expect(out.status).toBe(303);
     expect((await get(system, '/dashboard', cookie)).status).toBe(303);
-    expect(await system.ctx.models.AuditLog.countDocuments({ action: 'logout', actor: 'user:auditor' })).toBe(1);
+    expect(await system.ctx.models.AuditLog.countDocuments({ action: 'logout', actor: 'user:auditor' })).toBe(
+      1,
+    );
 
     const again = await login(system, 'auditor');
     await system.ctx.models.User.updateOne({ username: 'auditor' }, { $set: { disabledAt: new Date() } });
@@ -103,9 +121,23 @@ describe('sign-in', () => {
 describe('scripts/create-user.ts', () => {
   it('creates a scoped manager from the command line, reading the password from stdin', async () => {
     const uri = `${inject('mongoUrl').replace(/\/?$/, '/')}${system.dbName}`;
-    const child = run('node', ['--import', 'tsx', 'scripts/create-user.ts', '--username', 'Cli.Manager', '--role', 'manager', '--agency', 'MOH'], {
-      env: { ...process.env, MONGODB_URI: uri, NODE_ENV: 'test' },
-    });
+    const child = run(
+      'node',
+      [
+        '--import',
+        'tsx',
+        'scripts/create-user.ts',
+        '--username',
+        'Cli.Manager',
+        '--role',
+        'manager',
+        '--agency',
+        'MOH',
+      ],
+      {
+        env: { ...process.env, MONGODB_URI: uri, NODE_ENV: 'test' },
+      },
+    );
     child.child.stdin?.end(`${PASSWORD}\n`);
     const { stdout } = await child;
     expect(stdout).toContain('Created manager cli.manager (scope MOH)');
@@ -113,14 +145,20 @@ describe('scripts/create-user.ts', () => {
     expect(user).toMatchObject({ role: 'manager', scope: { agency: 'MOH' } });
     expect((await postLogin({ username: 'cli.manager', password: PASSWORD })).status).toBe(303);
 
-    const bad = run('node', ['--import', 'tsx', 'scripts/create-user.ts', '--username', 'nobody', '--role', 'manager'], {
-      env: { ...process.env, MONGODB_URI: uri, NODE_ENV: 'test' },
-    });
+    const bad = run(
+      'node',
+      ['--import', 'tsx', 'scripts/create-user.ts', '--username', 'nobody', '--role', 'manager'],
+      {
+        env: { ...process.env, MONGODB_URI: uri, NODE_ENV: 'test' },
+      },
+    );
     bad.child.stdin?.end(`${PASSWORD}\n`);
     const failure: unknown = await bad.then(
       () => undefined,
       (err: unknown) => err,
     );
-    expect(String((failure as { stderr?: unknown } | undefined)?.stderr)).toContain('a manager needs --agency or --department');
+    expect(String((failure as { stderr?: unknown } | undefined)?.stderr)).toContain(
+      'a manager needs --agency or --department',
+    );
   });
 });

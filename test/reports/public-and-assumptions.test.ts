@@ -5,7 +5,10 @@ let on: TestSystem;
 let off: TestSystem;
 
 beforeAll(async () => {
-  [on, off] = await Promise.all([startTestSystem(), startTestSystem({ env: { PUBLIC_SCOREBOARD: 'false' } })]);
+  [on, off] = await Promise.all([
+    startTestSystem(),
+    startTestSystem({ env: { PUBLIC_SCOREBOARD: 'false' } }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([on?.stop(), off?.stop()]);

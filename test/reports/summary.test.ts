@@ -64,7 +64,12 @@ describe('summary metrics against hand-computed values', () => {
     const s = await summary(march);
     const o = s.overall;
     expect(s.filter).toEqual({ from: '2025-03-01', to: '2025-03-31' });
-    expect({ closures: o.closures, sent: o.sent, delivered: o.messagesDelivered, answers: o.answers }).toEqual({
+    expect({
+      closures: o.closures,
+      sent: o.sent,
+      delivered: o.messagesDelivered,
+      answers: o.answers,
+    }).toEqual({
       closures: 59,
       sent: 56,
       delivered: 55,
@@ -135,7 +140,9 @@ describe('summary metrics against hand-computed values', () => {
 
   it('groups by Sunday-start local week, by day and by month, with empty periods present', async () => {
     const w = await summary(`${march}&groupBy=week`);
-    expect(w.groups.map((g) => [g.key, g.closures, g.verifiedResolutionRate.count, g.falseClosureRate.count])).toEqual([
+    expect(
+      w.groups.map((g) => [g.key, g.closures, g.verifiedResolutionRate.count, g.falseClosureRate.count]),
+    ).toEqual([
       ['2025-02-23', 0, 0, 0],
       ['2025-03-02', 36, 18, 13],
       ['2025-03-09', 20, 10, 3],
@@ -172,7 +179,11 @@ describe('bad input', () => {
   async function bad(query: string): Promise<{ status: number; message: string; fields: string[] }> {
     const res = await system.api(`/api/reports/summary?${query}`, { token: adminToken });
     const body = (await res.json()) as { message: string; details?: { fields: { field: string }[] } };
-    return { status: res.status, message: body.message, fields: body.details?.fields.map((f) => f.field) ?? [] };
+    return {
+      status: res.status,
+      message: body.message,
+      fields: body.details?.fields.map((f) => f.field) ?? [],
+    };
   }
 
   it('names the parameter in every 400', async () => {
@@ -213,7 +224,10 @@ describe('role scoping', () => {
 
     const other = await get(system, `/api/reports/summary?${march}&agency=MOH`, cookie);
     expect(other.status).toBe(403);
-    const entry = await system.ctx.models.AuditLog.findOne({ action: 'access_denied', actor: 'user:momah.manager' }).lean();
+    const entry = await system.ctx.models.AuditLog.findOne({
+      action: 'access_denied',
+      actor: 'user:momah.manager',
+    }).lean();
     expect(entry?.outcome).toBe('denied');
     expect(entry?.detail).toMatchObject({ filter: { agency: 'MOH' } });
   });
@@ -229,7 +243,9 @@ describe('role scoping', () => {
   it('scopes manager API tokens the same way, and lets auditors read every agency', async () => {
     const mohToken = await system.token('manager', { agency: 'MOH' });
     expect((await summary(march, mohToken)).overall.closures).toBe(18);
-    expect((await system.api(`/api/reports/summary?${march}&agency=MOMAH`, { token: mohToken })).status).toBe(403);
+    expect((await system.api(`/api/reports/summary?${march}&agency=MOMAH`, { token: mohToken })).status).toBe(
+      403,
+    );
     const auditor = await login(system, 'auditor');
     const res = await get(system, `/api/reports/summary?${march}`, auditor);
     expect(((await res.json()) as SummaryJson).overall.closures).toBe(59);

@@ -3,7 +3,8 @@ import { csvCell, csvLine, neutraliseFormula } from '../../../src/reports/csv.js
 
 describe('CSV cells', () => {
   it('neutralises every formula start: = + - @ tab and carriage return', () => {
-    for (const start of ['=', '+', '-', '@', '\t', '\r']) expect(neutraliseFormula(`${start}SUM(A1)`)).toBe(`'${start}SUM(A1)`);
+    for (const start of ['=', '+', '-', '@', '\t', '\r'])
+      expect(neutraliseFormula(`${start}SUM(A1)`)).toBe(`'${start}SUM(A1)`);
     expect(neutraliseFormula('SUM(A1)=3')).toBe('SUM(A1)=3');
     expect(csvCell('=1+2')).toBe("'=1+2");
     expect(csvCell('-2+3,4')).toBe(`"'-2+3,4"`);

@@ -48,7 +48,9 @@ describe('export rows', () => {
     expect(masked[18]).toBeNull();
     const clear = rowMapper({ timeZone: 'Asia/Riyadh', showPhones: true })(doc(1));
     expect(clear[5]).toBe('+966501234567');
-    expect(rowMapper({ timeZone: 'Asia/Riyadh', showPhones: false })(doc(1, { citizenPhone: null }))[5]).toBeNull();
+    expect(
+      rowMapper({ timeZone: 'Asia/Riyadh', showPhones: false })(doc(1, { citizenPhone: null }))[5],
+    ).toBeNull();
   });
 });
 
@@ -85,7 +87,9 @@ describe('streaming writers', () => {
       }
     }
     setTimeout(() => abort.abort(), 50);
-    await expect(writeCsv(stuck, { docs: asAsync(counted()), mapRow, lang: 'en', signal: abort.signal })).rejects.toThrow(/abort/i);
+    await expect(
+      writeCsv(stuck, { docs: asAsync(counted()), mapRow, lang: 'en', signal: abort.signal }),
+    ).rejects.toThrow(/abort/i);
     expect(read).toBeLessThan(5_000);
   });
 
@@ -109,6 +113,11 @@ describe('streaming writers', () => {
     expect(events).toEqual(['audit 3', 'finish']);
     const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ ticket_ref: 'T-0', citizen_phone: '+966•••••••67', solved: true, rating: 5 });
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      ticket_ref: 'T-0',
+      citizen_phone: '+966•••••••67',
+      solved: true,
+      rating: 5,
+    });
   });
 });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addCell, computeMetrics, emptySums, isLowN, mergeSums, METRIC_DEFINITIONS, rankGroups, type Metrics, type ScoreCell } from '../../../src/reports/metrics.js';
+import {
+  addCell,
+  computeMetrics,
+  emptySums,
+  isLowN,
+  mergeSums,
+  METRIC_DEFINITIONS,
+  rankGroups,
+  type Metrics,
+  type ScoreCell,
+} from '../../../src/reports/metrics.js';
 
 function metricsOf(cells: ScoreCell[]): Metrics {
   const sums = emptySums();
@@ -74,7 +84,12 @@ describe('metric definitions', () => {
       ]);
       return { key, metrics, lowN: isLowN(metrics, 10), rank: null as number | null };
     };
-    const groups = rankGroups([group('small-perfect', 3, 0), group('b', 8, 2), group('c', 16, 4), group('a', 9, 9)]);
+    const groups = rankGroups([
+      group('small-perfect', 3, 0),
+      group('b', 8, 2),
+      group('c', 16, 4),
+      group('a', 9, 9),
+    ]);
     expect(groups.map((g) => [g.key, g.lowN, g.rank])).toEqual([
       ['small-perfect', true, null],
       ['b', false, 1],

@@ -14,7 +14,12 @@ function agent(key: string, yes: number, no: number, rank: number | null): Repor
 
 describe('dashboard pieces', () => {
   it('sorts agents by any metric and keeps low-n agents last', () => {
-    const groups = [agent('tiny', 2, 0, null), agent('b', 5, 5, 2), agent('a', 9, 1, 1), agent('c', 2, 10, 3)];
+    const groups = [
+      agent('tiny', 2, 0, null),
+      agent('b', 5, 5, 2),
+      agent('a', 9, 1, 1),
+      agent('c', 2, 10, 3),
+    ];
     const keys = (gs: ReportGroup[]) => gs.map((g) => g.key);
     expect(keys(sortAgents(groups, 'rank', 'asc', (id) => id))).toEqual(['a', 'b', 'c', 'tiny']);
     expect(keys(sortAgents(groups, 'falseClosureRate', 'desc', (id) => id))).toEqual(['c', 'b', 'a', 'tiny']);
@@ -23,10 +28,20 @@ describe('dashboard pieces', () => {
   });
 
   it('escapes names in charts and draws gaps for periods without answers', () => {
-    const svg = barList({ title: 'T', rtl: true, emptyText: '-', bars: [{ label: '<script>x</script>', share: 0.5, text: '50%' }] });
+    const svg = barList({
+      title: 'T',
+      rtl: true,
+      emptyText: '-',
+      bars: [{ label: '<script>x</script>', share: 0.5, text: '50%' }],
+    });
     expect(svg).not.toContain('<script>');
     expect(svg).toContain('&lt;script&gt;');
-    const line = lineChart({ title: 'T', labels: ['2025-03-01', '2025-03-02', '2025-03-03'], emptyText: '-', series: [{ name: 's', color: '#000', values: [0.5, null, 1] }] });
+    const line = lineChart({
+      title: 'T',
+      labels: ['2025-03-01', '2025-03-02', '2025-03-03'],
+      emptyText: '-',
+      series: [{ name: 's', color: '#000', values: [0.5, null, 1] }],
+    });
     expect(line.match(/<circle/g)).toHaveLength(2);
     expect(line).not.toContain('<polyline');
     expect(line).toContain('<desc>s: 2025-03-01 50%, 2025-03-02 –, 2025-03-03 100%</desc>');

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, localDayOf, localTimestampFormatter, parseDay, periodOf, periodsBetween } from '../../../src/reports/periods.js';
+import {
+  daysBetween,
+  localDayOf,
+  localTimestampFormatter,
+  parseDay,
+  periodOf,
+  periodsBetween,
+} from '../../../src/reports/periods.js';
 
 describe('local periods', () => {
   it('starts weeks on Sunday, the first day of the Saudi working week', () => {
@@ -12,9 +19,17 @@ describe('local periods', () => {
   });
 
   it('lists every period of a range, empty ones included', () => {
-    expect(periodsBetween('2025-03-01', '2025-03-10', 'week')).toEqual(['2025-02-23', '2025-03-02', '2025-03-09']);
+    expect(periodsBetween('2025-03-01', '2025-03-10', 'week')).toEqual([
+      '2025-02-23',
+      '2025-03-02',
+      '2025-03-09',
+    ]);
     expect(periodsBetween('2025-01-30', '2025-03-01', 'month')).toEqual(['2025-01', '2025-02', '2025-03']);
-    expect(periodsBetween('2025-03-01', '2025-03-03', 'day')).toEqual(['2025-03-01', '2025-03-02', '2025-03-03']);
+    expect(periodsBetween('2025-03-01', '2025-03-03', 'day')).toEqual([
+      '2025-03-01',
+      '2025-03-02',
+      '2025-03-03',
+    ]);
     expect(daysBetween('2024-03-31', '2025-03-31')).toBe(366);
   });
 

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { Channel, FollowUp, FollowUpState } from '../db/models/followup.js';
 import { advance, type ConversationInput, type ConversationState, type ReplyKey, type Step } from './conversation.js';
+import { lockClosure } from './lock.js';
 import { queueDisputeNotification } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from './queue.js';
 import type { Reason } from './reply-parser.js';
@@ -8,6 +9,8 @@ import type { Reason } from './reply-parser.js';
 type FollowUpDoc = FollowUp & { _id: { toString(): string } };
 
 const STEP_OF: Partial<Record<FollowUpState, Step>> = {
+  // A reply can overtake the worker recording its own send: the question is out, so it is open.
+  sending: 'solved',
   awaiting_solved: 'solved',
   awaiting_rating: 'rating',
   awaiting_reason: 'reason',
@@ -45,13 +48,25 @@ export interface AnswerResult {
  * the page and an SMS arriving together cannot both advance the same question.
  */
 export async function applyAnswer(ctx: AppContext, start: FollowUpDoc, input: ConversationInput, channel: Channel): Promise<AnswerResult> {
+  const result = await lockClosure(ctx, start, () => applyAnswerLocked(ctx, start, input, channel));
+  if (result.dispute) await queueDisputeNotification(ctx, result.followUp);
+  return result;
+}
+
+async function applyAnswerLocked(
+  ctx: AppContext,
+  start: FollowUpDoc,
+  input: ConversationInput,
+  channel: Channel,
+): Promise<AnswerResult & { dispute: boolean }> {
   const { FollowUp, VerifiedScore } = ctx.models;
-  let current = start;
+  // Re-read under the lock: the caller's copy may predate a concurrent answer.
+  let current = (await FollowUp.findById(start._id).lean<FollowUpDoc>()) ?? start;
   for (let attempt = 0; attempt < 5; attempt++) {
     const state = conversationOf(current);
-    if (!state) return { replies: [], applied: false, followUp: current };
+    if (!state) return { replies: [], applied: false, followUp: current, dispute: false };
     const t = advance(state, input);
-    if (!t.changed) return { replies: t.replies, applied: false, followUp: current };
+    if (!t.changed) return { replies: t.replies, applied: false, followUp: current, dispute: false };
     const now = new Date();
     const answered = t.state.solved !== undefined && current.answeredAt == null;
     const set: Record<string, unknown> = {
@@ -95,9 +110,8 @@ export async function applyAnswer(ctx: AppContext, start: FollowUpDoc, input: Co
     if (t.completed) {
       await ctx.queues.get(FOLLOWUP_QUEUE).remove(followUpJobId('expire', saved.ticketRef, saved.closureNumber));
     }
-    if (t.outcome === 'disputed') await queueDisputeNotification(ctx, saved);
     ctx.log.info({ ticketRef: saved.ticketRef, closure: saved.closureNumber, step: t.state.step, channel }, 'follow-up answer');
-    return { replies: t.replies, applied: true, followUp: saved };
+    return { replies: t.replies, applied: true, followUp: saved, dispute: t.outcome === 'disputed' };
   }
   throw new Error(`follow-up ${start._id.toString()} kept changing while answering`);
 }

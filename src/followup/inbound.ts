@@ -77,7 +77,7 @@ export function inboundHandler(ctx: AppContext): RequestHandler {
     }
     if (keyword === 'HELP' || keyword === 'help') return send(optOutType ? [] : [texts.help()]);
 
-    const open = newest.filter((f) => (AWAITING_STATES as readonly string[]).includes(f.state));
+    const open = newest.filter((f) => (AWAITING_STATES as readonly string[]).includes(f.state) || (f.state === 'sending' && f.sendAttemptAt));
     const target = open[0];
     if (!target) {
       const last = newest[0];

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { FollowUpState, Outcome } from '../db/models/followup.js';
+import { lockClosure } from './lock.js';
 import { DISPUTE_QUEUE, disputeJobId, FOLLOWUP_QUEUE, followUpJobId, type DisputeJob } from './queue.js';
 
 export const OPEN_STATES: readonly FollowUpState[] = ['scheduled', 'sending', 'awaiting_solved', 'awaiting_rating', 'awaiting_reason'];
@@ -22,18 +23,25 @@ export async function closeFollowUp(
   followUpId: string,
   opts: { state: FollowUpState; outcome: Outcome; onlyIfUnanswered?: boolean },
 ): Promise<boolean> {
+  const target = await ctx.models.FollowUp.findById(followUpId).select({ ticketRef: 1, closureNumber: 1 }).lean();
+  if (!target) return false;
   const filter: Record<string, unknown> = { _id: followUpId, state: { $in: OPEN_STATES } };
   if (opts.onlyIfUnanswered) filter.solved = { $exists: false };
-  const closed = await ctx.models.FollowUp.findOneAndUpdate(
-    filter,
-    { $set: { state: opts.state, outcome: opts.outcome }, $inc: { revision: 1 } },
-    { returnDocument: 'after' },
-  ).lean();
+  const closed = await lockClosure(ctx, target, async () => {
+    const done = await ctx.models.FollowUp.findOneAndUpdate(
+      filter,
+      { $set: { state: opts.state, outcome: opts.outcome }, $inc: { revision: 1 } },
+      { returnDocument: 'after' },
+    ).lean();
+    if (done) {
+      await ctx.models.VerifiedScore.updateOne(
+        { ticketRef: done.ticketRef, closureNumber: done.closureNumber },
+        { $set: { outcome: opts.outcome } },
+      );
+    }
+    return done;
+  });
   if (!closed) return false;
-  await ctx.models.VerifiedScore.updateOne(
-    { ticketRef: closed.ticketRef, closureNumber: closed.closureNumber },
-    { $set: { outcome: opts.outcome } },
-  );
   await removePendingJobs(ctx, closed.ticketRef, closed.closureNumber);
   ctx.log.info({ followUpId, ticketRef: closed.ticketRef, closure: closed.closureNumber, outcome: opts.outcome }, 'follow-up closed');
   return true;

@@ -6,6 +6,7 @@ import type { WorkerDefinition } from '../queue/workers.js';
 import { closureState } from '../tickets/service.js';
 import { composeMessage, type ComposedMessage } from './compose.js';
 import { classifySendError, statusRank } from './message-status.js';
+import { lockClosure } from './lock.js';
 import { AWAITING_STATES, closeFollowUp } from './outcome.js';
 import { FOLLOWUP_QUEUE, type FollowUpJob } from './queue.js';
 import { addFollowUpJob } from './scheduler.js';
@@ -73,7 +74,7 @@ async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, wh
   const code = err instanceof twilio.RestException ? err.code : undefined;
   const cls = classifySendError({ ...(status !== undefined ? { status } : {}), ...(code !== undefined ? { code } : {}) });
   const context = { ticketRef: f.ticketRef, closure: f.closureNumber, code, status, what };
-  if (code !== undefined) await ctx.models.FollowUp.updateOne({ _id: f._id }, { $set: { lastErrorCode: code } });
+  if (code !== undefined) await lockClosure(ctx, f, () => ctx.models.FollowUp.updateOne({ _id: f._id }, { $set: { lastErrorCode: code } }));
   if (cls === 'retry') {
     ctx.log.warn(context, 'send failed; will retry with backoff');
     throw new SendFailedError(`${what} for ${f.ticketRef}/${f.closureNumber} failed (${code ?? status ?? 'network'}): ${err instanceof Error ? err.message : String(err)}`);
@@ -126,7 +127,9 @@ async function sendInitial(ctx: AppContext, job: Job, token: string | undefined,
   // Claim the send; a second worker (or a replay of this job) finds the state moved on.
   const claimed =
     start.state === 'scheduled'
-      ? await FollowUp.findOneAndUpdate({ _id: start._id, state: 'scheduled' }, { $set: { state: 'sending', sendAttemptAt: new Date() } }, { returnDocument: 'after' }).lean<FollowUpDoc>()
+      ? await lockClosure(ctx, start, () =>
+          FollowUp.findOneAndUpdate({ _id: start._id, state: 'scheduled' }, { $set: { state: 'sending', sendAttemptAt: new Date() } }, { returnDocument: 'after' }).lean<FollowUpDoc>(),
+        )
       : start;
   if (!claimed) return { skipped: 'claimed elsewhere' };
 
@@ -148,13 +151,18 @@ async function sendInitial(ctx: AppContext, job: Job, token: string | undefined,
   const window = sendWindowFromConfig(ctx.config);
   const reminderAt = ctx.config.followUp.reminderAfterHours > 0 ? nextSendTime(new Date(sentAt.getTime() + ctx.config.followUp.reminderAfterHours * HOUR), window) : undefined;
   const expiresAt = new Date(sentAt.getTime() + ctx.config.followUp.expireAfterHours * HOUR);
-  const sent = await FollowUp.findOneAndUpdate(
-    { _id: claimed._id, state: 'sending' },
-    { $set: { state: 'awaiting_solved', sentAt, expiresAt, ...(reminderAt && reminderAt < expiresAt ? { reminderAt } : {}) }, $inc: { revision: 1 } },
-    { returnDocument: 'after' },
-  ).lean<FollowUpDoc>();
-  if (!sent) return { sid, skipped: 'state changed during send' };
-  await VerifiedScore.updateOne({ ticketRef: sent.ticketRef, closureNumber: sent.closureNumber }, { $set: { sent: true } });
+  // The citizen may already have answered (a fast reply, a tap on the link) while this was recorded:
+  // the send times are written whatever the state, the state only moves on if nothing else moved it.
+  const sent = await lockClosure(ctx, claimed, async () => {
+    await FollowUp.updateOne(
+      { _id: claimed._id },
+      { $set: { sentAt, expiresAt, ...(reminderAt && reminderAt < expiresAt ? { reminderAt } : {}) } },
+    );
+    await FollowUp.updateOne({ _id: claimed._id, state: 'sending' }, { $set: { state: 'awaiting_solved' }, $inc: { revision: 1 } });
+    await VerifiedScore.updateOne({ ticketRef: claimed.ticketRef, closureNumber: claimed.closureNumber }, { $set: { sent: true } });
+    return FollowUp.findById(claimed._id).lean<FollowUpDoc>();
+  });
+  if (!sent) throw new Error(`follow-up ${claimed._id.toString()} vanished after sending`);
   if (sent.reminderAt) await addFollowUpJob(ctx, sent, 'reminder', sent.reminderAt);
   await addFollowUpJob(ctx, sent, 'expire', expiresAt);
   ctx.log.info({ ticketRef: sent.ticketRef, closure: sent.closureNumber, sid, segments: message.segments }, 'follow-up sent');
@@ -166,11 +174,13 @@ async function sendReminder(ctx: AppContext, job: Job, token: string | undefined
   if (await isOptedOut(ctx, f.citizenPhone)) return { skipped: 'opted_out' };
   await deferToWindow(ctx, job, token);
   // At most one reminder: claim it first; a crash after the claim loses the reminder, never doubles it.
-  const claimed = await ctx.models.FollowUp.findOneAndUpdate(
-    { _id: f._id, state: 'awaiting_solved', remindedAt: { $exists: false } },
-    { $set: { remindedAt: new Date() } },
-    { returnDocument: 'after' },
-  ).lean<FollowUpDoc>();
+  const claimed = await lockClosure(ctx, f, () =>
+    ctx.models.FollowUp.findOneAndUpdate(
+      { _id: f._id, state: 'awaiting_solved', remindedAt: { $exists: false } },
+      { $set: { remindedAt: new Date() } },
+      { returnDocument: 'after' },
+    ).lean<FollowUpDoc>(),
+  );
   if (!claimed) return { skipped: 'already reminded' };
   const message = await composeMessage(ctx, claimed, 'reminder');
   try {
@@ -178,7 +188,7 @@ async function sendReminder(ctx: AppContext, job: Job, token: string | undefined
     await recordMessage(ctx, claimed, 'reminder', sent.sid, message, sent.status);
     return { sid: sent.sid };
   } catch (err) {
-    await ctx.models.FollowUp.updateOne({ _id: f._id }, { $unset: { remindedAt: 1 } });
+    await lockClosure(ctx, f, () => ctx.models.FollowUp.updateOne({ _id: f._id }, { $unset: { remindedAt: 1 } }));
     return handleSendError(ctx, claimed, err, 'reminder');
   }
 }
@@ -190,7 +200,9 @@ async function expire(ctx: AppContext, f: FollowUpDoc) {
     return { outcome: 'no_response' };
   }
   // "Solved?" was answered: the outcome stands; only the unfinished conversation is closed.
-  await ctx.models.FollowUp.updateOne({ _id: f._id, state: f.state }, { $set: { state: 'expired' }, $inc: { revision: 1 } });
+  await lockClosure(ctx, f, () =>
+    ctx.models.FollowUp.updateOne({ _id: f._id, state: { $in: AWAITING_STATES } }, { $set: { state: 'expired' }, $inc: { revision: 1 } }),
+  );
   return { outcome: f.outcome };
 }
 

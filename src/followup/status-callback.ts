@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { isFinalFailure, PERMANENT_ERROR_CODES, statusRank } from './message-status.js';
+import { lockClosure } from './lock.js';
 import { closeFollowUp } from './outcome.js';
 
 const statusCallbackSchema = z.object({
@@ -30,31 +31,37 @@ export function statusCallbackHandler(ctx: AppContext): RequestHandler {
     const { MessageSid: sid, MessageStatus: status, ErrorCode: errorCode } = parsed.data;
     const rank = statusRank(status);
     const now = new Date();
-    const message = await FollowUpMessage.findOneAndUpdate(
-      { sid, statusRank: { $lt: rank } },
-      {
-        $set: { status, statusRank: rank, ...(errorCode !== undefined ? { errorCode } : {}) },
-        $push: { statusHistory: { status, at: now, ...(errorCode !== undefined ? { errorCode } : {}) } },
-      },
-      { returnDocument: 'after' },
-    ).lean();
+    const known = await FollowUpMessage.findOne({ sid }).select({ followUpId: 1 }).lean();
+    const followUp = known ? await FollowUp.findById(known.followUpId).lean() : null;
+    if (!known || !followUp) {
+      ctx.log.debug({ sid, status }, 'status callback for a message we did not send; nothing to do');
+      res.status(204).end();
+      return;
+    }
+    const key = { ticketRef: followUp.ticketRef, closureNumber: followUp.closureNumber };
+    const message = await lockClosure(ctx, followUp, async () => {
+      const updated = await FollowUpMessage.findOneAndUpdate(
+        { sid, statusRank: { $lt: rank } },
+        {
+          $set: { status, statusRank: rank, ...(errorCode !== undefined ? { errorCode } : {}) },
+          $push: { statusHistory: { status, at: now, ...(errorCode !== undefined ? { errorCode } : {}) } },
+        },
+        { returnDocument: 'after' },
+      ).lean();
+      if (updated?.kind === 'initial' && (status === 'delivered' || status === 'read')) {
+        await VerifiedScore.updateOne(key, { $set: { delivered: true } });
+      }
+      return updated;
+    });
     if (!message) {
-      ctx.log.debug({ sid, status }, 'status callback for an unknown message or an older status; nothing to do');
+      ctx.log.debug({ sid, status }, 'status callback older than the stored status; nothing to do');
       res.status(204).end();
       return;
     }
     ctx.log.info({ sid, status, errorCode, kind: message.kind }, 'message status');
-    if (message.kind === 'initial') {
-      const followUp = await FollowUp.findById(message.followUpId).lean();
-      if (followUp) {
-        const key = { ticketRef: followUp.ticketRef, closureNumber: followUp.closureNumber };
-        if (status === 'delivered' || status === 'read') {
-          await VerifiedScore.updateOne(key, { $set: { delivered: true } });
-        } else if (isFinalFailure(status) && errorCode !== undefined && PERMANENT_ERROR_CODES.has(errorCode)) {
-          // The citizen never got the question: no answer can come, so do not wait a week to say so.
-          await closeFollowUp(ctx, followUp._id.toString(), { state: 'failed', outcome: 'undeliverable', onlyIfUnanswered: true });
-        }
-      }
+    if (message.kind === 'initial' && isFinalFailure(status) && errorCode !== undefined && PERMANENT_ERROR_CODES.has(errorCode)) {
+      // The citizen never got the question: no answer can come, so do not wait a week to say so.
+      await closeFollowUp(ctx, followUp._id.toString(), { state: 'failed', outcome: 'undeliverable', onlyIfUnanswered: true });
     }
     res.status(204).end();
   };

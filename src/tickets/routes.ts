@@ -26,7 +26,13 @@ export const ticketEventBodySchema = z
 
 export function ticketsRouter(ctx: AppContext): Router {
   const router = Router();
-  const service = new TicketService({ models: ctx.models, log: ctx.log, closureHooks: ctx.closureHooks });
+  const service = new TicketService({
+    models: ctx.models,
+    log: ctx.log,
+    closureHooks: ctx.closureHooks,
+    redis: ctx.redis,
+    lockPrefix: ctx.config.queuePrefix,
+  });
   const auth = requireApiToken({ models: ctx.models, log: ctx.log }, ['admin', 'ticket_system']);
   const readAuth = requireApiToken({ models: ctx.models, log: ctx.log }, ['admin', 'ticket_system', 'auditor']);
 

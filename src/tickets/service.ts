@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { ticketLockKey, withLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models/index.js';
 import type { Closure, Language, Ticket, TicketEventType } from '../db/models/ticket.js';
 import type { Logger } from '../log.js';
@@ -173,7 +175,7 @@ export function deriveTicket(ref: string, events: EventRow[], previous: Closure[
 
 export class TicketService {
   constructor(
-    private readonly deps: { models: Models; log: Logger; closureHooks: ClosureHook[] },
+    private readonly deps: { models: Models; log: Logger; closureHooks: ClosureHook[]; redis: Redis; lockPrefix: string },
   ) {}
 
   async apply(input: TicketEventInput): Promise<ApplyOutcome> {
@@ -230,7 +232,12 @@ export class TicketService {
     return { kind: 'applied', result };
   }
 
-  private async recompute(input: TicketEventInput): Promise<EventResult> {
+  private recompute(input: TicketEventInput): Promise<EventResult> {
+    // One writer per ticket at a time (FerretDB does not make read-modify-write updates atomic).
+    return withLock(this.deps.redis, ticketLockKey(this.deps.lockPrefix, input.ticketRef), () => this.recomputeLocked(input));
+  }
+
+  private async recomputeLocked(input: TicketEventInput): Promise<EventResult> {
     const { Ticket, TicketEvent } = this.deps.models;
     for (let attempt = 0; attempt < 8; attempt++) {
       const [events, previous] = await Promise.all([

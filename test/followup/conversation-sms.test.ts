@@ -183,6 +183,11 @@ describe('verification by SMS', () => {
     }
     const stored = await sys.ctx.models.FollowUpMessage.findOne({ sid }).lean();
     expect(stored?.status).toBe('delivered');
-    expect(stored?.statusHistory.map((h) => h.status)).toEqual(['sent', 'delivered']);
+    // The sandbox's own `sent` may arrive before the worker recorded the message (as Twilio's can);
+    // what matters: one `delivered`, last, and the late `sent`/`queued` did not get in.
+    const history = stored?.statusHistory.map((h) => h.status) ?? [];
+    expect(history.at(-1)).toBe('delivered');
+    expect(history.filter((h) => h === 'delivered')).toHaveLength(1);
+    expect(history).not.toContain('queued');
   });
 });

@@ -41,12 +41,18 @@ export function messagesTo(sys: TestSystem, phone: string) {
   return sys.ctx.sandbox?.listMessages({ to: phone }) ?? [];
 }
 
-/** Waits until the stand-in has `count` messages for the number and returns them oldest first. */
+/**
+ * Waits until the stand-in has `count` messages for the number and the worker has recorded its
+ * sends (a citizen replies seconds after delivery, not in the millisecond before the worker writes),
+ * and returns the messages oldest first.
+ */
 export async function waitForMessages(sys: TestSystem, phone: string, count: number, timeoutMs = 15_000) {
   return eventually(
-    () => {
+    async () => {
       const list = messagesTo(sys, phone).sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime());
-      return Promise.resolve(list.length >= count ? list : undefined);
+      if (list.length < count) return undefined;
+      const recording = await sys.ctx.models.FollowUp.countDocuments({ citizenPhone: phone, state: 'sending' });
+      return recording === 0 ? list : undefined;
     },
     { timeoutMs, what: `${count} message(s)` },
   );

@@ -6,6 +6,7 @@ import { healthRouter } from './http/health.js';
 import { requestLogger } from './http/request-log.js';
 import { reportsRouter } from './reports/routes.js';
 import { ticketsRouter } from './tickets/routes.js';
+import { voiceRouter } from './voice/routes.js';
 
 /** Builds the Express app without listening, so tests and the server share it. */
 export function createApp(ctx: AppContext): Express {
@@ -22,6 +23,7 @@ export function createApp(ctx: AppContext): Express {
 
   app.use(ticketsRouter(ctx));
   app.use(followUpRouter(ctx));
+  app.use(voiceRouter(ctx));
   app.use(reportsRouter(ctx));
 
   app.use(notFound);

@@ -72,6 +72,8 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().min(0.25).max(24 * 30).default(8),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  VOICE_AGENT_DIAL_TARGET: z.string().default('sip:agents@pbx.invalid'),
+  VOICE_RETRY_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
   HOME: z.string().optional(),
   GOPATH: z.string().optional(),
@@ -117,6 +119,12 @@ export interface Config {
     /** First retry delay of a failed send (doubles each attempt). */
     retryBaseMs: number;
     disputeRetryBaseMs: number;
+  };
+  voice: {
+    /** Number or SIP address the IVR dials when the agent directory has none for the agent. */
+    agentDialTarget: string;
+    /** Interval between attempts to store an IVR answer while MongoDB is unreachable. */
+    retryMs: number;
   };
   /** A job whose worker died is taken up again after this long (BullMQ lock and stall check). */
   workerLockMs: number;
@@ -231,6 +239,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       disputeRetryBaseMs: e.DISPUTE_RETRY_BASE_MS,
     },
     workerLockMs: e.WORKER_LOCK_MS,
+    voice: { agentDialTarget: e.VOICE_AGENT_DIAL_TARGET, retryMs: e.VOICE_RETRY_MS },
     reports: { minN: e.REPORT_MIN_N, maxRangeDays: e.REPORT_MAX_RANGE_DAYS, publicScoreboard: e.PUBLIC_SCOREBOARD },
     auth: {
       sessionTtlHours: e.SESSION_TTL_HOURS,

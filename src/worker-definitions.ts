@@ -3,8 +3,9 @@ import { disputeWebhookWorker } from './followup/dispute-webhook.js';
 import { reconcileWorker } from './followup/reconciler.js';
 import { followUpWorker } from './followup/sender.js';
 import type { WorkerDefinition } from './queue/workers.js';
+import { voiceWorker } from './voice/persistence.js';
 
 /** Every queue this system processes. A worker process runs all of them; scale by running more. */
 export function workerDefinitions(ctx: AppContext): WorkerDefinition[] {
-  return [followUpWorker(ctx), disputeWebhookWorker(ctx), reconcileWorker(ctx)];
+  return [followUpWorker(ctx), disputeWebhookWorker(ctx), reconcileWorker(ctx), voiceWorker(ctx)];
 }

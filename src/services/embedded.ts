@@ -29,6 +29,8 @@ export interface ServiceOptions {
   persistent: boolean;
   /** How long to wait for the server to answer. */
   startTimeoutMs?: number;
+  /** A fixed port (a restart in tests must come back where clients expect it); default: a free one. */
+  port?: number;
 }
 
 export class ServiceStartError extends Error {
@@ -174,7 +176,7 @@ export async function startRedis(opts: ServiceOptions): Promise<EmbeddedService>
 
 export async function startMongo(opts: ServiceOptions): Promise<EmbeddedService> {
   mkdirSync(opts.dataDir, { recursive: true });
-  const port = await findFreePort();
+  const port = opts.port ?? (await findFreePort());
   const dir = path.resolve(opts.dataDir);
   const mongod = findExecutable('mongod', opts.searchPath);
   const ferretdb = findExecutable('ferretdb', opts.searchPath);

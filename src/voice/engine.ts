@@ -1,0 +1,135 @@
+import twilio from 'twilio';
+import { z } from 'zod';
+import { nextStepOf, VOICE_LANGUAGES, type Flow, type Prompt, type VoiceLanguage } from './flow.js';
+
+type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
+
+/**
+ * Where a call stands travels in each action URL (Twilio signs the full URL, so it cannot be
+ * forged): any web process answers any step without reading the database first.
+ */
+export const callStateSchema = z.object({
+  f: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  s: z.string().regex(/^[a-z_]{1,64}$/),
+  l: z.enum(VOICE_LANGUAGES),
+  r: z.coerce.number().int().min(0).max(9),
+  a: z.string().max(64).regex(/^[A-Za-z0-9._-]*$/).default(''),
+  t: z.string().max(64).regex(/^[A-Za-z0-9._-]*$/).default(''),
+});
+export type CallState = z.infer<typeof callStateSchema>;
+
+export function stateUrl(path: string, state: CallState): string {
+  const q = new URLSearchParams({ f: state.f, s: state.s, l: state.l, r: String(state.r), a: state.a, t: state.t });
+  return `${path}?${q.toString()}`;
+}
+
+function speak(target: VoiceResponse | ReturnType<VoiceResponse['gather']>, flow: Flow, lang: VoiceLanguage, prompt: Prompt | undefined): void {
+  if (!prompt) return;
+  if ('play' in prompt) {
+    target.play(prompt.play);
+    return;
+  }
+  const voice = flow.voices[lang];
+  target.say({ voice: voice?.voice as 'Polly.Zeina', language: voice?.language as 'arb' }, prompt.say);
+}
+
+export type Notice = 'invalid' | 'noInput';
+
+/** The TwiML for one step: its prompt (after a short notice when re-asking) and how to answer it. */
+export function renderStep(flow: Flow, state: CallState, notice?: Notice): string {
+  const response = new twilio.twiml.VoiceResponse();
+  const step = flow.steps[state.s];
+  if (!step) return renderError(flow, state.l);
+  const notices = notice ? flow.messages[notice][state.l] : undefined;
+  if (step.kind === 'menu') {
+    const gather = response.gather({
+      input: ['dtmf'],
+      numDigits: 1,
+      timeout: step.timeoutSeconds,
+      // '#' and '*' arrive as digits: '*' repeats, '#' alone is a wrong key.
+      finishOnKey: '',
+      actionOnEmptyResult: true,
+      action: stateUrl('/voice/step', state),
+      method: 'POST',
+    });
+    speak(gather, flow, state.l, notices);
+    speak(gather, flow, state.l, step.prompt[state.l]);
+    return response.toString();
+  }
+  if (step.kind === 'record') {
+    speak(response, flow, state.l, step.prompt[state.l]);
+    response.record({
+      maxLength: step.maxLengthSeconds,
+      finishOnKey: '#',
+      playBeep: true,
+      trim: 'trim-silence',
+      action: stateUrl('/voice/step', state),
+      method: 'POST',
+      recordingStatusCallback: stateUrl('/voice/recording', state),
+      recordingStatusCallbackMethod: 'POST',
+    });
+    // No recording (silence, hang-up): the action still runs, so the flow moves on from there.
+    return response.toString();
+  }
+  speak(response, flow, state.l, step.prompt[state.l]);
+  response.hangup();
+  return response.toString();
+}
+
+export function renderGoodbye(flow: Flow, lang: VoiceLanguage): string {
+  const response = new twilio.twiml.VoiceResponse();
+  speak(response, flow, lang, flow.messages.goodbye[lang]);
+  response.hangup();
+  return response.toString();
+}
+
+/** What a caller must hear instead of Twilio's "application error": an apology and a hang-up. */
+export function renderError(flow: Flow | undefined, lang: VoiceLanguage): string {
+  const response = new twilio.twiml.VoiceResponse();
+  if (flow) speak(response, flow, lang, flow.messages.error[lang]);
+  else response.say({ voice: 'Polly.Zeina', language: 'arb' }, 'عذرا، حدث خطأ. شكرا لاتصالك.');
+  response.hangup();
+  return response.toString();
+}
+
+export type StepInput =
+  | { kind: 'answer'; field: string | undefined; value: number | boolean | string; digits: string; next: string }
+  | { kind: 'repeat' }
+  | { kind: 'invalid' }
+  | { kind: 'no_input' }
+  | { kind: 'recorded'; next: string };
+
+/** Reads the keys pressed at a step. Anything but one listed key (or '*') is a wrong key. */
+export function readInput(flow: Flow, stepName: string, digits: string | undefined): StepInput {
+  const step = flow.steps[stepName];
+  if (!step || step.kind === 'end') return { kind: 'invalid' };
+  if (step.kind === 'record') return { kind: 'recorded', next: step.next };
+  if (digits === undefined || digits === '') return { kind: 'no_input' };
+  if (digits === '*') return { kind: 'repeat' };
+  const value = /^[0-9]$/.test(digits) ? step.choices[digits] : undefined;
+  if (value === undefined) return { kind: 'invalid' };
+  return { kind: 'answer', field: step.field, value, digits, next: nextStepOf(step, value) };
+}
+
+export type StepDecision = { twiml: string; answer?: Extract<StepInput, { kind: 'answer' }>; ended: boolean };
+
+/** The pure heart of the IVR: state and keys in, TwiML (and the answer to store) out. */
+export function decide(flow: Flow, state: CallState, digits: string | undefined): StepDecision {
+  const input = readInput(flow, state.s, digits);
+  const step = flow.steps[state.s];
+  const retries = step?.kind === 'menu' ? step.retries : 0;
+  switch (input.kind) {
+    case 'answer':
+    case 'recorded': {
+      const next = { ...state, s: input.next, r: 0 };
+      const ended = flow.steps[input.next]?.kind === 'end';
+      return { twiml: renderStep(flow, next), ...(input.kind === 'answer' ? { answer: input } : {}), ended };
+    }
+    case 'repeat':
+      return { twiml: renderStep(flow, state), ended: false };
+    case 'invalid':
+    case 'no_input':
+      if (state.r >= retries) return { twiml: renderGoodbye(flow, state.l), ended: true };
+      return { twiml: renderStep(flow, { ...state, r: state.r + 1 }, input.kind === 'invalid' ? 'invalid' : 'noInput'), ended: false };
+  }
+}

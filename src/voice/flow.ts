@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+/**
+ * Voice menus are data (voice-flows/): what each step says per language (TTS or a recorded prompt),
+ * which keys it accepts and what they mean, how long it waits, how often it re-asks, and where it
+ * goes next. The loader refuses a broken flow at start-up, naming the flow, the step and the problem.
+ */
+export const VOICE_LANGUAGES = ['ar', 'en'] as const;
+export type VoiceLanguage = (typeof VOICE_LANGUAGES)[number];
+
+const promptSchema = z.union([
+  z.object({ say: z.string().min(1) }).strict(),
+  z.object({ play: z.url() }).strict(),
+]);
+export type Prompt = z.infer<typeof promptSchema>;
+const localized = z.record(z.string(), promptSchema);
+
+const menuStep = z
+  .object({
+    kind: z.literal('menu'),
+    prompt: localized,
+    /** Key pressed → stored value. */
+    choices: z.record(z.string().regex(/^[0-9]$/, 'choices are single digits 0-9'), z.union([z.number(), z.boolean(), z.string()])),
+    /** The rating field this answer fills (absent for navigation-only menus). */
+    field: z.enum(['agentRating', 'solvedOnCall']).optional(),
+    timeoutSeconds: z.number().int().min(1).max(30).default(6),
+    retries: z.number().int().min(0).max(3).default(1),
+    /** The next step, or a map from stored value (as text) to next step. */
+    next: z.union([z.string(), z.record(z.string(), z.string())]),
+  })
+  .strict();
+
+const recordStep = z
+  .object({
+    kind: z.literal('record'),
+    prompt: localized,
+    maxLengthSeconds: z.number().int().min(1).max(120).default(30),
+    next: z.string(),
+  })
+  .strict();
+
+const endStep = z.object({ kind: z.literal('end'), prompt: localized }).strict();
+
+export const flowSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    firstStep: z.string(),
+    voices: z.record(z.string(), z.object({ voice: z.string(), language: z.string() }).strict()),
+    messages: z
+      .object({ invalid: localized, noInput: localized, goodbye: localized, error: localized })
+      .strict(),
+    steps: z.record(z.string().regex(/^[a-z_]+$/, 'step names are lower_snake_case'), z.discriminatedUnion('kind', [menuStep, recordStep, endStep])),
+  })
+  .strict();
+
+export type Flow = z.infer<typeof flowSchema>;
+export type FlowStep = Flow['steps'][string];
+export type MenuStep = Extract<FlowStep, { kind: 'menu' }>;
+
+export class FlowError extends Error {}
+
+function checkLocalized(problems: string[], where: string, value: Record<string, unknown>): void {
+  for (const lang of VOICE_LANGUAGES) if (!(lang in value)) problems.push(`${where}: missing language "${lang}"`);
+}
+
+/** Parses and cross-checks a flow; throws FlowError listing every problem with flow and step names. */
+export function loadFlow(raw: unknown): Flow {
+  const parsed = flowSchema.safeParse(raw);
+  const id = typeof raw === 'object' && raw !== null && 'id' in raw ? String((raw).id) : '(unnamed)';
+  if (!parsed.success) {
+    throw new FlowError(`voice flow "${id}" is invalid:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  const flow = parsed.data;
+  const problems: string[] = [];
+  const stepNames = new Set(Object.keys(flow.steps));
+  if (!stepNames.has(flow.firstStep)) problems.push(`firstStep: unknown step "${flow.firstStep}"`);
+  for (const lang of VOICE_LANGUAGES) if (!flow.voices[lang]) problems.push(`voices: missing language "${lang}"`);
+  for (const [name, value] of Object.entries(flow.messages)) checkLocalized(problems, `messages.${name}`, value);
+  for (const [name, step] of Object.entries(flow.steps)) {
+    checkLocalized(problems, `step "${name}".prompt`, step.prompt);
+    if (step.kind === 'end') continue;
+    const targets = typeof step.next === 'string' ? [step.next] : Object.values(step.next);
+    for (const target of targets) if (!stepNames.has(target)) problems.push(`step "${name}": unknown next step "${target}"`);
+    if (step.kind === 'menu') {
+      if (Object.keys(step.choices).length === 0) problems.push(`step "${name}": no choices`);
+      if ('*' in step.choices) problems.push(`step "${name}": "*" is reserved for repeat`);
+      const values = Object.values(step.choices).map(String);
+      const twice = values.filter((v, i) => values.indexOf(v) !== i);
+      if (twice.length > 0) problems.push(`step "${name}": value "${twice[0]}" mapped from two keys`);
+      if (typeof step.next !== 'string') {
+        for (const v of new Set(values)) if (!(v in step.next)) problems.push(`step "${name}": no next step for choice "${v}"`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new FlowError(`voice flow "${flow.id}" is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return flow;
+}
+
+export function nextStepOf(step: MenuStep | Extract<FlowStep, { kind: 'record' }>, value?: unknown): string {
+  if (typeof step.next === 'string') return step.next;
+  return step.next[String(value)] ?? Object.values(step.next)[0] ?? '';
+}

@@ -1,0 +1,131 @@
+import type { Job } from 'bullmq';
+import type { AppContext } from '../context.js';
+import { withLock } from '../db/doc-lock.js';
+import type { WorkerDefinition } from '../queue/workers.js';
+import { localDay } from '../followup/send-window.js';
+
+/**
+ * IVR answers reach MongoDB through this queue, never in the request: a step answers from Redis in
+ * milliseconds, and while MongoDB is down the jobs wait and retry, so a caller still finishes the
+ * menu and nothing pressed is lost. Job ids are derived from CallSid and step, so a replayed
+ * webhook never counts twice.
+ */
+export const VOICE_QUEUE = 'voice-answers';
+
+interface CallContext {
+  callSid: string;
+  flow: string;
+  lang: 'ar' | 'en';
+  agentId: string;
+  ticketRef: string;
+}
+
+export type VoiceJob =
+  | ({ type: 'answer'; step: string; field: string | undefined; value: number | boolean | string; digits: string; at: string } & CallContext)
+  | ({ type: 'recording'; recordingSid: string; url: string; durationSec: number; status: string } & CallContext)
+  | { type: 'finalise'; callSid: string; callStatus: string; durationSec: number | undefined };
+
+function jobId(job: VoiceJob): string {
+  const sid = job.callSid;
+  if (job.type === 'answer') return `va-${sid}-${job.step}`;
+  if (job.type === 'recording') return `vr-${sid}-${job.recordingSid}`;
+  return `vf-${sid}`;
+}
+
+export async function queueVoiceJob(ctx: AppContext, job: VoiceJob, delayMs = 0): Promise<void> {
+  await ctx.queues.get<VoiceJob>(VOICE_QUEUE).add(job.type, job, {
+    jobId: jobId(job),
+    // Retried for hours at a steady pace: an answer must survive a MongoDB outage, not give up.
+    attempts: 10_000,
+    backoff: { type: 'fixed', delay: ctx.config.voice.retryMs },
+    removeOnComplete: { age: 24 * 3600 },
+    removeOnFail: false,
+    ...(delayMs > 0 ? { delay: delayMs } : {}),
+  });
+}
+
+type RatingStatus = 'complete' | 'partial' | 'abandoned';
+
+function statusOf(r: { agentRating?: number | null; solvedOnCall?: boolean | null; answers: unknown[] }): RatingStatus {
+  if (r.agentRating != null && r.solvedOnCall != null) return 'complete';
+  return r.answers.length > 0 ? 'partial' : 'abandoned';
+}
+
+async function ensureRating(ctx: AppContext, c: CallContext): Promise<void> {
+  const [agent] = c.agentId ? await ctx.models.Agent.find({ agentId: c.agentId }).limit(1).lean() : [];
+  await ctx.models.PostCallRating.updateOne(
+    { callSid: c.callSid },
+    {
+      $setOnInsert: {
+        callSid: c.callSid,
+        flow: c.flow,
+        language: c.lang,
+        ...(c.agentId ? { agentId: c.agentId } : {}),
+        ...(c.ticketRef ? { ticketRef: c.ticketRef } : {}),
+        ...(agent ? { agency: agent.agency, department: agent.department } : {}),
+        day: localDay(new Date(), ctx.config.timeZone),
+      },
+    },
+    { upsert: true },
+  );
+}
+
+async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
+  const { PostCallRating } = ctx.models;
+  return withLock(ctx.redis, `${ctx.config.queuePrefix}:lock:call:${job.callSid}`, async () => {
+    if (job.type === 'answer') {
+      await ensureRating(ctx, job);
+      const set: Record<string, unknown> = {};
+      if (job.field) set[job.field] = job.value;
+      const updated = await PostCallRating.findOneAndUpdate(
+        { callSid: job.callSid, 'answers.step': { $ne: job.step } },
+        { $set: set, $push: { answers: { step: job.step, digits: job.digits, value: job.value, at: new Date(job.at) } } },
+        { returnDocument: 'after' },
+      ).lean();
+      // An answer that arrives after the call was finalised (MongoDB was down) updates its status.
+      if (updated?.finalisedAt) await PostCallRating.updateOne({ callSid: job.callSid }, { $set: { status: statusOf(updated) } });
+      if (updated && job.field === 'agentRating' && updated.ticketRef) {
+        await ctx.models.VerifiedScore.updateMany(
+          { ticketRef: updated.ticketRef, postCallRatingId: { $exists: false } },
+          { $set: { postCallRatingId: updated._id, postCallRating: job.value } },
+        );
+      }
+      return { stored: updated !== null };
+    }
+    if (job.type === 'recording') {
+      await ensureRating(ctx, job);
+      await PostCallRating.updateOne(
+        { callSid: job.callSid },
+        { $set: { recording: { sid: job.recordingSid, url: job.url, durationSec: job.durationSec, status: job.status } } },
+      );
+      return { stored: true };
+    }
+    const rating = await PostCallRating.findOne({ callSid: job.callSid }).lean();
+    if (!rating) {
+      // The caller hung up before any answer (or before the menu): an abandoned rating is still a fact.
+      await PostCallRating.create({
+        callSid: job.callSid,
+        flow: 'post-call-rating',
+        status: 'abandoned',
+        callDurationSec: job.durationSec,
+        finalisedAt: new Date(),
+        day: localDay(new Date(), ctx.config.timeZone),
+      });
+      return { status: 'abandoned' };
+    }
+    const status = statusOf(rating);
+    await PostCallRating.updateOne(
+      { callSid: job.callSid },
+      { $set: { status, finalisedAt: new Date(), ...(job.durationSec !== undefined ? { callDurationSec: job.durationSec } : {}) } },
+    );
+    return { status };
+  });
+}
+
+export function voiceWorker(ctx: AppContext): WorkerDefinition {
+  return {
+    queue: VOICE_QUEUE,
+    options: { concurrency: 20 },
+    process: (job: Job) => process(ctx, job.data as VoiceJob),
+  };
+}

@@ -1,0 +1,194 @@
+import { Router, type Response } from 'express';
+import twilio from 'twilio';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { verifyTwilioSignature } from '../twilio/signature.js';
+import { callStateSchema, decide, renderError, renderStep, type CallState } from './engine.js';
+import type { Flow, VoiceLanguage } from './flow.js';
+import { loadFlows } from './flows.js';
+import { queueVoiceJob } from './persistence.js';
+
+const RATING_FLOW = 'post-call-rating';
+const id = z.string().max(64).regex(/^[A-Za-z0-9._-]*$/);
+const entryQuery = z.object({ agent: id.default(''), ticket: id.default(''), lang: z.enum(['ar', 'en']).default('ar') });
+const callBody = z.object({
+  CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/),
+  Digits: z.string().max(64).optional(),
+  CallStatus: z.string().max(32).optional(),
+  CallDuration: z.coerce.number().int().min(0).optional(),
+  DialCallStatus: z.string().max(32).optional(),
+  RecordingSid: z.string().regex(/^RE[0-9a-fA-F]{32}$/).optional(),
+  RecordingUrl: z.url().optional(),
+  RecordingDuration: z.coerce.number().int().min(0).optional(),
+  RecordingStatus: z.string().max(32).optional(),
+});
+
+const LANGUAGE_MENU = { ar: 'للعربية اضغط 1.', en: 'For English, press 2.' };
+const CONNECTING = { ar: 'شكرا لانتظارك، سيتم تحويلك إلى الموظف. بعد المكالمة ابق على الخط لتقييم الخدمة.', en: 'Please hold while we connect you. After the call, stay on the line to rate the service.' };
+const NOT_CONNECTED = { ar: 'نعتذر، لم نتمكن من تحويلك إلى موظف. يرجى المحاولة لاحقا.', en: 'Sorry, we could not connect you to an agent. Please try again later.' };
+
+function twiml(res: Response, xml: string): void {
+  res.type('text/xml').send(xml);
+}
+
+export function voiceRouter(ctx: AppContext): Router {
+  const flows = loadFlows();
+  const router = Router();
+  const signed = verifyTwilioSignature({ authToken: ctx.config.twilio.authToken, publicBaseUrl: ctx.config.publicBaseUrl, log: ctx.log });
+  const rating = flows.get(RATING_FLOW) as Flow;
+  const say = (r: InstanceType<typeof twilio.twiml.VoiceResponse>, lang: VoiceLanguage, text: string) => {
+    const v = rating.voices[lang];
+    r.say({ voice: v?.voice as 'Polly.Zeina', language: v?.language as 'arb' }, text);
+  };
+  const fail = (res: Response, lang: VoiceLanguage, why: string, detail: Record<string, unknown>) => {
+    ctx.log.error({ ...detail, why }, 'voice webhook could not be served; apologised and hung up');
+    twiml(res, renderError(rating, lang));
+  };
+  const firstStep = (flow: Flow, q: { lang: VoiceLanguage; agent: string; ticket: string }): CallState => ({
+    f: flow.id,
+    s: flow.firstStep,
+    l: q.lang,
+    r: 0,
+    a: q.agent,
+    t: q.ticket,
+  });
+
+  // An inbound call: choose the language (Arabic unless 2), then connect to the agent.
+  router.post('/voice/incoming', ...signed, (req, res) => {
+    const q = entryQuery.safeParse(req.query);
+    const body = callBody.safeParse(req.body);
+    if (!q.success || !body.success) return fail(res, 'ar', 'malformed incoming call', { query: Object.keys(req.query) });
+    const r = new twilio.twiml.VoiceResponse();
+    const gather = r.gather({
+      input: ['dtmf'],
+      numDigits: 1,
+      timeout: 4,
+      actionOnEmptyResult: true,
+      action: `/voice/connect?${new URLSearchParams({ agent: q.data.agent, ticket: q.data.ticket }).toString()}`,
+      method: 'POST',
+    });
+    const ar = rating.voices.ar;
+    const en = rating.voices.en;
+    gather.say({ voice: ar?.voice as 'Polly.Zeina', language: ar?.language as 'arb' }, LANGUAGE_MENU.ar);
+    gather.say({ voice: en?.voice as 'Polly.Joanna', language: en?.language as 'en-US' }, LANGUAGE_MENU.en);
+    twiml(res, r.toString());
+  });
+
+  router.post('/voice/connect', ...signed, async (req, res) => {
+    const q = entryQuery.safeParse(req.query);
+    const body = callBody.safeParse(req.body);
+    if (!q.success || !body.success) return fail(res, 'ar', 'malformed connect', {});
+    const lang: VoiceLanguage = body.data.Digits === '2' ? 'en' : 'ar';
+    let target = ctx.config.voice.agentDialTarget;
+    if (q.data.agent) {
+      // The agent directory is a convenience: if MongoDB is down the call still goes through.
+      const agent = await ctx.models.Agent.findOne({ agentId: q.data.agent }).lean().catch((err: unknown) => {
+        ctx.log.warn({ err }, 'agent directory unavailable; dialling the configured target');
+        return null;
+      });
+      if (agent?.dialTarget) target = agent.dialTarget;
+    }
+    const r = new twilio.twiml.VoiceResponse();
+    say(r, lang, CONNECTING[lang]);
+    const dial = r.dial({
+      action: `/voice/dial-done?${new URLSearchParams({ agent: q.data.agent, ticket: q.data.ticket, lang }).toString()}`,
+      method: 'POST',
+      timeout: 20,
+    });
+    if (target.startsWith('sip:')) dial.sip(target);
+    else dial.number(target);
+    twiml(res, r.toString());
+  });
+
+  // The agent leg ended: rate only if it was connected; a busy, unanswered or failed dial is not rated.
+  router.post('/voice/dial-done', ...signed, (req, res) => {
+    const q = entryQuery.safeParse(req.query);
+    const body = callBody.safeParse(req.body);
+    if (!q.success || !body.success) return fail(res, 'ar', 'malformed dial result', {});
+    const status = body.data.DialCallStatus ?? '';
+    if (status === 'completed' || status === 'answered') return twiml(res, renderStep(rating, firstStep(rating, q.data)));
+    const r = new twilio.twiml.VoiceResponse();
+    say(r, q.data.lang, NOT_CONNECTED[q.data.lang]);
+    r.hangup();
+    ctx.log.info({ dialStatus: status }, 'agent not reached; no rating requested');
+    twiml(res, r.toString());
+  });
+
+  // A call transferred from another contact-centre platform straight to the rating menu.
+  router.post('/voice/rating', ...signed, (req, res) => {
+    const q = entryQuery.safeParse(req.query);
+    const body = callBody.safeParse(req.body);
+    if (!q.success || !body.success) return fail(res, 'ar', 'malformed rating entry', { query: Object.keys(req.query) });
+    twiml(res, renderStep(rating, firstStep(rating, q.data)));
+  });
+
+  router.post('/voice/step', ...signed, async (req, res) => {
+    const state = callStateSchema.safeParse(req.query);
+    const body = callBody.safeParse(req.body);
+    const lang: VoiceLanguage = req.query.l === 'en' ? 'en' : 'ar';
+    if (!state.success || !body.success) return fail(res, lang, 'malformed step', { query: Object.keys(req.query) });
+    const flow = flows.get(state.data.f);
+    if (!flow || !flow.steps[state.data.s]) return fail(res, lang, 'unknown flow or step', { flow: state.data.f, step: state.data.s });
+    const decision = decide(flow, state.data, body.data.Digits);
+    if (decision.answer) {
+      await queueVoiceJob(ctx, {
+        type: 'answer',
+        callSid: body.data.CallSid,
+        flow: flow.id,
+        lang: state.data.l,
+        agentId: state.data.a,
+        ticketRef: state.data.t,
+        step: state.data.s,
+        field: decision.answer.field,
+        value: decision.answer.value,
+        digits: decision.answer.digits,
+        at: new Date().toISOString(),
+      }).catch((err: unknown) => {
+        // Redis unreachable: the caller must still hear the next question, so answer and say so loudly.
+        ctx.log.error({ err, step: state.data.s }, 'could not queue an IVR answer; it is lost');
+      });
+    }
+    twiml(res, decision.twiml);
+  });
+
+  router.post('/voice/recording', ...signed, async (req, res) => {
+    const state = callStateSchema.safeParse(req.query);
+    const body = callBody.safeParse(req.body);
+    if (!state.success || !body.success || !body.data.RecordingSid || !body.data.RecordingUrl) {
+      ctx.log.warn({}, 'malformed recording callback ignored');
+      res.status(400).type('text/plain').send('Malformed recording callback');
+      return;
+    }
+    // Only the reference is stored; the audio stays with Twilio and is never fetched in a request.
+    await queueVoiceJob(ctx, {
+      type: 'recording',
+      callSid: body.data.CallSid,
+      flow: state.data.f,
+      lang: state.data.l,
+      agentId: state.data.a,
+      ticketRef: state.data.t,
+      recordingSid: body.data.RecordingSid,
+      url: body.data.RecordingUrl,
+      durationSec: body.data.RecordingDuration ?? 0,
+      status: body.data.RecordingStatus ?? 'completed',
+    });
+    res.status(204).end();
+  });
+
+  router.post('/voice/status', ...signed, async (req, res) => {
+    const body = callBody.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).type('text/plain').send('Malformed status callback');
+      return;
+    }
+    const final = ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(body.data.CallStatus ?? '');
+    if (final) {
+      // A short delay lets the last answers of the call land first; later ones still update the status.
+      await queueVoiceJob(ctx, { type: 'finalise', callSid: body.data.CallSid, callStatus: body.data.CallStatus ?? '', durationSec: body.data.CallDuration }, 1000);
+    }
+    res.status(204).end();
+  });
+
+  return router;
+}
+

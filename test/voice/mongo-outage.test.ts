@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { findFreePort, startMongo, type EmbeddedService } from '../../src/services/embedded.js';
+import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
+import { Call } from '../support/voice.js';
+
+// This file stops and restarts its own MongoDB-wire server, on the same port and data folder.
+const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-outage-'));
+const searchPath = loadConfig({ PATH: process.env.PATH, HOME: process.env.HOME }).binSearchPath;
+let port: number;
+let mongo: EmbeddedService;
+let sys: TestSystem;
+
+beforeAll(async () => {
+  port = await findFreePort();
+  mongo = await startMongo({ dataDir: dir, searchPath, persistent: true, port });
+  sys = await startTestSystem({ workers: true, mongoUrl: mongo.url, env: { VOICE_RETRY_MS: '200' } });
+});
+afterAll(async () => {
+  await sys.stop();
+  await mongo.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('MongoDB stopped in the middle of a call', () => {
+  it('the caller completes the menu, and every answer reaches MongoDB once it is back', async () => {
+    const call = new Call(sys);
+    const q1 = await call.post('/voice/rating?agent=a-7&ticket=T-77&lang=ar');
+    const q2 = await call.press(q1, '4');
+    await eventually(async () => ((await sys.ctx.models.PostCallRating.findOne({ callSid: call.sid }).lean())?.agentRating === 4 ? true : undefined));
+
+    await mongo.stop();
+    const q3 = await call.press(q2, '2');
+    expect(q3.status).toBe(200);
+    expect(q3.says[0]?.text).toContain('ملاحظة صوتية');
+    const end = await call.press(q3, '2');
+    expect(end.hangup).toBe(true);
+    expect(end.says[0]?.text).toContain('شكرا لتقييمك');
+    await call.hangUp(33);
+
+    mongo = await startMongo({ dataDir: dir, searchPath, persistent: true, port });
+    const r = await eventually(
+      async () => {
+        const doc = await sys.ctx.models.PostCallRating.findOne({ callSid: call.sid }).lean();
+        return doc?.status === 'complete' && doc.answers.length === 3 ? doc : undefined;
+      },
+      { timeoutMs: 25_000, what: 'answers stored after MongoDB came back' },
+    );
+    expect(r).toMatchObject({ agentRating: 4, solvedOnCall: false, callDurationSec: 33 });
+  });
+});

@@ -71,3 +71,32 @@ export async function benchServices(): Promise<{ redisUrl: string; mongoUrl: str
     },
   };
 }
+
+/**
+ * Load from a second process (autocannon), so the load generator does not share the event loop (or
+ * much of the CPU) of the server it measures. One fixed request, `amount` times, `connections` at once.
+ */
+export async function autocannon(
+  label: string,
+  url: string,
+  opts: { body: string; headers: Record<string, string>; amount: number; connections: number },
+): Promise<LoadResult> {
+  const { spawn } = await import('node:child_process');
+  const args = ['node_modules/autocannon/autocannon.js', '-j', '-n', '-m', 'POST', '-c', String(opts.connections), '-a', String(opts.amount), '-b', opts.body];
+  for (const [k, v] of Object.entries(opts.headers)) args.push('-H', `${k}=${v}`);
+  args.push(url);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  if (code !== 0) throw new Error(`autocannon exited ${code}`);
+  const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p90: number; p99: number; max: number }; duration: number; non2xx: number; errors: number };
+  return {
+    label,
+    requests: r.requests.total,
+    seconds: r.duration,
+    perSecond: r.requests.total / r.duration,
+    latency: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+    errors: r.non2xx + r.errors,
+  };
+}

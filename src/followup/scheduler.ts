@@ -65,19 +65,23 @@ async function ensureFollowUp(
   const postCall = await ctx.models.PostCallRating.findOne({ ticketRef: ticket.ref, agentRating: { $exists: true } })
     .sort({ createdAt: -1 })
     .lean();
+  // What the follow-up and the score both record about the closure.
+  const closureFields = {
+    ...key,
+    agency: closure.agency,
+    department: closure.department,
+    agentId: closure.agentId,
+    citizenPhone: ticket.citizenPhone,
+    language: ticket.language,
+    closedAt: closure.closedAt,
+  };
   try {
     // The score record exists from the closure on, so "closures" counts do not depend on answers.
     await VerifiedScore.updateOne(
       key,
       {
         $setOnInsert: {
-          ...key,
-          agency: closure.agency,
-          department: closure.department,
-          agentId: closure.agentId,
-          citizenPhone: ticket.citizenPhone,
-          language: ticket.language,
-          closedAt: closure.closedAt,
+          ...closureFields,
           day: localDay(closure.closedAt, ctx.config.timeZone),
           channel: 'sms',
           ...(postCall ? { postCallRatingId: postCall._id, postCallRating: postCall.agentRating } : {}),
@@ -86,13 +90,7 @@ async function ensureFollowUp(
       { upsert: true },
     );
     const created = await FollowUp.create({
-      ...key,
-      agency: closure.agency,
-      department: closure.department,
-      agentId: closure.agentId,
-      citizenPhone: ticket.citizenPhone,
-      language: ticket.language,
-      closedAt: closure.closedAt,
+      ...closureFields,
       state: 'scheduled',
       channel: 'sms',
       jobId: followUpJobId('send', ticket.ref, closure.number),

@@ -15,9 +15,16 @@ export function requestLogger(log: Logger): RequestHandler {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    // Full URLs carry tokens (/f/:token) and query strings; log the route shape only.
+    // Full URLs carry tokens (/f/:token) and query strings; log the route shape only. The raw
+    // objects are passed in (wrapSerializers off), so the status is read after the response.
+    wrapSerializers: false,
     serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+      req: (req: { id: unknown; method: string; url: string; originalUrl?: string }) => ({
+        id: req.id,
+        method: req.method,
+        // Answer-page tokens are credentials: the path is logged with the token replaced.
+        path: (req.originalUrl ?? req.url).split('?')[0]?.replace(/^\/f\/[^/]+/, '/f/:token'),
+      }),
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),

@@ -90,6 +90,7 @@ const ar = {
   legendResolved: 'الحل المؤكد',
   legendFalse: 'الإغلاق غير الصحيح',
   sortBy: 'ترتيب حسب',
+  back: 'رجوع إلى اللوحة',
 };
 
 export type ReportTexts = typeof ar;
@@ -151,6 +152,7 @@ const en: ReportTexts = {
   legendResolved: 'Verified resolution',
   legendFalse: 'False closure',
   sortBy: 'Sort by',
+  back: 'Back to the dashboard',
 };
 
 export function reportTexts(lang: ReportLang): ReportTexts {

@@ -258,6 +258,6 @@ export function renderDashboardError(
     lang,
     title: `${t.dashboardTitle} · ${t.appName}`,
     header: `<header class="top"><h1>${esc(t.dashboardTitle)}</h1><div class="who"><bdi>${esc(principal.name)}</bdi></div></header>`,
-    body: `<section><p class="error" role="alert"><strong>${esc(title)}</strong><br><span dir="ltr">${esc(message)}</span></p><p><a class="button" href="/dashboard${queryString({ lang })}">${esc(t.apply)}</a></p></section>`,
+    body: `<section><p class="error" role="alert"><strong>${esc(title)}</strong><br><span dir="ltr">${esc(message)}</span></p><p><a class="button" href="/dashboard${queryString({ lang })}">${esc(t.back)}</a></p></section>`,
   });
 }

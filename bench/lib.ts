@@ -25,19 +25,24 @@ export async function runLoad(label: string, count: number, concurrency: number,
   const samples: number[] = [];
   let next = 0;
   let errors = 0;
+  let firstError: string | undefined;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
         const i = next++;
         const t0 = performance.now();
-        const ok = await fn(i).catch(() => false);
+        const ok = await fn(i).catch((err: unknown) => {
+          firstError ??= err instanceof Error ? err.message : String(err);
+          return false;
+        });
         samples.push(performance.now() - t0);
         if (!ok) errors += 1;
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  if (firstError) console.error(`${label}: ${errors} error(s), first: ${firstError}`);
   return { label, requests: count, seconds, perSecond: count / seconds, latency: percentiles(samples), errors };
 }
 
@@ -74,15 +79,16 @@ export async function benchServices(): Promise<{ redisUrl: string; mongoUrl: str
 
 /**
  * Load from a second process (autocannon), so the load generator does not share the event loop (or
- * much of the CPU) of the server it measures. One fixed request, `amount` times, `connections` at once.
+ * much of the CPU) of the server it measures. One fixed request for `seconds`, `connections` at once
+ * (a fixed duration: autocannon's clock has one-second ticks, too coarse for a fixed count).
  */
 export async function autocannon(
   label: string,
   url: string,
-  opts: { body: string; headers: Record<string, string>; amount: number; connections: number },
+  opts: { body: string; headers: Record<string, string>; seconds: number; connections: number },
 ): Promise<LoadResult> {
   const { spawn } = await import('node:child_process');
-  const args = ['node_modules/autocannon/autocannon.js', '-j', '-n', '-m', 'POST', '-c', String(opts.connections), '-a', String(opts.amount), '-b', opts.body];
+  const args = ['node_modules/autocannon/autocannon.js', '-j', '-n', '-m', 'POST', '-c', String(opts.connections), '-d', String(opts.seconds), '-b', opts.body];
   for (const [k, v] of Object.entries(opts.headers)) args.push('-H', `${k}=${v}`);
   args.push(url);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });

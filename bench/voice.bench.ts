@@ -2,7 +2,7 @@
  * Rating-step webhook throughput and latency on loopback at 50 concurrent requests, against a bare
  * Express route returning fixed TwiML measured in the same run. Our path: signature check, query and
  * body validation, the flow engine, a BullMQ add of the answer, TwiML rendering.
- * Usage: npm run bench -- voice   (BENCH_STEPS to resize)
+ * Usage: npm run bench -- voice   (BENCH_SECONDS per run, default 10)
  */
 import http from 'node:http';
 import { once } from 'node:events';
@@ -12,7 +12,7 @@ import twilio from 'twilio';
 import { startTestSystem, useSharedServers } from '../test/support/system.js';
 import { autocannon, benchServices, ratio, report, runLoad } from './lib.js';
 
-const STEPS = Number(process.env.BENCH_STEPS ?? 5000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const services = await benchServices();
 useSharedServers(() => ({ redisUrl: services.redisUrl, mongoUrl: services.mongoUrl }));
 
@@ -47,8 +47,8 @@ try {
   const p = params(7);
   const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(token, `${sys.ctx.config.publicBaseUrl}${path}`, p) };
   const body = new URLSearchParams(p).toString();
-  const baseline = await autocannon('bare Express fixed TwiML (baseline)', `${bareBase}${path}`, { body, headers, amount: STEPS, connections: 50 });
-  const ours = await autocannon('rating step webhook (ours)', `${sys.baseUrl}${path}`, { body, headers, amount: STEPS, connections: 50 });
+  const baseline = await autocannon('bare Express fixed TwiML (baseline)', `${bareBase}${path}`, { body, headers, seconds: SECONDS, connections: 50 });
+  const ours = await autocannon('rating step webhook (ours)', `${sys.baseUrl}${path}`, { body, headers, seconds: SECONDS, connections: 50 });
   report(ours);
   report(baseline);
   ratio('rating steps: ours / baseline', ours.perSecond, baseline.perSecond, 0.7);

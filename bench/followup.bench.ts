@@ -25,7 +25,12 @@ import { benchServices, ratio, report, runLoad } from './lib.js';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
 const SENDS = Number(process.env.BENCH_SENDS ?? 1000);
 const REPLIES = Number(process.env.BENCH_REPLIES ?? 2000);
-const FAST = { FOLLOWUP_DELAY_HOURS: '0', SEND_WINDOW: '00:00-24:00', SMS_RATE_PER_SECOND: '10000', SANDBOX_STATUS_DELAY_MS: '60000' };
+const FAST = {
+  FOLLOWUP_DELAY_HOURS: '0',
+  SEND_WINDOW: '00:00-24:00',
+  SMS_RATE_PER_SECOND: '10000',
+  SANDBOX_STATUS_DELAY_MS: '60000',
+};
 
 /** Valid Saudi mobile numbers (+966 55…), distinct per section. */
 const phone = (section: number, i: number) => `+96655${section}${String(i).padStart(6, '0')}`;
@@ -84,27 +89,55 @@ async function sends(): Promise<void> {
   await runLoad('(setup) closures to send', SENDS, 20, async (i) => {
     const res = await sys.api(`/api/tickets/S-${i}/events`, {
       token,
-      body: { eventId: `s-${i}`, type: 'closed', at: new Date().toISOString(), agency: 'momrah', department: 'roads', agentId: 'a', citizenPhone: phone(2, i) },
+      body: {
+        eventId: `s-${i}`,
+        type: 'closed',
+        at: new Date().toISOString(),
+        agency: 'momrah',
+        department: 'roads',
+        agentId: 'a',
+        citizenPhone: phone(2, i),
+      },
     });
     return res.status === 201;
   });
   const queue = sys.ctx.queues.get(FOLLOWUP_QUEUE);
   // A worker-only system on the web system's database and queues, as a separate worker process would be.
   const workerSystem = await startSystem(
-    loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...FAST, QUEUE_PREFIX: sys.ctx.config.queuePrefix, SANDBOX_API_URL: sys.baseUrl, PUBLIC_BASE_URL: sys.baseUrl }),
-    { web: false, workers: true, services: { redisUrl: services.redisUrl, mongoUri: services.mongoUrl, dbName: sys.dbName }, log: createLogger({ level: 'silent' }), reconcileEveryMs: 0 },
+    loadConfig({
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      ...FAST,
+      QUEUE_PREFIX: sys.ctx.config.queuePrefix,
+      SANDBOX_API_URL: sys.baseUrl,
+      PUBLIC_BASE_URL: sys.baseUrl,
+    }),
+    {
+      web: false,
+      workers: true,
+      services: { redisUrl: services.redisUrl, mongoUri: services.mongoUrl, dbName: sys.dbName },
+      log: createLogger({ level: 'silent' }),
+      reconcileEveryMs: 0,
+    },
   );
   const started = performance.now();
   while ((await sys.ctx.models.FollowUp.countDocuments({ state: 'awaiting_solved' })) < SENDS) {
     await new Promise((r) => setTimeout(r, 20));
     if (performance.now() - started > 60_000) {
-      const states = await sys.ctx.models.FollowUp.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$state', n: { $sum: 1 } } }]);
-      throw new Error(`sends did not finish within a minute: ${JSON.stringify(states)} ${JSON.stringify(await queue.getJobCounts())}`);
+      const states = await sys.ctx.models.FollowUp.aggregate<{ _id: string; n: number }>([
+        { $group: { _id: '$state', n: { $sum: 1 } } },
+      ]);
+      throw new Error(
+        `sends did not finish within a minute: ${JSON.stringify(states)} ${JSON.stringify(await queue.getJobCounts())}`,
+      );
     }
   }
   const oursSeconds = (performance.now() - started) / 1000;
   await workerSystem.stop();
-  console.log(`${'follow-ups sent via worker + SDK (ours)'.padEnd(46)} ${(SENDS / oursSeconds).toFixed(0).padStart(7)}/s  (${SENDS} in ${oursSeconds.toFixed(2)} s, waiting ${await queue.getWaitingCount()})`);
+  console.log(
+    `${'follow-ups sent via worker + SDK (ours)'.padEnd(46)} ${(SENDS / oursSeconds).toFixed(0).padStart(7)}/s  (${SENDS} in ${oursSeconds.toFixed(2)} s, waiting ${await queue.getWaitingCount()})`,
+  );
 
   const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: null });
   const rawQueue = new Queue('raw-sends', { connection: redis, prefix: 'rawbench' });
@@ -119,19 +152,29 @@ async function sends(): Promise<void> {
       const res = await fetch(url, {
         method: 'POST',
         headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ To: phone(3, (job.data as { i: number }).i), From: '+966920000000', Body: 'هل حلت مشكلة طلبك؟ رد 1 نعم أو 2 لا' }).toString(),
+        body: new URLSearchParams({
+          To: phone(3, (job.data as { i: number }).i),
+          From: '+966920000000',
+          Body: 'هل حلت مشكلة طلبك؟ رد 1 نعم أو 2 لا',
+        }).toString(),
       });
       await res.arrayBuffer();
       done += 1;
     },
-    { connection: new Redis(services.redisUrl, { maxRetriesPerRequest: null }), prefix: 'rawbench', concurrency: 20 },
+    {
+      connection: new Redis(services.redisUrl, { maxRetriesPerRequest: null }),
+      prefix: 'rawbench',
+      concurrency: 20,
+    },
   );
   while (done < SENDS) await new Promise((r) => setTimeout(r, 20));
   const rawSeconds = (performance.now() - rawStarted) / 1000;
   await worker.close();
   await rawQueue.close();
   redis.disconnect();
-  console.log(`${'raw BullMQ processor + same HTTP (baseline)'.padEnd(46)} ${(SENDS / rawSeconds).toFixed(0).padStart(7)}/s  (${SENDS} in ${rawSeconds.toFixed(2)} s)`);
+  console.log(
+    `${'raw BullMQ processor + same HTTP (baseline)'.padEnd(46)} ${(SENDS / rawSeconds).toFixed(0).padStart(7)}/s  (${SENDS} in ${rawSeconds.toFixed(2)} s)`,
+  );
   ratio('follow-up sends: ours / baseline', SENDS / oursSeconds, SENDS / rawSeconds, 0.7);
   await sys.stop();
 }
@@ -156,13 +199,32 @@ async function inboundReplies(): Promise<void> {
     sentAt: now,
   }));
   await sys.ctx.models.FollowUp.insertMany(docs);
-  await sys.ctx.models.VerifiedScore.insertMany(docs.map((d) => ({ ticketRef: d.ticketRef, closureNumber: 1, agency: 'momrah', department: 'roads', agentId: 'a', closedAt: now, day: '2026-11-22' })));
+  await sys.ctx.models.VerifiedScore.insertMany(
+    docs.map((d) => ({
+      ticketRef: d.ticketRef,
+      closureNumber: 1,
+      agency: 'momrah',
+      department: 'roads',
+      agentId: 'a',
+      closedAt: now,
+      day: '2026-11-22',
+    })),
+  );
   const token = sys.ctx.config.twilio.authToken;
-  const form = (i: number) => ({ MessageSid: `SM${i.toString(16).padStart(32, '0')}`, AccountSid: sys.ctx.config.twilio.accountSid, From: phone(4, i), To: '+966920000000', Body: i % 2 ? '١' : 'لا ما انحلت', NumMedia: '0' });
+  const form = (i: number) => ({
+    MessageSid: `SM${i.toString(16).padStart(32, '0')}`,
+    AccountSid: sys.ctx.config.twilio.accountSid,
+    From: phone(4, i),
+    To: '+966920000000',
+    Body: i % 2 ? '١' : 'لا ما انحلت',
+    NumMedia: '0',
+  });
 
   const bare = express();
   bare.post('/sms/inbound', express.urlencoded({ extended: false }), (_req, res) => {
-    res.type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response><Message>شكرا</Message></Response>');
+    res
+      .type('text/xml')
+      .send('<?xml version="1.0" encoding="UTF-8"?><Response><Message>شكرا</Message></Response>');
   });
   const bareServer = http.createServer(bare).listen(0, '127.0.0.1');
   await once(bareServer, 'listening');
@@ -170,18 +232,30 @@ async function inboundReplies(): Promise<void> {
 
   const post = async (base: string, i: number) => {
     const params = form(i);
-    const signature = twilio.getExpectedTwilioSignature(token, `${sys.ctx.config.publicBaseUrl}/sms/inbound`, params);
-    const res = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
+    const signature = twilio.getExpectedTwilioSignature(
+      token,
+      `${sys.ctx.config.publicBaseUrl}/sms/inbound`,
+      params,
+    );
+    const res = await fetch(base, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      body: new URLSearchParams(params).toString(),
+    });
     const text = await res.text();
     return res.status === 200 && text.includes('<Message>');
   };
   await runLoad('(warm-up)', 100, 10, (i) => post(bareUrl, i));
   const baseline = await runLoad('bare Express TwiML route (baseline)', REPLIES, 50, (i) => post(bareUrl, i));
-  const ours = await runLoad('inbound reply handling (ours)', REPLIES, 50, (i) => post(`${sys.baseUrl}/sms/inbound`, i));
+  const ours = await runLoad('inbound reply handling (ours)', REPLIES, 50, (i) =>
+    post(`${sys.baseUrl}/sms/inbound`, i),
+  );
   report(ours);
   report(baseline);
   ratio('inbound replies: ours / baseline', ours.perSecond, baseline.perSecond);
-  console.log(`inbound reply p99 ${ours.latency.p99.toFixed(2)} ms at 50 concurrent (target < 20 ms: ${ours.latency.p99 < 20 ? 'met' : 'NOT met'})`);
+  console.log(
+    `inbound reply p99 ${ours.latency.p99.toFixed(2)} ms at 50 concurrent (target < 20 ms: ${ours.latency.p99 < 20 ? 'met' : 'NOT met'})`,
+  );
   bareServer.close();
   await sys.stop();
 }

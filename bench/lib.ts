@@ -21,7 +21,12 @@ export interface LoadResult {
 }
 
 /** Runs `count` calls of `fn` with `concurrency` in flight; bounded in count, never open-ended. */
-export async function runLoad(label: string, count: number, concurrency: number, fn: (i: number) => Promise<boolean>): Promise<LoadResult> {
+export async function runLoad(
+  label: string,
+  count: number,
+  concurrency: number,
+  fn: (i: number) => Promise<boolean>,
+): Promise<LoadResult> {
   const samples: number[] = [];
   let next = 0;
   let errors = 0;
@@ -43,7 +48,14 @@ export async function runLoad(label: string, count: number, concurrency: number,
   );
   const seconds = (performance.now() - started) / 1000;
   if (firstError) console.error(`${label}: ${errors} error(s), first: ${firstError}`);
-  return { label, requests: count, seconds, perSecond: count / seconds, latency: percentiles(samples), errors };
+  return {
+    label,
+    requests: count,
+    seconds,
+    perSecond: count / seconds,
+    latency: percentiles(samples),
+    errors,
+  };
 }
 
 export function report(result: LoadResult): void {
@@ -55,17 +67,25 @@ export function report(result: LoadResult): void {
 
 export function ratio(label: string, ours: number, baseline: number, target?: number): void {
   const r = ours / baseline;
-  console.log(`${label.padEnd(46)} ratio ${(r * 100).toFixed(1)}%${target !== undefined ? `  (target ≥ ${target * 100}%: ${r >= target ? 'met' : 'NOT met'})` : ''}`);
+  console.log(
+    `${label.padEnd(46)} ratio ${(r * 100).toFixed(1)}%${target !== undefined ? `  (target ≥ ${target * 100}%: ${r >= target ? 'met' : 'NOT met'})` : ''}`,
+  );
 }
 
 /** Fresh Redis and MongoDB-wire server for one benchmark run, removed afterwards. */
-export async function benchServices(): Promise<{ redisUrl: string; mongoUrl: string; stop(): Promise<void> }> {
+export async function benchServices(): Promise<{
+  redisUrl: string;
+  mongoUrl: string;
+  stop(): Promise<void>;
+}> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-bench-'));
   const searchPath = loadConfig({ PATH: process.env.PATH, HOME: process.env.HOME }).binSearchPath;
   const started: EmbeddedService[] = [];
   const redis = await startRedis({ dataDir: path.join(dir, 'redis'), searchPath, persistent: false });
   started.push(redis);
-  const mongo = process.env.MONGODB_URI ? undefined : await startMongo({ dataDir: path.join(dir, 'mongo'), searchPath, persistent: false });
+  const mongo = process.env.MONGODB_URI
+    ? undefined
+    : await startMongo({ dataDir: path.join(dir, 'mongo'), searchPath, persistent: false });
   if (mongo) started.push(mongo);
   return {
     redisUrl: redis.url,
@@ -88,7 +108,19 @@ export async function autocannon(
   opts: { body: string; headers: Record<string, string>; seconds: number; connections: number },
 ): Promise<LoadResult> {
   const { spawn } = await import('node:child_process');
-  const args = ['node_modules/autocannon/autocannon.js', '-j', '-n', '-m', 'POST', '-c', String(opts.connections), '-d', String(opts.seconds), '-b', opts.body];
+  const args = [
+    'node_modules/autocannon/autocannon.js',
+    '-j',
+    '-n',
+    '-m',
+    'POST',
+    '-c',
+    String(opts.connections),
+    '-d',
+    String(opts.seconds),
+    '-b',
+    opts.body,
+  ];
   for (const [k, v] of Object.entries(opts.headers)) args.push('-H', `${k}=${v}`);
   args.push(url);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -96,7 +128,13 @@ export async function autocannon(
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   if (code !== 0) throw new Error(`autocannon exited ${code}`);
-  const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p90: number; p99: number; max: number }; duration: number; non2xx: number; errors: number };
+  const r = JSON.parse(out) as {
+    requests: { average: number; total: number };
+    latency: { p50: number; p90: number; p99: number; max: number };
+    duration: number;
+    non2xx: number;
+    errors: number;
+  };
   return {
     label,
     requests: r.requests.total,

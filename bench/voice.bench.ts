@@ -21,7 +21,9 @@ try {
   const token = sys.ctx.config.twilio.authToken;
   const path = '/voice/step?f=post-call-rating&s=agent_rating&l=ar&r=0&a=a-1&t=T-1';
   const fixed = new twilio.twiml.VoiceResponse();
-  fixed.gather({ numDigits: 1, action: path }).say({ voice: 'Polly.Zeina', language: 'arb' }, 'هل حلت مشكلتك في هذه المكالمة؟');
+  fixed
+    .gather({ numDigits: 1, action: path })
+    .say({ voice: 'Polly.Zeina', language: 'arb' }, 'هل حلت مشكلتك في هذه المكالمة؟');
   const fixedXml = fixed.toString();
   const bare = express();
   bare.post('/voice/step', express.urlencoded({ extended: false }), (_req, res) => {
@@ -32,11 +34,20 @@ try {
   const bareBase = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
 
   // Every request is a different call pressing 1–5, signed over the public URL as Twilio signs it.
-  const params = (i: number) => ({ CallSid: `CA${i.toString(16).padStart(32, '0')}`, AccountSid: sys.ctx.config.twilio.accountSid, Digits: String((i % 5) + 1), CallStatus: 'in-progress' });
+  const params = (i: number) => ({
+    CallSid: `CA${i.toString(16).padStart(32, '0')}`,
+    AccountSid: sys.ctx.config.twilio.accountSid,
+    Digits: String((i % 5) + 1),
+    CallStatus: 'in-progress',
+  });
   const post = async (base: string, i: number) => {
     const p = params(i);
     const signature = twilio.getExpectedTwilioSignature(token, `${sys.ctx.config.publicBaseUrl}${path}`, p);
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(p).toString() });
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      body: new URLSearchParams(p).toString(),
+    });
     const text = await res.text();
     return res.status === 200 && text.includes('<Gather');
   };
@@ -45,14 +56,33 @@ try {
   // The loaded runs come from autocannon in its own process, with one signed request (one call
   // pressing 5 again and again: the answer's job id makes every repeat a no-op, as for a replay).
   const p = params(7);
-  const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(token, `${sys.ctx.config.publicBaseUrl}${path}`, p) };
+  const headers = {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-twilio-signature': twilio.getExpectedTwilioSignature(
+      token,
+      `${sys.ctx.config.publicBaseUrl}${path}`,
+      p,
+    ),
+  };
   const body = new URLSearchParams(p).toString();
-  const baseline = await autocannon('bare Express fixed TwiML (baseline)', `${bareBase}${path}`, { body, headers, seconds: SECONDS, connections: 50 });
-  const ours = await autocannon('rating step webhook (ours)', `${sys.baseUrl}${path}`, { body, headers, seconds: SECONDS, connections: 50 });
+  const baseline = await autocannon('bare Express fixed TwiML (baseline)', `${bareBase}${path}`, {
+    body,
+    headers,
+    seconds: SECONDS,
+    connections: 50,
+  });
+  const ours = await autocannon('rating step webhook (ours)', `${sys.baseUrl}${path}`, {
+    body,
+    headers,
+    seconds: SECONDS,
+    connections: 50,
+  });
   report(ours);
   report(baseline);
   ratio('rating steps: ours / baseline', ours.perSecond, baseline.perSecond, 0.7);
-  console.log(`rating step p99 ${ours.latency.p99.toFixed(2)} ms at 50 concurrent (target < 20 ms: ${ours.latency.p99 < 20 ? 'met' : 'NOT met'})`);
+  console.log(
+    `rating step p99 ${ours.latency.p99.toFixed(2)} ms at 50 concurrent (target < 20 ms: ${ours.latency.p99 < 20 ? 'met' : 'NOT met'})`,
+  );
   bareServer.close();
   await sys.stop();
 } finally {

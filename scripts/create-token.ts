@@ -23,19 +23,33 @@ const { values } = parseArgs({
 
 async function main(): Promise<void> {
   if (!values.name) throw new Error('--name is required (who will use this token?)');
-  if (!(ROLES as readonly string[]).includes(values.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+  if (!(ROLES as readonly string[]).includes(values.role))
+    throw new Error(`--role must be one of ${ROLES.join(', ')}`);
   const config = loadConfig();
   let embedded: EmbeddedService | undefined;
   let uri = config.mongodbUri ?? readServicesState(config.dataDir)?.mongoUri;
   if (!uri) {
-    embedded = await startMongo({ dataDir: path.join(config.dataDir, 'mongo'), searchPath: config.binSearchPath, persistent: true });
+    embedded = await startMongo({
+      dataDir: path.join(config.dataDir, 'mongo'),
+      searchPath: config.binSearchPath,
+      persistent: true,
+    });
     uri = `${embedded.url}verisat`;
   }
   const db = await connectDatabase(uri);
   try {
-    const scope = { ...(values.agency ? { agency: values.agency } : {}), ...(values.department ? { department: values.department } : {}) };
-    const { token } = await createApiToken(db.models, { name: values.name, role: values.role as Role, scope });
-    console.log(`Created API token "${values.name}" (role ${values.role}). It is shown only now:\n\n  ${token}\n`);
+    const scope = {
+      ...(values.agency ? { agency: values.agency } : {}),
+      ...(values.department ? { department: values.department } : {}),
+    };
+    const { token } = await createApiToken(db.models, {
+      name: values.name,
+      role: values.role as Role,
+      scope,
+    });
+    console.log(
+      `Created API token "${values.name}" (role ${values.role}). It is shown only now:\n\n  ${token}\n`,
+    );
   } finally {
     await db.close();
     await embedded?.stop();

@@ -5,7 +5,8 @@
 // `npm ci` accepts everywhere. Run after `npm install`: node scripts/lock-foreign-optionals.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const PLATFORM = /-(darwin|linux|win32|freebsd|openbsd|netbsd|android|sunos|aix)-(arm64|x64|arm|ia32|ppc64|s390x|riscv64|loong64)(?:-[a-z]+)?$/;
+const PLATFORM =
+  /-(darwin|linux|win32|freebsd|openbsd|netbsd|android|sunos|aix)-(arm64|x64|arm|ia32|ppc64|s390x|riscv64|loong64)(?:-[a-z]+)?$/;
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'));
 const packages = lock.packages;
 let added = 0;
@@ -19,10 +20,18 @@ for (const [key, pkg] of Object.entries(packages)) {
       console.warn(`left alone: ${name}@${range} (needed by ${key || 'the project'})`);
       continue;
     }
-    packages[entry] = { version: range, cpu: [platform[2]], license: 'MIT', optional: true, os: [platform[1]] };
+    packages[entry] = {
+      version: range,
+      cpu: [platform[2]],
+      license: 'MIT',
+      optional: true,
+      os: [platform[1]],
+    };
     added += 1;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 writeFileSync('package-lock.json', `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`recorded ${added} foreign-platform optional package(s)`);

@@ -52,26 +52,51 @@ const envSchema = z.object({
   TIME_ZONE: z.string().default('Asia/Riyadh'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   RUN_WORKERS_IN_WEB: booleanish.default(true),
-  FOLLOWUP_DELAY_HOURS: z.coerce.number().min(0).max(24 * 60).default(72),
+  FOLLOWUP_DELAY_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .default(72),
   SEND_WINDOW: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'HH:MM-HH:MM, e.g. 09:00-21:00')
     .default('09:00-21:00'),
   SEND_DAYS: z.string().default('all'),
-  REMINDER_AFTER_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
-  EXPIRE_AFTER_HOURS: z.coerce.number().positive().max(24 * 90).default(168),
+  REMINDER_AFTER_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(24),
+  EXPIRE_AFTER_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(168),
   SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(10),
   ANSWER_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  ANSWER_LINK_TTL_HOURS: z.coerce.number().min(1).max(24 * 90).default(24 * 14),
+  ANSWER_LINK_TTL_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 14),
   RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   DISPUTE_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   REPORT_MIN_N: z.coerce.number().int().min(1).max(10_000).default(10),
   REPORT_MAX_RANGE_DAYS: z.coerce.number().int().min(1).max(3660).default(366),
   PUBLIC_SCOREBOARD: booleanish.default(true),
-  SESSION_TTL_HOURS: z.coerce.number().min(0.25).max(24 * 30).default(8),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .min(0.25)
+    .max(24 * 30)
+    .default(8),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
-  LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  LOGIN_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   VOICE_AGENT_DIAL_TARGET: z.string().default('sip:agents@pbx.invalid'),
   VOICE_RETRY_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
@@ -186,13 +211,16 @@ export function loadConfig(raw: RawEnv = process.env): Config {
   const hasCredentials = e.TWILIO_ACCOUNT_SID !== undefined && e.TWILIO_AUTH_TOKEN !== undefined;
   const mode = e.TWILIO_MODE ?? (hasCredentials ? 'live' : 'sandbox');
   if (mode === 'live') {
-    if (e.TWILIO_ACCOUNT_SID === undefined) problems.push('TWILIO_ACCOUNT_SID: required when TWILIO_MODE=live');
+    if (e.TWILIO_ACCOUNT_SID === undefined)
+      problems.push('TWILIO_ACCOUNT_SID: required when TWILIO_MODE=live');
     if (e.TWILIO_AUTH_TOKEN === undefined) problems.push('TWILIO_AUTH_TOKEN: required when TWILIO_MODE=live');
     if (e.PUBLIC_BASE_URL === undefined)
       problems.push('PUBLIC_BASE_URL: required when TWILIO_MODE=live (Twilio signs webhooks against it)');
   }
   if (e.NODE_ENV === 'production' && mode === 'sandbox' && e.TWILIO_MODE !== 'sandbox') {
-    problems.push('TWILIO_MODE: production without Twilio credentials; set TWILIO_MODE=sandbox explicitly to allow it');
+    problems.push(
+      'TWILIO_MODE: production without Twilio credentials; set TWILIO_MODE=sandbox explicitly to allow it',
+    );
   }
   if (e.NODE_ENV === 'production' && e.ANSWER_LINK_SECRET === undefined) {
     problems.push('ANSWER_LINK_SECRET: required in production (signs the answer links sent to citizens)');
@@ -213,7 +241,8 @@ export function loadConfig(raw: RawEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     twilio: {
       mode,
-      accountSid: mode === 'live' ? (e.TWILIO_ACCOUNT_SID ?? '') : (e.TWILIO_ACCOUNT_SID ?? SANDBOX_ACCOUNT_SID),
+      accountSid:
+        mode === 'live' ? (e.TWILIO_ACCOUNT_SID ?? '') : (e.TWILIO_ACCOUNT_SID ?? SANDBOX_ACCOUNT_SID),
       authToken: mode === 'live' ? (e.TWILIO_AUTH_TOKEN ?? '') : (e.TWILIO_AUTH_TOKEN ?? SANDBOX_AUTH_TOKEN),
       from: e.TWILIO_FROM,
       whatsappFrom: e.TWILIO_WHATSAPP_FROM,
@@ -240,7 +269,11 @@ export function loadConfig(raw: RawEnv = process.env): Config {
     },
     workerLockMs: e.WORKER_LOCK_MS,
     voice: { agentDialTarget: e.VOICE_AGENT_DIAL_TARGET, retryMs: e.VOICE_RETRY_MS },
-    reports: { minN: e.REPORT_MIN_N, maxRangeDays: e.REPORT_MAX_RANGE_DAYS, publicScoreboard: e.PUBLIC_SCOREBOARD },
+    reports: {
+      minN: e.REPORT_MIN_N,
+      maxRangeDays: e.REPORT_MAX_RANGE_DAYS,
+      publicScoreboard: e.PUBLIC_SCOREBOARD,
+    },
     auth: {
       sessionTtlHours: e.SESSION_TTL_HOURS,
       loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,

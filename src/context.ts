@@ -44,7 +44,9 @@ export async function createContext(
   // The producer connection has no offline queue, so it must be connected before the first request.
   await redis.connect().catch(async (err: unknown) => {
     await db.close();
-    throw new Error(`cannot reach Redis at ${services.redisUrl}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `cannot reach Redis at ${services.redisUrl}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   });
   const sandbox =
     config.twilio.mode === 'sandbox' && opts.withSandbox

@@ -18,7 +18,15 @@ async function main(): Promise<void> {
       ...(system.url ? { webUrl: system.url } : {}),
     });
   }
-  stopOnSignals({ stop: async () => { await system.stop(); removeServicesState(config.dataDir); } }, log);
+  stopOnSignals(
+    {
+      stop: async () => {
+        await system.stop();
+        removeServicesState(config.dataDir);
+      },
+    },
+    log,
+  );
 
   const lines = [
     `verisat is running`,

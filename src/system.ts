@@ -26,19 +26,30 @@ export interface RunningSystem {
 }
 
 /** Uses REDIS_URL / MONGODB_URI when given; otherwise starts local servers with data under DATA_DIR. */
-export async function resolveServices(config: Config, log: Logger): Promise<{ urls: ServiceUrls; embedded: EmbeddedService[] }> {
+export async function resolveServices(
+  config: Config,
+  log: Logger,
+): Promise<{ urls: ServiceUrls; embedded: EmbeddedService[] }> {
   const embedded: EmbeddedService[] = [];
   try {
     let redisUrl = config.redisUrl;
     if (!redisUrl) {
-      const redis = await startRedis({ dataDir: path.join(config.dataDir, 'redis'), searchPath: config.binSearchPath, persistent: true });
+      const redis = await startRedis({
+        dataDir: path.join(config.dataDir, 'redis'),
+        searchPath: config.binSearchPath,
+        persistent: true,
+      });
       embedded.push(redis);
       log.info({ url: redis.url }, 'started embedded Redis');
       redisUrl = redis.url;
     }
     let mongoUri = config.mongodbUri;
     if (!mongoUri) {
-      const mongo = await startMongo({ dataDir: path.join(config.dataDir, 'mongo'), searchPath: config.binSearchPath, persistent: true });
+      const mongo = await startMongo({
+        dataDir: path.join(config.dataDir, 'mongo'),
+        searchPath: config.binSearchPath,
+        persistent: true,
+      });
       embedded.push(mongo);
       log.info({ url: mongo.url, server: mongo.name }, 'started embedded MongoDB-wire server');
       mongoUri = `${mongo.url}verisat`;
@@ -65,7 +76,9 @@ export interface StartOptions {
 export async function startSystem(config: Config, opts: StartOptions): Promise<RunningSystem> {
   const log = opts.log ?? createLogger({ level: config.logLevel });
   const shutdown = createShutdown(log);
-  const { urls, embedded } = opts.services ? { urls: opts.services, embedded: [] } : await resolveServices(config, log);
+  const { urls, embedded } = opts.services
+    ? { urls: opts.services, embedded: [] }
+    : await resolveServices(config, log);
   const ctx = await createContext(config, urls, { log, withSandbox: opts.web });
   // A closed ticket schedules its follow-up; a reopen cancels it.
   ctx.closureHooks.push((ticket) => syncFollowUps(ctx, ticket));
@@ -99,9 +112,15 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
   let workers: RunningWorkers | undefined;
   if (opts.workers) {
     const connection = createWorkerConnection(urls.redisUrl);
-    workers = startWorkers(workerDefinitions(ctx), { connection, prefix: config.queuePrefix, log, lockDurationMs: config.workerLockMs });
+    workers = startWorkers(workerDefinitions(ctx), {
+      connection,
+      prefix: config.queuePrefix,
+      log,
+      lockDurationMs: config.workerLockMs,
+    });
     const running = workers;
-    const stopReconcileTimer = opts.reconcileEveryMs === 0 ? () => undefined : keepReconcileScheduled(ctx, opts.reconcileEveryMs);
+    const stopReconcileTimer =
+      opts.reconcileEveryMs === 0 ? () => undefined : keepReconcileScheduled(ctx, opts.reconcileEveryMs);
     shutdown.add({ name: 'reconcile timer', run: stopReconcileTimer });
     shutdown.add({ name: 'workers', run: () => running.close() });
     shutdown.add({ name: 'worker redis', run: async () => void (await connection.quit()) });

@@ -14,7 +14,10 @@ export default {
     invalid: { ar: { say: 'اختيار غير صحيح.' }, en: { say: 'That was not a valid choice.' } },
     noInput: { ar: { say: 'لم نسمع اختيارك.' }, en: { say: 'We did not hear a choice.' } },
     goodbye: { ar: { say: 'شكرا لاتصالك. مع السلامة.' }, en: { say: 'Thank you for calling. Goodbye.' } },
-    error: { ar: { say: 'عذرا، حدث خطأ. شكرا لاتصالك.' }, en: { say: 'Sorry, something went wrong. Thank you for calling.' } },
+    error: {
+      ar: { say: 'عذرا، حدث خطأ. شكرا لاتصالك.' },
+      en: { say: 'Sorry, something went wrong. Thank you for calling.' },
+    },
   },
   steps: {
     agent_rating: {
@@ -56,14 +59,19 @@ export default {
       kind: 'record',
       prompt: {
         ar: { say: 'سيتم تسجيل ملاحظتك. تحدث بعد الصافرة لمدة 30 ثانية، ثم اضغط مربع.' },
-        en: { say: 'Your comment will be recorded. Speak after the tone for up to 30 seconds, then press hash.' },
+        en: {
+          say: 'Your comment will be recorded. Speak after the tone for up to 30 seconds, then press hash.',
+        },
       },
       maxLengthSeconds: 30,
       next: 'thanks',
     },
     thanks: {
       kind: 'end',
-      prompt: { ar: { say: 'شكرا لتقييمك. مع السلامة.' }, en: { say: 'Thank you for your rating. Goodbye.' } },
+      prompt: {
+        ar: { say: 'شكرا لتقييمك. مع السلامة.' },
+        en: { say: 'Thank you for your rating. Goodbye.' },
+      },
     },
   },
 };

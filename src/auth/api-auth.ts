@@ -15,7 +15,10 @@ declare module 'express-serve-static-core' {
  * Bearer-token authentication for machine clients. 401 when the token is missing or unknown, 403
  * when it is valid but its role may not use this route.
  */
-export function requireApiToken(deps: { models: Models; log: Logger }, roles: readonly Role[]): RequestHandler {
+export function requireApiToken(
+  deps: { models: Models; log: Logger },
+  roles: readonly Role[],
+): RequestHandler {
   const lastRecorded = new Map<string, number>();
   return async (req, res, next) => {
     const header = req.header('authorization') ?? '';
@@ -38,8 +41,8 @@ export function requireApiToken(deps: { models: Models; log: Logger }, roles: re
     const now = Date.now();
     if ((lastRecorded.get(principal.id) ?? 0) < now - 60_000) {
       lastRecorded.set(principal.id, now);
-      deps.models.ApiToken.updateOne({ _id: principal.id }, { $set: { lastUsedAt: new Date(now) } }).catch((err: unknown) =>
-        deps.log.warn({ err }, 'could not record API token use'),
+      deps.models.ApiToken.updateOne({ _id: principal.id }, { $set: { lastUsedAt: new Date(now) } }).catch(
+        (err: unknown) => deps.log.warn({ err }, 'could not record API token use'),
       );
     }
     next();

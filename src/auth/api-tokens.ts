@@ -43,7 +43,10 @@ export async function createApiToken(
 
 export async function findPrincipalByToken(models: Models, token: string): Promise<Principal | undefined> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
-  const doc = await models.ApiToken.findOne({ tokenHash: hashToken(token), revokedAt: { $exists: false } }).lean();
+  const doc = await models.ApiToken.findOne({
+    tokenHash: hashToken(token),
+    revokedAt: { $exists: false },
+  }).lean();
   if (!doc) return undefined;
   return {
     kind: 'token',

@@ -24,7 +24,8 @@ export async function withLock<T>(
   const ttlMs = opts.ttlMs ?? 10_000;
   const deadline = Date.now() + (opts.waitMs ?? 10_000);
   while ((await redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') {
-    if (Date.now() > deadline) throw new LockTimeoutError(`lock ${key} still held after ${opts.waitMs ?? 10_000} ms`);
+    if (Date.now() > deadline)
+      throw new LockTimeoutError(`lock ${key} still held after ${opts.waitMs ?? 10_000} ms`);
     await delay(2 + Math.random() * 8);
   }
   try {

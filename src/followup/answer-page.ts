@@ -12,7 +12,10 @@ type FollowUpDoc = FollowUp & { _id: { toString(): string } };
 type Texts = (typeof answerPageTexts)['ar' | 'en'];
 
 function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 const STYLE = `
@@ -40,9 +43,11 @@ function bilingualError(status: number, ar: string, en: string): { status: numbe
 
 function recorded(t: Texts, f: FollowUpDoc): string {
   const rows: string[] = [];
-  if (f.solved != null) rows.push(`<dt>${esc(t.recorded)}</dt><dd>${esc(f.solved ? t.solvedLabel : t.notSolvedLabel)}</dd>`);
+  if (f.solved != null)
+    rows.push(`<dt>${esc(t.recorded)}</dt><dd>${esc(f.solved ? t.solvedLabel : t.notSolvedLabel)}</dd>`);
   if (f.rating != null) rows.push(`<dt>${esc(t.ratingLabel)}</dt><dd>${f.rating} / 5</dd>`);
-  if (f.reason != null) rows.push(`<dt>${esc(t.reasonLabel)}</dt><dd>${esc(t.reasons[f.reason as Reason] ?? f.reason)}</dd>`);
+  if (f.reason != null)
+    rows.push(`<dt>${esc(t.reasonLabel)}</dt><dd>${esc(t.reasons[f.reason as Reason] ?? f.reason)}</dd>`);
   return rows.length > 0 ? `<dl>${rows.join('')}</dl>` : '';
 }
 
@@ -53,14 +58,26 @@ export function renderAnswerPage(f: FollowUpDoc, token: string): { status: numbe
   const action = `/f/${token}`;
   const step = conversationOf(f)?.step;
   if (step === 'solved') {
-    return page(lang, t, `<p class="q">${esc(t.solvedQuestion(f.ticketRef))}</p><form method="post" action="${action}"><button class="primary" name="solved" value="1">${esc(t.yes)}</button><button name="solved" value="2">${esc(t.no)}</button></form>`);
+    return page(
+      lang,
+      t,
+      `<p class="q">${esc(t.solvedQuestion(f.ticketRef))}</p><form method="post" action="${action}"><button class="primary" name="solved" value="1">${esc(t.yes)}</button><button name="solved" value="2">${esc(t.no)}</button></form>`,
+    );
   }
   if (step === 'rating') {
-    const buttons = [5, 4, 3, 2, 1].map((n) => `<button name="rating" value="${n}">${esc(t.ratingLabels[n - 1] ?? String(n))}</button>`).join('');
-    return page(lang, t, `${recorded(t, f)}<p class="q">${esc(t.ratingQuestion)}</p><form method="post" action="${action}">${buttons}</form>`);
+    const buttons = [5, 4, 3, 2, 1]
+      .map((n) => `<button name="rating" value="${n}">${esc(t.ratingLabels[n - 1] ?? String(n))}</button>`)
+      .join('');
+    return page(
+      lang,
+      t,
+      `${recorded(t, f)}<p class="q">${esc(t.ratingQuestion)}</p><form method="post" action="${action}">${buttons}</form>`,
+    );
   }
   if (step === 'reason') {
-    const buttons = REASONS.filter((r) => r !== 'other').map((r) => `<button name="reason" value="${r}">${esc(t.reasons[r])}</button>`).join('');
+    const buttons = REASONS.filter((r) => r !== 'other')
+      .map((r) => `<button name="reason" value="${r}">${esc(t.reasons[r])}</button>`)
+      .join('');
     return page(
       lang,
       t,
@@ -69,7 +86,11 @@ export function renderAnswerPage(f: FollowUpDoc, token: string): { status: numbe
   }
   if (step === 'done') return page(lang, t, `<p class="q">${esc(t.thanks)}</p>${recorded(t, f)}`);
   const answered = recorded(t, f);
-  return page(lang, t, answered ? `<p class="q">${esc(t.thanks)}</p>${answered}` : `<p class="q">${esc(t.closed)}</p>`);
+  return page(
+    lang,
+    t,
+    answered ? `<p class="q">${esc(t.thanks)}</p>${answered}` : `<p class="q">${esc(t.closed)}</p>`,
+  );
 }
 
 const tapSchema = z.union([
@@ -89,7 +110,12 @@ export function answerPageRouter(ctx: AppContext): Router {
   const router = Router();
   const secret = ctx.config.followUp.answerLinkSecret;
   const send = (res: Response, p: { status: number; html: string }) => {
-    res.status(p.status).set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').type('html').send(p.html);
+    res
+      .status(p.status)
+      .set('Cache-Control', 'no-store')
+      .set('Referrer-Policy', 'no-referrer')
+      .type('html')
+      .send(p.html);
   };
   const load = async (token: string): Promise<FollowUpDoc | { status: number; html: string }> => {
     const check = verifyAnswerToken(secret, token);

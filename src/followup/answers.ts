@@ -1,6 +1,12 @@
 import type { AppContext } from '../context.js';
 import type { Channel, FollowUp, FollowUpState } from '../db/models/followup.js';
-import { advance, type ConversationInput, type ConversationState, type ReplyKey, type Step } from './conversation.js';
+import {
+  advance,
+  type ConversationInput,
+  type ConversationState,
+  type ReplyKey,
+  type Step,
+} from './conversation.js';
 import { lockClosure } from './lock.js';
 import { queueDisputeNotification } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from './queue.js';
@@ -47,7 +53,12 @@ export interface AnswerResult {
  * Applies one answer from any channel. Writes are guarded by the follow-up's revision, so a tap on
  * the page and an SMS arriving together cannot both advance the same question.
  */
-export async function applyAnswer(ctx: AppContext, start: FollowUpDoc, input: ConversationInput, channel: Channel): Promise<AnswerResult> {
+export async function applyAnswer(
+  ctx: AppContext,
+  start: FollowUpDoc,
+  input: ConversationInput,
+  channel: Channel,
+): Promise<AnswerResult> {
   const result = await lockClosure(ctx, start, () => applyAnswerLocked(ctx, start, input, channel));
   if (result.dispute) await queueDisputeNotification(ctx, result.followUp);
   return result;
@@ -105,12 +116,19 @@ async function applyAnswerLocked(
     );
     if (answered) {
       // An answer makes the reminder pointless; the expiry job stays to close a half-finished conversation.
-      await ctx.queues.get(FOLLOWUP_QUEUE).remove(followUpJobId('reminder', saved.ticketRef, saved.closureNumber));
+      await ctx.queues
+        .get(FOLLOWUP_QUEUE)
+        .remove(followUpJobId('reminder', saved.ticketRef, saved.closureNumber));
     }
     if (t.completed) {
-      await ctx.queues.get(FOLLOWUP_QUEUE).remove(followUpJobId('expire', saved.ticketRef, saved.closureNumber));
+      await ctx.queues
+        .get(FOLLOWUP_QUEUE)
+        .remove(followUpJobId('expire', saved.ticketRef, saved.closureNumber));
     }
-    ctx.log.info({ ticketRef: saved.ticketRef, closure: saved.closureNumber, step: t.state.step, channel }, 'follow-up answer');
+    ctx.log.info(
+      { ticketRef: saved.ticketRef, closure: saved.closureNumber, step: t.state.step, channel },
+      'follow-up answer',
+    );
     return { replies: t.replies, applied: true, followUp: saved, dispute: t.outcome === 'disputed' };
   }
   throw new Error(`follow-up ${start._id.toString()} kept changing while answering`);

@@ -14,7 +14,10 @@ export interface ComposedMessage {
 }
 
 /** The answer link's token depends only on the follow-up, so a retried send carries the same link. */
-export function answerToken(ctx: AppContext, f: Pick<FollowUp, 'sendAt'> & { _id: { toString(): string } }): string {
+export function answerToken(
+  ctx: AppContext,
+  f: Pick<FollowUp, 'sendAt'> & { _id: { toString(): string } },
+): string {
   const expiresAt = new Date(f.sendAt.getTime() + ctx.config.followUp.answerLinkTtlHours * HOUR);
   return signAnswerToken(ctx.config.followUp.answerLinkSecret, f._id.toString(), expiresAt);
 }
@@ -36,13 +39,15 @@ export async function composeMessage(
   const agency = await ctx.models.Agency.findOne({ code: f.agency }).lean();
   const token = answerToken(ctx, f);
   const link = answerUrl(ctx, token);
-  const render = (name: string) => followUpTexts[lang][kind]({ agency: name, ref: f.ticketRef, link: smsLink(link) });
+  const render = (name: string) =>
+    followUpTexts[lang][kind]({ agency: name, ref: f.ticketRef, link: smsLink(link) });
   let body = render(agency?.name?.[lang] || f.agency);
   let segments = countSegments(body).segments;
   if (segments > 2) {
     body = render(f.agency);
     segments = countSegments(body).segments;
-    if (segments > 2) ctx.log.warn({ ticketRef: f.ticketRef, segments }, 'follow-up message is longer than two segments');
+    if (segments > 2)
+      ctx.log.warn({ ticketRef: f.ticketRef, segments }, 'follow-up message is longer than two segments');
   }
   return { body, segments, link, token };
 }

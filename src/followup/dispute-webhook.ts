@@ -31,7 +31,10 @@ export function disputeWebhookWorker(ctx: AppContext): WorkerDefinition {
           detail: { ticketRef: followUp.ticketRef, closure: followUp.closureNumber, attempt, ...detail },
         });
       if (!agency?.disputeWebhookUrl) {
-        ctx.log.warn({ agency: followUp.agency, ticketRef: followUp.ticketRef }, 'disputed closure: agency has no webhook configured');
+        ctx.log.warn(
+          { agency: followUp.agency, ticketRef: followUp.ticketRef },
+          'disputed closure: agency has no webhook configured',
+        );
         await audit('failed', { reason: 'no webhook configured' });
         return { delivered: false, reason: 'no webhook configured' };
       }
@@ -66,14 +69,24 @@ export function disputeWebhookWorker(ctx: AppContext): WorkerDefinition {
         status = res.status;
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        ctx.log.warn({ ticketRef: followUp.ticketRef, attempt, reason }, 'dispute webhook unreachable; will retry');
+        ctx.log.warn(
+          { ticketRef: followUp.ticketRef, attempt, reason },
+          'dispute webhook unreachable; will retry',
+        );
         await audit('failed', { reason });
-        throw new Error(`dispute webhook for ${followUp.ticketRef}/${followUp.closureNumber} unreachable: ${reason}`);
+        throw new Error(
+          `dispute webhook for ${followUp.ticketRef}/${followUp.closureNumber} unreachable: ${reason}`,
+        );
       }
       if (status < 200 || status >= 300) {
-        ctx.log.warn({ ticketRef: followUp.ticketRef, attempt, status }, 'dispute webhook refused; will retry');
+        ctx.log.warn(
+          { ticketRef: followUp.ticketRef, attempt, status },
+          'dispute webhook refused; will retry',
+        );
         await audit('failed', { status });
-        throw new Error(`dispute webhook for ${followUp.ticketRef}/${followUp.closureNumber} answered ${status}`);
+        throw new Error(
+          `dispute webhook for ${followUp.ticketRef}/${followUp.closureNumber} answered ${status}`,
+        );
       }
       ctx.log.info({ ticketRef: followUp.ticketRef, attempt, status }, 'dispute webhook delivered');
       await audit('ok', { status });

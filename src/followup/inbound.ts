@@ -40,7 +40,10 @@ export function inboundHandler(ctx: AppContext): RequestHandler {
     const send = (messages: string[]) => res.type('text/xml').send(twiml(messages));
     const parsed = inboundSchema.safeParse(req.body);
     if (!parsed.success) {
-      ctx.log.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed inbound message ignored');
+      ctx.log.warn(
+        { issues: parsed.error.issues.map((i) => i.path.join('.')) },
+        'malformed inbound message ignored',
+      );
       res.status(400).type('text/plain').send('Malformed inbound message');
       return;
     }
@@ -50,7 +53,10 @@ export function inboundHandler(ctx: AppContext): RequestHandler {
 
     if ((await FollowUpMessage.countDocuments({ sid })) > 0) return send([]); // Twilio retried a delivered webhook
 
-    const newest = await FollowUp.find({ citizenPhone: phone }).sort({ sentAt: -1, createdAt: -1 }).limit(20).lean<FollowUpDoc[]>();
+    const newest = await FollowUp.find({ citizenPhone: phone })
+      .sort({ sentAt: -1, createdAt: -1 })
+      .limit(20)
+      .lean<FollowUpDoc[]>();
     const lang: Language = newest[0]?.language === 'en' ? 'en' : 'ar';
     const texts = followUpTexts[lang];
     const keyword = optOutType ?? parseReply(body, 'solved').kind;
@@ -72,33 +78,58 @@ export function inboundHandler(ctx: AppContext): RequestHandler {
       return send(confirm ? [texts.optedOut()] : []);
     }
     if (keyword === 'START' || keyword === 'opt_in') {
-      await OptOut.updateOne({ phone }, { $set: { optedOut: false, source: optOutType ? 'twilio' : 'keyword', changedAt: new Date() } }, { upsert: true });
+      await OptOut.updateOne(
+        { phone },
+        { $set: { optedOut: false, source: optOutType ? 'twilio' : 'keyword', changedAt: new Date() } },
+        { upsert: true },
+      );
       return send(optOutType ? [] : [texts.optedIn()]);
     }
     if (keyword === 'HELP' || keyword === 'help') return send(optOutType ? [] : [texts.help()]);
 
-    const open = newest.filter((f) => (AWAITING_STATES as readonly string[]).includes(f.state) || (f.state === 'sending' && f.sendAttemptAt));
+    const open = newest.filter(
+      (f) =>
+        (AWAITING_STATES as readonly string[]).includes(f.state) ||
+        (f.state === 'sending' && f.sendAttemptAt),
+    );
     const target = open[0];
     if (!target) {
       const last = newest[0];
-      if (last) return send([last.state === 'completed' ? texts.alreadyAnswered(last.ticketRef) : texts.closedOrExpired(last.ticketRef)]);
+      if (last)
+        return send([
+          last.state === 'completed'
+            ? texts.alreadyAnswered(last.ticketRef)
+            : texts.closedOrExpired(last.ticketRef),
+        ]);
       // Nothing about an unknown sender is kept beyond a count.
       await ctx.redis.incr(`${ctx.config.queuePrefix}:stats:inbound_unknown`);
       return send([followUpTexts.ar.unknownNumber(), followUpTexts.en.unknownNumber()]);
     }
     try {
-      await FollowUpMessage.create({ followUpId: target._id.toString(), direction: 'inbound', kind: 'reply', channel, sid, body: body.slice(0, 1600) });
+      await FollowUpMessage.create({
+        followUpId: target._id.toString(),
+        direction: 'inbound',
+        kind: 'reply',
+        channel,
+        sid,
+        body: body.slice(0, 1600),
+      });
     } catch (err) {
       if (isDuplicateKey(err)) return send([]); // the same webhook twice at once
       throw err;
     }
     const question = conversationOf(target)?.step;
-    const input = question && question !== 'done' ? parseReply(body, question) : { kind: 'unclear' as const, text: body };
-    const conversationInput = input.kind === 'opt_out' || input.kind === 'opt_in' || input.kind === 'help' ? { kind: 'unclear' as const, text: body } : input;
+    const input =
+      question && question !== 'done' ? parseReply(body, question) : { kind: 'unclear' as const, text: body };
+    const conversationInput =
+      input.kind === 'opt_out' || input.kind === 'opt_in' || input.kind === 'help'
+        ? { kind: 'unclear' as const, text: body }
+        : input;
     const result = await applyAnswer(ctx, target, conversationInput, channel);
     const targetTexts = followUpTexts[target.language === 'en' ? 'en' : 'ar'];
     const replies = result.replies.map((key) => replyText(targetTexts, key, target.ticketRef));
-    if (open.length > 1 && replies.length > 0) replies[replies.length - 1] += ` ${targetTexts.appliedTo(target.ticketRef)}`;
+    if (open.length > 1 && replies.length > 0)
+      replies[replies.length - 1] += ` ${targetTexts.appliedTo(target.ticketRef)}`;
     return send(replies);
   };
 }

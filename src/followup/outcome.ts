@@ -3,14 +3,30 @@ import type { FollowUpState, Outcome } from '../db/models/followup.js';
 import { lockClosure } from './lock.js';
 import { DISPUTE_QUEUE, disputeJobId, FOLLOWUP_QUEUE, followUpJobId, type DisputeJob } from './queue.js';
 
-export const OPEN_STATES: readonly FollowUpState[] = ['scheduled', 'sending', 'awaiting_solved', 'awaiting_rating', 'awaiting_reason'];
-export const AWAITING_STATES: readonly FollowUpState[] = ['awaiting_solved', 'awaiting_rating', 'awaiting_reason'];
+export const OPEN_STATES: readonly FollowUpState[] = [
+  'scheduled',
+  'sending',
+  'awaiting_solved',
+  'awaiting_rating',
+  'awaiting_reason',
+];
+export const AWAITING_STATES: readonly FollowUpState[] = [
+  'awaiting_solved',
+  'awaiting_rating',
+  'awaiting_reason',
+];
 
 /** Removes the follow-up's pending jobs; a job that is running right now re-checks state and stops. */
-export async function removePendingJobs(ctx: AppContext, ticketRef: string, closureNumber: number): Promise<void> {
+export async function removePendingJobs(
+  ctx: AppContext,
+  ticketRef: string,
+  closureNumber: number,
+): Promise<void> {
   const queue = ctx.queues.get(FOLLOWUP_QUEUE);
   await Promise.all(
-    (['send', 'reminder', 'expire'] as const).map((kind) => queue.remove(followUpJobId(kind, ticketRef, closureNumber))),
+    (['send', 'reminder', 'expire'] as const).map((kind) =>
+      queue.remove(followUpJobId(kind, ticketRef, closureNumber)),
+    ),
   );
 }
 
@@ -23,7 +39,9 @@ export async function closeFollowUp(
   followUpId: string,
   opts: { state: FollowUpState; outcome: Outcome; onlyIfUnanswered?: boolean },
 ): Promise<boolean> {
-  const target = await ctx.models.FollowUp.findById(followUpId).select({ ticketRef: 1, closureNumber: 1 }).lean();
+  const target = await ctx.models.FollowUp.findById(followUpId)
+    .select({ ticketRef: 1, closureNumber: 1 })
+    .lean();
   if (!target) return false;
   const filter: Record<string, unknown> = { _id: followUpId, state: { $in: OPEN_STATES } };
   if (opts.onlyIfUnanswered) filter.solved = { $exists: false };
@@ -43,12 +61,18 @@ export async function closeFollowUp(
   });
   if (!closed) return false;
   await removePendingJobs(ctx, closed.ticketRef, closed.closureNumber);
-  ctx.log.info({ followUpId, ticketRef: closed.ticketRef, closure: closed.closureNumber, outcome: opts.outcome }, 'follow-up closed');
+  ctx.log.info(
+    { followUpId, ticketRef: closed.ticketRef, closure: closed.closureNumber, outcome: opts.outcome },
+    'follow-up closed',
+  );
   return true;
 }
 
 /** Queues the notification of a disputed closure to the agency's ticket system (retried by BullMQ). */
-export async function queueDisputeNotification(ctx: AppContext, followUp: { _id: unknown; ticketRef: string; closureNumber: number }): Promise<void> {
+export async function queueDisputeNotification(
+  ctx: AppContext,
+  followUp: { _id: unknown; ticketRef: string; closureNumber: number },
+): Promise<void> {
   const job: DisputeJob = { followUpId: String(followUp._id) };
   await ctx.queues.get<DisputeJob>(DISPUTE_QUEUE).add('dispute', job, {
     jobId: disputeJobId(followUp.ticketRef, followUp.closureNumber),

@@ -17,7 +17,10 @@ export interface ReconcileReport {
  * follow-up whose job should exist and does not, and adds it again (same deterministic ids, so a job
  * that still exists is left alone). Run periodically and at worker start.
  */
-export async function reconcileFollowUps(ctx: AppContext, opts: { lookbackDays?: number } = {}): Promise<ReconcileReport> {
+export async function reconcileFollowUps(
+  ctx: AppContext,
+  opts: { lookbackDays?: number } = {},
+): Promise<ReconcileReport> {
   const since = new Date(Date.now() - (opts.lookbackDays ?? 30) * DAY);
   const queue = ctx.queues.get<FollowUpJob>(FOLLOWUP_QUEUE);
   const report: ReconcileReport = { ticketsChecked: 0, followUpsChecked: 0, jobsRestored: 0 };
@@ -25,10 +28,16 @@ export async function reconcileFollowUps(ctx: AppContext, opts: { lookbackDays?:
     (await queue.getJob(followUpJobId(kind, ticketRef, closureNumber))) === undefined;
 
   // Closures whose follow-up record was never written (a crash between the event and the hook).
-  for await (const ticket of ctx.models.Ticket.find({ status: 'closed', statusAt: { $gte: since } }).lean().cursor()) {
+  for await (const ticket of ctx.models.Ticket.find({ status: 'closed', statusAt: { $gte: since } })
+    .lean()
+    .cursor()) {
     report.ticketsChecked += 1;
     const current = ticket.closures.find((c) => !c.reopenedAt && !c.supersededAt);
-    if (current && (await ctx.models.FollowUp.countDocuments({ ticketRef: ticket.ref, closureNumber: current.number })) === 0) {
+    if (
+      current &&
+      (await ctx.models.FollowUp.countDocuments({ ticketRef: ticket.ref, closureNumber: current.number })) ===
+        0
+    ) {
       await syncFollowUps(ctx, ticket);
       report.jobsRestored += 1;
     }
@@ -77,8 +86,14 @@ export function keepReconcileScheduled(ctx: AppContext, everyMs = 5 * 60_000): (
   const queue = ctx.queues.get(RECONCILE_QUEUE);
   const register = () =>
     queue
-      .upsertJobScheduler('reconcile-follow-ups', { every: everyMs }, { name: 'reconcile', opts: { removeOnComplete: 100, removeOnFail: 100 } })
-      .catch((err: unknown) => ctx.log.warn({ err }, 'could not register the reconcile schedule; will try again'));
+      .upsertJobScheduler(
+        'reconcile-follow-ups',
+        { every: everyMs },
+        { name: 'reconcile', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      )
+      .catch((err: unknown) =>
+        ctx.log.warn({ err }, 'could not register the reconcile schedule; will try again'),
+      );
   void register();
   const timer = setInterval(() => void register(), Math.min(everyMs, 60_000));
   timer.unref();

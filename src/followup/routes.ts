@@ -7,7 +7,11 @@ import { statusCallbackHandler } from './status-callback.js';
 
 export function followUpRouter(ctx: AppContext): Router {
   const router = Router();
-  const signed = verifyTwilioSignature({ authToken: ctx.config.twilio.authToken, publicBaseUrl: ctx.config.publicBaseUrl, log: ctx.log });
+  const signed = verifyTwilioSignature({
+    authToken: ctx.config.twilio.authToken,
+    publicBaseUrl: ctx.config.publicBaseUrl,
+    log: ctx.log,
+  });
   router.post('/sms/status', ...signed, statusCallbackHandler(ctx));
   router.post('/sms/inbound', ...signed, inboundHandler(ctx));
   router.use(answerPageRouter(ctx));

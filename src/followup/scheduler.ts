@@ -42,13 +42,22 @@ export async function syncFollowUps(ctx: AppContext, ticket: Ticket): Promise<vo
   for (const closure of ticket.closures) {
     const state = closureState(closure);
     if (state === 'closed' && ticket.status === 'closed') {
-      const sendAt = nextSendTime(new Date(closure.closedAt.getTime() + ctx.config.followUp.delayHours * HOUR), window);
+      const sendAt = nextSendTime(
+        new Date(closure.closedAt.getTime() + ctx.config.followUp.delayHours * HOUR),
+        window,
+      );
       const followUp = await ensureFollowUp(ctx, ticket, closure, sendAt);
       if (followUp.state === 'scheduled') await addFollowUpJob(ctx, followUp, 'send', followUp.sendAt);
     } else {
-      const followUp = await ctx.models.FollowUp.findOne({ ticketRef: ticket.ref, closureNumber: closure.number }).lean();
+      const followUp = await ctx.models.FollowUp.findOne({
+        ticketRef: ticket.ref,
+        closureNumber: closure.number,
+      }).lean();
       if (followUp && (followUp.state === 'scheduled' || followUp.state === 'sending')) {
-        await closeFollowUp(ctx, followUp._id.toString(), { state: 'cancelled', outcome: 'cancelled_reopened' });
+        await closeFollowUp(ctx, followUp._id.toString(), {
+          state: 'cancelled',
+          outcome: 'cancelled_reopened',
+        });
       }
     }
   }
@@ -62,7 +71,10 @@ async function ensureFollowUp(
 ) {
   const { FollowUp, VerifiedScore } = ctx.models;
   const key = { ticketRef: ticket.ref, closureNumber: closure.number };
-  const postCall = await ctx.models.PostCallRating.findOne({ ticketRef: ticket.ref, agentRating: { $exists: true } })
+  const postCall = await ctx.models.PostCallRating.findOne({
+    ticketRef: ticket.ref,
+    agentRating: { $exists: true },
+  })
     .sort({ createdAt: -1 })
     .lean();
   // What the follow-up and the score both record about the closure.
@@ -96,7 +108,10 @@ async function ensureFollowUp(
       jobId: followUpJobId('send', ticket.ref, closure.number),
       sendAt,
     });
-    ctx.log.info({ ticketRef: ticket.ref, closure: closure.number, sendAt: sendAt.toISOString() }, 'follow-up scheduled');
+    ctx.log.info(
+      { ticketRef: ticket.ref, closure: closure.number, sendAt: sendAt.toISOString() },
+      'follow-up scheduled',
+    );
     return created.toObject();
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;

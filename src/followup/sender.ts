@@ -41,14 +41,23 @@ async function sendSms(ctx: AppContext, f: FollowUpDoc, message: ComposedMessage
   const { from, whatsappFrom, messagingServiceSid } = ctx.config.twilio;
   return ctx.twilio.messages.create({
     to: addressFor(f),
-    ...(messagingServiceSid && f.channel !== 'whatsapp' ? { messagingServiceSid } : { from: f.channel === 'whatsapp' ? whatsappFrom : from }),
+    ...(messagingServiceSid && f.channel !== 'whatsapp'
+      ? { messagingServiceSid }
+      : { from: f.channel === 'whatsapp' ? whatsappFrom : from }),
     body: message.body,
     statusCallback: `${ctx.config.publicBaseUrl}/sms/status`,
     validityPeriod: validityPeriodSeconds(new Date(), window),
   });
 }
 
-async function recordMessage(ctx: AppContext, f: FollowUpDoc, kind: string, sid: string, message: ComposedMessage, status: string) {
+async function recordMessage(
+  ctx: AppContext,
+  f: FollowUpDoc,
+  kind: string,
+  sid: string,
+  message: ComposedMessage,
+  status: string,
+) {
   await ctx.models.FollowUpMessage.updateOne(
     { sid },
     {
@@ -72,12 +81,20 @@ async function recordMessage(ctx: AppContext, f: FollowUpDoc, kind: string, sid:
 async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, what: string): Promise<never> {
   const status = err instanceof twilio.RestException ? err.status : undefined;
   const code = err instanceof twilio.RestException ? err.code : undefined;
-  const cls = classifySendError({ ...(status !== undefined ? { status } : {}), ...(code !== undefined ? { code } : {}) });
+  const cls = classifySendError({
+    ...(status !== undefined ? { status } : {}),
+    ...(code !== undefined ? { code } : {}),
+  });
   const context = { ticketRef: f.ticketRef, closure: f.closureNumber, code, status, what };
-  if (code !== undefined) await lockClosure(ctx, f, () => ctx.models.FollowUp.updateOne({ _id: f._id }, { $set: { lastErrorCode: code } }));
+  if (code !== undefined)
+    await lockClosure(ctx, f, () =>
+      ctx.models.FollowUp.updateOne({ _id: f._id }, { $set: { lastErrorCode: code } }),
+    );
   if (cls === 'retry') {
     ctx.log.warn(context, 'send failed; will retry with backoff');
-    throw new SendFailedError(`${what} for ${f.ticketRef}/${f.closureNumber} failed (${code ?? status ?? 'network'}): ${err instanceof Error ? err.message : String(err)}`);
+    throw new SendFailedError(
+      `${what} for ${f.ticketRef}/${f.closureNumber} failed (${code ?? status ?? 'network'}): ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   if (cls === 'permanent') {
     if (code === 21610) {
@@ -92,10 +109,14 @@ async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, wh
       await closeFollowUp(ctx, f._id.toString(), { state: 'failed', outcome: 'undeliverable' });
     }
     ctx.log.warn(context, 'send failed permanently; not retrying');
-    throw new UnrecoverableError(`${what} for ${f.ticketRef}/${f.closureNumber}: permanent Twilio error ${code}`);
+    throw new UnrecoverableError(
+      `${what} for ${f.ticketRef}/${f.closureNumber}: permanent Twilio error ${code}`,
+    );
   }
   ctx.log.error(context, 'send refused because of our Twilio configuration; fix it and retry the failed job');
-  throw new UnrecoverableError(`${what} for ${f.ticketRef}/${f.closureNumber}: Twilio configuration error ${code ?? status}`);
+  throw new UnrecoverableError(
+    `${what} for ${f.ticketRef}/${f.closureNumber}: Twilio configuration error ${code ?? status}`,
+  );
 }
 
 /**
@@ -128,7 +149,11 @@ async function sendInitial(ctx: AppContext, job: Job, token: string | undefined,
   const claimed =
     start.state === 'scheduled'
       ? await lockClosure(ctx, start, () =>
-          FollowUp.findOneAndUpdate({ _id: start._id, state: 'scheduled' }, { $set: { state: 'sending', sendAttemptAt: new Date() } }, { returnDocument: 'after' }).lean<FollowUpDoc>(),
+          FollowUp.findOneAndUpdate(
+            { _id: start._id, state: 'scheduled' },
+            { $set: { state: 'sending', sendAttemptAt: new Date() } },
+            { returnDocument: 'after' },
+          ).lean<FollowUpDoc>(),
         )
       : start;
   if (!claimed) return { skipped: 'claimed elsewhere' };
@@ -149,7 +174,10 @@ async function sendInitial(ctx: AppContext, job: Job, token: string | undefined,
   await recordMessage(ctx, claimed, 'initial', sid, message, status);
   const sentAt = new Date();
   const window = sendWindowFromConfig(ctx.config);
-  const reminderAt = ctx.config.followUp.reminderAfterHours > 0 ? nextSendTime(new Date(sentAt.getTime() + ctx.config.followUp.reminderAfterHours * HOUR), window) : undefined;
+  const reminderAt =
+    ctx.config.followUp.reminderAfterHours > 0
+      ? nextSendTime(new Date(sentAt.getTime() + ctx.config.followUp.reminderAfterHours * HOUR), window)
+      : undefined;
   const expiresAt = new Date(sentAt.getTime() + ctx.config.followUp.expireAfterHours * HOUR);
   // The citizen may already have answered (a fast reply, a tap on the link) while this was recorded:
   // the send times are written whatever the state, the state only moves on if nothing else moved it.
@@ -158,19 +186,29 @@ async function sendInitial(ctx: AppContext, job: Job, token: string | undefined,
       { _id: claimed._id },
       { $set: { sentAt, expiresAt, ...(reminderAt && reminderAt < expiresAt ? { reminderAt } : {}) } },
     );
-    await FollowUp.updateOne({ _id: claimed._id, state: 'sending' }, { $set: { state: 'awaiting_solved' }, $inc: { revision: 1 } });
-    await VerifiedScore.updateOne({ ticketRef: claimed.ticketRef, closureNumber: claimed.closureNumber }, { $set: { sent: true } });
+    await FollowUp.updateOne(
+      { _id: claimed._id, state: 'sending' },
+      { $set: { state: 'awaiting_solved' }, $inc: { revision: 1 } },
+    );
+    await VerifiedScore.updateOne(
+      { ticketRef: claimed.ticketRef, closureNumber: claimed.closureNumber },
+      { $set: { sent: true } },
+    );
     return FollowUp.findById(claimed._id).lean<FollowUpDoc>();
   });
   if (!sent) throw new Error(`follow-up ${claimed._id.toString()} vanished after sending`);
   if (sent.reminderAt) await addFollowUpJob(ctx, sent, 'reminder', sent.reminderAt);
   await addFollowUpJob(ctx, sent, 'expire', expiresAt);
-  ctx.log.info({ ticketRef: sent.ticketRef, closure: sent.closureNumber, sid, segments: message.segments }, 'follow-up sent');
+  ctx.log.info(
+    { ticketRef: sent.ticketRef, closure: sent.closureNumber, sid, segments: message.segments },
+    'follow-up sent',
+  );
   return { sid, segments: message.segments };
 }
 
 async function sendReminder(ctx: AppContext, job: Job, token: string | undefined, f: FollowUpDoc) {
-  if (f.state !== 'awaiting_solved' || f.remindedAt || f.answeredAt) return { skipped: 'not waiting for a first answer' };
+  if (f.state !== 'awaiting_solved' || f.remindedAt || f.answeredAt)
+    return { skipped: 'not waiting for a first answer' };
   if (await isOptedOut(ctx, f.citizenPhone)) return { skipped: 'opted_out' };
   await deferToWindow(ctx, job, token);
   // At most one reminder: claim it first; a crash after the claim loses the reminder, never doubles it.
@@ -188,7 +226,9 @@ async function sendReminder(ctx: AppContext, job: Job, token: string | undefined
     await recordMessage(ctx, claimed, 'reminder', sent.sid, message, sent.status);
     return { sid: sent.sid };
   } catch (err) {
-    await lockClosure(ctx, f, () => ctx.models.FollowUp.updateOne({ _id: f._id }, { $unset: { remindedAt: 1 } }));
+    await lockClosure(ctx, f, () =>
+      ctx.models.FollowUp.updateOne({ _id: f._id }, { $unset: { remindedAt: 1 } }),
+    );
     return handleSendError(ctx, claimed, err, 'reminder');
   }
 }
@@ -196,12 +236,19 @@ async function sendReminder(ctx: AppContext, job: Job, token: string | undefined
 async function expire(ctx: AppContext, f: FollowUpDoc) {
   if (!(AWAITING_STATES as readonly string[]).includes(f.state)) return { skipped: f.state };
   if (f.solved == null) {
-    await closeFollowUp(ctx, f._id.toString(), { state: 'expired', outcome: 'no_response', onlyIfUnanswered: true });
+    await closeFollowUp(ctx, f._id.toString(), {
+      state: 'expired',
+      outcome: 'no_response',
+      onlyIfUnanswered: true,
+    });
     return { outcome: 'no_response' };
   }
   // "Solved?" was answered: the outcome stands; only the unfinished conversation is closed.
   await lockClosure(ctx, f, () =>
-    ctx.models.FollowUp.updateOne({ _id: f._id, state: { $in: AWAITING_STATES } }, { $set: { state: 'expired' }, $inc: { revision: 1 } }),
+    ctx.models.FollowUp.updateOne(
+      { _id: f._id, state: { $in: AWAITING_STATES } },
+      { $set: { state: 'expired' }, $inc: { revision: 1 } },
+    ),
   );
   return { outcome: f.outcome };
 }

@@ -24,7 +24,10 @@ export function statusCallbackHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const parsed = statusCallbackSchema.safeParse(req.body);
     if (!parsed.success) {
-      ctx.log.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed status callback ignored');
+      ctx.log.warn(
+        { issues: parsed.error.issues.map((i) => i.path.join('.')) },
+        'malformed status callback ignored',
+      );
       res.status(400).type('text/plain').send('Malformed status callback');
       return;
     }
@@ -59,9 +62,18 @@ export function statusCallbackHandler(ctx: AppContext): RequestHandler {
       return;
     }
     ctx.log.info({ sid, status, errorCode, kind: message.kind }, 'message status');
-    if (message.kind === 'initial' && isFinalFailure(status) && errorCode !== undefined && PERMANENT_ERROR_CODES.has(errorCode)) {
+    if (
+      message.kind === 'initial' &&
+      isFinalFailure(status) &&
+      errorCode !== undefined &&
+      PERMANENT_ERROR_CODES.has(errorCode)
+    ) {
       // The citizen never got the question: no answer can come, so do not wait a week to say so.
-      await closeFollowUp(ctx, followUp._id.toString(), { state: 'failed', outcome: 'undeliverable', onlyIfUnanswered: true });
+      await closeFollowUp(ctx, followUp._id.toString(), {
+        state: 'failed',
+        outcome: 'undeliverable',
+        onlyIfUnanswered: true,
+      });
     }
     res.status(204).end();
   };

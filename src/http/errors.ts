@@ -45,8 +45,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       const status = Number((err as { status: unknown }).status);
       const type = String((err as { type: unknown }).type);
       if (status >= 400 && status < 500) {
-        const message = type === 'entity.parse.failed' ? 'Request body is not valid JSON' : `Bad request body (${type})`;
-        return sendError(res, new HttpError(status, type === 'entity.too.large' ? 'payload_too_large' : 'bad_request', message));
+        const message =
+          type === 'entity.parse.failed' ? 'Request body is not valid JSON' : `Bad request body (${type})`;
+        return sendError(
+          res,
+          new HttpError(status, type === 'entity.too.large' ? 'payload_too_large' : 'bad_request', message),
+        );
       }
     }
     log.error({ err, method: req.method, path: req.path }, 'request failed');

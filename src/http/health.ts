@@ -19,7 +19,11 @@ async function timed(fn: () => Promise<unknown>, timeoutMs: number): Promise<Che
     ]);
     return { ok: true, ms: Math.round(performance.now() - started) };
   } catch (err) {
-    return { ok: false, ms: Math.round(performance.now() - started), error: err instanceof Error ? err.message : String(err) };
+    return {
+      ok: false,
+      ms: Math.round(performance.now() - started),
+      error: err instanceof Error ? err.message : String(err),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -40,10 +44,15 @@ export function healthRouter(ctx: AppContext): Router {
         if (!db) throw new Error('not connected');
         await db.admin().ping();
       }, 1000),
-      timed(() => Promise.all(ctx.queues.all().map((q) => q.getJobCounts('waiting', 'delayed', 'failed'))), 1000),
+      timed(
+        () => Promise.all(ctx.queues.all().map((q) => q.getJobCounts('waiting', 'delayed', 'failed'))),
+        1000,
+      ),
     ]);
     const ok = redis.ok && mongodb.ok && queues.ok;
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', checks: { redis, mongodb, queues } });
+    res
+      .status(ok ? 200 : 503)
+      .json({ status: ok ? 'ready' : 'unavailable', checks: { redis, mongodb, queues } });
   });
   return router;
 }

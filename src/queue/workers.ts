@@ -21,16 +21,15 @@ export function startWorkers(
   const workers = definitions.map((def) => {
     const worker = new Worker(def.queue, def.process, {
       concurrency: 10,
-      ...(deps.lockDurationMs ? { lockDuration: deps.lockDurationMs, stalledInterval: deps.lockDurationMs } : {}),
+      ...(deps.lockDurationMs
+        ? { lockDuration: deps.lockDurationMs, stalledInterval: deps.lockDurationMs }
+        : {}),
       ...def.options,
       connection: deps.connection,
       prefix: deps.prefix,
     });
     worker.on('failed', (job, err) => {
-      deps.log.warn(
-        { queue: def.queue, jobId: job?.id, attempt: job?.attemptsMade, err },
-        'job failed',
-      );
+      deps.log.warn({ queue: def.queue, jobId: job?.id, attempt: job?.attemptsMade, err }, 'job failed');
     });
     worker.on('error', (err) => deps.log.error({ queue: def.queue, err }, 'worker error'));
     return worker;

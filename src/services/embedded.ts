@@ -34,7 +34,11 @@ export interface ServiceOptions {
 }
 
 export class ServiceStartError extends Error {
-  constructor(service: string, reason: string, readonly hint?: string) {
+  constructor(
+    service: string,
+    reason: string,
+    readonly hint?: string,
+  ) {
     super(`${service} could not start: ${reason}${hint ? `\n  ${hint}` : ''}`);
     this.name = 'ServiceStartError';
   }
@@ -77,7 +81,11 @@ export async function findFreePort(): Promise<number> {
   return address.port;
 }
 
-function spawnServer(name: string, bin: string, args: string[]): { child: ChildProcess; output: () => string } {
+function spawnServer(
+  name: string,
+  bin: string,
+  args: string[],
+): { child: ChildProcess; output: () => string } {
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   killChildrenOnExit();
@@ -116,7 +124,10 @@ async function waitUntil(
   let lastError = 'no answer yet';
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new ServiceStartError(name, `exited early (code ${child.exitCode ?? child.signalCode}).\n${output()}`);
+      throw new ServiceStartError(
+        name,
+        `exited early (code ${child.exitCode ?? child.signalCode}).\n${output()}`,
+      );
     }
     try {
       await probe();
@@ -142,15 +153,23 @@ export async function startRedis(opts: ServiceOptions): Promise<EmbeddedService>
   mkdirSync(opts.dataDir, { recursive: true });
   const port = await findFreePort();
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', path.resolve(opts.dataDir),
-    '--daemonize', 'no',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    path.resolve(opts.dataDir),
+    '--daemonize',
+    'no',
     // BullMQ requires that Redis never evicts its keys.
-    '--maxmemory-policy', 'noeviction',
-    '--save', opts.persistent ? '60 1' : '',
-    '--appendonly', opts.persistent ? 'yes' : 'no',
-    '--protected-mode', 'yes',
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    opts.persistent ? '60 1' : '',
+    '--appendonly',
+    opts.persistent ? 'yes' : 'no',
+    '--protected-mode',
+    'yes',
   ];
   const { child, output } = spawnServer('redis', bin, args);
   const url = `redis://127.0.0.1:${port}`;
@@ -184,7 +203,15 @@ export async function startMongo(opts: ServiceOptions): Promise<EmbeddedService>
   let spawned: ReturnType<typeof spawnServer>;
   if (mongod) {
     name = 'mongod';
-    spawned = spawnServer(name, mongod, ['--port', String(port), '--bind_ip', '127.0.0.1', '--dbpath', dir, '--quiet']);
+    spawned = spawnServer(name, mongod, [
+      '--port',
+      String(port),
+      '--bind_ip',
+      '127.0.0.1',
+      '--dbpath',
+      dir,
+      '--quiet',
+    ]);
   } else if (ferretdb) {
     name = 'FerretDB';
     spawned = spawnServer(name, ferretdb, [

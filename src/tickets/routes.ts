@@ -20,7 +20,10 @@ export const ticketEventBodySchema = z
     agentId: idSchema,
     citizenPhone: z.string().trim().min(3).max(32),
     language: z.enum(LANGUAGES).default('ar'),
-    callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'a Twilio CallSid (CA + 32 hex digits)').optional(),
+    callSid: z
+      .string()
+      .regex(/^CA[0-9a-fA-F]{32}$/, 'a Twilio CallSid (CA + 32 hex digits)')
+      .optional(),
   })
   .strict();
 
@@ -34,7 +37,11 @@ export function ticketsRouter(ctx: AppContext): Router {
     lockPrefix: ctx.config.queuePrefix,
   });
   const auth = requireApiToken({ models: ctx.models, log: ctx.log }, ['admin', 'ticket_system']);
-  const readAuth = requireApiToken({ models: ctx.models, log: ctx.log }, ['admin', 'ticket_system', 'auditor']);
+  const readAuth = requireApiToken({ models: ctx.models, log: ctx.log }, [
+    'admin',
+    'ticket_system',
+    'auditor',
+  ]);
 
   router.post('/api/tickets/:ref/events', auth, express.json({ limit: '16kb' }), async (req, res) => {
     const ref = refSchema.safeParse(req.params.ref);
@@ -55,7 +62,12 @@ export function ticketsRouter(ctx: AppContext): Router {
     });
     if (outcome.kind === 'conflict') throw new HttpError(409, 'event_id_conflict', outcome.message);
     ctx.log.info(
-      { ticketRef: ref.data, eventId: body.data.eventId, type: body.data.type, replayed: outcome.kind === 'replayed' },
+      {
+        ticketRef: ref.data,
+        eventId: body.data.eventId,
+        type: body.data.type,
+        replayed: outcome.kind === 'replayed',
+      },
       'ticket event',
     );
     if (outcome.kind === 'replayed') res.setHeader('Idempotent-Replayed', 'true');

@@ -79,7 +79,9 @@ function fingerprint(input: TicketEventInput): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-export function closureState(c: Pick<Closure, 'reopenedAt' | 'supersededAt'>): 'closed' | 'reopened' | 'superseded' {
+export function closureState(
+  c: Pick<Closure, 'reopenedAt' | 'supersededAt'>,
+): 'closed' | 'reopened' | 'superseded' {
   if (c.supersededAt) return 'superseded';
   if (c.reopenedAt) return 'reopened';
   return 'closed';
@@ -175,7 +177,13 @@ export function deriveTicket(ref: string, events: EventRow[], previous: Closure[
 
 export class TicketService {
   constructor(
-    private readonly deps: { models: Models; log: Logger; closureHooks: ClosureHook[]; redis: Redis; lockPrefix: string },
+    private readonly deps: {
+      models: Models;
+      log: Logger;
+      closureHooks: ClosureHook[];
+      redis: Redis;
+      lockPrefix: string;
+    },
   ) {}
 
   async apply(input: TicketEventInput): Promise<ApplyOutcome> {
@@ -234,7 +242,9 @@ export class TicketService {
 
   private recompute(input: TicketEventInput): Promise<EventResult> {
     // One writer per ticket at a time (FerretDB does not make read-modify-write updates atomic).
-    return withLock(this.deps.redis, ticketLockKey(this.deps.lockPrefix, input.ticketRef), () => this.recomputeLocked(input));
+    return withLock(this.deps.redis, ticketLockKey(this.deps.lockPrefix, input.ticketRef), () =>
+      this.recomputeLocked(input),
+    );
   }
 
   private async recomputeLocked(input: TicketEventInput): Promise<EventResult> {
@@ -242,7 +252,17 @@ export class TicketService {
     for (let attempt = 0; attempt < 8; attempt++) {
       const [events, previous] = await Promise.all([
         TicketEvent.find({ ticketRef: input.ticketRef })
-          .select({ eventId: 1, type: 1, at: 1, receivedAt: 1, agency: 1, department: 1, agentId: 1, citizenPhone: 1, language: 1 })
+          .select({
+            eventId: 1,
+            type: 1,
+            at: 1,
+            receivedAt: 1,
+            agency: 1,
+            department: 1,
+            agentId: 1,
+            citizenPhone: 1,
+            language: 1,
+          })
           .lean<EventRow[]>(),
         Ticket.findOne({ ref: input.ticketRef }).lean(),
       ]);
@@ -267,10 +287,12 @@ export class TicketService {
         throw err;
       }
     }
-    throw new TicketConcurrencyError(`ticket ${input.ticketRef} kept changing while applying event ${input.eventId}`);
+    throw new TicketConcurrencyError(
+      `ticket ${input.ticketRef} kept changing while applying event ${input.eventId}`,
+    );
   }
 }
 
 export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && (err).code === 11000;
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
 }

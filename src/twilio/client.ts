@@ -23,7 +23,9 @@ export class SandboxRequestClient extends twilio.RequestClient {
     const prefix = SANDBOX_HOST_PREFIX[original.host];
     if (prefix === undefined) {
       return Promise.reject(
-        new Error(`Twilio sandbox has no stand-in for ${original.host}${original.pathname}; add it to SANDBOX_HOST_PREFIX`),
+        new Error(
+          `Twilio sandbox has no stand-in for ${original.host}${original.pathname}; add it to SANDBOX_HOST_PREFIX`,
+        ),
       );
     }
     const uri = `${this.origin}${prefix}${original.pathname}${original.search}`;

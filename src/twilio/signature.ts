@@ -20,7 +20,10 @@ export function verifyTwilioSignature(opts: SignatureOptions): RequestHandler[] 
     const url = `${opts.publicBaseUrl}${req.originalUrl}`;
     const params = (req.body ?? {}) as Record<string, string>;
     if (signature === undefined || !twilio.validateRequest(opts.authToken, signature, url, params)) {
-      opts.log.warn({ path: req.path, hasSignature: signature !== undefined }, 'rejected a webhook with an invalid Twilio signature');
+      opts.log.warn(
+        { path: req.path, hasSignature: signature !== undefined },
+        'rejected a webhook with an invalid Twilio signature',
+      );
       res.status(403).type('text/plain').send('Invalid Twilio signature');
       return;
     }

@@ -13,17 +13,37 @@ export const callStateSchema = z.object({
   s: z.string().regex(/^[a-z_]{1,64}$/),
   l: z.enum(VOICE_LANGUAGES),
   r: z.coerce.number().int().min(0).max(9),
-  a: z.string().max(64).regex(/^[A-Za-z0-9._-]*$/).default(''),
-  t: z.string().max(64).regex(/^[A-Za-z0-9._-]*$/).default(''),
+  a: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9._-]*$/)
+    .default(''),
+  t: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9._-]*$/)
+    .default(''),
 });
 export type CallState = z.infer<typeof callStateSchema>;
 
 export function stateUrl(path: string, state: CallState): string {
-  const q = new URLSearchParams({ f: state.f, s: state.s, l: state.l, r: String(state.r), a: state.a, t: state.t });
+  const q = new URLSearchParams({
+    f: state.f,
+    s: state.s,
+    l: state.l,
+    r: String(state.r),
+    a: state.a,
+    t: state.t,
+  });
   return `${path}?${q.toString()}`;
 }
 
-function speak(target: VoiceResponse | ReturnType<VoiceResponse['gather']>, flow: Flow, lang: VoiceLanguage, prompt: Prompt | undefined): void {
+function speak(
+  target: VoiceResponse | ReturnType<VoiceResponse['gather']>,
+  flow: Flow,
+  lang: VoiceLanguage,
+  prompt: Prompt | undefined,
+): void {
   if (!prompt) return;
   if ('play' in prompt) {
     target.play(prompt.play);
@@ -93,7 +113,13 @@ export function renderError(flow: Flow | undefined, lang: VoiceLanguage): string
 }
 
 export type StepInput =
-  | { kind: 'answer'; field: string | undefined; value: number | boolean | string; digits: string; next: string }
+  | {
+      kind: 'answer';
+      field: string | undefined;
+      value: number | boolean | string;
+      digits: string;
+      next: string;
+    }
   | { kind: 'repeat' }
   | { kind: 'invalid' }
   | { kind: 'no_input' }
@@ -130,6 +156,13 @@ export function decide(flow: Flow, state: CallState, digits: string | undefined)
     case 'invalid':
     case 'no_input':
       if (state.r >= retries) return { twiml: renderGoodbye(flow, state.l), ended: true };
-      return { twiml: renderStep(flow, { ...state, r: state.r + 1 }, input.kind === 'invalid' ? 'invalid' : 'noInput'), ended: false };
+      return {
+        twiml: renderStep(
+          flow,
+          { ...state, r: state.r + 1 },
+          input.kind === 'invalid' ? 'invalid' : 'noInput',
+        ),
+        ended: false,
+      };
   }
 }

@@ -20,7 +20,10 @@ const menuStep = z
     kind: z.literal('menu'),
     prompt: localized,
     /** Key pressed → stored value. */
-    choices: z.record(z.string().regex(/^[0-9]$/, 'choices are single digits 0-9'), z.union([z.number(), z.boolean(), z.string()])),
+    choices: z.record(
+      z.string().regex(/^[0-9]$/, 'choices are single digits 0-9'),
+      z.union([z.number(), z.boolean(), z.string()]),
+    ),
     /** The rating field this answer fills (absent for navigation-only menus). */
     field: z.enum(['agentRating', 'solvedOnCall']).optional(),
     timeoutSeconds: z.number().int().min(1).max(30).default(6),
@@ -49,7 +52,10 @@ export const flowSchema = z
     messages: z
       .object({ invalid: localized, noInput: localized, goodbye: localized, error: localized })
       .strict(),
-    steps: z.record(z.string().regex(/^[a-z_]+$/, 'step names are lower_snake_case'), z.discriminatedUnion('kind', [menuStep, recordStep, endStep])),
+    steps: z.record(
+      z.string().regex(/^[a-z_]+$/, 'step names are lower_snake_case'),
+      z.discriminatedUnion('kind', [menuStep, recordStep, endStep]),
+    ),
   })
   .strict();
 
@@ -60,27 +66,33 @@ export type MenuStep = Extract<FlowStep, { kind: 'menu' }>;
 export class FlowError extends Error {}
 
 function checkLocalized(problems: string[], where: string, value: Record<string, unknown>): void {
-  for (const lang of VOICE_LANGUAGES) if (!(lang in value)) problems.push(`${where}: missing language "${lang}"`);
+  for (const lang of VOICE_LANGUAGES)
+    if (!(lang in value)) problems.push(`${where}: missing language "${lang}"`);
 }
 
 /** Parses and cross-checks a flow; throws FlowError listing every problem with flow and step names. */
 export function loadFlow(raw: unknown): Flow {
   const parsed = flowSchema.safeParse(raw);
-  const id = typeof raw === 'object' && raw !== null && 'id' in raw ? String((raw).id) : '(unnamed)';
+  const id = typeof raw === 'object' && raw !== null && 'id' in raw ? String(raw.id) : '(unnamed)';
   if (!parsed.success) {
-    throw new FlowError(`voice flow "${id}" is invalid:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new FlowError(
+      `voice flow "${id}" is invalid:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   }
   const flow = parsed.data;
   const problems: string[] = [];
   const stepNames = new Set(Object.keys(flow.steps));
   if (!stepNames.has(flow.firstStep)) problems.push(`firstStep: unknown step "${flow.firstStep}"`);
-  for (const lang of VOICE_LANGUAGES) if (!flow.voices[lang]) problems.push(`voices: missing language "${lang}"`);
-  for (const [name, value] of Object.entries(flow.messages)) checkLocalized(problems, `messages.${name}`, value);
+  for (const lang of VOICE_LANGUAGES)
+    if (!flow.voices[lang]) problems.push(`voices: missing language "${lang}"`);
+  for (const [name, value] of Object.entries(flow.messages))
+    checkLocalized(problems, `messages.${name}`, value);
   for (const [name, step] of Object.entries(flow.steps)) {
     checkLocalized(problems, `step "${name}".prompt`, step.prompt);
     if (step.kind === 'end') continue;
     const targets = typeof step.next === 'string' ? [step.next] : Object.values(step.next);
-    for (const target of targets) if (!stepNames.has(target)) problems.push(`step "${name}": unknown next step "${target}"`);
+    for (const target of targets)
+      if (!stepNames.has(target)) problems.push(`step "${name}": unknown next step "${target}"`);
     if (step.kind === 'menu') {
       if (Object.keys(step.choices).length === 0) problems.push(`step "${name}": no choices`);
       if ('*' in step.choices) problems.push(`step "${name}": "*" is reserved for repeat`);
@@ -88,11 +100,13 @@ export function loadFlow(raw: unknown): Flow {
       const twice = values.filter((v, i) => values.indexOf(v) !== i);
       if (twice.length > 0) problems.push(`step "${name}": value "${twice[0]}" mapped from two keys`);
       if (typeof step.next !== 'string') {
-        for (const v of new Set(values)) if (!(v in step.next)) problems.push(`step "${name}": no next step for choice "${v}"`);
+        for (const v of new Set(values))
+          if (!(v in step.next)) problems.push(`step "${name}": no next step for choice "${v}"`);
       }
     }
   }
-  if (problems.length > 0) throw new FlowError(`voice flow "${flow.id}" is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length > 0)
+    throw new FlowError(`voice flow "${flow.id}" is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return flow;
 }
 

@@ -21,8 +21,21 @@ interface CallContext {
 }
 
 export type VoiceJob =
-  | ({ type: 'answer'; step: string; field: string | undefined; value: number | boolean | string; digits: string; at: string } & CallContext)
-  | ({ type: 'recording'; recordingSid: string; url: string; durationSec: number; status: string } & CallContext)
+  | ({
+      type: 'answer';
+      step: string;
+      field: string | undefined;
+      value: number | boolean | string;
+      digits: string;
+      at: string;
+    } & CallContext)
+  | ({
+      type: 'recording';
+      recordingSid: string;
+      url: string;
+      durationSec: number;
+      status: string;
+    } & CallContext)
   | { type: 'finalise'; callSid: string; callStatus: string; durationSec: number | undefined };
 
 function jobId(job: VoiceJob): string {
@@ -46,7 +59,11 @@ export async function queueVoiceJob(ctx: AppContext, job: VoiceJob, delayMs = 0)
 
 type RatingStatus = 'complete' | 'partial' | 'abandoned';
 
-function statusOf(r: { agentRating?: number | null; solvedOnCall?: boolean | null; answers: unknown[] }): RatingStatus {
+function statusOf(r: {
+  agentRating?: number | null;
+  solvedOnCall?: boolean | null;
+  answers: unknown[];
+}): RatingStatus {
   if (r.agentRating != null && r.solvedOnCall != null) return 'complete';
   return r.answers.length > 0 ? 'partial' : 'abandoned';
 }
@@ -79,11 +96,15 @@ async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
       if (job.field) set[job.field] = job.value;
       const updated = await PostCallRating.findOneAndUpdate(
         { callSid: job.callSid, 'answers.step': { $ne: job.step } },
-        { $set: set, $push: { answers: { step: job.step, digits: job.digits, value: job.value, at: new Date(job.at) } } },
+        {
+          $set: set,
+          $push: { answers: { step: job.step, digits: job.digits, value: job.value, at: new Date(job.at) } },
+        },
         { returnDocument: 'after' },
       ).lean();
       // An answer that arrives after the call was finalised (MongoDB was down) updates its status.
-      if (updated?.finalisedAt) await PostCallRating.updateOne({ callSid: job.callSid }, { $set: { status: statusOf(updated) } });
+      if (updated?.finalisedAt)
+        await PostCallRating.updateOne({ callSid: job.callSid }, { $set: { status: statusOf(updated) } });
       if (updated && job.field === 'agentRating' && updated.ticketRef) {
         await ctx.models.VerifiedScore.updateMany(
           { ticketRef: updated.ticketRef, postCallRatingId: { $exists: false } },
@@ -96,7 +117,16 @@ async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
       await ensureRating(ctx, job);
       await PostCallRating.updateOne(
         { callSid: job.callSid },
-        { $set: { recording: { sid: job.recordingSid, url: job.url, durationSec: job.durationSec, status: job.status } } },
+        {
+          $set: {
+            recording: {
+              sid: job.recordingSid,
+              url: job.url,
+              durationSec: job.durationSec,
+              status: job.status,
+            },
+          },
+        },
       );
       return { stored: true };
     }
@@ -116,7 +146,13 @@ async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
     const status = statusOf(rating);
     await PostCallRating.updateOne(
       { callSid: job.callSid },
-      { $set: { status, finalisedAt: new Date(), ...(job.durationSec !== undefined ? { callDurationSec: job.durationSec } : {}) } },
+      {
+        $set: {
+          status,
+          finalisedAt: new Date(),
+          ...(job.durationSec !== undefined ? { callDurationSec: job.durationSec } : {}),
+        },
+      },
     );
     return { status };
   });

@@ -9,23 +9,39 @@ import { loadFlows } from './flows.js';
 import { queueVoiceJob } from './persistence.js';
 
 const RATING_FLOW = 'post-call-rating';
-const id = z.string().max(64).regex(/^[A-Za-z0-9._-]*$/);
-const entryQuery = z.object({ agent: id.default(''), ticket: id.default(''), lang: z.enum(['ar', 'en']).default('ar') });
+const id = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]*$/);
+const entryQuery = z.object({
+  agent: id.default(''),
+  ticket: id.default(''),
+  lang: z.enum(['ar', 'en']).default('ar'),
+});
 const callBody = z.object({
   CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/),
   Digits: z.string().max(64).optional(),
   CallStatus: z.string().max(32).optional(),
   CallDuration: z.coerce.number().int().min(0).optional(),
   DialCallStatus: z.string().max(32).optional(),
-  RecordingSid: z.string().regex(/^RE[0-9a-fA-F]{32}$/).optional(),
+  RecordingSid: z
+    .string()
+    .regex(/^RE[0-9a-fA-F]{32}$/)
+    .optional(),
   RecordingUrl: z.url().optional(),
   RecordingDuration: z.coerce.number().int().min(0).optional(),
   RecordingStatus: z.string().max(32).optional(),
 });
 
 const LANGUAGE_MENU = { ar: 'للعربية اضغط 1.', en: 'For English, press 2.' };
-const CONNECTING = { ar: 'شكرا لانتظارك، سيتم تحويلك إلى الموظف. بعد المكالمة ابق على الخط لتقييم الخدمة.', en: 'Please hold while we connect you. After the call, stay on the line to rate the service.' };
-const NOT_CONNECTED = { ar: 'نعتذر، لم نتمكن من تحويلك إلى موظف. يرجى المحاولة لاحقا.', en: 'Sorry, we could not connect you to an agent. Please try again later.' };
+const CONNECTING = {
+  ar: 'شكرا لانتظارك، سيتم تحويلك إلى الموظف. بعد المكالمة ابق على الخط لتقييم الخدمة.',
+  en: 'Please hold while we connect you. After the call, stay on the line to rate the service.',
+};
+const NOT_CONNECTED = {
+  ar: 'نعتذر، لم نتمكن من تحويلك إلى موظف. يرجى المحاولة لاحقا.',
+  en: 'Sorry, we could not connect you to an agent. Please try again later.',
+};
 
 function twiml(res: Response, xml: string): void {
   res.type('text/xml').send(xml);
@@ -34,7 +50,11 @@ function twiml(res: Response, xml: string): void {
 export function voiceRouter(ctx: AppContext): Router {
   const flows = loadFlows();
   const router = Router();
-  const signed = verifyTwilioSignature({ authToken: ctx.config.twilio.authToken, publicBaseUrl: ctx.config.publicBaseUrl, log: ctx.log });
+  const signed = verifyTwilioSignature({
+    authToken: ctx.config.twilio.authToken,
+    publicBaseUrl: ctx.config.publicBaseUrl,
+    log: ctx.log,
+  });
   const rating = flows.get(RATING_FLOW) as Flow;
   const say = (r: InstanceType<typeof twilio.twiml.VoiceResponse>, lang: VoiceLanguage, text: string) => {
     const v = rating.voices[lang];
@@ -57,7 +77,8 @@ export function voiceRouter(ctx: AppContext): Router {
   router.post('/voice/incoming', ...signed, (req, res) => {
     const q = entryQuery.safeParse(req.query);
     const body = callBody.safeParse(req.body);
-    if (!q.success || !body.success) return fail(res, 'ar', 'malformed incoming call', { query: Object.keys(req.query) });
+    if (!q.success || !body.success)
+      return fail(res, 'ar', 'malformed incoming call', { query: Object.keys(req.query) });
     const r = new twilio.twiml.VoiceResponse();
     const gather = r.gather({
       input: ['dtmf'],
@@ -82,10 +103,12 @@ export function voiceRouter(ctx: AppContext): Router {
     let target = ctx.config.voice.agentDialTarget;
     if (q.data.agent) {
       // The agent directory is a convenience: if MongoDB is down the call still goes through.
-      const agent = await ctx.models.Agent.findOne({ agentId: q.data.agent }).lean().catch((err: unknown) => {
-        ctx.log.warn({ err }, 'agent directory unavailable; dialling the configured target');
-        return null;
-      });
+      const agent = await ctx.models.Agent.findOne({ agentId: q.data.agent })
+        .lean()
+        .catch((err: unknown) => {
+          ctx.log.warn({ err }, 'agent directory unavailable; dialling the configured target');
+          return null;
+        });
       if (agent?.dialTarget) target = agent.dialTarget;
     }
     const r = new twilio.twiml.VoiceResponse();
@@ -106,7 +129,8 @@ export function voiceRouter(ctx: AppContext): Router {
     const body = callBody.safeParse(req.body);
     if (!q.success || !body.success) return fail(res, 'ar', 'malformed dial result', {});
     const status = body.data.DialCallStatus ?? '';
-    if (status === 'completed' || status === 'answered') return twiml(res, renderStep(rating, firstStep(rating, q.data)));
+    if (status === 'completed' || status === 'answered')
+      return twiml(res, renderStep(rating, firstStep(rating, q.data)));
     const r = new twilio.twiml.VoiceResponse();
     say(r, q.data.lang, NOT_CONNECTED[q.data.lang]);
     r.hangup();
@@ -118,7 +142,8 @@ export function voiceRouter(ctx: AppContext): Router {
   router.post('/voice/rating', ...signed, (req, res) => {
     const q = entryQuery.safeParse(req.query);
     const body = callBody.safeParse(req.body);
-    if (!q.success || !body.success) return fail(res, 'ar', 'malformed rating entry', { query: Object.keys(req.query) });
+    if (!q.success || !body.success)
+      return fail(res, 'ar', 'malformed rating entry', { query: Object.keys(req.query) });
     twiml(res, renderStep(rating, firstStep(rating, q.data)));
   });
 
@@ -126,9 +151,11 @@ export function voiceRouter(ctx: AppContext): Router {
     const state = callStateSchema.safeParse(req.query);
     const body = callBody.safeParse(req.body);
     const lang: VoiceLanguage = req.query.l === 'en' ? 'en' : 'ar';
-    if (!state.success || !body.success) return fail(res, lang, 'malformed step', { query: Object.keys(req.query) });
+    if (!state.success || !body.success)
+      return fail(res, lang, 'malformed step', { query: Object.keys(req.query) });
     const flow = flows.get(state.data.f);
-    if (!flow || !flow.steps[state.data.s]) return fail(res, lang, 'unknown flow or step', { flow: state.data.f, step: state.data.s });
+    if (!flow || !flow.steps[state.data.s])
+      return fail(res, lang, 'unknown flow or step', { flow: state.data.f, step: state.data.s });
     const decision = decide(flow, state.data, body.data.Digits);
     if (decision.answer) {
       await queueVoiceJob(ctx, {
@@ -181,14 +208,24 @@ export function voiceRouter(ctx: AppContext): Router {
       res.status(400).type('text/plain').send('Malformed status callback');
       return;
     }
-    const final = ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(body.data.CallStatus ?? '');
+    const final = ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(
+      body.data.CallStatus ?? '',
+    );
     if (final) {
       // A short delay lets the last answers of the call land first; later ones still update the status.
-      await queueVoiceJob(ctx, { type: 'finalise', callSid: body.data.CallSid, callStatus: body.data.CallStatus ?? '', durationSec: body.data.CallDuration }, 1000);
+      await queueVoiceJob(
+        ctx,
+        {
+          type: 'finalise',
+          callSid: body.data.CallSid,
+          callStatus: body.data.CallStatus ?? '',
+          durationSec: body.data.CallDuration,
+        },
+        1000,
+      );
     }
     res.status(204).end();
   });
 
   return router;
 }
-

@@ -23,7 +23,11 @@ afterAll(async () => {
 async function linkFor(ref: string, phone: string, language: 'ar' | 'en'): Promise<string> {
   await ticketEvent(sys, token, ref, 'closed', { phone, language });
   const [msg] = await waitForMessages(sys, phone, 1);
-  await eventually(async () => (await sys.ctx.models.FollowUp.findOne({ ticketRef: ref, state: 'awaiting_solved' }).lean()) ?? undefined);
+  await eventually(
+    async () =>
+      (await sys.ctx.models.FollowUp.findOne({ ticketRef: ref, state: 'awaiting_solved' }).lean()) ??
+      undefined,
+  );
   const path = /\/f\/[A-Za-z0-9_-]{32}/.exec(msg?.body ?? '')?.[0];
   if (!path) throw new Error('no answer link in the message');
   return `${sys.baseUrl}${path}`;
@@ -45,7 +49,14 @@ describe('the one-tap answer page', () => {
     expect(await page.textContent('main')).toContain('شكرا لك، تم تسجيل إجابتك.');
     await page.screenshot({ path: `${ARTIFACTS}/answer-page-ar-done.png`, fullPage: true });
     const score = await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'P-1' }).lean();
-    expect(score).toMatchObject({ solved: false, outcome: 'disputed', rating: 2, reason: 'other', comment: 'أغلقوا الطلب بدون زيارة', channel: 'web' });
+    expect(score).toMatchObject({
+      solved: false,
+      outcome: 'disputed',
+      rating: 2,
+      reason: 'other',
+      comment: 'أغلقوا الطلب بدون زيارة',
+      channel: 'web',
+    });
     await page.close();
   });
 
@@ -60,11 +71,22 @@ describe('the one-tap answer page', () => {
     expect(await page.textContent('dl')).toContain('Problem solved');
     await page.screenshot({ path: `${ARTIFACTS}/answer-page-en-desktop.png` });
     // A second submission (an old tab, a replayed form) changes nothing.
-    const again = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'solved=2', redirect: 'manual' });
+    const again = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'solved=2',
+      redirect: 'manual',
+    });
     expect(again.status).toBe(303);
-    expect(await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'P-2' }).lean()).toMatchObject({ solved: true, rating: 5, outcome: 'confirmed_solved' });
+    expect(await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'P-2' }).lean()).toMatchObject({
+      solved: true,
+      rating: 5,
+      outcome: 'confirmed_solved',
+    });
     // An SMS reply after the page answered is told so.
-    expect(await reply(sys, '+966500000402', '2')).toEqual(['Thank you, your answer about request P-2 is already recorded.']);
+    expect(await reply(sys, '+966500000402', '2')).toEqual([
+      'Thank you, your answer about request P-2 is already recorded.',
+    ]);
     await page.close();
   });
 
@@ -86,10 +108,18 @@ describe('the one-tap answer page', () => {
     expect(bad.status).toBe(404);
     expect(await bad.text()).toContain('This link is not valid.');
     const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'P-4' }).lean();
-    const expired = signAnswerToken(sys.ctx.config.followUp.answerLinkSecret, f?._id.toString() ?? '', new Date(Date.now() - 3_600_000));
+    const expired = signAnswerToken(
+      sys.ctx.config.followUp.answerLinkSecret,
+      f?._id.toString() ?? '',
+      new Date(Date.now() - 3_600_000),
+    );
     expect((await fetch(`${sys.baseUrl}/f/${expired}`)).status).toBe(410);
     expect(answerToken(sys.ctx, f!)).toBe(good);
-    const junk = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'rating=9' });
+    const junk = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'rating=9',
+    });
     expect(junk.status).toBe(400);
     expect((await sys.ctx.models.FollowUp.findOne({ ticketRef: 'P-4' }).lean())?.solved).toBeUndefined();
   });

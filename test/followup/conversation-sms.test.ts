@@ -53,15 +53,26 @@ describe('verification by SMS', () => {
     expect(first?.body).toContain('C-101');
     expect(first?.body).toMatch(/127\.0\.0\.1:\d+\/f\/[A-Za-z0-9_-]{32}/);
     expect(first?.validityPeriod).toBeGreaterThan(0);
-    const message = await eventually(async () => (await sys.ctx.models.FollowUpMessage.findOne({ sid: first?.sid, status: 'delivered' }).lean()) ?? undefined);
+    const message = await eventually(
+      async () =>
+        (await sys.ctx.models.FollowUpMessage.findOne({ sid: first?.sid, status: 'delivered' }).lean()) ??
+        undefined,
+    );
     expect(message).toMatchObject({ kind: 'initial', segments: first?.numSegments, direction: 'outbound' });
     expect(await eventually(async () => ((await score('C-101'))?.delivered ? true : undefined))).toBe(true);
 
     expect(await reply(sys, phone, '١')).toEqual(['شكرا. قيم الخدمة من 1 (سيئة) إلى 5 (ممتازة).']);
-    expect(await score('C-101')).toMatchObject({ solved: true, outcome: 'confirmed_solved', channel: 'sms', sent: true });
+    expect(await score('C-101')).toMatchObject({
+      solved: true,
+      outcome: 'confirmed_solved',
+      channel: 'sms',
+      sent: true,
+    });
     expect(await reply(sys, phone, 'اعطيهم ٥')).toEqual(['شكرا لك، تم تسجيل تقييمك.']);
     expect(await score('C-101')).toMatchObject({ rating: 5, outcome: 'confirmed_solved' });
-    expect(await sys.ctx.models.FollowUp.findOne({ ticketRef: 'C-101' }).lean()).toMatchObject({ state: 'completed' });
+    expect(await sys.ctx.models.FollowUp.findOne({ ticketRef: 'C-101' }).lean()).toMatchObject({
+      state: 'completed',
+    });
     // A late "2" after the conversation ended changes nothing and says so politely.
     expect(await reply(sys, phone, '2')).toEqual(['شكرا، إجابتك عن الطلب C-101 مسجلة من قبل.']);
     expect(await score('C-101')).toMatchObject({ solved: true });
@@ -71,22 +82,47 @@ describe('verification by SMS', () => {
     const phone = '+966500000102';
     await ticketEvent(sys, token, 'C-102', 'closed', { phone, language: 'en' });
     const [first] = await waitForMessages(sys, phone, 1);
-    expect(first?.body).toMatch(/^Riyadh Municipality: was the problem in your request C-102 solved\? Reply 1 yes or 2 no/);
-    expect(await reply(sys, phone, 'No, still not fixed')).toEqual(['Thank you. Rate the service from 1 (poor) to 5 (excellent).']);
+    expect(first?.body).toMatch(
+      /^Riyadh Municipality: was the problem in your request C-102 solved\? Reply 1 yes or 2 no/,
+    );
+    expect(await reply(sys, phone, 'No, still not fixed')).toEqual([
+      'Thank you. Rate the service from 1 (poor) to 5 (excellent).',
+    ]);
     expect(await score('C-102')).toMatchObject({ solved: false, outcome: 'disputed' });
-    expect(await reply(sys, phone, 'maybe 2 or 3')).toEqual(['Sorry, please reply with a number from 1 to 5.']);
-    expect(await reply(sys, phone, '2')).toEqual([expect.stringMatching(/^We are sorry\. Why\? 1 no one contacted me/)]);
-    expect(await reply(sys, phone, '4 they closed it without calling')).toEqual([expect.stringMatching(/agency has been told/)]);
-    expect(await score('C-102')).toMatchObject({ rating: 2, reason: 'other', comment: '4 they closed it without calling', outcome: 'disputed' });
+    expect(await reply(sys, phone, 'maybe 2 or 3')).toEqual([
+      'Sorry, please reply with a number from 1 to 5.',
+    ]);
+    expect(await reply(sys, phone, '2')).toEqual([
+      expect.stringMatching(/^We are sorry\. Why\? 1 no one contacted me/),
+    ]);
+    expect(await reply(sys, phone, '4 they closed it without calling')).toEqual([
+      expect.stringMatching(/agency has been told/),
+    ]);
+    expect(await score('C-102')).toMatchObject({
+      rating: 2,
+      reason: 'other',
+      comment: '4 they closed it without calling',
+      outcome: 'disputed',
+    });
 
-    const delivered = await eventually(() => Promise.resolve(deliveries.find((d) => d.status === 200)), { what: 'an accepted dispute delivery' });
+    const delivered = await eventually(() => Promise.resolve(deliveries.find((d) => d.status === 200)), {
+      what: 'an accepted dispute delivery',
+    });
     expect(deliveries.filter((d) => d.status === 503)).toHaveLength(2);
     const payload = JSON.parse(delivered.body) as Record<string, unknown>;
-    expect(payload).toMatchObject({ type: 'closure.disputed', ticketRef: 'C-102', closureNumber: 1, agency: 'momrah' });
+    expect(payload).toMatchObject({
+      type: 'closure.disputed',
+      ticketRef: 'C-102',
+      closureNumber: 1,
+      agency: 'momrah',
+    });
     const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(delivered.signature) ?? [];
     expect(v1).toBe(createHmac('sha256', 'agency-secret').update(`${t}.${delivered.body}`).digest('hex'));
     const attempts = await eventually(async () => {
-      const rows = await sys.ctx.models.AuditLog.find({ action: 'dispute_webhook', 'detail.ticketRef': 'C-102' }).lean();
+      const rows = await sys.ctx.models.AuditLog.find({
+        action: 'dispute_webhook',
+        'detail.ticketRef': 'C-102',
+      }).lean();
       return rows.length >= 3 ? rows : undefined;
     });
     expect(attempts.map((a) => a.outcome)).toEqual(['failed', 'failed', 'ok']);
@@ -96,8 +132,12 @@ describe('verification by SMS', () => {
     const phone = '+966500000103';
     await ticketEvent(sys, token, 'C-103', 'closed', { phone });
     await waitForMessages(sys, phone, 1);
-    expect(await reply(sys, phone, 'مين معي؟')).toEqual(['عذرا، لم نفهم الرد. أرسل 1 إذا حلت المشكلة أو 2 إذا لم تحل.']);
-    expect(await reply(sys, phone, 'اتصلت عليكم مرتين')).toEqual(['شكرا، سجلنا ملاحظتك. للإجابة أرسل الرقم فقط.']);
+    expect(await reply(sys, phone, 'مين معي؟')).toEqual([
+      'عذرا، لم نفهم الرد. أرسل 1 إذا حلت المشكلة أو 2 إذا لم تحل.',
+    ]);
+    expect(await reply(sys, phone, 'اتصلت عليكم مرتين')).toEqual([
+      'شكرا، سجلنا ملاحظتك. للإجابة أرسل الرقم فقط.',
+    ]);
     const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'C-103' }).lean();
     expect(f).toMatchObject({ state: 'awaiting_solved', comment: 'اتصلت عليكم مرتين' });
     expect(f?.solved).toBeUndefined();
@@ -109,7 +149,11 @@ describe('verification by SMS', () => {
     await waitForMessages(sys, phone, 1);
     await ticketEvent(sys, token, 'C-104B', 'closed', { phone });
     await waitForMessages(sys, phone, 2);
-    await eventually(async () => ((await sys.ctx.models.FollowUp.countDocuments({ citizenPhone: phone, state: 'awaiting_solved' })) === 2 ? true : undefined));
+    await eventually(async () =>
+      (await sys.ctx.models.FollowUp.countDocuments({ citizenPhone: phone, state: 'awaiting_solved' })) === 2
+        ? true
+        : undefined,
+    );
     const [text] = await reply(sys, phone, 'نعم');
     expect(text).toContain('(بخصوص الطلب C-104B)');
     expect(await score('C-104B')).toMatchObject({ solved: true });
@@ -120,14 +164,22 @@ describe('verification by SMS', () => {
     const phone = '+966500000105';
     await ticketEvent(sys, token, 'C-105', 'closed', { phone });
     await waitForMessages(sys, phone, 1);
-    expect(await reply(sys, phone, 'إيقاف')).toEqual(['تم إيقاف رسائل التقييم. لإعادتها أرسل اشتراك أو START.']);
+    expect(await reply(sys, phone, 'إيقاف')).toEqual([
+      'تم إيقاف رسائل التقييم. لإعادتها أرسل اشتراك أو START.',
+    ]);
     expect(await reply(sys, phone, 'ايقاف')).toEqual([]);
     expect(await score('C-105')).toMatchObject({ outcome: 'opted_out' });
     await ticketEvent(sys, token, 'C-105B', 'closed', { phone });
-    const f = await eventually(async () => (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'C-105B', state: 'opted_out' }).lean()) ?? undefined);
+    const f = await eventually(
+      async () =>
+        (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'C-105B', state: 'opted_out' }).lean()) ??
+        undefined,
+    );
     expect(f.outcome).toBe('opted_out');
     expect(messagesTo(sys, phone)).toHaveLength(1);
-    expect(await reply(sys, phone, 'اشتراك')).toEqual(['تمت إعادة تفعيل رسائل التقييم. لإيقافها أرسل إيقاف أو STOP.']);
+    expect(await reply(sys, phone, 'اشتراك')).toEqual([
+      'تمت إعادة تفعيل رسائل التقييم. لإيقافها أرسل إيقاف أو STOP.',
+    ]);
     expect(await sys.ctx.models.OptOut.findOne({ phone }).lean()).toMatchObject({ optedOut: false });
   });
 
@@ -135,17 +187,27 @@ describe('verification by SMS', () => {
     const phone = '+966500000106';
     await ticketEvent(sys, token, 'C-106', 'closed', { phone, language: 'en' });
     await waitForMessages(sys, phone, 1);
-    expect(await reply(sys, phone, 'STOP')).toEqual(['Rating messages are stopped. To receive them again reply START.']);
+    expect(await reply(sys, phone, 'STOP')).toEqual([
+      'Rating messages are stopped. To receive them again reply START.',
+    ]);
     expect(await reply(sys, '+966500000107', 'stop', { OptOutType: 'STOP' })).toEqual([]);
-    expect(await sys.ctx.models.OptOut.findOne({ phone: '+966500000107' }).lean()).toMatchObject({ optedOut: true, source: 'twilio' });
+    expect(await sys.ctx.models.OptOut.findOne({ phone: '+966500000107' }).lean()).toMatchObject({
+      optedOut: true,
+      source: 'twilio',
+    });
   });
 
   it('answers an unknown number politely in both languages and stores nothing but a count', async () => {
     const before = await sys.ctx.models.FollowUpMessage.countDocuments();
     const texts = await reply(sys, '+966509999999', 'hello');
-    expect(texts).toEqual(['شكرا لتواصلك. لا يوجد استبيان مفتوح لهذا الرقم.', 'Thank you for your message. There is no open survey for this number.']);
+    expect(texts).toEqual([
+      'شكرا لتواصلك. لا يوجد استبيان مفتوح لهذا الرقم.',
+      'Thank you for your message. There is no open survey for this number.',
+    ]);
     expect(await sys.ctx.models.FollowUpMessage.countDocuments()).toBe(before);
-    expect(Number(await sys.ctx.redis.get(`${sys.ctx.config.queuePrefix}:stats:inbound_unknown`))).toBeGreaterThanOrEqual(1);
+    expect(
+      Number(await sys.ctx.redis.get(`${sys.ctx.config.queuePrefix}:stats:inbound_unknown`)),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it.each([
@@ -166,7 +228,11 @@ describe('verification by SMS', () => {
 
   it('refuses a forged inbound webhook with 403 and stores nothing', async () => {
     const before = await sys.ctx.models.FollowUpMessage.countDocuments();
-    const res = await sys.postTwilio('/sms/inbound', { MessageSid: `SM${'a'.repeat(32)}`, From: '+966500000101', Body: '2' }, { signature: 'forged' });
+    const res = await sys.postTwilio(
+      '/sms/inbound',
+      { MessageSid: `SM${'a'.repeat(32)}`, From: '+966500000101', Body: '2' },
+      { signature: 'forged' },
+    );
     expect(res.status).toBe(403);
     expect(await sys.ctx.models.FollowUpMessage.countDocuments()).toBe(before);
   });
@@ -176,9 +242,16 @@ describe('verification by SMS', () => {
     await ticketEvent(sys, token, 'C-109', 'closed', { phone });
     const [first] = await waitForMessages(sys, phone, 1);
     const sid = first?.sid ?? '';
-    await eventually(async () => (await sys.ctx.models.FollowUpMessage.findOne({ sid, status: 'delivered' }).lean()) ?? undefined);
+    await eventually(
+      async () =>
+        (await sys.ctx.models.FollowUpMessage.findOne({ sid, status: 'delivered' }).lean()) ?? undefined,
+    );
     for (const status of ['sent', 'queued', 'delivered']) {
-      const res = await sys.postTwilio('/sms/status', { MessageSid: sid, MessageStatus: status, AccountSid: sys.ctx.config.twilio.accountSid });
+      const res = await sys.postTwilio('/sms/status', {
+        MessageSid: sid,
+        MessageStatus: status,
+        AccountSid: sys.ctx.config.twilio.accountSid,
+      });
       expect(res.status).toBe(204);
     }
     const stored = await sys.ctx.models.FollowUpMessage.findOne({ sid }).lean();

@@ -16,8 +16,15 @@ let sys: TestSystem;
 let token: string;
 
 beforeAll(async () => {
-  redis = await startRedis({ dataDir: dir, searchPath: loadConfig({ PATH: process.env.PATH, HOME: process.env.HOME }).binSearchPath, persistent: false });
-  sys = await startTestSystem({ redisUrl: redis.url, env: { FOLLOWUP_DELAY_HOURS: '72', SEND_WINDOW: '00:00-24:00' } });
+  redis = await startRedis({
+    dataDir: dir,
+    searchPath: loadConfig({ PATH: process.env.PATH, HOME: process.env.HOME }).binSearchPath,
+    persistent: false,
+  });
+  sys = await startTestSystem({
+    redisUrl: redis.url,
+    env: { FOLLOWUP_DELAY_HOURS: '72', SEND_WINDOW: '00:00-24:00' },
+  });
   token = await sys.token('ticket_system');
 });
 afterAll(async () => {
@@ -28,9 +35,13 @@ afterAll(async () => {
 
 describe('reconciler', () => {
   it('re-adds every follow-up job Redis lost in a FLUSHALL, and adds nothing twice', async () => {
-    for (const ref of ['R-1', 'R-2', 'R-3']) await ticketEvent(sys, token, ref, 'closed', { at: '2026-11-20T10:00:00Z' });
+    for (const ref of ['R-1', 'R-2', 'R-3'])
+      await ticketEvent(sys, token, ref, 'closed', { at: '2026-11-20T10:00:00Z' });
     const queue = sys.ctx.queues.get(FOLLOWUP_QUEUE);
-    expect(await queue.getJobCounts(), JSON.stringify(await sys.ctx.models.FollowUp.find().lean())).toMatchObject({ delayed: 3 });
+    expect(
+      await queue.getJobCounts(),
+      JSON.stringify(await sys.ctx.models.FollowUp.find().lean()),
+    ).toMatchObject({ delayed: 3 });
 
     await sys.ctx.redis.flushall();
     expect(await queue.getDelayedCount()).toBe(0);
@@ -48,18 +59,30 @@ describe('reconciler', () => {
   });
 
   it('restores the expiry of a follow-up that was already sent', async () => {
-    const live = await startTestSystem({ redisUrl: redis.url, workers: true, env: { ...FAST_FOLLOWUP_ENV, QUEUE_PREFIX: 'rlive' } });
+    const live = await startTestSystem({
+      redisUrl: redis.url,
+      workers: true,
+      env: { ...FAST_FOLLOWUP_ENV, QUEUE_PREFIX: 'rlive' },
+    });
     try {
       const t = await live.token('ticket_system');
       await ticketEvent(live, t, 'R-9', 'closed', { phone: '+966551110009' });
       await waitForMessages(live, '+966551110009', 1);
-      const sent = await eventually(async () => (await live.ctx.models.FollowUp.findOne({ ticketRef: 'R-9', state: 'awaiting_solved' }).lean()) ?? undefined);
+      const sent = await eventually(
+        async () =>
+          (await live.ctx.models.FollowUp.findOne({ ticketRef: 'R-9', state: 'awaiting_solved' }).lean()) ??
+          undefined,
+      );
       // The sender adds the reminder and expiry jobs just after recording the send.
-      await eventually(async () => ((await live.ctx.queues.get(FOLLOWUP_QUEUE).getDelayedCount()) === 2 ? true : undefined));
+      await eventually(async () =>
+        (await live.ctx.queues.get(FOLLOWUP_QUEUE).getDelayedCount()) === 2 ? true : undefined,
+      );
       await live.ctx.redis.flushall();
       const report = await reconcileFollowUps(live.ctx);
       expect(report.jobsRestored).toBeGreaterThanOrEqual(2); // reminder and expiry
-      expect(await live.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('expire', 'R-9', 1))).toBeDefined();
+      expect(
+        await live.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('expire', 'R-9', 1)),
+      ).toBeDefined();
       expect(sent.expiresAt).toBeInstanceOf(Date);
       expect(await reply(live, '+966551110009', '1')).toHaveLength(1);
     } finally {

@@ -8,7 +8,9 @@ let sys: TestSystem;
 let token: string;
 
 beforeAll(async () => {
-  sys = await startTestSystem({ env: { FOLLOWUP_DELAY_HOURS: '72', SEND_WINDOW: '09:00-21:00', SEND_DAYS: 'all' } });
+  sys = await startTestSystem({
+    env: { FOLLOWUP_DELAY_HOURS: '72', SEND_WINDOW: '09:00-21:00', SEND_DAYS: 'all' },
+  });
   token = await sys.token('ticket_system');
 });
 afterAll(async () => {
@@ -27,14 +29,19 @@ describe('scheduling a follow-up per closure', () => {
     expect(job?.data).toEqual({ followUpId: f?._id.toString(), kind: 'send' });
     expect(await job?.getState()).toBe('delayed');
     // The delay was computed when scheduling, so it ends at the send time.
-    expect(Math.abs((job?.timestamp ?? 0) + (job?.delay ?? 0) - Date.parse('2026-11-26T06:00:00Z'))).toBeLessThan(5000);
+    expect(
+      Math.abs((job?.timestamp ?? 0) + (job?.delay ?? 0) - Date.parse('2026-11-26T06:00:00Z')),
+    ).toBeLessThan(5000);
     const score = await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'S-1' }).lean();
     expect(score).toMatchObject({ closureNumber: 1, agency: 'momrah', day: '2026-11-22', sent: false });
     expect(score?.outcome).toBeUndefined();
   });
 
   it('a replayed or repeated closed event schedules nothing new', async () => {
-    const first = await ticketEvent(sys, token, 'S-2', 'closed', { at: '2026-11-20T10:00:00Z', eventId: 's2-close' });
+    const first = await ticketEvent(sys, token, 'S-2', 'closed', {
+      at: '2026-11-20T10:00:00Z',
+      eventId: 's2-close',
+    });
     await ticketEvent(sys, token, 'S-2', 'closed', { at: '2026-11-20T10:00:00Z', eventId: 's2-close' });
     await ticketEvent(sys, token, 'S-2', 'closed', { at: '2026-11-20T11:00:00Z', eventId: 's2-close-again' });
     expect(first.status).toBe(201);
@@ -50,10 +57,14 @@ describe('scheduling a follow-up per closure', () => {
     expect(await queue().getJob(followUpJobId('send', 'S-3', 1))).toBeUndefined();
     const cancelled = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'S-3', closureNumber: 1 }).lean();
     expect(cancelled).toMatchObject({ state: 'cancelled', outcome: 'cancelled_reopened' });
-    expect(await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'S-3', closureNumber: 1 }).lean()).toMatchObject({ outcome: 'cancelled_reopened' });
+    expect(
+      await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'S-3', closureNumber: 1 }).lean(),
+    ).toMatchObject({ outcome: 'cancelled_reopened' });
 
     await ticketEvent(sys, token, 'S-3', 'closed', { at: '2026-11-22T10:00:00Z' });
-    expect(await sys.ctx.models.FollowUp.findOne({ ticketRef: 'S-3', closureNumber: 2 }).lean()).toMatchObject({ state: 'scheduled' });
+    expect(
+      await sys.ctx.models.FollowUp.findOne({ ticketRef: 'S-3', closureNumber: 2 }).lean(),
+    ).toMatchObject({ state: 'scheduled' });
     expect(await queue().getJob(followUpJobId('send', 'S-3', 2))).toBeDefined();
   });
 

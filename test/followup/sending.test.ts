@@ -8,7 +8,10 @@ let token: string;
 
 beforeAll(async () => {
   // Reminder after ~1.5 s, expiry after ~4 s: the real timers, shortened.
-  sys = await startTestSystem({ workers: true, env: { ...FAST_FOLLOWUP_ENV, REMINDER_AFTER_HOURS: '0.0004', EXPIRE_AFTER_HOURS: '0.0011' } });
+  sys = await startTestSystem({
+    workers: true,
+    env: { ...FAST_FOLLOWUP_ENV, REMINDER_AFTER_HOURS: '0.0004', EXPIRE_AFTER_HOURS: '0.0011' },
+  });
   token = await sys.token('ticket_system');
 });
 afterAll(async () => {
@@ -21,7 +24,10 @@ const job = (ref: string) => sys.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJ
 describe('sending', () => {
   it('does not retry a permanent error (invalid number): records the code and the outcome undeliverable', async () => {
     await ticketEvent(sys, token, 'E-1', 'closed', { phone: '+15005550001' });
-    const f = await eventually(async () => (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-1', state: 'failed' }).lean()) ?? undefined);
+    const f = await eventually(
+      async () =>
+        (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-1', state: 'failed' }).lean()) ?? undefined,
+    );
     expect(f).toMatchObject({ outcome: 'undeliverable', lastErrorCode: 21211 });
     // The follow-up is closed just before the job fails: wait for the job itself.
     const j = await eventually(async () => {
@@ -29,18 +35,30 @@ describe('sending', () => {
       return (await found?.getState()) === 'failed' ? found : undefined;
     });
     expect(j.attemptsMade).toBe(1);
-    expect(await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'E-1' }).lean()).toMatchObject({ outcome: 'undeliverable' });
+    expect(await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'E-1' }).lean()).toMatchObject({
+      outcome: 'undeliverable',
+    });
   });
 
   it('treats 21610 (recipient unsubscribed at the carrier) as an opt-out', async () => {
     await ticketEvent(sys, token, 'E-2', 'closed', { phone: '+15005550004' });
-    await eventually(async () => (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-2', state: 'opted_out' }).lean()) ?? undefined);
-    expect(await sys.ctx.models.OptOut.findOne({ phone: '+15005550004' }).lean()).toMatchObject({ optedOut: true, source: 'twilio-21610' });
+    await eventually(
+      async () =>
+        (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-2', state: 'opted_out' }).lean()) ?? undefined,
+    );
+    expect(await sys.ctx.models.OptOut.findOne({ phone: '+15005550004' }).lean()).toMatchObject({
+      optedOut: true,
+      source: 'twilio-21610',
+    });
   });
 
   it('retries 429 with backoff and sends exactly once when Twilio recovers', async () => {
     await ticketEvent(sys, token, 'E-3', 'closed', { phone: '+15005550429' });
-    const f = await eventually(async () => (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-3', state: 'awaiting_solved' }).lean()) ?? undefined);
+    const f = await eventually(
+      async () =>
+        (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-3', state: 'awaiting_solved' }).lean()) ??
+        undefined,
+    );
     expect(f.lastErrorCode).toBe(20429);
     const done = await eventually(async () => {
       const found = await job('E-3');
@@ -55,15 +73,25 @@ describe('sending', () => {
     await waitForMessages(sys, '+15005550500', 1);
     await ticketEvent(sys, token, 'E-5', 'closed', { phone: '+15005550031' });
     const [sent] = await waitForMessages(sys, '+15005550031', 1);
-    const failed = await eventually(async () => (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-5', state: 'failed' }).lean()) ?? undefined);
+    const failed = await eventually(
+      async () =>
+        (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-5', state: 'failed' }).lean()) ?? undefined,
+    );
     expect(failed.outcome).toBe('undeliverable');
-    expect(await sys.ctx.models.FollowUpMessage.findOne({ sid: sent?.sid }).lean()).toMatchObject({ status: 'failed', errorCode: 30005 });
+    expect(await sys.ctx.models.FollowUpMessage.findOne({ sid: sent?.sid }).lean()).toMatchObject({
+      status: 'failed',
+      errorCode: 30005,
+    });
   });
 
   it('a transient late failure (30003) is recorded but leaves the follow-up open', async () => {
     await ticketEvent(sys, token, 'E-6', 'closed', { phone: '+15005550030' });
     const [sent] = await waitForMessages(sys, '+15005550030', 1);
-    await eventually(async () => (await sys.ctx.models.FollowUpMessage.findOne({ sid: sent?.sid, status: 'undelivered' }).lean()) ?? undefined);
+    await eventually(
+      async () =>
+        (await sys.ctx.models.FollowUpMessage.findOne({ sid: sent?.sid, status: 'undelivered' }).lean()) ??
+        undefined,
+    );
     expect((await followUp('E-6'))?.state).not.toBe('failed');
   });
 
@@ -73,10 +101,16 @@ describe('sending', () => {
     const [first, reminder] = await waitForMessages(sys, phone, 2);
     expect(reminder?.body).toMatch(/^تذكير/);
     expect(reminder?.body).toContain(first?.body.slice(-32) ?? 'no-link');
-    const expired = await eventually(async () => (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-7', state: 'expired' }).lean()) ?? undefined, { timeoutMs: 15_000 });
+    const expired = await eventually(
+      async () =>
+        (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-7', state: 'expired' }).lean()) ?? undefined,
+      { timeoutMs: 15_000 },
+    );
     expect(expired.outcome).toBe('no_response');
     expect(messagesTo(sys, phone)).toHaveLength(2);
-    expect(await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'E-7' }).lean()).toMatchObject({ outcome: 'no_response' });
+    expect(await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'E-7' }).lean()).toMatchObject({
+      outcome: 'no_response',
+    });
     expect(await reply(sys, phone, '1')).toEqual(['شكرا لتواصلك. انتهت مدة الاستبيان الخاص بالطلب E-7.']);
     expect((await followUp('E-7'))?.solved).toBeUndefined();
   });
@@ -85,21 +119,31 @@ describe('sending', () => {
     const phone = '+966500000202';
     await ticketEvent(sys, token, 'E-8', 'closed', { phone });
     await waitForMessages(sys, phone, 1);
-    await eventually(async () => (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-8', state: 'awaiting_solved' }).lean()) ?? undefined);
+    await eventually(
+      async () =>
+        (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-8', state: 'awaiting_solved' }).lean()) ??
+        undefined,
+    );
     await reply(sys, phone, '1');
     await new Promise((r) => setTimeout(r, 2500)); // past the reminder time
     expect(messagesTo(sys, phone)).toHaveLength(1);
   });
 
   it('a reopen before the send time sends nothing', async () => {
-    const later = await startTestSystem({ workers: true, env: { ...FAST_FOLLOWUP_ENV, FOLLOWUP_DELAY_HOURS: '0.0003' } });
+    const later = await startTestSystem({
+      workers: true,
+      env: { ...FAST_FOLLOWUP_ENV, FOLLOWUP_DELAY_HOURS: '0.0003' },
+    });
     try {
       const t = await later.token('ticket_system');
       await ticketEvent(later, t, 'E-9', 'closed', { phone: '+966500000203' });
       await ticketEvent(later, t, 'E-9', 'reopened', { phone: '+966500000203' });
       await new Promise((r) => setTimeout(r, 1500));
       expect(messagesTo(later, '+966500000203')).toHaveLength(0);
-      expect(await later.ctx.models.FollowUp.findOne({ ticketRef: 'E-9' }).lean()).toMatchObject({ state: 'cancelled', outcome: 'cancelled_reopened' });
+      expect(await later.ctx.models.FollowUp.findOne({ ticketRef: 'E-9' }).lean()).toMatchObject({
+        state: 'cancelled',
+        outcome: 'cancelled_reopened',
+      });
     } finally {
       await later.stop();
     }

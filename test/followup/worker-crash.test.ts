@@ -38,7 +38,8 @@ afterAll(async () => {
 });
 
 const phone = (i: number) => `+9665000030${String(i).padStart(2, '0')}`;
-const sentCount = () => (sys.ctx.sandbox?.listMessages() ?? []).filter((m) => m.to.startsWith('+9665000030')).length;
+const sentCount = () =>
+  (sys.ctx.sandbox?.listMessages() ?? []).filter((m) => m.to.startsWith('+9665000030')).length;
 
 describe('a worker killed mid-batch', () => {
   it('neither sends twice nor loses a follow-up', async () => {
@@ -46,18 +47,26 @@ describe('a worker killed mid-batch', () => {
     for (let i = 0; i < COUNT; i++) await ticketEvent(sys, token, `K-${i}`, 'closed', { phone: phone(i) });
 
     const first = startWorkerProcess();
-    await eventually(() => Promise.resolve(sentCount() >= 10 ? true : undefined), { timeoutMs: 20_000, what: 'the first sends' });
+    await eventually(() => Promise.resolve(sentCount() >= 10 ? true : undefined), {
+      timeoutMs: 20_000,
+      what: 'the first sends',
+    });
     first.kill('SIGKILL');
     const sentBeforeCrash = sentCount();
     expect(sentBeforeCrash).toBeLessThan(COUNT);
 
     startWorkerProcess();
     await eventually(
-      async () => ((await sys.ctx.models.FollowUp.countDocuments({ ticketRef: /^K-/, state: 'awaiting_solved' })) === COUNT ? true : undefined),
+      async () =>
+        (await sys.ctx.models.FollowUp.countDocuments({ ticketRef: /^K-/, state: 'awaiting_solved' })) ===
+        COUNT
+          ? true
+          : undefined,
       { timeoutMs: 25_000, what: 'every follow-up sent' },
     );
     const perRecipient = new Map<string, number>();
-    for (const m of sys.ctx.sandbox?.listMessages() ?? []) if (m.to.startsWith('+9665000030')) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);
+    for (const m of sys.ctx.sandbox?.listMessages() ?? [])
+      if (m.to.startsWith('+9665000030')) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);
     expect(perRecipient.size).toBe(COUNT);
     expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
     expect(await sys.ctx.models.FollowUpMessage.countDocuments({ kind: 'initial' })).toBe(COUNT);

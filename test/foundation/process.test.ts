@@ -28,7 +28,11 @@ describe('src/main.ts', () => {
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     try {
       const deadline = Date.now() + 20_000;
-      while (!/web:\s+http:\/\/127\.0\.0\.1:\d+/.test(out) && Date.now() < deadline && child.exitCode === null) {
+      while (
+        !/web:\s+http:\/\/127\.0\.0\.1:\d+/.test(out) &&
+        Date.now() < deadline &&
+        child.exitCode === null
+      ) {
         await new Promise((r) => setTimeout(r, 50));
       }
       const url = /web:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];

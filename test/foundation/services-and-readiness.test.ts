@@ -63,7 +63,11 @@ describe('embedded services', () => {
   });
 
   it('says what to install when a binary is missing', async () => {
-    const err = await startRedis({ dataDir: path.join(root, 'r2'), searchPath: ['/nonexistent'], persistent: false }).catch((e: unknown) => e);
+    const err = await startRedis({
+      dataDir: path.join(root, 'r2'),
+      searchPath: ['/nonexistent'],
+      persistent: false,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServiceStartError);
     expect((err as Error).message).toMatch(/apt-get install redis-server.*REDIS_URL/s);
   });
@@ -78,12 +82,18 @@ describe('GET /readyz', () => {
       const ready = await fetch(`${sys.baseUrl}/readyz`);
       const readyBody: unknown = await ready.clone().json();
       expect(ready.status, JSON.stringify(readyBody)).toBe(200);
-      expect(await ready.json()).toMatchObject({ status: 'ready', checks: { redis: { ok: true }, mongodb: { ok: true }, queues: { ok: true } } });
+      expect(await ready.json()).toMatchObject({
+        status: 'ready',
+        checks: { redis: { ok: true }, mongodb: { ok: true }, queues: { ok: true } },
+      });
 
       await redis.stop();
       const down = await fetch(`${sys.baseUrl}/readyz`);
       expect(down.status).toBe(503);
-      const body = (await down.json()) as { status: string; checks: { redis: { ok: boolean; error: string }; mongodb: { ok: boolean } } };
+      const body = (await down.json()) as {
+        status: string;
+        checks: { redis: { ok: boolean; error: string }; mongodb: { ok: boolean } };
+      };
       expect(body.status).toBe('unavailable');
       expect(body.checks.redis.ok).toBe(false);
       expect(body.checks.redis.error).toBeTruthy();

@@ -16,10 +16,18 @@ const seen: Record<string, string>[] = [];
 
 beforeAll(async () => {
   const app = express();
-  app.post('/voice/step', ...verifyTwilioSignature({ authToken: TOKEN, publicBaseUrl: PUBLIC, log: createLogger({ level: 'silent' }) }), (req, res) => {
-    seen.push(req.body as Record<string, string>);
-    res.type('text/xml').send('<Response/>');
-  });
+  app.post(
+    '/voice/step',
+    ...verifyTwilioSignature({
+      authToken: TOKEN,
+      publicBaseUrl: PUBLIC,
+      log: createLogger({ level: 'silent' }),
+    }),
+    (req, res) => {
+      seen.push(req.body as Record<string, string>);
+      res.type('text/xml').send('<Response/>');
+    },
+  );
   server = http.createServer(app);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -33,7 +41,10 @@ afterAll(() => {
 function post(pathAndQuery: string, params: Record<string, string>, signature: string | undefined) {
   return fetch(`${local}${pathAndQuery}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature ? { 'x-twilio-signature': signature } : {}) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(signature ? { 'x-twilio-signature': signature } : {}),
+    },
     body: new URLSearchParams(params).toString(),
   });
 }
@@ -51,9 +62,22 @@ describe('verifyTwilioSignature', () => {
 
   it.each([
     ['no signature', undefined],
-    ['signed with another token', twilio.getExpectedTwilioSignature('other-token', `${PUBLIC}${path}`, params)],
-    ['signed over the local URL', twilio.getExpectedTwilioSignature(TOKEN, `http://127.0.0.1${path}`, params)],
-    ['signed over another query', twilio.getExpectedTwilioSignature(TOKEN, `${PUBLIC}/voice/step?flow=post-call-rating&step=thanks`, params)],
+    [
+      'signed with another token',
+      twilio.getExpectedTwilioSignature('other-token', `${PUBLIC}${path}`, params),
+    ],
+    [
+      'signed over the local URL',
+      twilio.getExpectedTwilioSignature(TOKEN, `http://127.0.0.1${path}`, params),
+    ],
+    [
+      'signed over another query',
+      twilio.getExpectedTwilioSignature(
+        TOKEN,
+        `${PUBLIC}/voice/step?flow=post-call-rating&step=thanks`,
+        params,
+      ),
+    ],
   ])('rejects a forgery (%s) with 403 before the handler runs', async (_label, sig) => {
     const before = seen.length;
     const res = await post(path, params, sig);

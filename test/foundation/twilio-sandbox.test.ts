@@ -24,7 +24,11 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   app.post(
     '/status',
-    ...verifyTwilioSignature({ authToken: sys.ctx.config.twilio.authToken, publicBaseUrl: receiverUrl, log: createLogger({ level: 'silent' }) }),
+    ...verifyTwilioSignature({
+      authToken: sys.ctx.config.twilio.authToken,
+      publicBaseUrl: receiverUrl,
+      log: createLogger({ level: 'silent' }),
+    }),
     (req, res) => {
       callbacks.push(req.body as Record<string, string>);
       res.status(204).end();
@@ -72,29 +76,52 @@ describe('sandbox Twilio API through the real SDK', () => {
   });
 
   it('accepts WhatsApp addresses', async () => {
-    const msg = await sys.ctx.twilio.messages.create({ to: 'whatsapp:+966501234567', from: sys.ctx.config.twilio.whatsappFrom, body: 'hello' });
+    const msg = await sys.ctx.twilio.messages.create({
+      to: 'whatsapp:+966501234567',
+      from: sys.ctx.config.twilio.whatsappFrom,
+      body: 'hello',
+    });
     expect(msg.to).toBe('whatsapp:+966501234567');
     expect(sys.ctx.sandbox?.getMessage(msg.sid)?.from).toBe('whatsapp:+966920000000');
   });
 
   it('reports failures for reserved numbers: synchronous codes as RestException, late ones in the callback', async () => {
     const client = sys.ctx.twilio;
-    const err = await client.messages.create({ to: '+15005550001', from: '+966920000000', body: 'x' }).catch((e: unknown) => e);
+    const err = await client.messages
+      .create({ to: '+15005550001', from: '+966920000000', body: 'x' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(twilio.RestException);
     expect(err).toMatchObject({ status: 400, code: 21211 });
 
-    const unsub = await client.messages.create({ to: '+15005550004', from: '+966920000000', body: 'x' }).catch((e: unknown) => e);
+    const unsub = await client.messages
+      .create({ to: '+15005550004', from: '+966920000000', body: 'x' })
+      .catch((e: unknown) => e);
     expect(unsub).toMatchObject({ status: 400, code: 21610 });
 
-    const late = await client.messages.create({ to: '+15005550030', from: '+966920000000', body: 'x', statusCallback: `${receiverUrl}/status` });
-    const final = await eventually(() => Promise.resolve(callbacks.find((c) => c.MessageSid === late.sid && c.MessageStatus === 'undelivered')), {
-      what: 'undelivered callback',
+    const late = await client.messages.create({
+      to: '+15005550030',
+      from: '+966920000000',
+      body: 'x',
+      statusCallback: `${receiverUrl}/status`,
     });
+    const final = await eventually(
+      () =>
+        Promise.resolve(
+          callbacks.find((c) => c.MessageSid === late.sid && c.MessageStatus === 'undelivered'),
+        ),
+      {
+        what: 'undelivered callback',
+      },
+    );
     expect(final.ErrorCode).toBe('30003');
   });
 
   it('counts UCS-2 segments for long Arabic text', async () => {
-    const msg = await sys.ctx.twilio.messages.create({ to: '+966501234567', from: '+966920000000', body: 'ش'.repeat(71) });
+    const msg = await sys.ctx.twilio.messages.create({
+      to: '+966501234567',
+      from: '+966920000000',
+      body: 'ش'.repeat(71),
+    });
     expect(msg.numSegments).toBe('2');
   });
 
@@ -106,7 +133,9 @@ describe('sandbox Twilio API through the real SDK', () => {
   });
 
   it('refuses requests without the account credentials', async () => {
-    const res = await fetch(`${sys.baseUrl}/__twilio/api/2010-04-01/Accounts/${sys.ctx.config.twilio.accountSid}/Messages.json`);
+    const res = await fetch(
+      `${sys.baseUrl}/__twilio/api/2010-04-01/Accounts/${sys.ctx.config.twilio.accountSid}/Messages.json`,
+    );
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ code: 20003 });
   });

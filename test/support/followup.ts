@@ -33,7 +33,8 @@ export async function ticketEvent(
       language: opts.language ?? 'ar',
     },
   });
-  if (res.status >= 300 && res.status !== 200) throw new Error(`ticket event failed: ${res.status} ${await res.text()}`);
+  if (res.status >= 300 && res.status !== 200)
+    throw new Error(`ticket event failed: ${res.status} ${await res.text()}`);
   return res;
 }
 
@@ -51,7 +52,10 @@ export async function waitForMessages(sys: TestSystem, phone: string, count: num
     async () => {
       const list = messagesTo(sys, phone).sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime());
       if (list.length < count) return undefined;
-      const recording = await sys.ctx.models.FollowUp.countDocuments({ citizenPhone: phone, state: 'sending' });
+      const recording = await sys.ctx.models.FollowUp.countDocuments({
+        citizenPhone: phone,
+        state: 'sending',
+      });
       return recording === 0 ? list : undefined;
     },
     { timeoutMs, what: `${count} message(s)` },
@@ -59,11 +63,31 @@ export async function waitForMessages(sys: TestSystem, phone: string, count: num
 }
 
 /** Sends an inbound SMS the way Twilio does and returns the TwiML reply texts. */
-export async function reply(sys: TestSystem, from: string, body: string, extra: Record<string, string> = {}): Promise<string[]> {
+export async function reply(
+  sys: TestSystem,
+  from: string,
+  body: string,
+  extra: Record<string, string> = {},
+): Promise<string[]> {
   seq += 1;
   const sid = `SM${seq.toString(16).padStart(8, '0')}${'f'.repeat(24)}`;
-  const res = await sys.postTwilio('/sms/inbound', { MessageSid: sid, AccountSid: sys.ctx.config.twilio.accountSid, From: from, To: '+966920000000', Body: body, NumMedia: '0', ...extra });
+  const res = await sys.postTwilio('/sms/inbound', {
+    MessageSid: sid,
+    AccountSid: sys.ctx.config.twilio.accountSid,
+    From: from,
+    To: '+966920000000',
+    Body: body,
+    NumMedia: '0',
+    ...extra,
+  });
   if (res.status !== 200) throw new Error(`inbound answered ${res.status}: ${await res.text()}`);
   const xml = await res.text();
-  return [...xml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((m) => (m[1] ?? '').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'"));
+  return [...xml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((m) =>
+    (m[1] ?? '')
+      .replace(/&amp;/g, '&')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'"),
+  );
 }

@@ -25,11 +25,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const redis = process.env.TEST_REDIS_URL
       ? undefined
-      : await startRedis({ dataDir: path.join(root, 'redis'), searchPath: config.binSearchPath, persistent: false });
+      : await startRedis({
+          dataDir: path.join(root, 'redis'),
+          searchPath: config.binSearchPath,
+          persistent: false,
+        });
     if (redis) started.push(redis);
     const mongo = process.env.TEST_MONGODB_URL
       ? undefined
-      : await startMongo({ dataDir: path.join(root, 'mongo'), searchPath: config.binSearchPath, persistent: false });
+      : await startMongo({
+          dataDir: path.join(root, 'mongo'),
+          searchPath: config.binSearchPath,
+          persistent: false,
+        });
     if (mongo) started.push(mongo);
     project.provide('redisUrl', process.env.TEST_REDIS_URL ?? redis?.url ?? '');
     project.provide('mongoUrl', process.env.TEST_MONGODB_URL ?? mongo?.url ?? '');

@@ -13,7 +13,11 @@ export interface TestSystem extends RunningSystem {
   baseUrl: string;
   dbName: string;
   /** POST a form the way Twilio does, signed with the configured auth token over the full URL. */
-  postTwilio(pathAndQuery: string, params: Record<string, string>, opts?: { signature?: string }): Promise<Response>;
+  postTwilio(
+    pathAndQuery: string,
+    params: Record<string, string>,
+    opts?: { signature?: string },
+  ): Promise<Response>;
   /** Creates an API token with the given role and returns it. */
   token(role?: Role, scope?: { agency?: string; department?: string }): Promise<string>;
   api(pathAndQuery: string, init?: { method?: string; token?: string; body?: unknown }): Promise<Response>;
@@ -43,7 +47,10 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
   const shared = sharedServers?.();
   const redisUrl = opts.redisUrl ?? shared?.redisUrl;
   const mongoUrl = opts.mongoUrl ?? shared?.mongoUrl;
-  if (!redisUrl || !mongoUrl) throw new Error('no Redis/MongoDB for the test system: call useSharedServers() or pass redisUrl and mongoUrl');
+  if (!redisUrl || !mongoUrl)
+    throw new Error(
+      'no Redis/MongoDB for the test system: call useSharedServers() or pass redisUrl and mongoUrl',
+    );
   const id = randomBytes(5).toString('hex');
   const dbName = `t_${id}`;
   const server = http.createServer();
@@ -86,7 +93,8 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     baseUrl,
     dbName,
     postTwilio,
-    token: async (role = 'admin', scope = {}) => (await createApiToken(system.ctx.models, { name: `test-${role}`, role, scope })).token,
+    token: async (role = 'admin', scope = {}) =>
+      (await createApiToken(system.ctx.models, { name: `test-${role}`, role, scope })).token,
     api: (pathAndQuery, init = {}) =>
       fetch(`${baseUrl}${pathAndQuery}`, {
         method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
@@ -94,7 +102,9 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
           ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
           ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
-        ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
+        ...(init.body !== undefined
+          ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }
+          : {}),
       }),
     stop: async () => {
       await system.ctx.db.conn.dropDatabase().catch(() => undefined);
@@ -104,7 +114,10 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
 }
 
 /** Polls until `check` returns a value other than undefined; for effects that arrive through queues. */
-export async function eventually<T>(check: () => Promise<T | undefined>, opts: { timeoutMs?: number; what?: string } = {}): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  opts: { timeoutMs?: number; what?: string } = {},
+): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
   let last: unknown;
   while (Date.now() < deadline) {
@@ -116,5 +129,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, opts: {
     }
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last instanceof Error ? `: ${last.message}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${opts.what ?? 'condition'}${last instanceof Error ? `: ${last.message}` : ''}`,
+  );
 }

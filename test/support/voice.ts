@@ -1,7 +1,12 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { TestSystem } from './system.js';
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['Say', 'Play'].includes(name), textNodeName: 'text' });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (name) => ['Say', 'Play'].includes(name),
+  textNodeName: 'text',
+});
 
 export interface Said {
   text: string;
@@ -13,7 +18,13 @@ export interface TwimlView {
   status: number;
   xml: string;
   says: Said[];
-  gather?: { action: string; numDigits: string; timeout: string; finishOnKey: string; actionOnEmptyResult: string };
+  gather?: {
+    action: string;
+    numDigits: string;
+    timeout: string;
+    finishOnKey: string;
+    actionOnEmptyResult: string;
+  };
   record?: { action: string; maxLength: string; finishOnKey: string; recordingStatusCallback: string };
   dial?: { action: string; target: string };
   hangup: boolean;
@@ -54,14 +65,26 @@ export class Call {
   constructor(private readonly sys: TestSystem) {}
 
   async post(pathAndQuery: string, params: Record<string, string> = {}): Promise<TwimlView> {
-    const res = await this.sys.postTwilio(pathAndQuery, { CallSid: this.sid, AccountSid: this.sys.ctx.config.twilio.accountSid, From: '+966501234567', To: '+966920000000', CallStatus: 'in-progress', Direction: 'inbound', ApiVersion: '2010-04-01', ...params });
+    const res = await this.sys.postTwilio(pathAndQuery, {
+      CallSid: this.sid,
+      AccountSid: this.sys.ctx.config.twilio.accountSid,
+      From: '+966501234567',
+      To: '+966920000000',
+      CallStatus: 'in-progress',
+      Direction: 'inbound',
+      ApiVersion: '2010-04-01',
+      ...params,
+    });
     return viewTwiml(res.status, await res.text());
   }
 
   /** Presses keys at the Gather the last TwiML offered ('' is silence). */
   press(view: TwimlView, digits: string): Promise<TwimlView> {
     if (!view.gather) throw new Error(`no <Gather> to answer in ${view.xml}`);
-    return this.post(view.gather.action, digits === '' ? { Digits: '' } : { Digits: digits, FinishedOnKey: '' });
+    return this.post(
+      view.gather.action,
+      digits === '' ? { Digits: '' } : { Digits: digits, FinishedOnKey: '' },
+    );
   }
 
   hangUp(durationSec = 30): Promise<TwimlView> {

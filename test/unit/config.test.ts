@@ -25,7 +25,9 @@ describe('loadConfig', () => {
 
   it('switches to live mode when real credentials are given, and requires a public URL then', () => {
     const env = { TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x'.repeat(32) };
-    expect(problems(env)).toEqual([expect.stringMatching(/^PUBLIC_BASE_URL: required when TWILIO_MODE=live/)]);
+    expect(problems(env)).toEqual([
+      expect.stringMatching(/^PUBLIC_BASE_URL: required when TWILIO_MODE=live/),
+    ]);
     const config = loadConfig({ ...env, PUBLIC_BASE_URL: 'https://verisat.example.gov.sa/' });
     expect(config.twilio.mode).toBe('live');
     expect(config.publicBaseUrl).toBe('https://verisat.example.gov.sa');
@@ -40,17 +42,30 @@ describe('loadConfig', () => {
       PHONE_DEFAULT_REGION: 'sa',
     });
     const names = found.map((p) => p.split(':')[0]);
-    expect(names).toEqual(expect.arrayContaining(['PORT', 'TWILIO_ACCOUNT_SID', 'REDIS_URL', 'LOG_LEVEL', 'PHONE_DEFAULT_REGION']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'PORT',
+        'TWILIO_ACCOUNT_SID',
+        'REDIS_URL',
+        'LOG_LEVEL',
+        'PHONE_DEFAULT_REGION',
+      ]),
+    );
     expect(found.find((p) => p.startsWith('TWILIO_ACCOUNT_SID'))).toContain('AC followed by 32 hex digits');
   });
 
   it('rejects an unknown time zone', () => {
-    expect(problems({ TIME_ZONE: 'Asia/Atlantis' })).toEqual(['TIME_ZONE: unknown time zone "Asia/Atlantis"']);
+    expect(problems({ TIME_ZONE: 'Asia/Atlantis' })).toEqual([
+      'TIME_ZONE: unknown time zone "Asia/Atlantis"',
+    ]);
   });
 
   it('refuses a production start without Twilio credentials unless sandbox is explicit', () => {
     expect(problems({ NODE_ENV: 'production' })[0]).toMatch(/^TWILIO_MODE:/);
-    expect(loadConfig({ NODE_ENV: 'production', TWILIO_MODE: 'sandbox', ANSWER_LINK_SECRET: 's'.repeat(32) }).twilio.mode).toBe('sandbox');
+    expect(
+      loadConfig({ NODE_ENV: 'production', TWILIO_MODE: 'sandbox', ANSWER_LINK_SECRET: 's'.repeat(32) })
+        .twilio.mode,
+    ).toBe('sandbox');
   });
 
   it('refuses a production start without a secret for answer links', () => {

@@ -23,14 +23,22 @@ describe('createLogger', () => {
       },
     });
     const log = createLogger({ level: 'info', destination: sink });
-    log.info({ from: '+966501234567', nested: { to: ['+966551112233'] }, authToken: 'abc' }, 'sms from +966501234567');
+    log.info(
+      { from: '+966501234567', nested: { to: ['+966551112233'] }, authToken: 'abc' },
+      'sms from +966501234567',
+    );
     log.error({ err: new Error('send to +966501234567 failed') }, 'failed');
     log.info('plain message about 0551112233');
     const text = lines.join('');
     expect(lines).toHaveLength(3);
     expect(text).not.toMatch(/501234567|551112233|"abc"/);
     expect(text).toContain('[redacted]');
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ from: '+966•••••••67', msg: 'sms from +966•••••••67' });
-    expect((JSON.parse(lines[1] ?? '{}') as { err: { message: string } }).err.message).toBe('send to +966•••••••67 failed');
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      from: '+966•••••••67',
+      msg: 'sms from +966•••••••67',
+    });
+    expect((JSON.parse(lines[1] ?? '{}') as { err: { message: string } }).err.message).toBe(
+      'send to +966•••••••67 failed',
+    );
   });
 });

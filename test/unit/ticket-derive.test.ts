@@ -22,7 +22,12 @@ describe('deriveTicket', () => {
   it('numbers closures and tracks reopening in event-time order', () => {
     const t = deriveTicket(
       'T1',
-      [ev('e1', 'opened', '2026-01-01T08:00:00Z'), ev('e2', 'closed', '2026-01-01T09:00:00Z'), ev('e3', 'reopened', '2026-01-02T09:00:00Z'), ev('e4', 'closed', '2026-01-03T09:00:00Z')],
+      [
+        ev('e1', 'opened', '2026-01-01T08:00:00Z'),
+        ev('e2', 'closed', '2026-01-01T09:00:00Z'),
+        ev('e3', 'reopened', '2026-01-02T09:00:00Z'),
+        ev('e4', 'closed', '2026-01-03T09:00:00Z'),
+      ],
       [],
     );
     expect(t.status).toBe('closed');
@@ -34,7 +39,11 @@ describe('deriveTicket', () => {
   });
 
   it('a close that arrives after a later reopen is recorded as already reopened', () => {
-    const t = deriveTicket('T2', [ev('r', 'reopened', '2026-01-02T09:00:00Z'), ev('c', 'closed', '2026-01-01T09:00:00Z')], []);
+    const t = deriveTicket(
+      'T2',
+      [ev('r', 'reopened', '2026-01-02T09:00:00Z'), ev('c', 'closed', '2026-01-01T09:00:00Z')],
+      [],
+    );
     expect(t.status).toBe('open');
     expect(t.closures).toHaveLength(1);
     expect(closureState(t.closures[0]!)).toBe('reopened');
@@ -54,7 +63,11 @@ describe('deriveTicket', () => {
   });
 
   it('a repeated close while already closed is not a new closure', () => {
-    const t = deriveTicket('T4', [ev('a', 'closed', '2026-01-01T09:00:00Z'), ev('b', 'closed', '2026-01-01T10:00:00Z')], []);
+    const t = deriveTicket(
+      'T4',
+      [ev('a', 'closed', '2026-01-01T09:00:00Z'), ev('b', 'closed', '2026-01-01T10:00:00Z')],
+      [],
+    );
     expect(t.closures).toHaveLength(1);
   });
 });

@@ -6,17 +6,26 @@ let sys: TestSystem;
 
 beforeAll(async () => {
   sys = await startTestSystem({ workers: true, env: { VOICE_RETRY_MS: '100' } });
-  await sys.ctx.models.Agent.create({ agentId: 'a-1', agency: 'momrah', department: 'roads', dialTarget: 'sip:a-1@pbx.example' });
+  await sys.ctx.models.Agent.create({
+    agentId: 'a-1',
+    agency: 'momrah',
+    department: 'roads',
+    dialTarget: 'sip:a-1@pbx.example',
+  });
 });
 afterAll(async () => {
   await sys.stop();
 });
 
 const stored = (sid: string) => sys.ctx.models.PostCallRating.findOne({ callSid: sid }).lean();
-const finalised = (sid: string) => eventually(async () => {
-  const r = await stored(sid);
-  return r?.finalisedAt ? r : undefined;
-}, { what: 'a finalised rating' });
+const finalised = (sid: string) =>
+  eventually(
+    async () => {
+      const r = await stored(sid);
+      return r?.finalisedAt ? r : undefined;
+    },
+    { what: 'a finalised rating' },
+  );
 
 describe('post-call rating by keypad', () => {
   it('Arabic, transferred to the rating entry: every answer, the comment recording and the duration are stored', async () => {
@@ -36,17 +45,47 @@ describe('post-call rating by keypad', () => {
     expect(rec.says[0]?.text).toContain('سيتم تسجيل ملاحظتك'); // recording is announced before it starts
     expect(rec.record).toMatchObject({ maxLength: '30', finishOnKey: '#' });
     const recordingSid = `RE${'1'.repeat(32)}`;
-    const thanks = await call.post(rec.record?.action ?? '', { RecordingSid: recordingSid, RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/${recordingSid}`, RecordingDuration: '12', Digits: '#' });
+    const thanks = await call.post(rec.record?.action ?? '', {
+      RecordingSid: recordingSid,
+      RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/${recordingSid}`,
+      RecordingDuration: '12',
+      Digits: '#',
+    });
     expect(thanks.says[0]?.text).toContain('شكرا لتقييمك');
     expect(thanks.hangup).toBe(true);
-    expect((await call.post(rec.record?.recordingStatusCallback ?? '', { RecordingSid: recordingSid, RecordingUrl: `https://api.twilio.com/rec/${recordingSid}`, RecordingDuration: '12', RecordingStatus: 'completed' })).status).toBe(204);
+    expect(
+      (
+        await call.post(rec.record?.recordingStatusCallback ?? '', {
+          RecordingSid: recordingSid,
+          RecordingUrl: `https://api.twilio.com/rec/${recordingSid}`,
+          RecordingDuration: '12',
+          RecordingStatus: 'completed',
+        })
+      ).status,
+    ).toBe(204);
     await call.hangUp(48);
 
     const r = await finalised(call.sid);
-    expect(r).toMatchObject({ status: 'complete', agentRating: 5, solvedOnCall: true, language: 'ar', agentId: 'a-1', ticketRef: 'T-9', agency: 'momrah', callDurationSec: 48 });
+    expect(r).toMatchObject({
+      status: 'complete',
+      agentRating: 5,
+      solvedOnCall: true,
+      language: 'ar',
+      agentId: 'a-1',
+      ticketRef: 'T-9',
+      agency: 'momrah',
+      callDurationSec: 48,
+    });
     // Jobs may land in any order; each answer carries the time it was pressed.
-    expect([...r.answers].sort((x, y) => x.at.getTime() - y.at.getTime()).map((a) => a.step)).toEqual(['agent_rating', 'solved', 'comment_offer']);
-    await eventually(async () => ((await stored(call.sid))?.recording?.sid === recordingSid ? true : undefined), { what: 'the recording reference' });
+    expect([...r.answers].sort((x, y) => x.at.getTime() - y.at.getTime()).map((a) => a.step)).toEqual([
+      'agent_rating',
+      'solved',
+      'comment_offer',
+    ]);
+    await eventually(
+      async () => ((await stored(call.sid))?.recording?.sid === recordingSid ? true : undefined),
+      { what: 'the recording reference' },
+    );
     expect((await stored(call.sid))?.recording).toMatchObject({ durationSec: 12, status: 'completed' });
   });
 
@@ -57,7 +96,10 @@ describe('post-call rating by keypad', () => {
     const dial = await call.press(menu, '2');
     expect(dial.dial?.target).toBe('sip:a-1@pbx.example');
     expect(dial.says[0]).toMatchObject({ voice: 'Polly.Joanna', language: 'en-US' });
-    const q1 = await call.post(dial.dial?.action ?? '', { DialCallStatus: 'completed', DialCallDuration: '95' });
+    const q1 = await call.post(dial.dial?.action ?? '', {
+      DialCallStatus: 'completed',
+      DialCallDuration: '95',
+    });
     expect(q1.says[0]?.text).toBe('Rate the agent from 1 to 5, where 5 is excellent. Press star to repeat.');
     const q2 = await call.press(q1, '4');
     const q3 = await call.press(q2, '2');
@@ -65,7 +107,12 @@ describe('post-call rating by keypad', () => {
     expect(end.says[0]?.text).toBe('Thank you for your rating. Goodbye.');
     expect(end.hangup).toBe(true);
     await call.hangUp(130);
-    expect(await finalised(call.sid)).toMatchObject({ status: 'complete', agentRating: 4, solvedOnCall: false, language: 'en' });
+    expect(await finalised(call.sid)).toMatchObject({
+      status: 'complete',
+      agentRating: 4,
+      solvedOnCall: false,
+      language: 'en',
+    });
   });
 
   it('silence on the language menu means Arabic', async () => {
@@ -75,19 +122,25 @@ describe('post-call rating by keypad', () => {
     expect(dial.dial?.action).toContain('lang=ar');
   });
 
-  it.each(['busy', 'no-answer', 'failed', 'canceled'])('a dial that ends %s apologises, hangs up and asks nothing', async (status) => {
-    const call = new Call(sys);
-    const after = await call.post('/voice/dial-done?agent=a-1&ticket=&lang=ar', { DialCallStatus: status });
-    expect(after.gather).toBeUndefined();
-    expect(after.says[0]?.text).toContain('لم نتمكن من تحويلك');
-    expect(after.hangup).toBe(true);
-  });
+  it.each(['busy', 'no-answer', 'failed', 'canceled'])(
+    'a dial that ends %s apologises, hangs up and asks nothing',
+    async (status) => {
+      const call = new Call(sys);
+      const after = await call.post('/voice/dial-done?agent=a-1&ticket=&lang=ar', { DialCallStatus: status });
+      expect(after.gather).toBeUndefined();
+      expect(after.says[0]?.text).toContain('لم نتمكن من تحويلك');
+      expect(after.hangup).toBe(true);
+    },
+  );
 
   it('a wrong key gets one short notice and the question again, then a polite goodbye', async () => {
     const call = new Call(sys);
     const q1 = await call.post('/voice/rating?agent=a-1&lang=en');
     const retry = await call.press(q1, '9');
-    expect(retry.says.map((s) => s.text)).toEqual(['That was not a valid choice.', 'Rate the agent from 1 to 5, where 5 is excellent. Press star to repeat.']);
+    expect(retry.says.map((s) => s.text)).toEqual([
+      'That was not a valid choice.',
+      'Rate the agent from 1 to 5, where 5 is excellent. Press star to repeat.',
+    ]);
     expect(retry.gather?.action).toContain('r=1');
     const bye = await call.press(retry, '#');
     expect(bye.gather).toBeUndefined();
@@ -106,7 +159,10 @@ describe('post-call rating by keypad', () => {
   it('silence asks once more, then says goodbye', async () => {
     const call = new Call(sys);
     const again = await call.press(await call.post('/voice/rating?lang=ar'), '');
-    expect(again.says.map((s) => s.text)).toEqual(['لم نسمع اختيارك.', expect.stringContaining('قيم الموظف')]);
+    expect(again.says.map((s) => s.text)).toEqual([
+      'لم نسمع اختيارك.',
+      expect.stringContaining('قيم الموظف'),
+    ]);
     const bye = await call.press(again, '');
     expect(bye.hangup).toBe(true);
     expect(bye.says[0]?.text).toBe('شكرا لاتصالك. مع السلامة.');
@@ -145,7 +201,11 @@ describe('post-call rating by keypad', () => {
   });
 
   it('refuses a forged webhook with 403 and stores nothing', async () => {
-    const res = await sys.postTwilio('/voice/step?f=post-call-rating&s=agent_rating&l=ar&r=0&a=&t=', { CallSid: `CA${'9'.repeat(32)}`, Digits: '1' }, { signature: 'AAAA' });
+    const res = await sys.postTwilio(
+      '/voice/step?f=post-call-rating&s=agent_rating&l=ar&r=0&a=&t=',
+      { CallSid: `CA${'9'.repeat(32)}`, Digits: '1' },
+      { signature: 'AAAA' },
+    );
     expect(res.status).toBe(403);
     await new Promise((r) => setTimeout(r, 300));
     expect(await stored(`CA${'9'.repeat(32)}`)).toBeNull();

@@ -30,7 +30,11 @@ describe('MongoDB stopped in the middle of a call', () => {
     const call = new Call(sys);
     const q1 = await call.post('/voice/rating?agent=a-7&ticket=T-77&lang=ar');
     const q2 = await call.press(q1, '4');
-    await eventually(async () => ((await sys.ctx.models.PostCallRating.findOne({ callSid: call.sid }).lean())?.agentRating === 4 ? true : undefined));
+    await eventually(async () =>
+      (await sys.ctx.models.PostCallRating.findOne({ callSid: call.sid }).lean())?.agentRating === 4
+        ? true
+        : undefined,
+    );
 
     await mongo.stop();
     const q3 = await call.press(q2, '2');

@@ -3,10 +3,7 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 export const ROLES = ['admin', 'manager', 'auditor', 'ticket_system'] as const;
 export type Role = (typeof ROLES)[number];
 
-const scopeSchema = new Schema(
-  { agency: { type: String }, department: { type: String } },
-  { _id: false },
-);
+const scopeSchema = new Schema({ agency: { type: String }, department: { type: String } }, { _id: false });
 
 export const userSchema = new Schema(
   {

@@ -50,7 +50,11 @@ export const postCallRatingSchema = new Schema(
       durationSec: { type: Number },
       status: { type: String },
     },
-    status: { type: String, enum: ['in_progress', 'complete', 'partial', 'abandoned'], default: 'in_progress' },
+    status: {
+      type: String,
+      enum: ['in_progress', 'complete', 'partial', 'abandoned'],
+      default: 'in_progress',
+    },
     callDurationSec: { type: Number },
     day: { type: String },
     finalisedAt: { type: Date },

@@ -109,13 +109,17 @@ export class TwilioSandbox {
     router.post(`${base}/Messages.json`, (req, res) => this.handle(res, () => this.create(req)));
     router.get(`${base}/Messages.json`, (req, res) => this.handle(res, () => this.list(req)));
     router.get(`${base}/Messages/:messageSid.json`, (req, res) => this.handle(res, () => this.fetch(req)));
-    router.use((req, res) => this.sendError(res, new TwilioApiError(404, 20404, `The requested resource ${req.path} was not found`)));
+    router.use((req, res) =>
+      this.sendError(res, new TwilioApiError(404, 20404, `The requested resource ${req.path} was not found`)),
+    );
     return router;
   }
 
   private authorised(req: Request): boolean {
     const header = req.header('authorization') ?? '';
-    const expected = Buffer.from(`Basic ${Buffer.from(`${this.opts.accountSid}:${this.opts.authToken}`).toString('base64')}`);
+    const expected = Buffer.from(
+      `Basic ${Buffer.from(`${this.opts.accountSid}:${this.opts.authToken}`).toString('base64')}`,
+    );
     const given = Buffer.from(header);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
@@ -142,20 +146,24 @@ export class TwilioSandbox {
 
   private checkAccount(req: Request): string {
     const accountSid = String(req.params.accountSid);
-    if (accountSid !== this.opts.accountSid) throw new TwilioApiError(404, 20404, 'The requested resource was not found');
+    if (accountSid !== this.opts.accountSid)
+      throw new TwilioApiError(404, 20404, 'The requested resource was not found');
     return accountSid;
   }
 
   private create(req: Request): { status: number; body: unknown } {
     const accountSid = this.checkAccount(req);
     const parsed = createMessageSchema.safeParse(req.body);
-    if (!parsed.success) throw new TwilioApiError(400, 21602, `Invalid parameter: ${parsed.error.issues[0]?.path.join('.')}`);
+    if (!parsed.success)
+      throw new TwilioApiError(400, 21602, `Invalid parameter: ${parsed.error.issues[0]?.path.join('.')}`);
     const p = parsed.data;
     if (!p.To) throw new TwilioApiError(400, 21604, "A 'To' phone number is required.");
-    if (!p.From && !p.MessagingServiceSid) throw new TwilioApiError(400, 21603, "A 'From' phone number is required.");
+    if (!p.From && !p.MessagingServiceSid)
+      throw new TwilioApiError(400, 21603, "A 'From' phone number is required.");
     if (!p.Body && !p.ContentSid) throw new TwilioApiError(400, 21602, 'Message body is required.');
     const body = p.Body ?? '';
-    if (body.length > MAX_BODY) throw new TwilioApiError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
+    if (body.length > MAX_BODY)
+      throw new TwilioApiError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
     let validityPeriod: number | null = null;
     if (p.ValidityPeriod !== undefined) {
       validityPeriod = Number(p.ValidityPeriod);
@@ -164,7 +172,8 @@ export class TwilioSandbox {
       }
     }
     const to = p.To;
-    if (!/^(whatsapp:)?\+[1-9]\d{6,14}$/.test(to)) throw new TwilioApiError(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
+    if (!/^(whatsapp:)?\+[1-9]\d{6,14}$/.test(to))
+      throw new TwilioApiError(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
 
     const magic = magicFor(to);
     if (magic?.kind === 'sync') {
@@ -194,7 +203,10 @@ export class TwilioSandbox {
       dateSent: null,
     };
     this.remember(message);
-    const finalStep = magic?.kind === 'async' ? { status: magic.finalStatus, code: magic.code } : { status: 'delivered' as const, code: null };
+    const finalStep =
+      magic?.kind === 'async'
+        ? { status: magic.finalStatus, code: magic.code }
+        : { status: 'delivered' as const, code: null };
     this.scheduleTransitions(message, [{ status: 'sent', code: null }, finalStep]);
     return { status: 201, body: this.toJson(message) };
   }
@@ -209,10 +221,18 @@ export class TwilioSandbox {
   private list(req: Request): { status: number; body: unknown } {
     const accountSid = this.checkAccount(req);
     const query = z
-      .object({ To: z.string().optional(), From: z.string().optional(), PageSize: z.coerce.number().int().min(1).max(1000).default(50) })
+      .object({
+        To: z.string().optional(),
+        From: z.string().optional(),
+        PageSize: z.coerce.number().int().min(1).max(1000).default(50),
+      })
       .parse(req.query);
     const matches = [...this.messages.values()]
-      .filter((m) => (query.To === undefined || m.to === query.To) && (query.From === undefined || m.from === query.From))
+      .filter(
+        (m) =>
+          (query.To === undefined || m.to === query.To) &&
+          (query.From === undefined || m.from === query.From),
+      )
       .sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())
       .slice(0, query.PageSize);
     const uri = `/${API_VERSION}/Accounts/${accountSid}/Messages.json?PageSize=${query.PageSize}&Page=0`;
@@ -241,7 +261,10 @@ export class TwilioSandbox {
     }
   }
 
-  private scheduleTransitions(message: SandboxMessage, steps: { status: SandboxStatus; code: number | null }[]): void {
+  private scheduleTransitions(
+    message: SandboxMessage,
+    steps: { status: SandboxStatus; code: number | null }[],
+  ): void {
     const [step, ...rest] = steps;
     if (step === undefined || this.closed) return;
     const timer = setTimeout(() => {
@@ -272,7 +295,11 @@ export class TwilioSandbox {
     if (message.errorCode !== null) params.ErrorCode = String(message.errorCode);
     try {
       const res = await postSignedWebhook(message.statusCallback, params, this.opts.authToken);
-      if (!res.ok) this.opts.log.warn({ messageSid: message.sid, status: res.status }, 'sandbox status callback was refused');
+      if (!res.ok)
+        this.opts.log.warn(
+          { messageSid: message.sid, status: res.status },
+          'sandbox status callback was refused',
+        );
     } catch (err) {
       // Twilio does not retry status callbacks either; the app must cope with a missing one.
       this.opts.log.warn({ err, messageSid: message.sid }, 'sandbox status callback could not be delivered');

@@ -17,11 +17,32 @@ export interface AsyncFailure {
 }
 
 export const MAGIC_NUMBERS: Readonly<Record<string, SyncFailure | AsyncFailure>> = {
-  '+15005550001': { kind: 'sync', httpStatus: 400, code: 21211, message: "The 'To' number is not a valid phone number." },
-  '+15005550004': { kind: 'sync', httpStatus: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' },
-  '+15005550009': { kind: 'sync', httpStatus: 400, code: 21614, message: "'To' number is not a valid mobile number" },
+  '+15005550001': {
+    kind: 'sync',
+    httpStatus: 400,
+    code: 21211,
+    message: "The 'To' number is not a valid phone number.",
+  },
+  '+15005550004': {
+    kind: 'sync',
+    httpStatus: 400,
+    code: 21610,
+    message: 'Attempt to send to unsubscribed recipient',
+  },
+  '+15005550009': {
+    kind: 'sync',
+    httpStatus: 400,
+    code: 21614,
+    message: "'To' number is not a valid mobile number",
+  },
   '+15005550429': { kind: 'sync', httpStatus: 429, code: 20429, message: 'Too Many Requests', failFirst: 2 },
-  '+15005550500': { kind: 'sync', httpStatus: 503, code: 20500, message: 'Service Unavailable', failFirst: 2 },
+  '+15005550500': {
+    kind: 'sync',
+    httpStatus: 503,
+    code: 20500,
+    message: 'Service Unavailable',
+    failFirst: 2,
+  },
   '+15005550599': { kind: 'sync', httpStatus: 503, code: 20500, message: 'Service Unavailable' },
   '+15005550030': { kind: 'async', finalStatus: 'undelivered', code: 30003 },
   '+15005550031': { kind: 'async', finalStatus: 'failed', code: 30005 },

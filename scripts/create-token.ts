@@ -3,14 +3,11 @@
  *   npm run token -- --name "ticket system" [--role ticket_system|admin|auditor|manager] [--agency X] [--department Y]
  * Reaches MONGODB_URI, or the embedded database of a running `npm start`, or starts that database itself.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApiToken } from '../src/auth/api-tokens.js';
 import { loadConfig } from '../src/config.js';
-import { connectDatabase } from '../src/db/connection.js';
 import { ROLES, type Role } from '../src/db/models/access.js';
-import { startMongo, type EmbeddedService } from '../src/services/embedded.js';
-import { readServicesState } from '../src/services/state-file.js';
+import { openCliDatabase } from '../src/services/cli-database.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,17 +23,7 @@ async function main(): Promise<void> {
   if (!(ROLES as readonly string[]).includes(values.role))
     throw new Error(`--role must be one of ${ROLES.join(', ')}`);
   const config = loadConfig();
-  let embedded: EmbeddedService | undefined;
-  let uri = config.mongodbUri ?? readServicesState(config.dataDir)?.mongoUri;
-  if (!uri) {
-    embedded = await startMongo({
-      dataDir: path.join(config.dataDir, 'mongo'),
-      searchPath: config.binSearchPath,
-      persistent: true,
-    });
-    uri = `${embedded.url}verisat`;
-  }
-  const db = await connectDatabase(uri);
+  const db = await openCliDatabase(config);
   try {
     const scope = {
       ...(values.agency ? { agency: values.agency } : {}),
@@ -52,7 +39,6 @@ async function main(): Promise<void> {
     );
   } finally {
     await db.close();
-    await embedded?.stop();
   }
 }
 

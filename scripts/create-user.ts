@@ -7,15 +7,12 @@
  * appears in the shell history or the process list. API tokens for machine clients: npm run token.
  * Reaches MONGODB_URI, or the embedded database of a running `npm start`, or starts that database.
  */
-import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { createUser, setPassword, USER_ROLES, type UserRole } from '../src/auth/users.js';
 import { loadConfig } from '../src/config.js';
-import { connectDatabase } from '../src/db/connection.js';
-import { startMongo, type EmbeddedService } from '../src/services/embedded.js';
-import { readServicesState } from '../src/services/state-file.js';
+import { openCliDatabase } from '../src/services/cli-database.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,17 +43,7 @@ async function main(): Promise<void> {
   }
   const password = await readPassword();
   const config = loadConfig();
-  let embedded: EmbeddedService | undefined;
-  let uri = config.mongodbUri ?? readServicesState(config.dataDir)?.mongoUri;
-  if (!uri) {
-    embedded = await startMongo({
-      dataDir: path.join(config.dataDir, 'mongo'),
-      searchPath: config.binSearchPath,
-      persistent: true,
-    });
-    uri = `${embedded.url}verisat`;
-  }
-  const db = await connectDatabase(uri);
+  const db = await openCliDatabase(config);
   try {
     await db.models.User.init();
     if (reset) {
@@ -76,7 +63,6 @@ async function main(): Promise<void> {
     console.log(`Created ${values.role} ${user.username}${scope ? ` (scope ${scope})` : ''}.`);
   } finally {
     await db.close();
-    await embedded?.stop();
   }
 }
 

@@ -59,7 +59,16 @@ export function inboundHandler(ctx: AppContext): RequestHandler {
       .lean<FollowUpDoc[]>();
     const lang: Language = newest[0]?.language === 'en' ? 'en' : 'ar';
     const texts = followUpTexts[lang];
-    const keyword = optOutType ?? parseReply(body, 'solved').kind;
+    const open = newest.filter(
+      (f) =>
+        (AWAITING_STATES as readonly string[]).includes(f.state) ||
+        (f.state === 'sending' && f.sendAttemptAt),
+    );
+    const target = open[0];
+    const question = target ? conversationOf(target)?.step : undefined;
+    // One parse serves both: keywords (STOP, إيقاف, START…) are recognised whatever the question.
+    const reply = parseReply(body, question && question !== 'done' ? question : 'solved');
+    const keyword = optOutType ?? reply.kind;
 
     if (keyword === 'STOP' || keyword === 'opt_out') {
       const before = await OptOut.findOneAndUpdate(
@@ -87,12 +96,6 @@ export function inboundHandler(ctx: AppContext): RequestHandler {
     }
     if (keyword === 'HELP' || keyword === 'help') return send(optOutType ? [] : [texts.help()]);
 
-    const open = newest.filter(
-      (f) =>
-        (AWAITING_STATES as readonly string[]).includes(f.state) ||
-        (f.state === 'sending' && f.sendAttemptAt),
-    );
-    const target = open[0];
     if (!target) {
       const last = newest[0];
       if (last)
@@ -118,13 +121,14 @@ export function inboundHandler(ctx: AppContext): RequestHandler {
       if (isDuplicateKey(err)) return send([]); // the same webhook twice at once
       throw err;
     }
-    const question = conversationOf(target)?.step;
-    const input =
-      question && question !== 'done' ? parseReply(body, question) : { kind: 'unclear' as const, text: body };
     const conversationInput =
-      input.kind === 'opt_out' || input.kind === 'opt_in' || input.kind === 'help'
+      question === undefined ||
+      question === 'done' ||
+      reply.kind === 'opt_out' ||
+      reply.kind === 'opt_in' ||
+      reply.kind === 'help'
         ? { kind: 'unclear' as const, text: body }
-        : input;
+        : reply;
     const result = await applyAnswer(ctx, target, conversationInput, channel);
     const targetTexts = followUpTexts[target.language === 'en' ? 'en' : 'ar'];
     const replies = result.replies.map((key) => replyText(targetTexts, key, target.ticketRef));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
 import { FAST_FOLLOWUP_ENV, messagesTo, reply, ticketEvent, waitForMessages } from '../support/followup.js';
-import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
+import { eventually, sleepUntil, startTestSystem, type TestSystem } from '../support/system.js';
 
 let sys: TestSystem;
 let token: string;
@@ -124,8 +124,14 @@ describe('sending', () => {
         (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-8', state: 'awaiting_solved' }).lean()) ??
         undefined,
     );
+    const sent = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-8' }).lean();
     await reply(sys, phone, '1');
-    await new Promise((r) => setTimeout(r, 2500)); // past the reminder time
+    // The answer removes the reminder job itself...
+    expect(
+      await sys.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('reminder', 'E-8', 1)),
+    ).toBeUndefined();
+    // ...and after the time it would have gone out, the citizen still has only the first message.
+    await sleepUntil((sent?.reminderAt?.getTime() ?? Date.now()) + 500);
     expect(messagesTo(sys, phone)).toHaveLength(1);
   });
 
@@ -138,7 +144,12 @@ describe('sending', () => {
       const t = await later.token('ticket_system');
       await ticketEvent(later, t, 'E-9', 'closed', { phone: '+966500000203' });
       await ticketEvent(later, t, 'E-9', 'reopened', { phone: '+966500000203' });
-      await new Promise((r) => setTimeout(r, 1500));
+      expect(
+        await later.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('send', 'E-9', 1)),
+      ).toBeUndefined();
+      const f = await later.ctx.models.FollowUp.findOne({ ticketRef: 'E-9' }).lean();
+      // Past the moment it would have been sent, nothing went out.
+      await sleepUntil((f?.sendAt.getTime() ?? Date.now()) + 500);
       expect(messagesTo(later, '+966500000203')).toHaveLength(0);
       expect(await later.ctx.models.FollowUp.findOne({ ticketRef: 'E-9' }).lean()).toMatchObject({
         state: 'cancelled',

@@ -133,3 +133,12 @@ export async function eventually<T>(
     `timed out waiting for ${opts.what ?? 'condition'}${last instanceof Error ? `: ${last.message}` : ''}`,
   );
 }
+
+/**
+ * Waits until a moment the data names (a send or reminder time), for tests that must show that
+ * something did *not* happen once it was due.
+ */
+export async function sleepUntil(at: number): Promise<void> {
+  const ms = at - Date.now();
+  if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+}

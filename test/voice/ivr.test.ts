@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VOICE_QUEUE } from '../../src/voice/persistence.js';
 import { Call } from '../support/voice.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 
@@ -207,7 +208,10 @@ describe('post-call rating by keypad', () => {
       { signature: 'AAAA' },
     );
     expect(res.status).toBe(403);
-    await new Promise((r) => setTimeout(r, 300));
+    // Rejected before anything was queued, so nothing can reach MongoDB later either.
+    expect(
+      await sys.ctx.queues.get(VOICE_QUEUE).getJob(`va-CA${'9'.repeat(32)}-agent_rating`),
+    ).toBeUndefined();
     expect(await stored(`CA${'9'.repeat(32)}`)).toBeNull();
   });
 

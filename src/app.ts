@@ -21,9 +21,10 @@ export function createApp(ctx: AppContext): Express {
   if (ctx.sandbox) app.use('/__twilio', ctx.sandbox.router());
   app.use(requestLogger(ctx.log));
 
+  // Voice first: Twilio waits on these while a caller listens, so they skip the other routers' matching.
+  app.use(voiceRouter(ctx));
   app.use(ticketsRouter(ctx));
   app.use(followUpRouter(ctx));
-  app.use(voiceRouter(ctx));
   app.use(reportsRouter(ctx));
 
   app.use(notFound);

@@ -2,8 +2,10 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-// Anything that looks like a phone number (7+ digits, optional +, spaces or dashes, whatsapp: prefix).
-const PHONE_PATTERN = /(?:whatsapp:)?\+?\d[\d\s-]{6,}\d/g;
+// Anything that looks like a phone number (7+ digits, optional +, spaces or dashes, whatsapp: prefix),
+// but not digits inside a longer word such as a request id (UUIDs have dash-separated digit runs).
+const PHONE_PATTERN =
+  /(?<![A-Za-z0-9]|[A-Za-z0-9]-)(?:whatsapp:)?\+?\d[\d\s-]{6,}\d(?![A-Za-z0-9]|-[A-Za-z0-9])/g;
 
 /** Keeps the country code and the last two digits, so support can still tell numbers apart. */
 export function maskPhone(value: string): string {

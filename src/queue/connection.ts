@@ -13,6 +13,7 @@ export function createProducerConnection(url: string, extra: RedisOptions = {}):
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     connectTimeout: 2000,
+    enableAutoPipelining: true,
     ...extra,
   });
 }

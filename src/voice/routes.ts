@@ -43,8 +43,11 @@ const NOT_CONNECTED = {
   en: 'Sorry, we could not connect you to an agent. Please try again later.',
 };
 
+/** TwiML is never cached or sent conditionally, so Express's send (ETag hashing included) is skipped. */
 function twiml(res: Response, xml: string): void {
-  res.type('text/xml').send(xml);
+  res.setHeader('Content-Type', 'text/xml; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(xml));
+  res.end(xml);
 }
 
 export function voiceRouter(ctx: AppContext): Router {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, maskPhone } from '../../src/log.js';
@@ -8,8 +9,19 @@ describe('maskPhone', () => {
     ['whatsapp:+966501234567', 'whatsapp:+966•••••••67'],
     ['call 0501234567 now', 'call 050•••••67 now'],
     ['ticket T-12', 'ticket T-12'],
+    ['tel:966501234567.', 'tel:966•••••••67.'],
+    ['request 30de5668-8765-47b9-bff7-b4b727a1ed12', 'request 30de5668-8765-47b9-bff7-b4b727a1ed12'],
+    ['id 14170099-5939-4491-b429-85428fed1c9c', 'id 14170099-5939-4491-b429-85428fed1c9c'],
+    ['call 050-123-4567, then', 'call 050•••••67, then'],
   ])('%s → %s', (input, expected) => {
     expect(maskPhone(input)).toBe(expected);
+  });
+});
+
+describe('request ids', () => {
+  it('are never mistaken for phone numbers, so log lines stay correlatable', () => {
+    const ids = Array.from({ length: 5000 }, () => randomUUID());
+    expect(ids.filter((id) => maskPhone(id) !== id)).toEqual([]);
   });
 });
 

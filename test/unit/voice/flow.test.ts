@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import postCallRating from '../../../voice-flows/post-call-rating.js';
-import { decide, stateUrl, type CallState } from '../../../src/voice/engine.js';
+import { buildStep, decide, renderStep, stateUrl, type CallState } from '../../../src/voice/engine.js';
 import { FlowError, loadFlow } from '../../../src/voice/flow.js';
 
 const clone = () =>
@@ -85,5 +85,48 @@ describe('decide', () => {
     expect(decide(loadFlow(f), state, '3').twiml).toContain(
       '<Play>https://cdn.example.gov.sa/solved-ar.mp3</Play>',
     );
+  });
+});
+
+describe('renderStep from templates', () => {
+  const flow = loadFlow(postCallRating);
+  const ids = ['', 'a-1', 'agent.7_x', 'T-2026-000123'];
+  const cases = Object.keys(flow.steps).flatMap((s) =>
+    (['ar', 'en'] as const).flatMap((l) =>
+      [0, 1].flatMap((r) =>
+        ([undefined, 'invalid', 'noInput'] as const).flatMap((notice) =>
+          ids.map((a, i) => ({
+            state: { f: flow.id, s, l, r, a, t: ids[(i + 1) % ids.length] ?? '' },
+            notice,
+          })),
+        ),
+      ),
+    ),
+  );
+
+  it('renders exactly what the SDK builder renders, for every step, language, retry and call', () => {
+    expect(cases.length).toBeGreaterThan(100);
+    for (const { state, notice } of cases) {
+      expect(renderStep(flow, state, notice)).toBe(buildStep(flow, state, notice));
+    }
+  });
+
+  it("puts each call's own agent and ticket in the URLs, never a previous call's", () => {
+    const first = renderStep(flow, { f: flow.id, s: 'solved', l: 'en', r: 0, a: 'a-1', t: 'T-1' });
+    const second = renderStep(flow, { f: flow.id, s: 'solved', l: 'en', r: 0, a: 'a-2', t: 'T-2' });
+    expect(first).toContain('a=a-1&amp;t=T-1');
+    expect(second).toContain('a=a-2&amp;t=T-2');
+    expect(second).not.toContain('T-1');
+  });
+
+  it('still renders a prompt that contains a placeholder word literally', () => {
+    const f = clone();
+    (f.steps.solved.prompt as Record<string, unknown>).en = { say: 'Press *agent* or *ticket*.' };
+    const loaded = loadFlow(f);
+    const state: CallState = { f: loaded.id, s: 'solved', l: 'en', r: 0, a: 'a-9', t: 'T-9' };
+    const xml = renderStep(loaded, state);
+    expect(xml).toBe(buildStep(loaded, state, undefined));
+    expect(xml).toContain('Press *agent* or *ticket*.');
+    expect(xml).toContain('a=a-9&amp;t=T-9');
   });
 });

@@ -1,0 +1,66 @@
+import http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import express from 'express';
+import { describe, expect, it } from 'vitest';
+import { requestLogger } from '../../src/http/request-log.js';
+import { createLogger } from '../../src/log.js';
+
+async function withApp(level: string, run: (base: string, lines: string[]) => Promise<void>) {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  const app = express();
+  app.use(requestLogger(createLogger({ level, destination: sink })));
+  app.get('/f/:token', (_req, res) => res.send('page'));
+  app.get('/missing', (_req, res) => res.status(404).send('no'));
+  app.get('/broken', (_req, res) => res.status(500).send('oops'));
+  const server = http.createServer(app).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, lines);
+  } finally {
+    server.close();
+  }
+}
+
+const parsed = (lines: string[]) => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('requestLogger', () => {
+  it('writes one line per request with id, route shape and status, at a level set by the status', async () => {
+    await withApp('info', async (base, lines) => {
+      const ok = await fetch(`${base}/f/SECRET-TOKEN?lang=ar`);
+      await fetch(`${base}/missing`);
+      await fetch(`${base}/broken`, { headers: { 'x-request-id': 'upstream-42' } });
+      expect(ok.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      await expect.poll(() => lines.length).toBe(3);
+      const [page, missing, broken] = parsed(lines);
+      expect(page).toMatchObject({
+        level: 30,
+        msg: 'request completed',
+        req: { id: ok.headers.get('x-request-id'), method: 'GET', path: '/f/:token' },
+        res: { status: 200 },
+      });
+      expect(typeof page?.responseTime).toBe('number');
+      expect(missing).toMatchObject({ level: 40, res: { status: 404 } });
+      expect(broken).toMatchObject({ level: 50, req: { id: 'upstream-42' }, res: { status: 500 } });
+      expect(lines.join('')).not.toContain('SECRET-TOKEN');
+      expect(lines.join('')).not.toContain('lang=ar');
+    });
+  });
+
+  it('ignores a request id that is not a plain token, and logs nothing below its level', async () => {
+    await withApp('warn', async (base, lines) => {
+      const res = await fetch(`${base}/missing`, { headers: { 'x-request-id': 'bad id; drop' } });
+      await fetch(`${base}/f/x`);
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      await expect.poll(() => lines.length).toBe(1);
+      expect(parsed(lines)[0]).toMatchObject({ res: { status: 404 } });
+    });
+  });
+});

@@ -20,15 +20,19 @@ interface CallContext {
   ticketRef: string;
 }
 
+export type AnswerJob = {
+  type: 'answer';
+  step: string;
+  field: string | undefined;
+  value: number | boolean | string;
+  digits: string;
+  at: string;
+} & CallContext;
+
 export type VoiceJob =
-  | ({
-      type: 'answer';
-      step: string;
-      field: string | undefined;
-      value: number | boolean | string;
-      digits: string;
-      at: string;
-    } & CallContext)
+  | AnswerJob
+  /** Answers that arrived in one event-loop turn, from any calls; stored one by one, in order. */
+  | { type: 'answers'; answers: AnswerJob[] }
   | ({
       type: 'recording';
       recordingSid: string;
@@ -38,7 +42,9 @@ export type VoiceJob =
     } & CallContext)
   | { type: 'finalise'; callSid: string; callStatus: string; durationSec: number | undefined };
 
-function jobId(job: VoiceJob): string {
+/** Undefined for a batch: BullMQ numbers it (a batch id could repeat, and a repeated id is dropped). */
+function jobId(job: VoiceJob): string | undefined {
+  if (job.type === 'answers') return undefined;
   const sid = job.callSid;
   if (job.type === 'answer') return `va-${sid}-${job.step}`;
   if (job.type === 'recording') return `vr-${sid}-${job.recordingSid}`;
@@ -46,8 +52,9 @@ function jobId(job: VoiceJob): string {
 }
 
 export async function queueVoiceJob(ctx: AppContext, job: VoiceJob, delayMs = 0): Promise<void> {
+  const id = jobId(job);
   await ctx.queues.get<VoiceJob>(VOICE_QUEUE).add(job.type, job, {
-    jobId: jobId(job),
+    ...(id ? { jobId: id } : {}),
     // Retried for hours at a steady pace: an answer must survive a MongoDB outage, not give up.
     attempts: 10_000,
     backoff: { type: 'fixed', delay: ctx.config.voice.retryMs },
@@ -55,6 +62,33 @@ export async function queueVoiceJob(ctx: AppContext, job: VoiceJob, delayMs = 0)
     removeOnFail: false,
     ...(delayMs > 0 ? { delay: delayMs } : {}),
   });
+}
+
+/**
+ * Queues IVR answers, one BullMQ job per event-loop turn instead of one per answer: under load many
+ * steps arrive in the same turn, and the add was the largest cost of a rating step. Each caller's
+ * request still waits until its answer is in Redis. Storing an answer is idempotent per call and
+ * step, so a batch replayed after a failure, or an answer repeated in two batches, counts once.
+ */
+export function answerQueue(ctx: AppContext): (answer: AnswerJob) => Promise<void> {
+  let pending: { answer: AnswerJob; resolve: () => void; reject: (err: Error) => void }[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    const only = batch.length === 1 ? batch[0]?.answer : undefined;
+    queueVoiceJob(ctx, only ?? { type: 'answers', answers: batch.map((b) => b.answer) }).then(
+      () => batch.forEach((b) => b.resolve()),
+      (err: unknown) => {
+        const error = err instanceof Error ? err : new Error(String(err));
+        batch.forEach((b) => b.reject(error));
+      },
+    );
+  };
+  return (answer) =>
+    new Promise<void>((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ answer, resolve, reject });
+    });
 }
 
 type RatingStatus = 'complete' | 'partial' | 'abandoned';
@@ -88,14 +122,19 @@ async function ensureRating(ctx: AppContext, c: CallContext): Promise<void> {
 }
 
 async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
+  if (job.type === 'answers') {
+    const results: unknown[] = [];
+    for (const answer of job.answers) results.push(await process(ctx, answer));
+    return results;
+  }
   const { PostCallRating } = ctx.models;
   return withLock(ctx.redis, `${ctx.config.queuePrefix}:lock:call:${job.callSid}`, async () => {
     if (job.type === 'answer') {
       await ensureRating(ctx, job);
-      const set: Record<string, unknown> = {};
+      const set: Record<string, unknown> = { [`answered.${job.step}`]: true };
       if (job.field) set[job.field] = job.value;
       const updated = await PostCallRating.findOneAndUpdate(
-        { callSid: job.callSid, 'answers.step': { $ne: job.step } },
+        { callSid: job.callSid, [`answered.${job.step}`]: { $exists: false } },
         {
           $set: set,
           $push: { answers: { step: job.step, digits: job.digits, value: job.value, at: new Date(job.at) } },

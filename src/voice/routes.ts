@@ -6,7 +6,7 @@ import { verifyTwilioSignature } from '../twilio/signature.js';
 import { callStateSchema, decide, renderError, renderStep, type CallState } from './engine.js';
 import type { Flow, VoiceLanguage } from './flow.js';
 import { loadFlows } from './flows.js';
-import { queueVoiceJob } from './persistence.js';
+import { answerQueue, queueVoiceJob } from './persistence.js';
 
 const RATING_FLOW = 'post-call-rating';
 const id = z
@@ -59,6 +59,7 @@ export function voiceRouter(ctx: AppContext): Router {
     log: ctx.log,
   });
   const rating = flows.get(RATING_FLOW) as Flow;
+  const queueAnswer = answerQueue(ctx);
   const say = (r: InstanceType<typeof twilio.twiml.VoiceResponse>, lang: VoiceLanguage, text: string) => {
     const v = rating.voices[lang];
     r.say({ voice: v?.voice as 'Polly.Zeina', language: v?.language as 'arb' }, text);
@@ -161,7 +162,7 @@ export function voiceRouter(ctx: AppContext): Router {
       return fail(res, lang, 'unknown flow or step', { flow: state.data.f, step: state.data.s });
     const decision = decide(flow, state.data, body.data.Digits);
     if (decision.answer) {
-      await queueVoiceJob(ctx, {
+      await queueAnswer({
         type: 'answer',
         callSid: body.data.CallSid,
         flow: flow.id,

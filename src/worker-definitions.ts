@@ -1,5 +1,6 @@
 import type { AppContext } from './context.js';
 import { disputeWebhookWorker } from './followup/dispute-webhook.js';
+import { inboundWorker } from './followup/inbound.js';
 import { reconcileWorker } from './followup/reconciler.js';
 import { followUpWorker } from './followup/sender.js';
 import type { WorkerDefinition } from './queue/workers.js';
@@ -7,5 +8,11 @@ import { voiceWorker } from './voice/persistence.js';
 
 /** Every queue this system processes. A worker process runs all of them; scale by running more. */
 export function workerDefinitions(ctx: AppContext): WorkerDefinition[] {
-  return [followUpWorker(ctx), disputeWebhookWorker(ctx), reconcileWorker(ctx), voiceWorker(ctx)];
+  return [
+    followUpWorker(ctx),
+    inboundWorker(ctx),
+    disputeWebhookWorker(ctx),
+    reconcileWorker(ctx),
+    voiceWorker(ctx),
+  ];
 }

@@ -42,3 +42,8 @@ export function closureLockKey(prefix: string, ticketRef: string, closureNumber:
 export function ticketLockKey(prefix: string, ticketRef: string): string {
   return `${prefix}:lock:ticket:${ticketRef}`;
 }
+
+/** One citizen's number: its follow-up list, and the handling of its inbound messages in turn. */
+export function phoneLockKey(prefix: string, phone: string): string {
+  return `${prefix}:lock:phone:${phone}`;
+}

@@ -8,7 +8,7 @@ import {
   type Step,
 } from './conversation.js';
 import { lockClosure } from './lock.js';
-import { queueDisputeNotification } from './outcome.js';
+import { queueDisputeNotification, scoreFilter } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from './queue.js';
 import type { Reason } from './reply-parser.js';
 
@@ -90,30 +90,33 @@ async function applyAnswerLocked(
       ...(t.outcome ? { outcome: t.outcome, channel } : {}),
       ...(answered ? { answeredAt: now } : {}),
     };
+    // Every writer of a closure holds its lock, so the revision read above is still current; the
+    // filter is `_id` alone because FerretDB reads the whole collection for any wider filter.
     const saved = await FollowUp.findOneAndUpdate(
-      { _id: current._id, revision: current.revision },
+      { _id: current._id },
       { $set: set, $inc: { revision: 1 } },
       { returnDocument: 'after' },
     ).lean<FollowUpDoc>();
+    if (saved && saved.revision !== (current.revision ?? 0) + 1)
+      throw new Error(
+        `follow-up ${current._id.toString()} was written without its closure lock while answering`,
+      );
     if (!saved) {
       const fresh = await FollowUp.findById(current._id).lean<FollowUpDoc>();
       if (!fresh) throw new Error(`follow-up ${current._id.toString()} vanished while answering`);
       current = fresh;
       continue;
     }
-    await VerifiedScore.updateOne(
-      { ticketRef: saved.ticketRef, closureNumber: saved.closureNumber },
-      {
-        $set: {
-          ...(saved.solved != null ? { solved: saved.solved } : {}),
-          ...(saved.rating != null ? { rating: saved.rating } : {}),
-          ...(saved.reason != null ? { reason: saved.reason } : {}),
-          ...(saved.comment != null ? { comment: saved.comment } : {}),
-          ...(t.outcome ? { outcome: t.outcome, channel } : {}),
-          ...(answered ? { answeredAt: now } : {}),
-        },
+    await VerifiedScore.updateOne(scoreFilter(saved), {
+      $set: {
+        ...(saved.solved != null ? { solved: saved.solved } : {}),
+        ...(saved.rating != null ? { rating: saved.rating } : {}),
+        ...(saved.reason != null ? { reason: saved.reason } : {}),
+        ...(saved.comment != null ? { comment: saved.comment } : {}),
+        ...(t.outcome ? { outcome: t.outcome, channel } : {}),
+        ...(answered ? { answeredAt: now } : {}),
       },
-    );
+    });
     if (answered) {
       // An answer makes the reminder pointless; the expiry job stays to close a half-finished conversation.
       await ctx.queues

@@ -1,22 +1,42 @@
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { RequestHandler } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import type { WorkerDefinition } from '../queue/workers.js';
+import { phoneLockKey, withLock } from '../db/doc-lock.js';
 import type { FollowUp } from '../db/models/followup.js';
 import type { Language } from '../db/models/ticket.js';
 import { followUpTexts, type FollowUpTexts } from '../i18n/followup.js';
 import { isDuplicateKey } from '../tickets/service.js';
 import { applyAnswer, conversationOf } from './answers.js';
 import type { ReplyKey } from './conversation.js';
+import { classifySendError } from './message-status.js';
 import { AWAITING_STATES, closeFollowUp, OPEN_STATES } from './outcome.js';
 import { parseReply } from './reply-parser.js';
 
 const inboundSchema = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/i),
   From: z.string().min(3).max(64),
+  To: z.string().min(3).max(64).optional(),
   Body: z.string().max(20_000).default(''),
   OptOutType: z.enum(['STOP', 'START', 'HELP']).optional(),
 });
+
+/** Inbound messages wait here for a worker; the webhook only verifies, validates and queues. */
+export const INBOUND_QUEUE = 'sms-inbound';
+
+export interface InboundJob {
+  sid: string;
+  from: string;
+  to?: string | undefined;
+  body: string;
+  optOutType?: 'STOP' | 'START' | 'HELP' | undefined;
+  /** Set once the reply is decided, so a retried job sends the same texts and never re-applies. */
+  replies?: string[];
+  /** Sids of the replies already sent, in order: a retry sends only the rest. */
+  replySids?: string[];
+}
 
 type FollowUpDoc = FollowUp & { _id: { toString(): string } };
 
@@ -24,20 +44,17 @@ function replyText(texts: FollowUpTexts, key: ReplyKey, ref: string): string {
   return key === 'alreadyAnswered' ? texts.alreadyAnswered(ref) : texts[key]();
 }
 
-function twiml(messages: string[]): string {
-  const response = new twilio.twiml.MessagingResponse();
-  for (const m of messages) response.message(m);
-  return response.toString();
-}
+const EMPTY_TWIML = new twilio.twiml.MessagingResponse().toString();
 
 /**
- * POST /sms/inbound (SMS and WhatsApp). Matches the reply to the citizen's newest open follow-up and
- * answers with TwiML. Keywords (STOP, إيقاف, START, اشتراك, HELP) work whatever is being asked.
+ * POST /sms/inbound (SMS and WhatsApp). Verified and validated here, then queued (job id from the
+ * MessageSid, so Twilio's retries count once) and answered with empty TwiML in milliseconds. A worker
+ * matches the reply to the citizen's follow-up and sends the answer through the REST API: Twilio
+ * does not retry a failed inbound webhook, so doing the work here would lose a reply whenever
+ * MongoDB was slow or down, while a queued job waits and retries.
  */
 export function inboundHandler(ctx: AppContext): RequestHandler {
-  const { FollowUp, FollowUpMessage, OptOut } = ctx.models;
   return async (req, res) => {
-    const send = (messages: string[]) => res.type('text/xml').send(twiml(messages));
     const parsed = inboundSchema.safeParse(req.body);
     if (!parsed.success) {
       ctx.log.warn(
@@ -47,93 +64,192 @@ export function inboundHandler(ctx: AppContext): RequestHandler {
       res.status(400).type('text/plain').send('Malformed inbound message');
       return;
     }
-    const { MessageSid: sid, From: from, Body: body, OptOutType: optOutType } = parsed.data;
-    const channel = from.startsWith('whatsapp:') ? 'whatsapp' : 'sms';
-    const phone = from.replace(/^whatsapp:/, '');
-
-    if ((await FollowUpMessage.countDocuments({ sid })) > 0) return send([]); // Twilio retried a delivered webhook
-
-    const newest = await FollowUp.find({ citizenPhone: phone })
-      .sort({ sentAt: -1, createdAt: -1 })
-      .limit(20)
-      .lean<FollowUpDoc[]>();
-    const lang: Language = newest[0]?.language === 'en' ? 'en' : 'ar';
-    const texts = followUpTexts[lang];
-    const open = newest.filter(
-      (f) =>
-        (AWAITING_STATES as readonly string[]).includes(f.state) ||
-        (f.state === 'sending' && f.sendAttemptAt),
-    );
-    const target = open[0];
-    const question = target ? conversationOf(target)?.step : undefined;
-    // One parse serves both: keywords (STOP, إيقاف, START…) are recognised whatever the question.
-    const reply = parseReply(body, question && question !== 'done' ? question : 'solved');
-    const keyword = optOutType ?? reply.kind;
-
-    if (keyword === 'STOP' || keyword === 'opt_out') {
-      const before = await OptOut.findOneAndUpdate(
-        { phone },
-        { $set: { optedOut: true, source: optOutType ? 'twilio' : 'keyword', changedAt: new Date() } },
-        { upsert: true },
-      ).lean();
-      for (const f of newest.filter((x) => (OPEN_STATES as readonly string[]).includes(x.state))) {
-        // An answer already given stands (a citizen who said "not solved" and then STOP is still a dispute).
-        const outcome = f.solved != null && f.outcome ? f.outcome : 'opted_out';
-        await closeFollowUp(ctx, f._id.toString(), { state: 'opted_out', outcome });
-      }
-      ctx.log.info({ channel }, 'citizen opted out');
-      // Confirmed once; with Twilio's Advanced Opt-Out (OptOutType set) Twilio has already confirmed.
-      const confirm = !optOutType && !before?.optedOut;
-      return send(confirm ? [texts.optedOut()] : []);
-    }
-    if (keyword === 'START' || keyword === 'opt_in') {
-      await OptOut.updateOne(
-        { phone },
-        { $set: { optedOut: false, source: optOutType ? 'twilio' : 'keyword', changedAt: new Date() } },
-        { upsert: true },
-      );
-      return send(optOutType ? [] : [texts.optedIn()]);
-    }
-    if (keyword === 'HELP' || keyword === 'help') return send(optOutType ? [] : [texts.help()]);
-
-    if (!target) {
-      const last = newest[0];
-      if (last)
-        return send([
-          last.state === 'completed'
-            ? texts.alreadyAnswered(last.ticketRef)
-            : texts.closedOrExpired(last.ticketRef),
-        ]);
-      // Nothing about an unknown sender is kept beyond a count.
-      await ctx.redis.incr(`${ctx.config.queuePrefix}:stats:inbound_unknown`);
-      return send([followUpTexts.ar.unknownNumber(), followUpTexts.en.unknownNumber()]);
-    }
-    try {
-      await FollowUpMessage.create({
-        followUpId: target._id.toString(),
-        direction: 'inbound',
-        kind: 'reply',
-        channel,
-        sid,
-        body: body.slice(0, 1600),
-      });
-    } catch (err) {
-      if (isDuplicateKey(err)) return send([]); // the same webhook twice at once
-      throw err;
-    }
-    const conversationInput =
-      question === undefined ||
-      question === 'done' ||
-      reply.kind === 'opt_out' ||
-      reply.kind === 'opt_in' ||
-      reply.kind === 'help'
-        ? { kind: 'unclear' as const, text: body }
-        : reply;
-    const result = await applyAnswer(ctx, target, conversationInput, channel);
-    const targetTexts = followUpTexts[target.language === 'en' ? 'en' : 'ar'];
-    const replies = result.replies.map((key) => replyText(targetTexts, key, target.ticketRef));
-    if (open.length > 1 && replies.length > 0)
-      replies[replies.length - 1] += ` ${targetTexts.appliedTo(target.ticketRef)}`;
-    return send(replies);
+    const job: InboundJob = {
+      sid: parsed.data.MessageSid,
+      from: parsed.data.From,
+      to: parsed.data.To,
+      body: parsed.data.Body,
+      optOutType: parsed.data.OptOutType,
+    };
+    await ctx.queues.get<InboundJob>(INBOUND_QUEUE).add('inbound', job, {
+      jobId: inboundJobId(job.sid),
+      attempts: 30,
+      backoff: { type: 'exponential', delay: ctx.config.followUp.retryBaseMs, jitter: 0.2 },
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: false,
+    });
+    res.setHeader('Content-Type', 'text/xml; charset=utf-8');
+    res.end(EMPTY_TWIML);
   };
+}
+
+export function inboundJobId(messageSid: string): string {
+  return `in-${messageSid}`;
+}
+
+/**
+ * The worker side: decides the replies once, under a lock on the sender's number so one citizen's
+ * messages apply one at a time, then sends them.
+ */
+export function inboundWorker(ctx: AppContext): WorkerDefinition {
+  return {
+    queue: INBOUND_QUEUE,
+    options: { concurrency: 20 },
+    process: async (job: Job) => {
+      const data = job.data as InboundJob;
+      const phone = data.from.replace(/^whatsapp:/, '');
+      const replies =
+        data.replies ??
+        (await withLock(ctx.redis, phoneLockKey(ctx.config.queuePrefix, phone), () =>
+          answerInbound(ctx, data),
+        ));
+      const replySids = [...(data.replySids ?? [])];
+      if (!data.replies) await job.updateData({ ...data, replies, replySids });
+      for (let i = replySids.length; i < replies.length; i++) {
+        replySids.push(await sendReply(ctx, data, replies[i] ?? ''));
+        await job.updateData({ ...data, replies, replySids });
+      }
+      return { replies, replySids };
+    },
+  };
+}
+
+async function sendReply(ctx: AppContext, data: InboundJob, body: string): Promise<string> {
+  const whatsapp = data.from.startsWith('whatsapp:');
+  const { from, whatsappFrom, messagingServiceSid } = ctx.config.twilio;
+  try {
+    const sent = await ctx.twilio.messages.create({
+      to: data.from,
+      // Answer from the number the citizen wrote to, as a TwiML reply would.
+      ...(data.to
+        ? { from: data.to }
+        : messagingServiceSid && !whatsapp
+          ? { messagingServiceSid }
+          : { from: whatsapp ? whatsappFrom : from }),
+      body,
+    });
+    return sent.sid;
+  } catch (err) {
+    const status = err instanceof twilio.RestException ? err.status : undefined;
+    const code = err instanceof twilio.RestException ? err.code : undefined;
+    const cls = classifySendError({
+      ...(status !== undefined ? { status } : {}),
+      ...(code !== undefined ? { code } : {}),
+    });
+    const why = `reply to inbound ${data.sid} failed (${code ?? status ?? 'network'}): ${err instanceof Error ? err.message : String(err)}`;
+    if (cls === 'retry') throw new Error(why, { cause: err });
+    ctx.log.warn({ code, status, inbound: data.sid }, 'reply could not be sent; not retrying');
+    throw new UnrecoverableError(why);
+  }
+}
+
+/**
+ * Matches the message to the citizen's newest open follow-up, applies it and returns the texts to
+ * send back. Keywords (STOP, إيقاف, START, اشتراك, HELP) work whatever is being asked.
+ */
+async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[]> {
+  const { FollowUpMessage, OptOut } = ctx.models;
+  const { sid, from, body, optOutType } = data;
+  const channel = from.startsWith('whatsapp:') ? 'whatsapp' : 'sms';
+  const phone = from.replace(/^whatsapp:/, '');
+
+  // A repeated MessageSid is stopped by its job id, and by the unique sid of the stored reply below.
+  const newest = await followUpsOf(ctx, phone);
+  const lang: Language = newest[0]?.language === 'en' ? 'en' : 'ar';
+  const texts = followUpTexts[lang];
+  const open = newest.filter(
+    (f) =>
+      (AWAITING_STATES as readonly string[]).includes(f.state) || (f.state === 'sending' && f.sendAttemptAt),
+  );
+  const target = open[0];
+  const question = target ? conversationOf(target)?.step : undefined;
+  // One parse serves both: keywords (STOP, إيقاف, START…) are recognised whatever the question.
+  const reply = parseReply(body, question && question !== 'done' ? question : 'solved');
+  const keyword = optOutType ?? reply.kind;
+
+  if (keyword === 'STOP' || keyword === 'opt_out') {
+    const before = await OptOut.findOneAndUpdate(
+      { phone },
+      { $set: { optedOut: true, source: optOutType ? 'twilio' : 'keyword', changedAt: new Date() } },
+      { upsert: true },
+    ).lean();
+    for (const f of newest.filter((x) => (OPEN_STATES as readonly string[]).includes(x.state))) {
+      // An answer already given stands (a citizen who said "not solved" and then STOP is still a dispute).
+      const outcome = f.solved != null && f.outcome ? f.outcome : 'opted_out';
+      await closeFollowUp(ctx, f._id.toString(), { state: 'opted_out', outcome });
+    }
+    ctx.log.info({ channel }, 'citizen opted out');
+    // Confirmed once; with Twilio's Advanced Opt-Out (OptOutType set) Twilio has already confirmed.
+    const confirm = !optOutType && !before?.optedOut;
+    return confirm ? [texts.optedOut()] : [];
+  }
+  if (keyword === 'START' || keyword === 'opt_in') {
+    await OptOut.updateOne(
+      { phone },
+      { $set: { optedOut: false, source: optOutType ? 'twilio' : 'keyword', changedAt: new Date() } },
+      { upsert: true },
+    );
+    return optOutType ? [] : [texts.optedIn()];
+  }
+  if (keyword === 'HELP' || keyword === 'help') return optOutType ? [] : [texts.help()];
+
+  if (!target) {
+    const last = newest[0];
+    if (last)
+      return [
+        last.state === 'completed'
+          ? texts.alreadyAnswered(last.ticketRef)
+          : texts.closedOrExpired(last.ticketRef),
+      ];
+    // Nothing about an unknown sender is kept beyond a count.
+    await ctx.redis.incr(`${ctx.config.queuePrefix}:stats:inbound_unknown`);
+    return [followUpTexts.ar.unknownNumber(), followUpTexts.en.unknownNumber()];
+  }
+  try {
+    await FollowUpMessage.create({
+      followUpId: target._id.toString(),
+      direction: 'inbound',
+      kind: 'reply',
+      channel,
+      sid,
+      body: body.slice(0, 1600),
+    });
+  } catch (err) {
+    if (isDuplicateKey(err)) return []; // the same webhook twice at once
+    throw err;
+  }
+  const conversationInput =
+    question === undefined ||
+    question === 'done' ||
+    reply.kind === 'opt_out' ||
+    reply.kind === 'opt_in' ||
+    reply.kind === 'help'
+      ? { kind: 'unclear' as const, text: body }
+      : reply;
+  const result = await applyAnswer(ctx, target, conversationInput, channel);
+  const targetTexts = followUpTexts[target.language === 'en' ? 'en' : 'ar'];
+  const replies = result.replies.map((key) => replyText(targetTexts, key, target.ticketRef));
+  if (open.length > 1 && replies.length > 0)
+    replies[replies.length - 1] += ` ${targetTexts.appliedTo(target.ticketRef)}`;
+  return replies;
+}
+
+/** The number's follow-ups, newest first (by send time, then creation), at most 20. */
+async function followUpsOf(ctx: AppContext, phone: string): Promise<FollowUpDoc[]> {
+  const { FollowUp, PhoneFollowUps } = ctx.models;
+  const linked = await PhoneFollowUps.findById(phone).lean();
+  // Follow-ups stored before the per-number list existed are found the slow way.
+  const all = linked
+    ? (await Promise.all(linked.followUpIds.map((id) => FollowUp.findById(id).lean<FollowUpDoc>()))).filter(
+        (f): f is FollowUpDoc => f !== null,
+      )
+    : await FollowUp.find({ citizenPhone: phone }).lean<FollowUpDoc[]>();
+  const time = (d: Date | null | undefined) => d?.getTime() ?? -Infinity;
+  return all
+    .sort(
+      (a, b) =>
+        time(b.sentAt) - time(a.sentAt) ||
+        time((b as { createdAt?: Date }).createdAt) - time((a as { createdAt?: Date }).createdAt),
+    )
+    .slice(0, 20);
 }

@@ -52,10 +52,7 @@ export async function closeFollowUp(
       { returnDocument: 'after' },
     ).lean();
     if (done) {
-      await ctx.models.VerifiedScore.updateOne(
-        { ticketRef: done.ticketRef, closureNumber: done.closureNumber },
-        { $set: { outcome: opts.outcome } },
-      );
+      await ctx.models.VerifiedScore.updateOne(scoreFilter(done), { $set: { outcome: opts.outcome } });
     }
     return done;
   });
@@ -81,4 +78,16 @@ export async function queueDisputeNotification(
     removeOnComplete: { age: 7 * 24 * 3600 },
     removeOnFail: false,
   });
+}
+
+/**
+ * Finds a follow-up's score by `_id` when the follow-up knows it (FerretDB reads the whole collection
+ * for any other filter); follow-ups stored before `scoreId` existed use the closure key.
+ */
+export function scoreFilter(f: {
+  ticketRef: string;
+  closureNumber: number;
+  scoreId?: unknown;
+}): Record<string, unknown> {
+  return f.scoreId ? { _id: f.scoreId } : { ticketRef: f.ticketRef, closureNumber: f.closureNumber };
 }

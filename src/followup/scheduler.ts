@@ -1,4 +1,6 @@
+import type { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
+import { phoneLockKey, withLock } from '../db/doc-lock.js';
 import type { Ticket } from '../db/models/ticket.js';
 import { isDuplicateKey, closureState } from '../tickets/service.js';
 import { closeFollowUp } from './outcome.js';
@@ -101,13 +103,16 @@ async function ensureFollowUp(
       },
       { upsert: true },
     );
+    const score = await VerifiedScore.findOne(key).select({ _id: 1 }).lean();
     const created = await FollowUp.create({
       ...closureFields,
       state: 'scheduled',
       channel: 'sms',
       jobId: followUpJobId('send', ticket.ref, closure.number),
       sendAt,
+      ...(score ? { scoreId: score._id } : {}),
     });
+    await linkToPhone(ctx, ticket.citizenPhone, created._id);
     ctx.log.info(
       { ticketRef: ticket.ref, closure: closure.number, sendAt: sendAt.toISOString() },
       'follow-up scheduled',
@@ -117,6 +122,19 @@ async function ensureFollowUp(
     if (!isDuplicateKey(err)) throw err;
     const raced = await FollowUp.findOne(key).lean();
     if (!raced) throw err;
+    // The winner may have crashed between creating the follow-up and linking it.
+    await linkToPhone(ctx, raced.citizenPhone, raced._id);
     return raced;
   }
+}
+
+/** Adds a follow-up to its number's list, under the number's lock (FerretDB loses concurrent updates). */
+export async function linkToPhone(ctx: AppContext, phone: string, followUpId: Types.ObjectId): Promise<void> {
+  await withLock(ctx.redis, phoneLockKey(ctx.config.queuePrefix, phone), () =>
+    ctx.models.PhoneFollowUps.updateOne(
+      { _id: phone },
+      { $addToSet: { followUpIds: followUpId } },
+      { upsert: true },
+    ),
+  );
 }

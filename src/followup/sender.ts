@@ -7,7 +7,7 @@ import { closureState } from '../tickets/service.js';
 import { composeMessage, type ComposedMessage } from './compose.js';
 import { classifySendError, statusRank } from './message-status.js';
 import { lockClosure } from './lock.js';
-import { AWAITING_STATES, closeFollowUp } from './outcome.js';
+import { AWAITING_STATES, closeFollowUp, scoreFilter } from './outcome.js';
 import { FOLLOWUP_QUEUE, type FollowUpJob } from './queue.js';
 import { addFollowUpJob } from './scheduler.js';
 import { isInsideWindow, nextSendTime, validityPeriodSeconds } from './send-window.js';
@@ -190,10 +190,7 @@ async function sendInitial(ctx: AppContext, job: Job, token: string | undefined,
       { _id: claimed._id, state: 'sending' },
       { $set: { state: 'awaiting_solved' }, $inc: { revision: 1 } },
     );
-    await VerifiedScore.updateOne(
-      { ticketRef: claimed.ticketRef, closureNumber: claimed.closureNumber },
-      { $set: { sent: true } },
-    );
+    await VerifiedScore.updateOne(scoreFilter(claimed), { $set: { sent: true } });
     return FollowUp.findById(claimed._id).lean<FollowUpDoc>();
   });
   if (!sent) throw new Error(`follow-up ${claimed._id.toString()} vanished after sending`);

@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import { INBOUND_QUEUE, inboundJobId } from '../../src/followup/inbound.js';
 import type { TestSystem } from './system.js';
 import { eventually } from './system.js';
 
@@ -38,8 +40,12 @@ export async function ticketEvent(
   return res;
 }
 
+/** Sids of the answers the system sent to inbound messages, which `messagesTo` leaves out. */
+const replySids = new Set<string>();
+
+/** What the system sent a number on its own (follow-ups and reminders), not its answers to replies. */
 export function messagesTo(sys: TestSystem, phone: string) {
-  return sys.ctx.sandbox?.listMessages({ to: phone }) ?? [];
+  return (sys.ctx.sandbox?.listMessages({ to: phone }) ?? []).filter((m) => !replySids.has(m.sid));
 }
 
 /**
@@ -62,7 +68,10 @@ export async function waitForMessages(sys: TestSystem, phone: string, count: num
   );
 }
 
-/** Sends an inbound SMS the way Twilio does and returns the TwiML reply texts. */
+/**
+ * Sends an inbound SMS the way Twilio does, waits until a worker has handled it, and returns the
+ * texts the system sent back (checked against what the stand-in received for the number).
+ */
 export async function reply(
   sys: TestSystem,
   from: string,
@@ -81,13 +90,24 @@ export async function reply(
     ...extra,
   });
   if (res.status !== 200) throw new Error(`inbound answered ${res.status}: ${await res.text()}`);
-  const xml = await res.text();
-  return [...xml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((m) =>
-    (m[1] ?? '')
-      .replace(/&amp;/g, '&')
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&quot;/g, '"')
-      .replace(/&apos;/g, "'"),
+  // Twilio must get its answer at once: empty TwiML, the replies follow through the API.
+  expect(await res.text()).not.toContain('<Message>');
+  const queue = sys.ctx.queues.get(INBOUND_QUEUE);
+  const handled = await eventually(
+    async () => {
+      // State first, then the job: a job read while still active has no return value yet.
+      const state = await queue.getJobState(inboundJobId(sid));
+      if (state !== 'completed' && state !== 'failed') return undefined;
+      const job = await queue.getJob(inboundJobId(sid));
+      if (state === 'failed') throw new Error(`inbound ${sid} failed: ${job?.failedReason}`);
+      return job?.returnvalue as { replies: string[]; replySids: string[] };
+    },
+    { what: `inbound ${sid} handled` },
   );
+  const sent = sys.ctx.sandbox?.listMessages({ to: from }) ?? [];
+  for (const [i, replySid] of handled.replySids.entries()) {
+    replySids.add(replySid);
+    expect(sent.find((m) => m.sid === replySid)?.body).toBe(handled.replies[i]);
+  }
+  return handled.replies;
 }

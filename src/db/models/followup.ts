@@ -59,6 +59,8 @@ export const followUpSchema = new Schema(
     lastErrorCode: { type: Number },
     outcome: { type: String, enum: OUTCOMES },
     revision: { type: Number, default: 0 },
+    /** The closure's verified score, so answers update it by _id (see scoreFilter). */
+    scoreId: { type: Schema.Types.ObjectId },
   },
   { timestamps: true },
 );
@@ -94,6 +96,19 @@ export const optOutSchema = new Schema(
     optedOut: { type: Boolean, required: true },
     source: { type: String, required: true },
     changedAt: { type: Date, required: true },
+  },
+  { timestamps: true },
+);
+
+/**
+ * A citizen's follow-ups, keyed by phone number. An inbound reply must find the sender's follow-ups
+ * fast, and FerretDB v1 answers only a filter on `_id` alone from an index: any other filter reads
+ * the whole collection (measured: 25 ms at 5,000 follow-ups, growing with every closure).
+ */
+export const phoneFollowUpsSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    followUpIds: { type: [Schema.Types.ObjectId], default: [] },
   },
   { timestamps: true },
 );
@@ -144,5 +159,6 @@ export function followUpModels(conn: Connection) {
     FollowUpMessage: conn.model('FollowUpMessage', messageSchema, 'follow_up_messages'),
     OptOut: conn.model('OptOut', optOutSchema, 'opt_outs'),
     VerifiedScore: conn.model('VerifiedScore', verifiedScoreSchema, 'verified_scores'),
+    PhoneFollowUps: conn.model('PhoneFollowUps', phoneFollowUpsSchema, 'phone_follow_ups'),
   };
 }

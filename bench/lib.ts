@@ -144,3 +144,45 @@ export async function autocannon(
     errors: r.non2xx + r.errors,
   };
 }
+
+/**
+ * Like `autocannon`, but with a different request each time (each one sent once): for webhooks
+ * whose bodies must differ (message ids, senders) and so carry their own signatures.
+ */
+export async function autocannonEach(
+  label: string,
+  url: string,
+  requests: { body: string; headers: Record<string, string> }[],
+  connections: number,
+): Promise<LoadResult> {
+  const { spawn } = await import('node:child_process');
+  const { writeFileSync } = await import('node:fs');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-load-'));
+  const specFile = path.join(dir, 'spec.json');
+  writeFileSync(specFile, JSON.stringify({ url, connections, requests }));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/autocannon-runner.ts', specFile], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  rmSync(dir, { recursive: true, force: true });
+  if (code !== 0) throw new Error(`autocannon runner exited ${code}`);
+  const { result: r, wallMs } = JSON.parse(out) as {
+    result: {
+      requests: { total: number };
+      latency: { p50: number; p90: number; p99: number; max: number };
+      non2xx: number;
+      errors: number;
+    };
+    wallMs: number;
+  };
+  return {
+    label,
+    requests: r.requests.total,
+    seconds: wallMs / 1000,
+    perSecond: r.requests.total / (wallMs / 1000),
+    latency: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+    errors: r.non2xx + r.errors,
+  };
+}

@@ -146,10 +146,10 @@ export async function autocannon(
 }
 
 /**
- * Like `autocannon`, but with a different request each time (each one sent once): for webhooks
+^ * Like `autocannon`, but with a different request each time (each one sent once; bench/load-runner.ts): for webhooks
  * whose bodies must differ (message ids, senders) and so carry their own signatures.
  */
-export async function autocannonEach(
+export async function loadEach(
   label: string,
   url: string,
   requests: { body: string; headers: Record<string, string> }[],
@@ -160,7 +160,7 @@ export async function autocannonEach(
   const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-load-'));
   const specFile = path.join(dir, 'spec.json');
   writeFileSync(specFile, JSON.stringify({ url, connections, requests }));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/autocannon-runner.ts', specFile], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load-runner.ts', specFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

@@ -1,0 +1,79 @@
+/**
+ * Child process for bench/lib.ts `loadEach`: sends each prepared request exactly once over
+ * `connections` keep-alive sockets (one request in flight per socket), so load generation never
+ * shares the measured server's event loop. Requests are serialised up front and responses are read
+ * by Content-Length only: autocannon's per-request `setupRequest` cost so much CPU that, on two
+ * cores, it capped a bare Express route at the generator's speed. Prints the same shape as
+ * autocannon's result plus the wall time.
+ */
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+
+interface Spec {
+  url: string;
+  connections: number;
+  requests: { body: string; headers: Record<string, string> }[];
+}
+
+const spec = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as Spec;
+const url = new URL(spec.url);
+const wire = spec.requests.map((r) =>
+  Buffer.from(
+    `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: ${Buffer.byteLength(r.body)}\r\n` +
+      Object.entries(r.headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('') +
+      `\r\n${r.body}`,
+  ),
+);
+const HEADER_END = Buffer.from('\r\n\r\n');
+const latencies: number[] = [];
+let next = 0;
+let non2xx = 0;
+
+function connection(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port), url.hostname);
+    socket.setNoDelay(true);
+    let pending: Buffer = Buffer.alloc(0);
+    let sentAt = 0;
+    const sendNext = () => {
+      const request = wire[next++];
+      if (!request) {
+        socket.end();
+        resolve();
+        return;
+      }
+      sentAt = performance.now();
+      socket.write(request);
+    };
+    socket.on('connect', sendNext);
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      const headerEnd = pending.indexOf(HEADER_END);
+      if (headerEnd < 0) return;
+      const head = pending.subarray(0, headerEnd).toString('latin1');
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      if (pending.length < headerEnd + 4 + length) return;
+      const status = Number(head.slice(9, 12));
+      if (status < 200 || status > 299) non2xx += 1;
+      latencies.push(performance.now() - sentAt);
+      pending = pending.subarray(headerEnd + 4 + length);
+      sendNext();
+    });
+    socket.on('error', reject);
+  });
+}
+
+const started = performance.now();
+await Promise.all(Array.from({ length: spec.connections }, connection));
+const wallMs = performance.now() - started;
+latencies.sort((a, b) => a - b);
+const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+const result = {
+  requests: { total: latencies.length },
+  latency: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: latencies[latencies.length - 1] ?? 0 },
+  non2xx,
+  errors: spec.requests.length - latencies.length,
+};
+process.stdout.write(JSON.stringify({ result, wallMs }));

@@ -8,7 +8,7 @@ import {
   type Step,
 } from './conversation.js';
 import { lockClosure } from './lock.js';
-import { queueDisputeNotification, scoreFilter } from './outcome.js';
+import { queueDisputeNotification, updateScore } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from './queue.js';
 import type { Reason } from './reply-parser.js';
 
@@ -70,7 +70,7 @@ async function applyAnswerLocked(
   input: ConversationInput,
   channel: Channel,
 ): Promise<AnswerResult & { dispute: boolean }> {
-  const { FollowUp, VerifiedScore } = ctx.models;
+  const { FollowUp } = ctx.models;
   // Re-read under the lock: the caller's copy may predate a concurrent answer.
   let current = (await FollowUp.findById(start._id).lean<FollowUpDoc>()) ?? start;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -107,7 +107,7 @@ async function applyAnswerLocked(
       current = fresh;
       continue;
     }
-    await VerifiedScore.updateOne(scoreFilter(saved), {
+    await updateScore(ctx, saved, {
       $set: {
         ...(saved.solved != null ? { solved: saved.solved } : {}),
         ...(saved.rating != null ? { rating: saved.rating } : {}),

@@ -1,5 +1,6 @@
+import type { UpdateQuery } from 'mongoose';
 import type { AppContext } from '../context.js';
-import type { FollowUpState, Outcome } from '../db/models/followup.js';
+import type { FollowUp, FollowUpState, Outcome, VerifiedScore } from '../db/models/followup.js';
 import { lockClosure } from './lock.js';
 import { DISPUTE_QUEUE, disputeJobId, FOLLOWUP_QUEUE, followUpJobId, type DisputeJob } from './queue.js';
 
@@ -43,17 +44,15 @@ export async function closeFollowUp(
     .select({ ticketRef: 1, closureNumber: 1 })
     .lean();
   if (!target) return false;
-  const filter: Record<string, unknown> = { _id: followUpId, state: { $in: OPEN_STATES } };
-  if (opts.onlyIfUnanswered) filter.solved = { $exists: false };
   const closed = await lockClosure(ctx, target, async () => {
-    const done = await ctx.models.FollowUp.findOneAndUpdate(
-      filter,
+    const done = await updateFollowUp(
+      ctx,
+      followUpId,
       { $set: { state: opts.state, outcome: opts.outcome }, $inc: { revision: 1 } },
-      { returnDocument: 'after' },
-    ).lean();
-    if (done) {
-      await ctx.models.VerifiedScore.updateOne(scoreFilter(done), { $set: { outcome: opts.outcome } });
-    }
+      (f) =>
+        (OPEN_STATES as readonly string[]).includes(f.state) && (!opts.onlyIfUnanswered || f.solved == null),
+    );
+    if (done) await updateScore(ctx, done, { $set: { outcome: opts.outcome } });
     return done;
   });
   if (!closed) return false;
@@ -90,4 +89,37 @@ export function scoreFilter(f: {
   scoreId?: unknown;
 }): Record<string, unknown> {
   return f.scoreId ? { _id: f.scoreId } : { ticketRef: f.ticketRef, closureNumber: f.closureNumber };
+}
+
+type FollowUpDoc = FollowUp & { _id: { toString(): string } };
+
+/**
+ * Writes a follow-up by `_id` alone, checking `guard` in code on a read by `_id` first. FerretDB v1
+ * runs any filter wider than `_id` as a scan of the whole collection, and runs `update` as a scan
+ * even for `_id` alone, while findAndModify on `_id` uses the primary key (measured at 10,000
+ * documents: 24 ms against 0.9 ms). Every writer of a closure holds its lock (db/doc-lock.ts), so
+ * what the guard read is still true when the write lands. Returns null when the guard refuses.
+ * (FerretDB v1 does not support a projection on findAndModify, so the whole document comes back.)
+ */
+export async function updateFollowUp(
+  ctx: AppContext,
+  id: unknown,
+  update: UpdateQuery<FollowUp>,
+  guard?: (current: FollowUpDoc) => boolean,
+): Promise<FollowUpDoc | null> {
+  const { FollowUp } = ctx.models;
+  if (guard) {
+    const current = await FollowUp.findById(id).lean<FollowUpDoc>();
+    if (!current || !guard(current)) return null;
+  }
+  return FollowUp.findOneAndUpdate({ _id: id }, update, { returnDocument: 'after' }).lean<FollowUpDoc>();
+}
+
+/** Writes a follow-up's verified score, by its `_id` when known (see updateFollowUp for why). */
+export async function updateScore(
+  ctx: AppContext,
+  f: { ticketRef: string; closureNumber: number; scoreId?: unknown },
+  update: UpdateQuery<VerifiedScore>,
+): Promise<void> {
+  await ctx.models.VerifiedScore.findOneAndUpdate(scoreFilter(f), update).lean();
 }

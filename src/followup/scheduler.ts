@@ -131,10 +131,11 @@ async function ensureFollowUp(
 /** Adds a follow-up to its number's list, under the number's lock (FerretDB loses concurrent updates). */
 export async function linkToPhone(ctx: AppContext, phone: string, followUpId: Types.ObjectId): Promise<void> {
   await withLock(ctx.redis, phoneLockKey(ctx.config.queuePrefix, phone), () =>
-    ctx.models.PhoneFollowUps.updateOne(
+    // findOneAndUpdate, not updateOne: FerretDB runs `update` as a collection scan (outcome.ts).
+    ctx.models.PhoneFollowUps.findOneAndUpdate(
       { _id: phone },
       { $addToSet: { followUpIds: followUpId } },
       { upsert: true },
-    ),
+    ).lean(),
   );
 }

@@ -7,7 +7,7 @@ import { closureState } from '../tickets/service.js';
 import { composeMessage, type ComposedMessage } from './compose.js';
 import { classifySendError, statusRank } from './message-status.js';
 import { lockClosure } from './lock.js';
-import { AWAITING_STATES, closeFollowUp, scoreFilter } from './outcome.js';
+import { AWAITING_STATES, closeFollowUp, updateFollowUp, updateScore } from './outcome.js';
 import { FOLLOWUP_QUEUE, type FollowUpJob } from './queue.js';
 import { addFollowUpJob } from './scheduler.js';
 import { isInsideWindow, nextSendTime, validityPeriodSeconds } from './send-window.js';
@@ -87,9 +87,7 @@ async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, wh
   });
   const context = { ticketRef: f.ticketRef, closure: f.closureNumber, code, status, what };
   if (code !== undefined)
-    await lockClosure(ctx, f, () =>
-      ctx.models.FollowUp.updateOne({ _id: f._id }, { $set: { lastErrorCode: code } }),
-    );
+    await lockClosure(ctx, f, () => updateFollowUp(ctx, f._id, { $set: { lastErrorCode: code } }));
   if (cls === 'retry') {
     ctx.log.warn(context, 'send failed; will retry with backoff');
     throw new SendFailedError(
@@ -130,7 +128,7 @@ async function findEarlierSend(ctx: AppContext, f: FollowUpDoc, token: string): 
 }
 
 async function sendInitial(ctx: AppContext, job: Job, token: string | undefined, start: FollowUpDoc) {
-  const { FollowUp, Ticket, VerifiedScore } = ctx.models;
+  const { Ticket } = ctx.models;
   if (start.state !== 'scheduled' && start.state !== 'sending') return { skipped: start.state };
 
   const ticket = await Ticket.findOne({ ref: start.ticketRef }).lean();
@@ -149,11 +147,12 @@ async function sendInitial(ctx: AppContext, job: Job, token: string | undefined,
   const claimed =
     start.state === 'scheduled'
       ? await lockClosure(ctx, start, () =>
-          FollowUp.findOneAndUpdate(
-            { _id: start._id, state: 'scheduled' },
+          updateFollowUp(
+            ctx,
+            start._id,
             { $set: { state: 'sending', sendAttemptAt: new Date() } },
-            { returnDocument: 'after' },
-          ).lean<FollowUpDoc>(),
+            (f) => f.state === 'scheduled',
+          ),
         )
       : start;
   if (!claimed) return { skipped: 'claimed elsewhere' };
@@ -182,16 +181,18 @@ async function sendInitial(ctx: AppContext, job: Job, token: string | undefined,
   // The citizen may already have answered (a fast reply, a tap on the link) while this was recorded:
   // the send times are written whatever the state, the state only moves on if nothing else moved it.
   const sent = await lockClosure(ctx, claimed, async () => {
-    await FollowUp.updateOne(
-      { _id: claimed._id },
-      { $set: { sentAt, expiresAt, ...(reminderAt && reminderAt < expiresAt ? { reminderAt } : {}) } },
-    );
-    await FollowUp.updateOne(
-      { _id: claimed._id, state: 'sending' },
-      { $set: { state: 'awaiting_solved' }, $inc: { revision: 1 } },
-    );
-    await VerifiedScore.updateOne(scoreFilter(claimed), { $set: { sent: true } });
-    return FollowUp.findById(claimed._id).lean<FollowUpDoc>();
+    const times = await updateFollowUp(ctx, claimed._id, {
+      $set: { sentAt, expiresAt, ...(reminderAt && reminderAt < expiresAt ? { reminderAt } : {}) },
+    });
+    const moved =
+      times?.state === 'sending'
+        ? await updateFollowUp(ctx, claimed._id, {
+            $set: { state: 'awaiting_solved' },
+            $inc: { revision: 1 },
+          })
+        : times;
+    await updateScore(ctx, claimed, { $set: { sent: true } });
+    return moved;
   });
   if (!sent) throw new Error(`follow-up ${claimed._id.toString()} vanished after sending`);
   if (sent.reminderAt) await addFollowUpJob(ctx, sent, 'reminder', sent.reminderAt);
@@ -210,11 +211,12 @@ async function sendReminder(ctx: AppContext, job: Job, token: string | undefined
   await deferToWindow(ctx, job, token);
   // At most one reminder: claim it first; a crash after the claim loses the reminder, never doubles it.
   const claimed = await lockClosure(ctx, f, () =>
-    ctx.models.FollowUp.findOneAndUpdate(
-      { _id: f._id, state: 'awaiting_solved', remindedAt: { $exists: false } },
+    updateFollowUp(
+      ctx,
+      f._id,
       { $set: { remindedAt: new Date() } },
-      { returnDocument: 'after' },
-    ).lean<FollowUpDoc>(),
+      (current) => current.state === 'awaiting_solved' && current.remindedAt == null,
+    ),
   );
   if (!claimed) return { skipped: 'already reminded' };
   const message = await composeMessage(ctx, claimed, 'reminder');
@@ -223,9 +225,7 @@ async function sendReminder(ctx: AppContext, job: Job, token: string | undefined
     await recordMessage(ctx, claimed, 'reminder', sent.sid, message, sent.status);
     return { sid: sent.sid };
   } catch (err) {
-    await lockClosure(ctx, f, () =>
-      ctx.models.FollowUp.updateOne({ _id: f._id }, { $unset: { remindedAt: 1 } }),
-    );
+    await lockClosure(ctx, f, () => updateFollowUp(ctx, f._id, { $unset: { remindedAt: 1 } }));
     return handleSendError(ctx, claimed, err, 'reminder');
   }
 }
@@ -242,9 +242,8 @@ async function expire(ctx: AppContext, f: FollowUpDoc) {
   }
   // "Solved?" was answered: the outcome stands; only the unfinished conversation is closed.
   await lockClosure(ctx, f, () =>
-    ctx.models.FollowUp.updateOne(
-      { _id: f._id, state: { $in: AWAITING_STATES } },
-      { $set: { state: 'expired' }, $inc: { revision: 1 } },
+    updateFollowUp(ctx, f._id, { $set: { state: 'expired' }, $inc: { revision: 1 } }, (current) =>
+      (AWAITING_STATES as readonly string[]).includes(current.state),
     ),
   );
   return { outcome: f.outcome };

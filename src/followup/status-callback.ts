@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { isFinalFailure, PERMANENT_ERROR_CODES, statusRank } from './message-status.js';
 import { lockClosure } from './lock.js';
-import { closeFollowUp } from './outcome.js';
+import { closeFollowUp, updateScore } from './outcome.js';
 
 const statusCallbackSchema = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/i),
@@ -20,7 +20,7 @@ const statusCallbackSchema = z.object({
  * the stored status only moves forward and a repeat changes nothing.
  */
 export function statusCallbackHandler(ctx: AppContext): RequestHandler {
-  const { FollowUpMessage, FollowUp, VerifiedScore } = ctx.models;
+  const { FollowUpMessage, FollowUp } = ctx.models;
   return async (req, res) => {
     const parsed = statusCallbackSchema.safeParse(req.body);
     if (!parsed.success) {
@@ -41,7 +41,6 @@ export function statusCallbackHandler(ctx: AppContext): RequestHandler {
       res.status(204).end();
       return;
     }
-    const key = { ticketRef: followUp.ticketRef, closureNumber: followUp.closureNumber };
     const message = await lockClosure(ctx, followUp, async () => {
       const updated = await FollowUpMessage.findOneAndUpdate(
         { sid, statusRank: { $lt: rank } },
@@ -52,7 +51,7 @@ export function statusCallbackHandler(ctx: AppContext): RequestHandler {
         { returnDocument: 'after' },
       ).lean();
       if (updated?.kind === 'initial' && (status === 'delivered' || status === 'read')) {
-        await VerifiedScore.updateOne(key, { $set: { delivered: true } });
+        await updateScore(ctx, followUp, { $set: { delivered: true } });
       }
       return updated;
     });

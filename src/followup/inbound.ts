@@ -207,6 +207,7 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
   }
   try {
     await FollowUpMessage.create({
+      _id: sid,
       followUpId: target._id.toString(),
       direction: 'inbound',
       kind: 'reply',

@@ -91,19 +91,17 @@ async function ensureFollowUp(
   };
   try {
     // The score record exists from the closure on, so "closures" counts do not depend on answers.
-    await VerifiedScore.updateOne(
-      key,
-      {
-        $setOnInsert: {
-          ...closureFields,
-          day: localDay(closure.closedAt, ctx.config.timeZone),
-          channel: 'sms',
-          ...(postCall ? { postCallRatingId: postCall._id, postCallRating: postCall.agentRating } : {}),
-        },
-      },
-      { upsert: true },
-    );
-    const score = await VerifiedScore.findOne(key).select({ _id: 1 }).lean();
+    // Inserted, not upserted: the unique closure key refuses a second one, and FerretDB v1 runs an
+    // upsert's filter as a collection scan.
+    const score = await VerifiedScore.create({
+      ...closureFields,
+      day: localDay(closure.closedAt, ctx.config.timeZone),
+      channel: 'sms',
+      ...(postCall ? { postCallRatingId: postCall._id, postCallRating: postCall.agentRating } : {}),
+    }).catch(async (err: unknown) => {
+      if (!isDuplicateKey(err)) throw err;
+      return VerifiedScore.findOne(key).select({ _id: 1 }).lean();
+    });
     const created = await FollowUp.create({
       ...closureFields,
       state: 'scheduled',

@@ -58,8 +58,9 @@ async function recordMessage(
   message: ComposedMessage,
   status: string,
 ) {
-  await ctx.models.FollowUpMessage.updateOne(
-    { sid },
+  // findOneAndUpdate on `_id`: FerretDB v1 runs `update` as a collection scan (outcome.ts).
+  await ctx.models.FollowUpMessage.findOneAndUpdate(
+    { _id: sid },
     {
       $setOnInsert: {
         followUpId: f._id,
@@ -74,7 +75,7 @@ async function recordMessage(
       },
     },
     { upsert: true },
-  );
+  ).lean();
 }
 
 /** Sorts a send failure: permanent ones end the follow-up, configuration ones alert, others retry. */

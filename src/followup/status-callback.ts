@@ -34,7 +34,7 @@ export function statusCallbackHandler(ctx: AppContext): RequestHandler {
     const { MessageSid: sid, MessageStatus: status, ErrorCode: errorCode } = parsed.data;
     const rank = statusRank(status);
     const now = new Date();
-    const known = await FollowUpMessage.findOne({ sid }).select({ followUpId: 1 }).lean();
+    const known = await FollowUpMessage.findById(sid).select({ followUpId: 1 }).lean();
     const followUp = known ? await FollowUp.findById(known.followUpId).lean() : null;
     if (!known || !followUp) {
       ctx.log.debug({ sid, status }, 'status callback for a message we did not send; nothing to do');
@@ -42,8 +42,12 @@ export function statusCallbackHandler(ctx: AppContext): RequestHandler {
       return;
     }
     const message = await lockClosure(ctx, followUp, async () => {
+      // The rank is checked in code under the closure lock; the write goes by `_id` alone, which
+      // FerretDB v1 finds by key (any wider filter reads the whole collection).
+      const current = await FollowUpMessage.findById(sid).select({ statusRank: 1 }).lean();
+      if (!current || current.statusRank >= rank) return null;
       const updated = await FollowUpMessage.findOneAndUpdate(
-        { sid, statusRank: { $lt: rank } },
+        { _id: sid },
         {
           $set: { status, statusRank: rank, ...(errorCode !== undefined ? { errorCode } : {}) },
           $push: { statusHistory: { status, at: now, ...(errorCode !== undefined ? { errorCode } : {}) } },

@@ -190,8 +190,9 @@ export class TicketService {
     const { TicketEvent } = this.deps.models;
     const fp = fingerprint(input);
     // Insert first: the unique index on eventId decides "new or repeated" in one round trip.
+    let stored: { _id: unknown };
     try {
-      await TicketEvent.create({
+      stored = await TicketEvent.create({
         eventId: input.eventId,
         ticketRef: input.ticketRef,
         type: input.type,
@@ -213,8 +214,13 @@ export class TicketService {
       throw err;
     }
     const result = await this.recompute(input);
-    await TicketEvent.updateOne({ eventId: input.eventId }, { $set: { result } });
+    await this.storeResult(stored._id, result);
     return { kind: 'applied', result };
+  }
+
+  /** By `_id` through findAndModify: FerretDB v1 runs `update` as a collection scan (outcome.ts). */
+  private async storeResult(eventDocId: unknown, result: EventResult): Promise<void> {
+    await this.deps.models.TicketEvent.findOneAndUpdate({ _id: eventDocId }, { $set: { result } }).lean();
   }
 
   async get(ref: string): Promise<TicketView | undefined> {
@@ -223,7 +229,7 @@ export class TicketService {
   }
 
   private async replay(
-    existing: { ticketRef: string; fingerprint: string; result?: unknown },
+    existing: { _id: unknown; ticketRef: string; fingerprint: string; result?: unknown },
     fp: string,
     input: TicketEventInput,
   ): Promise<ApplyOutcome> {
@@ -236,7 +242,7 @@ export class TicketService {
     if (existing.result) return { kind: 'replayed', result: existing.result as EventResult };
     // Stored but never finished (crash or failed hook): finish it now; every step is idempotent.
     const result = await this.recompute(input);
-    await this.deps.models.TicketEvent.updateOne({ eventId: input.eventId }, { $set: { result } });
+    await this.storeResult(existing._id, result);
     return { kind: 'applied', result };
   }
 

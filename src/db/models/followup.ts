@@ -70,6 +70,8 @@ followUpSchema.index({ state: 1, sendAt: 1 });
 
 export const messageSchema = new Schema(
   {
+    /** The MessageSid: status callbacks find a message by it, and FerretDB v1 only looks up `_id` fast. */
+    _id: { type: String, required: true },
     followUpId: { type: Schema.Types.ObjectId, required: true },
     direction: { type: String, enum: ['outbound', 'inbound'], required: true },
     kind: { type: String, required: true },

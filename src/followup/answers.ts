@@ -91,7 +91,7 @@ async function applyAnswerLocked(
       ...(answered ? { answeredAt: now } : {}),
     };
     // Every writer of a closure holds its lock, so the revision read above is still current; the
-    // filter is `_id` alone because FerretDB reads the whole collection for any wider filter.
+    // filter is `_id` alone because FerretDB decodes every document for any wider filter.
     const saved = await FollowUp.findOneAndUpdate(
       { _id: current._id },
       { $set: set, $inc: { revision: 1 } },

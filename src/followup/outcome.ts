@@ -94,12 +94,12 @@ export function scoreFilter(f: {
 type FollowUpDoc = FollowUp & { _id: { toString(): string } };
 
 /**
- * Writes a follow-up by `_id` alone, checking `guard` in code on a read by `_id` first. FerretDB v1
- * runs any filter wider than `_id` as a scan of the whole collection, and runs `update` as a scan
- * even for `_id` alone, while findAndModify on `_id` uses the primary key (measured at 10,000
- * documents: 24 ms against 0.9 ms). Every writer of a closure holds its lock (db/doc-lock.ts), so
- * what the guard read is still true when the write lands. Returns null when the guard refuses.
- * (FerretDB v1 does not support a projection on findAndModify, so the whole document comes back.)
+ * Writes a follow-up by `_id` alone, checking `guard` in code on a read by `_id` first. FerretDB
+ * 1.24 on SQLite uses no index for queries (README, design decisions): only a filter on `_id` alone
+ * reaches SQL, and findAndModify stops at the first match, while `update` reads every row.
+ * Every writer of a closure holds its lock (db/doc-lock.ts), so what the guard read is still true
+ * when the write lands. Returns null when the guard refuses. (FerretDB v1 does not support a
+ * projection on findAndModify, so the whole document comes back.)
  */
 export async function updateFollowUp(
   ctx: AppContext,

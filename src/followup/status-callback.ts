@@ -43,7 +43,7 @@ export function statusCallbackHandler(ctx: AppContext): RequestHandler {
     }
     const message = await lockClosure(ctx, followUp, async () => {
       // The rank is checked in code under the closure lock; the write goes by `_id` alone, which
-      // FerretDB v1 finds by key (any wider filter reads the whole collection).
+      // FerretDB v1 filters in SQL (any wider filter decodes every document).
       const current = await FollowUpMessage.findById(sid).select({ statusRank: 1 }).lean();
       if (!current || current.statusRank >= rank) return null;
       const updated = await FollowUpMessage.findOneAndUpdate(

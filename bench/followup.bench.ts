@@ -21,7 +21,7 @@ import { INBOUND_QUEUE } from '../src/followup/inbound.js';
 import { FOLLOWUP_QUEUE } from '../src/followup/queue.js';
 import { createLogger } from '../src/log.js';
 import { startSystem } from '../src/system.js';
-import { startTestSystem, useSharedServers } from '../test/support/system.js';
+import { startTestSystem, useSharedServers, type TestSystem } from '../test/support/system.js';
 import { loadEach, benchServices, percentiles, ratio, report, runLoad } from './lib.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
@@ -39,6 +39,28 @@ const phone = (section: number, i: number) => `+96655${section}${String(i).padSt
 
 const services = await benchServices();
 useSharedServers(() => ({ redisUrl: services.redisUrl, mongoUrl: services.mongoUrl }));
+
+/** A worker-only system on the web system's database and queues, as a separate worker process would be. */
+function startWorkers(sys: TestSystem) {
+  return startSystem(
+    loadConfig({
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      ...FAST,
+      QUEUE_PREFIX: sys.ctx.config.queuePrefix,
+      SANDBOX_API_URL: sys.baseUrl,
+      PUBLIC_BASE_URL: sys.baseUrl,
+    }),
+    {
+      web: false,
+      workers: true,
+      services: { redisUrl: services.redisUrl, mongoUri: services.mongoUrl, dbName: sys.dbName },
+      log: createLogger({ level: 'silent' }),
+      reconcileEveryMs: 0,
+    },
+  );
+}
 
 async function closureEvents(): Promise<void> {
   // Delay far in the future: this measures accepting and scheduling, not sending.
@@ -104,25 +126,7 @@ async function sends(): Promise<void> {
     return res.status === 201;
   });
   const queue = sys.ctx.queues.get(FOLLOWUP_QUEUE);
-  // A worker-only system on the web system's database and queues, as a separate worker process would be.
-  const workerSystem = await startSystem(
-    loadConfig({
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      ...FAST,
-      QUEUE_PREFIX: sys.ctx.config.queuePrefix,
-      SANDBOX_API_URL: sys.baseUrl,
-      PUBLIC_BASE_URL: sys.baseUrl,
-    }),
-    {
-      web: false,
-      workers: true,
-      services: { redisUrl: services.redisUrl, mongoUri: services.mongoUrl, dbName: sys.dbName },
-      log: createLogger({ level: 'silent' }),
-      reconcileEveryMs: 0,
-    },
-  );
+  const workerSystem = await startWorkers(sys);
   // Progress is read from Redis: counting follow-ups in FerretDB every few ms would read the whole
   // collection each time and slow the very workers being measured.
   const started = performance.now();
@@ -269,24 +273,7 @@ async function inboundReplies(): Promise<void> {
 
   // The webhook only verifies and queues; a worker process applies each reply and answers through
   // the API. Its drain rate is reported so it is never hidden behind the webhook figure.
-  const workerSystem = await startSystem(
-    loadConfig({
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      ...FAST,
-      QUEUE_PREFIX: sys.ctx.config.queuePrefix,
-      SANDBOX_API_URL: sys.baseUrl,
-      PUBLIC_BASE_URL: sys.baseUrl,
-    }),
-    {
-      web: false,
-      workers: true,
-      services: { redisUrl: services.redisUrl, mongoUri: services.mongoUrl, dbName: sys.dbName },
-      log: createLogger({ level: 'silent' }),
-      reconcileEveryMs: 0,
-    },
-  );
+  const workerSystem = await startWorkers(sys);
   const queue = sys.ctx.queues.get(INBOUND_QUEUE);
   const drainStarted = performance.now();
   let completed = 0;

@@ -8,7 +8,7 @@ import {
   type Step,
 } from './conversation.js';
 import { lockClosure } from './lock.js';
-import { queueDisputeNotification, updateScore } from './outcome.js';
+import { queueDisputeNotification, updateFollowUp, updateScore } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from './queue.js';
 import type { Reason } from './reply-parser.js';
 
@@ -50,8 +50,9 @@ export interface AnswerResult {
 }
 
 /**
- * Applies one answer from any channel. Writes are guarded by the follow-up's revision, so a tap on
- * the page and an SMS arriving together cannot both advance the same question.
+ * Applies one answer from any channel. It runs under the closure's lock, which every writer of the
+ * closure holds, so a tap on the page and an SMS arriving together cannot both advance the same
+ * question.
  */
 export async function applyAnswer(
   ctx: AppContext,
@@ -70,69 +71,51 @@ async function applyAnswerLocked(
   input: ConversationInput,
   channel: Channel,
 ): Promise<AnswerResult & { dispute: boolean }> {
-  const { FollowUp } = ctx.models;
-  // Re-read under the lock: the caller's copy may predate a concurrent answer.
-  let current = (await FollowUp.findById(start._id).lean<FollowUpDoc>()) ?? start;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const state = conversationOf(current);
-    if (!state) return { replies: [], applied: false, followUp: current, dispute: false };
-    const t = advance(state, input);
-    if (!t.changed) return { replies: t.replies, applied: false, followUp: current, dispute: false };
-    const now = new Date();
-    const answered = t.state.solved !== undefined && current.answeredAt == null;
-    const set: Record<string, unknown> = {
-      state: STATE_OF[t.state.step],
-      clarificationsSent: t.state.clarifications,
-      ...(t.state.solved !== undefined ? { solved: t.state.solved } : {}),
-      ...(t.state.rating !== undefined ? { rating: t.state.rating } : {}),
-      ...(t.state.reason !== undefined ? { reason: t.state.reason } : {}),
-      ...(t.state.comment !== undefined ? { comment: t.state.comment } : {}),
+  // Re-read under the lock: the caller's copy may predate a concurrent answer; what is read here
+  // stays true until the write below.
+  const current = (await ctx.models.FollowUp.findById(start._id).lean<FollowUpDoc>()) ?? start;
+  const state = conversationOf(current);
+  if (!state) return { replies: [], applied: false, followUp: current, dispute: false };
+  const t = advance(state, input);
+  if (!t.changed) return { replies: t.replies, applied: false, followUp: current, dispute: false };
+  const now = new Date();
+  const answered = t.state.solved !== undefined && current.answeredAt == null;
+  const set: Record<string, unknown> = {
+    state: STATE_OF[t.state.step],
+    clarificationsSent: t.state.clarifications,
+    ...(t.state.solved !== undefined ? { solved: t.state.solved } : {}),
+    ...(t.state.rating !== undefined ? { rating: t.state.rating } : {}),
+    ...(t.state.reason !== undefined ? { reason: t.state.reason } : {}),
+    ...(t.state.comment !== undefined ? { comment: t.state.comment } : {}),
+    ...(t.outcome ? { outcome: t.outcome, channel } : {}),
+    ...(answered ? { answeredAt: now } : {}),
+  };
+  const saved = await updateFollowUp(ctx, current._id, { $set: set, $inc: { revision: 1 } });
+  if (!saved) throw new Error(`follow-up ${current._id.toString()} vanished while answering`);
+  await updateScore(ctx, saved, {
+    $set: {
+      ...(saved.solved != null ? { solved: saved.solved } : {}),
+      ...(saved.rating != null ? { rating: saved.rating } : {}),
+      ...(saved.reason != null ? { reason: saved.reason } : {}),
+      ...(saved.comment != null ? { comment: saved.comment } : {}),
       ...(t.outcome ? { outcome: t.outcome, channel } : {}),
       ...(answered ? { answeredAt: now } : {}),
-    };
-    // Every writer of a closure holds its lock, so the revision read above is still current; the
-    // filter is `_id` alone because FerretDB decodes every document for any wider filter.
-    const saved = await FollowUp.findOneAndUpdate(
-      { _id: current._id },
-      { $set: set, $inc: { revision: 1 } },
-      { returnDocument: 'after' },
-    ).lean<FollowUpDoc>();
-    if (saved && saved.revision !== (current.revision ?? 0) + 1)
-      throw new Error(
-        `follow-up ${current._id.toString()} was written without its closure lock while answering`,
-      );
-    if (!saved) {
-      const fresh = await FollowUp.findById(current._id).lean<FollowUpDoc>();
-      if (!fresh) throw new Error(`follow-up ${current._id.toString()} vanished while answering`);
-      current = fresh;
-      continue;
-    }
-    await updateScore(ctx, saved, {
-      $set: {
-        ...(saved.solved != null ? { solved: saved.solved } : {}),
-        ...(saved.rating != null ? { rating: saved.rating } : {}),
-        ...(saved.reason != null ? { reason: saved.reason } : {}),
-        ...(saved.comment != null ? { comment: saved.comment } : {}),
-        ...(t.outcome ? { outcome: t.outcome, channel } : {}),
-        ...(answered ? { answeredAt: now } : {}),
-      },
-    });
-    if (answered) {
-      // An answer makes the reminder pointless; the expiry job stays to close a half-finished conversation.
-      await ctx.queues
-        .get(FOLLOWUP_QUEUE)
-        .remove(followUpJobId('reminder', saved.ticketRef, saved.closureNumber));
-    }
-    if (t.completed) {
-      await ctx.queues
-        .get(FOLLOWUP_QUEUE)
-        .remove(followUpJobId('expire', saved.ticketRef, saved.closureNumber));
-    }
-    ctx.log.info(
-      { ticketRef: saved.ticketRef, closure: saved.closureNumber, step: t.state.step, channel },
-      'follow-up answer',
-    );
-    return { replies: t.replies, applied: true, followUp: saved, dispute: t.outcome === 'disputed' };
+    },
+  });
+  if (answered) {
+    // An answer makes the reminder pointless; the expiry job stays to close a half-finished conversation.
+    await ctx.queues
+      .get(FOLLOWUP_QUEUE)
+      .remove(followUpJobId('reminder', saved.ticketRef, saved.closureNumber));
   }
-  throw new Error(`follow-up ${start._id.toString()} kept changing while answering`);
+  if (t.completed) {
+    await ctx.queues
+      .get(FOLLOWUP_QUEUE)
+      .remove(followUpJobId('expire', saved.ticketRef, saved.closureNumber));
+  }
+  ctx.log.info(
+    { ticketRef: saved.ticketRef, closure: saved.closureNumber, step: t.state.step, channel },
+    'follow-up answer',
+  );
+  return { replies: t.replies, applied: true, followUp: saved, dispute: t.outcome === 'disputed' };
 }

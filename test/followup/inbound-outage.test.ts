@@ -1,29 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { INBOUND_QUEUE, inboundJobId } from '../../src/followup/inbound.js';
-import { findFreePort, startMongo, type EmbeddedService } from '../../src/services/embedded.js';
-import { FAST_FOLLOWUP_ENV } from '../support/followup.js';
+import { followUpTexts } from '../../src/i18n/followup.js';
+import { FAST_FOLLOWUP_ENV, postInbound } from '../support/followup.js';
+import { startOwnMongo, type OwnMongo } from '../support/own-mongo.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 
 // This file stops and restarts its own MongoDB-wire server, on the same port and data folder.
-const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-inbound-outage-'));
-const searchPath = loadConfig({ PATH: process.env.PATH, HOME: process.env.HOME }).binSearchPath;
-let port: number;
-let mongo: EmbeddedService;
+let mongo: OwnMongo;
 let sys: TestSystem;
 
 beforeAll(async () => {
-  port = await findFreePort();
-  mongo = await startMongo({ dataDir: dir, searchPath, persistent: true, port });
+  mongo = await startOwnMongo();
   sys = await startTestSystem({ workers: true, mongoUrl: mongo.url, env: FAST_FOLLOWUP_ENV });
 });
 afterAll(async () => {
   await sys.stop();
-  await mongo.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await mongo.remove();
 });
 
 async function awaitingFollowUp(ref: string, phone: string): Promise<void> {
@@ -49,15 +41,8 @@ async function awaitingFollowUp(ref: string, phone: string): Promise<void> {
   });
 }
 
-const inbound = (sid: string, from: string, body: string) =>
-  sys.postTwilio('/sms/inbound', {
-    MessageSid: sid,
-    AccountSid: sys.ctx.config.twilio.accountSid,
-    From: from,
-    To: '+966920000000',
-    Body: body,
-    NumMedia: '0',
-  });
+const inbound = async (sid: string, from: string, body: string) =>
+  (await postInbound(sys, from, body, { sid })).res;
 
 describe('inbound replies are queued, not handled in the webhook', () => {
   it('a reply that arrives while MongoDB is down is answered, and applied, once it is back', async () => {
@@ -70,7 +55,7 @@ describe('inbound replies are queued, not handled in the webhook', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).not.toContain('<Message>');
 
-    mongo = await startMongo({ dataDir: dir, searchPath, persistent: true, port });
+    await mongo.restart();
     const followUp = await eventually(
       async () => {
         const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'O-1' }).lean();
@@ -84,7 +69,7 @@ describe('inbound replies are queued, not handled in the webhook', () => {
       return Promise.resolve(list.length > 0 ? list : undefined);
     });
     expect(answers).toHaveLength(1);
-    expect(answers[0]?.body).toMatch(/1.*5/); // asks for the 1–5 rating
+    expect(answers[0]?.body).toBe(followUpTexts.ar.askRating());
   });
 
   it('the same webhook delivered twice is answered once', async () => {
@@ -100,7 +85,9 @@ describe('inbound replies are queued, not handled in the webhook', () => {
     );
     const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'O-2' }).lean();
     expect(f).toMatchObject({ solved: false, state: 'awaiting_rating' });
-    expect(sys.ctx.sandbox?.listMessages({ to: phone })).toHaveLength(1);
+    const sent = sys.ctx.sandbox?.listMessages({ to: phone }) ?? [];
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.body).toBe(followUpTexts.ar.askRating());
     expect(await sys.ctx.models.FollowUpMessage.countDocuments({ sid })).toBe(1);
   });
 });

@@ -68,6 +68,27 @@ export async function waitForMessages(sys: TestSystem, phone: string, count: num
   );
 }
 
+/** Posts an inbound SMS the way Twilio does (signed form), with a fresh MessageSid unless one is given. */
+export async function postInbound(
+  sys: TestSystem,
+  from: string,
+  body: string,
+  opts: { sid?: string; extra?: Record<string, string> } = {},
+): Promise<{ sid: string; res: Response }> {
+  seq += 1;
+  const sid = opts.sid ?? `SM${seq.toString(16).padStart(8, '0')}${'f'.repeat(24)}`;
+  const res = await sys.postTwilio('/sms/inbound', {
+    MessageSid: sid,
+    AccountSid: sys.ctx.config.twilio.accountSid,
+    From: from,
+    To: '+966920000000',
+    Body: body,
+    NumMedia: '0',
+    ...opts.extra,
+  });
+  return { sid, res };
+}
+
 /**
  * Sends an inbound SMS the way Twilio does, waits until a worker has handled it, and returns the
  * texts the system sent back (checked against what the stand-in received for the number).
@@ -78,17 +99,7 @@ export async function reply(
   body: string,
   extra: Record<string, string> = {},
 ): Promise<string[]> {
-  seq += 1;
-  const sid = `SM${seq.toString(16).padStart(8, '0')}${'f'.repeat(24)}`;
-  const res = await sys.postTwilio('/sms/inbound', {
-    MessageSid: sid,
-    AccountSid: sys.ctx.config.twilio.accountSid,
-    From: from,
-    To: '+966920000000',
-    Body: body,
-    NumMedia: '0',
-    ...extra,
-  });
+  const { sid, res } = await postInbound(sys, from, body, { extra });
   if (res.status !== 200) throw new Error(`inbound answered ${res.status}: ${await res.text()}`);
   // Twilio must get its answer at once: empty TwiML, the replies follow through the API.
   expect(await res.text()).not.toContain('<Message>');

@@ -1,28 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { findFreePort, startMongo, type EmbeddedService } from '../../src/services/embedded.js';
+import { startOwnMongo, type OwnMongo } from '../support/own-mongo.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 import { Call } from '../support/voice.js';
 
 // This file stops and restarts its own MongoDB-wire server, on the same port and data folder.
-const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-outage-'));
-const searchPath = loadConfig({ PATH: process.env.PATH, HOME: process.env.HOME }).binSearchPath;
-let port: number;
-let mongo: EmbeddedService;
+let mongo: OwnMongo;
 let sys: TestSystem;
 
 beforeAll(async () => {
-  port = await findFreePort();
-  mongo = await startMongo({ dataDir: dir, searchPath, persistent: true, port });
+  mongo = await startOwnMongo();
   sys = await startTestSystem({ workers: true, mongoUrl: mongo.url, env: { VOICE_RETRY_MS: '200' } });
 });
 afterAll(async () => {
   await sys.stop();
-  await mongo.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await mongo.remove();
 });
 
 describe('MongoDB stopped in the middle of a call', () => {
@@ -45,7 +36,7 @@ describe('MongoDB stopped in the middle of a call', () => {
     expect(end.says[0]?.text).toContain('شكرا لتقييمك');
     await call.hangUp(33);
 
-    mongo = await startMongo({ dataDir: dir, searchPath, persistent: true, port });
+    await mongo.restart();
     const r = await eventually(
       async () => {
         const doc = await sys.ctx.models.PostCallRating.findOne({ callSid: call.sid }).lean();

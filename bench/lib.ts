@@ -107,7 +107,6 @@ export async function autocannon(
   url: string,
   opts: { body: string; headers: Record<string, string>; seconds: number; connections: number },
 ): Promise<LoadResult> {
-  const { spawn } = await import('node:child_process');
   const args = [
     'node_modules/autocannon/autocannon.js',
     '-j',
@@ -123,31 +122,43 @@ export async function autocannon(
   ];
   for (const [k, v] of Object.entries(opts.headers)) args.push('-H', `${k}=${v}`);
   args.push(url);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  if (code !== 0) throw new Error(`autocannon exited ${code}`);
-  const r = JSON.parse(out) as {
-    requests: { average: number; total: number };
-    latency: { p50: number; p90: number; p99: number; max: number };
-    duration: number;
-    non2xx: number;
-    errors: number;
-  };
+  const r = JSON.parse(await runChild('autocannon', args)) as LoadReport & { duration: number };
+  return toLoadResult(label, r, r.duration);
+}
+
+/** The part of autocannon's JSON report (and of bench/load-runner.ts's) that a LoadResult needs. */
+interface LoadReport {
+  requests: { total: number };
+  latency: { p50: number; p90: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+}
+
+function toLoadResult(label: string, r: LoadReport, seconds: number): LoadResult {
   return {
     label,
     requests: r.requests.total,
-    seconds: r.duration,
-    perSecond: r.requests.total / r.duration,
+    seconds,
+    perSecond: r.requests.total / seconds,
     latency: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
     errors: r.non2xx + r.errors,
   };
 }
 
+/** Runs a Node script in a child process and returns what it printed. */
+async function runChild(name: string, args: string[]): Promise<string> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  if (code !== 0) throw new Error(`${name} exited ${code}`);
+  return out;
+}
+
 /**
-^ * Like `autocannon`, but with a different request each time (each one sent once; bench/load-runner.ts): for webhooks
- * whose bodies must differ (message ids, senders) and so carry their own signatures.
+ * Like `autocannon`, but with a different request each time, each sent once (bench/load-runner.ts):
+ * for webhooks whose bodies must differ (message ids, senders) and so carry their own signatures.
  */
 export async function loadEach(
   label: string,
@@ -155,34 +166,15 @@ export async function loadEach(
   requests: { body: string; headers: Record<string, string> }[],
   connections: number,
 ): Promise<LoadResult> {
-  const { spawn } = await import('node:child_process');
   const { writeFileSync } = await import('node:fs');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-load-'));
   const specFile = path.join(dir, 'spec.json');
   writeFileSync(specFile, JSON.stringify({ url, connections, requests }));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load-runner.ts', specFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  rmSync(dir, { recursive: true, force: true });
-  if (code !== 0) throw new Error(`autocannon runner exited ${code}`);
-  const { result: r, wallMs } = JSON.parse(out) as {
-    result: {
-      requests: { total: number };
-      latency: { p50: number; p90: number; p99: number; max: number };
-      non2xx: number;
-      errors: number;
-    };
-    wallMs: number;
-  };
-  return {
-    label,
-    requests: r.requests.total,
-    seconds: wallMs / 1000,
-    perSecond: r.requests.total / (wallMs / 1000),
-    latency: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
-    errors: r.non2xx + r.errors,
-  };
+  try {
+    const out = await runChild('load runner', ['--import', 'tsx', 'bench/load-runner.ts', specFile]);
+    const { result, wallMs } = JSON.parse(out) as { result: LoadReport; wallMs: number };
+    return toLoadResult(label, result, wallMs / 1000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

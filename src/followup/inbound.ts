@@ -238,13 +238,13 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
 /** The number's follow-ups, newest first (by send time, then creation), at most 20. */
 async function followUpsOf(ctx: AppContext, phone: string): Promise<FollowUpDoc[]> {
   const { FollowUp, PhoneFollowUps } = ctx.models;
+  // Every follow-up is listed under its number when it is created (scheduler.ts linkToPhone), so
+  // a number without a list has none, and an unknown sender costs one lookup by `_id`.
   const linked = await PhoneFollowUps.findById(phone).lean();
-  // Follow-ups stored before the per-number list existed are found the slow way.
-  const all = linked
-    ? (await Promise.all(linked.followUpIds.map((id) => FollowUp.findById(id).lean<FollowUpDoc>()))).filter(
-        (f): f is FollowUpDoc => f !== null,
-      )
-    : await FollowUp.find({ citizenPhone: phone }).lean<FollowUpDoc[]>();
+  const found = await Promise.all(
+    (linked?.followUpIds ?? []).map((id) => FollowUp.findById(id).lean<FollowUpDoc>()),
+  );
+  const all = found.filter((f): f is FollowUpDoc => f !== null);
   const time = (d: Date | null | undefined) => d?.getTime() ?? -Infinity;
   return all
     .sort(

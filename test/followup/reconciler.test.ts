@@ -35,8 +35,9 @@ afterAll(async () => {
 
 describe('reconciler', () => {
   it('re-adds every follow-up job Redis lost in a FLUSHALL, and adds nothing twice', async () => {
-    for (const ref of ['R-1', 'R-2', 'R-3'])
-      await ticketEvent(sys, token, ref, 'closed', { at: '2026-11-20T10:00:00Z' });
+    // An hour ago: with the 72-hour delay the jobs wait (delayed) whatever day the test runs.
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    for (const ref of ['R-1', 'R-2', 'R-3']) await ticketEvent(sys, token, ref, 'closed', { at });
     const queue = sys.ctx.queues.get(FOLLOWUP_QUEUE);
     expect(
       await queue.getJobCounts(),

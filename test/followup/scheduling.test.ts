@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
 import { ticketEvent } from '../support/followup.js';
@@ -21,19 +22,22 @@ const queue = () => sys.ctx.queues.get(FOLLOWUP_QUEUE);
 
 describe('scheduling a follow-up per closure', () => {
   it('a closure at 23:50 Riyadh time is asked at 09:00 local, three days and a night later', async () => {
-    await ticketEvent(sys, token, 'S-1', 'closed', { at: '2026-11-22T23:50:00+03:00' });
+    // Tomorrow in Riyadh, so the send time is always in the future and the job really waits.
+    const day = DateTime.now().setZone('Asia/Riyadh').plus({ days: 1 });
+    const sendAt = `${day.plus({ days: 4 }).toISODate()}T06:00:00.000Z`;
+    await ticketEvent(sys, token, 'S-1', 'closed', { at: `${day.toISODate()}T23:50:00+03:00` });
     const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'S-1' }).lean();
-    expect(f?.sendAt.toISOString()).toBe('2026-11-26T06:00:00.000Z');
+    expect(f?.sendAt.toISOString()).toBe(sendAt);
     expect(f?.state).toBe('scheduled');
     const job = await queue().getJob(followUpJobId('send', 'S-1', 1));
     expect(job?.data).toEqual({ followUpId: f?._id.toString(), kind: 'send' });
     expect(await job?.getState()).toBe('delayed');
     // The delay was computed when scheduling, so it ends at the send time.
     expect(
-      Math.abs((job?.timestamp ?? 0) + (job?.delay ?? 0) - Date.parse('2026-11-26T06:00:00Z')),
+      Math.abs((job?.timestamp ?? 0) + (job?.delay ?? 0) - Date.parse(sendAt)),
     ).toBeLessThan(5000);
     const score = await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'S-1' }).lean();
-    expect(score).toMatchObject({ closureNumber: 1, agency: 'momrah', day: '2026-11-22', sent: false });
+    expect(score).toMatchObject({ closureNumber: 1, agency: 'momrah', day: day.toISODate(), sent: false });
     expect(score?.outcome).toBeUndefined();
   });
 

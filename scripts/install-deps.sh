@@ -4,8 +4,11 @@
 #   scripts/install-deps.sh --test   also headless Chromium for page tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$(pwd)
 
 FERRETDB_VERSION=v1.24.2
+# Our build of it: upstream plus scripts/ferretdb-sqlite-id-index.patch (see that file and the README).
+FERRETDB_BUILD=$FERRETDB_VERSION-verisat.1
 want_test=false
 [[ "${1:-}" == "--test" ]] && want_test=true
 say() { printf '\033[1m[verisat]\033[0m %s\n' "$*"; }
@@ -43,18 +46,20 @@ fi
 
 # MongoDB-wire server, unless MONGODB_URI is set or mongod is installed
 gobin="$(command -v go >/dev/null && go env GOPATH || echo "$HOME/go")/bin"
-if [[ -z "${MONGODB_URI:-}" ]] && ! command -v mongod >/dev/null && ! command -v ferretdb >/dev/null && [[ ! -x "$gobin/ferretdb" ]]; then
+ours_built() { [[ -x "$gobin/ferretdb" ]] && "$gobin/ferretdb" --version 2>/dev/null | grep -qF "$FERRETDB_BUILD"; }
+if [[ -z "${MONGODB_URI:-}" ]] && ! command -v mongod >/dev/null && ! ours_built; then
   command -v go >/dev/null || die "Neither mongod nor FerretDB found, and Go is not installed to build FerretDB. Install Go (https://go.dev/dl/) or MongoDB, or set MONGODB_URI."
-  say "building FerretDB $FERRETDB_VERSION with Go (about a minute, once)"
-  # The module download lacks build/version/version.txt, which FerretDB's own release build writes;
-  # without it the binary refuses to start, so build from a copy of the module with that file added.
+  say "building FerretDB $FERRETDB_BUILD with Go (about a minute, once)"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   (cd "$tmp" && go mod init ferretdb-build >/dev/null 2>&1 && GOFLAGS=-mod=mod go get "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" >/dev/null 2>&1) \
     || die "could not download FerretDB $FERRETDB_VERSION from the Go module proxy"
   src="$(go env GOMODCACHE)/github.com/!ferret!d!b/!ferret!d!b@$FERRETDB_VERSION"
   cp -r "$src" "$tmp/src" && chmod -R u+w "$tmp/src"
-  echo "$FERRETDB_VERSION" > "$tmp/src/build/version/version.txt"
+  # The module download lacks build/version/version.txt, which FerretDB's own release build writes;
+  # without it the binary refuses to start. The suffix tells our build from a plain one.
+  echo "$FERRETDB_BUILD" > "$tmp/src/build/version/version.txt"
+  (cd "$tmp/src" && git apply "$repo/scripts/ferretdb-sqlite-id-index.patch") || die "patching FerretDB failed"
   mkdir -p "$gobin"
   (cd "$tmp/src" && go build -trimpath -o "$gobin/ferretdb" ./cmd/ferretdb) || die "building FerretDB failed"
   say "built $("$gobin/ferretdb" --version | sed -n 1p)"

@@ -169,8 +169,8 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
 
   if (keyword === 'STOP' || keyword === 'opt_out') {
     const before = await OptOut.findOneAndUpdate(
-      { phone },
-      { $set: { optedOut: true, source: optOutType ? 'twilio' : 'keyword', changedAt: new Date() } },
+      { _id: phone },
+      { $set: { phone, optedOut: true, source: optOutType ? 'twilio' : 'keyword', changedAt: new Date() } },
       { upsert: true },
     ).lean();
     for (const f of newest.filter((x) => (OPEN_STATES as readonly string[]).includes(x.state))) {
@@ -184,11 +184,11 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
     return confirm ? [texts.optedOut()] : [];
   }
   if (keyword === 'START' || keyword === 'opt_in') {
-    await OptOut.updateOne(
-      { phone },
-      { $set: { optedOut: false, source: optOutType ? 'twilio' : 'keyword', changedAt: new Date() } },
+    await OptOut.findOneAndUpdate(
+      { _id: phone },
+      { $set: { phone, optedOut: false, source: optOutType ? 'twilio' : 'keyword', changedAt: new Date() } },
       { upsert: true },
-    );
+    ).lean();
     return optOutType ? [] : [texts.optedIn()];
   }
   if (keyword === 'HELP' || keyword === 'help') return optOutType ? [] : [texts.help()];

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { WorkerDefinition } from '../queue/workers.js';
 import { AWAITING_STATES } from './outcome.js';
-import { FOLLOWUP_QUEUE, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from './queue.js';
+import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from './queue.js';
 import { addFollowUpJob, syncFollowUps } from './scheduler.js';
 
 const DAY = 86_400_000;
@@ -33,11 +33,7 @@ export async function reconcileFollowUps(
     .cursor()) {
     report.ticketsChecked += 1;
     const current = ticket.closures.find((c) => !c.reopenedAt && !c.supersededAt);
-    if (
-      current &&
-      (await ctx.models.FollowUp.countDocuments({ ticketRef: ticket.ref, closureNumber: current.number })) ===
-        0
-    ) {
+    if (current && !(await ctx.models.FollowUp.exists({ _id: followUpIdFor(ticket.ref, current.number) }))) {
       await syncFollowUps(ctx, ticket);
       report.jobsRestored += 1;
     }

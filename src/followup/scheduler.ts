@@ -4,7 +4,7 @@ import { phoneLockKey, withLock } from '../db/doc-lock.js';
 import type { Ticket } from '../db/models/ticket.js';
 import { isDuplicateKey, closureState } from '../tickets/service.js';
 import { closeFollowUp } from './outcome.js';
-import { FOLLOWUP_QUEUE, followUpJobId, type FollowUpJob } from './queue.js';
+import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, scoreIdFor, type FollowUpJob } from './queue.js';
 import { localDay, nextSendTime } from './send-window.js';
 import { sendWindowFromConfig } from './window-config.js';
 
@@ -51,10 +51,7 @@ export async function syncFollowUps(ctx: AppContext, ticket: Ticket): Promise<vo
       const followUp = await ensureFollowUp(ctx, ticket, closure, sendAt);
       if (followUp.state === 'scheduled') await addFollowUpJob(ctx, followUp, 'send', followUp.sendAt);
     } else {
-      const followUp = await ctx.models.FollowUp.findOne({
-        ticketRef: ticket.ref,
-        closureNumber: closure.number,
-      }).lean();
+      const followUp = await ctx.models.FollowUp.findById(followUpIdFor(ticket.ref, closure.number)).lean();
       if (followUp && (followUp.state === 'scheduled' || followUp.state === 'sending')) {
         await closeFollowUp(ctx, followUp._id.toString(), {
           state: 'cancelled',
@@ -72,7 +69,6 @@ async function ensureFollowUp(
   sendAt: Date,
 ) {
   const { FollowUp, VerifiedScore } = ctx.models;
-  const key = { ticketRef: ticket.ref, closureNumber: closure.number };
   const postCall = await ctx.models.PostCallRating.findOne({
     ticketRef: ticket.ref,
     agentRating: { $exists: true },
@@ -81,7 +77,8 @@ async function ensureFollowUp(
     .lean();
   // What the follow-up and the score both record about the closure.
   const closureFields = {
-    ...key,
+    ticketRef: ticket.ref,
+    closureNumber: closure.number,
     agency: closure.agency,
     department: closure.department,
     agentId: closure.agentId,
@@ -94,15 +91,17 @@ async function ensureFollowUp(
     // Inserted, not upserted: the unique closure key refuses a second one, and FerretDB v1 runs an
     // upsert's filter as a collection scan.
     const score = await VerifiedScore.create({
+      _id: scoreIdFor(ticket.ref, closure.number),
       ...closureFields,
       day: localDay(closure.closedAt, ctx.config.timeZone),
       channel: 'sms',
       ...(postCall ? { postCallRatingId: postCall._id, postCallRating: postCall.agentRating } : {}),
     }).catch(async (err: unknown) => {
       if (!isDuplicateKey(err)) throw err;
-      return VerifiedScore.findOne(key).select({ _id: 1 }).lean();
+      return VerifiedScore.findById(scoreIdFor(ticket.ref, closure.number)).select({ _id: 1 }).lean();
     });
     const created = await FollowUp.create({
+      _id: followUpIdFor(ticket.ref, closure.number),
       ...closureFields,
       state: 'scheduled',
       channel: 'sms',
@@ -118,7 +117,7 @@ async function ensureFollowUp(
     return created.toObject();
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    const raced = await FollowUp.findOne(key).lean();
+    const raced = await FollowUp.findById(followUpIdFor(ticket.ref, closure.number)).lean();
     if (!raced) throw err;
     // The winner may have crashed between creating the follow-up and linking it.
     await linkToPhone(ctx, raced.citizenPhone, raced._id);

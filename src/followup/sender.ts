@@ -23,7 +23,7 @@ function addressFor(f: FollowUpDoc): string {
 }
 
 async function isOptedOut(ctx: AppContext, phone: string): Promise<boolean> {
-  return (await ctx.models.OptOut.countDocuments({ phone, optedOut: true })) > 0;
+  return (await ctx.models.OptOut.findById(phone).lean())?.optedOut === true;
 }
 
 /** Outside the window (a backlog, a retry at night): wait for the window without using an attempt. */
@@ -98,11 +98,11 @@ async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, wh
   if (cls === 'permanent') {
     if (code === 21610) {
       // Twilio says the recipient replied STOP at the carrier: honour it everywhere.
-      await ctx.models.OptOut.updateOne(
-        { phone: f.citizenPhone },
-        { $set: { optedOut: true, source: 'twilio-21610', changedAt: new Date() } },
+      await ctx.models.OptOut.findOneAndUpdate(
+        { _id: f.citizenPhone },
+        { $set: { phone: f.citizenPhone, optedOut: true, source: 'twilio-21610', changedAt: new Date() } },
         { upsert: true },
-      );
+      ).lean();
       await closeFollowUp(ctx, f._id.toString(), { state: 'opted_out', outcome: 'opted_out' });
     } else if (what === 'initial') {
       await closeFollowUp(ctx, f._id.toString(), { state: 'failed', outcome: 'undeliverable' });
@@ -132,7 +132,7 @@ async function sendInitial(ctx: AppContext, job: Job, token: string | undefined,
   const { Ticket } = ctx.models;
   if (start.state !== 'scheduled' && start.state !== 'sending') return { skipped: start.state };
 
-  const ticket = await Ticket.findOne({ ref: start.ticketRef }).lean();
+  const ticket = await Ticket.findById(start.ticketRef).lean();
   const closure = ticket?.closures.find((c) => c.number === start.closureNumber);
   if (!ticket || !closure || ticket.status !== 'closed' || closureState(closure) !== 'closed') {
     await closeFollowUp(ctx, start._id.toString(), { state: 'cancelled', outcome: 'cancelled_reopened' });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ticketLockKey, withLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models/index.js';
-import type { Closure, Language, Ticket, TicketEventType } from '../db/models/ticket.js';
+import type { Closure, EventRow, Language, Ticket, TicketEventType } from '../db/models/ticket.js';
 import type { Logger } from '../log.js';
 import type { ClosureHook } from './closure-hooks.js';
 
@@ -49,18 +49,6 @@ export type ApplyOutcome =
   | { kind: 'applied'; result: EventResult }
   | { kind: 'replayed'; result: EventResult }
   | { kind: 'conflict'; message: string };
-
-interface EventRow {
-  eventId: string;
-  type: TicketEventType;
-  at: Date;
-  receivedAt: Date;
-  agency: string;
-  department: string;
-  agentId: string;
-  citizenPhone: string;
-  language: Language;
-}
 
 export class TicketConcurrencyError extends Error {}
 
@@ -113,7 +101,11 @@ export function viewTicket(t: Ticket): TicketView {
  * Closure numbers are kept from `previous` (follow-up job ids depend on them); new closures get the
  * next number.
  */
-export function deriveTicket(ref: string, events: EventRow[], previous: Closure[]): Omit<Ticket, 'revision'> {
+export function deriveTicket(
+  ref: string,
+  events: EventRow[],
+  previous: Closure[],
+): Omit<Ticket, 'revision' | 'events' | '_id'> {
   const sorted = [...events].sort(
     (a, b) => a.at.getTime() - b.at.getTime() || a.receivedAt.getTime() - b.receivedAt.getTime(),
   );
@@ -172,7 +164,7 @@ export function deriveTicket(ref: string, events: EventRow[], previous: Closure[
     statusAt,
     closures: [...closures.values()].sort((a, b) => a.number - b.number),
     eventCount: sorted.length,
-  } as Omit<Ticket, 'revision'>;
+  } as Omit<Ticket, 'revision' | 'events' | '_id'>;
 }
 
 export class TicketService {
@@ -190,9 +182,10 @@ export class TicketService {
     const { TicketEvent } = this.deps.models;
     const fp = fingerprint(input);
     // Insert first: the unique index on eventId decides "new or repeated" in one round trip.
-    let stored: { _id: unknown };
+    let stored: { _id: string };
     try {
       stored = await TicketEvent.create({
+        _id: input.eventId,
         eventId: input.eventId,
         ticketRef: input.ticketRef,
         type: input.type,
@@ -208,7 +201,7 @@ export class TicketService {
       });
     } catch (err) {
       if (isDuplicateKey(err)) {
-        const raced = await TicketEvent.findOne({ eventId: input.eventId }).lean();
+        const raced = await TicketEvent.findById(input.eventId).lean();
         if (raced) return this.replay(raced, fp, input);
       }
       throw err;
@@ -219,17 +212,17 @@ export class TicketService {
   }
 
   /** By `_id` through findAndModify: FerretDB v1 runs `update` as a collection scan (outcome.ts). */
-  private async storeResult(eventDocId: unknown, result: EventResult): Promise<void> {
+  private async storeResult(eventDocId: string, result: EventResult): Promise<void> {
     await this.deps.models.TicketEvent.findOneAndUpdate({ _id: eventDocId }, { $set: { result } }).lean();
   }
 
   async get(ref: string): Promise<TicketView | undefined> {
-    const ticket = await this.deps.models.Ticket.findOne({ ref }).lean();
+    const ticket = await this.deps.models.Ticket.findById(ref).lean();
     return ticket ? viewTicket(ticket) : undefined;
   }
 
   private async replay(
-    existing: { _id: unknown; ticketRef: string; fingerprint: string; result?: unknown },
+    existing: { _id: string; ticketRef: string; fingerprint: string; result?: unknown },
     fp: string,
     input: TicketEventInput,
   ): Promise<ApplyOutcome> {
@@ -254,48 +247,41 @@ export class TicketService {
   }
 
   private async recomputeLocked(input: TicketEventInput): Promise<EventResult> {
-    const { Ticket, TicketEvent } = this.deps.models;
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const [events, previous] = await Promise.all([
-        TicketEvent.find({ ticketRef: input.ticketRef })
-          .select({
-            eventId: 1,
-            type: 1,
-            at: 1,
-            receivedAt: 1,
-            agency: 1,
-            department: 1,
-            agentId: 1,
-            citizenPhone: 1,
-            language: 1,
-          })
-          .lean<EventRow[]>(),
-        Ticket.findOne({ ref: input.ticketRef }).lean(),
-      ]);
-      const derived = deriveTicket(input.ticketRef, events, previous?.closures ?? []);
-      const revision = previous?.revision ?? 0;
-      try {
-        const saved = previous
-          ? await Ticket.findOneAndUpdate(
-              { ref: input.ticketRef, revision },
-              { $set: { ...derived, revision: revision + 1 } },
-              { returnDocument: 'after' },
-            ).lean()
-          : (await Ticket.create({ ...derived, revision: 1 })).toObject();
-        if (!saved) continue; // another event won the race; derive again from the fresh state
-        for (const hook of this.deps.closureHooks) await hook(saved);
-        return {
-          event: { eventId: input.eventId, type: input.type, at: input.at.toISOString() },
-          ticket: viewTicket(saved),
-        };
-      } catch (err) {
-        if (isDuplicateKey(err)) continue; // two first events for one ticket: the loser retries as an update
-        throw err;
-      }
+    const { Ticket } = this.deps.models;
+    const previous = await Ticket.findById(input.ticketRef).lean();
+    const events: EventRow[] = previous?.events ?? [];
+    // On a replay after a crash the event may already be on the ticket.
+    if (!events.some((e) => e.eventId === input.eventId)) {
+      events.push({
+        eventId: input.eventId,
+        type: input.type,
+        at: input.at,
+        receivedAt: new Date(),
+        agency: input.agency,
+        department: input.department,
+        agentId: input.agentId,
+        citizenPhone: input.citizenPhone,
+        language: input.language,
+      });
     }
-    throw new TicketConcurrencyError(
-      `ticket ${input.ticketRef} kept changing while applying event ${input.eventId}`,
-    );
+    const derived = deriveTicket(input.ticketRef, events, previous?.closures ?? []);
+    const fields = { ...derived, events, revision: (previous?.revision ?? 0) + 1 };
+    // The ticket lock makes this read-modify-write safe; the filter is `_id` alone so FerretDB
+    // answers it in SQL (see the Ticket model).
+    const saved = previous
+      ? await Ticket.findOneAndUpdate(
+          { _id: input.ticketRef },
+          { $set: fields },
+          { returnDocument: 'after' },
+        ).lean()
+      : (await Ticket.create({ _id: input.ticketRef, ...fields })).toObject();
+    if (!saved)
+      throw new TicketConcurrencyError(`ticket ${input.ticketRef} vanished while applying ${input.eventId}`);
+    for (const hook of this.deps.closureHooks) await hook(saved);
+    return {
+      event: { eventId: input.eventId, type: input.type, at: input.at.toISOString() },
+      ticket: viewTicket(saved),
+    };
   }
 }
 

@@ -94,6 +94,8 @@ messageSchema.index({ followUpId: 1, createdAt: 1 });
 
 export const optOutSchema = new Schema(
   {
+    /** The E.164 number, as `phone`: every read and write is by `_id` (see phone_follow_ups below). */
+    _id: { type: String, required: true },
     phone: { type: String, required: true, unique: true },
     optedOut: { type: Boolean, required: true },
     source: { type: String, required: true },

@@ -33,9 +33,7 @@ describe('scheduling a follow-up per closure', () => {
     expect(job?.data).toEqual({ followUpId: f?._id.toString(), kind: 'send' });
     expect(await job?.getState()).toBe('delayed');
     // The delay was computed when scheduling, so it ends at the send time.
-    expect(
-      Math.abs((job?.timestamp ?? 0) + (job?.delay ?? 0) - Date.parse(sendAt)),
-    ).toBeLessThan(5000);
+    expect(Math.abs((job?.timestamp ?? 0) + (job?.delay ?? 0) - Date.parse(sendAt))).toBeLessThan(5000);
     const score = await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'S-1' }).lean();
     expect(score).toMatchObject({ closureNumber: 1, agency: 'momrah', day: day.toISODate(), sent: false });
     expect(score?.outcome).toBeUndefined();

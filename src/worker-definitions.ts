@@ -4,11 +4,13 @@ import { inboundWorker } from './followup/inbound.js';
 import { reconcileWorker } from './followup/reconciler.js';
 import { followUpWorker } from './followup/sender.js';
 import type { WorkerDefinition } from './queue/workers.js';
+import { ticketEventWorker } from './tickets/worker.js';
 import { voiceWorker } from './voice/persistence.js';
 
 /** Every queue this system processes. A worker process runs all of them; scale by running more. */
 export function workerDefinitions(ctx: AppContext): WorkerDefinition[] {
   return [
+    ticketEventWorker(ctx),
     followUpWorker(ctx),
     inboundWorker(ctx),
     disputeWebhookWorker(ctx),

@@ -3,10 +3,14 @@ import type { WorkerDefinition } from '../queue/workers.js';
 import { AWAITING_STATES } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from './queue.js';
 import { addFollowUpJob, syncFollowUps } from './scheduler.js';
+import { TICKET_EVENTS_QUEUE, ticketEventJobId, type TicketEventJob } from '../tickets/service.js';
+import { ticketService } from '../tickets/worker.js';
 
 const DAY = 86_400_000;
 
 export interface ReconcileReport {
+  /** Accepted ticket events whose apply job was lost, queued again. */
+  eventsRequeued: number;
   ticketsChecked: number;
   followUpsChecked: number;
   jobsRestored: number;
@@ -23,9 +27,36 @@ export async function reconcileFollowUps(
 ): Promise<ReconcileReport> {
   const since = new Date(Date.now() - (opts.lookbackDays ?? 30) * DAY);
   const queue = ctx.queues.get<FollowUpJob>(FOLLOWUP_QUEUE);
-  const report: ReconcileReport = { ticketsChecked: 0, followUpsChecked: 0, jobsRestored: 0 };
+  const report: ReconcileReport = {
+    eventsRequeued: 0,
+    ticketsChecked: 0,
+    followUpsChecked: 0,
+    jobsRestored: 0,
+  };
   const missing = async (kind: FollowUpJob['kind'], ticketRef: string, closureNumber: number) =>
     (await queue.getJob(followUpJobId(kind, ticketRef, closureNumber))) === undefined;
+
+  // Events accepted (stored and answered 202) whose apply job Redis lost: applying them schedules
+  // their follow-ups, so they go first.
+  const events = ctx.queues.get<TicketEventJob>(TICKET_EVENTS_QUEUE);
+  const tickets = ticketService(ctx);
+  for await (const e of ctx.models.TicketEvent.find({
+    result: { $exists: false },
+    receivedAt: { $gte: since },
+  })
+    .select({ _id: 1 })
+    .lean()
+    .cursor()) {
+    const jobId = ticketEventJobId(e._id);
+    if ((await events.getJob(jobId)) === undefined) {
+      await events.add(
+        'apply',
+        { eventId: e._id },
+        { jobId, attempts: 12, removeOnComplete: { age: 24 * 3600 } },
+      );
+      report.eventsRequeued += 1;
+    }
+  }
 
   // Closures whose follow-up record was never written (a crash between the event and the hook).
   for await (const ticket of ctx.models.Ticket.find({ status: 'closed', statusAt: { $gte: since } })
@@ -62,7 +93,8 @@ export async function reconcileFollowUps(
       report.jobsRestored += 1;
     }
   }
-  if (report.jobsRestored > 0) ctx.log.warn(report, 'reconciler restored missing follow-up jobs');
+  if (report.jobsRestored > 0 || report.eventsRequeued > 0)
+    ctx.log.warn(report, 'reconciler restored missing follow-up jobs');
   return report;
 }
 

@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { LANGUAGES, TICKET_EVENT_TYPES } from '../db/models/ticket.js';
 import { HttpError, validationError } from '../http/errors.js';
 import { normalisePhone } from './phone.js';
-import { TicketService } from './service.js';
+import { ticketService } from './worker.js';
 
 const refSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'ticket ref: 1–64 letters, digits, . _ -');
 const idSchema = z.string().trim().min(1).max(128);
@@ -29,13 +29,7 @@ export const ticketEventBodySchema = z
 
 export function ticketsRouter(ctx: AppContext): Router {
   const router = Router();
-  const service = new TicketService({
-    models: ctx.models,
-    log: ctx.log,
-    closureHooks: ctx.closureHooks,
-    redis: ctx.redis,
-    lockPrefix: ctx.config.queuePrefix,
-  });
+  const service = ticketService(ctx);
   const auth = requireApiToken({ models: ctx.models, log: ctx.log }, ['admin', 'ticket_system']);
   const readAuth = requireApiToken({ models: ctx.models, log: ctx.log }, [
     'admin',
@@ -54,24 +48,30 @@ export function ticketsRouter(ctx: AppContext): Router {
         fields: [{ field: 'citizenPhone', message: phone.reason }],
       });
     }
-    const outcome = await service.apply({
-      ...body.data,
-      ticketRef: ref.data,
-      at: new Date(body.data.at),
-      citizenPhone: phone.e164,
-    });
+    // RFC 7240: `Prefer: return=representation` asks for the derived ticket in the answer, so the
+    // event is applied before answering; otherwise it is stored, queued and answered with 202.
+    const wantsTicket = /(^|[\s,;])return=representation(\s*($|[,;]))/i.test(req.get('prefer') ?? '');
+    const outcome = await service.accept(
+      { ...body.data, ticketRef: ref.data, at: new Date(body.data.at), citizenPhone: phone.e164 },
+      { applyNow: wantsTicket },
+    );
     if (outcome.kind === 'conflict') throw new HttpError(409, 'event_id_conflict', outcome.message);
+    const replayed = outcome.kind === 'replayed' || outcome.replayed;
     ctx.log.info(
-      {
-        ticketRef: ref.data,
-        eventId: body.data.eventId,
-        type: body.data.type,
-        replayed: outcome.kind === 'replayed',
-      },
+      { ticketRef: ref.data, eventId: body.data.eventId, type: body.data.type, replayed },
       'ticket event',
     );
-    if (outcome.kind === 'replayed') res.setHeader('Idempotent-Replayed', 'true');
-    res.status(outcome.kind === 'applied' ? 201 : 200).json(outcome.result);
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.setHeader('Location', `/api/tickets/${ref.data}`);
+    if (outcome.result) {
+      if (wantsTicket) res.setHeader('Preference-Applied', 'return=representation');
+      res.status(replayed ? 200 : 201).json(outcome.result);
+      return;
+    }
+    res.status(202).json({
+      event: { eventId: body.data.eventId, type: body.data.type, at: new Date(body.data.at).toISOString() },
+      status: 'accepted',
+    });
   });
 
   router.get('/api/tickets/:ref', readAuth, async (req, res) => {

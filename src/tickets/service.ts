@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ticketLockKey, withLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models/index.js';
@@ -45,10 +46,7 @@ export interface EventResult {
   ticket: TicketView;
 }
 
-export type ApplyOutcome =
-  | { kind: 'applied'; result: EventResult }
-  | { kind: 'replayed'; result: EventResult }
-  | { kind: 'conflict'; message: string };
+type StoredEvent = EventRow & { ticketRef: string };
 
 export class TicketConcurrencyError extends Error {}
 
@@ -167,6 +165,32 @@ export function deriveTicket(
   } as Omit<Ticket, 'revision' | 'events' | '_id'>;
 }
 
+/** The job that applies a stored event: the event id only; the worker re-reads the event. */
+export interface TicketEventJob {
+  eventId: string;
+}
+
+export const TICKET_EVENTS_QUEUE = 'ticket-events';
+
+/** Event ids may hold ':' (which BullMQ refuses in ids) and '_': encoding keeps distinct ids distinct. */
+export function ticketEventJobId(eventId: string): string {
+  return `tev-${encodeURIComponent(eventId).replace(/%/g, '~')}`;
+}
+
+export type AcceptOutcome =
+  /** Stored and queued; `result` is there when the caller asked for it and applying finished. */
+  | { kind: 'accepted'; replayed: boolean; result?: EventResult }
+  | { kind: 'replayed'; result: EventResult }
+  | { kind: 'conflict'; message: string };
+
+export class TicketEventNotFoundError extends Error {}
+
+/**
+ * A ticket event is accepted in two writes: the event itself (its id is the `_id`, so a repeat fails
+ * on insert) and a queued job that applies it. Applying (re-deriving the ticket, scheduling or
+ * cancelling follow-ups) happens in the worker, or at once when the caller asks to see the result;
+ * either way under the ticket's lock, once per event.
+ */
 export class TicketService {
   constructor(
     private readonly deps: {
@@ -175,16 +199,17 @@ export class TicketService {
       closureHooks: ClosureHook[];
       redis: Redis;
       lockPrefix: string;
+      queue: Queue<TicketEventJob>;
+      jobOptions: Omit<JobsOptions, 'jobId'>;
     },
   ) {}
 
-  async apply(input: TicketEventInput): Promise<ApplyOutcome> {
+  async accept(input: TicketEventInput, opts: { applyNow?: boolean } = {}): Promise<AcceptOutcome> {
     const { TicketEvent } = this.deps.models;
     const fp = fingerprint(input);
-    // Insert first: the unique index on eventId decides "new or repeated" in one round trip.
-    let stored: { _id: string };
+    let replayed = false;
     try {
-      stored = await TicketEvent.create({
+      await TicketEvent.create({
         _id: input.eventId,
         eventId: input.eventId,
         ticketRef: input.ticketRef,
@@ -200,20 +225,58 @@ export class TicketService {
         fingerprint: fp,
       });
     } catch (err) {
-      if (isDuplicateKey(err)) {
-        const raced = await TicketEvent.findById(input.eventId).lean();
-        if (raced) return this.replay(raced, fp, input);
+      if (!isDuplicateKey(err)) throw err;
+      const existing = await TicketEvent.findById(input.eventId).lean();
+      if (!existing) throw err;
+      if (existing.fingerprint !== fp) {
+        return {
+          kind: 'conflict',
+          message: `eventId ${input.eventId} was already used for a different event (ticket ${existing.ticketRef})`,
+        };
       }
-      throw err;
+      if (existing.result) return { kind: 'replayed', result: existing.result as EventResult };
+      // Stored but not applied yet (queued, or the first request failed before queueing): queue it
+      // again; the job id makes that a no-op when the first job is still there.
+      replayed = true;
     }
-    const result = await this.recompute(input);
-    await this.storeResult(stored._id, result);
-    return { kind: 'applied', result };
+    await this.enqueue(input.eventId);
+    if (!opts.applyNow) return { kind: 'accepted', replayed };
+    try {
+      return { kind: 'accepted', replayed, result: await this.applyStored(input.eventId) };
+    } catch (err) {
+      // Accepted and queued all the same: the worker retries it. The caller learns it from the 202.
+      this.deps.log.warn(
+        { err, eventId: input.eventId, ticketRef: input.ticketRef },
+        'applying event deferred to worker',
+      );
+      return { kind: 'accepted', replayed };
+    }
   }
 
-  /** By `_id` through findAndModify: FerretDB v1 runs `update` as a collection scan (outcome.ts). */
-  private async storeResult(eventDocId: string, result: EventResult): Promise<void> {
-    await this.deps.models.TicketEvent.findOneAndUpdate({ _id: eventDocId }, { $set: { result } }).lean();
+  /** Queues the apply job of a stored event; a no-op while its job is still in Redis (same id). */
+  async enqueue(eventId: string): Promise<void> {
+    await this.deps.queue.add(
+      'apply',
+      { eventId },
+      { ...this.deps.jobOptions, jobId: ticketEventJobId(eventId) },
+    );
+  }
+
+  /** Applies a stored event once: a second call (the worker after an immediate apply) returns the result. */
+  async applyStored(eventId: string): Promise<EventResult> {
+    const { TicketEvent } = this.deps.models;
+    const first = await TicketEvent.findById(eventId).lean();
+    if (!first) throw new TicketEventNotFoundError(`ticket event ${eventId} is not stored`);
+    if (first.result) return first.result as EventResult;
+    return withLock(this.deps.redis, ticketLockKey(this.deps.lockPrefix, first.ticketRef), async () => {
+      const event = await TicketEvent.findById(eventId).lean();
+      if (!event) throw new TicketEventNotFoundError(`ticket event ${eventId} is not stored`);
+      if (event.result) return event.result as EventResult;
+      const result = await this.recomputeLocked(event);
+      // By `_id` through findAndModify: FerretDB v1 runs `update` as a collection scan (outcome.ts).
+      await TicketEvent.findOneAndUpdate({ _id: eventId }, { $set: { result } }).lean();
+      return result;
+    });
   }
 
   async get(ref: string): Promise<TicketView | undefined> {
@@ -221,65 +284,40 @@ export class TicketService {
     return ticket ? viewTicket(ticket) : undefined;
   }
 
-  private async replay(
-    existing: { _id: string; ticketRef: string; fingerprint: string; result?: unknown },
-    fp: string,
-    input: TicketEventInput,
-  ): Promise<ApplyOutcome> {
-    if (existing.fingerprint !== fp) {
-      return {
-        kind: 'conflict',
-        message: `eventId ${input.eventId} was already used for a different event (ticket ${existing.ticketRef})`,
-      };
-    }
-    if (existing.result) return { kind: 'replayed', result: existing.result as EventResult };
-    // Stored but never finished (crash or failed hook): finish it now; every step is idempotent.
-    const result = await this.recompute(input);
-    await this.storeResult(existing._id, result);
-    return { kind: 'applied', result };
-  }
-
-  private recompute(input: TicketEventInput): Promise<EventResult> {
-    // One writer per ticket at a time (FerretDB does not make read-modify-write updates atomic).
-    return withLock(this.deps.redis, ticketLockKey(this.deps.lockPrefix, input.ticketRef), () =>
-      this.recomputeLocked(input),
-    );
-  }
-
-  private async recomputeLocked(input: TicketEventInput): Promise<EventResult> {
+  private async recomputeLocked(event: StoredEvent): Promise<EventResult> {
     const { Ticket } = this.deps.models;
-    const previous = await Ticket.findById(input.ticketRef).lean();
+    const previous = await Ticket.findById(event.ticketRef).lean();
     const events: EventRow[] = previous?.events ?? [];
-    // On a replay after a crash the event may already be on the ticket.
-    if (!events.some((e) => e.eventId === input.eventId)) {
+    // After a crash between writing the ticket and the result, the event is already on the ticket.
+    if (!events.some((e) => e.eventId === event.eventId)) {
       events.push({
-        eventId: input.eventId,
-        type: input.type,
-        at: input.at,
-        receivedAt: new Date(),
-        agency: input.agency,
-        department: input.department,
-        agentId: input.agentId,
-        citizenPhone: input.citizenPhone,
-        language: input.language,
+        eventId: event.eventId,
+        type: event.type,
+        at: event.at,
+        receivedAt: event.receivedAt,
+        agency: event.agency,
+        department: event.department,
+        agentId: event.agentId,
+        citizenPhone: event.citizenPhone,
+        language: event.language,
       });
     }
-    const derived = deriveTicket(input.ticketRef, events, previous?.closures ?? []);
+    const derived = deriveTicket(event.ticketRef, events, previous?.closures ?? []);
     const fields = { ...derived, events, revision: (previous?.revision ?? 0) + 1 };
     // The ticket lock makes this read-modify-write safe; the filter is `_id` alone so FerretDB
     // answers it in SQL (see the Ticket model).
     const saved = previous
       ? await Ticket.findOneAndUpdate(
-          { _id: input.ticketRef },
+          { _id: event.ticketRef },
           { $set: fields },
           { returnDocument: 'after' },
         ).lean()
-      : (await Ticket.create({ _id: input.ticketRef, ...fields })).toObject();
+      : (await Ticket.create({ _id: event.ticketRef, ...fields })).toObject();
     if (!saved)
-      throw new TicketConcurrencyError(`ticket ${input.ticketRef} vanished while applying ${input.eventId}`);
+      throw new TicketConcurrencyError(`ticket ${event.ticketRef} vanished while applying ${event.eventId}`);
     for (const hook of this.deps.closureHooks) await hook(saved);
     return {
-      event: { eventId: input.eventId, type: input.type, at: input.at.toISOString() },
+      event: { eventId: event.eventId, type: event.type, at: event.at.toISOString() },
       ticket: viewTicket(saved),
     };
   }

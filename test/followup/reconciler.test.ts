@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
 import { reconcileFollowUps } from '../../src/followup/reconciler.js';
+import { TICKET_EVENTS_QUEUE, ticketEventJobId } from '../../src/tickets/service.js';
+import { ticketEventWorker } from '../../src/tickets/worker.js';
 import { startRedis, type EmbeddedService } from '../../src/services/embedded.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
@@ -57,6 +60,36 @@ describe('reconciler', () => {
     const again = await reconcileFollowUps(sys.ctx);
     expect(again.jobsRestored).toBe(0);
     expect(await queue.getDelayedCount()).toBe(3);
+  });
+
+  it('queues again an accepted event whose apply job was lost, and it then schedules its follow-up', async () => {
+    const res = await sys.api('/api/tickets/R-5/events', {
+      token,
+      body: {
+        eventId: 'r5-close',
+        type: 'closed',
+        at: new Date(Date.now() - 3_600_000).toISOString(),
+        agency: 'momrah',
+        department: 'roads',
+        agentId: 'agent-1',
+        citizenPhone: '+966551110005',
+      },
+    });
+    expect(res.status).toBe(202);
+    await sys.ctx.redis.flushall();
+
+    const report = await reconcileFollowUps(sys.ctx);
+    expect(report.eventsRequeued).toBe(1);
+    expect((await reconcileFollowUps(sys.ctx)).eventsRequeued).toBe(0);
+    const job = await sys.ctx.queues.get(TICKET_EVENTS_QUEUE).getJob(ticketEventJobId('r5-close'));
+    expect(job?.data).toEqual({ eventId: 'r5-close' });
+
+    // The job is what a worker runs; run it the way the worker does.
+    await ticketEventWorker(sys.ctx).process(job as Job);
+    expect(await sys.ctx.models.FollowUp.findOne({ ticketRef: 'R-5' }).lean()).toMatchObject({
+      state: 'scheduled',
+    });
+    expect(await sys.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('send', 'R-5', 1))).toBeDefined();
   });
 
   it('restores the expiry of a follow-up that was already sent', async () => {

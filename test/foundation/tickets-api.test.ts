@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSystem, type TestSystem } from '../support/system.js';
+import { TICKET_EVENTS_QUEUE } from '../../src/tickets/service.js';
+import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 
 let sys: TestSystem;
 let token: string;
@@ -20,8 +21,13 @@ afterAll(async () => {
   await sys.stop();
 });
 
+/** Asks for the applied result (`Prefer: return=representation`); the 202 path has tests of its own. */
 function post(ref: string, body: unknown, auth: string | null = token) {
-  return sys.api(`/api/tickets/${ref}/events`, { ...(auth === null ? {} : { token: auth }), body });
+  return sys.api(`/api/tickets/${ref}/events`, {
+    ...(auth === null ? {} : { token: auth }),
+    body,
+    headers: { prefer: 'return=representation' },
+  });
 }
 
 describe('POST /api/tickets/:ref/events', () => {
@@ -206,5 +212,84 @@ describe('GET /api/tickets/:ref', () => {
 
   it('needs a token', async () => {
     expect((await sys.api('/api/tickets/T-700')).status).toBe(401);
+  });
+});
+
+describe('accepting events without waiting (202)', () => {
+  const accept = (s: TestSystem, t: string, ref: string, body: unknown) =>
+    s.api(`/api/tickets/${ref}/events`, { token: t, body });
+
+  it('stores and queues the event, answers 202, and a worker applies it and schedules the follow-up', async () => {
+    const live = await startTestSystem({ workers: true, env: { FOLLOWUP_DELAY_HOURS: '72' } });
+    try {
+      const t = await live.token('ticket_system');
+      const res = await accept(live, t, 'T-800', {
+        ...base,
+        eventId: 'ev-800',
+        type: 'closed',
+        at: '2026-11-06T09:00:00Z',
+      });
+      expect(res.status).toBe(202);
+      expect(res.headers.get('location')).toBe('/api/tickets/T-800');
+      expect(await res.json()).toEqual({
+        event: { eventId: 'ev-800', type: 'closed', at: '2026-11-06T09:00:00.000Z' },
+        status: 'accepted',
+      });
+      const ticket = await eventually(async () => {
+        const r = await live.api('/api/tickets/T-800', { token: t });
+        return r.status === 200 ? ((await r.json()) as { ticket: { status: string } }).ticket : undefined;
+      });
+      expect(ticket.status).toBe('closed');
+      const followUp = await eventually(
+        async () => (await live.ctx.models.FollowUp.findOne({ ticketRef: 'T-800' }).lean()) ?? undefined,
+      );
+      expect(followUp).toMatchObject({ state: 'scheduled', closureNumber: 1 });
+      const stored = await eventually(async () => {
+        const e = await live.ctx.models.TicketEvent.findById('ev-800').lean();
+        return e?.result ? e : undefined;
+      });
+      expect(stored.result).toMatchObject({ ticket: { ref: 'T-800', status: 'closed' } });
+    } finally {
+      await live.stop();
+    }
+  });
+
+  it('a repeat before the worker ran queues nothing new; once applied, a repeat answers the result', async () => {
+    const event = { ...base, eventId: 'ev-810:a', type: 'closed', at: '2026-11-06T10:00:00Z' };
+    const first = await accept(sys, token, 'T-810', event);
+    const again = await accept(sys, token, 'T-810', event);
+    expect([first.status, again.status]).toEqual([202, 202]);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const queue = sys.ctx.queues.get(TICKET_EVENTS_QUEUE);
+    const jobs = await queue.getJobs(['waiting']);
+    expect(jobs.filter((j) => (j.data as { eventId: string }).eventId === 'ev-810:a')).toHaveLength(1);
+    expect(await sys.ctx.models.Ticket.findById('T-810').lean()).toBeNull();
+
+    // A caller who wants the ticket gets the event applied then and there; the queued job finds it done.
+    const applied = await post('T-810', event);
+    expect(applied.status).toBe(200);
+    expect(applied.headers.get('preference-applied')).toBe('return=representation');
+    const result = (await applied.json()) as { ticket: { status: string; eventCount: number } };
+    expect(result.ticket).toMatchObject({ status: 'closed', eventCount: 1 });
+    const replay = await accept(sys, token, 'T-810', event);
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual(result);
+  });
+
+  it('refuses a reused event id with different content even before it is applied', async () => {
+    await accept(sys, token, 'T-820', {
+      ...base,
+      eventId: 'ev-820',
+      type: 'closed',
+      at: '2026-11-06T10:00:00Z',
+    });
+    const res = await accept(sys, token, 'T-820', {
+      ...base,
+      eventId: 'ev-820',
+      type: 'reopened',
+      at: '2026-11-06T10:00:00Z',
+    });
+    expect(res.status).toBe(409);
   });
 });

@@ -24,6 +24,8 @@ export async function ticketEvent(
   seq += 1;
   const res = await sys.api(`/api/tickets/${ref}/events`, {
     token,
+    // Applied before the answer, so a test sees the follow-up it scheduled (a worker would do it soon).
+    headers: { prefer: 'return=representation' },
     body: {
       eventId: opts.eventId ?? `ev-${ref}-${type}-${seq}`,
       type,

@@ -20,7 +20,10 @@ export interface TestSystem extends RunningSystem {
   ): Promise<Response>;
   /** Creates an API token with the given role and returns it. */
   token(role?: Role, scope?: { agency?: string; department?: string }): Promise<string>;
-  api(pathAndQuery: string, init?: { method?: string; token?: string; body?: unknown }): Promise<Response>;
+  api(
+    pathAndQuery: string,
+    init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
 }
 
 export interface TestSystemOptions {
@@ -99,6 +102,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
       fetch(`${baseUrl}${pathAndQuery}`, {
         method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
         headers: {
+          ...init.headers,
           ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
           ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
         },

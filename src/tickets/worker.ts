@@ -1,0 +1,46 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { AppContext } from '../context.js';
+import type { WorkerDefinition } from '../queue/workers.js';
+import {
+  TICKET_EVENTS_QUEUE,
+  TicketEventNotFoundError,
+  TicketService,
+  type TicketEventJob,
+} from './service.js';
+
+export function ticketService(ctx: AppContext): TicketService {
+  return new TicketService({
+    models: ctx.models,
+    log: ctx.log,
+    closureHooks: ctx.closureHooks,
+    redis: ctx.redis,
+    lockPrefix: ctx.config.queuePrefix,
+    queue: ctx.queues.get<TicketEventJob>(TICKET_EVENTS_QUEUE),
+    jobOptions: {
+      attempts: 12,
+      backoff: { type: 'exponential', delay: ctx.config.followUp.retryBaseMs, jitter: 0.2 },
+      removeOnComplete: { age: 24 * 3600 },
+      removeOnFail: false,
+    },
+  });
+}
+
+/** Applies accepted ticket events: re-derives the ticket and schedules or cancels its follow-ups. */
+export function ticketEventWorker(ctx: AppContext): WorkerDefinition {
+  const service = ticketService(ctx);
+  return {
+    queue: TICKET_EVENTS_QUEUE,
+    options: { concurrency: 20 },
+    process: async (job: Job) => {
+      const { eventId } = job.data as TicketEventJob;
+      try {
+        const result = await service.applyStored(eventId);
+        return { ticketRef: result.ticket.ref, status: result.ticket.status };
+      } catch (err) {
+        // Only stored events are queued, so a missing one was deleted by hand: retrying cannot help.
+        if (err instanceof TicketEventNotFoundError) throw new UnrecoverableError(err.message);
+        throw err;
+      }
+    },
+  };
+}

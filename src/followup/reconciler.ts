@@ -49,11 +49,7 @@ export async function reconcileFollowUps(
     .cursor()) {
     const jobId = ticketEventJobId(e._id);
     if ((await events.getJob(jobId)) === undefined) {
-      await events.add(
-        'apply',
-        { eventId: e._id },
-        { jobId, attempts: 12, removeOnComplete: { age: 24 * 3600 } },
-      );
+      await tickets.enqueue(e._id);
       report.eventsRequeued += 1;
     }
   }

@@ -163,7 +163,7 @@ async function runChild(name: string, args: string[]): Promise<string> {
 export async function loadEach(
   label: string,
   url: string,
-  requests: { body: string; headers: Record<string, string> }[],
+  requests: { path?: string; body: string; headers: Record<string, string> }[],
   connections: number,
 ): Promise<LoadResult> {
   const { writeFileSync } = await import('node:fs');

@@ -12,14 +12,15 @@ import net from 'node:net';
 interface Spec {
   url: string;
   connections: number;
-  requests: { body: string; headers: Record<string, string> }[];
+  /** `path` (with query) overrides the URL's, for requests to different resources. */
+  requests: { path?: string; body: string; headers: Record<string, string> }[];
 }
 
 const spec = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as Spec;
 const url = new URL(spec.url);
 const wire = spec.requests.map((r) =>
   Buffer.from(
-    `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: ${Buffer.byteLength(r.body)}\r\n` +
+    `POST ${r.path ?? url.pathname + url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: ${Buffer.byteLength(r.body)}\r\n` +
       Object.entries(r.headers)
         .map(([k, v]) => `${k}: ${v}\r\n`)
         .join('') +

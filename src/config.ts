@@ -91,6 +91,7 @@ const envSchema = z.object({
     .max(24 * 30)
     .default(8),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+  API_TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
   LOGIN_WINDOW_MINUTES: z.coerce
     .number()
     .int()
@@ -166,6 +167,8 @@ export interface Config {
     /** Failed logins allowed per username (and 5x that per client address) in each window. */
     loginMaxAttempts: number;
     loginWindowMinutes: number;
+    /** How long a verified API token is trusted before MongoDB is asked again (0: every call). */
+    apiTokenCacheMs: number;
   };
   /** Where embedded services' binaries are looked for: PATH, then Go's bin folder (FerretDB). */
   binSearchPath: string[];
@@ -278,6 +281,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       sessionTtlHours: e.SESSION_TTL_HOURS,
       loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
       loginWindowMinutes: e.LOGIN_WINDOW_MINUTES,
+      apiTokenCacheMs: Math.round(e.API_TOKEN_CACHE_SECONDS * 1000),
     },
     binSearchPath: [
       ...e.PATH.split(':'),

@@ -3,7 +3,19 @@ import type { Models } from '../db/models/index.js';
 import type { Role } from '../db/models/access.js';
 import { HttpError } from '../http/errors.js';
 import type { Logger } from '../log.js';
+import { LRUCache } from 'lru-cache';
 import { findPrincipalByToken, type Principal } from './api-tokens.js';
+
+/** One per database, shared by its routes; only known tokens are kept, so guesses cannot fill it. */
+const caches = new WeakMap<Models, LRUCache<string, Principal>>();
+function verifiedTokens(models: Models, ttlMs: number): LRUCache<string, Principal> {
+  let cache = caches.get(models);
+  if (!cache) {
+    cache = new LRUCache<string, Principal>({ max: 10_000, ttl: ttlMs });
+    caches.set(models, cache);
+  }
+  return cache;
+}
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -16,10 +28,20 @@ declare module 'express-serve-static-core' {
  * when it is valid but its role may not use this route.
  */
 export function requireApiToken(
-  deps: { models: Models; log: Logger },
+  deps: {
+    models: Models;
+    log: Logger;
+    /**
+     * How long a verified token is trusted without asking MongoDB again (API_TOKEN_CACHE_SECONDS).
+     * A ticket system calls once per event; without it every call paid a token query before its own
+     * write. The price: a token revoked in the database keeps working for up to this long.
+     */
+    tokenCacheMs: number;
+  },
   roles: readonly Role[],
 ): RequestHandler {
   const lastRecorded = new Map<string, number>();
+  const verified = verifiedTokens(deps.models, Math.max(1, deps.tokenCacheMs));
   return async (req, res, next) => {
     const header = req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -27,7 +49,9 @@ export function requireApiToken(
       res.setHeader('WWW-Authenticate', 'Bearer realm="verisat"');
       return next(new HttpError(401, 'unauthorized', 'Missing bearer token (Authorization: Bearer <token>)'));
     }
-    const principal = await findPrincipalByToken(deps.models, match[1]);
+    const cached = deps.tokenCacheMs > 0 ? verified.get(match[1]) : undefined;
+    const principal = cached ?? (await findPrincipalByToken(deps.models, match[1]));
+    if (principal && !cached && deps.tokenCacheMs > 0) verified.set(match[1], principal);
     if (!principal) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="verisat", error="invalid_token"');
       return next(new HttpError(401, 'unauthorized', 'Unknown or revoked API token'));

@@ -12,6 +12,7 @@ export interface AuthDeps {
   models: Models;
   log: Logger;
   sessions: SessionStore;
+  tokenCacheMs: number;
 }
 
 export async function sessionPrincipal(deps: AuthDeps, req: Request): Promise<Principal | undefined> {

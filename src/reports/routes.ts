@@ -11,6 +11,7 @@ export function reportsRouter(ctx: AppContext): Router {
   const auth: AuthDeps = {
     models: ctx.models,
     log: ctx.log,
+    tokenCacheMs: ctx.config.auth.apiTokenCacheMs,
     sessions: new SessionStore(
       ctx.redis,
       ctx.config.queuePrefix,

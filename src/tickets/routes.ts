@@ -30,12 +30,13 @@ export const ticketEventBodySchema = z
 export function ticketsRouter(ctx: AppContext): Router {
   const router = Router();
   const service = ticketService(ctx);
-  const auth = requireApiToken({ models: ctx.models, log: ctx.log }, ['admin', 'ticket_system']);
-  const readAuth = requireApiToken({ models: ctx.models, log: ctx.log }, [
-    'admin',
-    'ticket_system',
-    'auditor',
-  ]);
+  const tokenAuthDeps = {
+    models: ctx.models,
+    log: ctx.log,
+    tokenCacheMs: ctx.config.auth.apiTokenCacheMs,
+  };
+  const auth = requireApiToken(tokenAuthDeps, ['admin', 'ticket_system']);
+  const readAuth = requireApiToken(tokenAuthDeps, ['admin', 'ticket_system', 'auditor']);
 
   router.post('/api/tickets/:ref/events', auth, express.json({ limit: '16kb' }), async (req, res) => {
     const ref = refSchema.safeParse(req.params.ref);

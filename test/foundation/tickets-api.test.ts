@@ -223,16 +223,18 @@ describe('accepting events without waiting (202)', () => {
     const live = await startTestSystem({ workers: true, env: { FOLLOWUP_DELAY_HOURS: '72' } });
     try {
       const t = await live.token('ticket_system');
+      // An hour ago: with the 72-hour delay the follow-up waits, whatever day the test runs.
+      const at = new Date(Date.now() - 3_600_000).toISOString();
       const res = await accept(live, t, 'T-800', {
         ...base,
         eventId: 'ev-800',
         type: 'closed',
-        at: '2026-11-06T09:00:00Z',
+        at,
       });
       expect(res.status).toBe(202);
       expect(res.headers.get('location')).toBe('/api/tickets/T-800');
       expect(await res.json()).toEqual({
-        event: { eventId: 'ev-800', type: 'closed', at: '2026-11-06T09:00:00.000Z' },
+        event: { eventId: 'ev-800', type: 'closed', at },
         status: 'accepted',
       });
       const ticket = await eventually(async () => {
@@ -291,5 +293,30 @@ describe('accepting events without waiting (202)', () => {
       at: '2026-11-06T10:00:00Z',
     });
     expect(res.status).toBe(409);
+  });
+});
+
+describe('API token cache', () => {
+  it('a revoked token keeps working only until the cache time ends; with 0 it stops at once', async () => {
+    const cached = await startTestSystem({ env: { API_TOKEN_CACHE_SECONDS: '2' } });
+    const uncached = await startTestSystem({ env: { API_TOKEN_CACHE_SECONDS: '0' } });
+    const get = (s: TestSystem, t: string) => s.api('/api/tickets/NOPE-1', { token: t });
+    try {
+      const t1 = await cached.token('auditor');
+      const t2 = await uncached.token('auditor');
+      expect((await get(cached, t1)).status).toBe(404);
+      const trustedAt = Date.now();
+      expect((await get(uncached, t2)).status).toBe(404);
+      for (const s of [cached, uncached])
+        await s.ctx.models.ApiToken.updateMany({}, { $set: { revokedAt: new Date() } });
+
+      expect((await get(uncached, t2)).status).toBe(401);
+      expect((await get(cached, t1)).status).toBe(404);
+      await new Promise((r) => setTimeout(r, Math.max(0, trustedAt + 2100 - Date.now())));
+      expect((await get(cached, t1)).status).toBe(401);
+    } finally {
+      await cached.stop();
+      await uncached.stop();
+    }
   });
 });

@@ -42,13 +42,14 @@ const services = await benchServices();
 useSharedServers(() => ({ redisUrl: services.redisUrl, mongoUrl: services.mongoUrl }));
 
 /** A worker-only system on the web system's database and queues, as a separate worker process would be. */
-function startWorkers(sys: TestSystem) {
+function startWorkers(sys: TestSystem, env: Record<string, string> = {}) {
   return startSystem(
     loadConfig({
       ...process.env,
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       ...FAST,
+      ...env,
       QUEUE_PREFIX: sys.ctx.config.queuePrefix,
       SANDBOX_API_URL: sys.baseUrl,
       PUBLIC_BASE_URL: sys.baseUrl,
@@ -107,7 +108,7 @@ async function closureEvents(): Promise<void> {
 
   // Then a worker applies them: derives each ticket, writes its follow-up and score, adds the
   // delayed send job. Reported so the accepting figure never hides it.
-  const workerSystem = await startWorkers(sys);
+  const workerSystem = await startWorkers(sys, { FOLLOWUP_DELAY_HOURS: '72' });
   const events = sys.ctx.queues.get(TICKET_EVENTS_QUEUE);
   const started = performance.now();
   const total = EVENTS + warmUp;

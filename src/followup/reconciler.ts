@@ -36,7 +36,7 @@ export async function reconcileFollowUps(
   const missing = async (kind: FollowUpJob['kind'], ticketRef: string, closureNumber: number) =>
     (await queue.getJob(followUpJobId(kind, ticketRef, closureNumber))) === undefined;
 
-  // Events accepted (stored and answered 202) whose apply job Redis lost: applying them schedules
+  // Events accepted (stored and answered 202) whose apply job Redis lost, or which gave up: applying them schedules
   // their follow-ups, so they go first.
   const events = ctx.queues.get<TicketEventJob>(TICKET_EVENTS_QUEUE);
   const tickets = ticketService(ctx);
@@ -47,8 +47,8 @@ export async function reconcileFollowUps(
     .select({ _id: 1 })
     .lean()
     .cursor()) {
-    const jobId = ticketEventJobId(e._id);
-    if ((await events.getJob(jobId)) === undefined) {
+    const job = await events.getJob(ticketEventJobId(e._id));
+    if (job === undefined || (await job.isFailed())) {
       await tickets.enqueue(e._id);
       report.eventsRequeued += 1;
     }

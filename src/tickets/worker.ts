@@ -1,12 +1,7 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { AppContext } from '../context.js';
 import type { WorkerDefinition } from '../queue/workers.js';
-import {
-  TICKET_EVENTS_QUEUE,
-  TicketEventNotFoundError,
-  TicketService,
-  type TicketEventJob,
-} from './service.js';
+import { TICKET_EVENTS_QUEUE, TicketService, type TicketEventJob } from './service.js';
 
 export function ticketService(ctx: AppContext): TicketService {
   return new TicketService({
@@ -33,14 +28,10 @@ export function ticketEventWorker(ctx: AppContext): WorkerDefinition {
     options: { concurrency: 20 },
     process: async (job: Job) => {
       const { eventId } = job.data as TicketEventJob;
-      try {
-        const result = await service.applyStored(eventId);
-        return { ticketRef: result.ticket.ref, status: result.ticket.status };
-      } catch (err) {
-        // Only stored events are queued, so a missing one was deleted by hand: retrying cannot help.
-        if (err instanceof TicketEventNotFoundError) throw new UnrecoverableError(err.message);
-        throw err;
-      }
+      // A missing event is retried like any failure: its insert, queued alongside this job, may be
+      // late; if it failed, the request was refused and the job gives up after its attempts.
+      const result = await service.applyStored(eventId);
+      return { ticketRef: result.ticket.ref, status: result.ticket.status };
     },
   };
 }

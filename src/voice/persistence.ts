@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context.js';
 import { withLock } from '../db/doc-lock.js';
+import { turnBatcher } from '../queue/turn-batch.js';
 import type { WorkerDefinition } from '../queue/workers.js';
 import { localDay } from '../followup/send-window.js';
 
@@ -71,24 +72,11 @@ export async function queueVoiceJob(ctx: AppContext, job: VoiceJob, delayMs = 0)
  * step, so a batch replayed after a failure, or an answer repeated in two batches, counts once.
  */
 export function answerQueue(ctx: AppContext): (answer: AnswerJob) => Promise<void> {
-  let pending: { answer: AnswerJob; resolve: () => void; reject: (err: Error) => void }[] = [];
-  const flush = () => {
-    const batch = pending;
-    pending = [];
-    const only = batch.length === 1 ? batch[0]?.answer : undefined;
-    queueVoiceJob(ctx, only ?? { type: 'answers', answers: batch.map((b) => b.answer) }).then(
-      () => batch.forEach((b) => b.resolve()),
-      (err: unknown) => {
-        const error = err instanceof Error ? err : new Error(String(err));
-        batch.forEach((b) => b.reject(error));
-      },
-    );
-  };
-  return (answer) =>
-    new Promise<void>((resolve, reject) => {
-      if (pending.length === 0) setImmediate(flush);
-      pending.push({ answer, resolve, reject });
-    });
+  return turnBatcher<AnswerJob, void>(async (answers) => {
+    const only = answers.length === 1 ? answers[0] : undefined;
+    await queueVoiceJob(ctx, only ?? { type: 'answers', answers });
+    return answers.map(() => undefined);
+  });
 }
 
 type RatingStatus = 'complete' | 'partial' | 'abandoned';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
@@ -90,6 +90,42 @@ describe('reconciler', () => {
       state: 'scheduled',
     });
     expect(await sys.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('send', 'R-5', 1))).toBeDefined();
+  });
+
+  it('starts again an accepted event whose apply job gave up', async () => {
+    const res = await sys.api('/api/tickets/R-6/events', {
+      token,
+      body: {
+        eventId: 'r6-close',
+        type: 'closed',
+        at: new Date(Date.now() - 3_600_000).toISOString(),
+        agency: 'momrah',
+        department: 'roads',
+        agentId: 'agent-1',
+        citizenPhone: '+966551110006',
+      },
+    });
+    expect(res.status).toBe(202);
+    const queue = sys.ctx.queues.get(TICKET_EVENTS_QUEUE);
+    const jobId = ticketEventJobId('r6-close');
+    // A worker whose every attempt fails (as when the event could not be read in time).
+    const failing = new Worker(
+      TICKET_EVENTS_QUEUE,
+      () => Promise.reject(new UnrecoverableError('simulated: event not readable')),
+      {
+        connection: sys.ctx.redis.duplicate({ maxRetriesPerRequest: null }),
+        prefix: sys.ctx.config.queuePrefix,
+      },
+    );
+    await eventually(async () => ((await (await queue.getJob(jobId))?.isFailed()) ? true : undefined));
+    await failing.close();
+
+    expect((await reconcileFollowUps(sys.ctx)).eventsRequeued).toBe(1);
+    expect(await (await queue.getJob(jobId))?.getState()).toBe('waiting');
+    await ticketEventWorker(sys.ctx).process((await queue.getJob(jobId)) as Job);
+    expect(await sys.ctx.models.FollowUp.findOne({ ticketRef: 'R-6' }).lean()).toMatchObject({
+      state: 'scheduled',
+    });
   });
 
   it('restores the expiry of a follow-up that was already sent', async () => {

@@ -264,7 +264,7 @@ describe('accepting events without waiting (202)', () => {
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     const queue = sys.ctx.queues.get(TICKET_EVENTS_QUEUE);
-    const jobs = await queue.getJobs(['waiting']);
+    const jobs = await queue.getJobs(['waiting', 'delayed']);
     expect(jobs.filter((j) => (j.data as { eventId: string }).eventId === 'ev-810:a')).toHaveLength(1);
     expect(await sys.ctx.models.Ticket.findById('T-810').lean()).toBeNull();
 

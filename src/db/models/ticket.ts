@@ -92,7 +92,6 @@ export const ticketEventSchema = new Schema(
   },
   { timestamps: false },
 );
-ticketEventSchema.index({ ticketRef: 1, at: 1 });
 
 export type Ticket = InferSchemaType<typeof ticketSchema>;
 export type Closure = InferSchemaType<typeof closureSchema>;

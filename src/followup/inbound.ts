@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import { turnBatcher } from '../queue/turn-batch.js';
 import type { WorkerDefinition } from '../queue/workers.js';
 import { phoneLockKey, withLock } from '../db/doc-lock.js';
 import type { FollowUp } from '../db/models/followup.js';
@@ -54,6 +55,25 @@ const EMPTY_TWIML = new twilio.twiml.MessagingResponse().toString();
  * MongoDB was slow or down, while a queued job waits and retries.
  */
 export function inboundHandler(ctx: AppContext): RequestHandler {
+  const options = {
+    attempts: 30,
+    backoff: { type: 'exponential', delay: ctx.config.followUp.retryBaseMs, jitter: 0.2 },
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: false,
+  } as const;
+  // One pipelined addBulk per event-loop turn for every message that arrived in it (turn-batch.ts).
+  const enqueue = turnBatcher<InboundJob, void>(async (jobs) => {
+    await ctx.queues
+      .get<InboundJob>(INBOUND_QUEUE)
+      .addBulk(
+        jobs.map((job) => ({
+          name: 'inbound',
+          data: job,
+          opts: { ...options, jobId: inboundJobId(job.sid) },
+        })),
+      );
+    return jobs.map(() => undefined);
+  });
   return async (req, res) => {
     const parsed = inboundSchema.safeParse(req.body);
     if (!parsed.success) {
@@ -64,19 +84,12 @@ export function inboundHandler(ctx: AppContext): RequestHandler {
       res.status(400).type('text/plain').send('Malformed inbound message');
       return;
     }
-    const job: InboundJob = {
+    await enqueue({
       sid: parsed.data.MessageSid,
       from: parsed.data.From,
       to: parsed.data.To,
       body: parsed.data.Body,
       optOutType: parsed.data.OptOutType,
-    };
-    await ctx.queues.get<InboundJob>(INBOUND_QUEUE).add('inbound', job, {
-      jobId: inboundJobId(job.sid),
-      attempts: 30,
-      backoff: { type: 'exponential', delay: ctx.config.followUp.retryBaseMs, jitter: 0.2 },
-      removeOnComplete: { age: 7 * 24 * 3600 },
-      removeOnFail: false,
     });
     res.setHeader('Content-Type', 'text/xml; charset=utf-8');
     res.end(EMPTY_TWIML);

@@ -1,10 +1,34 @@
+import { LRUCache } from 'lru-cache';
 import type { AppContext } from '../context.js';
+import type { Models } from '../db/models/index.js';
 import type { FollowUp } from '../db/models/followup.js';
 import { followUpTexts, smsLink } from '../i18n/followup.js';
 import { signAnswerToken } from './answer-token.js';
 import { countSegments } from './segments.js';
 
 const HOUR = 3_600_000;
+
+type AgencyName = { ar?: string | null; en?: string | null } | null | undefined;
+
+/**
+ * Agency names, a minute at a time per database: every send needs one, they change rarely, and on
+ * FerretDB v1 the lookup by `code` reads the whole collection (README, design decisions). A renamed
+ * agency shows its new name in messages within a minute.
+ */
+const agencyNames = new WeakMap<Models, LRUCache<string, { name: AgencyName }>>();
+
+async function agencyName(models: Models, code: string): Promise<AgencyName> {
+  let cache = agencyNames.get(models);
+  if (!cache) {
+    cache = new LRUCache<string, { name: AgencyName }>({ max: 1000, ttl: 60_000 });
+    agencyNames.set(models, cache);
+  }
+  const hit = cache.get(code);
+  if (hit) return hit.name;
+  const agency = await models.Agency.findOne({ code }).select({ name: 1 }).lean();
+  cache.set(code, { name: agency?.name });
+  return agency?.name;
+}
 
 export interface ComposedMessage {
   body: string;
@@ -36,12 +60,12 @@ export async function composeMessage(
   kind: 'initial' | 'reminder',
 ): Promise<ComposedMessage> {
   const lang = f.language === 'en' ? 'en' : 'ar';
-  const agency = await ctx.models.Agency.findOne({ code: f.agency }).lean();
+  const names = await agencyName(ctx.models, f.agency);
   const token = answerToken(ctx, f);
   const link = answerUrl(ctx, token);
   const render = (name: string) =>
     followUpTexts[lang][kind]({ agency: name, ref: f.ticketRef, link: smsLink(link) });
-  let body = render(agency?.name?.[lang] || f.agency);
+  let body = render(names?.[lang] || f.agency);
   let segments = countSegments(body).segments;
   if (segments > 2) {
     body = render(f.agency);

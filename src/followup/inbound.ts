@@ -63,15 +63,13 @@ export function inboundHandler(ctx: AppContext): RequestHandler {
   } as const;
   // One pipelined addBulk per event-loop turn for every message that arrived in it (turn-batch.ts).
   const enqueue = turnBatcher<InboundJob, void>(async (jobs) => {
-    await ctx.queues
-      .get<InboundJob>(INBOUND_QUEUE)
-      .addBulk(
-        jobs.map((job) => ({
-          name: 'inbound',
-          data: job,
-          opts: { ...options, jobId: inboundJobId(job.sid) },
-        })),
-      );
+    await ctx.queues.get<InboundJob>(INBOUND_QUEUE).addBulk(
+      jobs.map((job) => ({
+        name: 'inbound',
+        data: job,
+        opts: { ...options, jobId: inboundJobId(job.sid) },
+      })),
+    );
     return jobs.map(() => undefined);
   });
   return async (req, res) => {

@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import twilio from 'twilio';
 import type { AppContext } from '../context.js';
+import { isDuplicateKey } from '../tickets/service.js';
 import type { FollowUp } from '../db/models/followup.js';
 import type { WorkerDefinition } from '../queue/workers.js';
 import { closureState } from '../tickets/service.js';
@@ -58,24 +59,21 @@ async function recordMessage(
   message: ComposedMessage,
   status: string,
 ) {
-  // findOneAndUpdate on `_id`: FerretDB v1 runs `update` as a collection scan (outcome.ts).
-  await ctx.models.FollowUpMessage.findOneAndUpdate(
-    { _id: sid },
-    {
-      $setOnInsert: {
-        followUpId: f._id,
-        direction: 'outbound',
-        kind,
-        channel: f.channel,
-        sid,
-        body: message.body,
-        segments: message.segments,
-        status,
-        statusRank: statusRank(status),
-      },
-    },
-    { upsert: true },
-  ).lean();
+  // An insert keyed by the MessageSid: a replayed job (a crash after the send) finds it there.
+  await ctx.models.FollowUpMessage.create({
+    _id: sid,
+    followUpId: f._id.toString(),
+    direction: 'outbound',
+    kind,
+    channel: f.channel,
+    sid,
+    body: message.body,
+    segments: message.segments,
+    status,
+    statusRank: statusRank(status),
+  }).catch((err: unknown) => {
+    if (!isDuplicateKey(err)) throw err;
+  });
 }
 
 /** Sorts a send failure: permanent ones end the follow-up, configuration ones alert, others retry. */

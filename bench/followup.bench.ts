@@ -64,6 +64,24 @@ function startWorkers(sys: TestSystem, env: Record<string, string> = {}) {
   );
 }
 
+/**
+ * Lets a worker system work through `total` queued jobs (read from Redis: counting documents in
+ * FerretDB every few ms would read whole collections and slow the very workers being measured),
+ * stops it, and reports how long that took and how long each job ran.
+ */
+async function drain(queue: Queue, total: number, workers: { stop(): Promise<void> }) {
+  const started = performance.now();
+  let done = 0;
+  while (done < total && performance.now() - started < 300_000) {
+    await new Promise((r) => setTimeout(r, 50));
+    done = (await queue.getJobCounts('completed')).completed ?? 0;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await workers.stop();
+  const jobs = await queue.getJobs(['completed'], 0, total - 1);
+  return { done, seconds, took: percentiles(jobs.map((j) => (j.finishedOn ?? 0) - (j.processedOn ?? 0))) };
+}
+
 async function closureEvents(): Promise<void> {
   // A web process only, as in production: it stores and queues each event (202); a worker process
   // applies them afterwards. Delay far in the future: this measures accepting and scheduling, not sending.
@@ -124,19 +142,16 @@ async function closureEvents(): Promise<void> {
 
   // Then a worker applies them: derives each ticket, writes its follow-up and score, adds the
   // delayed send job. Reported so the accepting figure never hides it.
-  const workerSystem = await startWorkers(sys, { FOLLOWUP_DELAY_HOURS: '72' });
-  const events = sys.ctx.queues.get(TICKET_EVENTS_QUEUE);
-  const started = performance.now();
   const total = EVENTS + warmUp;
-  let applied = 0;
-  while (applied < total && performance.now() - started < 300_000) {
-    await new Promise((r) => setTimeout(r, 50));
-    applied = (await events.getJobCounts('completed')).completed ?? 0;
-  }
-  const seconds = (performance.now() - started) / 1000;
-  await workerSystem.stop();
-  const jobs = await events.getJobs(['completed'], 0, total - 1);
-  const took = percentiles(jobs.map((j) => (j.finishedOn ?? 0) - (j.processedOn ?? 0)));
+  const {
+    done: applied,
+    seconds,
+    took,
+  } = await drain(
+    sys.ctx.queues.get(TICKET_EVENTS_QUEUE),
+    total,
+    await startWorkers(sys, { FOLLOWUP_DELAY_HOURS: '72' }),
+  );
   const scheduled = await sys.ctx.queues.get(FOLLOWUP_QUEUE).getDelayedCount();
   console.log(
     `${'events applied, follow-ups scheduled (worker)'.padEnd(46)} ${(applied / seconds).toFixed(0).padStart(7)}/s  (${applied} of ${total} in ${seconds.toFixed(1)} s, ${scheduled} send jobs delayed; per event p50 ${took.p50.toFixed(0)} ms  p99 ${took.p99.toFixed(0)} ms)`,
@@ -169,22 +184,15 @@ async function sends(): Promise<void> {
     });
     return res.status === 201;
   });
-  const queue = sys.ctx.queues.get(FOLLOWUP_QUEUE);
-  const workerSystem = await startWorkers(sys);
-  // Progress is read from Redis: counting follow-ups in FerretDB every few ms would read the whole
-  // collection each time and slow the very workers being measured.
-  const started = performance.now();
-  let sent = 0;
-  while (sent < SENDS && performance.now() - started < 180_000) {
-    await new Promise((r) => setTimeout(r, 100));
-    sent = (await queue.getJobCounts('completed')).completed ?? 0;
-  }
-  if (sent < SENDS) console.log(`sends: only ${sent} of ${SENDS} within 3 minutes`);
-  const oursSeconds = (performance.now() - started) / 1000;
-  await workerSystem.stop();
+  const {
+    done: sent,
+    seconds: oursSeconds,
+    took,
+  } = await drain(sys.ctx.queues.get(FOLLOWUP_QUEUE), SENDS, await startWorkers(sys));
+  if (sent < SENDS) console.log(`sends: only ${sent} of ${SENDS} within 5 minutes`);
   const awaiting = await sys.ctx.models.FollowUp.countDocuments({ state: 'awaiting_solved' });
   console.log(
-    `${'follow-ups sent via worker + SDK (ours)'.padEnd(46)} ${(sent / oursSeconds).toFixed(0).padStart(7)}/s  (${sent} in ${oursSeconds.toFixed(2)} s; ${awaiting} follow-ups awaiting an answer)`,
+    `${'follow-ups sent via worker + SDK (ours)'.padEnd(46)} ${(sent / oursSeconds).toFixed(0).padStart(7)}/s  (${sent} in ${oursSeconds.toFixed(2)} s; ${awaiting} follow-ups awaiting an answer; per send p50 ${took.p50.toFixed(0)} ms  p99 ${took.p99.toFixed(0)} ms)`,
   );
 
   const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: null });
@@ -317,22 +325,15 @@ async function inboundReplies(): Promise<void> {
 
   // The webhook only verifies and queues; a worker process applies each reply and answers through
   // the API. Its drain rate is reported so it is never hidden behind the webhook figure.
-  const workerSystem = await startWorkers(sys);
-  const queue = sys.ctx.queues.get(INBOUND_QUEUE);
-  const drainStarted = performance.now();
-  let completed = 0;
   // Both rounds are queued: the warm-up answers, then the measured ones.
   const queued = REPLIES + warmUp.length;
-  while (completed < queued && performance.now() - drainStarted < 120_000) {
-    await new Promise((r) => setTimeout(r, 50));
-    completed = (await queue.getJobCounts('completed')).completed ?? 0;
-  }
-  const drainSeconds = (performance.now() - drainStarted) / 1000;
-  await workerSystem.stop();
-  const jobs = await queue.getJobs(['completed'], 0, queued - 1);
-  const took = percentiles(jobs.map((j) => (j.finishedOn ?? 0) - (j.processedOn ?? 0)));
+  const {
+    done,
+    seconds: drainSeconds,
+    took,
+  } = await drain(sys.ctx.queues.get(INBOUND_QUEUE), queued, await startWorkers(sys));
   console.log(
-    `${'replies applied and answered (worker)'.padEnd(46)} ${(jobs.length / drainSeconds).toFixed(0).padStart(7)}/s  (${jobs.length} of ${queued} in ${drainSeconds.toFixed(1)} s; per reply p50 ${took.p50.toFixed(0)} ms  p99 ${took.p99.toFixed(0)} ms)`,
+    `${'replies applied and answered (worker)'.padEnd(46)} ${(done / drainSeconds).toFixed(0).padStart(7)}/s  (${done} of ${queued} in ${drainSeconds.toFixed(1)} s; per reply p50 ${took.p50.toFixed(0)} ms  p99 ${took.p99.toFixed(0)} ms)`,
   );
   bareServer.close();
   await sys.stop();

@@ -36,6 +36,23 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A closure an hour ago, accepted without waiting (202): stored and queued, not applied. */
+async function acceptClosure(ref: string, eventId: string, phone: string): Promise<number> {
+  const res = await sys.api(`/api/tickets/${ref}/events`, {
+    token,
+    body: {
+      eventId,
+      type: 'closed',
+      at: new Date(Date.now() - 3_600_000).toISOString(),
+      agency: 'momrah',
+      department: 'roads',
+      agentId: 'agent-1',
+      citizenPhone: phone,
+    },
+  });
+  return res.status;
+}
+
 describe('reconciler', () => {
   it('re-adds every follow-up job Redis lost in a FLUSHALL, and adds nothing twice', async () => {
     // An hour ago: with the 72-hour delay the jobs wait (delayed) whatever day the test runs.
@@ -63,19 +80,7 @@ describe('reconciler', () => {
   });
 
   it('queues again an accepted event whose apply job was lost, and it then schedules its follow-up', async () => {
-    const res = await sys.api('/api/tickets/R-5/events', {
-      token,
-      body: {
-        eventId: 'r5-close',
-        type: 'closed',
-        at: new Date(Date.now() - 3_600_000).toISOString(),
-        agency: 'momrah',
-        department: 'roads',
-        agentId: 'agent-1',
-        citizenPhone: '+966551110005',
-      },
-    });
-    expect(res.status).toBe(202);
+    expect(await acceptClosure('R-5', 'r5-close', '+966551110005')).toBe(202);
     await sys.ctx.redis.flushall();
 
     const report = await reconcileFollowUps(sys.ctx);
@@ -93,19 +98,7 @@ describe('reconciler', () => {
   });
 
   it('starts again an accepted event whose apply job gave up', async () => {
-    const res = await sys.api('/api/tickets/R-6/events', {
-      token,
-      body: {
-        eventId: 'r6-close',
-        type: 'closed',
-        at: new Date(Date.now() - 3_600_000).toISOString(),
-        agency: 'momrah',
-        department: 'roads',
-        agentId: 'agent-1',
-        citizenPhone: '+966551110006',
-      },
-    });
-    expect(res.status).toBe(202);
+    expect(await acceptClosure('R-6', 'r6-close', '+966551110006')).toBe(202);
     const queue = sys.ctx.queues.get(TICKET_EVENTS_QUEUE);
     const jobId = ticketEventJobId('r6-close');
     // A worker whose every attempt fails (as when the event could not be read in time).

@@ -31,20 +31,18 @@ const closureSchema = new Schema(
  * `ticket_events`: FerretDB v1 on SQLite answers only an `_id`-alone filter in SQL, so a query on
  * `ticketRef` decodes every stored event (measured: 22 ms at 200 events, growing with the table).
  */
-const eventRowSchema = new Schema(
-  {
-    eventId: { type: String, required: true },
-    type: { type: String, enum: TICKET_EVENT_TYPES, required: true },
-    at: { type: Date, required: true },
-    receivedAt: { type: Date, required: true },
-    agency: { type: String, required: true },
-    department: { type: String, required: true },
-    agentId: { type: String, required: true },
-    citizenPhone: { type: String, required: true },
-    language: { type: String, enum: LANGUAGES, required: true },
-  },
-  { _id: false },
-);
+const eventFields = {
+  eventId: { type: String, required: true },
+  type: { type: String, enum: TICKET_EVENT_TYPES, required: true },
+  at: { type: Date, required: true },
+  receivedAt: { type: Date, required: true },
+  agency: { type: String, required: true },
+  department: { type: String, required: true },
+  agentId: { type: String, required: true },
+  citizenPhone: { type: String, required: true },
+  language: { type: String, enum: LANGUAGES, required: true },
+} as const;
+const eventRowSchema = new Schema(eventFields, { _id: false });
 
 export const ticketSchema = new Schema(
   {
@@ -74,16 +72,8 @@ ticketSchema.index({ citizenPhone: 1 });
 export const ticketEventSchema = new Schema(
   {
     _id: { type: String, required: true },
-    eventId: { type: String, required: true },
+    ...eventFields,
     ticketRef: { type: String, required: true },
-    type: { type: String, enum: TICKET_EVENT_TYPES, required: true },
-    at: { type: Date, required: true },
-    receivedAt: { type: Date, required: true },
-    agency: { type: String, required: true },
-    department: { type: String, required: true },
-    agentId: { type: String, required: true },
-    citizenPhone: { type: String, required: true },
-    language: { type: String, enum: LANGUAGES, required: true },
     callSid: { type: String },
     /** A fingerprint of the payload, so a reused event id with different content is refused. */
     fingerprint: { type: String, required: true },

@@ -58,6 +58,14 @@ export async function runLoad(
   };
 }
 
+/** The run with the median throughput (its own latencies with it), so one noisy run does not decide. */
+export function median(results: LoadResult[]): LoadResult {
+  const sorted = [...results].sort((a, b) => a.perSecond - b.perSecond);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (!middle) throw new Error('median of no results');
+  return middle;
+}
+
 export function report(result: LoadResult): void {
   const l = result.latency;
   console.log(

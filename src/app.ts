@@ -16,6 +16,9 @@ export function createApp(ctx: AppContext): Express {
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   // Query strings are parsed flat, so `agency[$ne]=x` arrives as a key, never as an object.
   app.set('query parser', 'simple');
+  // Every response is per request (API results, per-user pages, webhooks): an ETag would cost a
+  // SHA-1 of each body for conditional requests no client makes.
+  app.set('etag', false);
 
   app.use(healthRouter(ctx));
   if (ctx.sandbox) app.use('/__twilio', ctx.sandbox.router());

@@ -279,6 +279,19 @@ describe('accepting events without waiting (202)', () => {
     expect(await replay.json()).toEqual(result);
   });
 
+  it('the same new event twice at once is stored and queued once', async () => {
+    const event = { ...base, eventId: 'ev-830', type: 'closed', at: '2026-11-06T10:00:00Z' };
+    const [a, b] = await Promise.all([
+      accept(sys, token, 'T-830', event),
+      accept(sys, token, 'T-830', event),
+    ]);
+    expect([a.status, b.status]).toEqual([202, 202]);
+    expect([a, b].filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(1);
+    expect(await sys.ctx.models.TicketEvent.countDocuments({ eventId: 'ev-830' })).toBe(1);
+    const jobs = await sys.ctx.queues.get(TICKET_EVENTS_QUEUE).getJobs(['waiting', 'delayed']);
+    expect(jobs.filter((j) => (j.data as { eventId: string }).eventId === 'ev-830')).toHaveLength(1);
+  });
+
   it('refuses a reused event id with different content even before it is applied', async () => {
     await accept(sys, token, 'T-820', {
       ...base,

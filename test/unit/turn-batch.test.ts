@@ -4,9 +4,9 @@ import { turnBatcher } from '../../src/queue/turn-batch.js';
 describe('turnBatcher', () => {
   it('hands the calls of one event-loop turn to one flush, and each caller its own result', async () => {
     const batches: number[][] = [];
-    const double = turnBatcher<number, number>(async (items) => {
+    const double = turnBatcher<number, number>((items) => {
       batches.push(items);
-      return items.map((n) => n * 2);
+      return Promise.resolve(items.map((n) => n * 2));
     });
     const first = await Promise.all([double(1), double(2), double(3)]);
     const second = await double(4);
@@ -18,9 +18,9 @@ describe('turnBatcher', () => {
   it('starts a new batch when one is full', async () => {
     const batches: string[][] = [];
     const echo = turnBatcher<string, string>(
-      async (items) => {
+      (items) => {
         batches.push(items);
-        return items;
+        return Promise.resolve(items);
       },
       { max: 2 },
     );
@@ -30,10 +30,11 @@ describe('turnBatcher', () => {
 
   it('gives every caller of a failed batch the error, and the next batch starts clean', async () => {
     let fail = true;
-    const store = turnBatcher<string, string>(async (items) => {
-      if (fail) throw new Error('database unavailable');
-      return items.map((i) => `stored ${i}`);
-    });
+    const store = turnBatcher<string, string>((items) =>
+      fail
+        ? Promise.reject(new Error('database unavailable'))
+        : Promise.resolve(items.map((i) => `stored ${i}`)),
+    );
     const failed = await Promise.allSettled([store('x'), store('y')]);
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(failed.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : ''))).toEqual([
@@ -45,7 +46,7 @@ describe('turnBatcher', () => {
   });
 
   it('refuses a flush that answers for the wrong number of items', async () => {
-    const broken = turnBatcher<number, number>(async () => [1]);
+    const broken = turnBatcher<number, number>(() => Promise.resolve([1]));
     await expect(Promise.all([broken(1), broken(2)])).rejects.toThrow(/1 results for 2 items/);
   });
 });

@@ -44,12 +44,12 @@ export async function reconcileFollowUps(
     result: { $exists: false },
     receivedAt: { $gte: since },
   })
-    .select({ _id: 1 })
+    .select({ _id: 1, ticketRef: 1 })
     .lean()
     .cursor()) {
     const job = await events.getJob(ticketEventJobId(e._id));
     if (job === undefined || (await job.isFailed())) {
-      await tickets.enqueue(e._id);
+      await tickets.enqueue({ eventId: e._id, ticketRef: e.ticketRef });
       report.eventsRequeued += 1;
     }
   }

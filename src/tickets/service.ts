@@ -175,9 +175,11 @@ export function deriveTicket(
   } as Omit<Ticket, 'revision' | 'events' | '_id'>;
 }
 
-/** The job that applies a stored event: the event id only; the worker re-reads the event. */
+/** The job that applies a stored event; the worker re-reads the event under the ticket's lock. */
 export interface TicketEventJob {
   eventId: string;
+  /** The ticket, so the worker can take its lock before the one read it needs. */
+  ticketRef?: string;
 }
 
 export const TICKET_EVENTS_QUEUE = 'ticket-events';
@@ -243,7 +245,7 @@ export class TicketService {
   private readonly storeAndQueue = turnBatcher<NewEventDoc, boolean>(async (docs) => {
     const jobs = docs.map((d) => ({
       name: 'apply',
-      data: { eventId: d._id },
+      data: { eventId: d._id, ticketRef: d.ticketRef },
       opts: { ...this.deps.jobOptions, jobId: ticketEventJobId(d._id), delay: APPLY_DELAY_MS },
     }));
     const [stored] = await Promise.all([
@@ -287,12 +289,16 @@ export class TicketService {
       if (existing.result) return { kind: 'replayed', result: existing.result as EventResult };
       // Stored but not applied yet (queued, or the first request failed before queueing): queue it
       // again; the job id makes that a no-op when the first job is still there.
-      await this.enqueue(input.eventId);
+      await this.enqueue({ eventId: input.eventId, ticketRef: existing.ticketRef });
     }
     const replayed = !isNew;
     if (!opts.applyNow) return { kind: 'accepted', replayed };
     try {
-      return { kind: 'accepted', replayed, result: await this.applyStored(input.eventId) };
+      return {
+        kind: 'accepted',
+        replayed,
+        result: await this.applyStored({ eventId: input.eventId, ticketRef: input.ticketRef }),
+      };
     } catch (err) {
       // Accepted and queued all the same: the worker retries it. The caller learns it from the 202.
       this.deps.log.warn(
@@ -304,24 +310,29 @@ export class TicketService {
   }
 
   /** Queues the apply job of a stored event; a no-op while its job is still in Redis (same id). */
-  async enqueue(eventId: string): Promise<void> {
-    const jobId = ticketEventJobId(eventId);
+  async enqueue(job: TicketEventJob): Promise<void> {
+    const jobId = ticketEventJobId(job.eventId);
     const existing = await this.deps.queue.getJob(jobId);
     // A job that gave up (it ran while the event was not stored yet) is started again.
     if (existing && (await existing.isFailed())) await existing.retry('failed');
-    else if (!existing) await this.deps.queue.add('apply', { eventId }, { ...this.deps.jobOptions, jobId });
+    else if (!existing) await this.deps.queue.add('apply', job, { ...this.deps.jobOptions, jobId });
   }
 
   /** Applies a stored event once: a second call (the worker after an immediate apply) returns the result. */
-  async applyStored(eventId: string): Promise<EventResult> {
+  async applyStored({ eventId, ticketRef }: TicketEventJob): Promise<EventResult> {
     const { TicketEvent } = this.deps.models;
-    const first = await TicketEvent.findById(eventId).lean();
-    if (!first) throw new TicketEventNotFoundError(`ticket event ${eventId} is not stored`);
-    if (first.result) return first.result as EventResult;
-    return withLock(this.deps.redis, ticketLockKey(this.deps.lockPrefix, first.ticketRef), async () => {
+    let ref = ticketRef;
+    if (ref === undefined) {
+      const first = await TicketEvent.findById(eventId).select({ ticketRef: 1 }).lean();
+      if (!first) throw new TicketEventNotFoundError(`ticket event ${eventId} is not stored`);
+      ref = first.ticketRef;
+    }
+    return withLock(this.deps.redis, ticketLockKey(this.deps.lockPrefix, ref), async () => {
       const event = await TicketEvent.findById(eventId).lean();
       if (!event) throw new TicketEventNotFoundError(`ticket event ${eventId} is not stored`);
       if (event.result) return event.result as EventResult;
+      if (event.ticketRef !== ref)
+        throw new Error(`ticket event ${eventId} belongs to ${event.ticketRef}, not ${ref}`);
       const result = await this.recomputeLocked(event);
       // By `_id` through findAndModify: FerretDB v1 runs `update` as a collection scan (outcome.ts).
       await TicketEvent.findOneAndUpdate({ _id: eventId }, { $set: { result } }).lean();

@@ -27,10 +27,10 @@ export function ticketEventWorker(ctx: AppContext): WorkerDefinition {
     queue: TICKET_EVENTS_QUEUE,
     options: { concurrency: 20 },
     process: async (job: Job) => {
-      const { eventId } = job.data as TicketEventJob;
+      const data = job.data as TicketEventJob;
       // A missing event is retried like any failure: its insert, queued alongside this job, may be
       // late; if it failed, the request was refused and the job gives up after its attempts.
-      const result = await service.applyStored(eventId);
+      const result = await service.applyStored(data);
       return { ticketRef: result.ticket.ref, status: result.ticket.status };
     },
   };

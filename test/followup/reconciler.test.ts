@@ -87,7 +87,7 @@ describe('reconciler', () => {
     expect(report.eventsRequeued).toBe(1);
     expect((await reconcileFollowUps(sys.ctx)).eventsRequeued).toBe(0);
     const job = await sys.ctx.queues.get(TICKET_EVENTS_QUEUE).getJob(ticketEventJobId('r5-close'));
-    expect(job?.data).toEqual({ eventId: 'r5-close' });
+    expect(job?.data).toEqual({ eventId: 'r5-close', ticketRef: 'R-5' });
 
     // The job is what a worker runs; run it the way the worker does.
     await ticketEventWorker(sys.ctx).process(job as Job);

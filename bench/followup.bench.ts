@@ -354,8 +354,12 @@ async function inboundReplies(): Promise<void> {
   report(ours);
   report(baseline);
   ratio('inbound replies: ours / baseline', ours.perSecond, baseline.perSecond);
+  // The latency target is judged on the median of the rounds' p99, not on the p99 of the round
+  // with the median throughput.
+  const p99 =
+    [...rounds.map((x) => x.ours.latency.p99)].sort((a, b) => a - b)[Math.floor((ROUNDS - 1) / 2)] ?? 0;
   console.log(
-    `inbound reply webhook p99 ${ours.latency.p99.toFixed(2)} ms at 50 concurrent (target < 20 ms: ${ours.latency.p99 < 20 ? 'met' : 'NOT met'})`,
+    `inbound reply webhook p99 ${p99.toFixed(2)} ms at 50 concurrent, median of ${ROUNDS} rounds (target < 20 ms: ${p99 < 20 ? 'met' : 'NOT met'})`,
   );
 
   // The webhook only verifies and queues; a worker process applies each reply and answers through

@@ -156,13 +156,15 @@ async function closureEvents(): Promise<void> {
   const ours = median(rounds.map((x) => x.ours));
   const baseline = median(rounds.map((x) => x.baseline));
   const httpOnly = median(rounds.map((x) => x.httpOnly));
-  console.log(
-    `rounds (ours / baseline): ${rounds.map((x) => `${((100 * x.ours.perSecond) / x.baseline.perSecond).toFixed(1)}%`).join(', ')}`,
-  );
+  // Each round measures ours and the baseline back to back, so the target is judged on the median
+  // of the rounds' own ratios; the machine's drift between rounds cancels out of each.
+  const ratios = rounds.map((x) => x.ours.perSecond / x.baseline.perSecond);
+  console.log(`rounds (ours / baseline): ${ratios.map((r) => `${(100 * r).toFixed(1)}%`).join(', ')}`);
   report(ours);
   report(baseline);
   report(httpOnly);
-  ratio('closure events: ours / baseline', ours.perSecond, baseline.perSecond, 0.7);
+  const middle = [...ratios].sort((a, b) => a - b)[Math.floor((ROUNDS - 1) / 2)] ?? 0;
+  ratio(`closure events: ours / baseline, median round`, middle, 1, 0.7);
   // If HTTP and the two writes cost what they cost alone, one after the other.
   const ceiling = 1 / (1 / httpOnly.perSecond + 1 / baseline.perSecond);
   ratio('closure events: ours / (HTTP only + baseline)', ours.perSecond, ceiling);

@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
+import { LRUCache } from 'lru-cache';
 import type { Models } from '../db/models/index.js';
 import type { Role } from '../db/models/access.js';
 import { HttpError } from '../http/errors.js';
 import type { Logger } from '../log.js';
-import { LRUCache } from 'lru-cache';
 import { findPrincipalByToken, type Principal } from './api-tokens.js';
 
 /** One per database, shared by its routes; only known tokens are kept, so guesses cannot fill it. */

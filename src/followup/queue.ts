@@ -1,6 +1,7 @@
+/** Queue names and job payloads of closure verification. Jobs carry ids only; workers re-read MongoDB. */
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
-/** Queue names and job payloads of closure verification. Jobs carry ids only; workers re-read MongoDB. */
+
 export const FOLLOWUP_QUEUE = 'followup';
 export const DISPUTE_QUEUE = 'dispute-webhook';
 export const RECONCILE_QUEUE = 'followup-reconcile';

@@ -1,10 +1,10 @@
 import type { AppContext } from '../context.js';
 import type { WorkerDefinition } from '../queue/workers.js';
+import { TICKET_EVENTS_QUEUE, ticketEventJobId, type TicketEventJob } from '../tickets/service.js';
+import { ticketService } from '../tickets/worker.js';
 import { AWAITING_STATES } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from './queue.js';
 import { addFollowUpJob, syncFollowUps } from './scheduler.js';
-import { TICKET_EVENTS_QUEUE, ticketEventJobId, type TicketEventJob } from '../tickets/service.js';
-import { ticketService } from '../tickets/worker.js';
 
 const DAY = 86_400_000;
 
@@ -36,8 +36,8 @@ export async function reconcileFollowUps(
   const missing = async (kind: FollowUpJob['kind'], ticketRef: string, closureNumber: number) =>
     (await queue.getJob(followUpJobId(kind, ticketRef, closureNumber))) === undefined;
 
-  // Events accepted (stored and answered 202) whose apply job Redis lost, or which gave up: applying them schedules
-  // their follow-ups, so they go first.
+  // Events accepted (stored and answered 202) whose apply job Redis lost, or whose job gave up:
+  // applying them schedules their follow-ups, so they go first.
   const events = ctx.queues.get<TicketEventJob>(TICKET_EVENTS_QUEUE);
   const tickets = ticketService(ctx);
   for await (const e of ctx.models.TicketEvent.find({

@@ -130,13 +130,17 @@ async function sendInitial(ctx: AppContext, job: Job, token: string | undefined,
   const { Ticket } = ctx.models;
   if (start.state !== 'scheduled' && start.state !== 'sending') return { skipped: start.state };
 
-  const ticket = await Ticket.findById(start.ticketRef).lean();
+  // Both checks read at once; a reopened ticket wins over an opt-out, as before.
+  const [ticket, optedOut] = await Promise.all([
+    Ticket.findById(start.ticketRef).lean(),
+    isOptedOut(ctx, start.citizenPhone),
+  ]);
   const closure = ticket?.closures.find((c) => c.number === start.closureNumber);
   if (!ticket || !closure || ticket.status !== 'closed' || closureState(closure) !== 'closed') {
     await closeFollowUp(ctx, start._id.toString(), { state: 'cancelled', outcome: 'cancelled_reopened' });
     return { skipped: 'reopened' };
   }
-  if (await isOptedOut(ctx, start.citizenPhone)) {
+  if (optedOut) {
     await closeFollowUp(ctx, start._id.toString(), { state: 'opted_out', outcome: 'opted_out' });
     return { skipped: 'opted_out' };
   }

@@ -1,21 +1,13 @@
 import type { RequestHandler } from 'express';
-import { LRUCache } from 'lru-cache';
 import type { Models } from '../db/models/index.js';
+import { perDatabaseCache } from '../db/per-database-cache.js';
 import type { Role } from '../db/models/access.js';
 import { HttpError } from '../http/errors.js';
 import type { Logger } from '../log.js';
 import { findPrincipalByToken, type Principal } from './api-tokens.js';
 
-/** One per database, shared by its routes; only known tokens are kept, so guesses cannot fill it. */
-const caches = new WeakMap<Models, LRUCache<string, Principal>>();
-function verifiedTokens(models: Models, ttlMs: number): LRUCache<string, Principal> {
-  let cache = caches.get(models);
-  if (!cache) {
-    cache = new LRUCache<string, Principal>({ max: 10_000, ttl: ttlMs });
-    caches.set(models, cache);
-  }
-  return cache;
-}
+/** Shared by a database's routes; only known tokens are kept, so guesses cannot fill it. */
+const verifiedTokens = perDatabaseCache<Principal>();
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -41,7 +33,7 @@ export function requireApiToken(
   roles: readonly Role[],
 ): RequestHandler {
   const lastRecorded = new Map<string, number>();
-  const verified = verifiedTokens(deps.models, Math.max(1, deps.tokenCacheMs));
+  const verified = verifiedTokens(deps.models, { max: 10_000, ttlMs: deps.tokenCacheMs });
   return async (req, res, next) => {
     const header = req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);

@@ -1,6 +1,6 @@
-import { LRUCache } from 'lru-cache';
 import type { AppContext } from '../context.js';
 import type { Models } from '../db/models/index.js';
+import { perDatabaseCache } from '../db/per-database-cache.js';
 import type { FollowUp } from '../db/models/followup.js';
 import { followUpTexts, smsLink } from '../i18n/followup.js';
 import { signAnswerToken } from './answer-token.js';
@@ -15,14 +15,10 @@ type AgencyName = { ar?: string | null; en?: string | null } | null | undefined;
  * FerretDB v1 the lookup by `code` reads the whole collection (README, design decisions). A renamed
  * agency shows its new name in messages within a minute.
  */
-const agencyNames = new WeakMap<Models, LRUCache<string, { name: AgencyName }>>();
+const agencyNames = perDatabaseCache<{ name: AgencyName }>();
 
 async function agencyName(models: Models, code: string): Promise<AgencyName> {
-  let cache = agencyNames.get(models);
-  if (!cache) {
-    cache = new LRUCache<string, { name: AgencyName }>({ max: 1000, ttl: 60_000 });
-    agencyNames.set(models, cache);
-  }
+  const cache = agencyNames(models, { max: 1000, ttlMs: 60_000 });
   const hit = cache.get(code);
   if (hit) return hit.name;
   const agency = await models.Agency.findOne({ code }).select({ name: 1 }).lean();

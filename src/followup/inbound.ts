@@ -14,6 +14,7 @@ import { applyAnswer, conversationOf } from './answers.js';
 import type { ReplyKey } from './conversation.js';
 import { classifySendError } from './message-status.js';
 import { AWAITING_STATES, closeFollowUp, OPEN_STATES } from './outcome.js';
+import { setOptOut } from './opt-out.js';
 import { parseReply } from './reply-parser.js';
 
 const inboundSchema = z.object({
@@ -159,7 +160,7 @@ async function sendReply(ctx: AppContext, data: InboundJob, body: string): Promi
  * send back. Keywords (STOP, إيقاف, START, اشتراك, HELP) work whatever is being asked.
  */
 async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[]> {
-  const { FollowUpMessage, OptOut } = ctx.models;
+  const { FollowUpMessage } = ctx.models;
   const { sid, from, body, optOutType } = data;
   const channel = from.startsWith('whatsapp:') ? 'whatsapp' : 'sms';
   const phone = from.replace(/^whatsapp:/, '');
@@ -179,11 +180,7 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
   const keyword = optOutType ?? reply.kind;
 
   if (keyword === 'STOP' || keyword === 'opt_out') {
-    const before = await OptOut.findOneAndUpdate(
-      { _id: phone },
-      { $set: { phone, optedOut: true, source: optOutType ? 'twilio' : 'keyword', changedAt: new Date() } },
-      { upsert: true },
-    ).lean();
+    const { wasOptedOut } = await setOptOut(ctx, phone, true, optOutType ? 'twilio' : 'keyword');
     for (const f of newest.filter((x) => (OPEN_STATES as readonly string[]).includes(x.state))) {
       // An answer already given stands (a citizen who said "not solved" and then STOP is still a dispute).
       const outcome = f.solved != null && f.outcome ? f.outcome : 'opted_out';
@@ -191,15 +188,11 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
     }
     ctx.log.info({ channel }, 'citizen opted out');
     // Confirmed once; with Twilio's Advanced Opt-Out (OptOutType set) Twilio has already confirmed.
-    const confirm = !optOutType && !before?.optedOut;
+    const confirm = !optOutType && !wasOptedOut;
     return confirm ? [texts.optedOut()] : [];
   }
   if (keyword === 'START' || keyword === 'opt_in') {
-    await OptOut.findOneAndUpdate(
-      { _id: phone },
-      { $set: { phone, optedOut: false, source: optOutType ? 'twilio' : 'keyword', changedAt: new Date() } },
-      { upsert: true },
-    ).lean();
+    await setOptOut(ctx, phone, false, optOutType ? 'twilio' : 'keyword');
     return optOutType ? [] : [texts.optedIn()];
   }
   if (keyword === 'HELP' || keyword === 'help') return optOutType ? [] : [texts.help()];

@@ -1,13 +1,13 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import twilio from 'twilio';
 import type { AppContext } from '../context.js';
-import { isDuplicateKey } from '../tickets/service.js';
 import type { FollowUp } from '../db/models/followup.js';
 import type { WorkerDefinition } from '../queue/workers.js';
-import { closureState } from '../tickets/service.js';
+import { closureState, isDuplicateKey } from '../tickets/service.js';
 import { composeMessage, type ComposedMessage } from './compose.js';
 import { classifySendError, statusRank } from './message-status.js';
 import { lockClosure } from './lock.js';
+import { isOptedOut, setOptOut } from './opt-out.js';
 import { AWAITING_STATES, closeFollowUp, updateFollowUp, updateScore } from './outcome.js';
 import { FOLLOWUP_QUEUE, type FollowUpJob } from './queue.js';
 import { addFollowUpJob } from './scheduler.js';
@@ -21,10 +21,6 @@ export class SendFailedError extends Error {}
 
 function addressFor(f: FollowUpDoc): string {
   return f.channel === 'whatsapp' ? `whatsapp:${f.citizenPhone}` : f.citizenPhone;
-}
-
-async function isOptedOut(ctx: AppContext, phone: string): Promise<boolean> {
-  return (await ctx.models.OptOut.findById(phone).lean())?.optedOut === true;
 }
 
 /** Outside the window (a backlog, a retry at night): wait for the window without using an attempt. */
@@ -96,11 +92,7 @@ async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, wh
   if (cls === 'permanent') {
     if (code === 21610) {
       // Twilio says the recipient replied STOP at the carrier: honour it everywhere.
-      await ctx.models.OptOut.findOneAndUpdate(
-        { _id: f.citizenPhone },
-        { $set: { phone: f.citizenPhone, optedOut: true, source: 'twilio-21610', changedAt: new Date() } },
-        { upsert: true },
-      ).lean();
+      await setOptOut(ctx, f.citizenPhone, true, 'twilio-21610');
       await closeFollowUp(ctx, f._id.toString(), { state: 'opted_out', outcome: 'opted_out' });
     } else if (what === 'initial') {
       await closeFollowUp(ctx, f._id.toString(), { state: 'failed', outcome: 'undeliverable' });

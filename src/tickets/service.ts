@@ -179,7 +179,7 @@ export function deriveTicket(
 export interface TicketEventJob {
   eventId: string;
   /** The ticket, so the worker can take its lock before the one read it needs. */
-  ticketRef?: string;
+  ticketRef: string;
 }
 
 export const TICKET_EVENTS_QUEUE = 'ticket-events';
@@ -321,18 +321,12 @@ export class TicketService {
   /** Applies a stored event once: a second call (the worker after an immediate apply) returns the result. */
   async applyStored({ eventId, ticketRef }: TicketEventJob): Promise<EventResult> {
     const { TicketEvent } = this.deps.models;
-    let ref = ticketRef;
-    if (ref === undefined) {
-      const first = await TicketEvent.findById(eventId).select({ ticketRef: 1 }).lean();
-      if (!first) throw new TicketEventNotFoundError(`ticket event ${eventId} is not stored`);
-      ref = first.ticketRef;
-    }
-    return withLock(this.deps.redis, ticketLockKey(this.deps.lockPrefix, ref), async () => {
+    return withLock(this.deps.redis, ticketLockKey(this.deps.lockPrefix, ticketRef), async () => {
       const event = await TicketEvent.findById(eventId).lean();
       if (!event) throw new TicketEventNotFoundError(`ticket event ${eventId} is not stored`);
       if (event.result) return event.result as EventResult;
-      if (event.ticketRef !== ref)
-        throw new Error(`ticket event ${eventId} belongs to ${event.ticketRef}, not ${ref}`);
+      if (event.ticketRef !== ticketRef)
+        throw new Error(`ticket event ${eventId} belongs to ${event.ticketRef}, not ${ticketRef}`);
       const result = await this.recomputeLocked(event);
       // By `_id` through findAndModify: FerretDB v1 runs `update` as a collection scan (outcome.ts).
       await TicketEvent.findOneAndUpdate({ _id: eventId }, { $set: { result } }).lean();

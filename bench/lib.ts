@@ -58,12 +58,16 @@ export async function runLoad(
   };
 }
 
-/** The run with the median throughput (its own latencies with it), so one noisy run does not decide. */
-export function median(results: LoadResult[]): LoadResult {
-  const sorted = [...results].sort((a, b) => a.perSecond - b.perSecond);
-  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
-  if (!middle) throw new Error('median of no results');
+/** The middle value (the lower middle of an even count), so one noisy round does not decide. */
+export function medianBy<T>(items: T[], value: (item: T) => number): T {
+  const middle = [...items].sort((a, b) => value(a) - value(b))[Math.floor((items.length - 1) / 2)];
+  if (middle === undefined) throw new Error('median of nothing');
   return middle;
+}
+
+/** The run with the median throughput, its own latencies with it. */
+export function median(results: LoadResult[]): LoadResult {
+  return medianBy(results, (r) => r.perSecond);
 }
 
 export function report(result: LoadResult): void {

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   isInsideWindow,
@@ -82,6 +83,33 @@ describe('daylight saving (Europe/London): no hand-written offsets', () => {
     const late = parseSendWindow('18:00-24:00', 'all', 'Europe/London');
     expect(isInsideWindow(new Date('2026-07-01T22:59:00Z'), late)).toBe(true); // 23:59 BST
     expect(validityPeriodSeconds(new Date('2026-07-01T22:00:00Z'), late)).toBe(3600);
+  });
+});
+
+describe('the cached local day', () => {
+  /** The same questions asked of luxon directly, with nothing cached. */
+  const reference = (at: Date, w: typeof london) => {
+    const local = DateTime.fromJSDate(at, { zone: w.timeZone });
+    const opens = local.set({ hour: 9, minute: 0, second: 0, millisecond: 0 }).toMillis();
+    const closes = local.set({ hour: 21, minute: 0, second: 0, millisecond: 0 }).toMillis();
+    return { inside: at.getTime() >= opens && at.getTime() < closes, closes };
+  };
+
+  it('agrees with luxon every 20 minutes across both London clock changes, in and out of order', () => {
+    const instants: Date[] = [];
+    for (const start of ['2026-03-27T00:00:00Z', '2026-10-23T00:00:00Z'])
+      for (let t = Date.parse(start); t < Date.parse(start) + 4 * 24 * HOUR; t += HOUR / 3)
+        instants.push(new Date(t));
+    // Alternating between far-apart instants makes every lookup miss the last day as well.
+    const shuffled = instants.flatMap((d, i) => [d, instants[instants.length - 1 - i] ?? d]);
+    for (const at of shuffled) {
+      const want = reference(at, london);
+      expect(isInsideWindow(at, london), iso(at)).toBe(want.inside);
+      if (want.inside)
+        expect(validityPeriodSeconds(at, london), iso(at)).toBe(
+          Math.min(36_000, Math.floor((want.closes - at.getTime()) / 1000)),
+        );
+    }
   });
 });
 

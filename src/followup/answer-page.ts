@@ -1,14 +1,13 @@
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import type { FollowUp } from '../db/models/followup.js';
+import type { FollowUpDoc } from '../db/models/followup.js';
 import { answerPageTexts } from '../i18n/followup.js';
 import { applyAnswer, conversationOf } from './answers.js';
 import { verifyAnswerToken } from './answer-token.js';
 import type { ConversationInput } from './conversation.js';
 import { REASONS, type Reason } from './reply-parser.js';
 
-type FollowUpDoc = FollowUp & { _id: { toString(): string } };
 type Texts = (typeof answerPageTexts)['ar' | 'en'];
 
 function esc(s: string): string {

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import type { Channel, FollowUp, FollowUpState } from '../db/models/followup.js';
+import type { Channel, FollowUpDoc, FollowUpState } from '../db/models/followup.js';
 import {
   advance,
   type ConversationInput,
@@ -11,8 +11,6 @@ import { lockClosure } from './lock.js';
 import { queueDisputeNotification, updateFollowUp, updateScore } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from './queue.js';
 import type { Reason } from './reply-parser.js';
-
-type FollowUpDoc = FollowUp & { _id: { toString(): string } };
 
 const STEP_OF: Partial<Record<FollowUpState, Step>> = {
   // A reply can overtake the worker recording its own send: the question is out, so it is open.

@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { turnBatcher } from '../queue/turn-batch.js';
 import type { WorkerDefinition } from '../queue/workers.js';
 import { phoneLockKey, withLock } from '../db/doc-lock.js';
-import type { FollowUp } from '../db/models/followup.js';
+import type { FollowUpDoc } from '../db/models/followup.js';
 import type { Language } from '../db/models/ticket.js';
 import { followUpTexts, type FollowUpTexts } from '../i18n/followup.js';
 import { isDuplicateKey } from '../tickets/service.js';
@@ -39,8 +39,6 @@ export interface InboundJob {
   /** Sids of the replies already sent, in order: a retry sends only the rest. */
   replySids?: string[];
 }
-
-type FollowUpDoc = FollowUp & { _id: { toString(): string } };
 
 function replyText(texts: FollowUpTexts, key: ReplyKey, ref: string): string {
   return key === 'alreadyAnswered' ? texts.alreadyAnswered(ref) : texts[key]();

@@ -1,6 +1,6 @@
 import type { UpdateQuery } from 'mongoose';
 import type { AppContext } from '../context.js';
-import type { FollowUp, FollowUpState, Outcome, VerifiedScore } from '../db/models/followup.js';
+import type { FollowUp, FollowUpDoc, FollowUpState, Outcome, VerifiedScore } from '../db/models/followup.js';
 import { lockClosure } from './lock.js';
 import { DISPUTE_QUEUE, disputeJobId, FOLLOWUP_QUEUE, followUpJobId, type DisputeJob } from './queue.js';
 
@@ -31,37 +31,63 @@ export async function removePendingJobs(
   );
 }
 
+export interface CloseOptions {
+  state: FollowUpState;
+  outcome: Outcome;
+  /** Leaves a follow-up whose "solved?" was answered as it is. */
+  onlyIfUnanswered?: boolean;
+}
+
 /**
- * Ends a follow-up that is still open. The state filter makes it safe to call from several places at
+ * Ends a follow-up that is still open. The state check makes it safe to call from several places at
  * once (status callback, expiry job, reopen): only the first one changes anything.
  */
 export async function closeFollowUp(
   ctx: AppContext,
   followUpId: string,
-  opts: { state: FollowUpState; outcome: Outcome; onlyIfUnanswered?: boolean },
+  opts: CloseOptions,
 ): Promise<boolean> {
   const target = await ctx.models.FollowUp.findById(followUpId)
     .select({ ticketRef: 1, closureNumber: 1 })
     .lean();
   if (!target) return false;
   const closed = await lockClosure(ctx, target, async () => {
-    const done = await updateFollowUp(
-      ctx,
-      followUpId,
-      { $set: { state: opts.state, outcome: opts.outcome }, $inc: { revision: 1 } },
-      (f) =>
-        (OPEN_STATES as readonly string[]).includes(f.state) && (!opts.onlyIfUnanswered || f.solved == null),
-    );
-    if (done) await updateScore(ctx, done, { $set: { outcome: opts.outcome } });
-    return done;
+    const current = await ctx.models.FollowUp.findById(followUpId).lean<FollowUpDoc>();
+    return current ? closeLockedFollowUp(ctx, current, opts) : null;
   });
-  if (!closed) return false;
-  await removePendingJobs(ctx, closed.ticketRef, closed.closureNumber);
+  return closed !== null;
+}
+
+/**
+ * `closeFollowUp` for a caller that holds the closure's lock and has just read `current` under it.
+ * Returns the closed follow-up, or null when it was no longer open.
+ */
+export async function closeLockedFollowUp(
+  ctx: AppContext,
+  current: FollowUpDoc,
+  opts: CloseOptions,
+): Promise<FollowUpDoc | null> {
+  if (!(OPEN_STATES as readonly string[]).includes(current.state)) return null;
+  if (opts.onlyIfUnanswered && current.solved != null) return null;
+  // The score first and the follow-up's state last: a crash in between leaves the follow-up open,
+  // and whatever closes it next writes the score again.
+  await updateScore(ctx, current, { $set: { outcome: opts.outcome } });
+  const closed = await ctx.models.FollowUp.findOneAndUpdate(
+    { _id: current._id },
+    { $set: { state: opts.state, outcome: opts.outcome }, $inc: { revision: 1 } },
+    { returnDocument: 'after' },
+  ).lean<FollowUpDoc>();
+  await removePendingJobs(ctx, current.ticketRef, current.closureNumber);
   ctx.log.info(
-    { followUpId, ticketRef: closed.ticketRef, closure: closed.closureNumber, outcome: opts.outcome },
+    {
+      followUpId: current._id.toString(),
+      ticketRef: current.ticketRef,
+      closure: current.closureNumber,
+      outcome: opts.outcome,
+    },
     'follow-up closed',
   );
-  return true;
+  return closed;
 }
 
 /** Queues the notification of a disputed closure to the agency's ticket system (retried by BullMQ). */
@@ -90,8 +116,6 @@ export function scoreFilter(f: {
 }): Record<string, unknown> {
   return f.scoreId ? { _id: f.scoreId } : { ticketRef: f.ticketRef, closureNumber: f.closureNumber };
 }
-
-type FollowUpDoc = FollowUp & { _id: { toString(): string } };
 
 /**
  * Writes a follow-up by `_id` alone, checking `guard` in code on a read by `_id` first. FerretDB

@@ -11,6 +11,9 @@ export type FollowUpJobKind = 'send' | 'reminder' | 'expire';
 export interface FollowUpJob {
   followUpId: string;
   kind: FollowUpJobKind;
+  /** The closure, so the worker takes its lock before its first read (absent in older jobs). */
+  ticketRef?: string;
+  closureNumber?: number;
 }
 
 export interface DisputeJob {

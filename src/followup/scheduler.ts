@@ -20,18 +20,47 @@ function jobOptions(ctx: AppContext) {
   } as const;
 }
 
+type FollowUpKey = { _id: unknown; ticketRef: string; closureNumber: number };
+
+/** Adds a follow-up's job once: its id is derived from the closure, so a repeat is ignored. */
 export async function addFollowUpJob(
   ctx: AppContext,
-  followUp: { _id: unknown; ticketRef: string; closureNumber: number },
+  followUp: FollowUpKey,
   kind: FollowUpJob['kind'],
   runAt: Date,
 ): Promise<void> {
-  const job: FollowUpJob = { followUpId: String(followUp._id), kind };
-  await ctx.queues.get<FollowUpJob>(FOLLOWUP_QUEUE).add(kind, job, {
+  await addFollowUpJobs(ctx, [{ followUp, kind, runAt }]);
+}
+
+/** Several jobs of one or more follow-ups in one round trip (the sender's reminder and expiry). */
+export async function addFollowUpJobs(
+  ctx: AppContext,
+  jobs: { followUp: FollowUpKey; kind: FollowUpJob['kind']; runAt: Date }[],
+): Promise<void> {
+  await ctx.queues.get<FollowUpJob>(FOLLOWUP_QUEUE).addBulk(
+    jobs.map(({ followUp, kind, runAt }) => ({
+      name: kind,
+      data: followUpJob(followUp, kind),
+      opts: followUpJobOptions(ctx, followUp, kind, runAt),
+    })),
+  );
+}
+
+function followUpJob(followUp: FollowUpKey, kind: FollowUpJob['kind']): FollowUpJob {
+  return {
+    followUpId: String(followUp._id),
+    kind,
+    ticketRef: followUp.ticketRef,
+    closureNumber: followUp.closureNumber,
+  };
+}
+
+function followUpJobOptions(ctx: AppContext, followUp: FollowUpKey, kind: FollowUpJob['kind'], runAt: Date) {
+  return {
     ...jobOptions(ctx),
     jobId: followUpJobId(kind, followUp.ticketRef, followUp.closureNumber),
     delay: Math.max(0, runAt.getTime() - Date.now()),
-  });
+  };
 }
 
 /**

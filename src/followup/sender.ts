@@ -1,22 +1,20 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import twilio from 'twilio';
 import type { AppContext } from '../context.js';
-import type { FollowUp } from '../db/models/followup.js';
+import type { FollowUpDoc } from '../db/models/followup.js';
 import type { WorkerDefinition } from '../queue/workers.js';
 import { closureState, isDuplicateKey } from '../tickets/service.js';
 import { composeMessage, type ComposedMessage } from './compose.js';
 import { classifySendError, statusRank } from './message-status.js';
 import { lockClosure } from './lock.js';
 import { isOptedOut, setOptOut } from './opt-out.js';
-import { AWAITING_STATES, closeFollowUp, updateFollowUp, updateScore } from './outcome.js';
+import { AWAITING_STATES, closeLockedFollowUp, updateFollowUp, updateScore } from './outcome.js';
 import { FOLLOWUP_QUEUE, type FollowUpJob } from './queue.js';
-import { addFollowUpJob } from './scheduler.js';
+import { addFollowUpJobs } from './scheduler.js';
 import { isInsideWindow, nextSendTime, validityPeriodSeconds } from './send-window.js';
 import { sendWindowFromConfig } from './window-config.js';
 
 const HOUR = 3_600_000;
-type FollowUpDoc = FollowUp & { _id: { toString(): string } };
-
 export class SendFailedError extends Error {}
 
 function addressFor(f: FollowUpDoc): string {
@@ -72,7 +70,10 @@ async function recordMessage(
   });
 }
 
-/** Sorts a send failure: permanent ones end the follow-up, configuration ones alert, others retry. */
+/**
+ * Sorts a send failure: permanent ones end the follow-up, configuration ones alert, others retry.
+ * The caller holds the closure's lock and has read `f` under it.
+ */
 async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, what: string): Promise<never> {
   const status = err instanceof twilio.RestException ? err.status : undefined;
   const code = err instanceof twilio.RestException ? err.code : undefined;
@@ -81,8 +82,7 @@ async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, wh
     ...(code !== undefined ? { code } : {}),
   });
   const context = { ticketRef: f.ticketRef, closure: f.closureNumber, code, status, what };
-  if (code !== undefined)
-    await lockClosure(ctx, f, () => updateFollowUp(ctx, f._id, { $set: { lastErrorCode: code } }));
+  if (code !== undefined) await updateFollowUp(ctx, f._id, { $set: { lastErrorCode: code } });
   if (cls === 'retry') {
     ctx.log.warn(context, 'send failed; will retry with backoff');
     throw new SendFailedError(
@@ -93,9 +93,9 @@ async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, wh
     if (code === 21610) {
       // Twilio says the recipient replied STOP at the carrier: honour it everywhere.
       await setOptOut(ctx, f.citizenPhone, true, 'twilio-21610');
-      await closeFollowUp(ctx, f._id.toString(), { state: 'opted_out', outcome: 'opted_out' });
+      await closeLockedFollowUp(ctx, f, { state: 'opted_out', outcome: 'opted_out' });
     } else if (what === 'initial') {
-      await closeFollowUp(ctx, f._id.toString(), { state: 'failed', outcome: 'undeliverable' });
+      await closeLockedFollowUp(ctx, f, { state: 'failed', outcome: 'undeliverable' });
     }
     ctx.log.warn(context, 'send failed permanently; not retrying');
     throw new UnrecoverableError(
@@ -118,43 +118,43 @@ async function findEarlierSend(ctx: AppContext, f: FollowUpDoc, token: string): 
   return recent.find((m) => m.body.includes(token) && (m.dateCreated?.getTime() ?? 0) >= since)?.sid;
 }
 
-async function sendInitial(ctx: AppContext, job: Job, token: string | undefined, start: FollowUpDoc) {
-  const { Ticket } = ctx.models;
-  if (start.state !== 'scheduled' && start.state !== 'sending') return { skipped: start.state };
+type SendResult = { skipped: string } | { sid: string; segments: number; followUp: FollowUpDoc };
 
-  // Both checks read at once; a reopened ticket wins over an opt-out, as before.
+/** The first message. Runs under the closure's lock, from the read of `f` to the record of the send. */
+async function sendInitial(
+  ctx: AppContext,
+  job: Job,
+  token: string | undefined,
+  f: FollowUpDoc,
+): Promise<SendResult> {
+  if (f.state !== 'scheduled' && f.state !== 'sending') return { skipped: f.state };
+
+  // Both checks read at once; a reopened ticket wins over an opt-out.
   const [ticket, optedOut] = await Promise.all([
-    Ticket.findById(start.ticketRef).lean(),
-    isOptedOut(ctx, start.citizenPhone),
+    ctx.models.Ticket.findById(f.ticketRef).lean(),
+    isOptedOut(ctx, f.citizenPhone),
   ]);
-  const closure = ticket?.closures.find((c) => c.number === start.closureNumber);
+  const closure = ticket?.closures.find((c) => c.number === f.closureNumber);
   if (!ticket || !closure || ticket.status !== 'closed' || closureState(closure) !== 'closed') {
-    await closeFollowUp(ctx, start._id.toString(), { state: 'cancelled', outcome: 'cancelled_reopened' });
+    await closeLockedFollowUp(ctx, f, { state: 'cancelled', outcome: 'cancelled_reopened' });
     return { skipped: 'reopened' };
   }
   if (optedOut) {
-    await closeFollowUp(ctx, start._id.toString(), { state: 'opted_out', outcome: 'opted_out' });
+    await closeLockedFollowUp(ctx, f, { state: 'opted_out', outcome: 'opted_out' });
     return { skipped: 'opted_out' };
   }
   await deferToWindow(ctx, job, token);
 
-  // Claim the send; a second worker (or a replay of this job) finds the state moved on.
+  // Recorded before the SDK call: a replay of this job (after a crash) finds 'sending' and asks
+  // Twilio whether the message went out before sending it again.
   const claimed =
-    start.state === 'scheduled'
-      ? await lockClosure(ctx, start, () =>
-          updateFollowUp(
-            ctx,
-            start._id,
-            { $set: { state: 'sending', sendAttemptAt: new Date() } },
-            (f) => f.state === 'scheduled',
-          ),
-        )
-      : start;
-  if (!claimed) return { skipped: 'claimed elsewhere' };
+    f.state === 'scheduled'
+      ? await updateFollowUp(ctx, f._id, { $set: { state: 'sending', sendAttemptAt: new Date() } })
+      : f;
+  if (!claimed) throw new Error(`follow-up ${f._id.toString()} vanished while sending`);
 
   const message = await composeMessage(ctx, claimed, 'initial');
-  let sid: string | undefined;
-  if (start.state === 'sending') sid = await findEarlierSend(ctx, claimed, message.token);
+  let sid = f.state === 'sending' ? await findEarlierSend(ctx, claimed, message.token) : undefined;
   let status = 'queued';
   if (sid === undefined) {
     try {
@@ -165,7 +165,6 @@ async function sendInitial(ctx: AppContext, job: Job, token: string | undefined,
       return handleSendError(ctx, claimed, err, 'initial');
     }
   }
-  await recordMessage(ctx, claimed, 'initial', sid, message, status);
   const sentAt = new Date();
   const window = sendWindowFromConfig(ctx.config);
   const reminderAt =
@@ -173,54 +172,54 @@ async function sendInitial(ctx: AppContext, job: Job, token: string | undefined,
       ? nextSendTime(new Date(sentAt.getTime() + ctx.config.followUp.reminderAfterHours * HOUR), window)
       : undefined;
   const expiresAt = new Date(sentAt.getTime() + ctx.config.followUp.expireAfterHours * HOUR);
-  // The citizen may already have answered (a fast reply, a tap on the link) while this was recorded:
-  // the send times are written whatever the state, the state only moves on if nothing else moved it.
-  const sent = await lockClosure(ctx, claimed, async () => {
-    const times = await updateFollowUp(ctx, claimed._id, {
-      $set: { sentAt, expiresAt, ...(reminderAt && reminderAt < expiresAt ? { reminderAt } : {}) },
-    });
-    const moved =
-      times?.state === 'sending'
-        ? await updateFollowUp(ctx, claimed._id, {
-            $set: { state: 'awaiting_solved' },
-            $inc: { revision: 1 },
-          })
-        : times;
-    await updateScore(ctx, claimed, { $set: { sent: true } });
-    return moved;
+  // The message and the score first, the follow-up's state last: a crash in between leaves it
+  // 'sending', and the replay finds the message at Twilio and records it again (both writes repeat
+  // harmlessly). Nothing else moved the state since the claim (every writer holds the lock), so the
+  // send times and the next state are one write.
+  await Promise.all([
+    recordMessage(ctx, claimed, 'initial', sid, message, status),
+    updateScore(ctx, claimed, { $set: { sent: true } }),
+  ]);
+  const sent = await updateFollowUp(ctx, claimed._id, {
+    $set: {
+      state: 'awaiting_solved',
+      sentAt,
+      expiresAt,
+      ...(reminderAt && reminderAt < expiresAt ? { reminderAt } : {}),
+    },
+    $inc: { revision: 1 },
   });
   if (!sent) throw new Error(`follow-up ${claimed._id.toString()} vanished after sending`);
-  if (sent.reminderAt) await addFollowUpJob(ctx, sent, 'reminder', sent.reminderAt);
-  await addFollowUpJob(ctx, sent, 'expire', expiresAt);
-  ctx.log.info(
-    { ticketRef: sent.ticketRef, closure: sent.closureNumber, sid, segments: message.segments },
-    'follow-up sent',
-  );
-  return { sid, segments: message.segments };
+  return { sid, segments: message.segments, followUp: sent };
 }
 
+/** After the lock: the reminder and the expiry of a sent follow-up, in one round trip to Redis. */
+async function scheduleAfterSend(ctx: AppContext, f: FollowUpDoc, result: { sid: string; segments: number }) {
+  await addFollowUpJobs(ctx, [
+    ...(f.reminderAt ? [{ followUp: f, kind: 'reminder' as const, runAt: f.reminderAt }] : []),
+    ...(f.expiresAt ? [{ followUp: f, kind: 'expire' as const, runAt: f.expiresAt }] : []),
+  ]);
+  ctx.log.info(
+    { ticketRef: f.ticketRef, closure: f.closureNumber, sid: result.sid, segments: result.segments },
+    'follow-up sent',
+  );
+}
+
+/** At most one reminder: claimed before the send; a crash after the claim loses it, never doubles it. */
 async function sendReminder(ctx: AppContext, job: Job, token: string | undefined, f: FollowUpDoc) {
   if (f.state !== 'awaiting_solved' || f.remindedAt || f.answeredAt)
     return { skipped: 'not waiting for a first answer' };
   if (await isOptedOut(ctx, f.citizenPhone)) return { skipped: 'opted_out' };
   await deferToWindow(ctx, job, token);
-  // At most one reminder: claim it first; a crash after the claim loses the reminder, never doubles it.
-  const claimed = await lockClosure(ctx, f, () =>
-    updateFollowUp(
-      ctx,
-      f._id,
-      { $set: { remindedAt: new Date() } },
-      (current) => current.state === 'awaiting_solved' && current.remindedAt == null,
-    ),
-  );
-  if (!claimed) return { skipped: 'already reminded' };
+  const claimed = await updateFollowUp(ctx, f._id, { $set: { remindedAt: new Date() } });
+  if (!claimed) throw new Error(`follow-up ${f._id.toString()} vanished while reminding`);
   const message = await composeMessage(ctx, claimed, 'reminder');
   try {
     const sent = await sendSms(ctx, claimed, message);
     await recordMessage(ctx, claimed, 'reminder', sent.sid, message, sent.status);
     return { sid: sent.sid };
   } catch (err) {
-    await lockClosure(ctx, f, () => updateFollowUp(ctx, f._id, { $unset: { remindedAt: 1 } }));
+    await updateFollowUp(ctx, f._id, { $unset: { remindedAt: 1 } });
     return handleSendError(ctx, claimed, err, 'reminder');
   }
 }
@@ -228,20 +227,23 @@ async function sendReminder(ctx: AppContext, job: Job, token: string | undefined
 async function expire(ctx: AppContext, f: FollowUpDoc) {
   if (!(AWAITING_STATES as readonly string[]).includes(f.state)) return { skipped: f.state };
   if (f.solved == null) {
-    await closeFollowUp(ctx, f._id.toString(), {
-      state: 'expired',
-      outcome: 'no_response',
-      onlyIfUnanswered: true,
-    });
+    await closeLockedFollowUp(ctx, f, { state: 'expired', outcome: 'no_response', onlyIfUnanswered: true });
     return { outcome: 'no_response' };
   }
   // "Solved?" was answered: the outcome stands; only the unfinished conversation is closed.
-  await lockClosure(ctx, f, () =>
-    updateFollowUp(ctx, f._id, { $set: { state: 'expired' }, $inc: { revision: 1 } }, (current) =>
-      (AWAITING_STATES as readonly string[]).includes(current.state),
-    ),
-  );
+  await updateFollowUp(ctx, f._id, { $set: { state: 'expired' }, $inc: { revision: 1 } });
   return { outcome: f.outcome };
+}
+
+/** The closure a job belongs to; jobs queued before they carried it are looked up. */
+async function closureOf(ctx: AppContext, data: FollowUpJob) {
+  if (data.ticketRef !== undefined && data.closureNumber !== undefined)
+    return { ticketRef: data.ticketRef, closureNumber: data.closureNumber };
+  const f = await ctx.models.FollowUp.findById(data.followUpId)
+    .select({ ticketRef: 1, closureNumber: 1 })
+    .lean();
+  if (!f) throw new UnrecoverableError(`follow-up ${data.followUpId} does not exist`);
+  return { ticketRef: f.ticketRef, closureNumber: f.closureNumber };
 }
 
 export function followUpWorker(ctx: AppContext): WorkerDefinition {
@@ -254,16 +256,32 @@ export function followUpWorker(ctx: AppContext): WorkerDefinition {
     },
     process: async (job: Job, token?: string) => {
       const data = job.data as FollowUpJob;
-      const f = await ctx.models.FollowUp.findById(data.followUpId).lean<FollowUpDoc>();
-      if (!f) throw new UnrecoverableError(`follow-up ${data.followUpId} does not exist`);
-      switch (data.kind) {
-        case 'send':
-          return sendInitial(ctx, job, token, f);
-        case 'reminder':
-          return sendReminder(ctx, job, token, f);
-        case 'expire':
-          return expire(ctx, f);
+      // One lock from the first read to the last write, the Twilio call included: a job never has to
+      // re-read what it read, and an answer or status callback waits for the send to be recorded.
+      // It lives as long as the job's own BullMQ lock, so a killed worker blocks the closure no
+      // longer than its job stays stalled.
+      const result = await lockClosure(
+        ctx,
+        await closureOf(ctx, data),
+        async () => {
+          const f = await ctx.models.FollowUp.findById(data.followUpId).lean<FollowUpDoc>();
+          if (!f) throw new UnrecoverableError(`follow-up ${data.followUpId} does not exist`);
+          switch (data.kind) {
+            case 'send':
+              return sendInitial(ctx, job, token, f);
+            case 'reminder':
+              return sendReminder(ctx, job, token, f);
+            case 'expire':
+              return expire(ctx, f);
+          }
+        },
+        { ttlMs: ctx.config.workerLockMs, renew: true },
+      );
+      if (data.kind === 'send' && 'followUp' in result) {
+        await scheduleAfterSend(ctx, result.followUp, result);
+        return { sid: result.sid, segments: result.segments };
       }
+      return result;
     },
   };
 }

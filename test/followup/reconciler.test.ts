@@ -72,7 +72,12 @@ describe('reconciler', () => {
     expect(await queue.getDelayedCount()).toBe(3);
     const job = await queue.getJob(followUpJobId('send', 'R-2', 1));
     const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'R-2' }).lean();
-    expect(job?.data).toEqual({ followUpId: f?._id.toString(), kind: 'send' });
+    expect(job?.data).toEqual({
+      followUpId: f?._id.toString(),
+      kind: 'send',
+      ticketRef: 'R-2',
+      closureNumber: 1,
+    });
 
     const again = await reconcileFollowUps(sys.ctx);
     expect(again.jobsRestored).toBe(0);

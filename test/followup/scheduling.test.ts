@@ -30,7 +30,12 @@ describe('scheduling a follow-up per closure', () => {
     expect(f?.sendAt.toISOString()).toBe(sendAt);
     expect(f?.state).toBe('scheduled');
     const job = await queue().getJob(followUpJobId('send', 'S-1', 1));
-    expect(job?.data).toEqual({ followUpId: f?._id.toString(), kind: 'send' });
+    expect(job?.data).toEqual({
+      followUpId: f?._id.toString(),
+      kind: 'send',
+      ticketRef: 'S-1',
+      closureNumber: 1,
+    });
     expect(await job?.getState()).toBe('delayed');
     // The delay was computed when scheduling, so it ends at the send time.
     expect(Math.abs((job?.timestamp ?? 0) + (job?.delay ?? 0) - Date.parse(sendAt))).toBeLessThan(5000);

@@ -140,6 +140,37 @@ describe('sending', () => {
     expect(messagesTo(sys, phone)).toHaveLength(1);
   });
 
+  it('sends a job queued before jobs named their closure (the worker looks the closure up)', async () => {
+    const later = await startTestSystem({
+      workers: true,
+      env: { ...FAST_FOLLOWUP_ENV, FOLLOWUP_DELAY_HOURS: '0.0003' },
+    });
+    try {
+      const phone = '+966500000204';
+      await ticketEvent(later, await later.token('ticket_system'), 'E-10', 'closed', { phone });
+      const queue = later.ctx.queues.get(FOLLOWUP_QUEUE);
+      const id = followUpJobId('send', 'E-10', 1);
+      const queued = await queue.getJob(id);
+      expect(queued?.data).toMatchObject({ ticketRef: 'E-10', closureNumber: 1 });
+      await queued?.remove();
+      const f = await later.ctx.models.FollowUp.findOne({ ticketRef: 'E-10' }).lean();
+      await queue.add(
+        'send',
+        { followUpId: f?._id.toString(), kind: 'send' },
+        { jobId: id, delay: Math.max(0, (f?.sendAt.getTime() ?? 0) - Date.now()) },
+      );
+      await waitForMessages(later, phone, 1);
+      await eventually(
+        async () =>
+          (await later.ctx.models.FollowUp.findOne({ ticketRef: 'E-10', state: 'awaiting_solved' }).lean()) ??
+          undefined,
+      );
+      expect(messagesTo(later, phone)).toHaveLength(1);
+    } finally {
+      await later.stop();
+    }
+  });
+
   it('a reopen before the send time sends nothing', async () => {
     const later = await startTestSystem({
       workers: true,

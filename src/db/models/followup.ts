@@ -153,6 +153,8 @@ verifiedScoreSchema.index({ department: 1, day: 1 });
 verifiedScoreSchema.index({ day: 1 });
 
 export type FollowUp = InferSchemaType<typeof followUpSchema>;
+/** A follow-up as read with `lean()`. */
+export type FollowUpDoc = FollowUp & { _id: { toString(): string } };
 export type FollowUpMessage = InferSchemaType<typeof messageSchema>;
 export type OptOut = InferSchemaType<typeof optOutSchema>;
 export type VerifiedScore = InferSchemaType<typeof verifiedScoreSchema>;

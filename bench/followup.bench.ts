@@ -3,7 +3,8 @@
  * unavoidable work:
  *  1. closure events accepted and scheduled per second (baseline: raw driver insert + raw BullMQ add);
  *  2. follow-ups sent per second through the SDK and the stand-in (baseline: a BullMQ processor making
- *     the same HTTP request with no logic);
+ *     the same HTTP request with no logic), and beside it the durable floor: that processor plus the
+ *     reads and writes a send must make, by the raw driver, to show how much of the gap is storage;
  *  3. inbound reply webhook latency at 50 concurrent (baseline: a bare Express route returning TwiML),
  *     then how fast the worker applies and answers the queued replies.
  * Usage: npm run bench -- followup   (BENCH_EVENTS, BENCH_SENDS, BENCH_REPLIES to resize)
@@ -46,6 +47,10 @@ const FAST = {
   SMS_RATE_PER_SECOND: '10000',
   SANDBOX_STATUS_DELAY_MS: '60000',
 };
+
+/** A first message of the usual length, for the raw processors. */
+const SMS_BODY =
+  'أمانة منطقة الرياض: أُغلق طلبك S-12345. هل حُلّت مشكلتك؟ رد 1 نعم أو 2 لا، أو أجب هنا: https://verisat.example/f/AbCdEfGhIjKlMnOpQrStUvWxYz012345';
 
 /** Valid Saudi mobile numbers (+966 55…), distinct per section. */
 const phone = (section: number, i: number) => `+96655${section}${String(i).padStart(6, '0')}`;
@@ -197,59 +202,25 @@ async function closureEvents(): Promise<void> {
   await sys.stop();
 }
 
-async function sends(): Promise<void> {
-  // Web process only: the closures are stored and their jobs wait until a worker starts.
-  const sys = await startTestSystem({ env: FAST });
-  const token = await sys.token('ticket_system');
-  await runLoad('(setup) closures to send', SENDS, 20, async (i) => {
-    const res = await sys.api(`/api/tickets/S-${i}/events`, {
-      token,
-      // Applied now, so the measured workers only send (applying events is measured above).
-      headers: { prefer: 'return=representation' },
-      body: {
-        eventId: `s-${i}`,
-        type: 'closed',
-        at: new Date().toISOString(),
-        agency: 'momrah',
-        department: 'roads',
-        agentId: 'a',
-        citizenPhone: phone(2, i),
-      },
-    });
-    return res.status === 201;
-  });
-  const {
-    done: sent,
-    seconds: oursSeconds,
-    took,
-  } = await drain(sys.ctx.queues.get(FOLLOWUP_QUEUE), SENDS, await startWorkers(sys));
-  if (sent < SENDS) console.log(`sends: only ${sent} of ${SENDS} within 5 minutes`);
-  const awaiting = await sys.ctx.models.FollowUp.countDocuments({ state: 'awaiting_solved' });
-  console.log(
-    `${'follow-ups sent via worker + SDK (ours)'.padEnd(46)} ${(sent / oursSeconds).toFixed(0).padStart(7)}/s  (${sent} in ${oursSeconds.toFixed(2)} s; ${awaiting} follow-ups awaiting an answer; per send p50 ${took.p50.toFixed(0)} ms  p99 ${took.p99.toFixed(0)} ms)`,
-  );
-
+/** Runs `total` jobs of a fresh raw queue through `processor` (concurrency 20), timing each. */
+async function rawDrain(
+  label: string,
+  total: number,
+  processor: (i: number) => Promise<void>,
+): Promise<LoadResult> {
+  const name = `raw-${label.replace(/\W+/g, '-')}-${Date.now()}`;
   const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: null });
-  const rawQueue = new Queue('raw-sends', { connection: redis, prefix: 'rawbench' });
-  await rawQueue.addBulk(Array.from({ length: SENDS }, (_, i) => ({ name: 'send', data: { i } })));
-  const url = `${sys.baseUrl}/__twilio/api/2010-04-01/Accounts/${sys.ctx.config.twilio.accountSid}/Messages.json`;
-  const auth = `Basic ${Buffer.from(`${sys.ctx.config.twilio.accountSid}:${sys.ctx.config.twilio.authToken}`).toString('base64')}`;
-  let done = 0;
-  const rawStarted = performance.now();
+  const queue = new Queue(name, { connection: redis, prefix: 'rawbench' });
+  await queue.addBulk(Array.from({ length: total }, (_, i) => ({ name: 'send', data: { i } })));
+  const samples: number[] = [];
+  let failed = 0;
+  const started = performance.now();
   const worker = new Worker(
-    'raw-sends',
+    name,
     async (job) => {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          To: phone(3, (job.data as { i: number }).i),
-          From: '+966920000000',
-          Body: 'هل حلت مشكلة طلبك؟ رد 1 نعم أو 2 لا',
-        }).toString(),
-      });
-      await res.arrayBuffer();
-      done += 1;
+      const t0 = performance.now();
+      await processor((job.data as { i: number }).i);
+      samples.push(performance.now() - t0);
     },
     {
       connection: new Redis(services.redisUrl, { maxRetriesPerRequest: null }),
@@ -257,15 +228,175 @@ async function sends(): Promise<void> {
       concurrency: 20,
     },
   );
-  while (done < SENDS) await new Promise((r) => setTimeout(r, 20));
-  const rawSeconds = (performance.now() - rawStarted) / 1000;
+  worker.on('failed', (_job, err) => {
+    failed += 1;
+    if (failed === 1) console.error(`${label}: ${err.message}`);
+  });
+  while (samples.length + failed < total) await new Promise((r) => setTimeout(r, 20));
+  const seconds = (performance.now() - started) / 1000;
   await worker.close();
-  await rawQueue.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
   redis.disconnect();
-  console.log(
-    `${'raw BullMQ processor + same HTTP (baseline)'.padEnd(46)} ${(SENDS / rawSeconds).toFixed(0).padStart(7)}/s  (${SENDS} in ${rawSeconds.toFixed(2)} s)`,
+  return {
+    label,
+    requests: total,
+    seconds,
+    perSecond: total / seconds,
+    latency: percentiles(samples),
+    errors: failed,
+  };
+}
+
+async function sends(): Promise<void> {
+  // Web process only: the closures are stored and their jobs wait until a worker starts.
+  const sys = await startTestSystem({ env: FAST });
+  const token = await sys.token('ticket_system');
+  const queue = sys.ctx.queues.get(FOLLOWUP_QUEUE);
+  // No status callbacks: a minute after each round they would reach the webhook during a later
+  // round, and handling them is measured with the inbound webhook, not here.
+  sys.ctx.sandbox?.close();
+  const url = `${sys.baseUrl}/__twilio/api/2010-04-01/Accounts/${sys.ctx.config.twilio.accountSid}/Messages.json`;
+  const auth = `Basic ${Buffer.from(`${sys.ctx.config.twilio.accountSid}:${sys.ctx.config.twilio.authToken}`).toString('base64')}`;
+  const bareSend = async (to: string) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+      // The parameters a follow-up sends, so the request is the same size.
+      body: new URLSearchParams({
+        To: to,
+        From: '+966920000000',
+        Body: SMS_BODY,
+        StatusCallback: `${sys.baseUrl}/sms/status`,
+        ValidityPeriod: '36000',
+      }).toString(),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 201) throw new Error(`stand-in answered ${res.status}`);
+  };
+  const floorDb = await mongoose.createConnection(`${services.mongoUrl}bench_send_floor`).asPromise();
+  const floorRedis = new Redis(services.redisUrl, { maxRetriesPerRequest: null });
+  const floorJobs = new Queue('floor-followups', { connection: floorRedis, prefix: 'rawbench' });
+
+  const rounds: { ours: LoadResult; floor: LoadResult; baseline: LoadResult }[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const prefix = `S${r}`;
+    await runLoad('(setup) closures to send', SENDS, 20, async (i) => {
+      const res = await sys.api(`/api/tickets/${prefix}-${i}/events`, {
+        token,
+        // Applied now, so the measured workers only send (applying events is measured above).
+        headers: { prefer: 'return=representation' },
+        body: {
+          eventId: `${prefix}-${i}`,
+          type: 'closed',
+          at: new Date().toISOString(),
+          agency: 'momrah',
+          department: 'roads',
+          agentId: 'a',
+          citizenPhone: phone(2, r * SENDS + i),
+        },
+      });
+      return res.status === 201;
+    });
+    // Applied inline already; their backup apply jobs would only compete with the sends measured.
+    await sys.ctx.queues.get(TICKET_EVENTS_QUEUE).drain(true);
+    const before = (await queue.getJobCounts('completed')).completed ?? 0;
+    const drained = await drain(queue, before + SENDS, await startWorkers(sys));
+    if (drained.done < before + SENDS)
+      console.log(`sends: only ${drained.done - before} of ${SENDS} within 5 minutes`);
+    const ours: LoadResult = {
+      label: 'follow-ups sent via worker + SDK (ours)',
+      requests: SENDS,
+      seconds: drained.seconds,
+      perSecond: (drained.done - before) / drained.seconds,
+      latency: drained.took,
+      errors: SENDS - (drained.done - before),
+    };
+
+    // The durable floor: the same reads and writes as a send, by the raw driver on copies of the same
+    // documents, and the same HTTP request, with no locks, no Mongoose, no SDK and no logic.
+    const refs = Array.from({ length: SENDS }, (_, i) => `${prefix}-${i}`);
+    const followUps = await sys.ctx.models.FollowUp.find({ ticketRef: { $in: refs } }).lean();
+    const tickets = await sys.ctx.models.Ticket.find({ _id: { $in: refs } }).lean();
+    const scores = await sys.ctx.models.VerifiedScore.find({ ticketRef: { $in: refs } }).lean();
+    if (followUps.length !== SENDS) throw new Error(`floor: ${followUps.length} follow-ups of ${SENDS}`);
+    await floorDb.collection('follow_ups').insertMany(followUps.map((f) => ({ ...f, state: 'scheduled' })));
+    await floorDb.collection('tickets').insertMany(tickets as never[]);
+    await floorDb.collection('verified_scores').insertMany(scores);
+    const floor = await rawDrain('same DB work + HTTP, raw (floor)', SENDS, async (i) => {
+      const f = followUps[i];
+      if (!f) throw new Error(`no follow-up ${i}`);
+      if (!f.scoreId) throw new Error(`follow-up ${i} has no score id`);
+      const scoreId = f.scoreId;
+      const fu = floorDb.collection('follow_ups');
+      const current = await fu.findOne({ _id: f._id });
+      if (!current) throw new Error(`floor follow-up ${i} missing`);
+      await Promise.all([
+        floorDb.collection('tickets').findOne({ _id: f.ticketRef as never }),
+        floorDb.collection('opt_outs').findOne({ _id: f.citizenPhone as never }),
+      ]);
+      await fu.updateOne({ _id: f._id }, { $set: { state: 'sending', sendAttemptAt: new Date() } });
+      await bareSend(phone(3, i));
+      const sentAt = new Date();
+      await Promise.all([
+        floorDb.collection('follow_up_messages').insertOne({
+          _id: `SMfloor${r}x${i}` as never,
+          followUpId: String(f._id),
+          kind: 'initial',
+          body: SMS_BODY,
+          segments: 2,
+          status: 'queued',
+          statusRank: 1,
+        }),
+        floorDb.collection('verified_scores').updateOne({ _id: scoreId }, { $set: { sent: true } }),
+      ]);
+      await fu.updateOne(
+        { _id: f._id },
+        { $set: { state: 'awaiting_solved', sentAt, expiresAt: sentAt }, $inc: { revision: 1 } },
+      );
+      await floorJobs.addBulk([
+        { name: 'reminder', data: { i }, opts: { jobId: `floor-r-${r}-${i}`, delay: 86_400_000 } },
+        { name: 'expire', data: { i }, opts: { jobId: `floor-e-${r}-${i}`, delay: 604_800_000 } },
+      ]);
+    });
+    const baseline = await rawDrain('raw BullMQ processor + same HTTP (baseline)', SENDS, (i) =>
+      bareSend(phone(3, i)),
+    );
+    rounds.push({ ours, floor, baseline });
+  }
+  const awaiting = await sys.ctx.models.FollowUp.countDocuments({ state: 'awaiting_solved' });
+  console.log(`sends: ${awaiting} of ${SENDS * ROUNDS} follow-ups awaiting an answer afterwards`);
+  const ratios = rounds.map((x) => x.ours.perSecond / x.baseline.perSecond);
+  const floorRatios = rounds.map((x) => x.ours.perSecond / x.floor.perSecond);
+  console.log(`rounds (ours / baseline): ${ratios.map((v) => `${(100 * v).toFixed(1)}%`).join(', ')}`);
+  console.log(`rounds (ours / floor): ${floorRatios.map((v) => `${(100 * v).toFixed(1)}%`).join(', ')}`);
+  report(median(rounds.map((x) => x.ours)));
+  report(median(rounds.map((x) => x.floor)));
+  report(median(rounds.map((x) => x.baseline)));
+  ratio(
+    'follow-up sends: ours / baseline, median round',
+    medianBy(ratios, (v) => v),
+    1,
+    0.7,
   );
-  ratio('follow-up sends: ours / baseline', sent / oursSeconds, SENDS / rawSeconds, 0.7);
+  ratio(
+    'follow-up sends: ours / floor, median round',
+    medianBy(floorRatios, (v) => v),
+    1,
+  );
+  ratio(
+    'floor / baseline, median round',
+    medianBy(
+      rounds.map((x) => x.floor.perSecond / x.baseline.perSecond),
+      (v) => v,
+    ),
+    1,
+  );
+  await floorJobs.obliterate({ force: true });
+  await floorJobs.close();
+  floorRedis.disconnect();
+  await floorDb.dropDatabase();
+  await floorDb.close();
   await sys.stop();
 }
 

@@ -12,7 +12,7 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import express from 'express';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
@@ -30,6 +30,7 @@ import {
   median,
   medianBy,
   percentiles,
+  rawDrain,
   ratio,
   report,
   runLoad,
@@ -202,52 +203,6 @@ async function closureEvents(): Promise<void> {
   await sys.stop();
 }
 
-/** Runs `total` jobs of a fresh raw queue through `processor` (concurrency 20), timing each. */
-async function rawDrain(
-  label: string,
-  total: number,
-  processor: (i: number) => Promise<void>,
-): Promise<LoadResult> {
-  const name = `raw-${label.replace(/\W+/g, '-')}-${Date.now()}`;
-  const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(name, { connection: redis, prefix: 'rawbench' });
-  await queue.addBulk(Array.from({ length: total }, (_, i) => ({ name: 'send', data: { i } })));
-  const samples: number[] = [];
-  let failed = 0;
-  const started = performance.now();
-  const worker = new Worker(
-    name,
-    async (job) => {
-      const t0 = performance.now();
-      await processor((job.data as { i: number }).i);
-      samples.push(performance.now() - t0);
-    },
-    {
-      connection: new Redis(services.redisUrl, { maxRetriesPerRequest: null }),
-      prefix: 'rawbench',
-      concurrency: 20,
-    },
-  );
-  worker.on('failed', (_job, err) => {
-    failed += 1;
-    if (failed === 1) console.error(`${label}: ${err.message}`);
-  });
-  while (samples.length + failed < total) await new Promise((r) => setTimeout(r, 20));
-  const seconds = (performance.now() - started) / 1000;
-  await worker.close();
-  await queue.obliterate({ force: true });
-  await queue.close();
-  redis.disconnect();
-  return {
-    label,
-    requests: total,
-    seconds,
-    perSecond: total / seconds,
-    latency: percentiles(samples),
-    errors: failed,
-  };
-}
-
 async function sends(): Promise<void> {
   // Web process only: the closures are stored and their jobs wait until a worker starts.
   const sys = await startTestSystem({ env: FAST });
@@ -323,7 +278,7 @@ async function sends(): Promise<void> {
     await floorDb.collection('follow_ups').insertMany(followUps.map((f) => ({ ...f, state: 'scheduled' })));
     await floorDb.collection('tickets').insertMany(tickets as never[]);
     await floorDb.collection('verified_scores').insertMany(scores);
-    const floor = await rawDrain('same DB work + HTTP, raw (floor)', SENDS, async (i) => {
+    const floor = await rawDrain(services.redisUrl, 'same DB work + HTTP, raw (floor)', SENDS, async (i) => {
       const f = followUps[i];
       if (!f) throw new Error(`no follow-up ${i}`);
       if (!f.scoreId) throw new Error(`follow-up ${i} has no score id`);
@@ -359,8 +314,11 @@ async function sends(): Promise<void> {
         { name: 'expire', data: { i }, opts: { jobId: `floor-e-${r}-${i}`, delay: 604_800_000 } },
       ]);
     });
-    const baseline = await rawDrain('raw BullMQ processor + same HTTP (baseline)', SENDS, (i) =>
-      bareSend(phone(3, i)),
+    const baseline = await rawDrain(
+      services.redisUrl,
+      'raw BullMQ processor + same HTTP (baseline)',
+      SENDS,
+      (i) => bareSend(phone(3, i)),
     );
     rounds.push({ ours, floor, baseline });
   }

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config.js';
 import { startMongo, startRedis, type EmbeddedService } from '../src/services/embedded.js';
 
@@ -55,6 +57,55 @@ export async function runLoad(
     perSecond: count / seconds,
     latency: percentiles(samples),
     errors,
+  };
+}
+
+/** Runs `total` jobs of a fresh raw queue through `processor` (concurrency 20), timing each. */
+export async function rawDrain(
+  redisUrl: string,
+  label: string,
+  total: number,
+  processor: (i: number) => Promise<void>,
+): Promise<LoadResult> {
+  const name = `raw-${label.replace(/\W+/g, '-')}-${Date.now()}`;
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(name, { connection: redis, prefix: 'rawbench' });
+  await queue.addBulk(Array.from({ length: total }, (_, i) => ({ name: 'send', data: { i } })));
+  const samples: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const worker = new Worker(
+    name,
+    async (job) => {
+      const t0 = performance.now();
+      await processor((job.data as { i: number }).i);
+      samples.push(performance.now() - t0);
+    },
+    {
+      connection: workerConnection,
+      prefix: 'rawbench',
+      concurrency: 20,
+    },
+  );
+  worker.on('failed', (_job, err) => {
+    failed += 1;
+    if (failed === 1) console.error(`${label}: ${err.message}`);
+  });
+  while (samples.length + failed < total) await new Promise((r) => setTimeout(r, 20));
+  const seconds = (performance.now() - started) / 1000;
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  redis.disconnect();
+  workerConnection.disconnect();
+  return {
+    label,
+    requests: total,
+    seconds,
+    perSecond: total / seconds,
+    latency: percentiles(samples),
+    errors: failed,
   };
 }
 

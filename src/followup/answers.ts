@@ -13,7 +13,8 @@ import { FOLLOWUP_QUEUE, followUpJobId } from './queue.js';
 import type { Reason } from './reply-parser.js';
 
 const STEP_OF: Partial<Record<FollowUpState, Step>> = {
-  // A reply can overtake the worker recording its own send: the question is out, so it is open.
+  // A worker that died between the SDK call and recording it leaves 'sending' until its job is
+  // replayed; the question may be out, so an answer to it is taken.
   sending: 'solved',
   awaiting_solved: 'solved',
   awaiting_rating: 'rating',

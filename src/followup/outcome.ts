@@ -120,8 +120,7 @@ export function scoreFilter(f: {
 /**
  * Writes a follow-up by `_id` alone, checking `guard` in code on a read by `_id` first. FerretDB
  * 1.24 on SQLite uses no index for queries (README, design decisions): only a filter on `_id` alone
- * reaches SQL, and findAndModify stops at the first match, while `update` reads every row.
- * Every writer of a closure holds its lock (db/doc-lock.ts), so what the guard read is still true
+ * reaches SQL; any wider filter (a state condition) would decode every follow-up. Every writer of a closure holds its lock (db/doc-lock.ts), so what the guard read is still true
  * when the write lands. Returns null when the guard refuses. (FerretDB v1 does not support a
  * projection on findAndModify, so the whole document comes back.)
  */

@@ -25,6 +25,7 @@ import { createLogger } from '../src/log.js';
 import { startSystem } from '../src/system.js';
 import { startTestSystem, useSharedServers, type TestSystem } from '../test/support/system.js';
 import {
+  bareSender,
   loadEach,
   benchServices,
   median,
@@ -34,6 +35,7 @@ import {
   ratio,
   report,
   runLoad,
+  SMS_BODY,
   type LoadResult,
 } from './lib.js';
 
@@ -48,10 +50,6 @@ const FAST = {
   SMS_RATE_PER_SECOND: '10000',
   SANDBOX_STATUS_DELAY_MS: '60000',
 };
-
-/** A first message of the usual length, for the raw processors. */
-const SMS_BODY =
-  'أمانة منطقة الرياض: أُغلق طلبك S-12345. هل حُلّت مشكلتك؟ رد 1 نعم أو 2 لا، أو أجب هنا: https://verisat.example/f/AbCdEfGhIjKlMnOpQrStUvWxYz012345';
 
 /** Valid Saudi mobile numbers (+966 55…), distinct per section. */
 const phone = (section: number, i: number) => `+96655${section}${String(i).padStart(6, '0')}`;
@@ -208,27 +206,7 @@ async function sends(): Promise<void> {
   const sys = await startTestSystem({ env: FAST });
   const token = await sys.token('ticket_system');
   const queue = sys.ctx.queues.get(FOLLOWUP_QUEUE);
-  // No status callbacks: a minute after each round they would reach the webhook during a later
-  // round, and handling them is measured with the inbound webhook, not here.
-  sys.ctx.sandbox?.close();
-  const url = `${sys.baseUrl}/__twilio/api/2010-04-01/Accounts/${sys.ctx.config.twilio.accountSid}/Messages.json`;
-  const auth = `Basic ${Buffer.from(`${sys.ctx.config.twilio.accountSid}:${sys.ctx.config.twilio.authToken}`).toString('base64')}`;
-  const bareSend = async (to: string) => {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
-      // The parameters a follow-up sends, so the request is the same size.
-      body: new URLSearchParams({
-        To: to,
-        From: '+966920000000',
-        Body: SMS_BODY,
-        StatusCallback: `${sys.baseUrl}/sms/status`,
-        ValidityPeriod: '36000',
-      }).toString(),
-    });
-    await res.arrayBuffer();
-    if (res.status !== 201) throw new Error(`stand-in answered ${res.status}`);
-  };
+  const bareSend = bareSender(sys);
   const floorDb = await mongoose.createConnection(`${services.mongoUrl}bench_send_floor`).asPromise();
   const floorRedis = new Redis(services.redisUrl, { maxRetriesPerRequest: null });
   const floorJobs = new Queue('floor-followups', { connection: floorRedis, prefix: 'rawbench' });

@@ -5,6 +5,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config.js';
 import { startMongo, startRedis, type EmbeddedService } from '../src/services/embedded.js';
+import type { TestSystem } from '../test/support/system.js';
 
 /** Latency percentiles in milliseconds from a list of samples. */
 export function percentiles(samples: number[]): { p50: number; p90: number; p99: number; max: number } {
@@ -106,6 +107,38 @@ export async function rawDrain(
     perSecond: total / seconds,
     latency: percentiles(samples),
     errors: failed,
+  };
+}
+
+/** A first message of the usual length, for the raw processors. */
+export const SMS_BODY =
+  'أمانة منطقة الرياض: أُغلق طلبك S-12345. هل حُلّت مشكلتك؟ رد 1 نعم أو 2 لا، أو أجب هنا: https://verisat.example/f/AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+
+/**
+ * The send baselines' HTTP call: one POST to the stand-in's Messages resource by `fetch`, no SDK and
+ * no logic, with the parameters a follow-up sends so the request is the same size. Turns the
+ * stand-in's status callbacks off: a minute after each round they would reach the webhook during a
+ * later one, and handling them is measured with the inbound webhook.
+ */
+export function bareSender(sys: TestSystem): (to: string) => Promise<void> {
+  sys.ctx.sandbox?.close();
+  const { accountSid, authToken } = sys.ctx.config.twilio;
+  const url = `${sys.baseUrl}/__twilio/api/2010-04-01/Accounts/${accountSid}/Messages.json`;
+  const auth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+  return async (to) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        To: to,
+        From: '+966920000000',
+        Body: SMS_BODY,
+        StatusCallback: `${sys.baseUrl}/sms/status`,
+        ValidityPeriod: '36000',
+      }).toString(),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 201) throw new Error(`stand-in answered ${res.status}`);
   };
 }
 

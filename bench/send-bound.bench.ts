@@ -14,36 +14,24 @@ import { Redis } from 'ioredis';
 import mongoose, { Types } from 'mongoose';
 import { turnBatcher } from '../src/queue/turn-batch.js';
 import { startTestSystem, useSharedServers } from '../test/support/system.js';
-import { benchServices, median, medianBy, ratio, rawDrain, report, type LoadResult } from './lib.js';
+import {
+  bareSender,
+  benchServices,
+  median,
+  medianBy,
+  ratio,
+  rawDrain,
+  report,
+  SMS_BODY,
+  type LoadResult,
+} from './lib.js';
 
 const SENDS = Number(process.env.BENCH_SENDS ?? 2000);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
-const SMS_BODY =
-  'أمانة منطقة الرياض: أُغلق طلبك S-12345. هل حُلّت مشكلتك؟ رد 1 نعم أو 2 لا، أو أجب هنا: https://verisat.example/f/AbCdEfGhIjKlMnOpQrStUvWxYz012345';
-
 const services = await benchServices();
 useSharedServers(() => ({ redisUrl: services.redisUrl, mongoUrl: services.mongoUrl }));
 const sys = await startTestSystem({ env: { SANDBOX_STATUS_DELAY_MS: '60000' } });
-// No status callbacks: nothing here would answer them, and they would land in a later round.
-sys.ctx.sandbox?.close();
-const url = `${sys.baseUrl}/__twilio/api/2010-04-01/Accounts/${sys.ctx.config.twilio.accountSid}/Messages.json`;
-const auth = `Basic ${Buffer.from(`${sys.ctx.config.twilio.accountSid}:${sys.ctx.config.twilio.authToken}`).toString('base64')}`;
-
-async function bareSend(to: string): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      To: to,
-      From: '+966920000000',
-      Body: SMS_BODY,
-      StatusCallback: `${sys.baseUrl}/sms/status`,
-      ValidityPeriod: '36000',
-    }).toString(),
-  });
-  await res.arrayBuffer();
-  if (res.status !== 201) throw new Error(`stand-in answered ${res.status}`);
-}
+const bareSend = bareSender(sys);
 
 const db = await mongoose.createConnection(`${services.mongoUrl}bench_send_bound`).asPromise();
 const followUps = db.collection('follow_ups');

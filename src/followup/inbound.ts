@@ -182,7 +182,7 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
     for (const f of newest.filter((x) => (OPEN_STATES as readonly string[]).includes(x.state))) {
       // An answer already given stands (a citizen who said "not solved" and then STOP is still a dispute).
       const outcome = f.solved != null && f.outcome ? f.outcome : 'opted_out';
-      await closeFollowUp(ctx, f._id.toString(), { state: 'opted_out', outcome });
+      await closeFollowUp(ctx, f, { state: 'opted_out', outcome });
     }
     ctx.log.info({ channel }, 'citizen opted out');
     // Confirmed once; with Twilio's Advanced Opt-Out (OptOutType set) Twilio has already confirmed.

@@ -39,20 +39,17 @@ export interface CloseOptions {
 }
 
 /**
- * Ends a follow-up that is still open. The state check makes it safe to call from several places at
- * once (status callback, expiry job, reopen): only the first one changes anything.
+ * Ends a follow-up that is still open. The state check, on a read under the closure's lock, makes it
+ * safe to call from several places at once (status callback, expiry job, reopen): only the first one
+ * changes anything. Callers pass the follow-up they read, whose closure names the lock.
  */
 export async function closeFollowUp(
   ctx: AppContext,
-  followUpId: string,
+  followUp: { _id: unknown; ticketRef: string; closureNumber: number },
   opts: CloseOptions,
 ): Promise<boolean> {
-  const target = await ctx.models.FollowUp.findById(followUpId)
-    .select({ ticketRef: 1, closureNumber: 1 })
-    .lean();
-  if (!target) return false;
-  const closed = await lockClosure(ctx, target, async () => {
-    const current = await ctx.models.FollowUp.findById(followUpId).lean<FollowUpDoc>();
+  const closed = await lockClosure(ctx, followUp, async () => {
+    const current = await ctx.models.FollowUp.findById(followUp._id).lean<FollowUpDoc>();
     return current ? closeLockedFollowUp(ctx, current, opts) : null;
   });
   return closed !== null;

@@ -82,7 +82,7 @@ export async function syncFollowUps(ctx: AppContext, ticket: Ticket): Promise<vo
     } else {
       const followUp = await ctx.models.FollowUp.findById(followUpIdFor(ticket.ref, closure.number)).lean();
       if (followUp && (followUp.state === 'scheduled' || followUp.state === 'sending')) {
-        await closeFollowUp(ctx, followUp._id.toString(), {
+        await closeFollowUp(ctx, followUp, {
           state: 'cancelled',
           outcome: 'cancelled_reopened',
         });

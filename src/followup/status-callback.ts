@@ -72,7 +72,7 @@ export function statusCallbackHandler(ctx: AppContext): RequestHandler {
       PERMANENT_ERROR_CODES.has(errorCode)
     ) {
       // The citizen never got the question: no answer can come, so do not wait a week to say so.
-      await closeFollowUp(ctx, followUp._id.toString(), {
+      await closeFollowUp(ctx, followUp, {
         state: 'failed',
         outcome: 'undeliverable',
         onlyIfUnanswered: true,

@@ -29,12 +29,10 @@ describe('sending', () => {
         (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-1', state: 'failed' }).lean()) ?? undefined,
     );
     expect(f).toMatchObject({ outcome: 'undeliverable', lastErrorCode: 21211 });
-    // The follow-up is closed just before the job fails: wait for the job itself.
-    const j = await eventually(async () => {
-      const found = await job('E-1');
-      return (await found?.getState()) === 'failed' ? found : undefined;
-    });
-    expect(j.attemptsMade).toBe(1);
+    // The follow-up is closed just before the job fails: wait for the job itself, then read it again
+    // (a Job is a snapshot: one read while it was still active would show no attempt made).
+    await eventually(async () => ((await (await job('E-1'))?.getState()) === 'failed' ? true : undefined));
+    expect((await job('E-1'))?.attemptsMade).toBe(1);
     expect(await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'E-1' }).lean()).toMatchObject({
       outcome: 'undeliverable',
     });

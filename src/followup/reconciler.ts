@@ -1,6 +1,5 @@
 import type { AppContext } from '../context.js';
 import type { WorkerDefinition } from '../queue/workers.js';
-import { TICKET_EVENTS_QUEUE, ticketEventJobId, type TicketEventJob } from '../tickets/service.js';
 import { ticketService } from '../tickets/worker.js';
 import { AWAITING_STATES } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from './queue.js';
@@ -38,7 +37,6 @@ export async function reconcileFollowUps(
 
   // Events accepted (stored and answered 202) whose apply job Redis lost, or whose job gave up:
   // applying them schedules their follow-ups, so they go first.
-  const events = ctx.queues.get<TicketEventJob>(TICKET_EVENTS_QUEUE);
   const tickets = ticketService(ctx);
   for await (const e of ctx.models.TicketEvent.find({
     result: { $exists: false },
@@ -47,11 +45,7 @@ export async function reconcileFollowUps(
     .select({ _id: 1, ticketRef: 1 })
     .lean()
     .cursor()) {
-    const job = await events.getJob(ticketEventJobId(e._id));
-    if (job === undefined || (await job.isFailed())) {
-      await tickets.enqueue({ eventId: e._id, ticketRef: e.ticketRef });
-      report.eventsRequeued += 1;
-    }
+    if (await tickets.enqueue({ eventId: e._id, ticketRef: e.ticketRef })) report.eventsRequeued += 1;
   }
 
   // Closures whose follow-up record was never written (a crash between the event and the hook).

@@ -117,8 +117,8 @@ async function ensureFollowUp(
   };
   try {
     // The score record exists from the closure on, so "closures" counts do not depend on answers.
-    // Inserted, not upserted: the unique closure key refuses a second one, and FerretDB v1 runs an
-    // upsert's filter as a collection scan.
+    // Inserted, not upserted: the `_id` derived from the closure refuses a second one, and a repeat
+    // must not overwrite what the first recorded.
     const score = await VerifiedScore.create({
       _id: scoreIdFor(ticket.ref, closure.number),
       ...closureFields,

@@ -309,13 +309,20 @@ export class TicketService {
     }
   }
 
-  /** Queues the apply job of a stored event; a no-op while its job is still in Redis (same id). */
-  async enqueue(job: TicketEventJob): Promise<void> {
+  /**
+   * Queues the apply job of a stored event, or starts again one that gave up (it ran while the event
+   * was not stored yet). A no-op while its job is still waiting or running; says whether it queued.
+   */
+  async enqueue(job: TicketEventJob): Promise<boolean> {
     const jobId = ticketEventJobId(job.eventId);
     const existing = await this.deps.queue.getJob(jobId);
-    // A job that gave up (it ran while the event was not stored yet) is started again.
-    if (existing && (await existing.isFailed())) await existing.retry('failed');
-    else if (!existing) await this.deps.queue.add('apply', job, { ...this.deps.jobOptions, jobId });
+    if (!existing) {
+      await this.deps.queue.add('apply', job, { ...this.deps.jobOptions, jobId });
+      return true;
+    }
+    if (!(await existing.isFailed())) return false;
+    await existing.retry('failed');
+    return true;
   }
 
   /** Applies a stored event once: a second call (the worker after an immediate apply) returns the result. */
@@ -328,7 +335,7 @@ export class TicketService {
       if (event.ticketRef !== ticketRef)
         throw new Error(`ticket event ${eventId} belongs to ${event.ticketRef}, not ${ticketRef}`);
       const result = await this.recomputeLocked(event);
-      // By `_id` through findAndModify: FerretDB v1 runs `update` as a collection scan (outcome.ts).
+      // By `_id` alone: the only filter FerretDB v1 answers in SQL (see the Ticket model).
       await TicketEvent.findOneAndUpdate({ _id: eventId }, { $set: { result } }).lean();
       return result;
     });

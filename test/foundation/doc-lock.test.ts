@@ -16,14 +16,14 @@ describe('withLock', () => {
       redis,
       k,
       async () => {
-        await delay(600);
+        await delay(1500);
         order.push('holder done');
       },
-      { ttlMs: 200, renew: true },
+      { ttlMs: 400, renew: true },
     );
     await delay(50);
-    // Three TTLs later the holder still has it: a second caller gives up waiting.
-    await expect(withLock(redis, k, () => Promise.resolve('second'), { waitMs: 400 })).rejects.toThrow(
+    // Two and a half TTLs later the holder still has it: a second caller gives up waiting.
+    await expect(withLock(redis, k, () => Promise.resolve('second'), { waitMs: 1000 })).rejects.toThrow(
       LockTimeoutError,
     );
     await holder;
@@ -49,7 +49,7 @@ describe('withLock', () => {
       k,
       async () => {
         await redis.del(k);
-        await delay(300);
+        await delay(600);
         return 'done';
       },
       { ttlMs: 200, renew: true },

@@ -140,6 +140,13 @@ describe('POST /api/tickets/:ref/events', () => {
       at: '2026-11-02T11:00:00Z',
     });
     expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({
+      error: 'event_id_conflict',
+      message: expect.stringContaining('ev-410') as unknown,
+    });
+    // The first event stands, and the ticket it closed is still closed.
+    expect(await sys.ctx.models.TicketEvent.findById('ev-410').lean()).toMatchObject({ type: 'closed' });
+    expect(await sys.ctx.models.Ticket.findById('T-410').lean()).toMatchObject({ status: 'closed' });
   });
 
   it('orders events by event time, not arrival: a late close before a reopen leaves the ticket open', async () => {
@@ -306,6 +313,10 @@ describe('accepting events without waiting (202)', () => {
       at: '2026-11-06T10:00:00Z',
     });
     expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: 'event_id_conflict' });
+    expect(await sys.ctx.models.TicketEvent.findById('ev-820').lean()).toMatchObject({ type: 'closed' });
+    const jobs = await sys.ctx.queues.get(TICKET_EVENTS_QUEUE).getJobs(['waiting', 'delayed']);
+    expect(jobs.filter((j) => (j.data as { eventId: string }).eventId === 'ev-820')).toHaveLength(1);
   });
 });
 

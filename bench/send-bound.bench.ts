@@ -42,20 +42,18 @@ const optOuts = db.collection('opt_outs');
 const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: null });
 const later = new Queue('bound-later', { connection: redis, prefix: 'rawbench' });
 
-const updateFollowUps = turnBatcher(async (ops: { id: Types.ObjectId; set: Record<string, unknown> }[]) => {
-  await followUps.bulkWrite(
-    ops.map((o) => ({ updateOne: { filter: { _id: o.id }, update: { $set: o.set } } })),
-    { ordered: false },
-  );
-  return ops.map(() => true);
-});
-const markSent = turnBatcher(async (ids: Types.ObjectId[]) => {
-  await scores.bulkWrite(
-    ids.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: { sent: true } } } })),
-    { ordered: false },
-  );
-  return ids.map(() => true);
-});
+/** `$set`s by `_id` to one collection, one unordered `bulkWrite` per event-loop turn. */
+function groupedSets(collection: typeof followUps) {
+  return turnBatcher(async (ops: { id: Types.ObjectId; set: Record<string, unknown> }[]) => {
+    await collection.bulkWrite(
+      ops.map((o) => ({ updateOne: { filter: { _id: o.id }, update: { $set: o.set } } })),
+      { ordered: false },
+    );
+    return ops.map(() => true);
+  });
+}
+const updateFollowUps = groupedSets(followUps);
+const updateScores = groupedSets(scores);
 const insertMessages = turnBatcher(async (docs: { _id: string; followUpId: string }[]) => {
   await messages.insertMany(
     docs.map((d) => ({
@@ -130,7 +128,10 @@ function phone(prefix: string, i: number): string {
 async function durableSend(id: Types.ObjectId, ticketRef: string, to: string): Promise<void> {
   await updateFollowUps({ id, set: { state: 'sending', sendAttemptAt: new Date() } });
   await bareSend(to);
-  await Promise.all([insertMessages({ _id: `SM-${ticketRef}`, followUpId: String(id) }), markSent(id)]);
+  await Promise.all([
+    insertMessages({ _id: `SM-${ticketRef}`, followUpId: String(id) }),
+    updateScores({ id, set: { sent: true } }),
+  ]);
   await updateFollowUps({ id, set: { state: 'awaiting_solved', sentAt: new Date() } });
   await scheduleNext(ticketRef);
 }

@@ -247,7 +247,7 @@ async function sends(): Promise<void> {
     };
 
     // The durable floor: the same reads and writes as a send, by the raw driver on copies of the same
-    // documents, and the same HTTP request, with no locks, no Mongoose, no SDK and no logic.
+    // documents, and the same HTTP request, with no Mongoose, no SDK and no logic.
     const refs = Array.from({ length: SENDS }, (_, i) => `${prefix}-${i}`);
     const followUps = await sys.ctx.models.FollowUp.find({ ticketRef: { $in: refs } }).lean();
     const tickets = await sys.ctx.models.Ticket.find({ _id: { $in: refs } }).lean();
@@ -259,8 +259,6 @@ async function sends(): Promise<void> {
     const floor = await rawDrain(services.redisUrl, 'same DB work + HTTP, raw (floor)', SENDS, async (i) => {
       const f = followUps[i];
       if (!f) throw new Error(`no follow-up ${i}`);
-      if (!f.scoreId) throw new Error(`follow-up ${i} has no score id`);
-      const scoreId = f.scoreId;
       const fu = floorDb.collection('follow_ups');
       const current = await fu.findOne({ _id: f._id });
       if (!current) throw new Error(`floor follow-up ${i} missing`);
@@ -268,7 +266,10 @@ async function sends(): Promise<void> {
         floorDb.collection('tickets').findOne({ _id: f.ticketRef as never }),
         floorDb.collection('opt_outs').findOne({ _id: f.citizenPhone as never }),
       ]);
-      await fu.updateOne({ _id: f._id }, { $set: { state: 'sending', sendAttemptAt: new Date() } });
+      await fu.findOneAndUpdate(
+        { _id: f._id, revision: current.revision, state: 'scheduled' },
+        { $set: { state: 'sending', sendAttemptAt: new Date() }, $inc: { revision: 1 } },
+      );
       await bareSend(phone(3, i));
       const sentAt = new Date();
       await Promise.all([
@@ -281,10 +282,12 @@ async function sends(): Promise<void> {
           status: 'queued',
           statusRank: 1,
         }),
-        floorDb.collection('verified_scores').updateOne({ _id: scoreId }, { $set: { sent: true } }),
+        floorDb
+          .collection('verified_scores')
+          .updateOne({ ticketRef: f.ticketRef, closureNumber: f.closureNumber }, { $set: { sent: true } }),
       ]);
-      await fu.updateOne(
-        { _id: f._id },
+      await fu.findOneAndUpdate(
+        { _id: f._id, state: 'sending' },
         { $set: { state: 'awaiting_solved', sentAt, expiresAt: sentAt }, $inc: { revision: 1 } },
       );
       await floorJobs.addBulk([
@@ -355,9 +358,8 @@ async function inboundReplies(): Promise<void> {
     sendAt: now,
     sentAt: now,
   }));
-  // Stored as the scheduler stores them: the score first, the follow-up pointing at it, and the
-  // follow-up listed under its number.
-  const scores = await sys.ctx.models.VerifiedScore.insertMany(
+  // Stored as the scheduler stores them: the score first, then the follow-up.
+  await sys.ctx.models.VerifiedScore.insertMany(
     docs.map((d) => ({
       ticketRef: d.ticketRef,
       closureNumber: 1,
@@ -368,12 +370,7 @@ async function inboundReplies(): Promise<void> {
       day: '2026-11-22',
     })),
   );
-  const followUps = await sys.ctx.models.FollowUp.insertMany(
-    docs.map((d, i) => ({ ...d, scoreId: scores[i]?._id })),
-  );
-  await sys.ctx.models.PhoneFollowUps.insertMany(
-    followUps.map((f) => ({ _id: f.citizenPhone, followUpIds: [f._id] })),
-  );
+  await sys.ctx.models.FollowUp.insertMany(docs);
   const token = sys.ctx.config.twilio.authToken;
   const form = (i: number, round = 0) => ({
     MessageSid: `SM${round.toString(16)}${i.toString(16).padStart(31, '0')}`,

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { AppContext } from '../context.js';
 import type { Channel, FollowUpDoc, FollowUpState } from '../db/models/followup.js';
 import {
@@ -7,9 +8,7 @@ import {
   type ReplyKey,
   type Step,
 } from './conversation.js';
-import { lockClosure } from './lock.js';
-import { queueDisputeNotification, updateFollowUp, updateScore } from './outcome.js';
-import { FOLLOWUP_QUEUE, followUpJobId } from './queue.js';
+import { applyEffects, transition } from './outcome.js';
 import type { Reason } from './reply-parser.js';
 
 const STEP_OF: Partial<Record<FollowUpState, Step>> = {
@@ -46,75 +45,61 @@ export interface AnswerResult {
   replies: ReplyKey[];
   applied: boolean;
   followUp: FollowUpDoc;
+  /** How many times another writer changed the follow-up first and this answer was decided again. */
+  conflicts: number;
 }
 
+/** Decides the input on the follow-up as stored: a typed reply is read against its current question. */
+export type InputFor = ConversationInput | ((current: FollowUpDoc) => ConversationInput);
+
+const MAX_ATTEMPTS = 200;
+
 /**
- * Applies one answer from any channel. It runs under the closure's lock, which every writer of the
- * closure holds, so a tap on the page and an SMS arriving together cannot both advance the same
- * question.
+ * Applies one answer from any channel as one conditional update on the follow-up's revision. When
+ * another writer got there first (a tap and an SMS together, fifty replies from one number), the
+ * write misses, and the answer is decided again on what is now stored: a second "solved?" finds the
+ * question answered and changes nothing, a rating typed meanwhile is read as a rating.
  */
 export async function applyAnswer(
   ctx: AppContext,
   start: FollowUpDoc,
-  input: ConversationInput,
+  input: InputFor,
   channel: Channel,
 ): Promise<AnswerResult> {
-  const result = await lockClosure(ctx, start, () => applyAnswerLocked(ctx, start, input, channel));
-  if (result.dispute) await queueDisputeNotification(ctx, result.followUp);
-  return result;
-}
-
-async function applyAnswerLocked(
-  ctx: AppContext,
-  start: FollowUpDoc,
-  input: ConversationInput,
-  channel: Channel,
-): Promise<AnswerResult & { dispute: boolean }> {
-  // Re-read under the lock: the caller's copy may predate a concurrent answer; what is read here
-  // stays true until the write below.
-  const current = (await ctx.models.FollowUp.findById(start._id).lean<FollowUpDoc>()) ?? start;
-  const state = conversationOf(current);
-  if (!state) return { replies: [], applied: false, followUp: current, dispute: false };
-  const t = advance(state, input);
-  if (!t.changed) return { replies: t.replies, applied: false, followUp: current, dispute: false };
-  const now = new Date();
-  const answered = t.state.solved !== undefined && current.answeredAt == null;
-  const set: Record<string, unknown> = {
-    state: STATE_OF[t.state.step],
-    clarificationsSent: t.state.clarifications,
-    ...(t.state.solved !== undefined ? { solved: t.state.solved } : {}),
-    ...(t.state.rating !== undefined ? { rating: t.state.rating } : {}),
-    ...(t.state.reason !== undefined ? { reason: t.state.reason } : {}),
-    ...(t.state.comment !== undefined ? { comment: t.state.comment } : {}),
-    ...(t.outcome ? { outcome: t.outcome, channel } : {}),
-    ...(answered ? { answeredAt: now } : {}),
-  };
-  const saved = await updateFollowUp(ctx, current._id, { $set: set, $inc: { revision: 1 } });
-  if (!saved) throw new Error(`follow-up ${current._id.toString()} vanished while answering`);
-  await updateScore(ctx, saved, {
-    $set: {
-      ...(saved.solved != null ? { solved: saved.solved } : {}),
-      ...(saved.rating != null ? { rating: saved.rating } : {}),
-      ...(saved.reason != null ? { reason: saved.reason } : {}),
-      ...(saved.comment != null ? { comment: saved.comment } : {}),
-      ...(t.outcome ? { outcome: t.outcome, channel } : {}),
-      ...(answered ? { answeredAt: now } : {}),
-    },
-  });
-  if (answered) {
-    // An answer makes the reminder pointless; the expiry job stays to close a half-finished conversation.
-    await ctx.queues
-      .get(FOLLOWUP_QUEUE)
-      .remove(followUpJobId('reminder', saved.ticketRef, saved.closureNumber));
+  let current: FollowUpDoc | null = start;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (!current) throw new Error(`follow-up ${start._id.toString()} vanished while answering`);
+    const state = conversationOf(current);
+    if (!state) return { replies: [], applied: false, followUp: current, conflicts: attempt };
+    const t = advance(state, typeof input === 'function' ? input(current) : input);
+    if (!t.changed) return { replies: t.replies, applied: false, followUp: current, conflicts: attempt };
+    const answered = t.state.solved !== undefined && current.answeredAt == null;
+    const saved = await transition(ctx, current, {
+      $set: {
+        state: STATE_OF[t.state.step],
+        clarificationsSent: t.state.clarifications,
+        ...(t.state.solved !== undefined ? { solved: t.state.solved } : {}),
+        ...(t.state.rating !== undefined ? { rating: t.state.rating } : {}),
+        ...(t.state.reason !== undefined ? { reason: t.state.reason } : {}),
+        ...(t.state.comment !== undefined ? { comment: t.state.comment } : {}),
+        ...(t.outcome ? { outcome: t.outcome, channel } : {}),
+        ...(answered ? { answeredAt: new Date() } : {}),
+      },
+    });
+    if (!saved) {
+      // Lost the race: back off a little (more after each loss) so many writers spread out.
+      if (attempt > 2) await delay(Math.random() * Math.min(50, attempt * 2));
+      current = await ctx.models.FollowUp.findById(start._id).lean<FollowUpDoc>();
+      continue;
+    }
+    await applyEffects(ctx, saved);
+    ctx.log.info(
+      { ticketRef: saved.ticketRef, closure: saved.closureNumber, step: t.state.step, channel },
+      'follow-up answer',
+    );
+    return { replies: t.replies, applied: true, followUp: saved, conflicts: attempt };
   }
-  if (t.completed) {
-    await ctx.queues
-      .get(FOLLOWUP_QUEUE)
-      .remove(followUpJobId('expire', saved.ticketRef, saved.closureNumber));
-  }
-  ctx.log.info(
-    { ticketRef: saved.ticketRef, closure: saved.closureNumber, step: t.state.step, channel },
-    'follow-up answer',
+  throw new Error(
+    `follow-up ${start._id.toString()}: answer lost ${MAX_ATTEMPTS} races in a row; the job will retry`,
   );
-  return { replies: t.replies, applied: true, followUp: saved, dispute: t.outcome === 'disputed' };
 }

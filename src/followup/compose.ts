@@ -11,9 +11,9 @@ const HOUR = 3_600_000;
 type AgencyName = { ar?: string | null; en?: string | null } | null | undefined;
 
 /**
- * Agency names, a minute at a time per database: every send needs one, they change rarely, and on
- * FerretDB v1 the lookup by `code` reads the whole collection (README, design decisions). A renamed
- * agency shows its new name in messages within a minute.
+ * Agency names, a minute at a time per database: every send needs one and they change rarely, so a
+ * read per send would be a database round trip for nothing. A renamed agency shows its new name in
+ * messages within a minute.
  */
 const agencyNames = perDatabaseCache<{ name: AgencyName }>();
 

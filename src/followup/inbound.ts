@@ -5,15 +5,14 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { turnBatcher } from '../queue/turn-batch.js';
 import type { WorkerDefinition } from '../queue/workers.js';
-import { phoneLockKey, withLock } from '../db/doc-lock.js';
 import type { FollowUpDoc } from '../db/models/followup.js';
 import type { Language } from '../db/models/ticket.js';
 import { followUpTexts, type FollowUpTexts } from '../i18n/followup.js';
 import { isDuplicateKey } from '../tickets/service.js';
 import { applyAnswer, conversationOf } from './answers.js';
-import type { ReplyKey } from './conversation.js';
+import type { ConversationInput, ReplyKey } from './conversation.js';
 import { classifySendError } from './message-status.js';
-import { AWAITING_STATES, closeFollowUp, OPEN_STATES } from './outcome.js';
+import { AWAITING_STATES, closeFollowUp, isOpen } from './outcome.js';
 import { setOptOut } from './opt-out.js';
 import { parseReply } from './reply-parser.js';
 
@@ -98,8 +97,9 @@ export function inboundJobId(messageSid: string): string {
 }
 
 /**
- * The worker side: decides the replies once, under a lock on the sender's number so one citizen's
- * messages apply one at a time, then sends them.
+ * The worker side: decides the replies once, then sends them. A citizen's messages that arrive
+ * together apply one at a time because each answer is a conditional write on the follow-up's
+ * revision (answers.ts), not because anything holds a lock.
  */
 export function inboundWorker(ctx: AppContext): WorkerDefinition {
   return {
@@ -107,12 +107,7 @@ export function inboundWorker(ctx: AppContext): WorkerDefinition {
     options: { concurrency: 20 },
     process: async (job: Job) => {
       const data = job.data as InboundJob;
-      const phone = data.from.replace(/^whatsapp:/, '');
-      const replies =
-        data.replies ??
-        (await withLock(ctx.redis, phoneLockKey(ctx.config.queuePrefix, phone), () =>
-          answerInbound(ctx, data),
-        ));
+      const replies = data.replies ?? (await answerInbound(ctx, data));
       const replySids = [...(data.replySids ?? [])];
       if (!data.replies) await job.updateData({ ...data, replies, replySids });
       for (let i = replySids.length; i < replies.length; i++) {
@@ -179,11 +174,9 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
 
   if (keyword === 'STOP' || keyword === 'opt_out') {
     const { wasOptedOut } = await setOptOut(ctx, phone, true, optOutType ? 'twilio' : 'keyword');
-    for (const f of newest.filter((x) => (OPEN_STATES as readonly string[]).includes(x.state))) {
-      // An answer already given stands (a citizen who said "not solved" and then STOP is still a dispute).
-      const outcome = f.solved != null && f.outcome ? f.outcome : 'opted_out';
-      await closeFollowUp(ctx, f, { state: 'opted_out', outcome });
-    }
+    // An answer already given keeps its outcome (closeFollowUp): "not solved" then STOP is a dispute.
+    for (const f of newest.filter((x) => isOpen(x.state)))
+      await closeFollowUp(ctx, f, { state: 'opted_out', outcome: 'opted_out' });
     ctx.log.info({ channel }, 'citizen opted out');
     // Confirmed once; with Twilio's Advanced Opt-Out (OptOutType set) Twilio has already confirmed.
     const confirm = !optOutType && !wasOptedOut;
@@ -221,15 +214,17 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
     if (isDuplicateKey(err)) return []; // the same webhook twice at once
     throw err;
   }
-  const conversationInput =
-    question === undefined ||
-    question === 'done' ||
-    reply.kind === 'opt_out' ||
-    reply.kind === 'opt_in' ||
-    reply.kind === 'help'
-      ? { kind: 'unclear' as const, text: body }
-      : reply;
-  const result = await applyAnswer(ctx, target, conversationInput, channel);
+  // Read against the question as stored when the answer is written: if another message moved the
+  // conversation on first, the same words are read again for the new question.
+  const inputFor = (current: FollowUpDoc): ConversationInput => {
+    const step = conversationOf(current)?.step;
+    if (step === undefined || step === 'done') return { kind: 'unclear', text: body };
+    const parsed = step === question ? reply : parseReply(body, step);
+    return parsed.kind === 'opt_out' || parsed.kind === 'opt_in' || parsed.kind === 'help'
+      ? { kind: 'unclear', text: body }
+      : parsed;
+  };
+  const result = await applyAnswer(ctx, target, inputFor, channel);
   const targetTexts = followUpTexts[target.language === 'en' ? 'en' : 'ar'];
   const replies = result.replies.map((key) => replyText(targetTexts, key, target.ticketRef));
   if (open.length > 1 && replies.length > 0)
@@ -239,20 +234,9 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
 
 /** The number's follow-ups, newest first (by send time, then creation), at most 20. */
 async function followUpsOf(ctx: AppContext, phone: string): Promise<FollowUpDoc[]> {
-  const { FollowUp, PhoneFollowUps } = ctx.models;
-  // Every follow-up is listed under its number when it is created (scheduler.ts linkToPhone), so
-  // a number without a list has none, and an unknown sender costs one lookup by `_id`.
-  const linked = await PhoneFollowUps.findById(phone).lean();
-  const found = await Promise.all(
-    (linked?.followUpIds ?? []).map((id) => FollowUp.findById(id).lean<FollowUpDoc>()),
-  );
-  const all = found.filter((f): f is FollowUpDoc => f !== null);
-  const time = (d: Date | null | undefined) => d?.getTime() ?? -Infinity;
-  return all
-    .sort(
-      (a, b) =>
-        time(b.sentAt) - time(a.sentAt) ||
-        time((b as { createdAt?: Date }).createdAt) - time((a as { createdAt?: Date }).createdAt),
-    )
-    .slice(0, 20);
+  // Served by the { citizenPhone, state, sentAt } index; an unknown sender costs one empty probe.
+  return ctx.models.FollowUp.find({ citizenPhone: phone })
+    .sort({ sentAt: -1, createdAt: -1 })
+    .limit(20)
+    .lean<FollowUpDoc[]>();
 }

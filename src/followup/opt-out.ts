@@ -8,8 +8,8 @@ export async function isOptedOut(ctx: AppContext, phone: string): Promise<boolea
 }
 
 /**
- * Records a number's choice, keyed by the number (a lookup by `_id`, which FerretDB v1 answers in
- * SQL). Returns whether the number was opted out before, so a confirmation goes out only once.
+ * Records a number's choice in one upsert keyed by the number. Returns whether the number was opted
+ * out before, so a confirmation goes out only once.
  */
 export async function setOptOut(
   ctx: AppContext,

@@ -1,7 +1,5 @@
-import type { UpdateQuery } from 'mongoose';
 import type { AppContext } from '../context.js';
-import type { FollowUp, FollowUpDoc, FollowUpState, Outcome, VerifiedScore } from '../db/models/followup.js';
-import { lockClosure } from './lock.js';
+import type { FollowUpDoc, FollowUpState, Outcome } from '../db/models/followup.js';
 import { DISPUTE_QUEUE, disputeJobId, FOLLOWUP_QUEUE, followUpJobId, type DisputeJob } from './queue.js';
 
 export const OPEN_STATES: readonly FollowUpState[] = [
@@ -17,18 +15,120 @@ export const AWAITING_STATES: readonly FollowUpState[] = [
   'awaiting_reason',
 ];
 
+export function isOpen(state: string): boolean {
+  return (OPEN_STATES as readonly string[]).includes(state);
+}
+
 /** Removes the follow-up's pending jobs; a job that is running right now re-checks state and stops. */
 export async function removePendingJobs(
   ctx: AppContext,
   ticketRef: string,
   closureNumber: number,
+  kinds: readonly ('send' | 'reminder' | 'expire')[] = ['send', 'reminder', 'expire'],
 ): Promise<void> {
   const queue = ctx.queues.get(FOLLOWUP_QUEUE);
-  await Promise.all(
-    (['send', 'reminder', 'expire'] as const).map((kind) =>
-      queue.remove(followUpJobId(kind, ticketRef, closureNumber)),
-    ),
+  await Promise.all(kinds.map((kind) => queue.remove(followUpJobId(kind, ticketRef, closureNumber))));
+}
+
+/** A follow-up as a writer read it: the revision is what its conditional write checks. */
+type Read = Pick<FollowUpDoc, '_id' | 'revision'>;
+
+export interface TransitionWrite {
+  $set?: Record<string, unknown>;
+  $unset?: Record<string, 1>;
+}
+
+/**
+ * The one way a follow-up changes: a single `findOneAndUpdate` whose filter says the follow-up is
+ * still the revision the writer decided on (plus any condition of its own), so of several racing
+ * writers exactly one wins and the others get null and know they lost. The winner's write also
+ * raises `effectsPending`; `applyEffects` then brings the score and the queues in line and lowers
+ * it. There are no transactions: a crash between the two leaves the flag up, and the reconciler
+ * replays the effects, which are idempotent and derived from the stored follow-up alone. A writer
+ * that has already made its effects happen (the sender marks the score sent before it records the
+ * send) passes `effects: false`.
+ */
+export async function transition(
+  ctx: AppContext,
+  read: Read,
+  write: TransitionWrite,
+  condition: Record<string, unknown> = {},
+  opts: { effects?: boolean } = {},
+): Promise<FollowUpDoc | null> {
+  return ctx.models.FollowUp.findOneAndUpdate(
+    { _id: read._id, revision: read.revision ?? 0, ...condition },
+    {
+      $set: { ...write.$set, ...(opts.effects === false ? {} : { effectsPending: true }) },
+      ...(write.$unset ? { $unset: write.$unset } : {}),
+      $inc: { revision: 1 },
+    },
+    { returnDocument: 'after' },
+  ).lean<FollowUpDoc>();
+}
+
+/** What the verified score records of a follow-up: all of it derived from the follow-up itself. */
+function scoreFieldsOf(f: FollowUpDoc): Record<string, unknown> {
+  return {
+    sent: f.sentAt != null,
+    ...(f.solved != null ? { solved: f.solved } : {}),
+    ...(f.rating != null ? { rating: f.rating } : {}),
+    ...(f.reason != null ? { reason: f.reason } : {}),
+    ...(f.comment != null ? { comment: f.comment } : {}),
+    ...(f.outcome ? { outcome: f.outcome } : {}),
+    ...(f.outcome && f.answeredAt ? { channel: f.channel } : {}),
+    ...(f.answeredAt ? { answeredAt: f.answeredAt } : {}),
+    followUpRevision: f.revision,
+  };
+}
+
+/**
+ * Copies a follow-up's revision into its score. The filter takes only a newer revision, so two
+ * writers whose score writes land out of order leave the newer one, and a replay changes nothing.
+ */
+async function syncScore(ctx: AppContext, f: FollowUpDoc): Promise<void> {
+  await ctx.models.VerifiedScore.updateOne(
+    {
+      ticketRef: f.ticketRef,
+      closureNumber: f.closureNumber,
+      $or: [{ followUpRevision: { $lt: f.revision } }, { followUpRevision: { $exists: false } }],
+    },
+    { $set: scoreFieldsOf(f) },
   );
+}
+
+/**
+ * The effects of a stored transition, each idempotent: the score, the dispute notification (its job
+ * id is derived from the closure), the jobs that can no longer be useful. Then the flag is lowered,
+ * only if no later transition raised it again.
+ */
+export async function applyEffects(ctx: AppContext, f: FollowUpDoc): Promise<void> {
+  await syncScore(ctx, f);
+  const stale: ('send' | 'reminder' | 'expire')[] = isOpen(f.state)
+    ? [...(f.answeredAt ? (['reminder'] as const) : [])]
+    : ['send', 'reminder', 'expire'];
+  await Promise.all([
+    f.outcome === 'disputed' ? queueDisputeNotification(ctx, f) : undefined,
+    stale.length > 0 ? removePendingJobs(ctx, f.ticketRef, f.closureNumber, stale) : undefined,
+  ]);
+  await ctx.models.FollowUp.updateOne(
+    { _id: f._id, revision: f.revision, effectsPending: true },
+    { $unset: { effectsPending: 1 } },
+  );
+}
+
+/** Effects left pending by a writer that crashed; the reconciler calls it. */
+export async function replayPendingEffects(ctx: AppContext, olderThanMs: number): Promise<number> {
+  let replayed = 0;
+  for await (const f of ctx.models.FollowUp.find({
+    effectsPending: true,
+    updatedAt: { $lt: new Date(Date.now() - olderThanMs) },
+  })
+    .lean<FollowUpDoc>()
+    .cursor()) {
+    await applyEffects(ctx, f);
+    replayed += 1;
+  }
+  return replayed;
 }
 
 export interface CloseOptions {
@@ -36,51 +136,48 @@ export interface CloseOptions {
   outcome: Outcome;
   /** Leaves a follow-up whose "solved?" was answered as it is. */
   onlyIfUnanswered?: boolean;
+  /** Only from these states (default: any open state). */
+  from?: readonly FollowUpState[];
 }
 
 /**
- * Ends a follow-up that is still open. The state check, on a read under the closure's lock, makes it
- * safe to call from several places at once (status callback, expiry job, reopen): only the first one
- * changes anything. Callers pass the follow-up they read, whose closure names the lock.
+ * Ends a follow-up that is still open, in one conditional update that needs no read: of the callers
+ * that race to close it (status callback, expiry job, reopen, opt-out, an answer), the first wins and
+ * the rest get null. An answer already given keeps its outcome (a citizen who said "not solved"
+ * and then STOP is still a dispute).
  */
 export async function closeFollowUp(
   ctx: AppContext,
-  followUp: { _id: unknown; ticketRef: string; closureNumber: number },
-  opts: CloseOptions,
-): Promise<boolean> {
-  const closed = await lockClosure(ctx, followUp, async () => {
-    const current = await ctx.models.FollowUp.findById(followUp._id).lean<FollowUpDoc>();
-    return current ? closeLockedFollowUp(ctx, current, opts) : null;
-  });
-  return closed !== null;
-}
-
-/**
- * `closeFollowUp` for a caller that holds the closure's lock and has just read `current` under it.
- * Returns the closed follow-up, or null when it was no longer open.
- */
-export async function closeLockedFollowUp(
-  ctx: AppContext,
-  current: FollowUpDoc,
+  followUp: { _id: unknown },
   opts: CloseOptions,
 ): Promise<FollowUpDoc | null> {
-  if (!(OPEN_STATES as readonly string[]).includes(current.state)) return null;
-  if (opts.onlyIfUnanswered && current.solved != null) return null;
-  // The score first and the follow-up's state last: a crash in between leaves the follow-up open,
-  // and whatever closes it next writes the score again.
-  await updateScore(ctx, current, { $set: { outcome: opts.outcome } });
-  const closed = await ctx.models.FollowUp.findOneAndUpdate(
-    { _id: current._id },
-    { $set: { state: opts.state, outcome: opts.outcome }, $inc: { revision: 1 } },
-    { returnDocument: 'after' },
-  ).lean<FollowUpDoc>();
-  await removePendingJobs(ctx, current.ticketRef, current.closureNumber);
+  const filter = {
+    _id: followUp._id,
+    state: { $in: opts.from ?? OPEN_STATES },
+    ...(opts.onlyIfUnanswered ? { solved: null } : {}),
+  };
+  // An answered follow-up keeps its outcome: two updates, each conditional, cover both cases.
+  const closed =
+    (await ctx.models.FollowUp.findOneAndUpdate(
+      { ...filter, solved: null },
+      { $set: { state: opts.state, outcome: opts.outcome, effectsPending: true }, $inc: { revision: 1 } },
+      { returnDocument: 'after' },
+    ).lean<FollowUpDoc>()) ??
+    (opts.onlyIfUnanswered
+      ? null
+      : await ctx.models.FollowUp.findOneAndUpdate(
+          { ...filter, solved: { $ne: null } },
+          { $set: { state: opts.state, effectsPending: true }, $inc: { revision: 1 } },
+          { returnDocument: 'after' },
+        ).lean<FollowUpDoc>());
+  if (!closed) return null;
+  await applyEffects(ctx, closed);
   ctx.log.info(
     {
-      followUpId: current._id.toString(),
-      ticketRef: current.ticketRef,
-      closure: current.closureNumber,
-      outcome: opts.outcome,
+      followUpId: closed._id.toString(),
+      ticketRef: closed.ticketRef,
+      closure: closed.closureNumber,
+      outcome: closed.outcome,
     },
     'follow-up closed',
   );
@@ -102,44 +199,23 @@ export async function queueDisputeNotification(
   });
 }
 
-/**
- * Finds a follow-up's score by `_id` when the follow-up knows it (FerretDB reads the whole collection
- * for any other filter); follow-ups stored before `scoreId` existed use the closure key.
- */
-export function scoreFilter(f: {
-  ticketRef: string;
-  closureNumber: number;
-  scoreId?: unknown;
-}): Record<string, unknown> {
-  return f.scoreId ? { _id: f.scoreId } : { ticketRef: f.ticketRef, closureNumber: f.closureNumber };
-}
-
-/**
- * Writes a follow-up by `_id` alone, checking `guard` in code on a read by `_id` first. FerretDB
- * 1.24 on SQLite uses no index for queries (README, design decisions): only a filter on `_id` alone
- * reaches SQL; any wider filter (a state condition) would decode every follow-up. Every writer of a closure holds its lock (db/doc-lock.ts), so what the guard read is still true
- * when the write lands. Returns null when the guard refuses. (FerretDB v1 does not support a
- * projection on findAndModify, so the whole document comes back.)
- */
-export async function updateFollowUp(
+/** The first message went out: monotonic, written before the follow-up records the send. */
+export async function markSent(
   ctx: AppContext,
-  id: unknown,
-  update: UpdateQuery<FollowUp>,
-  guard?: (current: FollowUpDoc) => boolean,
-): Promise<FollowUpDoc | null> {
-  const { FollowUp } = ctx.models;
-  if (guard) {
-    const current = await FollowUp.findById(id).lean<FollowUpDoc>();
-    if (!current || !guard(current)) return null;
-  }
-  return FollowUp.findOneAndUpdate({ _id: id }, update, { returnDocument: 'after' }).lean<FollowUpDoc>();
-}
-
-/** Writes a follow-up's verified score, by its `_id` when known (see updateFollowUp for why). */
-export async function updateScore(
-  ctx: AppContext,
-  f: { ticketRef: string; closureNumber: number; scoreId?: unknown },
-  update: UpdateQuery<VerifiedScore>,
+  f: { ticketRef: string; closureNumber: number },
 ): Promise<void> {
-  await ctx.models.VerifiedScore.findOneAndUpdate(scoreFilter(f), update).lean();
+  await ctx.models.VerifiedScore.updateOne(
+    { ticketRef: f.ticketRef, closureNumber: f.closureNumber, sent: { $ne: true } },
+    { $set: { sent: true } },
+  );
+}
+
+/** The first message reached the handset: monotonic, so it needs no ordering against the follow-up. */
+export async function markDelivered(ctx: AppContext, followUpId: unknown): Promise<void> {
+  const f = await ctx.models.FollowUp.findById(followUpId).select({ ticketRef: 1, closureNumber: 1 }).lean();
+  if (!f) return;
+  await ctx.models.VerifiedScore.updateOne(
+    { ticketRef: f.ticketRef, closureNumber: f.closureNumber, delivered: { $ne: true } },
+    { $set: { delivered: true } },
+  );
 }

@@ -11,7 +11,7 @@ export type FollowUpJobKind = 'send' | 'reminder' | 'expire';
 export interface FollowUpJob {
   followUpId: string;
   kind: FollowUpJobKind;
-  /** The closure, so the worker takes its lock before its first read (absent in older jobs). */
+  /** The closure, for operators reading the queue (absent in older jobs). */
   ticketRef?: string;
   closureNumber?: number;
 }
@@ -33,19 +33,12 @@ export function disputeJobId(ticketRef: string, closureNumber: number): string {
 }
 
 /**
- * The `_id` of a closure's follow-up, and of its verified score, derived from the closure key.
- *
- * Why: FerretDB v1 on SQLite answers only an `_id`-alone filter in SQL; a query on
- * `{ ticketRef, closureNumber }` decodes every follow-up (the Ticket model has the figures). With the
- * id derived from the key, finding a closure's follow-up is a lookup, and a second insert for one
- * closure fails on `_id` as the unique key index would make it fail on MongoDB.
+ * The `_id` of a closure's follow-up, derived from the closure key, so the hook, the reconciler and
+ * a replayed event all name the same follow-up without a query, and a second insert for one closure
+ * fails on `_id` (as on the unique closure index).
  */
 export function followUpIdFor(ticketRef: string, closureNumber: number): Types.ObjectId {
   return derivedObjectId('follow-up', ticketRef, closureNumber);
-}
-
-export function scoreIdFor(ticketRef: string, closureNumber: number): Types.ObjectId {
-  return derivedObjectId('verified-score', ticketRef, closureNumber);
 }
 
 function derivedObjectId(kind: string, ticketRef: string, closureNumber: number): Types.ObjectId {

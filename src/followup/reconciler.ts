@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { WorkerDefinition } from '../queue/workers.js';
 import { ticketService } from '../tickets/worker.js';
-import { AWAITING_STATES } from './outcome.js';
+import { AWAITING_STATES, replayPendingEffects } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from './queue.js';
 import { addFollowUpJob, syncFollowUps } from './scheduler.js';
 
@@ -13,6 +13,8 @@ export interface ReconcileReport {
   ticketsChecked: number;
   followUpsChecked: number;
   jobsRestored: number;
+  /** Follow-ups whose transition was stored but whose effects (score, jobs, dispute) were not. */
+  effectsReplayed: number;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface ReconcileReport {
  */
 export async function reconcileFollowUps(
   ctx: AppContext,
-  opts: { lookbackDays?: number } = {},
+  opts: { lookbackDays?: number; effectsOlderThanMs?: number } = {},
 ): Promise<ReconcileReport> {
   const since = new Date(Date.now() - (opts.lookbackDays ?? 30) * DAY);
   const queue = ctx.queues.get<FollowUpJob>(FOLLOWUP_QUEUE);
@@ -31,6 +33,7 @@ export async function reconcileFollowUps(
     ticketsChecked: 0,
     followUpsChecked: 0,
     jobsRestored: 0,
+    effectsReplayed: 0,
   };
   const missing = async (kind: FollowUpJob['kind'], ticketRef: string, closureNumber: number) =>
     (await queue.getJob(followUpJobId(kind, ticketRef, closureNumber))) === undefined;
@@ -83,7 +86,10 @@ export async function reconcileFollowUps(
       report.jobsRestored += 1;
     }
   }
-  if (report.jobsRestored > 0 || report.eventsRequeued > 0)
+  // A writer that crashed between its transition and its effects; a live writer finishes them in
+  // milliseconds, so only flags older than that are taken.
+  report.effectsReplayed = await replayPendingEffects(ctx, opts.effectsOlderThanMs ?? 30_000);
+  if (report.jobsRestored > 0 || report.eventsRequeued > 0 || report.effectsReplayed > 0)
     ctx.log.warn(report, 'reconciler restored missing follow-up jobs');
   return report;
 }

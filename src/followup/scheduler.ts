@@ -1,10 +1,8 @@
-import type { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
-import { phoneLockKey, withLock } from '../db/doc-lock.js';
 import type { Ticket } from '../db/models/ticket.js';
 import { isDuplicateKey, closureState } from '../tickets/service.js';
 import { closeFollowUp } from './outcome.js';
-import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, scoreIdFor, type FollowUpJob } from './queue.js';
+import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, type FollowUpJob } from './queue.js';
 import { localDay, nextSendTime } from './send-window.js';
 import { sendWindowFromConfig } from './window-config.js';
 
@@ -117,17 +115,15 @@ async function ensureFollowUp(
   };
   try {
     // The score record exists from the closure on, so "closures" counts do not depend on answers.
-    // Inserted, not upserted: the `_id` derived from the closure refuses a second one, and a repeat
-    // must not overwrite what the first recorded.
-    const score = await VerifiedScore.create({
-      _id: scoreIdFor(ticket.ref, closure.number),
+    // Inserted, not upserted: the unique closure key refuses a second one, and a repeat must not
+    // overwrite what the first recorded.
+    await VerifiedScore.create({
       ...closureFields,
       day: localDay(closure.closedAt, ctx.config.timeZone),
       channel: 'sms',
       ...(postCall ? { postCallRatingId: postCall._id, postCallRating: postCall.agentRating } : {}),
-    }).catch(async (err: unknown) => {
+    }).catch((err: unknown) => {
       if (!isDuplicateKey(err)) throw err;
-      return VerifiedScore.findById(scoreIdFor(ticket.ref, closure.number)).select({ _id: 1 }).lean();
     });
     const created = await FollowUp.create({
       _id: followUpIdFor(ticket.ref, closure.number),
@@ -136,9 +132,7 @@ async function ensureFollowUp(
       channel: 'sms',
       jobId: followUpJobId('send', ticket.ref, closure.number),
       sendAt,
-      ...(score ? { scoreId: score._id } : {}),
     });
-    await linkToPhone(ctx, ticket.citizenPhone, created._id);
     ctx.log.info(
       { ticketRef: ticket.ref, closure: closure.number, sendAt: sendAt.toISOString() },
       'follow-up scheduled',
@@ -148,20 +142,6 @@ async function ensureFollowUp(
     if (!isDuplicateKey(err)) throw err;
     const raced = await FollowUp.findById(followUpIdFor(ticket.ref, closure.number)).lean();
     if (!raced) throw err;
-    // The winner may have crashed between creating the follow-up and linking it.
-    await linkToPhone(ctx, raced.citizenPhone, raced._id);
     return raced;
   }
-}
-
-/** Adds a follow-up to its number's list, under the number's lock (FerretDB loses concurrent updates). */
-export async function linkToPhone(ctx: AppContext, phone: string, followUpId: Types.ObjectId): Promise<void> {
-  await withLock(ctx.redis, phoneLockKey(ctx.config.queuePrefix, phone), () =>
-    // findOneAndUpdate, not updateOne: FerretDB runs `update` as a collection scan (outcome.ts).
-    ctx.models.PhoneFollowUps.findOneAndUpdate(
-      { _id: phone },
-      { $addToSet: { followUpIds: followUpId } },
-      { upsert: true },
-    ).lean(),
-  );
 }

@@ -6,9 +6,8 @@ import type { WorkerDefinition } from '../queue/workers.js';
 import { closureState, isDuplicateKey } from '../tickets/service.js';
 import { composeMessage, type ComposedMessage } from './compose.js';
 import { classifySendError, statusRank } from './message-status.js';
-import { lockClosure } from './lock.js';
 import { isOptedOut, setOptOut } from './opt-out.js';
-import { AWAITING_STATES, closeLockedFollowUp, updateFollowUp, updateScore } from './outcome.js';
+import { AWAITING_STATES, closeFollowUp, markSent, transition } from './outcome.js';
 import { FOLLOWUP_QUEUE, type FollowUpJob } from './queue.js';
 import { addFollowUpJobs } from './scheduler.js';
 import { isInsideWindow, nextSendTime, validityPeriodSeconds } from './send-window.js';
@@ -72,7 +71,6 @@ async function recordMessage(
 
 /**
  * Sorts a send failure: permanent ones end the follow-up, configuration ones alert, others retry.
- * The caller holds the closure's lock and has read `f` under it.
  */
 async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, what: string): Promise<never> {
   const status = err instanceof twilio.RestException ? err.status : undefined;
@@ -82,7 +80,9 @@ async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, wh
     ...(code !== undefined ? { code } : {}),
   });
   const context = { ticketRef: f.ticketRef, closure: f.closureNumber, code, status, what };
-  if (code !== undefined) await updateFollowUp(ctx, f._id, { $set: { lastErrorCode: code } });
+  // Bookkeeping for operators, not a step of the conversation: no revision, so no answer loses to it.
+  if (code !== undefined)
+    await ctx.models.FollowUp.updateOne({ _id: f._id }, { $set: { lastErrorCode: code } });
   if (cls === 'retry') {
     ctx.log.warn(context, 'send failed; will retry with backoff');
     throw new SendFailedError(
@@ -93,9 +93,9 @@ async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, wh
     if (code === 21610) {
       // Twilio says the recipient replied STOP at the carrier: honour it everywhere.
       await setOptOut(ctx, f.citizenPhone, true, 'twilio-21610');
-      await closeLockedFollowUp(ctx, f, { state: 'opted_out', outcome: 'opted_out' });
+      await closeFollowUp(ctx, f, { state: 'opted_out', outcome: 'opted_out' });
     } else if (what === 'initial') {
-      await closeLockedFollowUp(ctx, f, { state: 'failed', outcome: 'undeliverable' });
+      await closeFollowUp(ctx, f, { state: 'failed', outcome: 'undeliverable' });
     }
     ctx.log.warn(context, 'send failed permanently; not retrying');
     throw new UnrecoverableError(
@@ -120,7 +120,33 @@ async function findEarlierSend(ctx: AppContext, f: FollowUpDoc, token: string): 
 
 type SendResult = { skipped: string } | { sid: string; segments: number; followUp: FollowUpDoc };
 
-/** The first message. Runs under the closure's lock, from the read of `f` to the record of the send. */
+/**
+ * Claims the send: `scheduled` → `sending` for one worker, with a lease as long as the job's own
+ * BullMQ lock. A replay (the worker died after claiming) may take over a `sending` follow-up only
+ * once that lease has run out, so two workers never send the same closure at once.
+ */
+async function claimSend(ctx: AppContext, f: FollowUpDoc): Promise<FollowUpDoc | 'busy' | null> {
+  const now = new Date();
+  const lease = new Date(now.getTime() + ctx.config.workerLockMs);
+  const claimable: Record<string, unknown> =
+    f.state === 'scheduled'
+      ? { state: 'scheduled' }
+      : {
+          state: 'sending',
+          $or: [{ sendLeaseUntil: { $lte: now } }, { sendLeaseUntil: { $exists: false } }],
+        };
+  const claimed = await ctx.models.FollowUp.findOneAndUpdate(
+    { _id: f._id, revision: f.revision ?? 0, ...claimable },
+    { $set: { state: 'sending', sendAttemptAt: now, sendLeaseUntil: lease }, $inc: { revision: 1 } },
+    { returnDocument: 'after' },
+  ).lean<FollowUpDoc>();
+  if (claimed) return claimed;
+  const now2 = await ctx.models.FollowUp.findById(f._id).lean<FollowUpDoc>();
+  if (now2?.state === 'sending' && now2.sendLeaseUntil && now2.sendLeaseUntil > new Date()) return 'busy';
+  return null;
+}
+
+/** The first message: claimed, sent, then recorded; every write conditional on what it claimed. */
 async function sendInitial(
   ctx: AppContext,
   job: Job,
@@ -135,23 +161,23 @@ async function sendInitial(
     isOptedOut(ctx, f.citizenPhone),
   ]);
   const closure = ticket?.closures.find((c) => c.number === f.closureNumber);
+  const unsent = ['scheduled', 'sending'] as const;
   if (!ticket || !closure || ticket.status !== 'closed' || closureState(closure) !== 'closed') {
-    await closeLockedFollowUp(ctx, f, { state: 'cancelled', outcome: 'cancelled_reopened' });
+    await closeFollowUp(ctx, f, { state: 'cancelled', outcome: 'cancelled_reopened', from: unsent });
     return { skipped: 'reopened' };
   }
   if (optedOut) {
-    await closeLockedFollowUp(ctx, f, { state: 'opted_out', outcome: 'opted_out' });
+    await closeFollowUp(ctx, f, { state: 'opted_out', outcome: 'opted_out', from: unsent });
     return { skipped: 'opted_out' };
   }
   await deferToWindow(ctx, job, token);
 
   // Recorded before the SDK call: a replay of this job (after a crash) finds 'sending' and asks
   // Twilio whether the message went out before sending it again.
-  const claimed =
-    f.state === 'scheduled'
-      ? await updateFollowUp(ctx, f._id, { $set: { state: 'sending', sendAttemptAt: new Date() } })
-      : f;
-  if (!claimed) throw new Error(`follow-up ${f._id.toString()} vanished while sending`);
+  const claimed = await claimSend(ctx, f);
+  if (claimed === 'busy')
+    throw new SendFailedError(`${f.ticketRef}/${f.closureNumber} is being sent by another worker`);
+  if (claimed === null) return { skipped: 'claimed or closed by another writer' };
 
   const message = await composeMessage(ctx, claimed, 'initial');
   let sid = f.state === 'sending' ? await findEarlierSend(ctx, claimed, message.token) : undefined;
@@ -172,28 +198,34 @@ async function sendInitial(
       ? nextSendTime(new Date(sentAt.getTime() + ctx.config.followUp.reminderAfterHours * HOUR), window)
       : undefined;
   const expiresAt = new Date(sentAt.getTime() + ctx.config.followUp.expireAfterHours * HOUR);
-  // The message and the score first, the follow-up's state last: a crash in between leaves it
-  // 'sending', and the replay finds the message at Twilio and records it again (both writes repeat
-  // harmlessly). Nothing else moved the state since the claim (every writer holds the lock), so the
-  // send times and the next state are one write.
-  await Promise.all([
-    recordMessage(ctx, claimed, 'initial', sid, message, status),
-    updateScore(ctx, claimed, { $set: { sent: true } }),
-  ]);
-  const sent = await updateFollowUp(ctx, claimed._id, {
-    $set: {
-      state: 'awaiting_solved',
-      sentAt,
-      expiresAt,
-      ...(reminderAt && reminderAt < expiresAt ? { reminderAt } : {}),
-    },
-    $inc: { revision: 1 },
-  });
-  if (!sent) throw new Error(`follow-up ${claimed._id.toString()} vanished after sending`);
+  const times = {
+    sentAt,
+    expiresAt,
+    ...(reminderAt && reminderAt < expiresAt ? { reminderAt } : {}),
+  };
+  // The message and the score's `sent` first (both idempotent), the follow-up's state last: a crash
+  // in between leaves it 'sending', and the replay finds the message at Twilio and records it again.
+  await Promise.all([recordMessage(ctx, claimed, 'initial', sid, message, status), markSent(ctx, claimed)]);
+  const sent =
+    (await transition(
+      ctx,
+      claimed,
+      { $set: { state: 'awaiting_solved', ...times }, $unset: { sendLeaseUntil: 1 } },
+      { state: 'sending' },
+      { effects: false },
+    )) ??
+    // An answer landed while the message was on its way (the link works at once): it moved the
+    // conversation on, so only the send times are added.
+    (await ctx.models.FollowUp.findOneAndUpdate(
+      { _id: claimed._id, sentAt: { $exists: false } },
+      { $set: times, $unset: { sendLeaseUntil: 1 }, $inc: { revision: 1 } },
+      { returnDocument: 'after' },
+    ).lean<FollowUpDoc>());
+  if (!sent) return { skipped: 'sent and recorded by another worker' };
   return { sid, segments: message.segments, followUp: sent };
 }
 
-/** After the lock: the reminder and the expiry of a sent follow-up, in one round trip to Redis. */
+/** The reminder and the expiry of a sent follow-up, in one round trip to Redis. */
 async function scheduleAfterSend(ctx: AppContext, f: FollowUpDoc, result: { sid: string; segments: number }) {
   await addFollowUpJobs(ctx, [
     ...(f.reminderAt ? [{ followUp: f, kind: 'reminder' as const, runAt: f.reminderAt }] : []),
@@ -211,39 +243,34 @@ async function sendReminder(ctx: AppContext, job: Job, token: string | undefined
     return { skipped: 'not waiting for a first answer' };
   if (await isOptedOut(ctx, f.citizenPhone)) return { skipped: 'opted_out' };
   await deferToWindow(ctx, job, token);
-  const claimed = await updateFollowUp(ctx, f._id, { $set: { remindedAt: new Date() } });
-  if (!claimed) throw new Error(`follow-up ${f._id.toString()} vanished while reminding`);
+  const remindedAt = new Date();
+  // Not a step of the conversation, so no revision: an answer decided meanwhile still lands.
+  const claimed = await ctx.models.FollowUp.findOneAndUpdate(
+    { _id: f._id, state: 'awaiting_solved', remindedAt: null, answeredAt: null },
+    { $set: { remindedAt } },
+    { returnDocument: 'after' },
+  ).lean<FollowUpDoc>();
+  if (!claimed) return { skipped: 'answered or reminded meanwhile' };
   const message = await composeMessage(ctx, claimed, 'reminder');
   try {
     const sent = await sendSms(ctx, claimed, message);
     await recordMessage(ctx, claimed, 'reminder', sent.sid, message, sent.status);
     return { sid: sent.sid };
   } catch (err) {
-    await updateFollowUp(ctx, f._id, { $unset: { remindedAt: 1 } });
+    await ctx.models.FollowUp.updateOne({ _id: f._id, remindedAt }, { $unset: { remindedAt: 1 } });
     return handleSendError(ctx, claimed, err, 'reminder');
   }
 }
 
+/** An unanswered follow-up ends as no response; an answered one keeps its outcome (closeFollowUp). */
 async function expire(ctx: AppContext, f: FollowUpDoc) {
   if (!(AWAITING_STATES as readonly string[]).includes(f.state)) return { skipped: f.state };
-  if (f.solved == null) {
-    await closeLockedFollowUp(ctx, f, { state: 'expired', outcome: 'no_response', onlyIfUnanswered: true });
-    return { outcome: 'no_response' };
-  }
-  // "Solved?" was answered: the outcome stands; only the unfinished conversation is closed.
-  await updateFollowUp(ctx, f._id, { $set: { state: 'expired' }, $inc: { revision: 1 } });
-  return { outcome: f.outcome };
-}
-
-/** The closure a job belongs to; jobs queued before they carried it are looked up. */
-async function closureOf(ctx: AppContext, data: FollowUpJob) {
-  if (data.ticketRef !== undefined && data.closureNumber !== undefined)
-    return { ticketRef: data.ticketRef, closureNumber: data.closureNumber };
-  const f = await ctx.models.FollowUp.findById(data.followUpId)
-    .select({ ticketRef: 1, closureNumber: 1 })
-    .lean();
-  if (!f) throw new UnrecoverableError(`follow-up ${data.followUpId} does not exist`);
-  return { ticketRef: f.ticketRef, closureNumber: f.closureNumber };
+  const closed = await closeFollowUp(ctx, f, {
+    state: 'expired',
+    outcome: 'no_response',
+    from: AWAITING_STATES,
+  });
+  return closed ? { outcome: closed.outcome } : { skipped: 'closed by another writer' };
 }
 
 export function followUpWorker(ctx: AppContext): WorkerDefinition {
@@ -256,27 +283,14 @@ export function followUpWorker(ctx: AppContext): WorkerDefinition {
     },
     process: async (job: Job, token?: string) => {
       const data = job.data as FollowUpJob;
-      // One lock from the first read to the last write, the Twilio call included: a job never has to
-      // re-read what it read, and an answer or status callback waits for the send to be recorded.
-      // It lives as long as the job's own BullMQ lock, so a killed worker blocks the closure no
-      // longer than its job stays stalled.
-      const result = await lockClosure(
-        ctx,
-        await closureOf(ctx, data),
-        async () => {
-          const f = await ctx.models.FollowUp.findById(data.followUpId).lean<FollowUpDoc>();
-          if (!f) throw new UnrecoverableError(`follow-up ${data.followUpId} does not exist`);
-          switch (data.kind) {
-            case 'send':
-              return sendInitial(ctx, job, token, f);
-            case 'reminder':
-              return sendReminder(ctx, job, token, f);
-            case 'expire':
-              return expire(ctx, f);
-          }
-        },
-        { ttlMs: ctx.config.workerLockMs, renew: true },
-      );
+      const f = await ctx.models.FollowUp.findById(data.followUpId).lean<FollowUpDoc>();
+      if (!f) throw new UnrecoverableError(`follow-up ${data.followUpId} does not exist`);
+      const result =
+        data.kind === 'send'
+          ? await sendInitial(ctx, job, token, f)
+          : data.kind === 'reminder'
+            ? await sendReminder(ctx, job, token, f)
+            : await expire(ctx, f);
       if (data.kind === 'send' && 'followUp' in result) {
         await scheduleAfterSend(ctx, result.followUp, result);
         return { sid: result.sid, segments: result.segments };

@@ -1,8 +1,7 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
 import mongoose from 'mongoose';
-import type { Redis } from 'ioredis';
-import { ticketLockKey, withLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models/index.js';
 import type {
   Closure,
@@ -175,10 +174,10 @@ export function deriveTicket(
   } as Omit<Ticket, 'revision' | 'events' | '_id'>;
 }
 
-/** The job that applies a stored event; the worker re-reads the event under the ticket's lock. */
+/** The job that applies a stored event; the worker re-reads the event. */
 export interface TicketEventJob {
   eventId: string;
-  /** The ticket, so the worker can take its lock before the one read it needs. */
+  /** The ticket the event belongs to, checked against the stored event. */
   ticketRef: string;
 }
 
@@ -216,7 +215,8 @@ function takenIds(count: number, err: unknown): boolean[] {
  * A ticket event is accepted in two writes: the event itself (its id is the `_id`, so a repeat fails
  * on insert) and a queued job that applies it. Applying (re-deriving the ticket, scheduling or
  * cancelling follow-ups) happens in the worker, or at once when the caller asks to see the result;
- * either way under the ticket's lock, once per event.
+ * either way as a conditional write on the ticket's revision, so events applied at once in several
+ * processes all land and each is applied once.
  */
 export class TicketService {
   constructor(
@@ -224,8 +224,6 @@ export class TicketService {
       models: Models;
       log: Logger;
       closureHooks: ClosureHook[];
-      redis: Redis;
-      lockPrefix: string;
       queue: Queue<TicketEventJob>;
       jobOptions: Omit<JobsOptions, 'jobId'>;
     },
@@ -328,17 +326,21 @@ export class TicketService {
   /** Applies a stored event once: a second call (the worker after an immediate apply) returns the result. */
   async applyStored({ eventId, ticketRef }: TicketEventJob): Promise<EventResult> {
     const { TicketEvent } = this.deps.models;
-    return withLock(this.deps.redis, ticketLockKey(this.deps.lockPrefix, ticketRef), async () => {
-      const event = await TicketEvent.findById(eventId).lean();
-      if (!event) throw new TicketEventNotFoundError(`ticket event ${eventId} is not stored`);
-      if (event.result) return event.result as EventResult;
-      if (event.ticketRef !== ticketRef)
-        throw new Error(`ticket event ${eventId} belongs to ${event.ticketRef}, not ${ticketRef}`);
-      const result = await this.recomputeLocked(event);
-      // By `_id` alone: the only filter FerretDB v1 answers in SQL (see the Ticket model).
-      await TicketEvent.findOneAndUpdate({ _id: eventId }, { $set: { result } }).lean();
-      return result;
-    });
+    const event = await TicketEvent.findById(eventId).lean();
+    if (!event) throw new TicketEventNotFoundError(`ticket event ${eventId} is not stored`);
+    if (event.result) return event.result as EventResult;
+    if (event.ticketRef !== ticketRef)
+      throw new Error(`ticket event ${eventId} belongs to ${event.ticketRef}, not ${ticketRef}`);
+    const result = await this.recompute(event);
+    // The first apply's answer is the one kept and returned to every repeat of the event.
+    const stored = await TicketEvent.findOneAndUpdate(
+      { _id: eventId, result: { $exists: false } },
+      { $set: { result } },
+      { returnDocument: 'before' },
+    ).lean();
+    if (stored) return result;
+    const first = await TicketEvent.findById(eventId).select({ result: 1 }).lean();
+    return (first?.result as EventResult | undefined) ?? result;
   }
 
   async get(ref: string): Promise<TicketView | undefined> {
@@ -346,44 +348,74 @@ export class TicketService {
     return ticket ? viewTicket(ticket) : undefined;
   }
 
-  private async recomputeLocked(event: StoredEvent): Promise<EventResult> {
-    const { Ticket } = this.deps.models;
-    const previous = await Ticket.findById(event.ticketRef).lean();
-    const events: EventRow[] = previous?.events ?? [];
-    // After a crash between writing the ticket and the result, the event is already on the ticket.
-    if (!events.some((e) => e.eventId === event.eventId)) {
-      events.push({
-        eventId: event.eventId,
-        type: event.type,
-        at: event.at,
-        receivedAt: event.receivedAt,
-        agency: event.agency,
-        department: event.department,
-        agentId: event.agentId,
-        citizenPhone: event.citizenPhone,
-        language: event.language,
-      });
+  /**
+   * Adds the event to its ticket and derives the ticket again, written only if the ticket is still
+   * the revision it was derived from (or, for a new ticket, an insert the `_id` makes unique). A
+   * writer that loses to another event of the same ticket reads it again and derives once more, so
+   * every event lands and none is lost. Then the closure hooks run on the ticket as saved; if a later
+   * event has moved the ticket on meanwhile, they run again on that one, so the last run always sees
+   * the newest ticket whichever process finishes first.
+   */
+  private async recompute(event: StoredEvent): Promise<EventResult> {
+    const saved = await this.saveWithEvent(event);
+    let latest = saved;
+    for (;;) {
+      for (const hook of this.deps.closureHooks) await hook(latest);
+      const now = await this.deps.models.Ticket.findById(event.ticketRef).lean();
+      if (!now || now.revision === latest.revision) break;
+      latest = now;
     }
-    const derived = deriveTicket(event.ticketRef, events, previous?.closures ?? []);
-    const fields = { ...derived, events, revision: (previous?.revision ?? 0) + 1 };
-    // The ticket lock makes this read-modify-write safe; the filter is `_id` alone so FerretDB
-    // answers it in SQL (see the Ticket model).
-    const saved = previous
-      ? await Ticket.findOneAndUpdate(
-          { _id: event.ticketRef },
-          { $set: fields },
-          { returnDocument: 'after' },
-        ).lean()
-      : (await Ticket.create({ _id: event.ticketRef, ...fields })).toObject();
-    if (!saved)
-      throw new TicketConcurrencyError(`ticket ${event.ticketRef} vanished while applying ${event.eventId}`);
-    for (const hook of this.deps.closureHooks) await hook(saved);
     return {
       event: { eventId: event.eventId, type: event.type, at: event.at.toISOString() },
       ticket: viewTicket(saved),
     };
   }
+
+  private async saveWithEvent(event: StoredEvent): Promise<Ticket> {
+    const { Ticket } = this.deps.models;
+    for (let attempt = 0; attempt < MAX_TICKET_ATTEMPTS; attempt++) {
+      const previous = await Ticket.findById(event.ticketRef).lean();
+      const events: EventRow[] = previous?.events ?? [];
+      // A repeat (or a crash between writing the ticket and the result) finds the event there.
+      if (!events.some((e) => e.eventId === event.eventId)) {
+        events.push({
+          eventId: event.eventId,
+          type: event.type,
+          at: event.at,
+          receivedAt: event.receivedAt,
+          agency: event.agency,
+          department: event.department,
+          agentId: event.agentId,
+          citizenPhone: event.citizenPhone,
+          language: event.language,
+        });
+      }
+      const derived = deriveTicket(event.ticketRef, events, previous?.closures ?? []);
+      const revision = (previous?.revision ?? 0) + 1;
+      if (previous) {
+        const saved = await Ticket.findOneAndUpdate(
+          { _id: event.ticketRef, revision: previous.revision },
+          { $set: { ...derived, events, revision } },
+          { returnDocument: 'after' },
+        ).lean();
+        if (saved) return saved;
+      } else {
+        try {
+          return (await Ticket.create({ _id: event.ticketRef, ...derived, events, revision })).toObject();
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+        }
+      }
+      // Another event of this ticket was written first; spread out the retries of a busy ticket.
+      if (attempt > 2) await delay(Math.random() * Math.min(50, attempt * 2));
+    }
+    throw new TicketConcurrencyError(
+      `ticket ${event.ticketRef}: event ${event.eventId} lost ${MAX_TICKET_ATTEMPTS} races in a row; the job will retry`,
+    );
+  }
 }
+
+const MAX_TICKET_ATTEMPTS = 100;
 
 export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;

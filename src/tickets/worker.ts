@@ -8,8 +8,6 @@ export function ticketService(ctx: AppContext): TicketService {
     models: ctx.models,
     log: ctx.log,
     closureHooks: ctx.closureHooks,
-    redis: ctx.redis,
-    lockPrefix: ctx.config.queuePrefix,
     queue: ctx.queues.get<TicketEventJob>(TICKET_EVENTS_QUEUE),
     jobOptions: {
       attempts: 12,

@@ -1,9 +1,9 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context.js';
-import { withLock } from '../db/doc-lock.js';
 import { turnBatcher } from '../queue/turn-batch.js';
 import type { WorkerDefinition } from '../queue/workers.js';
 import { localDay } from '../followup/send-window.js';
+import { isDuplicateKey } from '../tickets/service.js';
 
 /**
  * IVR answers reach MongoDB through this queue, never in the request: a step answers from Redis in
@@ -92,21 +92,47 @@ function statusOf(r: {
 
 async function ensureRating(ctx: AppContext, c: CallContext): Promise<void> {
   const [agent] = c.agentId ? await ctx.models.Agent.find({ agentId: c.agentId }).limit(1).lean() : [];
-  await ctx.models.PostCallRating.updateOne(
-    { callSid: c.callSid },
-    {
-      $setOnInsert: {
-        callSid: c.callSid,
-        flow: c.flow,
-        language: c.lang,
-        ...(c.agentId ? { agentId: c.agentId } : {}),
-        ...(c.ticketRef ? { ticketRef: c.ticketRef } : {}),
-        ...(agent ? { agency: agent.agency, department: agent.department } : {}),
-        day: localDay(new Date(), ctx.config.timeZone),
+  const upsert = () =>
+    ctx.models.PostCallRating.updateOne(
+      { callSid: c.callSid },
+      {
+        $setOnInsert: {
+          callSid: c.callSid,
+          flow: c.flow,
+          language: c.lang,
+          ...(c.agentId ? { agentId: c.agentId } : {}),
+          ...(c.ticketRef ? { ticketRef: c.ticketRef } : {}),
+          ...(agent ? { agency: agent.agency, department: agent.department } : {}),
+          day: localDay(new Date(), ctx.config.timeZone),
+        },
       },
-    },
-    { upsert: true },
-  );
+      { upsert: true },
+    );
+  // Two first answers of one call upsert at once: MongoDB retries such a race itself, a stand-in
+  // may report the unique key instead, and then the document is there.
+  await upsert().catch((err: unknown) => {
+    if (!isDuplicateKey(err)) throw err;
+    return upsert();
+  });
+}
+
+/**
+ * Writes the call's status from what is stored. The status is derived from the answers, and an
+ * answer can land while it is written: the write holds only if the answers are still the ones it
+ * was derived from, else it is derived again (answers only grow, so this ends).
+ */
+async function writeStatus(ctx: AppContext, callSid: string): Promise<RatingStatus | undefined> {
+  const { PostCallRating } = ctx.models;
+  for (;;) {
+    const rating = await PostCallRating.findOne({ callSid }).lean();
+    if (!rating) return undefined;
+    const status = statusOf(rating);
+    const written = await PostCallRating.updateOne(
+      { callSid, answers: { $size: rating.answers.length } },
+      { $set: { status } },
+    );
+    if (written.matchedCount === 1) return status;
+  }
 }
 
 async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
@@ -116,50 +142,61 @@ async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
     return results;
   }
   const { PostCallRating } = ctx.models;
-  return withLock(ctx.redis, `${ctx.config.queuePrefix}:lock:call:${job.callSid}`, async () => {
-    if (job.type === 'answer') {
-      await ensureRating(ctx, job);
-      const set: Record<string, unknown> = { [`answered.${job.step}`]: true };
-      if (job.field) set[job.field] = job.value;
-      const updated = await PostCallRating.findOneAndUpdate(
-        { callSid: job.callSid, [`answered.${job.step}`]: { $exists: false } },
-        {
-          $set: set,
-          $push: { answers: { step: job.step, digits: job.digits, value: job.value, at: new Date(job.at) } },
-        },
-        { returnDocument: 'after' },
-      ).lean();
-      // An answer that arrives after the call was finalised (MongoDB was down) updates its status.
-      if (updated?.finalisedAt)
-        await PostCallRating.updateOne({ callSid: job.callSid }, { $set: { status: statusOf(updated) } });
-      if (updated && job.field === 'agentRating' && updated.ticketRef) {
-        await ctx.models.VerifiedScore.updateMany(
-          { ticketRef: updated.ticketRef, postCallRatingId: { $exists: false } },
-          { $set: { postCallRatingId: updated._id, postCallRating: job.value } },
-        );
-      }
-      return { stored: updated !== null };
+  // Each write below is atomic on the call's document and guarded by what must still be true, so
+  // jobs of one call may run at once in several workers.
+  if (job.type === 'answer') {
+    await ensureRating(ctx, job);
+    const set: Record<string, unknown> = { [`answered.${job.step}`]: true };
+    if (job.field) set[job.field] = job.value;
+    const updated = await PostCallRating.findOneAndUpdate(
+      { callSid: job.callSid, [`answered.${job.step}`]: { $exists: false } },
+      {
+        $set: set,
+        $push: { answers: { step: job.step, digits: job.digits, value: job.value, at: new Date(job.at) } },
+      },
+      { returnDocument: 'after' },
+    ).lean();
+    // An answer that arrives after the call was finalised (MongoDB was down) updates its status.
+    if (updated?.finalisedAt) await writeStatus(ctx, job.callSid);
+    if (updated && job.field === 'agentRating' && updated.ticketRef) {
+      await ctx.models.VerifiedScore.updateMany(
+        { ticketRef: updated.ticketRef, postCallRatingId: { $exists: false } },
+        { $set: { postCallRatingId: updated._id, postCallRating: job.value } },
+      );
     }
-    if (job.type === 'recording') {
-      await ensureRating(ctx, job);
-      await PostCallRating.updateOne(
-        { callSid: job.callSid },
-        {
-          $set: {
-            recording: {
-              sid: job.recordingSid,
-              url: job.url,
-              durationSec: job.durationSec,
-              status: job.status,
-            },
+    return { stored: updated !== null };
+  }
+  if (job.type === 'recording') {
+    await ensureRating(ctx, job);
+    await PostCallRating.updateOne(
+      { callSid: job.callSid },
+      {
+        $set: {
+          recording: {
+            sid: job.recordingSid,
+            url: job.url,
+            durationSec: job.durationSec,
+            status: job.status,
           },
         },
-      );
-      return { stored: true };
-    }
-    const rating = await PostCallRating.findOne({ callSid: job.callSid }).lean();
-    if (!rating) {
-      // The caller hung up before any answer (or before the menu): an abandoned rating is still a fact.
+      },
+    );
+    return { stored: true };
+  }
+  // Finalised first, then the status: an answer that lands in between sees `finalisedAt` and
+  // writes the status itself, and whichever write comes last derives it from every answer.
+  const finalised = await PostCallRating.findOneAndUpdate(
+    { callSid: job.callSid },
+    {
+      $set: {
+        finalisedAt: new Date(),
+        ...(job.durationSec !== undefined ? { callDurationSec: job.durationSec } : {}),
+      },
+    },
+  ).lean();
+  if (!finalised) {
+    // The caller hung up before any answer (or before the menu): an abandoned rating is still a fact.
+    try {
       await PostCallRating.create({
         callSid: job.callSid,
         flow: 'post-call-rating',
@@ -169,20 +206,13 @@ async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
         day: localDay(new Date(), ctx.config.timeZone),
       });
       return { status: 'abandoned' };
+    } catch (err) {
+      // An answer job created the document meanwhile: finalise that one.
+      if (!isDuplicateKey(err)) throw err;
+      return process(ctx, job);
     }
-    const status = statusOf(rating);
-    await PostCallRating.updateOne(
-      { callSid: job.callSid },
-      {
-        $set: {
-          status,
-          finalisedAt: new Date(),
-          ...(job.durationSec !== undefined ? { callDurationSec: job.durationSec } : {}),
-        },
-      },
-    );
-    return { status };
-  });
+  }
+  return { status: await writeStatus(ctx, job.callSid) };
 }
 
 export function voiceWorker(ctx: AppContext): WorkerDefinition {

@@ -44,8 +44,8 @@ export const postCallRatingSchema = new Schema(
     agentRating: { type: Number, min: 1, max: 5 },
     solvedOnCall: { type: Boolean },
     answers: { type: [answerSchema], default: [] },
-    // Steps already stored, as keys: the replay guard. FerretDB v1 answers negated queries on
-    // arrays of subdocuments wrongly ({'answers.step': {$ne: x}} matches when another step is there).
+    // Steps already stored, as keys: the replay guard, `answered.<step>: {$exists: false}` in the
+    // filter of the one update that stores a step, so a replayed answer matches nothing.
     answered: { type: Map, of: Boolean, default: {} },
     recording: {
       sid: { type: String },

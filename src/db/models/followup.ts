@@ -58,19 +58,26 @@ export const followUpSchema = new Schema(
     /** Twilio error code of the last failed send, kept for operators. */
     lastErrorCode: { type: Number },
     outcome: { type: String, enum: OUTCOMES },
+    /** Raised by every conditional write (outcome.ts transition); the filter of the next one. */
     revision: { type: Number, default: 0 },
-    /** The closure's verified score, so answers update it by _id (see scoreFilter). */
-    scoreId: { type: Schema.Types.ObjectId },
+    /** Until a sending worker's claim runs out: a replay may take over a 'sending' follow-up after it. */
+    sendLeaseUntil: { type: Date },
+    /**
+     * Set by a transition, cleared once its effects (score, jobs, dispute) are applied; only present
+     * while pending, so the sparse index holds just the follow-ups a crash left half-done.
+     */
+    effectsPending: { type: Boolean },
   },
   { timestamps: true },
 );
 followUpSchema.index({ ticketRef: 1, closureNumber: 1 }, { unique: true });
 followUpSchema.index({ citizenPhone: 1, state: 1, sentAt: -1 });
 followUpSchema.index({ state: 1, sendAt: 1 });
+followUpSchema.index({ effectsPending: 1 }, { sparse: true });
 
 export const messageSchema = new Schema(
   {
-    /** The MessageSid: status callbacks find a message by it, and FerretDB v1 filters only `_id` in SQL. */
+    /** The MessageSid: status callbacks find a message by it, and a replayed send's insert is refused. */
     _id: { type: String, required: true },
     followUpId: { type: Schema.Types.ObjectId, required: true },
     direction: { type: String, enum: ['outbound', 'inbound'], required: true },
@@ -88,31 +95,18 @@ export const messageSchema = new Schema(
   },
   { timestamps: true },
 );
-// FerretDB v1 has no partial indexes, so every stored message carries a sid.
+// Every stored message carries a sid (partial indexes are not enforced by the embedded server).
 messageSchema.index({ sid: 1 }, { unique: true });
 messageSchema.index({ followUpId: 1, createdAt: 1 });
 
 export const optOutSchema = new Schema(
   {
-    /** The E.164 number, as `phone`: every read and write is by `_id` (see phone_follow_ups below). */
+    /** The E.164 number, as `phone`: one document per number, so an opt-out is one upsert. */
     _id: { type: String, required: true },
     phone: { type: String, required: true, unique: true },
     optedOut: { type: Boolean, required: true },
     source: { type: String, required: true },
     changedAt: { type: Date, required: true },
-  },
-  { timestamps: true },
-);
-
-/**
- * A citizen's follow-ups, keyed by phone number. An inbound reply must find the sender's follow-ups
- * fast. FerretDB 1.24 on SQLite filters in SQL only on `_id` alone (and even then without an index);
- * any other filter decodes every document in Go (measured: 25 ms at 5,000 follow-ups).
- */
-export const phoneFollowUpsSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    followUpIds: { type: [Schema.Types.ObjectId], default: [] },
   },
   { timestamps: true },
 );
@@ -141,6 +135,8 @@ export const verifiedScoreSchema = new Schema(
     postCallRatingId: { type: Schema.Types.ObjectId },
     postCallRating: { type: Number, min: 1, max: 5 },
     answeredAt: { type: Date },
+    /** The follow-up revision this score reflects: a write of an older one is refused (outcome.ts). */
+    followUpRevision: { type: Number },
   },
   { timestamps: true },
 );
@@ -165,6 +161,5 @@ export function followUpModels(conn: Connection) {
     FollowUpMessage: conn.model('FollowUpMessage', messageSchema, 'follow_up_messages'),
     OptOut: conn.model('OptOut', optOutSchema, 'opt_outs'),
     VerifiedScore: conn.model('VerifiedScore', verifiedScoreSchema, 'verified_scores'),
-    PhoneFollowUps: conn.model('PhoneFollowUps', phoneFollowUpsSchema, 'phone_follow_ups'),
   };
 }

@@ -28,8 +28,8 @@ const closureSchema = new Schema(
 
 /**
  * One event as the ticket keeps it for re-deriving its state. Kept on the ticket, not queried from
- * `ticket_events`: FerretDB v1 on SQLite answers only an `_id`-alone filter in SQL, so a query on
- * `ticketRef` decodes every stored event (measured: 22 ms at 200 events, growing with the table).
+ * `ticket_events`: the events and the state derived from them are then one document, written by one
+ * revision-guarded update (tickets/service.ts), so no event can be applied against a stale list.
  */
 const eventFields = {
   eventId: { type: String, required: true },
@@ -60,7 +60,7 @@ export const ticketSchema = new Schema(
     closures: { type: [closureSchema], default: [] },
     eventCount: { type: Number, default: 0 },
     events: { type: [eventRowSchema], default: [] },
-    /** Counts recomputations; writes are serialised by the ticket's lock (doc-lock.ts). */
+    /** Raised by every write; the next write's filter, so racing events re-derive instead of overwriting. */
     revision: { type: Number, default: 0 },
   },
   { timestamps: true },

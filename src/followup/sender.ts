@@ -80,9 +80,15 @@ async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, wh
     ...(code !== undefined ? { code } : {}),
   });
   const context = { ticketRef: f.ticketRef, closure: f.closureNumber, code, status, what };
-  // Bookkeeping for operators, not a step of the conversation: no revision, so no answer loses to it.
-  if (code !== undefined)
-    await ctx.models.FollowUp.updateOne({ _id: f._id }, { $set: { lastErrorCode: code } });
+  // Bookkeeping, not a step of the conversation (no revision, so no answer loses to it): the code for
+  // operators, and the send lease given back so this job's own retry may claim the send again.
+  await ctx.models.FollowUp.updateOne(
+    { _id: f._id },
+    {
+      ...(code !== undefined ? { $set: { lastErrorCode: code } } : {}),
+      ...(f.sendLeaseUntil ? { $unset: { sendLeaseUntil: 1 } } : {}),
+    },
+  );
   if (cls === 'retry') {
     ctx.log.warn(context, 'send failed; will retry with backoff');
     throw new SendFailedError(

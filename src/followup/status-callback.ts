@@ -31,20 +31,32 @@ export function statusCallbackHandler(ctx: AppContext): RequestHandler {
       return;
     }
     const { MessageSid: sid, MessageStatus: status, ErrorCode: errorCode } = parsed.data;
-    const known = await FollowUpMessage.findById(sid).select({ followUpId: 1, kind: 1 }).lean();
-    if (!known) {
+    // One conditional update: the status moves only forward, so of two callbacks racing (or arriving
+    // out of order) the later status wins and a repeat matches nothing.
+    const rank = statusRank(status);
+    const now = new Date();
+    const message =
+      (await FollowUpMessage.findOneAndUpdate(
+        { _id: sid, statusRank: { $lt: rank } },
+        {
+          $set: { status, statusRank: rank, ...(errorCode !== undefined ? { errorCode } : {}) },
+          $push: { statusHistory: { status, at: now, ...(errorCode !== undefined ? { errorCode } : {}) } },
+        },
+        { returnDocument: 'after' },
+      ).lean()) ?? (await FollowUpMessage.findById(sid).lean());
+    if (!message) {
       ctx.log.debug({ sid, status }, 'status callback for a message we did not send; nothing to do');
       res.status(204).end();
       return;
     }
-    // What the status means for the follow-up goes first and is idempotent whatever the order of
-    // callbacks (delivered stays delivered; a permanent failure stays one): if this request fails
-    // half-way, Twilio's retry finds it still to do, which it would not after the status below.
-    if (known.kind === 'initial' && (status === 'delivered' || status === 'read')) {
-      await markDelivered(ctx, known.followUpId);
+    ctx.log.info({ sid, status, errorCode, kind: message.kind }, 'message status');
+    // What a final status means for the follow-up runs even for a repeated callback: each step is
+    // idempotent, so a retry of a request that failed half-way finishes what the first one began.
+    if (message.kind === 'initial' && (status === 'delivered' || status === 'read')) {
+      await markDelivered(ctx, message.followUpId);
     }
     if (
-      known.kind === 'initial' &&
+      message.kind === 'initial' &&
       isFinalFailure(status) &&
       errorCode !== undefined &&
       PERMANENT_ERROR_CODES.has(errorCode)
@@ -52,24 +64,10 @@ export function statusCallbackHandler(ctx: AppContext): RequestHandler {
       // The citizen never got the question: no answer can come, so do not wait a week to say so.
       await closeFollowUp(
         ctx,
-        { _id: known.followUpId },
+        { _id: message.followUpId },
         { state: 'failed', outcome: 'undeliverable', onlyIfUnanswered: true },
       );
     }
-    // One conditional update: the status moves only forward, so of two callbacks racing (or arriving
-    // out of order) the later status wins and a repeat matches nothing.
-    const rank = statusRank(status);
-    const now = new Date();
-    const message = await FollowUpMessage.findOneAndUpdate(
-      { _id: sid, statusRank: { $lt: rank } },
-      {
-        $set: { status, statusRank: rank, ...(errorCode !== undefined ? { errorCode } : {}) },
-        $push: { statusHistory: { status, at: now, ...(errorCode !== undefined ? { errorCode } : {}) } },
-      },
-      { returnDocument: 'after' },
-    ).lean();
-    if (message) ctx.log.info({ sid, status, errorCode, kind: message.kind }, 'message status');
-    else ctx.log.debug({ sid, status }, 'status callback older than the stored status; nothing to do');
     res.status(204).end();
   };
 }

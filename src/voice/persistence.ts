@@ -117,11 +117,16 @@ async function ensureRating(ctx: AppContext, c: CallContext): Promise<void> {
 }
 
 /**
- * Writes the call's status from what is stored. The status is derived from the answers, and an
- * answer can land while it is written: the write holds only if the answers are still the ones it
- * was derived from, else it is derived again (answers only grow, so this ends).
+ * Writes the call's status from what is stored (and, when finalising, the end of the call with it).
+ * The status is derived from the answers, and an answer can land while it is written: the write
+ * holds only if the answers are still the ones it was derived from, else it is derived again
+ * (answers only grow, so this ends). An answer stored after finalisation writes the status itself.
  */
-async function writeStatus(ctx: AppContext, callSid: string): Promise<RatingStatus | undefined> {
+async function writeStatus(
+  ctx: AppContext,
+  callSid: string,
+  finalise?: { durationSec: number | undefined },
+): Promise<RatingStatus | undefined> {
   const { PostCallRating } = ctx.models;
   for (;;) {
     const rating = await PostCallRating.findOne({ callSid }).lean();
@@ -129,7 +134,13 @@ async function writeStatus(ctx: AppContext, callSid: string): Promise<RatingStat
     const status = statusOf(rating);
     const written = await PostCallRating.updateOne(
       { callSid, answers: { $size: rating.answers.length } },
-      { $set: { status } },
+      {
+        $set: {
+          status,
+          ...(finalise ? { finalisedAt: new Date() } : {}),
+          ...(finalise?.durationSec !== undefined ? { callDurationSec: finalise.durationSec } : {}),
+        },
+      },
     );
     if (written.matchedCount === 1) return status;
   }
@@ -183,36 +194,24 @@ async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
     );
     return { stored: true };
   }
-  // Finalised first, then the status: an answer that lands in between sees `finalisedAt` and
-  // writes the status itself, and whichever write comes last derives it from every answer.
-  const finalised = await PostCallRating.findOneAndUpdate(
-    { callSid: job.callSid },
-    {
-      $set: {
-        finalisedAt: new Date(),
-        ...(job.durationSec !== undefined ? { callDurationSec: job.durationSec } : {}),
-      },
-    },
-  ).lean();
-  if (!finalised) {
-    // The caller hung up before any answer (or before the menu): an abandoned rating is still a fact.
-    try {
-      await PostCallRating.create({
-        callSid: job.callSid,
-        flow: 'post-call-rating',
-        status: 'abandoned',
-        callDurationSec: job.durationSec,
-        finalisedAt: new Date(),
-        day: localDay(new Date(), ctx.config.timeZone),
-      });
-      return { status: 'abandoned' };
-    } catch (err) {
-      // An answer job created the document meanwhile: finalise that one.
-      if (!isDuplicateKey(err)) throw err;
-      return process(ctx, job);
-    }
+  const status = await writeStatus(ctx, job.callSid, { durationSec: job.durationSec });
+  if (status !== undefined) return { status };
+  // The caller hung up before any answer (or before the menu): an abandoned rating is still a fact.
+  try {
+    await PostCallRating.create({
+      callSid: job.callSid,
+      flow: 'post-call-rating',
+      status: 'abandoned',
+      callDurationSec: job.durationSec,
+      finalisedAt: new Date(),
+      day: localDay(new Date(), ctx.config.timeZone),
+    });
+    return { status: 'abandoned' };
+  } catch (err) {
+    // An answer job created the document meanwhile: finalise that one.
+    if (!isDuplicateKey(err)) throw err;
+    return process(ctx, job);
   }
-  return { status: await writeStatus(ctx, job.callSid) };
 }
 
 export function voiceWorker(ctx: AppContext): WorkerDefinition {

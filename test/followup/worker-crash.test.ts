@@ -13,7 +13,7 @@ function startWorkerProcess(): ChildProcess {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.TEST_CHILD_LOG ?? 'warn',
       REDIS_URL: inject('redisUrl'),
       MONGODB_URI: `${inject('mongoUrl')}${sys.dbName}`,
       QUEUE_PREFIX: sys.ctx.config.queuePrefix,
@@ -70,5 +70,6 @@ describe('a worker killed mid-batch', () => {
     expect(perRecipient.size).toBe(COUNT);
     expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
     expect(await sys.ctx.models.FollowUpMessage.countDocuments({ kind: 'initial' })).toBe(COUNT);
-  });
+    // Two worker processes start and one waits out the other's send lease: more than the default.
+  }, 60_000);
 });

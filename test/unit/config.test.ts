@@ -89,6 +89,7 @@ describe('loadConfig', () => {
       javaHeap: '2g',
       commitMs: 200,
     });
+    expect(loadConfig({ MONGO_COMMIT_MS: '0' }).embeddedMongo.commitMs).toBe(0);
     expect(problems({ MONGO_JAVA_HEAP: '512' })[0]).toMatch(/^MONGO_JAVA_HEAP:/);
   });
 });

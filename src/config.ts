@@ -29,7 +29,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[1-9]\d*[kmgKMG]$/, 'a JVM size such as 512m or 2g')
     .default('512m'),
-  MONGO_COMMIT_MS: z.coerce.number().int().min(0).max(10_000).default(50),
+  MONGO_COMMIT_MS: z.coerce.number().int().min(0).max(10_000).default(0),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_{}-]+$/, 'letters, digits, _ - { } only (use {name} for a Redis Cluster hash tag)')

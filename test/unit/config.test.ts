@@ -83,7 +83,7 @@ describe('loadConfig', () => {
     expect(config.binSearchPath).toEqual(['/usr/bin', '/bin', '/opt/jdk-17/bin']);
   });
 
-  it('bounds the embedded mongo-java-server: 512m heap and an H2 commit every 50 ms by default', () => {
+  it('bounds the embedded mongo-java-server: 512m heap and an H2 commit before every reply by default', () => {
     expect(loadConfig({}).embeddedMongo).toEqual({ javaHeap: '512m', commitMs: 0 });
     expect(loadConfig({ MONGO_JAVA_HEAP: '2g', MONGO_COMMIT_MS: '200' }).embeddedMongo).toEqual({
       javaHeap: '2g',

@@ -82,7 +82,7 @@ function startWorkers(sys: TestSystem, env: Record<string, string> = {}) {
 
 /**
  * Lets a worker system work through `total` queued jobs (read from Redis: counting documents in
- * FerretDB every few ms would read whole collections and slow the very workers being measured),
+ * the database every few ms would compete with the very workers being measured),
  * stops it, and reports how long that took and how long each job ran.
  */
 async function drain(queue: Queue, total: number, workers: { stop(): Promise<void> }) {

@@ -3,11 +3,10 @@
  * making the same HTTP call) is judged against a baseline that stores nothing. This measures, in the
  * same run as that baseline, raw processors that make the same call plus the durable work of a send,
  * with every write group-committed (one bulk command per event-loop turn, the storage's best case):
- *   - the send's reads one by one (FerretDB v1 answers `_id: { $in }` by decoding the whole
- *     collection), its writes batched;
+ *   - the send's reads one by one (as a send makes them), its writes batched;
  *   - its writes only, batched: no reads at all, a bound no sender that records the send before and
  *     after the SDK call can beat.
- * No Mongoose, no locks, no logic. Usage: npm run bench -- send-bound   (BENCH_SENDS, BENCH_ROUNDS)
+ * No Mongoose, no logic. Usage: npm run bench -- send-bound   (BENCH_SENDS, BENCH_ROUNDS)
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';

@@ -128,65 +128,76 @@ type SendResult = { skipped: string } | { sid: string; segments: number; followU
 
 /**
  * Claims the send: `scheduled` → `sending` for one worker, with a lease as long as the job's own
- * BullMQ lock. A replay (the worker died after claiming) may take over a `sending` follow-up only
- * once that lease has run out, so two workers never send the same closure at once.
+ * BullMQ lock, in one conditional update that needs no read first. A replay (the worker died after
+ * claiming) may take over a `sending` follow-up only once that lease has run out, so two workers
+ * never send the same closure at once.
  */
-async function claimSend(ctx: AppContext, f: FollowUpDoc): Promise<FollowUpDoc | 'busy' | null> {
+async function claimSend(
+  ctx: AppContext,
+  followUpId: string,
+): Promise<{ claimed: FollowUpDoc; replay: boolean } | { busy: true } | { skipped: string }> {
   const now = new Date();
-  const lease = new Date(now.getTime() + ctx.config.workerLockMs);
-  const claimable: Record<string, unknown> =
-    f.state === 'scheduled'
-      ? { state: 'scheduled' }
-      : {
+  const claim = (condition: Record<string, unknown>) =>
+    ctx.models.FollowUp.findOneAndUpdate(
+      { _id: followUpId, ...condition },
+      {
+        $set: {
           state: 'sending',
-          $or: [{ sendLeaseUntil: { $lte: now } }, { sendLeaseUntil: { $exists: false } }],
-        };
-  const claimed = await ctx.models.FollowUp.findOneAndUpdate(
-    { _id: f._id, revision: f.revision ?? 0, ...claimable },
-    { $set: { state: 'sending', sendAttemptAt: now, sendLeaseUntil: lease }, $inc: { revision: 1 } },
-    { returnDocument: 'after' },
-  ).lean<FollowUpDoc>();
-  if (claimed) return claimed;
-  const now2 = await ctx.models.FollowUp.findById(f._id).lean<FollowUpDoc>();
-  if (now2?.state === 'sending' && now2.sendLeaseUntil && now2.sendLeaseUntil > new Date()) return 'busy';
-  return null;
+          sendAttemptAt: now,
+          sendLeaseUntil: new Date(now.getTime() + ctx.config.workerLockMs),
+        },
+        $inc: { revision: 1 },
+      },
+      { returnDocument: 'after' },
+    ).lean<FollowUpDoc>();
+  const fresh = await claim({ state: 'scheduled' });
+  if (fresh) return { claimed: fresh, replay: false };
+  const lapsed = await claim({
+    state: 'sending',
+    $or: [{ sendLeaseUntil: { $lte: now } }, { sendLeaseUntil: { $exists: false } }],
+  });
+  if (lapsed) return { claimed: lapsed, replay: true };
+  const current = await ctx.models.FollowUp.findById(followUpId).lean<FollowUpDoc>();
+  if (!current) throw new UnrecoverableError(`follow-up ${followUpId} does not exist`);
+  return current.state === 'sending' ? { busy: true } : { skipped: current.state };
 }
 
-/** The first message: claimed, sent, then recorded; every write conditional on what it claimed. */
+/** The first message: claimed, checked, sent, then recorded; each write conditional on the claim. */
 async function sendInitial(
   ctx: AppContext,
   job: Job,
   token: string | undefined,
-  f: FollowUpDoc,
+  followUpId: string,
 ): Promise<SendResult> {
-  if (f.state !== 'scheduled' && f.state !== 'sending') return { skipped: f.state };
+  await deferToWindow(ctx, job, token);
+  // Recorded before the SDK call: a replay of this job (after a crash) finds 'sending' and asks
+  // Twilio whether the message went out before sending it again.
+  const claim = await claimSend(ctx, followUpId);
+  if ('busy' in claim) throw new SendFailedError(`follow-up ${followUpId} is being sent by another worker`);
+  if ('skipped' in claim) return claim;
+  const { claimed, replay } = claim;
 
   // Both checks read at once; a reopened ticket wins over an opt-out.
   const [ticket, optedOut] = await Promise.all([
-    ctx.models.Ticket.findById(f.ticketRef).lean(),
-    isOptedOut(ctx, f.citizenPhone),
+    ctx.models.Ticket.findById(claimed.ticketRef).lean(),
+    isOptedOut(ctx, claimed.citizenPhone),
   ]);
-  const closure = ticket?.closures.find((c) => c.number === f.closureNumber);
-  const unsent = ['scheduled', 'sending'] as const;
+  const closure = ticket?.closures.find((c) => c.number === claimed.closureNumber);
   if (!ticket || !closure || ticket.status !== 'closed' || closureState(closure) !== 'closed') {
-    await closeFollowUp(ctx, f, { state: 'cancelled', outcome: 'cancelled_reopened', from: unsent });
+    await closeFollowUp(ctx, claimed, {
+      state: 'cancelled',
+      outcome: 'cancelled_reopened',
+      from: ['sending'],
+    });
     return { skipped: 'reopened' };
   }
   if (optedOut) {
-    await closeFollowUp(ctx, f, { state: 'opted_out', outcome: 'opted_out', from: unsent });
+    await closeFollowUp(ctx, claimed, { state: 'opted_out', outcome: 'opted_out', from: ['sending'] });
     return { skipped: 'opted_out' };
   }
-  await deferToWindow(ctx, job, token);
-
-  // Recorded before the SDK call: a replay of this job (after a crash) finds 'sending' and asks
-  // Twilio whether the message went out before sending it again.
-  const claimed = await claimSend(ctx, f);
-  if (claimed === 'busy')
-    throw new SendFailedError(`${f.ticketRef}/${f.closureNumber} is being sent by another worker`);
-  if (claimed === null) return { skipped: 'claimed or closed by another writer' };
 
   const message = await composeMessage(ctx, claimed, 'initial');
-  let sid = f.state === 'sending' ? await findEarlierSend(ctx, claimed, message.token) : undefined;
+  let sid = replay ? await findEarlierSend(ctx, claimed, message.token) : undefined;
   let status = 'queued';
   if (sid === undefined) {
     try {
@@ -289,19 +300,16 @@ export function followUpWorker(ctx: AppContext): WorkerDefinition {
     },
     process: async (job: Job, token?: string) => {
       const data = job.data as FollowUpJob;
-      const f = await ctx.models.FollowUp.findById(data.followUpId).lean<FollowUpDoc>();
-      if (!f) throw new UnrecoverableError(`follow-up ${data.followUpId} does not exist`);
-      const result =
-        data.kind === 'send'
-          ? await sendInitial(ctx, job, token, f)
-          : data.kind === 'reminder'
-            ? await sendReminder(ctx, job, token, f)
-            : await expire(ctx, f);
-      if (data.kind === 'send' && 'followUp' in result) {
+      // A send claims its follow-up without reading it first (one round trip fewer per send).
+      if (data.kind === 'send') {
+        const result = await sendInitial(ctx, job, token, data.followUpId);
+        if (!('followUp' in result)) return result;
         await scheduleAfterSend(ctx, result.followUp, result);
         return { sid: result.sid, segments: result.segments };
       }
-      return result;
+      const f = await ctx.models.FollowUp.findById(data.followUpId).lean<FollowUpDoc>();
+      if (!f) throw new UnrecoverableError(`follow-up ${data.followUpId} does not exist`);
+      return data.kind === 'reminder' ? sendReminder(ctx, job, token, f) : expire(ctx, f);
     },
   };
 }

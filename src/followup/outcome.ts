@@ -1,6 +1,7 @@
 import type { UpdateQuery } from 'mongoose';
 import type { AppContext } from '../context.js';
 import type { FollowUp, FollowUpDoc, FollowUpState, Outcome, VerifiedScore } from '../db/models/followup.js';
+import { markSumsPending, refreshSumsOfScores } from '../reports/daily-sums.js';
 import { lockClosure } from './lock.js';
 import { DISPUTE_QUEUE, disputeJobId, FOLLOWUP_QUEUE, followUpJobId, type DisputeJob } from './queue.js';
 
@@ -141,5 +142,6 @@ export async function updateScore(
   f: { ticketRef: string; closureNumber: number; scoreId?: unknown },
   update: UpdateQuery<VerifiedScore>,
 ): Promise<void> {
-  await ctx.models.VerifiedScore.findOneAndUpdate(scoreFilter(f), update).lean();
+  await ctx.models.VerifiedScore.findOneAndUpdate(scoreFilter(f), markSumsPending(update)).lean();
+  await refreshSumsOfScores(ctx, scoreFilter(f));
 }

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { WorkerDefinition } from '../queue/workers.js';
+import { repairDailySums, type RepairReport } from '../reports/daily-sums.js';
 import { ticketService } from '../tickets/worker.js';
 import { AWAITING_STATES } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from './queue.js';
@@ -13,6 +14,8 @@ export interface ReconcileReport {
   ticketsChecked: number;
   followUpsChecked: number;
   jobsRestored: number;
+  /** Daily sums a crashed score writer or refresh left behind, refreshed. */
+  sums?: RepairReport;
 }
 
 /**
@@ -83,7 +86,8 @@ export async function reconcileFollowUps(
       report.jobsRestored += 1;
     }
   }
-  if (report.jobsRestored > 0 || report.eventsRequeued > 0)
+  report.sums = await repairDailySums(ctx.models, { olderThanMs: ctx.config.reports.sumsRepairAfterMs });
+  if (report.jobsRestored > 0 || report.eventsRequeued > 0 || report.sums.bucketsRefreshed > 0)
     ctx.log.warn(report, 'reconciler restored missing follow-up jobs');
   return report;
 }

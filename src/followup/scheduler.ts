@@ -2,6 +2,7 @@ import type { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
 import { phoneLockKey, withLock } from '../db/doc-lock.js';
 import type { Ticket } from '../db/models/ticket.js';
+import { refreshSumsOfScores, SUMS_PENDING } from '../reports/daily-sums.js';
 import { isDuplicateKey, closureState } from '../tickets/service.js';
 import { closeFollowUp } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, scoreIdFor, type FollowUpJob } from './queue.js';
@@ -125,10 +126,12 @@ async function ensureFollowUp(
       day: localDay(closure.closedAt, ctx.config.timeZone),
       channel: 'sms',
       ...(postCall ? { postCallRatingId: postCall._id, postCallRating: postCall.agentRating } : {}),
+      ...SUMS_PENDING,
     }).catch(async (err: unknown) => {
       if (!isDuplicateKey(err)) throw err;
       return VerifiedScore.findById(scoreIdFor(ticket.ref, closure.number)).select({ _id: 1 }).lean();
     });
+    await refreshSumsOfScores(ctx, { _id: scoreIdFor(ticket.ref, closure.number) });
     const created = await FollowUp.create({
       _id: followUpIdFor(ticket.ref, closure.number),
       ...closureFields,

@@ -2,6 +2,7 @@ import type { Models } from '../db/models/index.js';
 import { groupedSumsFromDailySums } from './daily-sums.js';
 import { queryError, type GroupBy, type ReportFilter } from './filters.js';
 import type { Dimension, GroupedSums, GroupFields } from './groups.js';
+import { groupedSumsFromRecords } from './record-sums.js';
 import {
   computeMetrics,
   emptySums,
@@ -94,6 +95,16 @@ export function summarise(
     overall: { metrics: overallMetrics, lowN: isLowN(overallMetrics, minN) },
     groups,
   };
+}
+
+/** The same summary computed from the records: the reference the daily sums are checked against. */
+export async function buildSummaryFromRecords(
+  models: Models,
+  filter: ReportFilter,
+  groupBy: GroupBy | null,
+  minN: number,
+): Promise<Summary> {
+  return summarise(filter, groupBy, minN, await groupedSumsFromRecords(models, filter, dimensionOf(groupBy)));
 }
 
 export async function buildSummary(

@@ -7,8 +7,9 @@ export default defineConfig({
     setupFiles: ['test/support/setup-file.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Integration files share one Redis and one FerretDB started by global setup; each file uses its
-    // own database name and queue prefix, so files may run in parallel.
+    // Integration files share one Redis and one MongoDB-wire server (mongo-java-server in memory, or
+    // mongod) started by global setup, or the servers REDIS_URL / MONGODB_URI name; each file uses
+    // its own database name and queue prefix, so files may run in parallel.
     pool: 'forks',
     maxWorkers: 2,
   },

@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
 # Installs what verisat needs on this machine, skipping whatever is already there.
-#   scripts/install-deps.sh          runtime: npm packages, redis-server, FerretDB (unless URLs are set)
+#   scripts/install-deps.sh          runtime: npm packages, redis-server, mongo-java-server (Java, Maven)
+#                                    unless REDIS_URL / MONGODB_URI are set or mongod is installed
 #   scripts/install-deps.sh --test   also headless Chromium for page tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
-FERRETDB_VERSION=v1.24.2
-# Our build of it: upstream plus scripts/ferretdb-sqlite-id-index.patch (see that file and the README).
-FERRETDB_BUILD=$FERRETDB_VERSION-verisat.1
 want_test=false
 [[ "${1:-}" == "--test" ]] && want_test=true
 say() { printf '\033[1m[verisat]\033[0m %s\n' "$*"; }
@@ -44,25 +42,43 @@ if [[ -z "${REDIS_URL:-}" ]] && ! command -v redis-server >/dev/null; then
   # Debian's package may start a system Redis on 6379; verisat starts its own on a free port.
 fi
 
-# MongoDB-wire server, unless MONGODB_URI is set or mongod is installed
-gobin="$(command -v go >/dev/null && go env GOPATH || echo "$HOME/go")/bin"
-ours_built() { [[ -x "$gobin/ferretdb" ]] && "$gobin/ferretdb" --version 2>/dev/null | grep -qF "$FERRETDB_BUILD"; }
-if [[ -z "${MONGODB_URI:-}" ]] && ! command -v mongod >/dev/null && ! ours_built; then
-  command -v go >/dev/null || die "Neither mongod nor FerretDB found, and Go is not installed to build FerretDB. Install Go (https://go.dev/dl/) or MongoDB, or set MONGODB_URI."
-  say "building FerretDB $FERRETDB_BUILD with Go (about a minute, once)"
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && go mod init ferretdb-build >/dev/null 2>&1 && GOFLAGS=-mod=mod go get "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" >/dev/null 2>&1) \
-    || die "could not download FerretDB $FERRETDB_VERSION from the Go module proxy"
-  src="$(go env GOMODCACHE)/github.com/!ferret!d!b/!ferret!d!b@$FERRETDB_VERSION"
-  cp -r "$src" "$tmp/src" && chmod -R u+w "$tmp/src"
-  # The module download lacks build/version/version.txt, which FerretDB's own release build writes;
-  # without it the binary refuses to start. The suffix tells our build from a plain one.
-  echo "$FERRETDB_BUILD" > "$tmp/src/build/version/version.txt"
-  (cd "$tmp/src" && git apply "$repo/scripts/ferretdb-sqlite-id-index.patch") || die "patching FerretDB failed"
-  mkdir -p "$gobin"
-  (cd "$tmp/src" && go build -trimpath -o "$gobin/ferretdb" ./cmd/ferretdb) || die "building FerretDB failed"
-  say "built $("$gobin/ferretdb" --version | sed -n 1p)"
+# MongoDB-wire server, unless MONGODB_URI is set or mongod is installed: mongo-java-server with our
+# launcher (scripts/mongo-java-server/), jars from Maven Central into .deps/ (git-ignored).
+mjs_dir=.deps/mongo-java-server
+mjs_src=scripts/mongo-java-server
+java_ok() {
+  command -v java >/dev/null && command -v javac >/dev/null || return 1
+  # mongo-java-server 1.47 is built for Java 17 (class version 61).
+  local major
+  major=$(javac -version 2>&1 | sed -n 's/^javac \([0-9]*\).*/\1/p')
+  [[ -n $major && $major -ge 17 ]]
+}
+if [[ -z "${MONGODB_URI:-}" ]] && ! command -v mongod >/dev/null; then
+  if ! java_ok || ! command -v mvn >/dev/null; then
+    apt_install default-jdk-headless maven \
+      || die "mongo-java-server needs Java 17+ (java and javac) and Maven: apt-get install default-jdk-headless maven (or install mongod, or set MONGODB_URI)."
+    java_ok || die "javac $(javac -version 2>&1) is too old: mongo-java-server needs Java 17 or newer"
+  fi
+  # The jars follow the pom: a changed pom replaces the whole folder, so no stale jar stays on the
+  # class path. The copy of the pom kept next to the jars says which pom they came from.
+  if ! cmp -s "$mjs_src/pom.xml" "$mjs_dir/lib/.pom.xml" 2>/dev/null; then
+    say "fetching mongo-java-server jars with Maven (about 6 MB, once)"
+    rm -rf "$mjs_dir/lib" "$mjs_dir/lib.tmp" "$mjs_dir/classes"
+    mkdir -p "$mjs_dir"
+    mvn_log="$mjs_dir/mvn.log"
+    mvn -q -B -f "$mjs_src/pom.xml" dependency:copy-dependencies -DoutputDirectory="$repo/$mjs_dir/lib.tmp" >"$mvn_log" 2>&1 \
+      || { cat "$mvn_log" >&2; die "Maven could not fetch mongo-java-server from Maven Central (log above)"; }
+    rm -f "$mvn_log"
+    cp "$mjs_src/pom.xml" "$mjs_dir/lib.tmp/.pom.xml"
+    mv "$mjs_dir/lib.tmp" "$mjs_dir/lib"
+  fi
+  mjs_class="$mjs_dir/classes/VerisatMongoServer.class"
+  if [[ ! -f $mjs_class ]] || [[ $mjs_src/VerisatMongoServer.java -nt $mjs_class ]]; then
+    say "compiling the mongo-java-server launcher"
+    mkdir -p "$mjs_dir/classes"
+    javac -nowarn -d "$mjs_dir/classes" -cp "$mjs_dir/lib/*" "$mjs_src/VerisatMongoServer.java" \
+      || die "compiling $mjs_src/VerisatMongoServer.java failed"
+  fi
 fi
 
 if [[ $want_test == true ]] && [[ ! -x /usr/bin/chromium ]]; then

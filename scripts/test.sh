@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite on real Redis, FerretDB (or mongod), BullMQ, the twilio SDK and Chromium.
+# Runs the whole test suite on real Redis, mongo-java-server (or mongod, or MONGODB_URI), BullMQ, the
+# twilio SDK and Chromium.
 # The suite starts its own servers on free loopback ports; nothing needs to be running.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -25,6 +25,11 @@ const envSchema = z.object({
   REDIS_URL: optionalUrl,
   MONGODB_URI: optionalUrl,
   DATA_DIR: z.string().default('.data'),
+  MONGO_JAVA_HEAP: z
+    .string()
+    .regex(/^[1-9]\d*[kmgKMG]$/, 'a JVM size such as 512m or 2g')
+    .default('512m'),
+  MONGO_COMMIT_MS: z.coerce.number().int().min(1).max(10_000).default(50),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_{}-]+$/, 'letters, digits, _ - { } only (use {name} for a Redis Cluster hash tag)')
@@ -102,8 +107,7 @@ const envSchema = z.object({
   VOICE_AGENT_DIAL_TARGET: z.string().default('sip:agents@pbx.invalid'),
   VOICE_RETRY_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
-  HOME: z.string().optional(),
-  GOPATH: z.string().optional(),
+  JAVA_HOME: z.string().optional(),
 });
 
 export type RawEnv = Record<string, string | undefined>;
@@ -118,6 +122,13 @@ export interface Config {
   redisUrl: string | undefined;
   mongodbUri: string | undefined;
   dataDir: string;
+  /** mongo-java-server, started when neither MONGODB_URI nor mongod is there. */
+  embeddedMongo: {
+    /** The JVM's -Xmx: the JVM takes all it is allowed, so it is bounded. */
+    javaHeap: string;
+    /** How often the H2 store is committed: what a crash of the server can lose at most. */
+    commitMs: number;
+  };
   queuePrefix: string;
   twilio: {
     mode: 'sandbox' | 'live';
@@ -176,7 +187,7 @@ export interface Config {
     /** How long a verified API token is trusted before MongoDB is asked again (0: every call). */
     apiTokenCacheMs: number;
   };
-  /** Where embedded services' binaries are looked for: PATH, then Go's bin folder (FerretDB). */
+  /** Where embedded services' binaries are looked for: PATH, then JAVA_HOME/bin (mongo-java-server). */
   binSearchPath: string[];
 }
 
@@ -247,6 +258,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     mongodbUri: e.MONGODB_URI,
     dataDir: e.DATA_DIR,
+    embeddedMongo: { javaHeap: e.MONGO_JAVA_HEAP, commitMs: e.MONGO_COMMIT_MS },
     queuePrefix: e.QUEUE_PREFIX,
     twilio: {
       mode,
@@ -290,10 +302,8 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       loginWindowMinutes: e.LOGIN_WINDOW_MINUTES,
       apiTokenCacheMs: Math.round(e.API_TOKEN_CACHE_SECONDS * 1000),
     },
-    binSearchPath: [
-      ...e.PATH.split(':'),
-      ...(e.GOPATH ? e.GOPATH.split(':').map((p) => `${p}/bin`) : []),
-      ...(e.HOME ? [`${e.HOME}/go/bin`] : []),
-    ].filter((p) => p !== ''),
+    binSearchPath: [...e.PATH.split(':'), ...(e.JAVA_HOME ? [`${e.JAVA_HOME}/bin`] : [])].filter(
+      (p) => p !== '',
+    ),
   };
 }

@@ -49,6 +49,7 @@ export async function resolveServices(
         dataDir: path.join(config.dataDir, 'mongo'),
         searchPath: config.binSearchPath,
         persistent: true,
+        ...config.embeddedMongo,
       });
       embedded.push(mongo);
       log.info({ url: mongo.url, server: mongo.name }, 'started embedded MongoDB-wire server');

@@ -16,6 +16,7 @@ export async function openCliDatabase(config: Config): Promise<Database> {
       dataDir: path.join(config.dataDir, 'mongo'),
       searchPath: config.binSearchPath,
       persistent: true,
+      ...config.embeddedMongo,
     });
     uri = `${embedded.url}verisat`;
   }

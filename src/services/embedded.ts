@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
@@ -23,7 +24,7 @@ export interface EmbeddedService {
 export interface ServiceOptions {
   /** Folder for the server's data; created if missing. */
   dataDir: string;
-  /** Directories searched for binaries, in order (usually PATH plus the Go bin folder). */
+  /** Directories searched for binaries, in order (usually PATH, then JAVA_HOME/bin). */
   searchPath: string[];
   /** Keep data on disk between runs (development) or not (tests). */
   persistent: boolean;
@@ -31,6 +32,15 @@ export interface ServiceOptions {
   startTimeoutMs?: number;
   /** A fixed port (a restart in tests must come back where clients expect it); default: a free one. */
   port?: number;
+}
+
+export interface MongoOptions extends ServiceOptions {
+  /** mongo-java-server's JVM heap (-Xmx), e.g. 512m (the default). */
+  javaHeap?: string;
+  /** How often mongo-java-server commits its H2 file (ms, default 50): what a crash loses at most. */
+  commitMs?: number;
+  /** Where scripts/install-deps.sh put the jars and the compiled launcher; default: the repo's .deps. */
+  javaDepsDir?: string;
 }
 
 export class ServiceStartError extends Error {
@@ -85,8 +95,10 @@ function spawnServer(
   name: string,
   bin: string,
   args: string[],
+  opts: { stdinPipe?: boolean } = {},
 ): { child: ChildProcess; output: () => string } {
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A piped stdin that only we hold: a server that watches it sees it close when we die, even by SIGKILL.
+  const child = spawn(bin, args, { stdio: [opts.stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   running.add(child);
   killChildrenOnExit();
   let tail = '';
@@ -193,16 +205,56 @@ export async function startRedis(opts: ServiceOptions): Promise<EmbeddedService>
   return { name: 'redis', url, pid: child.pid, stop: () => stopChild(child) };
 }
 
-export async function startMongo(opts: ServiceOptions): Promise<EmbeddedService> {
+const defaultJavaDepsDir = fileURLToPath(new URL('../../.deps/mongo-java-server', import.meta.url));
+const installHint = 'Run scripts/install-deps.sh, install mongod, or set MONGODB_URI.';
+
+/** Resolves with the port once the launcher prints `listening 127.0.0.1:PORT`; rejects if it exits first. */
+function listeningPort(name: string, child: ChildProcess, output: () => string, timeoutMs: number) {
+  return new Promise<number>((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => {
+      finish();
+      void stopChild(child);
+      reject(new ServiceStartError(name, `did not listen within ${timeoutMs} ms.\n${output()}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.toString('utf8');
+      const match = /^listening 127\.0\.0\.1:(\d+)$/m.exec(seen);
+      if (match) {
+        finish();
+        resolve(Number(match[1]));
+      }
+    };
+    const onExit = (code: number | null, signal: string | null): void => {
+      finish();
+      reject(new ServiceStartError(name, `exited early (code ${code ?? signal}).\n${output()}`, installHint));
+    };
+    const finish = (): void => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+    };
+    child.stdout?.on('data', onData);
+    child.on('exit', onExit);
+  });
+}
+
+/**
+ * mongod when it is on the search path (the real thing wins); otherwise mongo-java-server through
+ * our launcher (scripts/mongo-java-server/): in memory when not persistent, else an H2 file in dataDir.
+ */
+export async function startMongo(opts: MongoOptions): Promise<EmbeddedService> {
   mkdirSync(opts.dataDir, { recursive: true });
-  const port = opts.port ?? (await findFreePort());
   const dir = path.resolve(opts.dataDir);
+  const timeoutMs = opts.startTimeoutMs ?? 30_000;
+  const started = Date.now();
   const mongod = findExecutable('mongod', opts.searchPath);
-  const ferretdb = findExecutable('ferretdb', opts.searchPath);
   let name: string;
   let spawned: ReturnType<typeof spawnServer>;
+  let port: number;
   if (mongod) {
     name = 'mongod';
+    port = opts.port ?? (await findFreePort());
     spawned = spawnServer(name, mongod, [
       '--port',
       String(port),
@@ -212,27 +264,46 @@ export async function startMongo(opts: ServiceOptions): Promise<EmbeddedService>
       dir,
       '--quiet',
     ]);
-  } else if (ferretdb) {
-    name = 'FerretDB';
-    spawned = spawnServer(name, ferretdb, [
-      '--handler=sqlite',
-      // WAL with synchronous=NORMAL: a commit is durable once the WAL is synced at checkpoints, as
-      // MongoDB's journal is flushed every 100 ms; FULL fsyncs every commit (measured: 1,284 vs
-      // 3,437 inserts/s at 20 concurrent). An app crash loses nothing; a power cut the last moments.
-      `--sqlite-url=file:${dir}/?_pragma=synchronous(normal)`,
-      `--state-dir=${dir}`,
-      `--listen-addr=127.0.0.1:${port}`,
-      // The default debug address and state folder collide between instances; telemetry would call out.
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=warn',
-    ]);
   } else {
-    throw new ServiceStartError(
-      'MongoDB',
-      'neither mongod nor ferretdb was found on PATH or in the Go bin folder',
-      'Run scripts/install-deps.sh (builds FerretDB v1.24.2 with Go), install mongod, or set MONGODB_URI.',
+    name = 'mongo-java-server';
+    const java = findExecutable('java', opts.searchPath);
+    if (!java) {
+      throw new ServiceStartError(
+        name,
+        `neither mongod nor java was found (searched ${opts.searchPath.join(':')})`,
+        `mongo-java-server needs Java 17+. ${installHint}`,
+      );
+    }
+    const deps = opts.javaDepsDir ?? defaultJavaDepsDir;
+    const launcher = path.join(deps, 'classes', 'VerisatMongoServer.class');
+    if (!existsSync(launcher) || !existsSync(path.join(deps, 'lib'))) {
+      throw new ServiceStartError(name, `its jars or launcher are missing (no ${launcher})`, installHint);
+    }
+    spawned = spawnServer(
+      name,
+      java,
+      [
+        `-Xmx${opts.javaHeap ?? '512m'}`,
+        // Its routine connection logs would fill the output tail that start-up errors show.
+        '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+        '-cp',
+        `${path.join(deps, 'classes')}${path.delimiter}${path.join(deps, 'lib', '*')}`,
+        'VerisatMongoServer',
+        // Port 0 lets the server pick a free one and say which, so no other process can take it meanwhile.
+        '--port',
+        String(opts.port ?? 0),
+        ...(opts.persistent
+          ? [
+              '--h2-file',
+              path.join(dir, 'mongo-java-server.mv.db'),
+              '--commit-ms',
+              String(opts.commitMs ?? 50),
+            ]
+          : ['--memory']),
+      ],
+      { stdinPipe: true },
     );
+    port = await listeningPort(name, spawned.child, spawned.output, timeoutMs);
   }
   const url = `mongodb://127.0.0.1:${port}/`;
   await waitUntil(
@@ -248,7 +319,7 @@ export async function startMongo(opts: ServiceOptions): Promise<EmbeddedService>
         await conn.close();
       }
     },
-    opts.startTimeoutMs ?? 30_000,
+    Math.max(timeoutMs - (Date.now() - started), 1000),
   );
   const child = spawned.child;
   return { name, url, pid: child.pid, stop: () => stopChild(child) };

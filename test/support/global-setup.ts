@@ -9,7 +9,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string;
     mongoUrl: string;
-    /** Folder for this run's own extra servers (e.g. a FerretDB a test stops and restarts). */
+    /** Folder for this run's own extra servers (e.g. a MongoDB-wire server a test stops and restarts). */
     scratchDir: string;
   }
 }
@@ -17,13 +17,17 @@ declare module 'vitest' {
 /**
  * One Redis and one MongoDB-wire server for the whole run, on free loopback ports with temporary
  * data; each test file then uses its own database and queue prefix (test/support/system.ts).
+ * TEST_REDIS_URL / TEST_MONGODB_URL, else REDIS_URL / MONGODB_URI (a real MongoDB or replica set),
+ * point the run at servers of your own instead.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  const givenRedis = process.env.TEST_REDIS_URL || config.redisUrl;
+  const givenMongo = process.env.TEST_MONGODB_URL || config.mongodbUri;
   const root = mkdtempSync(path.join(os.tmpdir(), 'verisat-test-'));
   const started: EmbeddedService[] = [];
   try {
-    const redis = process.env.TEST_REDIS_URL
+    const redis = givenRedis
       ? undefined
       : await startRedis({
           dataDir: path.join(root, 'redis'),
@@ -31,16 +35,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
           persistent: false,
         });
     if (redis) started.push(redis);
-    const mongo = process.env.TEST_MONGODB_URL
+    const mongo = givenMongo
       ? undefined
       : await startMongo({
           dataDir: path.join(root, 'mongo'),
           searchPath: config.binSearchPath,
           persistent: false,
+          javaHeap: config.embeddedMongo.javaHeap,
         });
     if (mongo) started.push(mongo);
-    project.provide('redisUrl', process.env.TEST_REDIS_URL ?? redis?.url ?? '');
-    project.provide('mongoUrl', process.env.TEST_MONGODB_URL ?? mongo?.url ?? '');
+    project.provide('redisUrl', givenRedis ?? redis?.url ?? '');
+    project.provide('mongoUrl', givenMongo ?? mongo?.url ?? '');
     project.provide('scratchDir', root);
   } catch (err) {
     await Promise.allSettled(started.map((s) => s.stop()));

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
-import { findFreePort, startMongo, type EmbeddedService } from '../../src/services/embedded.js';
+import { startMongo, type EmbeddedService } from '../../src/services/embedded.js';
 
 /**
  * A MongoDB-wire server of a test file's own, for tests that stop it mid-flow and start it again on
- * the same port and data folder (the shared server must never go down under other files).
+ * the same port and data folder (the shared server must never go down under other files). It keeps
+ * its data on disk (mongod's dbpath, or mongo-java-server's H2 file), so a restart finds it again.
  */
 export interface OwnMongo {
   url: string;
@@ -18,10 +19,17 @@ export interface OwnMongo {
 
 export async function startOwnMongo(): Promise<OwnMongo> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-outage-'));
-  const searchPath = loadConfig({ PATH: process.env.PATH, HOME: process.env.HOME }).binSearchPath;
-  const port = await findFreePort();
-  const start = () => startMongo({ dataDir: dir, searchPath, persistent: true, port });
-  let server: EmbeddedService = await start();
+  const config = loadConfig({ PATH: process.env.PATH, JAVA_HOME: process.env.JAVA_HOME });
+  const options = {
+    dataDir: dir,
+    searchPath: config.binSearchPath,
+    persistent: true,
+    ...config.embeddedMongo,
+  };
+  let server: EmbeddedService = await startMongo(options);
+  // Restarts come back on the port the first start got, where the test's clients keep reconnecting.
+  const port = Number(new URL(server.url).port);
+  const start = () => startMongo({ ...options, port });
   return {
     url: server.url,
     stop: () => server.stop(),

@@ -30,7 +30,7 @@ export interface TestSystemOptions {
   env?: RawEnv;
   web?: boolean;
   workers?: boolean;
-  /** Override the run's shared servers (e.g. a FerretDB the test can stop). */
+  /** Override the run's shared servers (e.g. a MongoDB-wire server the test can stop). */
   redisUrl?: string;
   mongoUrl?: string;
   reconcileEveryMs?: number;
@@ -69,7 +69,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     QUEUE_PREFIX: `t${id}`,
     SANDBOX_STATUS_DELAY_MS: '20',
     PATH: process.env.PATH,
-    HOME: process.env.HOME,
+    JAVA_HOME: process.env.JAVA_HOME,
     ...opts.env,
   });
   const system = await startSystem(config, {

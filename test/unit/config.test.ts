@@ -78,8 +78,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ REDIS_URL: '', PORT: '' }).redisUrl).toBeUndefined();
   });
 
-  it('adds the Go bin folder to the binary search path (FerretDB lives there)', () => {
-    const config = loadConfig({ PATH: '/usr/bin:/bin', HOME: '/home/ops' });
-    expect(config.binSearchPath).toEqual(['/usr/bin', '/bin', '/home/ops/go/bin']);
+  it('looks for java in JAVA_HOME/bin after PATH (mongo-java-server runs on it)', () => {
+    const config = loadConfig({ PATH: '/usr/bin:/bin', JAVA_HOME: '/opt/jdk-17' });
+    expect(config.binSearchPath).toEqual(['/usr/bin', '/bin', '/opt/jdk-17/bin']);
+  });
+
+  it('bounds the embedded mongo-java-server: 512m heap and an H2 commit every 50 ms by default', () => {
+    expect(loadConfig({}).embeddedMongo).toEqual({ javaHeap: '512m', commitMs: 50 });
+    expect(loadConfig({ MONGO_JAVA_HEAP: '2g', MONGO_COMMIT_MS: '200' }).embeddedMongo).toEqual({
+      javaHeap: '2g',
+      commitMs: 200,
+    });
+    expect(problems({ MONGO_JAVA_HEAP: '512' })[0]).toMatch(/^MONGO_JAVA_HEAP:/);
   });
 });

@@ -3,8 +3,8 @@ import { CHANNELS, type Channel } from '../db/models/followup.js';
 import type { Models } from '../db/models/index.js';
 import type { Logger } from '../log.js';
 import type { ReportFilter } from './filters.js';
-import { fieldsOf, groupSums, type Dimension, type GroupedSums } from './groups.js';
-import { addCell, emptySums, mergeSums, type PartialSums } from './metrics.js';
+import { fieldsOf, groupKey, type Dimension, type GroupedSums } from './groups.js';
+import { addCell, emptySums, type PartialSums } from './metrics.js';
 import { CELL_GROUP, cellOf, type CellId } from './record-sums.js';
 
 /**
@@ -42,17 +42,61 @@ export interface SumsBucket {
   agentId: string;
 }
 
-/** Sums of one bucket, as stored. */
+/** Sums of one bucket. */
 export interface BucketSums {
   all: PartialSums;
   channels: Partial<Record<Channel, PartialSums>>;
 }
 
-interface DailySumDoc extends SumsBucket, Partial<BucketSums> {
-  _id: string;
-  seq: number;
-  computedSeq?: number;
-  stale?: Date;
+/**
+ * PartialSums as stored: one flat number per counter (the rating histograms as rating1..rating5,
+ * postCall1..postCall5), so a report is one `$group` with `$sum` per counter in the database and
+ * only the groups travel to the app.
+ */
+type StoredSums = Record<string, number>;
+
+const SCALAR_COUNTERS = [
+  'closures',
+  'sent',
+  'delivered',
+  'answers',
+  'solvedAnswered',
+  'solvedYes',
+  'solvedNo',
+  'ratings',
+  'ratingSum',
+  'ratingHigh',
+  'postCallRatings',
+  'postCallSum',
+  'postCallAndSolved',
+  'brushOffs',
+] as const satisfies readonly (keyof PartialSums)[];
+const HISTOGRAMS = [
+  ['ratingCounts', 'rating'],
+  ['postCallCounts', 'postCall'],
+] as const satisfies readonly (readonly [keyof PartialSums, string])[];
+const STORED_COUNTERS: readonly string[] = [
+  ...SCALAR_COUNTERS,
+  ...HISTOGRAMS.flatMap(([, prefix]) => [1, 2, 3, 4, 5].map((r) => `${prefix}${r}`)),
+];
+
+export function storedSums(p: PartialSums): StoredSums {
+  const out: StoredSums = {};
+  for (const k of SCALAR_COUNTERS) out[k] = p[k];
+  for (const [field, prefix] of HISTOGRAMS) p[field].forEach((n, i) => (out[`${prefix}${i + 1}`] = n));
+  return out;
+}
+
+export function partialSumsOf(stored: Record<string, unknown>): PartialSums {
+  const num = (k: string): number => {
+    const v = stored[k];
+    return typeof v === 'number' ? v : 0;
+  };
+  const p = emptySums();
+  for (const k of SCALAR_COUNTERS) p[k] = num(k);
+  for (const [field, prefix] of HISTOGRAMS)
+    p[field] = [1, 2, 3, 4, 5].map((r) => num(`${prefix}${r}`)) as PartialSums[typeof field];
+  return p;
 }
 
 export interface SumsContext {
@@ -217,7 +261,12 @@ async function refreshDay(models: Models, day: string, buckets: SumsBucket[]): P
           // Only if no refresh started since ours: that one read at least what we read.
           filter: { _id: id as never, seq },
           update: {
-            $set: { all: sums.all, channels: sums.channels, computedSeq: seq, computedAt: new Date() },
+            $set: {
+              all: storedSums(sums.all),
+              channels: Object.fromEntries(Object.entries(sums.channels).map(([c, p]) => [c, storedSums(p)])),
+              computedSeq: seq,
+              computedAt: new Date(),
+            },
             $unset: { stale: '' },
           },
         },
@@ -346,40 +395,57 @@ export async function rebuildDailySums(
   return { days: days.length, buckets: total };
 }
 
-/** Sums of the buckets matching the report filter, per group of the dimension: what reports read. */
+const DIMENSION_ID: Record<Dimension, Record<string, string> | null> = {
+  none: null,
+  agency: { agency: '$agency' },
+  department: { agency: '$agency', department: '$department' },
+  agent: { agentId: '$agentId' },
+  day: { day: '$day' },
+};
+
+interface SumsGroupRow extends Record<string, unknown> {
+  _id: { day?: unknown; agency?: unknown; department?: unknown; agentId?: unknown } | null;
+}
+
+/**
+ * Sums of the buckets matching the report filter, per group of the dimension: what reports read.
+ * The database adds the buckets up (`$sum` of each stored counter), so only the groups (one row,
+ * or one per agency, department, agent or day) travel to the app, whatever the buckets' number.
+ */
 export async function groupedSumsFromDailySums(
   models: Models,
   filter: ReportFilter,
   dimension: Dimension,
 ): Promise<GroupedSums> {
-  const { channel } = filter;
-  const docs = await models.DailySum.collection
-    .find<DailySumDoc>(
+  const prefix = filter.channel ? `channels.${filter.channel}` : 'all';
+  const rows = await models.DailySum.collection
+    .aggregate<SumsGroupRow>([
       {
-        day: { $gte: filter.from, $lte: filter.to },
-        ...(filter.agency !== undefined ? { agency: filter.agency } : {}),
-        ...(filter.department !== undefined ? { department: filter.department } : {}),
-        ...(filter.agent !== undefined ? { agentId: filter.agent } : {}),
-      },
-      {
-        projection: {
-          _id: 0,
-          day: 1,
-          agency: 1,
-          department: 1,
-          agentId: 1,
-          ...(channel ? { channels: 1 } : { all: 1 }),
+        $match: {
+          day: { $gte: filter.from, $lte: filter.to },
+          ...(filter.agency !== undefined ? { agency: filter.agency } : {}),
+          ...(filter.department !== undefined ? { department: filter.department } : {}),
+          ...(filter.agent !== undefined ? { agentId: filter.agent } : {}),
         },
-        batchSize: 10_000,
       },
-    )
+      {
+        $group: {
+          _id: DIMENSION_ID[dimension],
+          ...Object.fromEntries(STORED_COUNTERS.map((k) => [k, { $sum: `$${prefix}.${k}` }])),
+        },
+      },
+    ])
     .toArray();
   const out: GroupedSums = new Map();
-  for (const doc of docs) {
-    const sums = channel ? doc.channels?.[channel] : doc.all;
-    // An empty bucket is no group: the records would not have produced one either.
-    if (!sums || !(sums.closures > 0)) continue;
-    mergeSums(groupSums(out, fieldsOf(dimension, doc), emptySums), sums);
+  for (const row of rows) {
+    const sums = partialSumsOf(row);
+    // No closures is no group: the records would not have produced one either (a bucket whose
+    // records are gone, or with none on the filtered channel).
+    if (!(sums.closures > 0)) continue;
+    out.set(groupKey(fieldsOf(dimension, row._id ?? {})), {
+      fields: fieldsOf(dimension, row._id ?? {}),
+      sums,
+    });
   }
   return out;
 }

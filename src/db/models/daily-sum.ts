@@ -20,9 +20,9 @@ export const dailySumSchema = new Schema(
     computedSeq: { type: Number },
     /** Set (to the time) while a refresh is in flight; a stale document older than a while is repaired. */
     stale: { type: Date },
-    /** PartialSums (src/reports/metrics.ts) of every record of the bucket. */
+    /** The PartialSums (src/reports/metrics.ts) of every record of the bucket, one flat number per counter. */
     all: { type: Schema.Types.Mixed },
-    /** PartialSums per channel the citizen answered on (only channels with records). */
+    /** The same per channel the citizen answered on (only channels with records). */
     channels: { type: Schema.Types.Mixed },
     computedAt: { type: Date },
   },

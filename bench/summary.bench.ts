@@ -134,7 +134,8 @@ function line(label: string, f: Figures): void {
 }
 
 async function main(): Promise<void> {
-  const services = await benchServices();
+  // A million in-memory records need more than the embedded server's default 512 MB heap.
+  const services = await benchServices({ javaHeap: '6g' });
   useSharedServers(() => services);
   const sys = await startTestSystem();
   try {

@@ -169,7 +169,7 @@ export function ratio(label: string, ours: number, baseline: number, target?: nu
 }
 
 /** Fresh Redis and MongoDB-wire server for one benchmark run, removed afterwards. */
-export async function benchServices(): Promise<{
+export async function benchServices(opts: { javaHeap?: string } = {}): Promise<{
   redisUrl: string;
   mongoUrl: string;
   stop(): Promise<void>;
@@ -181,7 +181,12 @@ export async function benchServices(): Promise<{
   started.push(redis);
   const mongo = process.env.MONGODB_URI
     ? undefined
-    : await startMongo({ dataDir: path.join(dir, 'mongo'), searchPath, persistent: false });
+    : await startMongo({
+        dataDir: path.join(dir, 'mongo'),
+        searchPath,
+        persistent: false,
+        ...(opts.javaHeap ? { javaHeap: opts.javaHeap } : {}),
+      });
   if (mongo) started.push(mongo);
   return {
     redisUrl: redis.url,

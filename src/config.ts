@@ -90,6 +90,7 @@ const envSchema = z.object({
   REPORT_MIN_N: z.coerce.number().int().min(1).max(10_000).default(10),
   REPORT_MAX_RANGE_DAYS: z.coerce.number().int().min(1).max(3660).default(366),
   PUBLIC_SCOREBOARD: booleanish.default(true),
+  SUMS_REPAIR_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .min(0.25)
@@ -172,6 +173,11 @@ export interface Config {
     maxRangeDays: number;
     /** Serve the per-agency public scoreboard at /public. */
     publicScoreboard: boolean;
+    /**
+     * The reconciler repairs daily sums still pending or stale this long after their last write
+     * (a writer or refresh that crashed); younger ones most likely have a refresh in flight.
+     */
+    sumsRepairAfterMs: number;
   };
   auth: {
     sessionTtlHours: number;
@@ -288,6 +294,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       minN: e.REPORT_MIN_N,
       maxRangeDays: e.REPORT_MAX_RANGE_DAYS,
       publicScoreboard: e.PUBLIC_SCOREBOARD,
+      sumsRepairAfterMs: e.SUMS_REPAIR_AFTER_SECONDS * 1000,
     },
     auth: {
       sessionTtlHours: e.SESSION_TTL_HOURS,

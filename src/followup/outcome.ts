@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { FollowUpDoc, FollowUpState, Outcome } from '../db/models/followup.js';
+import { refreshBucket, SCORE_BUCKET_FIELDS, SUMS_PENDING } from '../reports/daily-sums.js';
 import { DISPUTE_QUEUE, disputeJobId, FOLLOWUP_QUEUE, followUpJobId, type DisputeJob } from './queue.js';
 
 export const OPEN_STATES: readonly FollowUpState[] = [
@@ -86,14 +87,33 @@ function scoreFieldsOf(f: FollowUpDoc): Record<string, unknown> {
  * writers whose score writes land out of order leave the newer one, and a replay changes nothing.
  */
 async function syncScore(ctx: AppContext, f: FollowUpDoc): Promise<void> {
-  await ctx.models.VerifiedScore.updateOne(
+  await writeScore(
+    ctx,
     {
       ticketRef: f.ticketRef,
       closureNumber: f.closureNumber,
       $or: [{ followUpRevision: { $lt: f.revision } }, { followUpRevision: { $exists: false } }],
     },
-    { $set: scoreFieldsOf(f) },
+    scoreFieldsOf(f),
   );
+}
+
+/**
+ * Every write of a score after its creation: one conditional update that also marks its daily sums
+ * pending, then the refresh of its bucket (reports/daily-sums.ts), which a crash here leaves to the
+ * repair sweep. A write whose filter matches nothing (already newer, already set) refreshes nothing.
+ */
+export async function writeScore(
+  ctx: AppContext,
+  filter: Record<string, unknown>,
+  set: Record<string, unknown>,
+): Promise<void> {
+  const written = await ctx.models.VerifiedScore.findOneAndUpdate(
+    filter,
+    { $set: { ...set, ...SUMS_PENDING } },
+    { projection: SCORE_BUCKET_FIELDS },
+  ).lean();
+  if (written) await refreshBucket(ctx, written);
 }
 
 /**
@@ -204,9 +224,10 @@ export async function markSent(
   ctx: AppContext,
   f: { ticketRef: string; closureNumber: number },
 ): Promise<void> {
-  await ctx.models.VerifiedScore.updateOne(
+  await writeScore(
+    ctx,
     { ticketRef: f.ticketRef, closureNumber: f.closureNumber, sent: { $ne: true } },
-    { $set: { sent: true } },
+    { sent: true },
   );
 }
 
@@ -214,8 +235,9 @@ export async function markSent(
 export async function markDelivered(ctx: AppContext, followUpId: unknown): Promise<void> {
   const f = await ctx.models.FollowUp.findById(followUpId).select({ ticketRef: 1, closureNumber: 1 }).lean();
   if (!f) return;
-  await ctx.models.VerifiedScore.updateOne(
+  await writeScore(
+    ctx,
     { ticketRef: f.ticketRef, closureNumber: f.closureNumber, delivered: { $ne: true } },
-    { $set: { delivered: true } },
+    { delivered: true },
   );
 }

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { WorkerDefinition } from '../queue/workers.js';
+import { repairDailySums, type RepairReport } from '../reports/daily-sums.js';
 import { ticketService } from '../tickets/worker.js';
 import { AWAITING_STATES, replayPendingEffects } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from './queue.js';
@@ -15,6 +16,8 @@ export interface ReconcileReport {
   jobsRestored: number;
   /** Follow-ups whose transition was stored but whose effects (score, jobs, dispute) were not. */
   effectsReplayed: number;
+  /** Daily sums a crashed score writer or refresh left behind, refreshed. */
+  sums?: RepairReport;
 }
 
 /**
@@ -89,7 +92,13 @@ export async function reconcileFollowUps(
   // A writer that crashed between its transition and its effects; a live writer finishes them in
   // milliseconds, so only flags older than that are taken.
   report.effectsReplayed = await replayPendingEffects(ctx, opts.effectsOlderThanMs ?? 30_000);
-  if (report.jobsRestored > 0 || report.eventsRequeued > 0 || report.effectsReplayed > 0)
+  report.sums = await repairDailySums(ctx.models, { olderThanMs: ctx.config.reports.sumsRepairAfterMs });
+  if (
+    report.jobsRestored > 0 ||
+    report.eventsRequeued > 0 ||
+    report.effectsReplayed > 0 ||
+    report.sums.bucketsRefreshed > 0
+  )
     ctx.log.warn(report, 'reconciler restored missing follow-up jobs');
   return report;
 }

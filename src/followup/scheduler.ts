@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { Ticket } from '../db/models/ticket.js';
+import { refreshBucket, SUMS_PENDING } from '../reports/daily-sums.js';
 import { isDuplicateKey, closureState } from '../tickets/service.js';
 import { closeFollowUp } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, type FollowUpJob } from './queue.js';
@@ -117,14 +118,18 @@ async function ensureFollowUp(
     // The score record exists from the closure on, so "closures" counts do not depend on answers.
     // Inserted, not upserted: the unique closure key refuses a second one, and a repeat must not
     // overwrite what the first recorded.
+    const day = localDay(closure.closedAt, ctx.config.timeZone);
     await VerifiedScore.create({
       ...closureFields,
-      day: localDay(closure.closedAt, ctx.config.timeZone),
+      day,
       channel: 'sms',
       ...(postCall ? { postCallRatingId: postCall._id, postCallRating: postCall.agentRating } : {}),
+      ...SUMS_PENDING,
     }).catch((err: unknown) => {
       if (!isDuplicateKey(err)) throw err;
     });
+    // A repeat refreshes too: the first writer may have died between its insert and its refresh.
+    await refreshBucket(ctx, { ...closureFields, day });
     const created = await FollowUp.create({
       _id: followUpIdFor(ticket.ref, closure.number),
       ...closureFields,

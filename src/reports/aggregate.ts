@@ -1,7 +1,9 @@
 import type { Models } from '../db/models/index.js';
-import { queryError, scoreMatch, type GroupBy, type ReportFilter } from './filters.js';
+import { groupedSumsFromDailySums } from './daily-sums.js';
+import { queryError, type GroupBy, type ReportFilter } from './filters.js';
+import type { Dimension, GroupedSums, GroupFields } from './groups.js';
+import { groupedSumsFromRecords } from './record-sums.js';
 import {
-  addCell,
   computeMetrics,
   emptySums,
   isLowN,
@@ -12,99 +14,19 @@ import {
 } from './metrics.js';
 import { periodOf, periodsBetween, type PeriodUnit } from './periods.js';
 
-/** What the database groups by before the metric fields; time groupings all group by local day. */
-type Dimension = 'none' | 'agency' | 'department' | 'agent' | 'day';
-
-const DIMENSION_FIELDS: Record<Dimension, Record<string, string>> = {
-  none: {},
-  agency: { agency: '$agency' },
-  department: { agency: '$agency', department: '$department' },
-  agent: { agent: '$agentId' },
-  day: { day: '$day' },
-};
-
-export interface GroupFields {
-  agency?: string;
-  department?: string;
-  agent?: string;
-  period?: string;
-}
-
-interface CellRow {
-  _id: {
-    agency?: string;
-    department?: string;
-    agent?: string;
-    day?: string;
-    s?: boolean | null;
-    r?: number | null;
-    p?: number | null;
-    st?: boolean | null;
-    dl?: boolean | null;
-  };
-  n: number;
-}
+export { groupKey, type GroupFields } from './groups.js';
 
 /**
- * Counts records per dimension value and per combination of the fields the metrics read. The number
- * of combinations is small (solved 3 × rating 6 × post-call 6 × sent 2 × delivered 2 at most, far
- * fewer in practice), so the result stays small whatever the number of records.
+ * Sums per group of the dimension, read from the per-day partial sums (daily-sums.ts): a report
+ * costs what its days × agents cost, not what its records cost. `groupedSumsFromRecords`
+ * (record-sums.ts) computes the same from the records, for rebuilds and checks.
  */
-export async function groupedSums(
+export function groupedSums(
   models: Models,
   filter: ReportFilter,
   dimension: Dimension,
-): Promise<Map<string, { fields: GroupFields; sums: PartialSums }>> {
-  const rows = await models.VerifiedScore.collection
-    .aggregate<CellRow>([
-      { $match: scoreMatch(filter) },
-      {
-        $group: {
-          _id: {
-            ...DIMENSION_FIELDS[dimension],
-            s: '$solved',
-            r: '$rating',
-            p: '$postCallRating',
-            st: '$sent',
-            dl: '$delivered',
-          },
-          n: { $sum: 1 },
-        },
-      },
-    ])
-    .toArray();
-  const out = new Map<string, { fields: GroupFields; sums: PartialSums }>();
-  for (const row of rows) {
-    const id = row._id;
-    const fields: GroupFields = {
-      ...(id.agency != null ? { agency: String(id.agency) } : {}),
-      ...(id.department != null ? { department: String(id.department) } : {}),
-      ...(id.agent != null ? { agent: String(id.agent) } : {}),
-      ...(id.day != null ? { period: String(id.day) } : {}),
-    };
-    const key = groupKey(fields);
-    let entry = out.get(key);
-    if (!entry) {
-      entry = { fields, sums: emptySums() };
-      out.set(key, entry);
-    }
-    addCell(entry.sums, {
-      solved: id.s,
-      rating: id.r,
-      postCallRating: id.p,
-      sent: id.st,
-      delivered: id.dl,
-      count: Number(row.n),
-    });
-  }
-  return out;
-}
-
-export function groupKey(f: GroupFields): string {
-  if (f.period !== undefined) return f.period;
-  if (f.agent !== undefined) return f.agent;
-  if (f.department !== undefined) return `${f.agency ?? ''}/${f.department}`;
-  return f.agency ?? 'all';
+): Promise<GroupedSums> {
+  return groupedSumsFromDailySums(models, filter, dimension);
 }
 
 export interface ReportGroup extends GroupFields {
@@ -140,7 +62,7 @@ export function summarise(
   filter: ReportFilter,
   groupBy: GroupBy | null,
   minN: number,
-  sumsByGroup: Map<string, { fields: GroupFields; sums: PartialSums }>,
+  sumsByGroup: GroupedSums,
 ): Summary {
   const overallSums = emptySums();
   for (const { sums } of sumsByGroup.values()) mergeSums(overallSums, sums);
@@ -173,6 +95,16 @@ export function summarise(
     overall: { metrics: overallMetrics, lowN: isLowN(overallMetrics, minN) },
     groups,
   };
+}
+
+/** The same summary computed from the records: the reference the daily sums are checked against. */
+export async function buildSummaryFromRecords(
+  models: Models,
+  filter: ReportFilter,
+  groupBy: GroupBy | null,
+  minN: number,
+): Promise<Summary> {
+  return summarise(filter, groupBy, minN, await groupedSumsFromRecords(models, filter, dimensionOf(groupBy)));
 }
 
 export async function buildSummary(

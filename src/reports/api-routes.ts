@@ -36,7 +36,7 @@ export function metricsJson(m: Metrics, lowN: boolean) {
   };
 }
 
-function groupJson(g: ReportGroup) {
+export function groupJson(g: ReportGroup) {
   return {
     key: g.key,
     ...(g.agency !== undefined ? { agency: g.agency } : {}),

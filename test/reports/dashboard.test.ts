@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rebuildDailySums } from '../../src/reports/daily-sums.js';
 import { addDays, localToday } from '../../src/reports/periods.js';
 import { ARTIFACTS, launchBrowser } from '../support/browser.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
@@ -32,6 +33,7 @@ beforeAll(async () => {
   await system.ctx.models.VerifiedScore.insertMany(
     recent.filter((d) => d.day <= today && d.day > addDays(today, -90)),
   );
+  await rebuildDailySums(system.ctx.models);
   await createStaff(system);
   browser = await launchBrowser();
 });

@@ -28,9 +28,10 @@ describe('public scoreboard switch', () => {
 
 /**
  * What the reports ask of the database, stated once so a deployment on another MongoDB-wire server
- * learns early if it breaks: $match with $gte/$lte on strings, and $group on a compound _id with
- * `$sum: 1`. Nothing relies on `$sum` of a field path (FerretDB v1 returns 0), `$avg`, `$cond`,
- * `$dateToString` or `$facet`.
+ * learns early if it breaks: $match with $gte/$lte on strings, $group on a compound _id with
+ * `$sum: 1`, and (for the daily sums) `$sum` of a nested field path, missing fields counting 0 and
+ * a null _id for totals (FerretDB v1 returns 0 for `$sum` of a field path: reports need MongoDB or
+ * mongo-java-server). Nothing relies on `$avg`, `$cond`, `$dateToString` or `$facet`.
  */
 describe('database assumptions (FerretDB v1 and MongoDB)', () => {
   it('groups on a compound _id, leaving missing fields out or null, and counts with $sum: 1', async () => {
@@ -54,5 +55,32 @@ describe('database assumptions (FerretDB v1 and MongoDB)', () => {
       { a: 'x', s: true, r: 5, n: 2 },
       { a: 'x', s: null, r: null, n: 1 },
     ]);
+  });
+
+  it('sums nested field paths per group, a missing field counting as 0', async () => {
+    const coll = on.ctx.db.conn.collection('assumption_sums_probe');
+    await coll.insertMany([
+      { a: 'x', all: { n: 2, r1: 1 }, channels: { sms: { n: 2 } } },
+      { a: 'x', all: { n: 3 } },
+      { a: 'y', all: { n: 4, r1: 2 } },
+    ]);
+    const rows = await coll
+      .aggregate<{ _id: string | null; n: number; r1: number; sms: number }>([
+        {
+          $group: {
+            _id: '$a',
+            n: { $sum: '$all.n' },
+            r1: { $sum: '$all.r1' },
+            sms: { $sum: '$channels.sms.n' },
+          },
+        },
+      ])
+      .toArray();
+    expect(rows.sort((p, q) => String(p._id).localeCompare(String(q._id)))).toEqual([
+      { _id: 'x', n: 5, r1: 1, sms: 2 },
+      { _id: 'y', n: 4, r1: 2, sms: 0 },
+    ]);
+    const [total] = await coll.aggregate([{ $group: { _id: null, n: { $sum: '$all.n' } } }]).toArray();
+    expect(total).toEqual({ _id: null, n: 9 });
   });
 });

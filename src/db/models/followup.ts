@@ -137,10 +137,18 @@ export const verifiedScoreSchema = new Schema(
     answeredAt: { type: Date },
     /** The follow-up revision this score reflects: a write of an older one is refused (outcome.ts). */
     followUpRevision: { type: Number },
+    /**
+     * Set by every write that changes the score, cleared by the refresh of its daily sums
+     * (src/reports/daily-sums.ts): a score still pending a while later had a writer that crashed.
+     */
+    sumsPending: { type: Boolean },
   },
   { timestamps: true },
 );
 verifiedScoreSchema.index({ ticketRef: 1, closureNumber: 1 }, { unique: true });
+// A daily-sums refresh reads and clears exactly one bucket; sparse keeps only pending scores indexed.
+verifiedScoreSchema.index({ day: 1, agency: 1, department: 1, agentId: 1 });
+verifiedScoreSchema.index({ sumsPending: 1 }, { sparse: true });
 verifiedScoreSchema.index({ agency: 1, day: 1 });
 verifiedScoreSchema.index({ agency: 1, department: 1, day: 1 });
 verifiedScoreSchema.index({ agentId: 1, day: 1 });

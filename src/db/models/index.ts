@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { accessModels } from './access.js';
 import { callModels } from './call.js';
+import { dailySumModels } from './daily-sum.js';
 import { followUpModels } from './followup.js';
 import { organisationModels } from './organisation.js';
 import { ticketModels } from './ticket.js';
@@ -13,6 +14,7 @@ export function createModels(conn: Connection) {
     ...callModels(conn),
     ...followUpModels(conn),
     ...accessModels(conn),
+    ...dailySumModels(conn),
   };
 }
 

@@ -1,0 +1,34 @@
+/**
+ * Recomputes every per-day partial sum (daily_sums) from the verified score records, one day at a
+ * time, printing progress. Safe while the system runs: it goes through the same protocol as the
+ * refresh after each score write, so it never overwrites a newer result. Usage:
+ *   npm run sums:rebuild
+ * Reaches MONGODB_URI, or the embedded database of a running `npm start`, or starts that database itself.
+ */
+import { loadConfig } from '../src/config.js';
+import { rebuildDailySums } from '../src/reports/daily-sums.js';
+import { openCliDatabase } from '../src/services/cli-database.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = await openCliDatabase(config);
+  try {
+    const started = performance.now();
+    const result = await rebuildDailySums(db.models, {
+      onProgress: (p) => {
+        // One line per day would flood a terminal for a year of data; every 10th day and the last.
+        if (p.daysDone % 10 === 0 || p.daysDone === p.days)
+          console.log(`  ${p.day}: ${p.daysDone}/${p.days} days (${p.buckets} buckets that day)`);
+      },
+    });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`Rebuilt ${result.buckets} daily sums over ${result.days} days in ${seconds} s.`);
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeScore } from '../../src/followup/outcome.js';
+import { buildSummary, buildSummaryFromRecords } from '../../src/reports/aggregate.js';
+import { groupJson, metricsJson } from '../../src/reports/api-routes.js';
+import {
+  bucketId,
+  rebuildDailySums,
+  refreshSumsOfScores,
+  repairDailySums,
+  type SumsBucket,
+} from '../../src/reports/daily-sums.js';
+import { GROUP_BYS, type GroupBy, type ReportFilter } from '../../src/reports/filters.js';
+import { localToday } from '../../src/reports/periods.js';
+import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
+import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
+import { buildScores, MARCH, seedScores } from './dataset.js';
+
+/**
+ * Reports read per-day partial sums (src/reports/daily-sums.ts). These tests hold them to the
+ * records: every figure the summary gives equals the one computed from the records, after seeding,
+ * after writes through the real flows, after a crashed writer (repair) and after a rebuild.
+ */
+
+let sys: TestSystem;
+let adminToken: string;
+
+beforeAll(async () => {
+  sys = await startTestSystem({ workers: true, env: FAST_FOLLOWUP_ENV });
+  await seedScores(sys.ctx.models);
+  adminToken = await sys.token('admin');
+});
+afterAll(async () => {
+  await sys?.stop();
+});
+
+const WIDE = { from: '2025-02-01', to: '2025-04-30' };
+const FILTERS: ReportFilter[] = [
+  MARCH,
+  WIDE,
+  { from: '2025-03-10', to: '2025-03-20' },
+  { ...WIDE, agency: 'MOMAH' },
+  { ...WIDE, department: 'roads' },
+  { ...WIDE, agency: 'MOH', department: 'records' },
+  { ...WIDE, agent: 'a1' },
+  { ...WIDE, channel: 'sms' },
+  { ...WIDE, channel: 'web' },
+  { ...WIDE, channel: 'whatsapp' },
+  { ...WIDE, channel: 'voice' },
+  { ...MARCH, agency: 'MOMAH', channel: 'web' },
+];
+const GROUPINGS: (GroupBy | null)[] = [null, ...GROUP_BYS];
+
+function query(filter: ReportFilter, groupBy: GroupBy | null): string {
+  const params = new URLSearchParams(
+    Object.entries({ ...filter, ...(groupBy ? { groupBy } : {}) }).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    ),
+  );
+  return params.toString();
+}
+
+/** The summary API's figures against the same figures computed from the records. */
+async function expectApiMatchesRecords(filter: ReportFilter, groupBy: GroupBy | null): Promise<void> {
+  const res = await sys.api(`/api/reports/summary?${query(filter, groupBy)}`, { token: adminToken });
+  expect(res.status, await res.clone().text()).toBe(200);
+  const body = (await res.json()) as { overall: unknown; groups: unknown[] };
+  const expected = await buildSummaryFromRecords(
+    sys.ctx.models,
+    filter,
+    groupBy,
+    sys.ctx.config.reports.minN,
+  );
+  const label = query(filter, groupBy);
+  expect(body.overall, label).toEqual(metricsJson(expected.overall.metrics, expected.overall.lowN));
+  expect(body.groups, label).toEqual(expected.groups.map(groupJson));
+}
+
+/** Every grouping of the filter, daily sums against records, in process (cheaper than HTTP). */
+async function expectSumsMatchRecords(filter: ReportFilter): Promise<void> {
+  const minN = sys.ctx.config.reports.minN;
+  for (const groupBy of GROUPINGS) {
+    expect(await buildSummary(sys.ctx.models, filter, groupBy, minN), query(filter, groupBy)).toEqual(
+      await buildSummaryFromRecords(sys.ctx.models, filter, groupBy, minN),
+    );
+  }
+}
+
+describe('daily sums give the figures of the records', () => {
+  it('for every figure of the summary API, overall and per grouping, with every filter', async () => {
+    // A check that would pass on two empty answers proves nothing: the seeded month is there.
+    const march = await buildSummaryFromRecords(sys.ctx.models, MARCH, null, 10);
+    expect(march.overall.metrics.closures).toBe(59);
+    for (const filter of FILTERS) {
+      for (const groupBy of GROUPINGS) await expectApiMatchesRecords(filter, groupBy);
+    }
+  });
+});
+
+describe('kept in step with every score write', () => {
+  it('shows a closure, its delivery and its answers through the real flows as soon as each is handled', async () => {
+    const phone = '+966500000771';
+    const today = localToday(sys.ctx.config.timeZone);
+    const filter = { from: today, to: today, agency: 'momrah' };
+    const overall = async () =>
+      (await buildSummary(sys.ctx.models, filter, null, sys.ctx.config.reports.minN)).overall.metrics;
+
+    // The closure event is applied before its answer (prefer: return=representation), score included.
+    await ticketEvent(sys, await sys.token('ticket_system'), 'DS-1', 'closed', { phone, agency: 'momrah' });
+    expect((await overall()).closures).toBe(1);
+
+    await waitForMessages(sys, phone, 1);
+    // Delivery arrives by a status callback on its own time: wait for the figure, not the record.
+    await eventually(async () => ((await overall()).delivered === 1 ? true : undefined), {
+      what: 'delivery counted',
+    });
+
+    await reply(sys, phone, '1');
+    expect((await overall()).verifiedResolutionRate).toEqual({ value: 1, count: 1, n: 1 });
+    await reply(sys, phone, '4');
+    const after = await overall();
+    expect(after.csat).toEqual({ value: 1, count: 1, n: 1 });
+    expect(after.meanRating).toEqual({ value: 4, count: 4, n: 1 });
+    expect(await sys.ctx.models.VerifiedScore.countDocuments({ ticketRef: 'DS-1', sumsPending: true })).toBe(
+      0,
+    );
+    await expectSumsMatchRecords({ from: today, to: today });
+  });
+
+  it('converges when many writes to one bucket race their refreshes', async () => {
+    const base = buildScores()[0];
+    if (!base) throw new Error('dataset is empty');
+    const day = '2025-05-05';
+    const docs = Array.from({ length: 20 }, (_, i) => ({
+      ...base,
+      ticketRef: `RACE-${i}`,
+      day,
+      solved: undefined,
+      rating: undefined,
+    }));
+    await sys.ctx.models.VerifiedScore.insertMany(docs);
+    await refreshSumsOfScores(sys.ctx, { day });
+    await Promise.all(
+      docs.map((d, i) =>
+        writeScore(
+          sys.ctx,
+          { ticketRef: d.ticketRef, closureNumber: d.closureNumber },
+          { solved: i % 3 !== 0, rating: (i % 5) + 1, channel: i % 2 ? 'web' : 'sms' },
+        ),
+      ),
+    );
+    const stored = await sys.ctx.models.DailySum.findOne({ day }).lean();
+    expect(stored?.stale).toBeUndefined();
+    await expectSumsMatchRecords({ from: day, to: day });
+    await expectSumsMatchRecords({ from: day, to: day, channel: 'web' });
+  });
+});
+
+describe('repair and rebuild', () => {
+  const bucket: SumsBucket = { day: '2025-06-01', agency: 'MOH', department: 'records', agentId: 'h2' };
+  const june = { from: '2025-06-01', to: '2025-06-30' };
+
+  it('repairs a bucket whose writer crashed before refreshing, and one whose refresh crashed', async () => {
+    const base = buildScores()[0];
+    if (!base) throw new Error('dataset is empty');
+    const scores = sys.ctx.models.VerifiedScore.collection;
+    const closures = async () =>
+      (await buildSummary(sys.ctx.models, june, null, 10)).overall.metrics.closures;
+
+    // A writer that died between its write (flag set in the same update, updatedAt by Mongoose's
+    // timestamps) and its refresh.
+    await scores.insertOne({
+      ...base,
+      ...bucket,
+      ticketRef: 'CRASH-1',
+      solved: true,
+      sumsPending: true,
+      updatedAt: new Date(),
+    });
+    expect(await closures()).toBe(0);
+    // Too young to repair: its writer may still be about to refresh it.
+    expect(await repairDailySums(sys.ctx.models, { olderThanMs: 3_600_000 })).toMatchObject({
+      bucketsRefreshed: 0,
+    });
+    expect(await repairDailySums(sys.ctx.models, { olderThanMs: 0 })).toMatchObject({
+      pendingScores: 1,
+      bucketsRefreshed: 1,
+    });
+    expect(await closures()).toBe(1);
+    expect(await scores.countDocuments({ sumsPending: true })).toBe(0);
+
+    // A refresh that died after claiming the bucket and clearing the flag, before writing its sums.
+    await sys.ctx.models.DailySum.collection.updateOne(
+      { _id: bucketId(bucket) as never },
+      { $inc: { seq: 1 }, $set: { stale: new Date(Date.now() - 120_000) } },
+    );
+    await scores.insertOne({ ...base, ...bucket, ticketRef: 'CRASH-2', solved: false });
+    expect(await closures()).toBe(1);
+    expect(await repairDailySums(sys.ctx.models, { olderThanMs: 60_000 })).toMatchObject({
+      staleBuckets: 1,
+      bucketsRefreshed: 1,
+    });
+    expect(await closures()).toBe(2);
+    expect(await sys.ctx.models.DailySum.countDocuments({ stale: { $exists: true } })).toBe(0);
+    await expectSumsMatchRecords(june);
+  });
+
+  it('rebuilds every bucket from the records, including buckets whose sums were lost or wrong', async () => {
+    const sums = sys.ctx.models.DailySum.collection;
+    await sums.deleteMany({ day: { $gte: '2025-03-01', $lte: '2025-03-15' } });
+    await sums.updateMany({ day: { $gt: '2025-03-15' } }, { $set: { 'all.closures': 999 } });
+    // Sums left for a bucket that no longer has records must come back as nothing.
+    await sums.insertOne({
+      _id: bucketId({ ...bucket, day: '2025-07-01' }) as never,
+      ...bucket,
+      day: '2025-07-01',
+      seq: 1,
+      all: { closures: 5 },
+    });
+    await expect(expectSumsMatchRecords(WIDE)).rejects.toThrow();
+
+    const progress: string[] = [];
+    const result = await rebuildDailySums(sys.ctx.models, { onProgress: (p) => progress.push(p.day) });
+    expect(result.days).toBe(progress.length);
+    expect(progress).toEqual([...progress].sort());
+    expect(progress).toContain('2025-07-01');
+    for (const filter of FILTERS) await expectSumsMatchRecords(filter);
+    await expectSumsMatchRecords({ from: '2025-07-01', to: '2025-07-31' });
+    expect(
+      (await buildSummary(sys.ctx.models, { from: '2025-07-01', to: '2025-07-31' }, 'agency', 10)).groups,
+    ).toEqual([]);
+  });
+});

@@ -338,7 +338,7 @@ interface Flight {
 const flightsByDb = new WeakMap<Models, Map<string, Flight>>();
 function flightsOf(models: Models): Map<string, Flight> {
   let flights = flightsByDb.get(models);
-  if (!flights) flightsByDb.set(models, (flights = new Map()));
+  if (!flights) flightsByDb.set(models, (flights = new Map<string, Flight>()));
   return flights;
 }
 

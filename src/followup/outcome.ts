@@ -92,7 +92,8 @@ async function syncScore(ctx: AppContext, f: FollowUpDoc): Promise<void> {
       closureNumber: f.closureNumber,
       $or: [{ followUpRevision: { $lt: f.revision } }, { followUpRevision: { $exists: false } }],
     },
-    { $set: scoreFieldsOf(f) },
+    // A follow-up scheduled again after a cancellation has no outcome any more: nor has its score.
+    { $set: scoreFieldsOf(f), ...(f.outcome ? {} : { $unset: { outcome: 1 } }) },
   );
 }
 

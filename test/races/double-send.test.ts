@@ -97,7 +97,7 @@ describe('two worker processes sending the same closures', () => {
     await eventually(
       async () => {
         const c = await queue.getJobCounts('waiting', 'active', 'prioritized');
-        return c.waiting + c.active + c.prioritized === 0 ? true : undefined;
+        return Object.values(c).every((n) => n === 0) ? true : undefined;
       },
       { timeoutMs: 30_000, what: 'send jobs done' },
     );

@@ -131,7 +131,7 @@ export class Processes {
 export async function drained(queue: Queue, what: string, timeoutMs = 30_000): Promise<void> {
   await eventually(
     async () => {
-      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
+      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
       return Object.values(c).every((n) => n === 0) ? true : undefined;
     },
     { timeoutMs, what: `${what} drained` },

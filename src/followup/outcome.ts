@@ -95,6 +95,8 @@ async function syncScore(ctx: AppContext, f: FollowUpDoc): Promise<void> {
       $or: [{ followUpRevision: { $lt: f.revision } }, { followUpRevision: { $exists: false } }],
     },
     scoreFieldsOf(f),
+    // A follow-up scheduled again after a cancellation has no outcome any more: nor has its score.
+    f.outcome ? undefined : { outcome: 1 },
   );
 }
 
@@ -107,10 +109,11 @@ export async function writeScore(
   ctx: AppContext,
   filter: Record<string, unknown>,
   set: Record<string, unknown>,
+  unset?: Record<string, 1>,
 ): Promise<void> {
   const written = await ctx.models.VerifiedScore.findOneAndUpdate(
     filter,
-    { $set: { ...set, ...SUMS_PENDING } },
+    { $set: { ...set, ...SUMS_PENDING }, ...(unset ? { $unset: unset } : {}) },
     { projection: SCORE_BUCKET_FIELDS },
   ).lean();
   if (written) await refreshBucket(ctx, written);

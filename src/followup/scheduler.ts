@@ -2,7 +2,8 @@ import type { AppContext } from '../context.js';
 import type { Ticket } from '../db/models/ticket.js';
 import { refreshBucket, SUMS_PENDING } from '../reports/daily-sums.js';
 import { isDuplicateKey, closureState } from '../tickets/service.js';
-import { closeFollowUp } from './outcome.js';
+import type { FollowUpDoc } from '../db/models/followup.js';
+import { applyEffects, closeFollowUp, removePendingJobs, transition } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, type FollowUpJob } from './queue.js';
 import { localDay, nextSendTime } from './send-window.js';
 import { sendWindowFromConfig } from './window-config.js';
@@ -76,7 +77,11 @@ export async function syncFollowUps(ctx: AppContext, ticket: Ticket): Promise<vo
         new Date(closure.closedAt.getTime() + ctx.config.followUp.delayHours * HOUR),
         window,
       );
-      const followUp = await ensureFollowUp(ctx, ticket, closure, sendAt);
+      const ensured = await ensureFollowUp(ctx, ticket, closure, sendAt);
+      const followUp =
+        ensured.state === 'cancelled' && !ensured.sendAttemptAt
+          ? ((await reviveFollowUp(ctx, ensured, sendAt)) ?? ensured)
+          : ensured;
       if (followUp.state === 'scheduled') await addFollowUpJob(ctx, followUp, 'send', followUp.sendAt);
     } else {
       const followUp = await ctx.models.FollowUp.findById(followUpIdFor(ticket.ref, closure.number)).lean();
@@ -88,6 +93,29 @@ export async function syncFollowUps(ctx: AppContext, ticket: Ticket): Promise<vo
       }
     }
   }
+}
+
+/**
+ * A closure is in force again after its follow-up was cancelled unsent: it had been superseded (an
+ * earlier close arrived late) and the reopen between the two has now arrived too, or a derivation
+ * from an older revision cancelled it while a newer one had it in force. Nothing was sent, so it is
+ * scheduled again; otherwise the closure in force would never be verified. Conditional on the
+ * cancelled state it read, so of two hooks reviving it one wins. The old send job goes first: a job
+ * that already ran (and skipped the cancelled follow-up) keeps its id, which would refuse the new one.
+ */
+async function reviveFollowUp(ctx: AppContext, f: FollowUpDoc, sendAt: Date): Promise<FollowUpDoc | null> {
+  await removePendingJobs(ctx, f.ticketRef, f.closureNumber, ['send']);
+  const revived = await transition(
+    ctx,
+    f,
+    { $set: { state: 'scheduled', sendAt }, $unset: { outcome: 1 } },
+    // Never claimed for sending: one that was may have reached the citizen, and is not asked twice.
+    { state: 'cancelled', sendAttemptAt: { $exists: false } },
+  );
+  if (!revived) return null;
+  await applyEffects(ctx, revived);
+  ctx.log.info({ ticketRef: f.ticketRef, closure: f.closureNumber }, 'follow-up scheduled again');
+  return revived;
 }
 
 async function ensureFollowUp(

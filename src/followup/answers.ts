@@ -53,6 +53,8 @@ export interface AnswerResult {
 export type InputFor = ConversationInput | ((current: FollowUpDoc) => ConversationInput);
 
 const MAX_ATTEMPTS = 200;
+/** Enough to recognise a retried message: a conversation takes a handful of messages. */
+const APPLIED_ANSWERS_KEPT = 50;
 
 /**
  * Applies one answer from any channel as one conditional update on the follow-up's revision. When
@@ -65,10 +67,16 @@ export async function applyAnswer(
   start: FollowUpDoc,
   input: InputFor,
   channel: Channel,
+  opts: { answerId?: string } = {},
 ): Promise<AnswerResult> {
+  const { answerId } = opts;
   let current: FollowUpDoc | null = start;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (!current) throw new Error(`follow-up ${start._id.toString()} vanished while answering`);
+    // A retried job whose answer already landed (the worker died before it recorded its replies):
+    // the revision check makes this read-then-write exact, so it is applied once.
+    if (answerId !== undefined && current.appliedAnswers?.includes(answerId))
+      return { replies: [], applied: false, followUp: current, conflicts: attempt };
     const state = conversationOf(current);
     if (!state) return { replies: [], applied: false, followUp: current, conflicts: attempt };
     const t = advance(state, typeof input === 'function' ? input(current) : input);
@@ -85,6 +93,9 @@ export async function applyAnswer(
         ...(t.outcome ? { outcome: t.outcome, channel } : {}),
         ...(answered ? { answeredAt: new Date() } : {}),
       },
+      ...(answerId !== undefined
+        ? { $push: { appliedAnswers: { $each: [answerId], $slice: -APPLIED_ANSWERS_KEPT } } }
+        : {}),
     });
     if (!saved) {
       // Lost the race: back off a little (more after each loss) so many writers spread out.

@@ -211,8 +211,9 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
       body: body.slice(0, 1600),
     });
   } catch (err) {
-    if (isDuplicateKey(err)) return []; // the same webhook twice at once
-    throw err;
+    // Stored by an earlier attempt of this job, which may have died before applying it: the
+    // follow-up's own record of applied answers (applyAnswer) decides, so it counts once.
+    if (!isDuplicateKey(err)) throw err;
   }
   // Read against the question as stored when the answer is written: if another message moved the
   // conversation on first, the same words are read again for the new question.
@@ -224,7 +225,7 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
       ? { kind: 'unclear', text: body }
       : parsed;
   };
-  const result = await applyAnswer(ctx, target, inputFor, channel);
+  const result = await applyAnswer(ctx, target, inputFor, channel, { answerId: sid });
   const targetTexts = followUpTexts[target.language === 'en' ? 'en' : 'ar'];
   const replies = result.replies.map((key) => replyText(targetTexts, key, target.ticketRef));
   if (open.length > 1 && replies.length > 0)

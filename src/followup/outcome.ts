@@ -37,6 +37,7 @@ type Read = Pick<FollowUpDoc, '_id' | 'revision'>;
 export interface TransitionWrite {
   $set?: Record<string, unknown>;
   $unset?: Record<string, 1>;
+  $push?: Record<string, unknown>;
 }
 
 /**
@@ -61,6 +62,7 @@ export async function transition(
     {
       $set: { ...write.$set, ...(opts.effects === false ? {} : { effectsPending: true }) },
       ...(write.$unset ? { $unset: write.$unset } : {}),
+      ...(write.$push ? { $push: write.$push } : {}),
       $inc: { revision: 1 },
     },
     { returnDocument: 'after' },

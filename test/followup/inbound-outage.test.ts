@@ -91,4 +91,44 @@ describe('inbound replies are queued, not handled in the webhook', () => {
     expect(sent[0]?.body).toBe(followUpTexts.ar.askRating());
     expect(await sys.ctx.models.FollowUpMessage.countDocuments({ sid })).toBe(1);
   });
+
+  it('a retry of a job that stored the reply but died before applying it applies it once', async () => {
+    const phone = '+966500000903';
+    await awaitingFollowUp('O-3', phone);
+    const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'O-3' }).lean();
+    const sid = `SM${'c'.repeat(32)}`;
+    // What the first attempt left: the reply stored, the answer not applied.
+    await sys.ctx.models.FollowUpMessage.create({
+      _id: sid,
+      followUpId: f?._id.toString(),
+      direction: 'inbound',
+      kind: 'reply',
+      sid,
+      body: 'نعم',
+    });
+    await inbound(sid, phone, 'نعم');
+    const applied = await eventually(async () => {
+      const now = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'O-3' }).lean();
+      return now?.solved === true ? now : undefined;
+    });
+    expect(applied).toMatchObject({ state: 'awaiting_rating', clarificationsSent: 0 });
+    expect(await sys.ctx.models.FollowUpMessage.countDocuments({ sid })).toBe(1);
+
+    // And once applied, the same message handled again (a job retried after its answer landed)
+    // changes nothing: read against the rating question, "نعم" would ask for a clarification.
+    const again = await sys.ctx.queues
+      .get(INBOUND_QUEUE)
+      .add('inbound', { sid, from: phone, body: 'نعم' }, { jobId: `retry-${sid}` });
+    const result = await eventually(async () =>
+      (await again.getState()) === 'completed'
+        ? ((await sys.ctx.queues.get(INBOUND_QUEUE).getJob(`retry-${sid}`))?.returnvalue as unknown)
+        : undefined,
+    );
+    expect(result).toEqual({ replies: [], replySids: [] });
+    expect(await sys.ctx.models.FollowUp.findOne({ ticketRef: 'O-3' }).lean()).toMatchObject({
+      state: 'awaiting_rating',
+      clarificationsSent: 0,
+      revision: applied.revision,
+    });
+  });
 });

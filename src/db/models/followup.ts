@@ -67,6 +67,8 @@ export const followUpSchema = new Schema(
      * while pending, so the sparse index holds just the follow-ups a crash left half-done.
      */
     effectsPending: { type: Boolean },
+    /** MessageSids of the last inbound answers applied, so a retried job never applies one twice. */
+    appliedAnswers: { type: [String], default: undefined },
   },
   { timestamps: true },
 );

@@ -1,7 +1,8 @@
 import type { AppContext } from '../context.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 import type { Ticket } from '../db/models/ticket.js';
 import { refreshBucket, SUMS_PENDING } from '../reports/daily-sums.js';
-import { isDuplicateKey, closureState } from '../tickets/service.js';
+import { closureState } from '../tickets/service.js';
 import type { FollowUpDoc } from '../db/models/followup.js';
 import { applyEffects, closeFollowUp, removePendingJobs, transition } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, type FollowUpJob } from './queue.js';

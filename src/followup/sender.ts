@@ -1,9 +1,10 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import twilio from 'twilio';
 import type { AppContext } from '../context.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 import type { FollowUpDoc } from '../db/models/followup.js';
 import type { WorkerDefinition } from '../queue/workers.js';
-import { closureState, isDuplicateKey } from '../tickets/service.js';
+import { closureState } from '../tickets/service.js';
 import { composeMessage, type ComposedMessage } from './compose.js';
 import { classifySendError, statusRank } from './message-status.js';
 import { isOptedOut, setOptOut } from './opt-out.js';

@@ -1,4 +1,5 @@
 import type { UpdateQuery } from 'mongoose';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 import { CHANNELS, type Channel } from '../db/models/followup.js';
 import type { Models } from '../db/models/index.js';
 import type { Logger } from '../log.js';
@@ -144,10 +145,6 @@ function uniqueBuckets(buckets: Iterable<SumsBucket>): SumsBucket[] {
   const byId = new Map<string, SumsBucket>();
   for (const b of buckets) byId.set(bucketId(b), b);
   return [...byId.values()];
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
 }
 
 /** Runs `fn` over the items, at most `limit` at once. */

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
 import mongoose from 'mongoose';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 import type { Models } from '../db/models/index.js';
 import type {
   Closure,
@@ -416,7 +417,3 @@ export class TicketService {
 }
 
 const MAX_TICKET_ATTEMPTS = 100;
-
-export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
-}

@@ -1,9 +1,9 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 import { turnBatcher } from '../queue/turn-batch.js';
 import type { WorkerDefinition } from '../queue/workers.js';
 import { localDay } from '../followup/send-window.js';
-import { isDuplicateKey } from '../tickets/service.js';
 import { refreshSumsOfScores, SUMS_PENDING } from '../reports/daily-sums.js';
 
 /**

@@ -163,7 +163,7 @@ async function main(): Promise<void> {
       const t2 = performance.now();
       console.log(
         `\n${size.toLocaleString('en')} records: seeded in ${((t1 - t0) / 1000).toFixed(1)} s, ` +
-          `sums rebuilt in ${((t2 - t1) / 1000).toFixed(1)} s (${rebuilt.buckets} buckets over ${rebuilt.days} days)`,
+          `sums rebuilt in ${((t2 - t1) / 1000).toFixed(1)} s (${rebuilt.buckets} buckets)`,
       );
       for (const groupBy of [null, 'agency'] as (GroupBy | null)[]) {
         const path = `/api/reports/summary?${range}${groupBy ? `&groupBy=${groupBy}` : ''}`;

@@ -15,14 +15,11 @@ async function main(): Promise<void> {
   try {
     const started = performance.now();
     const result = await rebuildDailySums(db.models, {
-      onProgress: (p) => {
-        // One line per day would flood a terminal for a year of data; every 10th day and the last.
-        if (p.daysDone % 10 === 0 || p.daysDone === p.days)
-          console.log(`  ${p.day}: ${p.daysDone}/${p.days} days (${p.buckets} buckets that day)`);
-      },
+      // Every 50,000 scores read, then once at the end.
+      onProgress: (p) => console.log(`  ${p.scores.toLocaleString('en')} scores read, ${p.buckets} buckets`),
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`Rebuilt ${result.buckets} daily sums over ${result.days} days in ${seconds} s.`);
+    console.log(`Rebuilt ${result.buckets} daily sums from ${result.scores} scores in ${seconds} s.`);
   } finally {
     await db.close();
   }

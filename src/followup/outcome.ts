@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { FollowUpDoc, FollowUpState, Outcome } from '../db/models/followup.js';
-import { refreshBucket, SCORE_BUCKET_FIELDS, SUMS_PENDING } from '../reports/daily-sums.js';
+import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../reports/daily-sums.js';
 import { DISPUTE_QUEUE, disputeJobId, FOLLOWUP_QUEUE, followUpJobId, type DisputeJob } from './queue.js';
 
 export const OPEN_STATES: readonly FollowUpState[] = [
@@ -104,8 +104,9 @@ async function syncScore(ctx: AppContext, f: FollowUpDoc): Promise<void> {
 
 /**
  * Every write of a score after its creation: one conditional update that also marks its daily sums
- * pending, then the refresh of its bucket (reports/daily-sums.ts), which a crash here leaves to the
- * repair sweep. A write whose filter matches nothing (already newer, already set) refreshes nothing.
+ * pending and raises its revision, then counts the score it got back in its day's sums
+ * (reports/daily-sums.ts), which a crash here leaves to the repair sweep. A write whose filter
+ * matches nothing (already newer, already set) changes no sums.
  */
 export async function writeScore(
   ctx: AppContext,
@@ -115,10 +116,10 @@ export async function writeScore(
 ): Promise<void> {
   const written = await ctx.models.VerifiedScore.findOneAndUpdate(
     filter,
-    { $set: { ...set, ...SUMS_PENDING }, ...(unset ? { $unset: unset } : {}) },
-    { projection: SCORE_BUCKET_FIELDS },
+    { $set: { ...set, ...SUMS_PENDING }, $inc: { sumsRev: 1 }, ...(unset ? { $unset: unset } : {}) },
+    { projection: SCORE_SUMS_FIELDS, returnDocument: 'after' },
   ).lean();
-  if (written) await refreshBucket(ctx, written);
+  if (written) await countScore(ctx, written);
 }
 
 /**

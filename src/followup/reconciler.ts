@@ -97,7 +97,7 @@ export async function reconcileFollowUps(
     report.jobsRestored > 0 ||
     report.eventsRequeued > 0 ||
     report.effectsReplayed > 0 ||
-    report.sums.bucketsRefreshed > 0
+    report.sums.pendingScores > 0
   )
     ctx.log.warn(report, 'reconciler restored missing follow-up jobs');
   return report;

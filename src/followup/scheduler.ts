@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import type { Ticket } from '../db/models/ticket.js';
-import { refreshBucket, SUMS_PENDING } from '../reports/daily-sums.js';
+import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../reports/daily-sums.js';
 import { closureState } from '../tickets/service.js';
 import type { FollowUpDoc } from '../db/models/followup.js';
 import { applyEffects, closeFollowUp, removePendingJobs, transition } from './outcome.js';
@@ -147,18 +147,24 @@ async function ensureFollowUp(
     // The score record exists from the closure on, so "closures" counts do not depend on answers.
     // Inserted, not upserted: the unique closure key refuses a second one, and a repeat must not
     // overwrite what the first recorded.
-    const day = localDay(closure.closedAt, ctx.config.timeZone);
-    await VerifiedScore.create({
+    const score = await VerifiedScore.create({
       ...closureFields,
-      day,
+      day: localDay(closure.closedAt, ctx.config.timeZone),
       channel: 'sms',
       ...(postCall ? { postCallRatingId: postCall._id, postCallRating: postCall.agentRating } : {}),
       ...SUMS_PENDING,
-    }).catch((err: unknown) => {
-      if (!isDuplicateKey(err)) throw err;
-    });
-    // A repeat refreshes too: the first writer may have died between its insert and its refresh.
-    await refreshBucket(ctx, { ...closureFields, day });
+      sumsRev: 1,
+    }).then(
+      (doc) => doc.toObject(),
+      (err: unknown) => {
+        if (!isDuplicateKey(err)) throw err;
+        // A repeat counts it too: the first writer may have died between its insert and its count.
+        return VerifiedScore.findOne({ ticketRef: ticket.ref, closureNumber: closure.number })
+          .select(SCORE_SUMS_FIELDS)
+          .lean();
+      },
+    );
+    if (score) await countScore(ctx, score);
     const created = await FollowUp.create({
       _id: followUpIdFor(ticket.ref, closure.number),
       ...closureFields,

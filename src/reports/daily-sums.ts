@@ -1,12 +1,11 @@
-import type { UpdateQuery } from 'mongoose';
 import { isDuplicateKey } from '../db/duplicate-key.js';
-import { CHANNELS, type Channel } from '../db/models/followup.js';
+import { CHANNELS } from '../db/models/followup.js';
 import type { Models } from '../db/models/index.js';
 import type { Logger } from '../log.js';
 import type { ReportFilter } from './filters.js';
 import { fieldsOf, groupKey, type Dimension, type GroupedSums } from './groups.js';
 import { addCell, emptySums, type PartialSums } from './metrics.js';
-import { CELL_GROUP, cellOf, type CellId } from './record-sums.js';
+import { cellOf } from './record-sums.js';
 
 /**
  * Per-day partial sums: one `daily_sums` document per bucket (local day, agency, department, agent)
@@ -16,24 +15,23 @@ import { CELL_GROUP, cellOf, type CellId } from './record-sums.js';
  *
  * The documents hold PartialSums rather than the cells (combinations of solved, rating, post-call
  * rating, sent, delivered) the records are grouped into: addCell is linear in the cell's count, so
- * the sums of the cells' sums are the sums of all the cells, exactly, and a bucket stays a fixed
- * few dozen integers however many distinct cells its records fall into. A metric that needs a new
+ * the sums of the cells' sums are the sums of all the cells, exactly. A metric that needs a new
  * counter adds it to PartialSums and runs `npm run sums:rebuild`.
  *
- * Kept in step without transactions or locks (MongoDB in production has no multi-document atomicity
- * here, and none is needed):
- *   1. a writer sets `sumsPending: true` in the same atomic update that changes a score
- *      (`markSumsPending`, `SUMS_PENDING`), then calls `refreshSumsOfScores` for the scores it wrote;
- *   2. a refresh (a) bumps the bucket's `seq` and marks it `stale`, getting seq s; (b) clears
- *      `sumsPending` on the bucket's scores; (c) aggregates the bucket's records; (d) writes the sums
- *      only if `seq` is still s, clearing `stale`.
- * Why it converges: any score write that lands before (b) is read by (c); one that lands after (b)
- * sets the flag again and its writer's own refresh starts (a) after ours, so it reads that write, and
- * ours then finds `seq` moved on and leaves the write to it. A refresh that loses at (d) never
- * overwrites a newer result, so the last refresh to start is the one whose result stays. A writer
- * that dies after its write leaves `sumsPending`; a refresh that dies after (a) leaves `stale` (a
- * date, so the sweep can tell a crashed refresh from one in flight); `repairDailySums` refreshes
- * both. Every step is idempotent, so repeating any of them (a retried job, two sweeps) is harmless.
+ * Kept in step without transactions, locks or record scans. A bucket also records, per member
+ * score, the score revision (`sumsRev`, raised by every score write) and the cell it is counted in
+ * (`m.<scoreId>: { r, c }`). Counting a score is then one conditional update of its bucket: "if this
+ * score is still counted at revision r (or not at all), move it to its new cell": `$inc` the
+ * difference of the two cells' counters and `$set` the member entry. So
+ *   - it is idempotent: a revision already counted (or a newer one) changes nothing;
+ *   - racing writers of one score serialise on the member entry, and an older revision never
+ *     overwrites a newer one, whatever order they land in;
+ *   - its cost is one read and one write of the bucket, whatever the number of records (the
+ *     embedded server scans for any query but `_id`, so aggregating a bucket's records per write
+ *     cost time in proportion to the whole collection there).
+ * A writer sets `sumsPending: true` (`SUMS_PENDING`) and `$inc: { sumsRev: 1 }` in the same atomic
+ * update that changes a score, then counts the score it got back (`countScore`), which lowers the
+ * flag. A writer that dies in between leaves the flag up, and `repairDailySums` counts the score.
  */
 
 export interface SumsBucket {
@@ -41,12 +39,6 @@ export interface SumsBucket {
   agency: string;
   department: string;
   agentId: string;
-}
-
-/** Sums of one bucket. */
-export interface BucketSums {
-  all: PartialSums;
-  channels: Partial<Record<Channel, PartialSums>>;
 }
 
 /**
@@ -100,20 +92,19 @@ export function partialSumsOf(stored: Record<string, unknown>): PartialSums {
   return p;
 }
 
-export interface SumsContext {
-  models: Models;
-  log: Logger;
-}
-
-/** Fields a score write sets beside its own, in the same atomic update (creates spread it in). */
-export const SUMS_PENDING = { sumsPending: true } as const;
-
-/** The score update with the pending flag added to its `$set`: use for every update of a score. */
-export function markSumsPending<T>(update: UpdateQuery<T>): UpdateQuery<T> {
-  return { ...update, $set: { ...(update.$set ?? {}), ...SUMS_PENDING } };
-}
-
 const BUCKET_PROJECTION = { _id: 1, day: 1, agency: 1, department: 1, agentId: 1 } as const;
+
+/** What counting a score reads of it: its bucket, its cell, its revision. */
+export const SCORE_SUMS_FIELDS = {
+  ...BUCKET_PROJECTION,
+  solved: 1,
+  rating: 1,
+  postCallRating: 1,
+  sent: 1,
+  delivered: 1,
+  channel: 1,
+  sumsRev: 1,
+} as const;
 
 export function bucketOf(score: {
   _id?: unknown;
@@ -136,319 +127,220 @@ export function bucketOf(score: {
   return { day, agency, department, agentId };
 }
 
-/** Derived, so two refreshes of a bucket that starts empty upsert the same document. */
+/** Derived, so two writers of a bucket that starts empty upsert the same document. */
 export function bucketId(b: SumsBucket): string {
   return JSON.stringify([b.day, b.agency, b.department, b.agentId]);
 }
 
-function uniqueBuckets(buckets: Iterable<SumsBucket>): SumsBucket[] {
-  const byId = new Map<string, SumsBucket>();
-  for (const b of buckets) byId.set(bucketId(b), b);
-  return [...byId.values()];
-}
-
-/** Runs `fn` over the items, at most `limit` at once. */
-async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await fn(item);
-      }
-    }),
-  );
-}
-
-/** Step (a): a new seq for the bucket, and the mark that a refresh is in flight. */
-async function claim(models: Models, b: SumsBucket, now: Date): Promise<number> {
-  const run = () =>
-    models.DailySum.collection.findOneAndUpdate(
-      { _id: bucketId(b) as never },
-      { $inc: { seq: 1 }, $set: { ...b, stale: now } },
-      { upsert: true, returnDocument: 'after' },
-    );
-  // Two upserts of a new bucket can both try to insert; the loser finds the document on a retry.
-  const doc = await run().catch((err: unknown) => {
-    if (isDuplicateKey(err)) return run();
-    throw err;
-  });
-  const seq: unknown = doc?.seq;
-  if (typeof seq !== 'number') throw new Error(`daily sums ${bucketId(b)}: claim returned no seq`);
-  return seq;
-}
-
-/** Matches exactly the records of the buckets, all of one day. */
-function bucketsMatch(day: string, buckets: SumsBucket[]): Record<string, unknown> {
-  const dims = buckets.map((b) => ({ agency: b.agency, department: b.department, agentId: b.agentId }));
-  return dims.length === 1 ? { day, ...dims[0] } : { day, $or: dims };
-}
-
-interface BucketCellRow {
-  _id: CellId & { day?: unknown; agency?: unknown; department?: unknown; agentId?: unknown; c?: unknown };
-  n: number;
-}
-
 const KNOWN_CHANNELS: ReadonlySet<string> = new Set(CHANNELS);
 
-/** Sums per bucket of the records matching `match`, aggregated from the records. */
-export async function bucketSumsFromRecords(
-  models: Models,
-  match: Record<string, unknown>,
-): Promise<Map<string, { bucket: SumsBucket; sums: BucketSums }>> {
-  const rows = await models.VerifiedScore.collection
-    .aggregate<BucketCellRow>([
-      { $match: match },
-      {
-        $group: {
-          _id: {
-            day: '$day',
-            agency: '$agency',
-            department: '$department',
-            agentId: '$agentId',
-            c: '$channel',
-            ...CELL_GROUP,
-          },
-          n: { $sum: 1 },
-        },
-      },
-    ])
-    .toArray();
-  const out = new Map<string, { bucket: SumsBucket; sums: BucketSums }>();
-  for (const row of rows) {
-    const bucket = bucketOf(row._id);
-    const id = bucketId(bucket);
-    let entry = out.get(id);
-    if (!entry) {
-      entry = { bucket, sums: { all: emptySums(), channels: {} } };
-      out.set(id, entry);
-    }
-    const cell = cellOf(row._id, row.n);
-    addCell(entry.sums.all, cell);
-    // The channel filter of a report matches the channel exactly; no filter can name another value.
-    if (typeof row._id.c === 'string' && KNOWN_CHANNELS.has(row._id.c)) {
-      const channel = row._id.c as Channel;
-      addCell((entry.sums.channels[channel] ??= emptySums()), cell);
-    }
-  }
-  return out;
+/** A score as counting reads it (a lean document, or a row of the raw collection). */
+export interface CountableScore {
+  _id?: unknown;
+  day?: unknown;
+  agency?: unknown;
+  department?: unknown;
+  agentId?: unknown;
+  solved?: boolean | null;
+  rating?: number | null;
+  postCallRating?: number | null;
+  sent?: boolean | null;
+  delivered?: boolean | null;
+  channel?: string | null;
+  sumsRev?: number | null;
 }
 
-/** Steps (a)–(d) for buckets of one day, with one clear, one aggregation and one bulk write. */
-async function refreshDay(models: Models, day: string, buckets: SumsBucket[]): Promise<number> {
-  const now = new Date();
-  const seqs = new Map<string, number>();
-  await eachLimited(buckets, 16, async (b) => {
-    seqs.set(bucketId(b), await claim(models, b, now));
-  });
-  const match = bucketsMatch(day, buckets);
-  // Cleared before aggregating: a write landing after this sets the flag again and refreshes itself.
-  await models.VerifiedScore.collection.updateMany(
-    { ...match, sumsPending: true },
+/** A cell as a member entry stores it: solved, rating, post-call rating, sent, delivered, channel. */
+type CellCode = [boolean | null, number | null, number | null, boolean, boolean, string | null];
+
+function cellCodeOf(s: CountableScore): CellCode {
+  return [
+    s.solved ?? null,
+    s.rating ?? null,
+    s.postCallRating ?? null,
+    s.sent === true,
+    s.delivered === true,
+    typeof s.channel === 'string' && KNOWN_CHANNELS.has(s.channel) ? s.channel : null,
+  ];
+}
+
+/** The stored counters one record of this cell adds: `all.*` and, with a channel, `channels.<c>.*`. */
+function countersOf(code: CellCode | undefined, sign: 1 | -1, into: Record<string, number>): void {
+  if (!code) return;
+  const [s, r, p, st, dl, channel] = code;
+  const sums = emptySums();
+  addCell(sums, cellOf({ s, r, p, st, dl }, 1));
+  const one = storedSums(sums);
+  for (const [k, v] of Object.entries(one)) {
+    if (v === 0) continue;
+    into[`all.${k}`] = (into[`all.${k}`] ?? 0) + sign * v;
+    if (channel) into[`channels.${channel}.${k}`] = (into[`channels.${channel}.${k}`] ?? 0) + sign * v;
+  }
+}
+
+interface Member {
+  r: number;
+  c: CellCode;
+}
+
+const MAX_COUNT_ATTEMPTS = 50;
+
+/**
+ * Counts one score in its bucket at the score's revision (see the module comment), then lowers the
+ * score's pending flag if no later write raised it again. Idempotent, and safe to race.
+ */
+async function count(models: Models, score: CountableScore): Promise<void> {
+  const bucket = bucketOf(score);
+  const id = bucketId(bucket);
+  const member = String(score._id);
+  const rev = score.sumsRev ?? 0;
+  const code = cellCodeOf(score);
+  const sums = models.DailySum.collection;
+  for (let attempt = 0; attempt < MAX_COUNT_ATTEMPTS; attempt++) {
+    const doc = await sums.findOne({ _id: id as never }, { projection: { [`m.${member}`]: 1 } });
+    const members = (doc as { m?: Record<string, Member> } | null)?.m;
+    const prev = members?.[member];
+    if (prev && prev.r >= rev) break;
+    const delta: Record<string, number> = {};
+    countersOf(prev?.c, -1, delta);
+    countersOf(code, 1, delta);
+    for (const k of Object.keys(delta)) if (delta[k] === 0) delete delta[k];
+    const update = {
+      $set: { ...bucket, [`m.${member}`]: { r: rev, c: code } },
+      ...(Object.keys(delta).length > 0 ? { $inc: delta } : {}),
+    };
+    try {
+      // Absent member: insert the bucket if need be; present: only if still at the revision read.
+      const result = await sums.updateOne(
+        { _id: id as never, [`m.${member}.r`]: prev ? prev.r : { $exists: false } },
+        update,
+        { upsert: !prev },
+      );
+      if (result.matchedCount === 1 || result.upsertedCount === 1) break;
+    } catch (err) {
+      // The bucket appeared (or the member in it) since our read: read again.
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  await models.VerifiedScore.collection.updateOne(
+    { _id: score._id as never, sumsRev: rev, sumsPending: true },
     { $unset: { sumsPending: '' } },
   );
-  const computed = await bucketSumsFromRecords(models, match);
-  const result = await models.DailySum.collection.bulkWrite(
-    buckets.map((b) => {
-      const id = bucketId(b);
-      const seq = seqs.get(id);
-      const sums = computed.get(id)?.sums ?? { all: emptySums(), channels: {} };
-      return {
-        updateOne: {
-          // Only if no refresh started since ours: that one read at least what we read.
-          filter: { _id: id as never, seq },
-          update: {
-            $set: {
-              all: storedSums(sums.all),
-              channels: Object.fromEntries(Object.entries(sums.channels).map(([c, p]) => [c, storedSums(p)])),
-              computedSeq: seq,
-              computedAt: new Date(),
-            },
-            $unset: { stale: '' },
-          },
-        },
-      };
-    }),
-    { ordered: false },
-  );
-  return result.matchedCount;
 }
 
-/**
- * Recomputes the buckets from their records (steps a–d). Returns how many buckets it wrote; the
- * others were overtaken by a refresh that started later and writes instead.
- */
-export async function refreshDailySums(models: Models, buckets: SumsBucket | SumsBucket[]): Promise<number> {
-  const byDay = new Map<string, SumsBucket[]>();
-  for (const b of uniqueBuckets(Array.isArray(buckets) ? buckets : [buckets])) {
-    byDay.set(b.day, [...(byDay.get(b.day) ?? []), b]);
-  }
-  let written = 0;
-  for (const [day, list] of byDay) written += await refreshDay(models, day, list);
-  return written;
+export interface SumsContext {
+  models: Models;
+  log: Logger;
 }
 
+/** Fields a score write sets beside its own, in the same atomic update (creates spread it in). */
+export const SUMS_PENDING = { sumsPending: true } as const;
+
 /**
- * What a writer calls after its score write: refreshes the buckets of the scores matching `filter`
- * (`{ _id }` of the score written, or e.g. `{ ticketRef }` after an updateMany). A failure here does
- * not undo or fail the write that preceded it: it is logged, and the flags the protocol leaves
- * (`sumsPending` if we failed before clearing it, `stale` after) let `repairDailySums` finish it.
+ * What a writer calls with the score its own write returned (projection `SCORE_SUMS_FIELDS`). A
+ * failure here does not undo or fail the write that preceded it: it is logged, and the pending
+ * flag that write left lets `repairDailySums` count the score.
  */
-export async function refreshSumsOfScores(ctx: SumsContext, filter: Record<string, unknown>): Promise<void> {
+export async function countScore(ctx: SumsContext, score: CountableScore): Promise<void> {
   try {
-    const scores = await ctx.models.VerifiedScore.find(filter).select(BUCKET_PROJECTION).lean();
-    if (scores.length > 0) await refreshDailySums(ctx.models, scores.map(bucketOf));
+    await count(ctx.models, score);
   } catch (err) {
-    ctx.log.warn(
-      { err, filter },
-      'daily sums not refreshed after a score write; the repair sweep will do it',
-    );
+    ctx.log.warn({ err }, 'daily sums not updated after a score write; the repair sweep will do it');
   }
 }
 
-/**
- * One bucket's refresh for a writer that knows its score's bucket (it got the score back from its
- * own update, so no read is needed), coalesced per process: a refresh already in flight may have
- * read the records before this writer's write, so the writer waits for the next one, and every
- * writer that arrives while that next one is still queued shares it. Under load a busy bucket (one
- * agent's day) is then refreshed about twice at a time, not once per write. Fails like
- * `refreshSumsOfScores`: logged, left to the repair sweep.
- */
-export async function refreshBucket(ctx: SumsContext, score: Parameters<typeof bucketOf>[0]): Promise<void> {
+/** `countScore` for the scores matching `filter`, after a write of several (an updateMany). */
+export async function countScoresMatching(ctx: SumsContext, filter: Record<string, unknown>): Promise<void> {
   try {
-    const bucket = bucketOf(score);
-    await coalesced(flightsOf(ctx.models), bucketId(bucket), () =>
-      refreshDailySums(ctx.models, bucket).then(() => undefined),
-    );
+    const scores = await ctx.models.VerifiedScore.collection
+      .find(filter, { projection: SCORE_SUMS_FIELDS })
+      .toArray();
+    for (const score of scores) await count(ctx.models, score);
   } catch (err) {
-    ctx.log.warn({ err }, 'daily sums not refreshed after a score write; the repair sweep will do it');
+    ctx.log.warn({ err, filter }, 'daily sums not updated after a score write; the repair sweep will do it');
   }
-}
-
-/** The scores' bucket fields, for an update that returns the score it wrote. */
-export const SCORE_BUCKET_FIELDS = BUCKET_PROJECTION;
-
-interface Flight {
-  current: Promise<void>;
-  next: Promise<void> | undefined;
-}
-const flightsByDb = new WeakMap<Models, Map<string, Flight>>();
-function flightsOf(models: Models): Map<string, Flight> {
-  let flights = flightsByDb.get(models);
-  if (!flights) flightsByDb.set(models, (flights = new Map<string, Flight>()));
-  return flights;
-}
-
-function coalesced(flights: Map<string, Flight>, key: string, run: () => Promise<void>): Promise<void> {
-  const settle = (flight: Flight, p: Promise<void>) =>
-    p.finally(() => {
-      if (flight.next === undefined && flights.get(key) === flight) flights.delete(key);
-    });
-  const flight = flights.get(key);
-  if (!flight) {
-    const fresh: Flight = { current: Promise.resolve(), next: undefined };
-    fresh.current = settle(fresh, run());
-    flights.set(key, fresh);
-    return fresh.current;
-  }
-  flight.next ??= flight.current
-    .then(
-      () => undefined,
-      () => undefined,
-    )
-    .then(() => {
-      const p = run();
-      flight.current = settle(flight, p);
-      flight.next = undefined;
-      return p;
-    });
-  return flight.next;
 }
 
 export interface RepairReport {
   pendingScores: number;
-  staleBuckets: number;
-  bucketsRefreshed: number;
 }
 
 /**
- * Refreshes the buckets a crashed writer or refresher left behind: scores still `sumsPending` and
- * buckets still `stale` more than `olderThanMs` after their last write (younger ones most likely
- * have a refresh in flight; refreshing them too would be harmless, only wasted). At most `limit` of
- * each per call; the next sweep takes the rest.
+ * Counts the scores a crashed writer left pending more than `olderThanMs` after their last write
+ * (younger ones most likely have their writer still counting them; counting them too would be
+ * harmless, only wasted). At most `limit` per call; the next sweep takes the rest.
  */
 export async function repairDailySums(
   models: Models,
   opts: { olderThanMs: number; limit?: number; now?: Date },
 ): Promise<RepairReport> {
   const cutoff = new Date((opts.now ?? new Date()).getTime() - opts.olderThanMs);
-  const limit = opts.limit ?? 5000;
-  const [pending, stale] = await Promise.all([
-    models.VerifiedScore.collection
-      .find(
-        // Writes through Mongoose set updatedAt; a raw write without it counts as old.
-        { sumsPending: true, $or: [{ updatedAt: { $lt: cutoff } }, { updatedAt: { $exists: false } }] },
-        { projection: BUCKET_PROJECTION, limit },
-      )
-      .toArray(),
-    models.DailySum.collection
-      .find({ stale: { $lt: cutoff } }, { projection: BUCKET_PROJECTION, limit })
-      .toArray(),
-  ]);
-  const buckets = uniqueBuckets([...pending, ...stale].map(bucketOf));
-  if (buckets.length > 0) await refreshDailySums(models, buckets);
-  return { pendingScores: pending.length, staleBuckets: stale.length, bucketsRefreshed: buckets.length };
+  const pending = await models.VerifiedScore.collection
+    .find(
+      // Writes through Mongoose set updatedAt; a raw write without it counts as old.
+      { sumsPending: true, $or: [{ updatedAt: { $lt: cutoff } }, { updatedAt: { $exists: false } }] },
+      { projection: SCORE_SUMS_FIELDS, limit: opts.limit ?? 5000 },
+    )
+    .toArray();
+  for (const score of pending) await count(models, score);
+  return { pendingScores: pending.length };
 }
 
 export interface RebuildProgress {
-  day: string;
-  daysDone: number;
-  days: number;
+  scores: number;
   buckets: number;
 }
 
 /**
- * Recomputes every bucket from the records, one day at a time, through the same protocol as a
- * refresh: safe while the system runs (a score written meanwhile is refreshed by its writer, and a
- * rebuild's result never overwrites a later refresh's). Buckets whose records are gone are written
- * as zero, not deleted, so their seq keeps counting up.
+ * Recomputes every bucket from the records: deletes the sums, then reads every score once and
+ * writes each bucket whole (its counters and its members). Safe while the system runs: every score
+ * is read after the delete, so it is read at least as new as any count made before it, and a bucket
+ * a live writer has created meanwhile is not overwritten: its scores are counted one by one instead,
+ * through the same idempotent update as any write.
  */
 export async function rebuildDailySums(
   models: Models,
   opts: { onProgress?: (p: RebuildProgress) => void } = {},
-): Promise<{ days: number; buckets: number }> {
-  const scores = models.VerifiedScore.collection;
-  const [recordDays, sumDays] = await Promise.all([
-    scores.distinct('day') as Promise<unknown[]>,
-    models.DailySum.collection.distinct('day') as Promise<unknown[]>,
-  ]);
-  const days = [...new Set([...recordDays, ...sumDays])]
-    .filter((d): d is string => typeof d === 'string')
-    .sort();
-  let total = 0;
-  for (const [i, day] of days.entries()) {
-    const [recordBuckets, sumBuckets] = await Promise.all([
-      scores
-        .aggregate<{ _id: SumsBucket }>([
-          { $match: { day } },
-          {
-            $group: {
-              _id: { day: '$day', agency: '$agency', department: '$department', agentId: '$agentId' },
-            },
-          },
-        ])
-        .toArray(),
-      models.DailySum.collection.find({ day }, { projection: BUCKET_PROJECTION }).toArray(),
-    ]);
-    const buckets = uniqueBuckets([
-      ...recordBuckets.map((r) => bucketOf(r._id)),
-      ...sumBuckets.map(bucketOf),
-    ]);
-    if (buckets.length > 0) await refreshDay(models, day, buckets);
-    total += buckets.length;
-    opts.onProgress?.({ day, daysDone: i + 1, days: days.length, buckets: buckets.length });
+): Promise<{ scores: number; buckets: number }> {
+  await models.DailySum.collection.deleteMany({});
+  const buckets = new Map<
+    string,
+    { bucket: SumsBucket; inc: Record<string, number>; m: Record<string, Member>; scores: CountableScore[] }
+  >();
+  let scores = 0;
+  for await (const raw of models.VerifiedScore.collection.find({}, { projection: SCORE_SUMS_FIELDS })) {
+    const score = raw as CountableScore;
+    const bucket = bucketOf(score);
+    const id = bucketId(bucket);
+    let entry = buckets.get(id);
+    if (!entry) buckets.set(id, (entry = { bucket, inc: {}, m: {}, scores: [] }));
+    const code = cellCodeOf(score);
+    countersOf(code, 1, entry.inc);
+    entry.m[String(score._id)] = { r: score.sumsRev ?? 0, c: code };
+    entry.scores.push(score);
+    scores += 1;
+    if (scores % 50_000 === 0) opts.onProgress?.({ scores, buckets: buckets.size });
   }
-  return { days: days.length, buckets: total };
+  for (const [id, entry] of buckets) {
+    const doc: Record<string, unknown> = { _id: id, ...entry.bucket, m: entry.m };
+    for (const [path, n] of Object.entries(entry.inc)) setPath(doc, path, n);
+    try {
+      await models.DailySum.collection.insertOne(doc);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      for (const score of entry.scores) await count(models, score);
+    }
+  }
+  await models.VerifiedScore.collection.updateMany({ sumsPending: true }, { $unset: { sumsPending: '' } });
+  opts.onProgress?.({ scores, buckets: buckets.size });
+  return { scores, buckets: buckets.size };
+}
+
+function setPath(doc: Record<string, unknown>, path: string, value: number): void {
+  const keys = path.split('.');
+  let at = doc;
+  for (const k of keys.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
+  at[keys[keys.length - 1] as string] = value;
 }
 
 const DIMENSION_ID: Record<Dimension, Record<string, string> | null> = {

@@ -4,7 +4,7 @@ import { isDuplicateKey } from '../db/duplicate-key.js';
 import { turnBatcher } from '../queue/turn-batch.js';
 import type { WorkerDefinition } from '../queue/workers.js';
 import { localDay } from '../followup/send-window.js';
-import { refreshSumsOfScores, SUMS_PENDING } from '../reports/daily-sums.js';
+import { countScoresMatching, SUMS_PENDING } from '../reports/daily-sums.js';
 
 /**
  * IVR answers reach MongoDB through this queue, never in the request: a step answers from Redis in
@@ -173,9 +173,12 @@ async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
     if (updated && job.field === 'agentRating' && updated.ticketRef) {
       await ctx.models.VerifiedScore.updateMany(
         { ticketRef: updated.ticketRef, postCallRatingId: { $exists: false } },
-        { $set: { postCallRatingId: updated._id, postCallRating: job.value, ...SUMS_PENDING } },
+        {
+          $set: { postCallRatingId: updated._id, postCallRating: job.value, ...SUMS_PENDING },
+          $inc: { sumsRev: 1 },
+        },
       );
-      await refreshSumsOfScores(ctx, { ticketRef: updated.ticketRef });
+      await countScoresMatching(ctx, { ticketRef: updated.ticketRef });
     }
     return { stored: updated !== null };
   }

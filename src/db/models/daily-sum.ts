@@ -8,23 +8,21 @@ import { Schema, type Connection } from 'mongoose';
  */
 export const dailySumSchema = new Schema(
   {
-    /** JSON of [day, agency, department, agentId]: derived, so concurrent refreshes upsert one document. */
+    /** JSON of [day, agency, department, agentId]: derived, so concurrent writers upsert one document. */
     _id: { type: String, required: true },
     day: { type: String, required: true },
     agency: { type: String, required: true },
     department: { type: String, required: true },
     agentId: { type: String, required: true },
-    /** Bumped by every refresh as it starts; a refresh writes its result only if no later one began. */
-    seq: { type: Number, required: true },
-    /** The seq whose refresh wrote the sums below. */
-    computedSeq: { type: Number },
-    /** Set (to the time) while a refresh is in flight; a stale document older than a while is repaired. */
-    stale: { type: Date },
     /** The PartialSums (src/reports/metrics.ts) of every record of the bucket, one flat number per counter. */
     all: { type: Schema.Types.Mixed },
     /** The same per channel the citizen answered on (only channels with records). */
     channels: { type: Schema.Types.Mixed },
-    computedAt: { type: Date },
+    /**
+     * Every member score's revision and cell as counted here, by score id (reports/daily-sums.ts):
+     * what makes counting a score idempotent and its racing writers serialise.
+     */
+    m: { type: Schema.Types.Mixed },
   },
   { versionKey: false },
 );
@@ -33,8 +31,6 @@ dailySumSchema.index({ agency: 1, day: 1 });
 dailySumSchema.index({ agency: 1, department: 1, day: 1 });
 dailySumSchema.index({ department: 1, day: 1 });
 dailySumSchema.index({ agentId: 1, day: 1 });
-// Sparse, not partial: mongo-java-server accepts partial indexes but does not honour their filter.
-dailySumSchema.index({ stale: 1 }, { sparse: true });
 
 export function dailySumModels(conn: Connection) {
   return { DailySum: conn.model('DailySum', dailySumSchema, 'daily_sums') };

@@ -140,16 +140,17 @@ export const verifiedScoreSchema = new Schema(
     /** The follow-up revision this score reflects: a write of an older one is refused (outcome.ts). */
     followUpRevision: { type: Number },
     /**
-     * Set by every write that changes the score, cleared by the refresh of its daily sums
+     * Set by every write that changes the score, cleared once its daily sums count it
      * (src/reports/daily-sums.ts): a score still pending a while later had a writer that crashed.
      */
     sumsPending: { type: Boolean },
+    /** Raised by every write of the score: the revision its daily sums count it at. */
+    sumsRev: { type: Number },
   },
   { timestamps: true },
 );
 verifiedScoreSchema.index({ ticketRef: 1, closureNumber: 1 }, { unique: true });
-// A daily-sums refresh reads and clears exactly one bucket; sparse keeps only pending scores indexed.
-verifiedScoreSchema.index({ day: 1, agency: 1, department: 1, agentId: 1 });
+// The repair sweep's query; sparse keeps only the scores a crashed writer left pending indexed.
 verifiedScoreSchema.index({ sumsPending: 1 }, { sparse: true });
 verifiedScoreSchema.index({ agency: 1, day: 1 });
 verifiedScoreSchema.index({ agency: 1, department: 1, day: 1 });

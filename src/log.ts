@@ -67,9 +67,16 @@ export function createLogger(opts: {
         },
       },
       serializers: {
-        err: (err: Error) => {
+        // Callers pass an Error, but a string or a plain value (an error's message) must log too:
+        // a logger that throws here takes down the process that was only reporting a problem.
+        err: (err: unknown) => {
+          if (!(err instanceof Error)) return scrub(err, 0);
           const s = pino.stdSerializers.err(err);
-          return { ...s, message: maskPhone(s.message), stack: s.stack ? maskPhone(s.stack) : s.stack };
+          return {
+            ...s,
+            message: maskPhone(String(s.message ?? '')),
+            ...(s.stack ? { stack: maskPhone(s.stack) } : {}),
+          };
         },
       },
     },

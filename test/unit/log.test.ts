@@ -53,4 +53,21 @@ describe('createLogger', () => {
       'send to +966•••••••67 failed',
     );
   });
+
+  it('logs an err that is not an Error (a message string, nothing) instead of throwing', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const log = createLogger({ level: 'info', destination: sink });
+    log.warn({ err: 'connect ECONNREFUSED, caller +966501234567' }, 'redis connection error');
+    log.warn({ err: undefined }, 'no error given');
+    const errOf = (line: string | undefined) => (JSON.parse(line ?? '{}') as { err?: unknown }).err;
+    expect(lines).toHaveLength(2);
+    expect(errOf(lines[0])).toBe('connect ECONNREFUSED, caller +966•••••••67');
+    expect(errOf(lines[1])).toBeUndefined();
+  });
 });

@@ -174,8 +174,8 @@ export interface Config {
     /** Serve the per-agency public scoreboard at /public. */
     publicScoreboard: boolean;
     /**
-     * The reconciler repairs daily sums still pending or stale this long after their last write
-     * (a writer or refresh that crashed); younger ones most likely have a refresh in flight.
+     * The reconciler counts scores still pending in their daily sums this long after their last
+     * write (a writer that crashed); younger ones most likely have their writer still counting them.
      */
     sumsRepairAfterMs: number;
   };

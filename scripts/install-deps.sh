@@ -73,11 +73,13 @@ if [[ -z "${MONGODB_URI:-}" ]] && ! command -v mongod >/dev/null; then
     mv "$mjs_dir/lib.tmp" "$mjs_dir/lib"
   fi
   mjs_class="$mjs_dir/classes/VerisatMongoServer.class"
-  if [[ ! -f $mjs_class ]] || [[ $mjs_src/VerisatMongoServer.java -nt $mjs_class ]]; then
+  stale_sources=$(find "$mjs_src" -name '*.java' -newer "$mjs_class" 2>/dev/null || true)
+  if [[ ! -f $mjs_class ]] || [[ -n $stale_sources ]]; then
     say "compiling the mongo-java-server launcher"
+    rm -rf "$mjs_dir/classes"
     mkdir -p "$mjs_dir/classes"
-    javac -nowarn -d "$mjs_dir/classes" -cp "$mjs_dir/lib/*" "$mjs_src/VerisatMongoServer.java" \
-      || die "compiling $mjs_src/VerisatMongoServer.java failed"
+    javac -nowarn -d "$mjs_dir/classes" -cp "$mjs_dir/lib/*" "$mjs_src"/*.java \
+      || die "compiling the launcher in $mjs_src failed"
   fi
 fi
 

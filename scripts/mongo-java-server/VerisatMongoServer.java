@@ -2,7 +2,6 @@ import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import java.io.IOException;
@@ -81,9 +80,9 @@ public final class VerisatMongoServer {
     MongoBackend backend;
     try {
       if (memory) {
-        backend = new MemoryBackend();
+        backend = new IndexedBackends.Memory();
       } else {
-        h2 = commitMs == 0 ? new CommitBeforeReply(h2File) : new H2Backend(h2File);
+        h2 = commitMs == 0 ? new CommitBeforeReply(h2File) : new IndexedBackends.H2(h2File);
         backend = h2;
       }
     } catch (RuntimeException e) {
@@ -156,7 +155,7 @@ public final class VerisatMongoServer {
    * --commit-ms 0: every reply waits until the store is committed, so an acknowledged write survives
    * a crash of this process. Writers that arrive while one commits share the next commit.
    */
-  private static final class CommitBeforeReply extends H2Backend {
+  private static final class CommitBeforeReply extends IndexedBackends.H2 {
     private final Object commitLock = new Object();
 
     CommitBeforeReply(String file) {

@@ -30,10 +30,9 @@ describe('public scoreboard switch', () => {
  * What the reports ask of the database, stated once so a deployment on another MongoDB-wire server
  * learns early if it breaks: $match with $gte/$lte on strings, $group on a compound _id with
  * `$sum: 1`, and (for the daily sums) `$sum` of a nested field path, missing fields counting 0 and
- * a null _id for totals (FerretDB v1 returns 0 for `$sum` of a field path: reports need MongoDB or
- * mongo-java-server). Nothing relies on `$avg`, `$cond`, `$dateToString` or `$facet`.
+ * a null _id for totals. Nothing relies on `$avg`, `$cond`, `$dateToString` or `$facet`.
  */
-describe('database assumptions (FerretDB v1 and MongoDB)', () => {
+describe('database assumptions (MongoDB and the embedded server)', () => {
   it('groups on a compound _id, leaving missing fields out or null, and counts with $sum: 1', async () => {
     const coll = on.ctx.db.conn.collection('assumption_probe');
     await coll.insertMany([
@@ -82,5 +81,74 @@ describe('database assumptions (FerretDB v1 and MongoDB)', () => {
     ]);
     const [total] = await coll.aggregate([{ $group: { _id: null, n: { $sum: '$all.n' } } }]).toArray();
     expect(total).toEqual({ _id: null, n: 9 });
+  });
+});
+
+/**
+ * What the writers ask of the database: a conditional update has exactly one winner, and queries
+ * that the embedded server answers through our launcher's indexes (scripts/mongo-java-server: a
+ * unique index with extra conditions, a non-unique index by its first field) give what a scan
+ * gives, also after the indexed field changes and after a delete.
+ */
+describe('database assumptions for writers', () => {
+  it('answers indexed queries with extra conditions as a scan would, through updates and deletes', async () => {
+    const coll = on.ctx.db.conn.collection('assumption_writes');
+    await coll.createIndex({ phone: 1, state: 1 });
+    await coll.createIndex({ ref: 1, n: 1 }, { unique: true });
+    await coll.createIndex({ pending: 1 }, { sparse: true });
+    await coll.insertMany(
+      Array.from({ length: 300 }, (_, i) => ({
+        _id: `w${i}` as never,
+        phone: `+9665000${i % 30}`,
+        state: i % 2 ? 'open' : 'closed',
+        ref: `R${i}`,
+        n: 1,
+        revision: 0,
+        ...(i % 50 === 0 ? { pending: true } : {}),
+      })),
+    );
+    const ids = async (filter: Record<string, unknown>) =>
+      (await coll.find(filter).toArray()).map((d) => String(d._id)).sort();
+
+    // 20 racing writers of one revision: one wins.
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        coll.findOneAndUpdate({ _id: 'w7' as never, revision: 0 }, { $inc: { revision: 1 } }),
+      ),
+    );
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+    expect(await ids({ _id: 'w7', revision: 1 })).toEqual(['w7']);
+    expect(await ids({ _id: 'w7', revision: 0 })).toEqual([]);
+    expect(await ids({ ref: 'R7', n: 1, revision: { $gte: 1 } })).toEqual(['w7']);
+
+    expect(await ids({ phone: '+96650003' })).toEqual([
+      'w123',
+      'w153',
+      'w183',
+      'w213',
+      'w243',
+      'w273',
+      'w3',
+      'w33',
+      'w63',
+      'w93',
+    ]);
+    expect(await ids({ phone: '+96650003', state: 'closed' })).toEqual([]);
+    await coll.updateOne({ _id: 'w33' as never }, { $set: { phone: '+966500099', pending: true } });
+    await coll.deleteOne({ _id: 'w63' as never });
+    expect(await ids({ phone: '+96650003' })).toEqual([
+      'w123',
+      'w153',
+      'w183',
+      'w213',
+      'w243',
+      'w273',
+      'w3',
+      'w93',
+    ]);
+    expect(await ids({ phone: '+966500099', state: 'open' })).toEqual(['w33']);
+    expect(await ids({ pending: true })).toEqual(['w0', 'w100', 'w150', 'w200', 'w250', 'w33', 'w50']);
+    await coll.updateOne({ _id: 'w0' as never }, { $unset: { pending: '' } });
+    expect(await ids({ pending: true })).toEqual(['w100', 'w150', 'w200', 'w250', 'w33', 'w50']);
   });
 });

@@ -72,7 +72,9 @@ export async function transition(
 /** What the verified score records of a follow-up: all of it derived from the follow-up itself. */
 function scoreFieldsOf(f: FollowUpDoc): Record<string, unknown> {
   return {
-    sent: f.sentAt != null,
+    // Only ever raised: the sender marks the score sent before it records the send on the
+    // follow-up, so an answer landing in between must not lower it again.
+    ...(f.sentAt != null ? { sent: true } : {}),
     ...(f.solved != null ? { solved: f.solved } : {}),
     ...(f.rating != null ? { rating: f.rating } : {}),
     ...(f.reason != null ? { reason: f.reason } : {}),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpDoc } from '../../src/db/models/followup.js';
-import { applyEffects, closeFollowUp } from '../../src/followup/outcome.js';
+import { applyAnswer } from '../../src/followup/answers.js';
+import { applyEffects, closeFollowUp, markSent } from '../../src/followup/outcome.js';
 import { DISPUTE_QUEUE, disputeJobId, followUpIdFor } from '../../src/followup/queue.js';
 import { reconcileFollowUps } from '../../src/followup/reconciler.js';
 import { ticketEvent } from '../support/followup.js';
@@ -94,5 +95,21 @@ describe('follow-up writes without locks', () => {
     expect(await sys.ctx.queues.get(DISPUTE_QUEUE).getJob(disputeJobId('CW-3', 1))).toBeDefined();
     expect((await sys.ctx.models.FollowUp.findById(f._id).lean())?.effectsPending).toBeUndefined();
     expect((await reconcileFollowUps(sys.ctx, { effectsOlderThanMs: 0 })).effectsReplayed).toBe(0);
+  });
+
+  it('an answer landing between the send and its record keeps the score sent', async () => {
+    const f = await scheduled('CW-4', '+966500000704');
+    // The sender claimed it and Twilio took the message; the score is marked sent, the follow-up's
+    // send times are not recorded yet, and the citizen taps the link already.
+    await sys.ctx.models.FollowUp.updateOne(
+      { _id: f._id },
+      { $set: { state: 'sending', sendAttemptAt: new Date() }, $inc: { revision: 1 } },
+    );
+    await markSent(sys.ctx, f);
+    const sending = await sys.ctx.models.FollowUp.findById(f._id).lean<FollowUpDoc>();
+    if (!sending) throw new Error('follow-up vanished');
+    const result = await applyAnswer(sys.ctx, sending, { kind: 'solved', value: false }, 'web');
+    expect(result.applied).toBe(true);
+    expect(await score('CW-4')).toMatchObject({ sent: true, solved: false, outcome: 'disputed' });
   });
 });

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
 import { inject } from 'vitest';
 import type { Queue } from 'bullmq';
+import { findFreePort } from '../../src/services/embedded.js';
 import { FAST_FOLLOWUP_ENV } from '../support/followup.js';
 import { eventually, type TestSystem } from '../support/system.js';
 
@@ -18,16 +18,6 @@ export function databaseUri(dbName: string): string {
   const url = new URL(inject('mongoUrl'));
   url.pathname = `/${dbName}`;
   return url.toString();
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export class Processes {
@@ -87,7 +77,7 @@ export class Processes {
 
   /** A second web process (`src/main.ts`, no workers in it); resolves with its URL once /healthz answers. */
   async web(): Promise<string> {
-    const port = await freePort();
+    const port = await findFreePort();
     const url = `http://127.0.0.1:${port}`;
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: {

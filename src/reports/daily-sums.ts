@@ -196,11 +196,15 @@ async function count(models: Models, score: CountableScore): Promise<void> {
   const rev = score.sumsRev ?? 0;
   const code = cellCodeOf(score);
   const sums = models.DailySum.collection;
-  for (let attempt = 0; attempt < MAX_COUNT_ATTEMPTS; attempt++) {
+  let counted = false;
+  for (let attempt = 0; attempt < MAX_COUNT_ATTEMPTS && !counted; attempt++) {
     const doc = await sums.findOne({ _id: id as never }, { projection: { [`m.${member}`]: 1 } });
     const members = (doc as { m?: Record<string, Member> } | null)?.m;
     const prev = members?.[member];
-    if (prev && prev.r >= rev) break;
+    if (prev && prev.r >= rev) {
+      counted = true;
+      break;
+    }
     const delta: Record<string, number> = {};
     countersOf(prev?.c, -1, delta);
     countersOf(code, 1, delta);
@@ -216,12 +220,16 @@ async function count(models: Models, score: CountableScore): Promise<void> {
         update,
         { upsert: !prev },
       );
-      if (result.matchedCount === 1 || result.upsertedCount === 1) break;
+      counted = result.matchedCount === 1 || result.upsertedCount === 1;
     } catch (err) {
       // The bucket appeared (or the member in it) since our read: read again.
       if (!isDuplicateKey(err)) throw err;
     }
   }
+  // Only writers of this same score compete for its entry; losing that often means something is
+  // wrong, and the flag stays up for the repair sweep rather than being lowered on an uncounted score.
+  if (!counted)
+    throw new Error(`daily sums ${id}: score ${member} not counted after ${MAX_COUNT_ATTEMPTS} attempts`);
   await models.VerifiedScore.collection.updateOne(
     { _id: score._id as never, sumsRev: rev, sumsPending: true },
     { $unset: { sumsPending: '' } },

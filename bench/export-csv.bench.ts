@@ -151,7 +151,7 @@ async function main(): Promise<void> {
     started.push(redis);
     const mongo = process.env.MONGODB_URI
       ? undefined
-      : await startMongo({ dataDir: path.join(dir, 'mongo'), searchPath, persistent: false });
+      : await startMongo({ dataDir: path.join(dir, 'mongo'), searchPath, persistent: false, javaHeap: '6g' });
     if (mongo) started.push(mongo);
     const mongoUrl = process.env.MONGODB_URI ?? mongo?.url ?? '';
     useSharedServers(() => ({ redisUrl: redis.url, mongoUrl }));

@@ -207,6 +207,9 @@ function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/** Signs answer links in development and tests only; public, so live mode refuses it. */
+const DEVELOPMENT_ANSWER_LINK_SECRET = 'development-only-answer-link-secret-0000';
+
 export function loadConfig(raw: RawEnv = process.env): Config {
   // Empty strings in .env files mean "not set", not "set to nothing".
   const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
@@ -242,8 +245,15 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       'TWILIO_MODE: production without Twilio credentials; set TWILIO_MODE=sandbox explicitly to allow it',
     );
   }
-  if (e.NODE_ENV === 'production' && e.ANSWER_LINK_SECRET === undefined) {
-    problems.push('ANSWER_LINK_SECRET: required in production (signs the answer links sent to citizens)');
+  // Whatever NODE_ENV says: live credentials mean real citizens get links, and a link signed with a
+  // secret anyone can read in this repository can be forged for any follow-up.
+  if ((e.NODE_ENV === 'production' || mode === 'live') && e.ANSWER_LINK_SECRET === undefined) {
+    problems.push(
+      'ANSWER_LINK_SECRET: required in production and with live Twilio credentials (signs the answer links sent to citizens)',
+    );
+  }
+  if (mode === 'live' && e.ANSWER_LINK_SECRET === DEVELOPMENT_ANSWER_LINK_SECRET) {
+    problems.push('ANSWER_LINK_SECRET: the public development secret cannot sign live answer links');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -283,7 +293,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       expireAfterHours: e.EXPIRE_AFTER_HOURS,
       smsRatePerSecond: e.SMS_RATE_PER_SECOND,
       // Development and tests only: production refuses to start without a real secret (above).
-      answerLinkSecret: e.ANSWER_LINK_SECRET ?? 'development-only-answer-link-secret-0000',
+      answerLinkSecret: e.ANSWER_LINK_SECRET ?? DEVELOPMENT_ANSWER_LINK_SECRET,
       answerLinkTtlHours: e.ANSWER_LINK_TTL_HOURS,
       retryBaseMs: e.RETRY_BASE_MS,
       disputeRetryBaseMs: e.DISPUTE_RETRY_BASE_MS,

@@ -1,6 +1,4 @@
 /** Queue names and job payloads of closure verification. Jobs carry ids only; workers re-read MongoDB. */
-import { createHash } from 'node:crypto';
-import { Types } from 'mongoose';
 
 export const FOLLOWUP_QUEUE = 'followup';
 export const DISPUTE_QUEUE = 'dispute-webhook';
@@ -30,18 +28,4 @@ export function followUpJobId(kind: FollowUpJobKind, ticketRef: string, closureN
 
 export function disputeJobId(ticketRef: string, closureNumber: number): string {
   return `dispute-${ticketRef.replace(/:/g, '_')}-${closureNumber}`;
-}
-
-/**
- * The `_id` of a closure's follow-up, derived from the closure key, so the hook, the reconciler and
- * a replayed event all name the same follow-up without a query, and a second insert for one closure
- * fails on `_id` (as on the unique closure index).
- */
-export function followUpIdFor(ticketRef: string, closureNumber: number): Types.ObjectId {
-  return derivedObjectId('follow-up', ticketRef, closureNumber);
-}
-
-function derivedObjectId(kind: string, ticketRef: string, closureNumber: number): Types.ObjectId {
-  const hex = createHash('sha256').update(`${kind}\n${ticketRef}\n${closureNumber}`).digest('hex');
-  return new Types.ObjectId(hex.slice(0, 24));
 }

@@ -3,7 +3,7 @@ import type { WorkerDefinition } from '../queue/workers.js';
 import { repairDailySums, type RepairReport } from '../reports/daily-sums.js';
 import { ticketService } from '../tickets/worker.js';
 import { AWAITING_STATES, replayPendingEffects } from './outcome.js';
-import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from './queue.js';
+import { FOLLOWUP_QUEUE, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from './queue.js';
 import { addFollowUpJob, syncFollowUps } from './scheduler.js';
 
 const DAY = 86_400_000;
@@ -60,7 +60,10 @@ export async function reconcileFollowUps(
     .cursor()) {
     report.ticketsChecked += 1;
     const current = ticket.closures.find((c) => !c.reopenedAt && !c.supersededAt);
-    if (current && !(await ctx.models.FollowUp.exists({ _id: followUpIdFor(ticket.ref, current.number) }))) {
+    if (
+      current &&
+      !(await ctx.models.FollowUp.exists({ ticketRef: ticket.ref, closureNumber: current.number }))
+    ) {
       await syncFollowUps(ctx, ticket);
       report.jobsRestored += 1;
     }

@@ -5,7 +5,7 @@ import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../reports/daily-su
 import { closureState } from '../tickets/service.js';
 import type { FollowUpDoc } from '../db/models/followup.js';
 import { applyEffects, closeFollowUp, removePendingJobs, transition } from './outcome.js';
-import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId, type FollowUpJob } from './queue.js';
+import { FOLLOWUP_QUEUE, followUpJobId, type FollowUpJob } from './queue.js';
 import { localDay, nextSendTime } from './send-window.js';
 import { sendWindowFromConfig } from './window-config.js';
 
@@ -85,7 +85,10 @@ export async function syncFollowUps(ctx: AppContext, ticket: Ticket): Promise<vo
           : ensured;
       if (followUp.state === 'scheduled') await addFollowUpJob(ctx, followUp, 'send', followUp.sendAt);
     } else {
-      const followUp = await ctx.models.FollowUp.findById(followUpIdFor(ticket.ref, closure.number)).lean();
+      const followUp = await ctx.models.FollowUp.findOne({
+        ticketRef: ticket.ref,
+        closureNumber: closure.number,
+      }).lean();
       if (followUp && (followUp.state === 'scheduled' || followUp.state === 'sending')) {
         await closeFollowUp(ctx, followUp, {
           state: 'cancelled',
@@ -166,7 +169,6 @@ async function ensureFollowUp(
     );
     if (score) await countScore(ctx, score);
     const created = await FollowUp.create({
-      _id: followUpIdFor(ticket.ref, closure.number),
       ...closureFields,
       state: 'scheduled',
       channel: 'sms',
@@ -180,7 +182,7 @@ async function ensureFollowUp(
     return created.toObject();
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    const raced = await FollowUp.findById(followUpIdFor(ticket.ref, closure.number)).lean();
+    const raced = await FollowUp.findOne({ ticketRef: ticket.ref, closureNumber: closure.number }).lean();
     if (!raced) throw err;
     return raced;
   }

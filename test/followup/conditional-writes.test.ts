@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpDoc } from '../../src/db/models/followup.js';
 import { applyAnswer } from '../../src/followup/answers.js';
 import { applyEffects, closeFollowUp, markSent } from '../../src/followup/outcome.js';
-import { DISPUTE_QUEUE, disputeJobId, followUpIdFor } from '../../src/followup/queue.js';
+import { DISPUTE_QUEUE, disputeJobId } from '../../src/followup/queue.js';
 import { reconcileFollowUps } from '../../src/followup/reconciler.js';
 import { ticketEvent } from '../support/followup.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 async function scheduled(ref: string, phone: string): Promise<FollowUpDoc> {
   await ticketEvent(sys, token, ref, 'closed', { phone });
-  const f = await sys.ctx.models.FollowUp.findById(followUpIdFor(ref, 1)).lean<FollowUpDoc>();
+  const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: ref, closureNumber: 1 }).lean<FollowUpDoc>();
   if (!f) throw new Error(`no follow-up for ${ref}`);
   return f;
 }
@@ -111,5 +111,21 @@ describe('follow-up writes without locks', () => {
     const result = await applyAnswer(sys.ctx, sending, { kind: 'solved', value: false }, 'web');
     expect(result.applied).toBe(true);
     expect(await score('CW-4')).toMatchObject({ sent: true, solved: false, outcome: 'disputed' });
+  });
+
+  it("a follow-up's id, which its answer link carries, is not derived from the ticket", async () => {
+    const other = await startTestSystem({ env: { FOLLOWUP_DELAY_HOURS: '72', SEND_WINDOW: '00:00-24:00' } });
+    try {
+      const here = await scheduled('CW-5', '+966500000705');
+      await ticketEvent(other, await other.token('ticket_system'), 'CW-5', 'closed', {
+        phone: '+966500000705',
+      });
+      const there = await other.ctx.models.FollowUp.findOne({ ticketRef: 'CW-5', closureNumber: 1 }).lean();
+      // The same ticket and closure in two deployments: nothing in the id follows from them.
+      expect(there?._id.toString()).toMatch(/^[0-9a-f]{24}$/);
+      expect(there?._id.toString()).not.toBe(here._id.toString());
+    } finally {
+      await other.stop();
+    }
   });
 });

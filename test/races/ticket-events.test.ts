@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpDoc } from '../../src/db/models/followup.js';
-import { FOLLOWUP_QUEUE, followUpIdFor, followUpJobId } from '../../src/followup/queue.js';
+import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
 import { closureState, TICKET_EVENTS_QUEUE } from '../../src/tickets/service.js';
 import { FAST_FOLLOWUP_ENV } from '../support/followup.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
@@ -120,7 +120,8 @@ describe('twenty events of one ticket at once', () => {
         const job = await followUps.getJob(followUpJobId('send', p.ref, c.number));
         expect(await job?.getState(), ctx).toBe('delayed');
         expect(
-          (await sys.ctx.models.FollowUp.findById(followUpIdFor(p.ref, c.number)).lean())?.state,
+          (await sys.ctx.models.FollowUp.findOne({ ticketRef: p.ref, closureNumber: c.number }).lean())
+            ?.state,
           ctx,
         ).toBe('scheduled');
       }
@@ -168,11 +169,13 @@ describe('twenty events of one ticket at once', () => {
     const inForce = ticket?.closures.filter((c) => closureState(c) === 'closed') ?? [];
     expect(inForce.map((c) => c.eventId)).toEqual(['back-3']);
     const number = inForce[0]?.number ?? 0;
-    expect(await sys.ctx.models.FollowUp.findById(followUpIdFor(ref, number)).lean()).toMatchObject({
+    expect(
+      await sys.ctx.models.FollowUp.findOne({ ticketRef: ref, closureNumber: number }).lean(),
+    ).toMatchObject({
       state: 'scheduled',
     });
     expect(
-      (await sys.ctx.models.FollowUp.findById(followUpIdFor(ref, number)).lean())?.outcome,
+      (await sys.ctx.models.FollowUp.findOne({ ticketRef: ref, closureNumber: number }).lean())?.outcome,
     ).toBeUndefined();
     const job = await sys.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('send', ref, number));
     expect(await job?.getState()).toBe('delayed');

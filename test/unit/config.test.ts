@@ -24,7 +24,11 @@ describe('loadConfig', () => {
   });
 
   it('switches to live mode when real credentials are given, and requires a public URL then', () => {
-    const env = { TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x'.repeat(32) };
+    const env = {
+      TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'x'.repeat(32),
+      ANSWER_LINK_SECRET: 's'.repeat(32),
+    };
     expect(problems(env)).toEqual([
       expect.stringMatching(/^PUBLIC_BASE_URL: required when TWILIO_MODE=live/),
     ]);
@@ -70,8 +74,26 @@ describe('loadConfig', () => {
 
   it('refuses a production start without a secret for answer links', () => {
     expect(problems({ NODE_ENV: 'production', TWILIO_MODE: 'sandbox' })).toEqual([
-      'ANSWER_LINK_SECRET: required in production (signs the answer links sent to citizens)',
+      'ANSWER_LINK_SECRET: required in production and with live Twilio credentials (signs the answer links sent to citizens)',
     ]);
+  });
+
+  it('refuses live credentials without a secret of their own, whatever NODE_ENV says', () => {
+    const live = {
+      TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'x'.repeat(32),
+      PUBLIC_BASE_URL: 'https://verisat.example.gov.sa',
+    };
+    // NODE_ENV unset (development) is how the probe started it: live links signed by the public secret.
+    expect(problems(live)).toEqual([
+      expect.stringMatching(/^ANSWER_LINK_SECRET: required in production and with live/),
+    ]);
+    expect(problems({ ...live, NODE_ENV: 'test' })).toHaveLength(1);
+    // The development secret is in this repository for anyone to read.
+    expect(problems({ ...live, ANSWER_LINK_SECRET: loadConfig({}).followUp.answerLinkSecret })).toEqual([
+      'ANSWER_LINK_SECRET: the public development secret cannot sign live answer links',
+    ]);
+    expect(loadConfig({ ...live, ANSWER_LINK_SECRET: 'k'.repeat(40) }).twilio.mode).toBe('live');
   });
 
   it('treats empty strings as unset', () => {

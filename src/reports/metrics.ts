@@ -3,9 +3,9 @@
  * Reports, exports, the dashboard, the public page and the README all use these words and formulas.
  *
  * The database only counts: records are grouped by the fields that decide every metric (solved,
- * rating, post-call rating, sent, delivered) with `$sum: 1`, and the ratios are divided here. That
- * runs on FerretDB v1 (no `$avg`, no `$cond`, and `$sum` of a field path comes back as 0) as well as
- * on MongoDB, and it is exact: a cell is a set of identical records, not a sample.
+ * rating, post-call rating, sent, delivered) with `$sum: 1`, and the ratios are divided here, where
+ * each definition can be read and tested in one place. It is exact: a cell is a set of identical
+ * records, not a sample.
  */
 
 /** A set of records that agree on every field a metric reads, and how many there are. */

@@ -2,8 +2,8 @@ import { DateTime } from 'luxon';
 
 /**
  * Local calendar periods. Every score carries its local `day` (YYYY-MM-DD in the configured time
- * zone, Asia/Riyadh by default), so weeks and months are derived from that string in code: no
- * `$dateToString`, which FerretDB v1 lacks.
+ * zone, Asia/Riyadh by default), so days group by a plain field the daily sums share, and weeks and
+ * months are derived from that string in code.
  *
  * Weeks start on Sunday, the first day of the Saudi working week (Sunday to Thursday), and are
  * labelled by the date of that Sunday. ISO weeks would split a working week across two rows.

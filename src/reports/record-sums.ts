@@ -4,13 +4,12 @@ import { fieldsOf, groupSums, type Dimension, type GroupedSums } from './groups.
 import { addCell, emptySums, type ScoreCell } from './metrics.js';
 
 /**
- * Sums computed from the records themselves: what every refresh of the daily sums aggregates (one
- * bucket at a time), what a rebuild aggregates (one day at a time), and the reference the daily sums
- * are checked against. Reports do not call this on a request: its cost grows with the records.
+ * Sums computed from the records themselves: the reference the daily sums are checked against. Reports do not call this on a request: its cost
+ * grows with the records.
  *
  * The database only counts: records are grouped by the fields every metric reads, with `$sum: 1`,
- * and the cells are added up in code (metrics.ts). That runs on FerretDB v1 (no `$cond`, `$avg`)
- * as on MongoDB, and is exact: a cell is a set of identical records.
+ * and the cells are added up in code (metrics.ts), which is exact: a cell is a set of identical
+ * records.
  */
 
 /** The `$group` keys of the fields the metrics read. */

@@ -1,7 +1,7 @@
 /**
- * Recomputes every per-day partial sum (daily_sums) from the verified score records, one day at a
- * time, printing progress. Safe while the system runs: it goes through the same protocol as the
- * refresh after each score write, so it never overwrites a newer result. Usage:
+ * Recomputes every per-day partial sum (daily_sums) from the verified score records, reading each
+ * record once and printing progress. Safe while the system runs: a bucket a live writer re-creates
+ * meanwhile is counted score by score, as every write is (src/reports/daily-sums.ts). Usage:
  *   npm run sums:rebuild
  * Reaches MONGODB_URI, or the embedded database of a running `npm start`, or starts that database itself.
  */

@@ -24,10 +24,22 @@ export async function sessionPrincipal(deps: AuthDeps, req: Request): Promise<Pr
 
 /** Only same-site paths: an attacker's link must not turn the login form into an open redirect. */
 export function safeNext(value: unknown, fallback = '/dashboard'): string {
-  return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(value) && value.length <= 2000
-    ? value
-    : fallback;
+  if (typeof value !== 'string' || value.length > 2000 || !/^\/[\x21-\x7e]*$/.test(value)) return fallback;
+  // Resolved as a browser would (dot segments, backslashes as slashes): `/..//evil.example/x`
+  // passes any look at its first characters and still resolves to `//evil.example/x`.
+  let url: URL;
+  try {
+    url = new URL(value, SITE);
+  } catch {
+    return fallback;
+  }
+  const path = `${url.pathname}${url.search}`;
+  // A path that begins with two slashes is another host to a browser reading Location.
+  return url.origin === SITE && !/^\/[/\\]/.test(path) ? path : fallback;
 }
+
+/** Any fixed origin: `next` is resolved against it only to see whether it stays on the site. */
+const SITE = 'https://verisat.invalid';
 
 /**
  * Who may read reports: a machine client with a bearer token (the foundation's API-token check), or

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { ZodError } from 'zod';
 import type { Logger } from '../log.js';
+import { loggedPath } from './request-log.js';
 
 /** An error whose message is safe to show the caller; anything else becomes a generic 500. */
 export class HttpError extends Error {
@@ -40,20 +41,31 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     if (err instanceof HttpError) return sendError(res, err);
-    // body-parser errors carry a status and a type; malformed JSON is the caller's mistake.
-    if (typeof err === 'object' && err !== null && 'type' in err && 'status' in err) {
-      const status = Number((err as { status: unknown }).status);
-      const type = String((err as { type: unknown }).type);
+    // A path with malformed percent-encoding (/api/tickets/%ZZ) cannot name anything: the caller's.
+    if (err instanceof URIError)
+      return sendError(
+        res,
+        new HttpError(400, 'bad_request', 'Malformed percent-encoding in the request path'),
+      );
+    // body-parser's errors carry a 4xx status: malformed JSON, a body too large, or one whose
+    // Content-Encoding says gzip or deflate but is not (zlib's error, which has no `type`).
+    if (typeof err === 'object' && err !== null && 'status' in err) {
+      const status = Number(err.status);
+      const type = 'type' in err ? String((err as { type: unknown }).type) : undefined;
       if (status >= 400 && status < 500) {
         const message =
-          type === 'entity.parse.failed' ? 'Request body is not valid JSON' : `Bad request body (${type})`;
+          type === 'entity.parse.failed'
+            ? 'Request body is not valid JSON'
+            : type === undefined
+              ? 'Request body could not be read (is its Content-Encoding right?)'
+              : `Bad request body (${type})`;
         return sendError(
           res,
           new HttpError(status, type === 'entity.too.large' ? 'payload_too_large' : 'bad_request', message),
         );
       }
     }
-    log.error({ err, method: req.method, path: req.path }, 'request failed');
+    log.error({ err, method: req.method, path: loggedPath(req.originalUrl) }, 'request failed');
     sendError(res, new HttpError(500, 'internal_error', 'Internal error; it has been logged'));
   };
 }

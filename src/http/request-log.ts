@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Full URLs carry tokens (/f/:token) and query strings: only the route shape is logged. */
-function loggedPath(url: string): string {
+export function loggedPath(url: string): string {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   return path.replace(/^\/f\/[^/]+/, '/f/:token');

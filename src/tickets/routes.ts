@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { requireApiToken } from '../auth/api-auth.js';
+import type { Scope } from '../auth/api-tokens.js';
 import type { AppContext } from '../context.js';
 import { LANGUAGES, TICKET_EVENT_TYPES } from '../db/models/ticket.js';
 import { HttpError, validationError } from '../http/errors.js';
@@ -27,6 +28,23 @@ export const ticketEventBodySchema = z
   })
   .strict();
 
+/**
+ * A token scoped to an agency (and department) reports and reads only that agency's tickets; an
+ * unscoped token (admin, or a ticket system for every agency) is not limited.
+ */
+function outOfScope(scope: Scope | undefined, t: { agency: string; department: string }): boolean {
+  return (
+    (scope?.agency !== undefined && t.agency !== scope.agency) ||
+    (scope?.department !== undefined && t.department !== scope.department)
+  );
+}
+
+function scopeName(scope: Scope): string {
+  return scope.department !== undefined
+    ? `agency ${scope.agency ?? '*'}, department ${scope.department}`
+    : `agency ${scope.agency ?? '*'}`;
+}
+
 export function ticketsRouter(ctx: AppContext): Router {
   const router = Router();
   const service = ticketService(ctx);
@@ -43,6 +61,17 @@ export function ticketsRouter(ctx: AppContext): Router {
     if (!ref.success) throw validationError(ref.error, 'params', 400);
     const body = ticketEventBodySchema.safeParse(req.body);
     if (!body.success) throw validationError(body.error, 'body');
+    const scope = res.locals.principal?.scope;
+    if (scope && outOfScope(scope, body.data)) {
+      throw new HttpError(403, 'out_of_scope', `This token reports events for ${scopeName(scope)} only`);
+    }
+    // A ticket already reported by another agency is not this token's to change (refs are global).
+    // Said without naming that agency; one read, only for scoped tokens.
+    if (scope?.agency !== undefined || scope?.department !== undefined) {
+      const existing = await service.get(ref.data);
+      if (existing && outOfScope(scope, existing))
+        throw new HttpError(403, 'out_of_scope', `This token may not report events for ticket ${ref.data}`);
+    }
     const phone = normalisePhone(body.data.citizenPhone, ctx.config.phoneDefaultRegion);
     if (!phone.ok) {
       throw new HttpError(422, 'validation_failed', `Invalid body: citizenPhone ${phone.reason}`, {
@@ -56,7 +85,14 @@ export function ticketsRouter(ctx: AppContext): Router {
       { ...body.data, ticketRef: ref.data, at: new Date(body.data.at), citizenPhone: phone.e164 },
       { applyNow: wantsTicket },
     );
-    if (outcome.kind === 'conflict') throw new HttpError(409, 'event_id_conflict', outcome.message);
+    if (outcome.kind === 'conflict') {
+      // The first use may be another agency's: a scoped token learns only that the id is taken.
+      const message =
+        scope?.agency !== undefined || scope?.department !== undefined
+          ? `eventId ${body.data.eventId} was already used for a different event`
+          : outcome.message;
+      throw new HttpError(409, 'event_id_conflict', message);
+    }
     const replayed = outcome.kind === 'replayed' || outcome.replayed;
     ctx.log.info(
       { ticketRef: ref.data, eventId: body.data.eventId, type: body.data.type, replayed },
@@ -79,7 +115,9 @@ export function ticketsRouter(ctx: AppContext): Router {
     const ref = refSchema.safeParse(req.params.ref);
     if (!ref.success) throw validationError(ref.error, 'params', 400);
     const ticket = await service.get(ref.data);
-    if (!ticket) throw new HttpError(404, 'ticket_not_found', `No ticket with ref ${ref.data}`);
+    // Another agency's ticket answers as a missing one: a scoped token must not learn it exists.
+    if (!ticket || outOfScope(res.locals.principal?.scope, ticket))
+      throw new HttpError(404, 'ticket_not_found', `No ticket with ref ${ref.data}`);
     res.json({ ticket });
   });
 

@@ -29,6 +29,8 @@ export async function createApiToken(
   models: Models,
   input: { name: string; role: Role; scope?: Scope },
 ): Promise<{ token: string; id: string }> {
+  if (input.scope?.department !== undefined && input.scope.agency === undefined)
+    throw new Error('a department scope needs its agency: a department lives inside one agency');
   const secret = randomBytes(32).toString('base64url');
   const token = `${TOKEN_PREFIX}${secret}`;
   const doc = await models.ApiToken.create({

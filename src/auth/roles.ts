@@ -39,6 +39,10 @@ export function applyScope<F extends ScopedFilter>(
   const scope: Scope = principal.scope;
   if (!scope.agency && !scope.department)
     return { allowed: false, reason: 'manager account has no agency or department scope' };
+  // A department lives inside one agency: a department name alone would match that name in every
+  // agency. Accounts made before this rule are refused until an admin gives them their agency.
+  if (scope.department && !scope.agency)
+    return { allowed: false, reason: 'a department scope needs its agency; ask an admin to set it' };
   if (scope.agency && filter.agency !== undefined && filter.agency !== scope.agency) {
     return { allowed: false, reason: `agency ${filter.agency} is outside the manager's scope` };
   }

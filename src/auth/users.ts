@@ -24,7 +24,11 @@ export const newUserSchema = z
     department: z.string().trim().min(1).max(80).optional(),
   })
   .refine((u) => u.role !== 'manager' || u.agency !== undefined || u.department !== undefined, {
-    message: 'a manager needs --agency or --department (the scope they may see)',
+    message: 'a manager needs --agency (and optionally --department): the scope they may see',
+    path: ['agency'],
+  })
+  .refine((u) => u.department === undefined || u.agency !== undefined, {
+    message: 'a department scope needs its agency (--agency): a department lives inside one agency',
     path: ['agency'],
   })
   .refine((u) => u.role === 'manager' || (u.agency === undefined && u.department === undefined), {

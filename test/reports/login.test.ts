@@ -158,7 +158,7 @@ describe('scripts/create-user.ts', () => {
       (err: unknown) => err,
     );
     expect(String((failure as { stderr?: unknown } | undefined)?.stderr)).toContain(
-      'a manager needs --agency or --department',
+      'a manager needs --agency (and optionally --department)',
     );
   });
 });

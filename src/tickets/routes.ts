@@ -10,15 +10,27 @@ import { ticketService } from './worker.js';
 
 const refSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'ticket ref: 1–64 letters, digits, . _ -');
 const idSchema = z.string().trim().min(1).max(128);
+/**
+ * Agency, department and agent are codes, never free text: the agency's code heads the citizen's SMS
+ * under the official sender when the directory has no name for it, and codes are listed on the
+ * public board and in exports. Markup, formulas, control and bidirectional characters cannot pass.
+ */
+const codeSchema = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'a code: 1–64 letters, digits, . _ - (starting with a letter or digit)',
+  );
 
 export const ticketEventBodySchema = z
   .object({
     eventId: idSchema.regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'),
     type: z.enum(TICKET_EVENT_TYPES),
     at: z.iso.datetime({ offset: true }),
-    agency: idSchema,
-    department: idSchema,
-    agentId: idSchema,
+    agency: codeSchema,
+    department: codeSchema,
+    agentId: codeSchema,
     citizenPhone: z.string().trim().min(3).max(32),
     language: z.enum(LANGUAGES).default('ar'),
     callSid: z

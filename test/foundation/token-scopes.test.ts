@@ -71,3 +71,31 @@ describe('scoped ticket-system tokens', () => {
     expect((await sys.api('/api/tickets/S-4', { token: all })).status).toBe(200);
   });
 });
+
+// Issue 17, finding 4: codes are codes. What the citizen reads under the official sender, and the
+// public board lists, is never raw ticket-system text.
+describe('agency, department and agent codes', () => {
+  it.each([
+    ['agency', '<script>alert(1)</script>'],
+    ['agency', '=HYPERLINK("https://evil.example","x")'],
+    ['agency', 'MOH\u202Eevil'],
+    ['agency', 'MOH\u0000'],
+    ['agency', 'MOH\r\nBcc: x'],
+    ['department', '+cmd'],
+    ['agentId', '@a-1'],
+    ['agency', 'وزارة الصحة'],
+  ])('refuses %s %j with 422 and stores nothing', async (field, value) => {
+    const all = await sys.token('ticket_system');
+    const eventId = `code-${field}-${Buffer.from(value).toString('hex').slice(0, 40)}`;
+    const res = await post('S-CODE', all, { ...event(eventId, 'closed', 'MOH'), [field]: value });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { details: { fields: { field: string }[] } }).details.fields).toEqual([
+      expect.objectContaining({ field }),
+    ]);
+    expect(await sys.ctx.models.TicketEvent.countDocuments({ _id: eventId })).toBe(0);
+    expect(await sys.ctx.models.Ticket.exists({ _id: 'S-CODE' })).toBeNull();
+    expect(sys.ctx.sandbox?.listMessages() ?? []).not.toContainEqual(
+      expect.objectContaining({ body: expect.stringContaining(value) as unknown }),
+    );
+  });
+});

@@ -12,8 +12,10 @@ import { voiceRouter } from './voice/routes.js';
 export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
-  // Behind a proxy Express must trust X-Forwarded-* to know the client; signatures use PUBLIC_BASE_URL.
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-* only from the proxies configured (TRUST_PROXY): believed from anyone, a rotating
+  // X-Forwarded-For made every request a new client to the sign-in limits and the audit log.
+  // Signatures never depend on it: they use PUBLIC_BASE_URL.
+  app.set('trust proxy', ctx.config.trustProxy ?? false);
   // Query strings are parsed flat, so `agency[$ne]=x` arrives as a key, never as an object.
   app.set('query parser', 'simple');
   // Every response is per request (API results, per-user pages, webhooks): an ETag would cost a

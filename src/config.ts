@@ -20,6 +20,14 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_BASE_URL: optionalUrl,
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(
+      /^[0-9A-Za-z.:/, -]+$/,
+      'addresses, CIDR ranges or loopback/linklocal/uniquelocal, comma-separated',
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   REDIS_URL: optionalUrl,
@@ -118,6 +126,11 @@ export interface Config {
   port: number;
   /** The URL Twilio (and citizens) reach us at; webhook signatures are validated against it. */
   publicBaseUrl: string;
+  /**
+   * Proxies whose X-Forwarded-For / -Proto are believed (Express `trust proxy`); none by default,
+   * so a client cannot choose its own address for rate limits and the audit log.
+   */
+  trustProxy: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   redisUrl: string | undefined;
   mongodbUri: string | undefined;
@@ -264,6 +277,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
     host: e.HOST,
     port: e.PORT,
     publicBaseUrl,
+    trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
     mongodbUri: e.MONGODB_URI,

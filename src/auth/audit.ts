@@ -9,7 +9,7 @@ import type { Principal } from './api-tokens.js';
  * but does not fail the request that caused it.
  */
 
-export type AuditAction = 'login' | 'login_failed' | 'logout' | 'export' | 'access_denied';
+export type AuditAction = 'login' | 'login_failed' | 'login_limited' | 'logout' | 'export' | 'access_denied';
 
 export interface AuditEntry {
   actor: string;

@@ -5,8 +5,10 @@ import { RedisStore, type RedisReply } from 'rate-limit-redis';
 
 /**
  * Two limits on sign-in, counted in Redis so every web process shares them: failed attempts per
- * username (guessing one account's password), and all attempts per client address (trying many
- * accounts). Successful sign-ins do not count against the username.
+ * username from one address (guessing one account's password), and all attempts per client address
+ * (trying many accounts, or paying an Argon2 hash per guess). The first is per username *and*
+ * address: counted per username alone, anyone could lock any manager out with ten wrong passwords,
+ * while the owner, from another address, still signs in. Successful sign-ins do not count against it.
  */
 export function loginLimiters(opts: {
   redis: Redis;
@@ -44,7 +46,7 @@ export function loginLimiters(opts: {
       legacyHeaders: false,
       skipSuccessfulRequests: true,
       store: store('user'),
-      keyGenerator: (req) => `u:${usernameOf(req)}`,
+      keyGenerator: (req) => `u:${usernameOf(req)}|${ipKeyGenerator(req.ip ?? 'unknown')}`,
       handler: (req, res, next) => opts.onLimited(req, res, next),
     }),
   ];

@@ -66,8 +66,18 @@ export function loginRouter(ctx: AppContext, auth: AuthDeps): Router {
     sendPage(res, 200, loginPage(lang, safeNext(q.success ? q.data.next : undefined)));
   });
 
-  const onLimited: RequestHandler = (req, res) => {
-    const lang = langOf((req.body as { lang?: unknown } | undefined)?.lang);
+  // A refused attempt is audited like a failed one: a flood of them is what an auditor looks for.
+  const onLimited: RequestHandler = async (req, res) => {
+    const body = req.body as { lang?: unknown; username?: unknown } | undefined;
+    const lang = langOf(body?.lang);
+    const username =
+      typeof body?.username === 'string' ? body.username.trim().toLowerCase().slice(0, 64) : '';
+    await writeAudit(ctx, {
+      actor: `user:${username}`,
+      action: 'login_limited',
+      outcome: 'denied',
+      ...(req.ip ? { ip: req.ip } : {}),
+    });
     sendPage(res, 429, loginPage(lang, '/dashboard', reportTexts(lang).loginLimited));
   };
 

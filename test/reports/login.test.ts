@@ -9,7 +9,8 @@ const run = promisify(execFile);
 let system: TestSystem;
 
 beforeAll(async () => {
-  system = await startTestSystem({ env: { LOGIN_MAX_ATTEMPTS: '3' } });
+  // The test client is the loopback proxy that says HTTPS (X-Forwarded-Proto) in one test.
+  system = await startTestSystem({ env: { LOGIN_MAX_ATTEMPTS: '3', TRUST_PROXY: 'loopback' } });
   await createStaff(system);
 });
 afterAll(async () => {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { RequestHandler } from 'express';
 import twilio from 'twilio';
@@ -196,9 +197,12 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
           ? texts.alreadyAnswered(last.ticketRef)
           : texts.closedOrExpired(last.ticketRef),
       ];
-    // Nothing about an unknown sender is kept beyond a count.
+    // Nothing about an unknown sender is kept beyond a count, and a keyed hash of the number for a
+    // day: it is told once, so ten messages from it cost one answer, not ten (or twenty).
     await ctx.redis.incr(`${ctx.config.queuePrefix}:stats:inbound_unknown`);
-    return [followUpTexts.ar.unknownNumber(), followUpTexts.en.unknownNumber()];
+    const key = `${ctx.config.queuePrefix}:unknown-told:${createHmac('sha256', ctx.config.followUp.answerLinkSecret).update(phone).digest('base64url').slice(0, 22)}`;
+    const firstToday = (await ctx.redis.set(key, '1', 'EX', 86_400, 'NX')) === 'OK';
+    return firstToday ? [followUpTexts.ar.unknownNumber(), followUpTexts.en.unknownNumber()] : [];
   }
   try {
     await FollowUpMessage.create({

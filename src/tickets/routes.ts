@@ -130,6 +130,8 @@ export function ticketsRouter(ctx: AppContext): Router {
     // Another agency's ticket answers as a missing one: a scoped token must not learn it exists.
     if (!ticket || outOfScope(res.locals.principal?.scope, ticket))
       throw new HttpError(404, 'ticket_not_found', `No ticket with ref ${ref.data}`);
+    // It names the citizen's closures: no shared cache may keep it.
+    res.setHeader('Cache-Control', 'no-store');
     res.json({ ticket });
   });
 

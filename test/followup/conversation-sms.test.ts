@@ -212,6 +212,15 @@ describe('verification by SMS', () => {
     ).toBeGreaterThanOrEqual(1);
   });
 
+  it('answers an unknown number once a day, however many messages it sends (issue 17, finding 8)', async () => {
+    const phone = '+966509999990';
+    expect(await reply(sys, phone, 'hello')).toHaveLength(2);
+    for (let i = 0; i < 9; i++) expect(await reply(sys, phone, `hello ${i}`)).toEqual([]);
+    expect(sys.ctx.sandbox?.listMessages({ to: phone }) ?? []).toHaveLength(2);
+    // Nothing in Redis names the number.
+    expect(await sys.ctx.redis.keys(`*${phone}*`)).toEqual([]);
+  });
+
   it.each([
     ['a very long body', 'x'.repeat(15_000)],
     ['control characters', '\u0000\u0001\u0002'],

@@ -253,9 +253,11 @@ export function loadConfig(raw: RawEnv = process.env): Config {
     if (e.PUBLIC_BASE_URL === undefined)
       problems.push('PUBLIC_BASE_URL: required when TWILIO_MODE=live (Twilio signs webhooks against it)');
   }
-  if (e.NODE_ENV === 'production' && mode === 'sandbox' && e.TWILIO_MODE !== 'sandbox') {
+  // The stand-in answers with well-known credentials and lists every message it "sent", numbers and
+  // answer links included: it is for development and tests, never for production.
+  if (e.NODE_ENV === 'production' && mode === 'sandbox') {
     problems.push(
-      'TWILIO_MODE: production without Twilio credentials; set TWILIO_MODE=sandbox explicitly to allow it',
+      'TWILIO_MODE: production needs live Twilio credentials; the sandbox stand-in is for development and tests only',
     );
   }
   // Whatever NODE_ENV says: live credentials mean real citizens get links, and a link signed with a

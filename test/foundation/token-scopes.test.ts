@@ -65,7 +65,10 @@ describe('scoped ticket-system tokens', () => {
 
   it('works as before for its own agency and for an unscoped token', async () => {
     expect((await post('S-4', moh, event('s4-closed', 'closed', 'MOH'))).status).toBe(201);
-    expect((await sys.api('/api/tickets/S-4', { token: moh })).status).toBe(200);
+    const own = await sys.api('/api/tickets/S-4', { token: moh });
+    expect(own.status).toBe(200);
+    // It names a citizen's closures: never kept by a shared cache (finding 8).
+    expect(own.headers.get('cache-control')).toBe('no-store');
     const all = await sys.token('ticket_system');
     expect((await post('S-5', all, event('s5-closed', 'closed', 'HRSD'))).status).toBe(201);
     expect((await sys.api('/api/tickets/S-4', { token: all })).status).toBe(200);

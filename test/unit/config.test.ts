@@ -64,16 +64,26 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('refuses a production start without Twilio credentials unless sandbox is explicit', () => {
-    expect(problems({ NODE_ENV: 'production' })[0]).toMatch(/^TWILIO_MODE:/);
+  it('refuses a production start on the sandbox stand-in, even when asked for explicitly', () => {
+    expect(problems({ NODE_ENV: 'production', ANSWER_LINK_SECRET: 's'.repeat(32) })[0]).toMatch(
+      /^TWILIO_MODE:/,
+    );
     expect(
-      loadConfig({ NODE_ENV: 'production', TWILIO_MODE: 'sandbox', ANSWER_LINK_SECRET: 's'.repeat(32) })
-        .twilio.mode,
-    ).toBe('sandbox');
+      problems({ NODE_ENV: 'production', TWILIO_MODE: 'sandbox', ANSWER_LINK_SECRET: 's'.repeat(32) }),
+    ).toEqual([
+      'TWILIO_MODE: production needs live Twilio credentials; the sandbox stand-in is for development and tests only',
+    ]);
   });
 
   it('refuses a production start without a secret for answer links', () => {
-    expect(problems({ NODE_ENV: 'production', TWILIO_MODE: 'sandbox' })).toEqual([
+    expect(
+      problems({
+        NODE_ENV: 'production',
+        TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: 'x'.repeat(32),
+        PUBLIC_BASE_URL: 'https://verisat.example.gov.sa',
+      }),
+    ).toEqual([
       'ANSWER_LINK_SECRET: required in production and with live Twilio credentials (signs the answer links sent to citizens)',
     ]);
   });

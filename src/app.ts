@@ -25,6 +25,13 @@ export function createApp(ctx: AppContext): Express {
   app.use(healthRouter(ctx));
   if (ctx.sandbox) app.use('/__twilio', ctx.sandbox.router());
   app.use(requestLogger(ctx.log));
+  // No page of ours is meant to be framed (the answer page and the dashboard take clicks that
+  // count), and no response is to be sniffed into another type.
+  app.use((_req, res, next) => {
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
 
   // Voice first: Twilio waits on these while a caller listens, so they skip the other routers' matching.
   app.use(voiceRouter(ctx));

@@ -63,3 +63,13 @@ describe('malformed requests', () => {
     await expectClear400(await fetch(`${sys.baseUrl}/f/%ZZ`));
   });
 });
+
+describe('headers on every page (issue 17, finding 8)', () => {
+  it('forbid framing and type sniffing on the answer page, the dashboard and the API', async () => {
+    for (const path of [`/f/${'A'.repeat(32)}`, '/login', '/dashboard', '/api/tickets/T-1', '/public']) {
+      const res = await fetch(`${sys.baseUrl}${path}`, { redirect: 'manual' });
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+  });
+});

@@ -64,6 +64,8 @@ const envSchema = z.object({
     .default('SA'),
   TIME_ZONE: z.string().default('Asia/Riyadh'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   RUN_WORKERS_IN_WEB: booleanish.default(true),
   FOLLOWUP_DELAY_HOURS: z.coerce
     .number()
@@ -157,6 +159,12 @@ export interface Config {
   phoneDefaultRegion: string;
   timeZone: string;
   shutdownGraceMs: number;
+  /**
+   * How long a client may take to send a whole request, and its headers: a body trickled in a byte
+   * at a time would otherwise hold a connection (and a slot) for minutes.
+   */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
   runWorkersInWeb: boolean;
   followUp: {
     delayHours: number;
@@ -300,6 +308,8 @@ export function loadConfig(raw: RawEnv = process.env): Config {
     phoneDefaultRegion: e.PHONE_DEFAULT_REGION,
     timeZone: e.TIME_ZONE,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_TIMEOUT_MS),
     runWorkersInWeb: e.RUN_WORKERS_IN_WEB,
     followUp: {
       delayHours: e.FOLLOWUP_DELAY_HOURS,

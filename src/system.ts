@@ -88,7 +88,11 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
   let url: string | undefined;
   if (opts.web) {
     const app = createApp(ctx);
-    server = opts.server ?? http.createServer();
+    // Timeouts are checked every second (Node's default is every 30 s, which would let a slow
+    // client overstay a short timeout by that much).
+    server = opts.server ?? http.createServer({ connectionsCheckingInterval: 1000 });
+    server.requestTimeout = config.requestTimeoutMs;
+    server.headersTimeout = config.headersTimeoutMs;
     server.on('request', app);
     if (!server.listening) {
       server.listen(config.port, config.host);

@@ -56,7 +56,8 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     );
   const id = randomBytes(5).toString('hex');
   const dbName = `t_${id}`;
-  const server = http.createServer();
+  // Timeouts checked often, so a test of them waits for the timeout, not for Node's 30 s sweep.
+  const server = http.createServer({ connectionsCheckingInterval: 100 });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;

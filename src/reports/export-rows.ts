@@ -88,7 +88,8 @@ export function rowMapper(opts: { timeZone: string; showPhones: boolean }): (doc
     opt(d.solved),
     opt(d.rating),
     opt(d.reason),
-    opt(d.comment),
+    // A citizen may write a number into the comment; a masked role sees it masked there too.
+    d.comment == null ? null : opts.showPhones ? d.comment : maskPhone(d.comment),
     opt(d.channel),
     opt(d.postCallRating),
     d.answeredAt instanceof Date ? stamp(d.answeredAt) : null,

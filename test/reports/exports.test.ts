@@ -96,6 +96,34 @@ describe('CSV export', () => {
 });
 
 describe('masking and scope', () => {
+  it('masks a phone number a citizen wrote into a comment, for masked roles only (issue 17, finding 8)', async () => {
+    await system.ctx.models.VerifiedScore.create({
+      ticketRef: 'CMT-1',
+      closureNumber: 1,
+      agency: 'MOMAH',
+      department: 'lighting',
+      agentId: 'a3',
+      closedAt: new Date(`${MARCH.from}T09:00:00Z`),
+      day: MARCH.from,
+      solved: false,
+      comment: 'call me back on 0551234567 please',
+    });
+    const rowsOf = async (res: Response) =>
+      (await res.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { ticket_ref: string; comment: string | null })
+        .filter((r) => r.ticket_ref === 'CMT-1');
+    const manager = await login(system, 'momah.manager');
+    const masked = await rowsOf(await get(system, `/api/exports/scores.json?${lighting}`, manager));
+    expect(masked).toEqual([expect.objectContaining({ comment: 'call me back on 055•••••67 please' })]);
+    const clear = await rowsOf(
+      await system.api(`/api/exports/scores.json?${lighting}`, { token: adminToken }),
+    );
+    expect(clear).toEqual([expect.objectContaining({ comment: 'call me back on 0551234567 please' })]);
+    await system.ctx.models.VerifiedScore.deleteOne({ ticketRef: 'CMT-1' });
+  });
+
   it('masks phone numbers for managers and auditors', async () => {
     const manager = await login(system, 'momah.manager');
     const res = await get(system, `/api/exports/scores.csv?${lighting}`, manager);

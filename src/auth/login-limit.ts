@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
-import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import { redisRateLimitStore } from '../http/redis-rate-limit.js';
 
 /**
  * Two limits on sign-in, counted in Redis so every web process shares them: failed attempts per
@@ -18,12 +18,7 @@ export function loginLimiters(opts: {
   onLimited: RequestHandler;
 }): RequestHandler[] {
   const windowMs = opts.windowMinutes * 60_000;
-  const store = (name: string) =>
-    new RedisStore({
-      prefix: `${opts.keyPrefix}:login-limit:${name}:`,
-      sendCommand: (command: string, ...args: string[]) =>
-        opts.redis.call(command, ...args) as Promise<RedisReply>,
-    });
+  const store = (name: string) => redisRateLimitStore(opts.redis, `${opts.keyPrefix}:login-limit:${name}:`);
   const usernameOf = (req: Request): string => {
     const body: unknown = req.body;
     const raw = typeof body === 'object' && body !== null && 'username' in body ? body.username : '';

@@ -1,7 +1,9 @@
 import express, { Router, type Response } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import type { FollowUpDoc } from '../db/models/followup.js';
+import { redisRateLimitStore } from '../http/redis-rate-limit.js';
 import { answerPageTexts } from '../i18n/followup.js';
 import { applyAnswer, conversationOf } from './answers.js';
 import { verifyAnswerToken } from './answer-token.js';
@@ -107,6 +109,7 @@ function toInput(tap: z.infer<typeof tapSchema>): ConversationInput {
 
 export function answerPageRouter(ctx: AppContext): Router {
   const router = Router();
+
   const secret = ctx.config.followUp.answerLinkSecret;
   const send = (res: Response, p: { status: number; html: string }) => {
     res
@@ -115,7 +118,22 @@ export function answerPageRouter(ctx: AppContext): Router {
       .set('Referrer-Policy', 'no-referrer')
       .type('html')
       .send(p.html);
-  };
+  }; // Links are 72-bit tags, not guessable online; the limit keeps anyone from trying at length, and
+  // counts only failures (404, 410), so a citizen answering with a good link is never held up.
+  router.use(
+    '/f',
+    rateLimit({
+      windowMs: 15 * 60_000,
+      limit: ctx.config.followUp.answerPageGuesses,
+      skipSuccessfulRequests: true,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      store: redisRateLimitStore(ctx.redis, `${ctx.config.queuePrefix}:answer-page-guesses:`),
+      keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+      handler: (_req, res) =>
+        send(res, bilingualError(429, answerPageTexts.ar.tooMany, answerPageTexts.en.tooMany)),
+    }),
+  );
   const load = async (token: string): Promise<FollowUpDoc | { status: number; html: string }> => {
     const check = verifyAnswerToken(secret, token);
     if (!check.ok) {

@@ -107,6 +107,7 @@ export const answerPageTexts = {
     reasonLabel: 'السبب',
     expired: 'انتهت صلاحية هذا الرابط.',
     invalid: 'هذا الرابط غير صحيح.',
+    tooMany: 'محاولات كثيرة من هذا الجهاز. حاول مرة أخرى بعد قليل.',
     closed: 'انتهت مدة هذا الاستبيان.',
   },
   en: {
@@ -133,6 +134,7 @@ export const answerPageTexts = {
     reasonLabel: 'Reason',
     expired: 'This link has expired.',
     invalid: 'This link is not valid.',
+    tooMany: 'Too many attempts from this device. Please try again in a few minutes.',
     closed: 'This survey has ended.',
   },
 } as const;

@@ -119,7 +119,9 @@ export async function buildSummary(
 /**
  * A filter naming an agency, department or agent nobody has heard of is a mistake worth a 400 (a
  * typo would otherwise look like a perfect, empty record). Known means registered in the
- * organisation collections or present in at least one score.
+ * organisation collections or present in at least one score, and, once the filter names an agency
+ * (a scoped manager's always does), known *in that agency*: another agency's department or agent is
+ * as unknown as one that does not exist, so a scoped reader cannot probe what others have.
  */
 export async function assertKnownValues(models: Models, filter: ReportFilter): Promise<void> {
   const problems: { field: string; message: string }[] = [];
@@ -137,9 +139,10 @@ export async function assertKnownValues(models: Models, filter: ReportFilter): P
   if (department !== undefined) {
     checks.push(
       (async () => {
+        const within = agency !== undefined ? { agency } : {};
         if (
-          (await models.Department.exists({ code: department })) ||
-          (await models.VerifiedScore.exists({ department }))
+          (await models.Department.exists({ code: department, ...within })) ||
+          (await models.VerifiedScore.exists({ department, ...within }))
         )
           return;
         problems.push({ field: 'department', message: `unknown department "${department}"` });
@@ -149,9 +152,10 @@ export async function assertKnownValues(models: Models, filter: ReportFilter): P
   if (agent !== undefined) {
     checks.push(
       (async () => {
+        const within = agency !== undefined ? { agency } : {};
         if (
-          (await models.Agent.exists({ agentId: agent })) ||
-          (await models.VerifiedScore.exists({ agentId: agent }))
+          (await models.Agent.exists({ agentId: agent, ...within })) ||
+          (await models.VerifiedScore.exists({ agentId: agent, ...within }))
         )
           return;
         problems.push({ field: 'agent', message: `unknown agent "${agent}"` });

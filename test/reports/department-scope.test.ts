@@ -84,4 +84,30 @@ describe('department-scoped managers', () => {
       }),
     ).rejects.toThrow(/needs its agency/);
   });
+
+  it("cannot tell another agency's agents and departments from codes that do not exist (finding 8)", async () => {
+    await sys.ctx.models.VerifiedScore.create({
+      ticketRef: 'HRSD-benefits',
+      closureNumber: 1,
+      agency: 'HRSD',
+      department: 'benefits',
+      agentId: 'HRSD-benefits-agent',
+      closedAt: new Date('2025-03-10T09:00:00Z'),
+      day: '2025-03-10',
+    });
+    const token = await sys.token('manager', { agency: 'MOH' });
+    const answer = async (query: string) => {
+      const res = await sys.api(`/api/reports/summary?${range}&${query}`, { token });
+      const body = (await res.json()) as { error?: string; message?: string };
+      return { status: res.status, error: body.error, message: body.message?.replace(/"[^"]*"/, '"…"') };
+    };
+    const missing = await answer('agent=nobody-at-all');
+    expect(missing.status).toBe(400);
+    expect(await answer('agent=HRSD-agent')).toEqual(missing);
+    const missingDepartment = await answer('department=no-such-department');
+    expect(missingDepartment.status).toBe(400);
+    expect(await answer('department=benefits')).toEqual(missingDepartment);
+    expect((await answer('agent=MOH-agent')).status).toBe(200);
+    expect((await answer('department=complaints')).status).toBe(200);
+  });
 });

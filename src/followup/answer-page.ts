@@ -3,6 +3,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import type { FollowUpDoc } from '../db/models/followup.js';
+import { PAGE_CSP } from '../http/page-policy.js';
 import { redisRateLimitStore } from '../http/redis-rate-limit.js';
 import { answerPageTexts } from '../i18n/followup.js';
 import { applyAnswer, conversationOf } from './answers.js';
@@ -116,6 +117,7 @@ export function answerPageRouter(ctx: AppContext): Router {
       .status(p.status)
       .set('Cache-Control', 'no-store')
       .set('Referrer-Policy', 'no-referrer')
+      .set('Content-Security-Policy', PAGE_CSP)
       .type('html')
       .send(p.html);
   }; // Links are 72-bit tags, not guessable online; the limit keeps anyone from trying at length, and

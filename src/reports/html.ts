@@ -1,3 +1,4 @@
+import { PAGE_CSP } from '../http/page-policy.js';
 import type { Response } from 'express';
 import type { ReportLang } from '../i18n/reports.js';
 
@@ -49,10 +50,6 @@ dl.defs dt{font-weight:600;margin-top:.5rem}dl.defs dd{margin:0;color:#44554b}
 .login label{display:grid;gap:.25rem}
 @media (max-width:40rem){main{padding:.6rem}.card .value{font-size:1.35rem}th,td{padding:.35rem .4rem}}
 `;
-
-/** Report pages carry no script; the policy says so, and keeps the pages out of frames. */
-export const PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export function layout(opts: { lang: ReportLang; title: string; header?: string; body: string }): string {
   const dir = opts.lang === 'ar' ? 'rtl' : 'ltr';

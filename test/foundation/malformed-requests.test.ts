@@ -71,5 +71,11 @@ describe('headers on every page (issue 17, finding 8)', () => {
       expect(res.headers.get('x-frame-options'), path).toBe('DENY');
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
     }
+    // The pages people read run no script: their policy allows none, and no framing.
+    for (const path of [`/f/${'A'.repeat(32)}`, '/login', '/public']) {
+      const csp = (await fetch(`${sys.baseUrl}${path}`)).headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("default-src 'none'");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+    }
   });
 });

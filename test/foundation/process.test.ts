@@ -48,4 +48,36 @@ describe('src/main.ts', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('refuses to start with live Twilio credentials and no answer-link secret of its own (issue 17, finding 1)', async () => {
+    const live = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      // NODE_ENV unset, as the probe ran it.
+      TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'f'.repeat(32),
+      PUBLIC_BASE_URL: 'https://verisat.example.gov.sa',
+      REDIS_URL: inject('redisUrl'),
+      MONGODB_URI: `${inject('mongoUrl')}main_live_${process.pid}`,
+    };
+    for (const [env, expected] of [
+      [live, /ANSWER_LINK_SECRET: required in production and with live Twilio credentials/],
+      [
+        { ...live, ANSWER_LINK_SECRET: 'development-only-answer-link-secret-0000' },
+        /ANSWER_LINK_SECRET: the public development secret cannot sign live answer links/,
+      ],
+    ] as const) {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(2);
+      expect(out).toMatch(expected);
+      expect(out).not.toContain('listening');
+    }
+  });
 });

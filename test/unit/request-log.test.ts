@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
+import { errorHandler } from '../../src/http/errors.js';
 import { requestLogger } from '../../src/http/request-log.js';
 import { createLogger } from '../../src/log.js';
 
@@ -62,5 +63,34 @@ describe('requestLogger', () => {
       await expect.poll(() => lines.length).toBe(1);
       expect(parsed(lines)[0]).toMatchObject({ res: { status: 404 } });
     });
+  });
+});
+
+describe('the error log (issue 17, finding 7)', () => {
+  it('masks an answer token in the path of a failed request, as the request log does', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const app = express();
+    app.get('/f/:token', () => {
+      throw new Error('database unavailable');
+    });
+    app.use(errorHandler(createLogger({ level: 'error', destination: sink })));
+    const server = http.createServer(app).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const token = 'SECRETTOKEN0123456789abcdefghijk';
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/f/${token}?x=1`);
+      expect(res.status).toBe(500);
+      expect(await res.text()).not.toContain('database unavailable');
+      expect(lines.join('')).toContain('/f/:token');
+      expect(lines.join('')).not.toContain(token);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
+import { logSink } from '../support/log-sink.js';
 import { describe, expect, it } from 'vitest';
 import { createLogger, maskPhone } from '../../src/log.js';
 
@@ -27,13 +27,7 @@ describe('request ids', () => {
 
 describe('createLogger', () => {
   it('never writes a phone number or a secret, wherever it appears', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
+    const { lines, sink } = logSink();
     const log = createLogger({ level: 'info', destination: sink });
     log.info(
       { from: '+966501234567', nested: { to: ['+966551112233'] }, authToken: 'abc' },
@@ -55,13 +49,7 @@ describe('createLogger', () => {
   });
 
   it('logs an err that is not an Error (a message string, nothing) instead of throwing', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
+    const { lines, sink } = logSink();
     const log = createLogger({ level: 'info', destination: sink });
     log.warn({ err: 'connect ECONNREFUSED, caller +966501234567' }, 'redis connection error');
     log.warn({ err: undefined }, 'no error given');

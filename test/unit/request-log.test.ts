@@ -1,21 +1,15 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import express from 'express';
+import { logSink } from '../support/log-sink.js';
 import { describe, expect, it } from 'vitest';
 import { errorHandler } from '../../src/http/errors.js';
 import { requestLogger } from '../../src/http/request-log.js';
 import { createLogger } from '../../src/log.js';
 
 async function withApp(level: string, run: (base: string, lines: string[]) => Promise<void>) {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
+  const { lines, sink } = logSink();
   const app = express();
   app.use(requestLogger(createLogger({ level, destination: sink })));
   app.get('/f/:token', (_req, res) => res.send('page'));
@@ -68,13 +62,7 @@ describe('requestLogger', () => {
 
 describe('the error log (issue 17, finding 7)', () => {
   it('masks an answer token in the path of a failed request, as the request log does', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
+    const { lines, sink } = logSink();
     const app = express();
     app.get('/f/:token', () => {
       throw new Error('database unavailable');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { logSink } from '../support/log-sink.js';
 import { describe, expect, it } from 'vitest';
 import { createLogger, maskPhone } from '../../src/log.js';
+import { logSink } from '../support/log-sink.js';
 
 describe('maskPhone', () => {
   it.each([

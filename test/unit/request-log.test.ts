@@ -2,11 +2,11 @@ import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { logSink } from '../support/log-sink.js';
 import { describe, expect, it } from 'vitest';
 import { errorHandler } from '../../src/http/errors.js';
 import { requestLogger } from '../../src/http/request-log.js';
 import { createLogger } from '../../src/log.js';
+import { logSink } from '../support/log-sink.js';
 
 async function withApp(level: string, run: (base: string, lines: string[]) => Promise<void>) {
   const { lines, sink } = logSink();

@@ -174,6 +174,7 @@ async function ensureFollowUp(
       channel: 'sms',
       jobId: followUpJobId('send', ticket.ref, closure.number),
       sendAt,
+      ...(score ? { scoreId: score._id } : {}),
     });
     ctx.log.info(
       { ticketRef: ticket.ref, closure: closure.number, sendAt: sendAt.toISOString() },

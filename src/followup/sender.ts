@@ -8,9 +8,9 @@ import { closureState } from '../tickets/service.js';
 import { composeMessage, type ComposedMessage } from './compose.js';
 import { classifySendError, statusRank } from './message-status.js';
 import { isOptedOut, setOptOut } from './opt-out.js';
-import { AWAITING_STATES, closeFollowUp, markSent, transition } from './outcome.js';
+import { sendBatches, type SendBatches } from './send-batches.js';
+import { AWAITING_STATES, closeFollowUp } from './outcome.js';
 import { FOLLOWUP_QUEUE, type FollowUpJob } from './queue.js';
-import { addFollowUpJobs } from './scheduler.js';
 import { isInsideWindow, nextSendTime, validityPeriodSeconds } from './send-window.js';
 import { sendWindowFromConfig } from './window-config.js';
 
@@ -127,45 +127,10 @@ async function findEarlierSend(ctx: AppContext, f: FollowUpDoc, token: string): 
 
 type SendResult = { skipped: string } | { sid: string; segments: number; followUp: FollowUpDoc };
 
-/**
- * Claims the send: `scheduled` → `sending` for one worker, with a lease as long as the job's own
- * BullMQ lock, in one conditional update that needs no read first. A replay (the worker died after
- * claiming) may take over a `sending` follow-up only once that lease has run out, so two workers
- * never send the same closure at once.
- */
-async function claimSend(
-  ctx: AppContext,
-  followUpId: string,
-): Promise<{ claimed: FollowUpDoc; replay: boolean } | { busy: true } | { skipped: string }> {
-  const now = new Date();
-  const claim = (condition: Record<string, unknown>) =>
-    ctx.models.FollowUp.findOneAndUpdate(
-      { _id: followUpId, ...condition },
-      {
-        $set: {
-          state: 'sending',
-          sendAttemptAt: now,
-          sendLeaseUntil: new Date(now.getTime() + ctx.config.workerLockMs),
-        },
-        $inc: { revision: 1 },
-      },
-      { returnDocument: 'after' },
-    ).lean<FollowUpDoc>();
-  const fresh = await claim({ state: 'scheduled' });
-  if (fresh) return { claimed: fresh, replay: false };
-  const lapsed = await claim({
-    state: 'sending',
-    $or: [{ sendLeaseUntil: { $lte: now } }, { sendLeaseUntil: { $exists: false } }],
-  });
-  if (lapsed) return { claimed: lapsed, replay: true };
-  const current = await ctx.models.FollowUp.findById(followUpId).lean<FollowUpDoc>();
-  if (!current) throw new UnrecoverableError(`follow-up ${followUpId} does not exist`);
-  return current.state === 'sending' ? { busy: true } : { skipped: current.state };
-}
-
 /** The first message: claimed, checked, sent, then recorded; each write conditional on the claim. */
 async function sendInitial(
   ctx: AppContext,
+  batches: SendBatches,
   job: Job,
   token: string | undefined,
   followUpId: string,
@@ -173,15 +138,16 @@ async function sendInitial(
   await deferToWindow(ctx, job, token);
   // Recorded before the SDK call: a replay of this job (after a crash) finds 'sending' and asks
   // Twilio whether the message went out before sending it again.
-  const claim = await claimSend(ctx, followUpId);
+  const claim = await batches.claim(followUpId);
+  if ('missing' in claim) throw new UnrecoverableError(`follow-up ${followUpId} does not exist`);
   if ('busy' in claim) throw new SendFailedError(`follow-up ${followUpId} is being sent by another worker`);
   if ('skipped' in claim) return claim;
   const { claimed, replay } = claim;
 
   // Both checks read at once; a reopened ticket wins over an opt-out.
   const [ticket, optedOut] = await Promise.all([
-    ctx.models.Ticket.findById(claimed.ticketRef).lean(),
-    isOptedOut(ctx, claimed.citizenPhone),
+    batches.ticket(claimed.ticketRef),
+    batches.optedOut(claimed.citizenPhone),
   ]);
   const closure = ticket?.closures.find((c) => c.number === claimed.closureNumber);
   if (!ticket || !closure || ticket.status !== 'closed' || closureState(closure) !== 'closed') {
@@ -221,31 +187,19 @@ async function sendInitial(
     expiresAt,
     ...(reminderAt && reminderAt < expiresAt ? { reminderAt } : {}),
   };
-  // The message and the score's `sent` first (both idempotent), the follow-up's state last: a crash
-  // in between leaves it 'sending', and the replay finds the message at Twilio and records it again.
-  await Promise.all([recordMessage(ctx, claimed, 'initial', sid, message, status), markSent(ctx, claimed)]);
-  const sent =
-    (await transition(
-      ctx,
-      claimed,
-      { $set: { state: 'awaiting_solved', ...times }, $unset: { sendLeaseUntil: 1 } },
-      { state: 'sending' },
-      { effects: false },
-    )) ??
-    // An answer landed while the message was on its way (the link works at once): it moved the
-    // conversation on, so only the send times are added.
-    (await ctx.models.FollowUp.findOneAndUpdate(
-      { _id: claimed._id, sentAt: { $exists: false } },
-      { $set: times, $unset: { sendLeaseUntil: 1 }, $inc: { revision: 1 } },
-      { returnDocument: 'after' },
-    ).lean<FollowUpDoc>());
+  const sent = await batches.recordSent({ claimed, sid, status, message, times });
   if (!sent) return { skipped: 'sent and recorded by another worker' };
   return { sid, segments: message.segments, followUp: sent };
 }
 
-/** The reminder and the expiry of a sent follow-up, in one round trip to Redis. */
-async function scheduleAfterSend(ctx: AppContext, f: FollowUpDoc, result: { sid: string; segments: number }) {
-  await addFollowUpJobs(ctx, [
+/** The reminder and the expiry of a sent follow-up, with the batch's others in one round trip to Redis. */
+async function scheduleAfterSend(
+  ctx: AppContext,
+  batches: SendBatches,
+  f: FollowUpDoc,
+  result: { sid: string; segments: number },
+) {
+  await batches.schedule([
     ...(f.reminderAt ? [{ followUp: f, kind: 'reminder' as const, runAt: f.reminderAt }] : []),
     ...(f.expiresAt ? [{ followUp: f, kind: 'expire' as const, runAt: f.expiresAt }] : []),
   ]);
@@ -292,6 +246,7 @@ async function expire(ctx: AppContext, f: FollowUpDoc) {
 }
 
 export function followUpWorker(ctx: AppContext): WorkerDefinition {
+  const batches = sendBatches(ctx);
   return {
     queue: FOLLOWUP_QUEUE,
     options: {
@@ -303,9 +258,9 @@ export function followUpWorker(ctx: AppContext): WorkerDefinition {
       const data = job.data as FollowUpJob;
       // A send claims its follow-up without reading it first (one round trip fewer per send).
       if (data.kind === 'send') {
-        const result = await sendInitial(ctx, job, token, data.followUpId);
+        const result = await sendInitial(ctx, batches, job, token, data.followUpId);
         if (!('followUp' in result)) return result;
-        await scheduleAfterSend(ctx, result.followUp, result);
+        await scheduleAfterSend(ctx, batches, result.followUp, result);
         return { sid: result.sid, segments: result.segments };
       }
       const f = await ctx.models.FollowUp.findById(data.followUpId).lean<FollowUpDoc>();

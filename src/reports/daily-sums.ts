@@ -1,4 +1,4 @@
-import { isDuplicateKey } from '../db/duplicate-key.js';
+import { isDuplicateKey, isOnlyDuplicateKeys } from '../db/duplicate-key.js';
 import { CHANNELS } from '../db/models/followup.js';
 import type { Models } from '../db/models/index.js';
 import type { Logger } from '../log.js';
@@ -236,6 +236,87 @@ async function count(models: Models, score: CountableScore): Promise<void> {
   );
 }
 
+/**
+ * `count` for many scores in one read and one write per bucket, all buckets in one round trip each:
+ * the send path counts a score per message, and one bulk command per batch of sends costs little
+ * more than one. Each bucket's update is conditional on every member entry it read, as `count`'s
+ * is on one; a bucket whose condition fails (a racing writer of one of its scores, or two writers
+ * creating it at once) leaves the bulk short, and then every score is counted one by one, which is
+ * idempotent for the ones already counted.
+ */
+async function countMany(models: Models, scores: CountableScore[]): Promise<void> {
+  const latest = new Map<string, CountableScore>();
+  for (const s of scores) {
+    const key = String(s._id);
+    if ((latest.get(key)?.sumsRev ?? -1) < (s.sumsRev ?? 0)) latest.set(key, s);
+  }
+  const groups = new Map<string, { bucket: SumsBucket; members: CountableScore[] }>();
+  for (const s of latest.values()) {
+    const bucket = bucketOf(s);
+    const id = bucketId(bucket);
+    const group = groups.get(id) ?? { bucket, members: [] };
+    group.members.push(s);
+    groups.set(id, group);
+  }
+  const sums = models.DailySum.collection;
+  const projection = Object.fromEntries([...latest.keys()].map((m) => [`m.${m}`, 1]));
+  const docs = await sums.find({ _id: { $in: [...groups.keys()] as never[] } }, { projection }).toArray();
+  const stored = new Map(docs.map((d) => [String(d._id), (d as { m?: Record<string, Member> }).m ?? {}]));
+  const ops = [];
+  const counted: CountableScore[] = [];
+  for (const [id, { bucket, members }] of groups) {
+    const entries = stored.get(id);
+    const filter: Record<string, unknown> = { _id: id };
+    const set: Record<string, unknown> = { ...bucket };
+    const delta: Record<string, number> = {};
+    for (const s of members) {
+      const member = String(s._id);
+      const rev = s.sumsRev ?? 0;
+      const prev = entries?.[member];
+      counted.push(s);
+      if (prev && prev.r >= rev) continue;
+      const code = cellCodeOf(s);
+      countersOf(prev?.c, -1, delta);
+      countersOf(code, 1, delta);
+      filter[`m.${member}.r`] = prev ? prev.r : { $exists: false };
+      set[`m.${member}`] = { r: rev, c: code };
+    }
+    if (Object.keys(set).length === Object.keys(bucket).length) continue;
+    for (const k of Object.keys(delta)) if (delta[k] === 0) delete delta[k];
+    ops.push({
+      updateOne: {
+        filter: filter as never,
+        update: { $set: set, ...(Object.keys(delta).length > 0 ? { $inc: delta } : {}) },
+        // A bucket read as absent is created; one read as present must still hold what was read.
+        upsert: entries === undefined,
+      },
+    });
+  }
+  let complete = true;
+  if (ops.length > 0) {
+    try {
+      const result = await sums.bulkWrite(ops, { ordered: false });
+      complete = result.matchedCount + result.upsertedCount === ops.length;
+    } catch (err) {
+      if (!isOnlyDuplicateKeys(err)) throw err;
+      complete = false;
+    }
+  }
+  if (!complete) {
+    for (const s of latest.values()) await count(models, s);
+    return;
+  }
+  await models.VerifiedScore.collection.bulkWrite(
+    counted.map((s) => ({
+      updateOne: {
+        filter: { _id: s._id as never, sumsRev: s.sumsRev ?? 0, sumsPending: true },
+        update: { $unset: { sumsPending: '' } },
+      },
+    })),
+    { ordered: false },
+  );
+}
+
 export interface SumsContext {
   models: Models;
   log: Logger;
@@ -254,6 +335,16 @@ export async function countScore(ctx: SumsContext, score: CountableScore): Promi
     await count(ctx.models, score);
   } catch (err) {
     ctx.log.warn({ err }, 'daily sums not updated after a score write; the repair sweep will do it');
+  }
+}
+
+/** `countScore` for several scores at once (their own writes' results), in bulk commands. */
+export async function countScores(ctx: SumsContext, scores: CountableScore[]): Promise<void> {
+  if (scores.length === 0) return;
+  try {
+    await countMany(ctx.models, scores);
+  } catch (err) {
+    ctx.log.warn({ err }, 'daily sums not updated after score writes; the repair sweep will do it');
   }
 }
 

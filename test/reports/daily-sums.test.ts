@@ -5,7 +5,9 @@ import { groupJson, metricsJson } from '../../src/reports/api-routes.js';
 import {
   bucketId,
   rebuildDailySums,
+  countScores,
   countScoresMatching,
+  SCORE_SUMS_FIELDS,
   repairDailySums,
   type SumsBucket,
 } from '../../src/reports/daily-sums.js';
@@ -153,6 +155,46 @@ describe('kept in step with every score write', () => {
     expect(await sys.ctx.models.VerifiedScore.countDocuments({ day, sumsPending: true })).toBe(0);
     await expectSumsMatchRecords({ from: day, to: day });
     await expectSumsMatchRecords({ from: day, to: day, channel: 'web' });
+  });
+  it('converges when batched counts (the send path) race each other and single writers, buckets new', async () => {
+    const base = buildScores()[0];
+    if (!base) throw new Error('dataset is empty');
+    const day = '2025-05-06';
+    // Three agents' buckets, none of which exists yet: two batches race to create each of them.
+    const docs = Array.from({ length: 30 }, (_, i) => ({
+      ...base,
+      ticketRef: `BATCH-${i}`,
+      agentId: `batch-agent-${i % 3}`,
+      day,
+      solved: undefined,
+      rating: undefined,
+      sent: true,
+      sumsPending: true,
+      sumsRev: 1,
+    }));
+    const inserted = await sys.ctx.models.VerifiedScore.insertMany(docs);
+    const ids = inserted.map((d) => d._id);
+    const read = () =>
+      sys.ctx.models.VerifiedScore.collection
+        .find({ _id: { $in: ids } }, { projection: SCORE_SUMS_FIELDS })
+        .toArray();
+    const first = await read();
+    await Promise.all([
+      countScores(sys.ctx, first),
+      countScores(sys.ctx, [...first].reverse()),
+      ...docs
+        .filter((_, i) => i % 4 === 0)
+        .map((d) =>
+          writeScore(sys.ctx, { ticketRef: d.ticketRef, closureNumber: d.closureNumber }, { solved: false }),
+        ),
+    ]);
+    // A batch that read scores before a newer write counts them at their old revision: it must not win.
+    await countScores(sys.ctx, first);
+    expect(await sys.ctx.models.VerifiedScore.countDocuments({ day, sumsPending: true })).toBe(0);
+    await expectSumsMatchRecords({ from: day, to: day });
+    const summary = await buildSummary(sys.ctx.models, { from: day, to: day }, null, 1);
+    expect(summary.overall.metrics.closures).toBe(30);
+    expect(summary.overall.metrics.verifiedResolutionRate.n).toBe(8);
   });
 });
 

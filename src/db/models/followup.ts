@@ -62,6 +62,10 @@ export const followUpSchema = new Schema(
     revision: { type: Number, default: 0 },
     /** Until a sending worker's claim runs out: a replay may take over a 'sending' follow-up after it. */
     sendLeaseUntil: { type: Date },
+    /** Set with the claim: a worker that claimed several sends in one write recognises its own by it. */
+    sendClaim: { type: String },
+    /** The closure's verified score, so a send marks it by `_id` (batched) rather than by closure key. */
+    scoreId: { type: Schema.Types.ObjectId },
     /**
      * Set by a transition, cleared once its effects (score, jobs, dispute) are applied; only present
      * while pending, so the sparse index holds just the follow-ups a crash left half-done.

@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../context.js';
+import { isOnlyDuplicateKeys } from '../db/duplicate-key.js';
+import type { FollowUpDoc } from '../db/models/followup.js';
+import type { Ticket } from '../db/models/ticket.js';
+import { turnBatcher } from '../queue/turn-batch.js';
+import { countScores, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../reports/daily-sums.js';
+import type { ComposedMessage } from './compose.js';
+import { statusRank } from './message-status.js';
+import { markSent } from './outcome.js';
+import { addFollowUpJobs } from './scheduler.js';
+
+/**
+ * The database work of initial sends, group-committed: the sends that reach the same step in one
+ * event-loop turn share one bulk command per collection instead of one command each (see
+ * queue/turn-batch.ts). Every write keeps the condition a single send's would have (the revision
+ * and state it read), and a winner is known by what it wrote, so batching changes the cost of a
+ * send, not its outcome: of two workers claiming one follow-up exactly one wins, and an answer that
+ * lands during the send still moves the conversation on.
+ */
+
+export type Claim =
+  { claimed: FollowUpDoc; replay: boolean } | { busy: true } | { skipped: string } | { missing: true };
+
+export type ClosureTicket = Pick<Ticket, 'status' | 'closures'>;
+
+export interface SentSend {
+  claimed: FollowUpDoc;
+  sid: string;
+  status: string;
+  message: ComposedMessage;
+  times: { sentAt: Date; expiresAt: Date; reminderAt?: Date };
+}
+
+export interface SendBatches {
+  /**
+   * `scheduled` → `sending` for one worker, with a lease as long as the job's own BullMQ lock. A
+   * replay (the worker died after claiming) takes over a `sending` follow-up only once that lease
+   * has run out, so two workers never send the same closure at once.
+   */
+  claim(followUpId: string): Promise<Claim>;
+  ticket(ref: string): Promise<ClosureTicket | null>;
+  optedOut(phone: string): Promise<boolean>;
+  /**
+   * The message and the score's `sent` first (both idempotent), the follow-up's state last: a crash
+   * in between leaves it `sending`, and the replay finds the message at Twilio and records it again.
+   * Null when another worker recorded this send already.
+   */
+  recordSent(send: SentSend): Promise<FollowUpDoc | null>;
+  /** Reminder and expiry jobs, one `addBulk` for the batch. */
+  schedule(jobs: Parameters<typeof addFollowUpJobs>[1]): Promise<void>;
+}
+
+const unique = <T>(items: T[]) => [...new Set(items)];
+
+export function sendBatches(ctx: AppContext): SendBatches {
+  const { FollowUp, FollowUpMessage, OptOut, Ticket, VerifiedScore } = ctx.models;
+
+  const claim = turnBatcher<string, Claim>(async (ids) => {
+    const now = new Date();
+    const lease = new Date(now.getTime() + ctx.config.workerLockMs);
+    const read = await FollowUp.find({ _id: { $in: unique(ids) } }).lean<FollowUpDoc[]>();
+    const byId = new Map(read.map((f) => [String(f._id), f]));
+    const planned = new Map<string, { read: FollowUpDoc; replay: boolean; token: string }>();
+    const decided = new Map<string, Claim>();
+    for (const id of ids) {
+      const f = byId.get(id);
+      if (!f) decided.set(id, { missing: true });
+      else if (planned.has(id)) decided.set(id, { busy: true });
+      else if (f.state === 'scheduled') planned.set(id, { read: f, replay: false, token: randomUUID() });
+      else if (f.state !== 'sending') decided.set(id, { skipped: f.state });
+      else if (!f.sendLeaseUntil || f.sendLeaseUntil <= now)
+        planned.set(id, { read: f, replay: true, token: randomUUID() });
+      else decided.set(id, { busy: true });
+    }
+    const plans = [...planned.values()];
+    const claimedDoc = (p: (typeof plans)[number]): FollowUpDoc => ({
+      ...p.read,
+      state: 'sending',
+      sendAttemptAt: now,
+      sendLeaseUntil: lease,
+      sendClaim: p.token,
+      revision: (p.read.revision ?? 0) + 1,
+    });
+    if (plans.length > 0) {
+      const result = await FollowUp.bulkWrite(
+        plans.map((p) => ({
+          updateOne: {
+            // The revision read covers the lease read: a lease renewed since has raised it.
+            filter: { _id: p.read._id, revision: p.read.revision ?? 0, state: p.read.state },
+            update: {
+              $set: { state: 'sending', sendAttemptAt: now, sendLeaseUntil: lease, sendClaim: p.token },
+              $inc: { revision: 1 },
+            },
+          },
+        })),
+        { ordered: false },
+      );
+      const won =
+        result.matchedCount === plans.length
+          ? new Set(plans.map((p) => p.token))
+          : await claimsWon(plans.map((p) => p.read._id));
+      for (const p of plans) {
+        const id = String(p.read._id);
+        decided.set(id, won.has(p.token) ? { claimed: claimedDoc(p), replay: p.replay } : { busy: true });
+      }
+    }
+    // A second claim of one id in the batch is told busy; the first one's decision is its own.
+    return ids.map((id, i) => (ids.indexOf(id) === i ? decided.get(id) : undefined) ?? { busy: true });
+  });
+
+  /** Which claims stood, when some of a batch's conditional writes matched nothing. */
+  async function claimsWon(ids: unknown[]): Promise<Set<string>> {
+    const now = await FollowUp.find({ _id: { $in: ids } })
+      .select({ sendClaim: 1, state: 1 })
+      .lean<Pick<FollowUpDoc, 'sendClaim' | 'state'>[]>();
+    return new Set(now.flatMap((f) => (f.state === 'sending' && f.sendClaim ? [f.sendClaim] : [])));
+  }
+
+  const ticket = turnBatcher<string, ClosureTicket | null>(async (refs) => {
+    const found = await Ticket.find({ _id: { $in: unique(refs) } })
+      .select({ status: 1, closures: 1 })
+      .lean<(ClosureTicket & { _id: string })[]>();
+    const byRef = new Map(found.map((t) => [t._id, t]));
+    return refs.map((r) => byRef.get(r) ?? null);
+  });
+
+  const optedOut = turnBatcher<string, boolean>(async (phones) => {
+    const found = await OptOut.find({ _id: { $in: unique(phones) }, optedOut: true })
+      .select({ _id: 1 })
+      .lean<{ _id: string }[]>();
+    const out = new Set(found.map((o) => o._id));
+    return phones.map((p) => out.has(p));
+  });
+
+  /** Inserts keyed by the MessageSid: a replayed send finds its message there, and is not refused. */
+  async function insertMessages(sends: SentSend[]): Promise<void> {
+    try {
+      await FollowUpMessage.insertMany(
+        sends.map((s) => ({
+          _id: s.sid,
+          followUpId: s.claimed._id,
+          direction: 'outbound',
+          kind: 'initial',
+          channel: s.claimed.channel,
+          sid: s.sid,
+          body: s.message.body,
+          segments: s.message.segments,
+          status: s.status,
+          statusRank: statusRank(s.status),
+        })),
+        { ordered: false },
+      );
+    } catch (err) {
+      if (!isOnlyDuplicateKeys(err)) throw err;
+    }
+  }
+
+  /**
+   * The scores' `sent`, by score id; follow-ups from before `scoreId` one by one. Returns the ids
+   * whose daily sums are still to count: that may run beside the follow-up's own write, since the
+   * score's pending flag already holds the count for the repair sweep should this worker die.
+   */
+  async function markScoresSent(sends: SentSend[]): Promise<unknown[]> {
+    const scoreIds = new Map(
+      sends.flatMap((s) => (s.claimed.scoreId ? [[String(s.claimed.scoreId), s.claimed.scoreId]] : [])),
+    );
+    await Promise.all(sends.filter((s) => !s.claimed.scoreId).map((s) => markSent(ctx, s.claimed)));
+    if (scoreIds.size === 0) return [];
+    const ids = [...scoreIds.values()];
+    await VerifiedScore.bulkWrite(
+      ids.map((_id) => ({
+        updateOne: {
+          filter: { _id, sent: { $ne: true } },
+          update: { $set: { sent: true, ...SUMS_PENDING }, $inc: { sumsRev: 1 } },
+        },
+      })),
+      { ordered: false },
+    );
+    return ids;
+  }
+
+  /** Only the ones still pending need counting: a score already sent was counted by its writer. */
+  async function countSent(ids: unknown[]): Promise<void> {
+    if (ids.length === 0) return;
+    const written = await VerifiedScore.collection
+      .find({ _id: { $in: ids as never[] }, sumsPending: true }, { projection: SCORE_SUMS_FIELDS })
+      .toArray();
+    await countScores(ctx, written);
+  }
+
+  const recordSent = turnBatcher<SentSend, FollowUpDoc | null>(async (sends) => {
+    const [, scoreIds] = await Promise.all([insertMessages(sends), markScoresSent(sends)]);
+    const [result] = await Promise.all([
+      FollowUp.bulkWrite(
+        sends.map((s) => ({
+          updateOne: {
+            filter: { _id: s.claimed._id, revision: s.claimed.revision ?? 0, state: 'sending' },
+            update: {
+              $set: { state: 'awaiting_solved', ...s.times },
+              $unset: { sendLeaseUntil: 1, sendClaim: 1 },
+              $inc: { revision: 1 },
+            },
+          },
+        })),
+        { ordered: false },
+      ),
+      countSent(scoreIds),
+    ]);
+    const recorded = (s: SentSend): FollowUpDoc => {
+      const { sendLeaseUntil: _lease, sendClaim: _claim, ...rest } = s.claimed;
+      return { ...rest, state: 'awaiting_solved', ...s.times, revision: (s.claimed.revision ?? 0) + 1 };
+    };
+    if (result.matchedCount === sends.length) return sends.map(recorded);
+    const now = await FollowUp.find({ _id: { $in: sends.map((s) => s.claimed._id) } })
+      .select({ state: 1, sentAt: 1, revision: 1 })
+      .lean<Pick<FollowUpDoc, '_id' | 'state' | 'sentAt' | 'revision'>[]>();
+    const byId = new Map(now.map((f) => [String(f._id), f]));
+    return Promise.all(
+      sends.map(async (s) => {
+        const f = byId.get(String(s.claimed._id));
+        if (f?.sentAt?.getTime() === s.times.sentAt.getTime() && f.revision === (s.claimed.revision ?? 0) + 1)
+          return recorded(s);
+        // An answer landed while the message was on its way (the link works at once): it moved the
+        // conversation on, so only the send times are added.
+        return FollowUp.findOneAndUpdate(
+          { _id: s.claimed._id, sentAt: { $exists: false } },
+          { $set: s.times, $unset: { sendLeaseUntil: 1, sendClaim: 1 }, $inc: { revision: 1 } },
+          { returnDocument: 'after' },
+        ).lean<FollowUpDoc>();
+      }),
+    );
+  });
+
+  const schedule = turnBatcher<Parameters<typeof addFollowUpJobs>[1], void>(async (lists) => {
+    const jobs = lists.flat();
+    if (jobs.length > 0) await addFollowUpJobs(ctx, jobs);
+    return lists.map(() => undefined);
+  });
+
+  return { claim, ticket, optedOut, recordSent, schedule };
+}

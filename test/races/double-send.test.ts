@@ -49,11 +49,15 @@ async function duplicateSend(f: Pick<FollowUpDoc, '_id' | 'ticketRef' | 'closure
 
 async function allAwaiting(what: string) {
   await eventually(
-    async () =>
-      (await sys.ctx.models.FollowUp.countDocuments({ ticketRef: /^RS-/, state: 'awaiting_solved' })) ===
-      CLOSURES
-        ? true
-        : undefined,
+    async () => {
+      const states = await sys.ctx.models.FollowUp.aggregate<{ _id: string; n: number }>([
+        { $match: { ticketRef: /^RS-/ } },
+        { $group: { _id: '$state', n: { $sum: 1 } } },
+      ]);
+      if (states.some((s) => s._id === 'awaiting_solved' && s.n === CLOSURES)) return true;
+      // Thrown, so a timeout says where the closures are stuck.
+      throw new Error(`follow-ups by state: ${JSON.stringify(states)}`);
+    },
     { timeoutMs: 40_000, what },
   );
 }

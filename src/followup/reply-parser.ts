@@ -1,9 +1,11 @@
 /**
- * Reads a citizen's free-text reply generously (Arabic and English words, Gulf phrasings, Latin,
+ * Reads a citizen's free-text reply generously (Arabic, Arabizi and English words, Gulf phrasings, Latin,
  * Arabic-Indic and Persian digits, emoji, noise) but never guesses: anything contradictory, hedged
  * or out of range is `unclear`, and a rating is only ever taken from a number, number word or stars.
  * Pure and total: any string in, a result out, bounded work.
  */
+
+import { arabiziToArabic } from './arabizi.js';
 
 export type Question = 'solved' | 'rating' | 'reason';
 export const REASONS = ['no_contact', 'still_exists', 'asked_to_visit', 'other'] as const;
@@ -90,7 +92,7 @@ const YES_WORDS = new Set([
   'yes', 'yeah', 'yea', 'yep', 'yup', 'ya', 'y', 'yess', 'yesss', 'solved', 'resolved', 'fixed', 'done', 'sure', 'correct',
   'affirmative', 'نعم', 'ايه', 'ايوه', 'ايوا', 'اي', 'ايو', 'اكيد', 'تم', 'تمت', 'انحلت', 'انحل', 'اتحلت', 'اتحل',
   'محلوله', 'محلول', 'انتهت', 'خلصت', 'خلصوها', 'حلوها', 'حلوه', 'حلت', 'تمام', 'بلي', 'طبعا', 'صح', 'انجزت', 'انجز', 'اتصلحت',
-  'انصلحت', 'تصلحت', 'صلحوها',
+  'انصلحت', 'تصلحت', 'صلحوها', 'ماشي',
 ]);
 const NO_WORDS = new Set(['no', 'nope', 'nah', 'n', 'لا', 'لاء', 'ابد', 'ابدا', 'كلا']);
 /** Words that turn a following "solved" word around ("ما انحلت", "not solved") or mean "not yet" alone. */
@@ -135,7 +137,8 @@ function words(text: string): string[] {
  * context, not an answer, when anything else was written.
  */
 function numbersIn(text: string): number[] {
-  const all = (text.match(/\d+/g) ?? []).filter((d) => d.length <= 6);
+  // A digit inside a Latin word is Arabizi spelling ("ta7alaat"), not a number.
+  const all = (text.match(/(?<![a-z])\d+(?![a-z])/g) ?? []).filter((d) => d.length <= 6);
   const short = all.filter((d) => d.length < 4);
   const hasWords = /\p{L}/u.test(text);
   return [...new Set((hasWords ? short : all).map(Number))];
@@ -298,7 +301,10 @@ function parseReason(text: string, raw: string): ParsedReply {
         : { kind: 'reason', value: 'other' };
     // "1 they told me to visit": the number and the words disagree.
     if (described.length > 0 && !described.includes(chosen)) return unclear(raw);
-    return { kind: 'reason', value: chosen };
+    // The citizen's words beside the number are theirs to keep ("2 المشكلة موجودة من شهر").
+    return rest.length > 0
+      ? { kind: 'reason', value: chosen, text: keep }
+      : { kind: 'reason', value: chosen };
   }
   return fromWords();
 
@@ -306,14 +312,15 @@ function parseReason(text: string, raw: string): ParsedReply {
     if (OTHER_ONLY.test(tokens.join(' '))) return { kind: 'reason', value: 'other' };
     if (letters.length === 0 || saysNothing(letters)) return unclear(raw);
     const [only] = described;
-    if (described.length === 1 && only) return { kind: 'reason', value: only };
+    // Mapped to its reason, and the words kept: "no one called me" says more than no_contact.
+    if (described.length === 1 && only) return { kind: 'reason', value: only, text: keep };
     // Anything else with words in it is the citizen's own reason: kept verbatim as "other".
     return /\p{L}{2,}/u.test(text) ? { kind: 'reason', value: 'other', text: keep } : unclear(raw);
   }
 }
 
 export function parseReply(raw: string, question: Question): ParsedReply {
-  const text = normaliseReply(raw);
+  const text = arabiziToArabic(normaliseReply(raw));
   const bare = text
     .replace(/[^\p{L}\p{N}\s]/gu, '')
     .replace(/\s+/g, ' ')

@@ -121,7 +121,7 @@ describe('converse: the happy paths', () => {
     );
   });
 
-  it('runs on parsed SMS replies end to end', () => {
+  it('runs on parsed SMS replies end to end, keeping the words of a reason it understood', () => {
     let c = startConversation();
     for (const [text, question] of [
       ['ما انحلت', 'solved'],
@@ -135,6 +135,7 @@ describe('converse: the happy paths', () => {
       solved: false,
       rating: 2,
       reason: 'asked_to_visit',
+      comment: 'قالوا لازم احضر',
       clarifications: 0,
     });
   });

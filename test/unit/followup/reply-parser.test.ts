@@ -96,18 +96,18 @@ const ratingCases: Case[] = [
 const reasonCases: Case[] = [
   ['1', 'reason', why('no_contact')], ['٢', 'reason', why('still_exists')], ['3', 'reason', why('asked_to_visit')], ['4', 'reason', why('other')],
   ['۳', 'reason', why('asked_to_visit')], ['2.', 'reason', why('still_exists')], ['رقم 3', 'reason', why('asked_to_visit')],
-  ['السبب 1', 'reason', why('no_contact')], ['1 محد تواصل', 'reason', why('no_contact')], ['2 المشكلة موجودة', 'reason', why('still_exists')],
-  ['3 they told me to come to the office', 'reason', why('asked_to_visit')], ['2 nobody came and it is still there', 'reason', why('still_exists')],
+  ['السبب 1', 'reason', why('no_contact')], ['1 محد تواصل', 'reason', why('no_contact', '1 محد تواصل')], ['2 المشكلة موجودة', 'reason', why('still_exists', '2 المشكلة موجودة')],
+  ['3 they told me to come to the office', 'reason', why('asked_to_visit', '3 they told me to come to the office')], ['2 nobody came and it is still there', 'reason', why('still_exists', '2 nobody came and it is still there')],
   ['4 other', 'reason', why('other')], ['4 the agent was rude', 'reason', why('other', '4 the agent was rude')],
   ['4 الموظف ما رد', 'reason', why('other', '4 الموظف ما رد')], ['other', 'reason', why('other')], ['سبب آخر', 'reason', why('other')],
-  ['nobody contacted me', 'reason', why('no_contact')], ['no one called me back', 'reason', why('no_contact')],
-  ['nobody called', 'reason', why('no_contact')], ['محد تواصل معي', 'reason', why('no_contact')], ['ما احد اتصل', 'reason', why('no_contact')],
-  ['ما تواصلوا معي ابد', 'reason', why('no_contact')], ['the problem still exists', 'reason', why('still_exists')],
-  ['problem still there', 'reason', why('still_exists')], ['still not fixed', 'reason', why('still_exists')],
-  ['المشكلة موجودة', 'reason', why('still_exists')], ['للحين نفس المشكلة', 'reason', why('still_exists')], ['مازالت المشكلة', 'reason', why('still_exists')],
-  ['they told me to visit the branch', 'reason', why('asked_to_visit')], ['I was asked to visit in person', 'reason', why('asked_to_visit')],
-  ['طلبوا مني مراجعة الفرع', 'reason', why('asked_to_visit')], ['قالوا لازم احضر', 'reason', why('asked_to_visit')],
-  ['قالوا روح بنفسك للمكتب', 'reason', why('asked_to_visit')],
+  ['nobody contacted me', 'reason', why('no_contact', 'nobody contacted me')], ['no one called me back', 'reason', why('no_contact', 'no one called me back')],
+  ['nobody called', 'reason', why('no_contact', 'nobody called')], ['محد تواصل معي', 'reason', why('no_contact', 'محد تواصل معي')], ['ما احد اتصل', 'reason', why('no_contact', 'ما احد اتصل')],
+  ['ما تواصلوا معي ابد', 'reason', why('no_contact', 'ما تواصلوا معي ابد')], ['the problem still exists', 'reason', why('still_exists', 'the problem still exists')],
+  ['problem still there', 'reason', why('still_exists', 'problem still there')], ['still not fixed', 'reason', why('still_exists', 'still not fixed')],
+  ['المشكلة موجودة', 'reason', why('still_exists', 'المشكلة موجودة')], ['للحين نفس المشكلة', 'reason', why('still_exists', 'للحين نفس المشكلة')], ['مازالت المشكلة', 'reason', why('still_exists', 'مازالت المشكلة')],
+  ['they told me to visit the branch', 'reason', why('asked_to_visit', 'they told me to visit the branch')], ['I was asked to visit in person', 'reason', why('asked_to_visit', 'I was asked to visit in person')],
+  ['طلبوا مني مراجعة الفرع', 'reason', why('asked_to_visit', 'طلبوا مني مراجعة الفرع')], ['قالوا لازم احضر', 'reason', why('asked_to_visit', 'قالوا لازم احضر')],
+  ['قالوا روح بنفسك للمكتب', 'reason', why('asked_to_visit', 'قالوا روح بنفسك للمكتب')],
   ['الموظف قفل الطلب بدون ما يسوي شي', 'reason', why('other', 'الموظف قفل الطلب بدون ما يسوي شي')],
   ['I called 3 times', 'reason', why('other', 'I called 3 times')],
   ['المشكلة موجودة ومحد تواصل', 'reason', why('other', 'المشكلة موجودة ومحد تواصل')],
@@ -129,7 +129,27 @@ const keywordCases: Case[] = [
   ['please stop calling me about ticket 5', 'solved', U], ['stop it was solved', 'solved', yes], ['ساعدني', 'solved', U],
 ];
 
-const cases: Case[] = [...solvedCases, ...ratingCases, ...reasonCases, ...keywordCases];
+// Arabizi: Arabic in Latin letters, digits for the sounds Latin lacks (3 ع, 7 ح, 2 ء, 5 خ, 9 ص).
+// prettier-ignore
+const arabiziCases: Case[] = [
+  ['na3am', 'solved', yes], ['Na3am', 'solved', yes], ['naam', 'solved', yes], ['aywa', 'solved', yes], ['aiwa', 'solved', yes],
+  ['eih', 'solved', yes], ['tamam', 'solved', yes], ['mashi', 'solved', yes], ['akeed', 'solved', yes], ['na3am ta7alat', 'solved', yes],
+  ['in7alat al7mdlla', 'solved', yes], ['tm', 'solved', yes], ['aywa 7alooha ya3tikom al3afia', 'solved', yes],
+  ['la', 'solved', no], ['la2', 'solved', no], ['laa', 'solved', no], ["la'a", 'solved', no], ['abadan', 'solved', no],
+  ['ma ta7alat', 'solved', no], ['mo ma7loola', 'solved', no], ['lissa', 'solved', no], ['lil7een', 'solved', no],
+  ['ma7ad ittasal', 'solved', no], ['ba2ya', 'solved', no], ['la hnt', 'solved', U], ['la2 shukran', 'solved', no],
+  ['madri', 'solved', U], ['mo mt2kd', 'solved', U], ['yimkin', 'solved', U], ['na3am la2', 'solved', U],
+  ['aywa bs lissa', 'solved', U], ['ta7alaat', 'solved', U], ['na3am 2', 'solved', U], ['inshallah', 'solved', U],
+  ['khamsa', 'rating', r(5)], ['5amsa', 'rating', r(5)], ['arba3a', 'rating', r(4)], ['thalatha', 'rating', r(3)],
+  ['wa7d', 'rating', r(1)], ['5 ya3tikom al3afia', 'rating', r(5)], ['na3am', 'rating', U], ['la2', 'rating', U],
+  ['ma7ad ittasal', 'reason', why('no_contact', 'ma7ad ittasal')], ['ma etsalo', 'reason', why('no_contact', 'ma etsalo')],
+  ['galo raje3 alfar3', 'reason', why('asked_to_visit', 'galo raje3 alfar3')], ['zyara', 'reason', why('asked_to_visit', 'zyara')],
+  ['almushkila mawjooda', 'reason', why('still_exists', 'almushkila mawjooda')], ['lissa nafs almushkila', 'reason', why('still_exists', 'lissa nafs almushkila')],
+  ['1 ma7ad kalamni', 'reason', why('no_contact', '1 ma7ad kalamni')], ['shukran', 'reason', U], ['la2', 'reason', U],
+  ['iqaf', 'solved', stop], ['Eqaf', 'rating', stop], ['ishtirak', 'solved', start],
+];
+
+const cases: Case[] = [...solvedCases, ...ratingCases, ...reasonCases, ...keywordCases, ...arabiziCases];
 
 describe('parseReply', () => {
   it('has a table of at least 150 real-looking replies', () => {

@@ -23,7 +23,7 @@ import { FOLLOWUP_QUEUE } from '../src/followup/queue.js';
 import { TICKET_EVENTS_QUEUE } from '../src/tickets/service.js';
 import { createLogger } from '../src/log.js';
 import { startSystem } from '../src/system.js';
-import { startTestSystem, useSharedServers, type TestSystem } from '../test/support/system.js';
+import { POLICY_OFF, startTestSystem, useSharedServers, type TestSystem } from '../test/support/system.js';
 import {
   bareSender,
   loadEach,
@@ -66,6 +66,7 @@ function startWorkers(sys: TestSystem, env: Record<string, string> = {}) {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       ...FAST,
+      ...POLICY_OFF,
       ...env,
       QUEUE_PREFIX: sys.ctx.config.queuePrefix,
       SANDBOX_API_URL: sys.baseUrl,

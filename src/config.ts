@@ -1,5 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { parseSendWindow } from './followup/send-window.js';
+import { placeOf } from './followup/prayer-times.js';
+import { parseHours, parseSendWindow } from './followup/send-window.js';
 
 /**
  * The one reader of `process.env`. Everything else receives a typed `Config`, so tests can build one
@@ -89,6 +91,23 @@ const envSchema = z.object({
     .max(24 * 90)
     .default(168),
   SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(10),
+  SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
+  AGENCY_SAMPLE_RATES: z
+    .string()
+    .regex(
+      /^(\s*[\w-]+\s*=\s*(0(\.\d+)?|1(\.0+)?)\s*(,\s*[\w-]+\s*=\s*(0(\.\d+)?|1(\.0+)?)\s*)*)?$/,
+      'a list of agency=rate, rates from 0 to 1, e.g. momrah=0.25,moh=1',
+    )
+    .default(''),
+  SAMPLING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  CONTACT_MIN_DAYS: z.coerce.number().min(0).max(365).default(30),
+  PRAYER_CITY: z.string().default('riyadh'),
+  PRAYER_PAUSE_BEFORE_MINUTES: z.coerce.number().int().min(0).max(60).default(5),
+  PRAYER_PAUSE_AFTER_MINUTES: z.coerce.number().int().min(0).max(120).default(30),
+  RAMADAN_SEND_WINDOW: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d)$/, 'HH:MM-HH:MM, or off')
+    .default('10:00-17:00'),
   ANSWER_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ANSWER_LINK_TTL_HOURS: z.coerce
     .number()
@@ -181,6 +200,20 @@ export interface Config {
     /** First retry delay of a failed send (doubles each attempt). */
     retryBaseMs: number;
     disputeRetryBaseMs: number;
+    /** Who is asked (followup/contact-policy.ts) and when (followup/window-config.ts). */
+    policy: {
+      sampleRate: number;
+      agencySampleRates: ReadonlyMap<string, number>;
+      /** Keys the sampling draw: without it nobody can predict who is asked; with it an auditor can. */
+      samplingKey: string;
+      contactMinDays: number;
+      /** A city of the prayer-times table, "latitude,longitude", or "none". */
+      prayerCity: string;
+      prayerPauseBeforeMinutes: number;
+      prayerPauseAfterMinutes: number;
+      /** "HH:MM-HH:MM" used instead of the send window's hours during Ramadan, or "off". */
+      ramadanSendWindow: string;
+    };
   };
   voice: {
     /** Number or SIP address the IVR dials when the agent directory has none for the agent. */
@@ -252,6 +285,16 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       parseSendWindow(e.SEND_WINDOW, e.SEND_DAYS, e.TIME_ZONE);
     } catch (err) {
       problems.push(`SEND_WINDOW/SEND_DAYS: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
+      if (e.RAMADAN_SEND_WINDOW !== 'off') parseHours(e.RAMADAN_SEND_WINDOW);
+    } catch (err) {
+      problems.push(`RAMADAN_SEND_WINDOW: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
+      placeOf(e.PRAYER_CITY);
+    } catch (err) {
+      problems.push(`PRAYER_CITY: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -327,6 +370,26 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       answerLinkTtlHours: e.ANSWER_LINK_TTL_HOURS,
       retryBaseMs: e.RETRY_BASE_MS,
       disputeRetryBaseMs: e.DISPUTE_RETRY_BASE_MS,
+      policy: {
+        sampleRate: e.SAMPLE_RATE,
+        agencySampleRates: new Map(
+          e.AGENCY_SAMPLE_RATES.split(',')
+            .map((pair) => pair.split('=').map((x) => x.trim()))
+            .filter((pair): pair is [string, string] => Boolean(pair[0]) && pair[1] !== undefined)
+            .map(([agency, rate]) => [agency, Number(rate)]),
+        ),
+        // Derived from the answer-link secret when not set: as secret as it is, and required with it.
+        samplingKey:
+          e.SAMPLING_KEY ??
+          createHmac('sha256', e.ANSWER_LINK_SECRET ?? DEVELOPMENT_ANSWER_LINK_SECRET)
+            .update('verisat sampling key')
+            .digest('hex'),
+        contactMinDays: e.CONTACT_MIN_DAYS,
+        prayerCity: e.PRAYER_CITY.trim().toLowerCase(),
+        prayerPauseBeforeMinutes: e.PRAYER_PAUSE_BEFORE_MINUTES,
+        prayerPauseAfterMinutes: e.PRAYER_PAUSE_AFTER_MINUTES,
+        ramadanSendWindow: e.RAMADAN_SEND_WINDOW,
+      },
     },
     workerLockMs: e.WORKER_LOCK_MS,
     voice: { agentDialTarget: e.VOICE_AGENT_DIAL_TARGET, retryMs: e.VOICE_RETRY_MS },

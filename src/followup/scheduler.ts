@@ -4,6 +4,7 @@ import type { Ticket } from '../db/models/ticket.js';
 import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../reports/daily-sums.js';
 import { closureState } from '../tickets/service.js';
 import type { FollowUpDoc } from '../db/models/followup.js';
+import { sampleClosure } from './contact-policy.js';
 import { applyEffects, closeFollowUp, removePendingJobs, transition } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpJobId, type FollowUpJob } from './queue.js';
 import { localDay, nextSendTime } from './send-window.js';
@@ -146,6 +147,11 @@ async function ensureFollowUp(
     language: ticket.language,
     closedAt: closure.closedAt,
   };
+  const sampling = sampleClosure(ctx.config, {
+    ticketRef: ticket.ref,
+    closureNumber: closure.number,
+    agency: closure.agency,
+  });
   try {
     // The score record exists from the closure on, so "closures" counts do not depend on answers.
     // Inserted, not upserted: the unique closure key refuses a second one, and a repeat must not
@@ -154,6 +160,7 @@ async function ensureFollowUp(
       ...closureFields,
       day: localDay(closure.closedAt, ctx.config.timeZone),
       channel: 'sms',
+      ...(sampling.sampled ? {} : { outcome: 'not_sampled' }),
       ...(postCall ? { postCallRatingId: postCall._id, postCallRating: postCall.agentRating } : {}),
       ...SUMS_PENDING,
       sumsRev: 1,
@@ -168,17 +175,25 @@ async function ensureFollowUp(
       },
     );
     if (score) await countScore(ctx, score);
+    // A closure not drawn is recorded and counted as such, never silently dropped; no job is added.
     const created = await FollowUp.create({
       ...closureFields,
-      state: 'scheduled',
+      ...(sampling.sampled ? { state: 'scheduled' } : { state: 'skipped', outcome: 'not_sampled' }),
       channel: 'sms',
       jobId: followUpJobId('send', ticket.ref, closure.number),
       sendAt,
+      sampleDraw: sampling.draw,
+      sampleRate: sampling.rate,
       ...(score ? { scoreId: score._id } : {}),
     });
     ctx.log.info(
-      { ticketRef: ticket.ref, closure: closure.number, sendAt: sendAt.toISOString() },
-      'follow-up scheduled',
+      {
+        ticketRef: ticket.ref,
+        closure: closure.number,
+        sendAt: sendAt.toISOString(),
+        sampled: sampling.sampled,
+      },
+      sampling.sampled ? 'follow-up scheduled' : 'closure not drawn in the sample; not asked',
     );
     return created.toObject();
   } catch (err) {

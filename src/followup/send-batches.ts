@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
 import { isOnlyDuplicateKeys } from '../db/duplicate-key.js';
 import type { FollowUpDoc } from '../db/models/followup.js';
@@ -42,6 +43,12 @@ export interface SendBatches {
   ticket(ref: string): Promise<ClosureTicket | null>;
   optedOut(phone: string): Promise<boolean>;
   /**
+   * Records that this follow-up asks the number now, unless another follow-up asked it within
+   * CONTACT_MIN_DAYS: false then. One conditional upsert per number, so of two agencies' sends to
+   * one citizen at once exactly one goes; a replay of the same follow-up is let through.
+   */
+  contact(f: Pick<FollowUpDoc, '_id' | 'citizenPhone'>): Promise<boolean>;
+  /**
    * The message and the score's `sent` first (both idempotent), the follow-up's state last: a crash
    * in between leaves it `sending`, and the replay finds the message at Twilio and records it again.
    * Null when another worker recorded this send already.
@@ -51,10 +58,19 @@ export interface SendBatches {
   schedule(jobs: Parameters<typeof addFollowUpJobs>[1]): Promise<void>;
 }
 
+const DAY = 86_400_000;
 const unique = <T>(items: T[]) => [...new Set(items)];
 
+/** The refused items of an unordered bulk write, by their index in it. */
+function writeErrorsOf(err: unknown): { index: number }[] {
+  const list = (err as { writeErrors?: unknown }).writeErrors;
+  return (Array.isArray(list) ? list : [list]).filter(
+    (e): e is { index: number } => typeof (e as { index?: unknown } | null)?.index === 'number',
+  );
+}
+
 export function sendBatches(ctx: AppContext): SendBatches {
-  const { FollowUp, FollowUpMessage, OptOut, Ticket, VerifiedScore } = ctx.models;
+  const { Contact, FollowUp, FollowUpMessage, OptOut, Ticket, VerifiedScore } = ctx.models;
 
   const claim = turnBatcher<string, Claim>(async (ids) => {
     const now = new Date();
@@ -131,6 +147,35 @@ export function sendBatches(ctx: AppContext): SendBatches {
       .lean<{ _id: string }[]>();
     const out = new Set(found.map((o) => o._id));
     return phones.map((p) => out.has(p));
+  });
+
+  const contact = turnBatcher<Pick<FollowUpDoc, '_id' | 'citizenPhone'>, boolean>(async (asks) => {
+    const now = new Date();
+    const since = new Date(now.getTime() - ctx.config.followUp.policy.contactMinDays * DAY);
+    const refused = new Set<number>();
+    try {
+      await Contact.bulkWrite(
+        asks
+          .map((f) => ({ f, id: new Types.ObjectId(f._id.toString()) }))
+          .map(({ f, id }) => ({
+            updateOne: {
+              // Absent, old enough, or this follow-up's own: taken. Otherwise the upsert's insert
+              // meets the number's record and is refused as a duplicate: asked too recently.
+              filter: {
+                _id: f.citizenPhone,
+                $or: [{ lastContactAt: { $lte: since } }, { followUpId: id }],
+              },
+              update: { $set: { lastContactAt: now, followUpId: id } },
+              upsert: true,
+            },
+          })),
+        { ordered: false },
+      );
+    } catch (err) {
+      if (!isOnlyDuplicateKeys(err)) throw err;
+      for (const e of writeErrorsOf(err)) refused.add(e.index);
+    }
+    return asks.map((_, i) => !refused.has(i));
   });
 
   /** Inserts keyed by the MessageSid: a replayed send finds its message there, and is not refused. */
@@ -238,5 +283,5 @@ export function sendBatches(ctx: AppContext): SendBatches {
     return lists.map(() => undefined);
   });
 
-  return { claim, ticket, optedOut, recordSent, schedule };
+  return { claim, ticket, optedOut, contact, recordSent, schedule };
 }

@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { isRamadan, prayerTimes, type Place } from './prayer-times.js';
 
 /**
  * Quiet hours in the citizen's local time. Every wall-clock time is set through luxon's zone rules
@@ -13,6 +14,26 @@ export interface SendWindow {
   endMinute: number;
   /** ISO weekdays allowed, 1 = Monday … 7 = Sunday. */
   days: ReadonlySet<number>;
+  /** No message or call starts from `beforeMinutes` before each of the five prayers to `afterMinutes` after it. */
+  prayers?: { place: Place; beforeMinutes: number; afterMinutes: number };
+  /** The hours used instead of start/end on the days of Ramadan (Umm al-Qura). */
+  ramadan?: { startMinute: number; endMinute: number };
+}
+
+/** The window's hours ("HH:MM-HH:MM") as minutes, for a Ramadan window beside the usual one. */
+export function parseHours(hours: string): { startMinute: number; endMinute: number } {
+  const spec = hours.trim();
+  const parts = spec.split(/\s*[-–]\s*/);
+  if (parts.length !== 2 || !parts[0] || !parts[1])
+    throw new SendWindowError(`send window "${hours}" is not HH:MM-HH:MM (e.g. 09:00-21:00)`);
+  const startMinute = parseClock(parts[0], spec, false);
+  const endMinute = parseClock(parts[1], spec, true);
+  if (startMinute >= endMinute) {
+    throw new SendWindowError(
+      `send window "${hours}" must start before it ends, within one day (a window over midnight is not supported)`,
+    );
+  }
+  return { startMinute, endMinute };
 }
 
 /** Twilio's limits for `ValidityPeriod`, in seconds. */
@@ -91,17 +112,7 @@ function parseClock(clock: string, spec: string, isEnd: boolean): number {
  * (full names too) or a range `sun-thu` (which may wrap past the end of the week).
  */
 export function parseSendWindow(hours: string, days: string, timeZone: string): SendWindow {
-  const spec = hours.trim();
-  const parts = spec.split(/\s*[-–]\s*/);
-  if (parts.length !== 2 || !parts[0] || !parts[1])
-    throw new SendWindowError(`send window "${hours}" is not HH:MM-HH:MM (e.g. 09:00-21:00)`);
-  const startMinute = parseClock(parts[0], spec, false);
-  const endMinute = parseClock(parts[1], spec, true);
-  if (startMinute >= endMinute) {
-    throw new SendWindowError(
-      `send window "${hours}" must start before it ends, within one day (a window over midnight is not supported)`,
-    );
-  }
+  const { startMinute, endMinute } = parseHours(hours);
   checkTimeZone(timeZone);
   return { timeZone, startMinute, endMinute, days: checkDays(parseDays(days), `send days "${days}"`) };
 }
@@ -137,11 +148,12 @@ function parseDays(spec: string): number[] {
 
 /** Local opening and closing instants of the window on the local day containing `day`. */
 function bounds(day: DateTime, w: SendWindow): { opens: DateTime; closes: DateTime } {
+  const hours = w.ramadan && isRamadan(day.toJSDate(), w.timeZone) ? w.ramadan : w;
   const at = (minute: number) =>
     minute >= 1440
       ? day.startOf('day').plus({ days: 1 })
       : day.set({ hour: Math.floor(minute / 60), minute: minute % 60, second: 0, millisecond: 0 });
-  return { opens: at(w.startMinute), closes: at(w.endMinute) };
+  return { opens: at(hours.startMinute), closes: at(hours.endMinute) };
 }
 
 /** One local calendar day of a window, as UTC instants. */
@@ -151,15 +163,27 @@ interface WindowDay {
   weekday: number;
   opens: number;
   closes: number;
+  /** The day's prayer pauses, [from, to) in time order. */
+  pauses: readonly (readonly [number, number])[];
 }
 
 /**
  * The last local day looked up, per window. Why: placing an instant in a zone costs an
  * `Intl.DateTimeFormat` call in luxon, 4% of a sending worker's CPU when done for every message,
- * and nearly every lookup falls on the same local day. The day's edges come from luxon, so a day
- * of 23 or 25 hours is cached exactly as long as it is.
+ * and nearly every lookup falls on the same local day (prayer times are a day's computation too).
+ * The day's edges come from luxon, so a day of 23 or 25 hours is cached exactly as long as it is.
  */
 const lastDay = new WeakMap<SendWindow, WindowDay>();
+
+function pausesOf(local: DateTime, w: SendWindow): [number, number][] {
+  if (!w.prayers) return [];
+  const { place, beforeMinutes, afterMinutes } = w.prayers;
+  const ramadan = isRamadan(local.toJSDate(), w.timeZone);
+  return prayerTimes(place, { year: local.year, month: local.month, day: local.day }, ramadan).map((t) => [
+    t.getTime() - beforeMinutes * 60_000,
+    t.getTime() + afterMinutes * 60_000,
+  ]);
+}
 
 function windowDay(at: number, w: SendWindow): WindowDay {
   const hit = lastDay.get(w);
@@ -173,40 +197,54 @@ function windowDay(at: number, w: SendWindow): WindowDay {
     weekday: local.weekday,
     opens: opens.toMillis(),
     closes: closes.toMillis(),
+    pauses: pausesOf(local, w),
   };
   lastDay.set(w, day);
   return day;
 }
 
+function pauseAt(t: number, day: WindowDay): readonly [number, number] | undefined {
+  return day.pauses.find(([from, to]) => t >= from && t < to);
+}
+
 export function isInsideWindow(at: Date, w: SendWindow): boolean {
   const t = at.getTime();
   const day = windowDay(t, w);
-  return w.days.has(day.weekday) && t >= day.opens && t < day.closes;
+  return w.days.has(day.weekday) && t >= day.opens && t < day.closes && !pauseAt(t, day);
 }
 
-/** The earliest moment at or after `earliest` that is inside the window. */
+/** The earliest moment at or after `earliest` that is inside the window (and outside every pause). */
 export function nextSendTime(earliest: Date, w: SendWindow): Date {
   if (Number.isNaN(earliest.getTime()))
     throw new SendWindowError('nextSendTime: earliest is an invalid date');
-  if (isInsideWindow(earliest, w)) return earliest;
-  let day = DateTime.fromJSDate(earliest, { zone: w.timeZone }).startOf('day');
-  // Eight local days always reach an allowed day's opening: today may already be past it.
-  for (let i = 0; i < 8; i++) {
-    const { opens } = bounds(day, w);
-    if (w.days.has(day.weekday) && opens.toMillis() >= earliest.getTime()) return opens.toJSDate();
-    day = day.plus({ days: 1 }).startOf('day');
+  let t = earliest.getTime();
+  // Each step moves to a day's opening, past a pause, or to the next day: eight days of at most
+  // five pauses each always reach an open moment.
+  for (let step = 0; step < 8 * 7; step++) {
+    const day = windowDay(t, w);
+    if (!w.days.has(day.weekday) || t >= day.closes) t = day.end;
+    else if (t < day.opens) t = day.opens;
+    else {
+      const pause = pauseAt(t, day);
+      if (!pause) return new Date(t);
+      t = pause[1];
+    }
   }
   throw new SendWindowError(
-    `no allowed send day within a week of ${earliest.toISOString()} in ${w.timeZone}`,
+    `no allowed send time within a week of ${earliest.toISOString()} in ${w.timeZone}`,
   );
 }
 
 /**
- * Seconds from `sendAt` until the window closes that local day, within Twilio's 1–36,000: a message
- * still queued at Twilio when the window shuts is dropped instead of arriving at night.
+ * Seconds from `sendAt` until the window closes that local day or the next prayer pause begins,
+ * within Twilio's 1–36,000: a message still queued at Twilio then is dropped instead of arriving
+ * at night or during a prayer.
  */
 export function validityPeriodSeconds(sendAt: Date, w: SendWindow): number {
-  const seconds = Math.floor((windowDay(sendAt.getTime(), w).closes - sendAt.getTime()) / 1000);
+  const t = sendAt.getTime();
+  const day = windowDay(t, w);
+  const nextPause = day.pauses.find(([from]) => from > t)?.[0] ?? Infinity;
+  const seconds = Math.floor((Math.min(day.closes, nextPause) - t) / 1000);
   return Math.min(VALIDITY_PERIOD_MAX, Math.max(VALIDITY_PERIOD_MIN, seconds));
 }
 

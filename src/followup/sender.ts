@@ -162,6 +162,15 @@ async function sendInitial(
     await closeFollowUp(ctx, claimed, { state: 'opted_out', outcome: 'opted_out', from: ['sending'] });
     return { skipped: 'opted_out' };
   }
+  // Last of the checks: a number is only marked as asked by a follow-up that will ask it.
+  if (ctx.config.followUp.policy.contactMinDays > 0 && !(await batches.contact(claimed))) {
+    await closeFollowUp(ctx, claimed, {
+      state: 'skipped',
+      outcome: 'skipped_recent_contact',
+      from: ['sending'],
+    });
+    return { skipped: 'recent_contact' };
+  }
 
   const message = await composeMessage(ctx, claimed, 'initial');
   let sid = replay ? await findEarlierSend(ctx, claimed, message.token) : undefined;

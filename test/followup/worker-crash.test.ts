@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FAST_FOLLOWUP_ENV, ticketEvent } from '../support/followup.js';
-import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
+import { eventually, POLICY_OFF, startTestSystem, type TestSystem } from '../support/system.js';
 
 const COUNT = 40;
 let sys: TestSystem;
@@ -21,6 +21,7 @@ function startWorkerProcess(): ChildProcess {
       SANDBOX_API_URL: sys.baseUrl,
       WORKER_LOCK_MS: '1500',
       ...FAST_FOLLOWUP_ENV,
+      ...POLICY_OFF,
       SMS_RATE_PER_SECOND: '15',
     },
     stdio: ['ignore', 'ignore', 'inherit'],

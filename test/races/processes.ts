@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import type { Queue } from 'bullmq';
 import { findFreePort } from '../../src/services/embedded.js';
 import { FAST_FOLLOWUP_ENV } from '../support/followup.js';
-import { eventually, type TestSystem } from '../support/system.js';
+import { eventually, POLICY_OFF, type TestSystem } from '../support/system.js';
 
 /**
  * Real processes for the race suite. The in-test system (startTestSystem) is always the web tier
@@ -40,6 +40,7 @@ export class Processes {
       // BullMQ's lock and the send lease: short, so a stalled job is taken over within one test.
       WORKER_LOCK_MS: '5000',
       ...FAST_FOLLOWUP_ENV,
+      ...POLICY_OFF,
       ...this.env,
     };
   }

@@ -69,6 +69,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     PUBLIC_BASE_URL: baseUrl,
     QUEUE_PREFIX: `t${id}`,
     SANDBOX_STATUS_DELAY_MS: '20',
+    ...POLICY_OFF,
     PATH: process.env.PATH,
     JAVA_HOME: process.env.JAVA_HOME,
     ...opts.env,
@@ -117,6 +118,16 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     },
   };
 }
+
+/**
+ * The contact policy held off: other tests ask one number many times, at any hour of any day. The
+ * policy's own tests (test/followup/contact-policy.test.ts) turn each part back on.
+ */
+export const POLICY_OFF = {
+  CONTACT_MIN_DAYS: '0',
+  PRAYER_CITY: 'none',
+  RAMADAN_SEND_WINDOW: 'off',
+} as const;
 
 /** Polls until `check` returns a value other than undefined; for effects that arrive through queues. */
 export async function eventually<T>(

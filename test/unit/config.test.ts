@@ -124,4 +124,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ MONGO_COMMIT_MS: '50' }).embeddedMongo.commitMs).toBe(50);
     expect(problems({ MONGO_JAVA_HEAP: '512' })[0]).toMatch(/^MONGO_JAVA_HEAP:/);
   });
+
+  it('reads the contact policy: on by default, per-agency sampling rates, a place for prayer times', () => {
+    const defaults = loadConfig({}).followUp.policy;
+    expect(defaults).toMatchObject({
+      sampleRate: 1,
+      contactMinDays: 30,
+      prayerCity: 'riyadh',
+      ramadanSendWindow: '10:00-17:00',
+    });
+    // Derived from (and as secret as) the answer-link secret, yet not the same key.
+    const keyed = loadConfig({ ANSWER_LINK_SECRET: 'a'.repeat(40) }).followUp.policy.samplingKey;
+    expect(keyed).not.toBe(defaults.samplingKey);
+    expect(keyed).not.toContain('a'.repeat(40));
+    expect(loadConfig({ SAMPLING_KEY: 'k'.repeat(32) }).followUp.policy.samplingKey).toBe('k'.repeat(32));
+    const rates = loadConfig({ AGENCY_SAMPLE_RATES: 'momrah=0.25, moh = 1' }).followUp.policy
+      .agencySampleRates;
+    expect([...rates]).toEqual([
+      ['momrah', 0.25],
+      ['moh', 1],
+    ]);
+    expect(problems({ AGENCY_SAMPLE_RATES: 'momrah=1.5' })[0]).toMatch(/^AGENCY_SAMPLE_RATES:/);
+    expect(problems({ PRAYER_CITY: 'atlantis' })[0]).toMatch(/^PRAYER_CITY: "atlantis" is neither a city/);
+    expect(problems({ RAMADAN_SEND_WINDOW: '17:00-10:00' }).length).toBeGreaterThan(0);
+  });
 });

@@ -12,6 +12,8 @@ export const FOLLOW_UP_STATES = [
   'cancelled',
   'failed',
   'opted_out',
+  /** Never asked, by the contact policy: not drawn in the agency's sample, or asked too recently. */
+  'skipped',
 ] as const;
 export type FollowUpState = (typeof FOLLOW_UP_STATES)[number];
 
@@ -22,6 +24,8 @@ export const OUTCOMES = [
   'opted_out',
   'undeliverable',
   'cancelled_reopened',
+  'not_sampled',
+  'skipped_recent_contact',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -64,6 +68,9 @@ export const followUpSchema = new Schema(
     sendLeaseUntil: { type: Date },
     /** Set with the claim: a worker that claimed several sends in one write recognises its own by it. */
     sendClaim: { type: String },
+    /** The sampling draw (contact-policy.ts), in [0, 1), and the agency's rate it was compared with. */
+    sampleDraw: { type: Number },
+    sampleRate: { type: Number },
     /** The closure's verified score, so a send marks it by `_id` (batched) rather than by closure key. */
     scoreId: { type: Schema.Types.ObjectId },
     /**
@@ -163,6 +170,19 @@ verifiedScoreSchema.index({ agentId: 1, day: 1 });
 verifiedScoreSchema.index({ department: 1, day: 1 });
 verifiedScoreSchema.index({ day: 1 });
 
+/**
+ * When a number was last asked, by any agency: one document per number, so the contact policy's
+ * "at most once per CONTACT_MIN_DAYS" is one conditional upsert that two agencies cannot both win.
+ */
+export const contactSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    lastContactAt: { type: Date, required: true },
+    followUpId: { type: Schema.Types.ObjectId, required: true },
+  },
+  { timestamps: true },
+);
+
 export type FollowUp = InferSchemaType<typeof followUpSchema>;
 /** A follow-up as read with `lean()`. */
 export type FollowUpDoc = FollowUp & { _id: { toString(): string } };
@@ -175,6 +195,7 @@ export function followUpModels(conn: Connection) {
     FollowUp: conn.model('FollowUp', followUpSchema, 'follow_ups'),
     FollowUpMessage: conn.model('FollowUpMessage', messageSchema, 'follow_up_messages'),
     OptOut: conn.model('OptOut', optOutSchema, 'opt_outs'),
+    Contact: conn.model('Contact', contactSchema, 'contacts'),
     VerifiedScore: conn.model('VerifiedScore', verifiedScoreSchema, 'verified_scores'),
   };
 }

@@ -9,6 +9,7 @@ import {
   sendWindowOf,
   validityPeriodSeconds,
 } from '../../../src/followup/send-window.js';
+import { isRamadan, placeOf, PlaceError, prayerTimes } from '../../../src/followup/prayer-times.js';
 
 const riyadh = parseSendWindow('09:00-21:00', 'all', 'Asia/Riyadh');
 const workdays = parseSendWindow('09:00-21:00', 'sun,mon,tue,wed,thu', 'Asia/Riyadh');
@@ -181,5 +182,59 @@ describe('parseSendWindow', () => {
   ])('refuses %j %j %j', (hours, days, zone, message) => {
     expect(() => parseSendWindow(hours, days, zone)).toThrow(SendWindowError);
     expect(() => parseSendWindow(hours, days, zone)).toThrow(message);
+  });
+});
+
+describe('prayer pauses and Ramadan (Umm al-Qura, Riyadh)', () => {
+  const place = { latitude: 24.7136, longitude: 46.6753 };
+  const praying = {
+    ...riyadh,
+    prayers: { place, beforeMinutes: 5, afterMinutes: 30 },
+    ramadan: { startMinute: 10 * 60, endMinute: 17 * 60 },
+  };
+  // 15 June 2026 in Riyadh (Umm al-Qura): dhuhr 11:54, asr 15:15, maghrib 18:44, isha 20:14 local.
+  it('the five prayers of a day, isha 90 minutes after maghrib, 120 in Ramadan', () => {
+    expect(prayerTimes(place, { year: 2026, month: 6, day: 15 }, false).map(iso)).toEqual([
+      '2026-06-15T00:32:00.000Z',
+      '2026-06-15T08:54:00.000Z',
+      '2026-06-15T12:15:00.000Z',
+      '2026-06-15T15:44:00.000Z',
+      '2026-06-15T17:14:00.000Z',
+    ]);
+    const ramadan = prayerTimes(place, { year: 2026, month: 3, day: 1 }, true);
+    expect((ramadan[4]?.getTime() ?? 0) - (ramadan[3]?.getTime() ?? 0)).toBe(120 * 60_000);
+  });
+  it('moves a time inside a pause to its end, and leaves the minutes around it alone', () => {
+    expect(next('2026-06-15T18:45:00+03:00', praying)).toBe('2026-06-15T16:14:00.000Z');
+    expect(next('2026-06-15T18:39:00+03:00', praying)).toBe('2026-06-15T16:14:00.000Z');
+    expect(next('2026-06-15T18:38:59+03:00', praying)).toBe('2026-06-15T15:38:59.000Z');
+    expect(next('2026-06-15T19:14:00+03:00', praying)).toBe('2026-06-15T16:14:00.000Z');
+    expect(isInsideWindow(new Date('2026-06-15T12:00:00+03:00'), praying)).toBe(false);
+    expect(isInsideWindow(new Date('2026-06-15T12:25:00+03:00'), praying)).toBe(true);
+  });
+  it('passes a pause that outlasts the day on to the next morning', () => {
+    expect(next('2026-06-15T20:20:00+03:00', praying)).toBe('2026-06-15T17:44:00.000Z');
+    // Closing at 20:30, isha's pause (to 20:44) ends the day: the next opening, 09:00.
+    const early = { ...praying, ...parseSendWindow('09:00-20:30', 'all', 'Asia/Riyadh') };
+    expect(next('2026-06-15T20:20:00+03:00', early)).toBe('2026-06-16T06:00:00.000Z');
+  });
+  it('ends a message validity at the next pause', () => {
+    // 17:00 local: maghrib's pause starts at 18:39, 99 minutes later.
+    expect(validityPeriodSeconds(new Date('2026-06-15T17:00:00+03:00'), praying)).toBe(99 * 60);
+  });
+  it('uses the Ramadan hours on the days of Ramadan only', () => {
+    // 1 March 2026 is 12 Ramadan 1447; 1 April is in Shawwal.
+    expect(isRamadan(new Date('2026-03-01T12:00:00+03:00'), 'Asia/Riyadh')).toBe(true);
+    expect(isRamadan(new Date('2026-04-01T12:00:00+03:00'), 'Asia/Riyadh')).toBe(false);
+    expect(next('2026-03-01T09:30:00+03:00', praying)).toBe('2026-03-01T07:00:00.000Z');
+    expect(next('2026-03-01T17:30:00+03:00', praying)).toBe('2026-03-02T07:00:00.000Z');
+    expect(next('2026-04-01T09:30:00+03:00', praying)).toBe('2026-04-01T06:30:00.000Z');
+  });
+  it('reads a city, coordinates or none, and refuses anything else', () => {
+    expect(placeOf('Jeddah')).toEqual({ latitude: 21.4858, longitude: 39.1925 });
+    expect(placeOf('24.5, 46.7')).toEqual({ latitude: 24.5, longitude: 46.7 });
+    expect(placeOf('none')).toBeUndefined();
+    expect(() => placeOf('atlantis')).toThrow(PlaceError);
+    expect(() => placeOf('95,10')).toThrow(PlaceError);
   });
 });

@@ -91,6 +91,7 @@ const envSchema = z.object({
     .max(24 * 90)
     .default(168),
   SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(10),
+  FOLLOWUP_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
   AGENCY_SAMPLE_RATES: z
     .string()
@@ -193,6 +194,11 @@ export interface Config {
     reminderAfterHours: number;
     expireAfterHours: number;
     smsRatePerSecond: number;
+    /**
+     * Follow-up jobs one worker process runs at once. Sends wait on Twilio most of their time, and
+     * the sends in flight together share their database commands (send-batches.ts).
+     */
+    concurrency: number;
     answerLinkSecret: string;
     /** Invalid answer links one address may try in 15 minutes before the page answers 429. */
     answerPageGuesses: number;
@@ -364,6 +370,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       reminderAfterHours: e.REMINDER_AFTER_HOURS,
       expireAfterHours: e.EXPIRE_AFTER_HOURS,
       smsRatePerSecond: e.SMS_RATE_PER_SECOND,
+      concurrency: e.FOLLOWUP_CONCURRENCY,
       // Development and tests only: production refuses to start without a real secret (above).
       answerLinkSecret: e.ANSWER_LINK_SECRET ?? DEVELOPMENT_ANSWER_LINK_SECRET,
       answerPageGuesses: e.ANSWER_PAGE_GUESSES,

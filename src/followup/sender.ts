@@ -259,7 +259,7 @@ export function followUpWorker(ctx: AppContext): WorkerDefinition {
   return {
     queue: FOLLOWUP_QUEUE,
     options: {
-      concurrency: 20,
+      concurrency: ctx.config.followUp.concurrency,
       // Global across every worker process: Twilio's account throughput is one budget.
       limiter: { max: ctx.config.followUp.smsRatePerSecond, duration: 1000 },
     },

@@ -5,6 +5,7 @@ import { errorHandler, notFound } from './http/errors.js';
 import { healthRouter } from './http/health.js';
 import { requestLogger } from './http/request-log.js';
 import { reportsRouter } from './reports/routes.js';
+import { sandboxRouter } from './sandbox/routes.js';
 import { ticketsRouter } from './tickets/routes.js';
 import { voiceRouter } from './voice/routes.js';
 
@@ -38,6 +39,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(ticketsRouter(ctx));
   app.use(followUpRouter(ctx));
   app.use(reportsRouter(ctx));
+  // The sandbox phone exists only beside the Twilio stand-in: in live mode its paths are 404.
+  if (ctx.sandbox) app.use(sandboxRouter(ctx, ctx.sandbox));
 
   app.use(notFound);
   app.use(errorHandler(ctx.log));

@@ -102,7 +102,7 @@ export function renderSandboxPage(lang: PageLang): string {
 <div data-view="call" role="tabpanel">
 <div class="row"><button type="button" class="primary" id="call-start">${esc(t.call)}</button><button type="button" class="danger" id="call-hangup" disabled>${esc(t.hangUp)}</button></div>
 <p class="awaiting" id="call-awaiting" aria-live="polite">${esc(t.noCall)}</p>
-<div class="keypad" id="keypad">${['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'].map((k) => `<button type="button" data-key="${k}" disabled>${k}</button>`).join('')}</div>
+<div class="keypad" id="keypad" dir="ltr">${['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'].map((k) => `<button type="button" data-key="${k}" disabled>${k}</button>`).join('')}</div>
 <div class="row"><button type="button" id="call-silence" disabled>${esc(t.silence)}</button></div>
 <div class="row" id="record-controls" hidden><label>${esc(t.recordSeconds)}<input id="record-seconds" type="number" min="1" max="120" value="8"></label><button type="button" class="primary" id="record-stop">${esc(t.stopRecording)}</button></div>
 <div id="agent-controls" hidden><h2>${esc(t.agentLeg)}</h2><div class="row"><button type="button" class="primary" id="agent-answer">${esc(t.agentAnswer)}</button><button type="button" id="agent-hangup">${esc(t.agentHangUp)}</button><button type="button" data-agent="busy">${esc(t.agentBusy)}</button><button type="button" data-agent="no-answer">${esc(t.agentNoAnswer)}</button><button type="button" data-agent="failed">${esc(t.agentFailed)}</button></div></div>
@@ -114,6 +114,6 @@ export function renderSandboxPage(lang: PageLang): string {
 </div>
 </div>
 </div>
-<section style="grid-column:1/-1"><h2>${esc(t.magicNumbers)}</h2><p class="note">${esc(t.magicHint)}</p><div style="overflow-x:auto"><table><thead><tr><th>${esc(t.number)}</th><th>${esc(t.behaviour)}</th><th>code</th><th></th></tr></thead><tbody>${magicRows(t)}</tbody></table></div></section>
+<section style="grid-column:1/-1"><h2>${esc(t.magicNumbers)}</h2><p class="note">${esc(t.magicHint)}</p><div style="overflow-x:auto"><table><thead><tr><th>${esc(t.number)}</th><th>${esc(t.behaviour)}</th><th>${esc(t.errorCode)}</th><th></th></tr></thead><tbody>${magicRows(t)}</tbody></table></div></section>
 </main></body></html>`;
 }

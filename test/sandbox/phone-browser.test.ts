@@ -38,10 +38,11 @@ async function press(page: Page, key: string): Promise<void> {
 }
 
 async function outgoing(page: Page, count: number): Promise<string[]> {
-  await page.waitForFunction(`document.querySelectorAll('#messages li.out').length >= ${count}`, undefined, {
-    timeout: 15_000,
-  });
-  return page.$$eval('#messages li.out .body', (els) => els.map((e) => e.textContent ?? ''));
+  await page
+    .locator('#messages li.out')
+    .nth(count - 1)
+    .waitFor({ timeout: 15_000 });
+  return page.locator('#messages li.out .body').allTextContents();
 }
 
 async function send(page: Page, text: string, expectOut: number): Promise<string[]> {

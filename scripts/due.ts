@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   if (!redisUrl || !mongoUri)
     throw new Error('no running system found: start it with `npm start` (or set REDIS_URL and MONGODB_URI)');
   const db = await connectDatabase(mongoUri);
-  const redis = createProducerConnection(redisUrl);
+  // No offline queue on a producer connection: it must be connected before the first command.
+  const redis = createProducerConnection(redisUrl, { lazyConnect: true });
+  await redis.connect();
   const queues = new QueueRegistry(redis, config.queuePrefix);
   try {
     const deps = { config, models: db.models, queues };

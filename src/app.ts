@@ -5,6 +5,7 @@ import { errorHandler, notFound } from './http/errors.js';
 import { healthRouter } from './http/health.js';
 import { requestLogger } from './http/request-log.js';
 import { reportsRouter } from './reports/routes.js';
+import { demoBanner } from './sandbox/demo/banner.js';
 import { sandboxRouter } from './sandbox/routes.js';
 import { ticketsRouter } from './tickets/routes.js';
 import { voiceRouter } from './voice/routes.js';
@@ -33,6 +34,8 @@ export function createApp(ctx: AppContext): Express {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
+  // A database of generated demo data says so on every page (npm run demo -- --month).
+  app.use(demoBanner(ctx.db.conn, ctx.log));
 
   // Voice first: Twilio waits on these while a caller listens, so they skip the other routers' matching.
   app.use(voiceRouter(ctx));

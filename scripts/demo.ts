@@ -105,9 +105,11 @@ async function stopAll(services: EmbeddedService[]): Promise<void> {
 }
 
 /** The system `npm start` is running: its services from DATA_DIR/services.json. */
-async function attach(config: Config): Promise<Running | undefined> {
-  const state = readServicesState(config.dataDir);
+async function attach(given: Config): Promise<Running | undefined> {
+  const state = readServicesState(given.dataDir);
   if (!state?.webUrl) return undefined;
+  // Webhooks are signed over the URL that system validates against, whatever this shell's PORT says.
+  const config = state.publicUrl ? loadConfig({ ...process.env, PUBLIC_BASE_URL: state.publicUrl }) : given;
   const healthy = await fetch(`${state.webUrl}/healthz`).then(
     (r) => r.ok,
     () => false,

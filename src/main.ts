@@ -17,6 +17,7 @@ async function main(): Promise<void> {
       redisUrl: system.services.redisUrl,
       mongoUri: system.services.mongoUri,
       ...(system.url ? { webUrl: system.url } : {}),
+      publicUrl: config.publicBaseUrl,
     });
   }
   stopOnSignals(

@@ -153,18 +153,28 @@ export async function runScenario(sys: DemoSystem, say: Say): Promise<ScenarioRe
 
     // 1. Citizen one calls, talks to the agent, and rates the call 5.
     say(`\n1. ${citizens[0]} calls about ${tickets[0]}, talks to the agent, rates 5`);
-    let call: CallView = await driver.start({
-      from: citizens[0] as string,
-      query: { agent: AGENT, ticket: tickets[0] as string },
-    });
-    call = await driver.press(call.sid, '1');
-    call = await driver.agent(call.sid, 'answer');
-    call = await driver.agent(call.sid, 'hang-up');
-    call = await driver.press(call.sid, '5');
-    call = await driver.press(call.sid, '1');
-    call = await driver.press(call.sid, '2');
-    expect.check(call.status === 'completed', 'the call ended after the thanks');
-    const callSid = call.sid;
+    let call: CallView | undefined;
+    try {
+      call = await driver.start({
+        from: citizens[0] as string,
+        query: { agent: AGENT, ticket: tickets[0] as string },
+      });
+      call = await driver.press(call.sid, '1');
+      call = await driver.agent(call.sid, 'answer');
+      call = await driver.agent(call.sid, 'hang-up');
+      call = await driver.press(call.sid, '5');
+      call = await driver.press(call.sid, '1');
+      call = await driver.press(call.sid, '2');
+    } catch (err) {
+      const refused = call?.transcript.find(
+        (e) => e.kind === 'webhook' && e.status !== 200 && e.status !== 204,
+      );
+      say(
+        `  the call stopped: ${err instanceof Error ? err.message : String(err)}${refused && refused.kind === 'webhook' ? ` (${refused.path} answered ${refused.status}; a 403 means PUBLIC_BASE_URL differs from the system's)` : ''}`,
+      );
+    }
+    expect.check(call?.status === 'completed', 'the call ended after the thanks');
+    const callSid = call?.sid ?? '';
     const rating = await until(async () => {
       const r = await sys.models.PostCallRating.findOne({ callSid }).lean();
       return r?.status === 'complete' ? r : undefined;

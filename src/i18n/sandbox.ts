@@ -84,6 +84,18 @@ const ar = {
   ticketReopened: 'أعيد فتح البلاغ.',
   promoted: 'نفذت الآن:',
   nothingDue: 'لا توجد مهمة مؤجلة لهذا البلاغ.',
+  segments: 'أجزاء',
+  status_queued: 'في الانتظار',
+  status_sent: 'أرسلت',
+  status_delivered: 'وصلت',
+  status_failed: 'فشلت',
+  status_undelivered: 'لم تصل',
+  status_received: 'استلمت',
+  state_delayed: 'مؤجلة',
+  state_waiting: 'بانتظار التنفيذ',
+  state_active: 'قيد التنفيذ',
+  state_completed: 'نفذت',
+  state_failed: 'فشلت',
 };
 
 const en: typeof ar = {
@@ -170,6 +182,18 @@ const en: typeof ar = {
   ticketReopened: 'Ticket reopened.',
   promoted: 'Ran now:',
   nothingDue: 'Nothing is delayed for this ticket.',
+  segments: 'segments',
+  status_queued: 'queued',
+  status_sent: 'sent',
+  status_delivered: 'delivered',
+  status_failed: 'failed',
+  status_undelivered: 'undelivered',
+  status_received: 'received',
+  state_delayed: 'delayed',
+  state_waiting: 'waiting to run',
+  state_active: 'running',
+  state_completed: 'done',
+  state_failed: 'failed',
 };
 
 export type SandboxTexts = typeof ar;

@@ -51,6 +51,17 @@
   }
 
   // ---- call view -------------------------------------------------------------------------------
+  const AGENT_TEXT = {
+    answer: 'agentAnswer',
+    'hang-up': 'agentHangUp',
+    busy: 'agentBusy',
+    'no-answer': 'agentNoAnswer',
+    failed: 'agentFailed',
+  };
+  const tr = (prefix, value) => texts[prefix + value] || value;
+  // Gregorian dates with Arabic numerals on the Arabic page (ar-SA alone would pick the Hijri calendar).
+  const locale = document.documentElement.lang === 'ar' ? 'ar-SA-u-ca-gregory' : 'en-GB';
+
   function describe(entry) {
     switch (entry.kind) {
       case 'say':
@@ -75,7 +86,10 @@
           text: `${entry.who === 'agent' ? texts.agentSays : texts.you + ':'} ${texts.hungUp}`,
         };
       case 'agent':
-        return { cls: 'agent', text: `${texts.agentSays} ${entry.status}` };
+        return {
+          cls: 'agent',
+          text: `${texts.agentSays} ${texts[AGENT_TEXT[entry.status]] || entry.status}`,
+        };
       case 'webhook':
         return { cls: 'network', text: `${texts.webhook} POST ${entry.path} → ${entry.status}` };
       case 'note':
@@ -181,7 +195,7 @@
       }
       const meta = document.createElement('span');
       meta.className = 'meta';
-      meta.textContent = `${new Date(m.at).toLocaleTimeString()} · ${texts.status}: ${m.status}${m.errorCode ? ` (${m.errorCode})` : ''} · ${m.segments} seg`;
+      meta.textContent = `${new Date(m.at).toLocaleTimeString(locale)} · ${texts.status}: ${tr('status_', m.status)}${m.errorCode ? ` (${m.errorCode})` : ''} · ${m.segments} ${texts.segments}`;
       li.append(meta);
       list.append(li);
     }
@@ -220,7 +234,7 @@
       const li = document.createElement('li');
       li.dataset.kind = j.kind;
       li.dataset.state = j.state;
-      li.textContent = `#${j.closureNumber} ${texts['job_' + j.kind]}: ${j.state}${j.runsAt ? ` · ${texts.runsAt} ${new Date(j.runsAt).toLocaleString()}` : ''}`;
+      li.textContent = `#${j.closureNumber} ${texts['job_' + j.kind]}: ${tr('state_', j.state)}${j.runsAt ? ` · ${texts.runsAt} ${new Date(j.runsAt).toLocaleString(locale)}` : ''}`;
       list.append(li);
     }
   }
@@ -243,7 +257,7 @@
       const ran = report.promoted.map((p) => texts['job_' + p.kind]).join('، ');
       let message = report.promoted.length > 0 ? `${texts.promoted} ${ran}` : texts.nothingDue;
       if (report.windowOpensAt)
-        message += ` — ${texts.windowWait} ${new Date(report.windowOpensAt).toLocaleString()}`;
+        message += ` — ${texts.windowWait} ${new Date(report.windowOpensAt).toLocaleString(locale)}`;
       flash(message, false);
       await refreshJobs();
     }),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallView } from '../../src/sandbox/call-driver.js';
+import type { InboxMessage } from '../../src/sandbox/inbox.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 
 let sys: TestSystem;
@@ -75,6 +76,45 @@ describe('the sandbox phone API drives the real voice webhooks', () => {
     call = (await post<CallView>(`/calls/${call.sid}/agent`, { action: 'no-answer' })).data;
     expect(call.status).toBe('completed');
     expect(said(call).at(-1)).toMatch(/لم نتمكن/);
+  });
+
+  it('a reserved number fails on purpose: the inbox shows the late failure, the closure is undeliverable', async () => {
+    const { data: listed } = await fetch(`${sys.baseUrl}/sandbox/api/magic-numbers`).then(async (r) => ({
+      data: (await r.json()) as { numbers: { number: string; code: number }[] },
+    }));
+    expect(listed.numbers).toContainEqual(expect.objectContaining({ number: '+15005550031', code: 30005 }));
+    const ticket = {
+      ref: 'T-PH-MAGIC',
+      type: 'closed',
+      agency: 'MOMAH',
+      department: 'roads',
+      agentId: 'a-9',
+      citizenPhone: '+15005550031',
+      language: 'en',
+    };
+    expect((await post('/tickets', ticket)).status).toBe(201);
+    const { data: report } = await post<{ promoted: { kind: string }[] }>('/tickets/T-PH-MAGIC/due');
+    expect(report.promoted.map((p) => p.kind)).toEqual(['send']);
+    const failed = await eventually(
+      async () => {
+        const res = await fetch(
+          `${sys.baseUrl}/sandbox/api/messages?phone=${encodeURIComponent('+15005550031')}`,
+        );
+        const { messages } = (await res.json()) as { messages: InboxMessage[] };
+        return messages.find((m) => m.status === 'failed');
+      },
+      { what: 'the failed message' },
+    );
+    expect(failed).toMatchObject({ direction: 'out', errorCode: 30005 });
+    expect(failed.answerLinks).toHaveLength(1);
+    const score = await eventually(
+      async () => {
+        const s = await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'T-PH-MAGIC' }).lean();
+        return s?.outcome === 'undeliverable' ? s : undefined;
+      },
+      { what: 'the undeliverable score' },
+    );
+    expect(score.delivered).toBe(false);
   });
 
   it('refuses what is not JSON, a malformed body and an unknown call', async () => {

@@ -22,7 +22,8 @@ body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Tahoma,"Noto Sans A
 header.top{background:#0b5d34;color:#fff;padding:.75rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between}
 header.top h1{font-size:1.15rem;margin:0}header.top a{color:#fff}header.top nav{display:flex;gap:.8rem;flex-wrap:wrap;font-size:.9rem}
 main{max-width:72rem;margin:0 auto;padding:1rem;display:grid;gap:1rem;grid-template-columns:minmax(0,1fr)}
-@media (min-width:60rem){main{grid-template-columns:minmax(0,22rem) minmax(0,1fr)}}
+@media (min-width:60rem){main{grid-template-columns:minmax(0,22rem) minmax(0,1fr);align-items:start}
+#citizen{grid-column:1;grid-row:1}#ticket{grid-column:1;grid-row:2}#phone{grid-column:2;grid-row:1/span 2}#magic{grid-column:1/-1;grid-row:3}}
 section{background:#fff;border-radius:.75rem;padding:1rem;box-shadow:0 1px 2px rgba(0,0,0,.06)}
 h2{font-size:1.05rem;margin:0 0 .6rem;color:#0b5d34}
 label{display:grid;gap:.2rem;font-size:.85rem;color:#44554b;margin-bottom:.5rem}
@@ -62,7 +63,7 @@ function magicRows(t: SandboxTexts): string {
           ? m.failFirst === undefined
             ? t.sync
             : t.syncFirst
-          : `${t.async} (${m.finalStatus})`;
+          : `${t.async} (${t[`status_${m.finalStatus}`]})`;
       return `<tr><td dir="ltr">${esc(number)}</td><td>${esc(what)}</td><td>${esc(m.code)}</td><td><button type="button" data-use-number="${esc(number)}">${esc(t.use)}</button></td></tr>`;
     })
     .join('');
@@ -79,24 +80,11 @@ export function renderSandboxPage(lang: PageLang): string {
 <header class="top"><div><h1>${esc(t.title)}</h1><p class="subtitle">${esc(t.subtitle)}</p></div><nav><a href="/dashboard?lang=${lang}">${esc(t.dashboard)}</a><a href="/public?lang=${lang}">${esc(t.publicBoard)}</a><a href="/sandbox?lang=${other}" lang="${other}">${esc(t.other)}</a></nav></header>
 <noscript><p class="noscript">${esc(t.noscript)}</p></noscript>
 <main data-lang="${lang}">
-<div>
-<section><h2>${esc(t.citizen)}</h2>
+<section id="citizen"><h2>${esc(t.citizen)}</h2>
 <label>${esc(t.citizenHint)}<input id="phone-number" type="tel" dir="ltr" list="suggested-numbers" value="${esc(SUGGESTED[0] ?? '')}" autocomplete="off"></label><datalist id="suggested-numbers">${options}</datalist>
 <label>${esc(t.language)}<select id="citizen-language"><option value="ar"${lang === 'ar' ? ' selected' : ''}>العربية</option><option value="en"${lang === 'en' ? ' selected' : ''}>English</option></select></label>
 </section>
-<section><h2>${esc(t.ticket)}</h2>
-<label>${esc(t.ticketRef)}<input id="ticket-ref" dir="ltr" value="" pattern="[A-Za-z0-9._-]{1,64}"></label>
-<label>${esc(t.agency)}<input id="ticket-agency" dir="ltr" value="MOMAH"></label>
-<label>${esc(t.department)}<input id="ticket-department" dir="ltr" value="roads"></label>
-<label>${esc(t.agent)}<input id="ticket-agent" dir="ltr" value="agent-17"></label>
-<div class="row"><button type="button" class="primary" id="ticket-close">${esc(t.closeTicket)}</button><button type="button" id="ticket-reopen">${esc(t.reopenTicket)}</button></div>
-<h2>${esc(t.dueWork)}</h2><p class="note">${esc(t.dueWorkHint)}</p>
-<div class="row"><button type="button" class="primary" id="due-run">${esc(t.runDue)}</button></div>
-<ul class="jobs" id="due-jobs"></ul>
-<p class="flash" id="flash" role="status" aria-live="polite"></p>
-</section>
-</div>
-<div>
+<div id="phone">
 <div class="phone">
 <div class="tabs" role="tablist"><button type="button" role="tab" data-view-tab="call" aria-selected="true">${esc(t.viewCall)}</button><button type="button" role="tab" data-view-tab="messages" aria-selected="false">${esc(t.viewMessages)}</button></div>
 <div data-view="call" role="tabpanel">
@@ -114,6 +102,17 @@ export function renderSandboxPage(lang: PageLang): string {
 </div>
 </div>
 </div>
-<section style="grid-column:1/-1"><h2>${esc(t.magicNumbers)}</h2><p class="note">${esc(t.magicHint)}</p><div style="overflow-x:auto"><table><thead><tr><th>${esc(t.number)}</th><th>${esc(t.behaviour)}</th><th>${esc(t.errorCode)}</th><th></th></tr></thead><tbody>${magicRows(t)}</tbody></table></div></section>
+<section id="ticket"><h2>${esc(t.ticket)}</h2>
+<label>${esc(t.ticketRef)}<input id="ticket-ref" dir="ltr" value="" pattern="[A-Za-z0-9._-]{1,64}"></label>
+<label>${esc(t.agency)}<input id="ticket-agency" dir="ltr" value="MOMAH"></label>
+<label>${esc(t.department)}<input id="ticket-department" dir="ltr" value="roads"></label>
+<label>${esc(t.agent)}<input id="ticket-agent" dir="ltr" value="agent-17"></label>
+<div class="row"><button type="button" class="primary" id="ticket-close">${esc(t.closeTicket)}</button><button type="button" id="ticket-reopen">${esc(t.reopenTicket)}</button></div>
+<h2>${esc(t.dueWork)}</h2><p class="note">${esc(t.dueWorkHint)}</p>
+<div class="row"><button type="button" class="primary" id="due-run">${esc(t.runDue)}</button></div>
+<ul class="jobs" id="due-jobs"></ul>
+<p class="flash" id="flash" role="status" aria-live="polite"></p>
+</section>
+<section id="magic"><h2>${esc(t.magicNumbers)}</h2><p class="note">${esc(t.magicHint)}</p><div style="overflow-x:auto"><table><thead><tr><th>${esc(t.number)}</th><th>${esc(t.behaviour)}</th><th>${esc(t.errorCode)}</th><th></th></tr></thead><tbody>${magicRows(t)}</tbody></table></div></section>
 </main></body></html>`;
 }

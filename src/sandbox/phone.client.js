@@ -115,6 +115,8 @@
         const li = document.createElement('li');
         li.className = d.cls;
         li.dataset.kind = entry.kind;
+        // Prompts in either language in one list: each line takes the direction of its own text.
+        li.dir = 'auto';
         li.textContent = d.text;
         if (d.meta) {
           const meta = document.createElement('span');
@@ -182,6 +184,7 @@
       li.dataset.status = m.status;
       const body = document.createElement('span');
       body.className = 'body';
+      body.dir = 'auto';
       body.textContent = m.body;
       li.append(body);
       for (const link of m.answerLinks) {

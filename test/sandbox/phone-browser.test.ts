@@ -153,6 +153,9 @@ describe('the sandbox phone in Chromium', () => {
         await page.fill('#phone-number', '+966507770002');
         await page.click('#call-start');
         await awaiting(page, 'keys');
+        // The four parts are the page's grid cells (a tag left open once nested them in the phone).
+        for (const part of ['citizen', 'phone', 'ticket', 'magic'])
+          expect(await page.locator(`main > #${part}`).count(), part).toBe(1);
         // Nothing wider than the screen at phone width: the page is usable on a phone.
         const overflow = await page.evaluate<number>(
           'document.documentElement.scrollWidth - document.documentElement.clientWidth',

@@ -5,6 +5,8 @@ import { errorHandler, notFound } from './http/errors.js';
 import { healthRouter } from './http/health.js';
 import { requestLogger } from './http/request-log.js';
 import { reportsRouter } from './reports/routes.js';
+import { demoBanner } from './sandbox/demo/banner.js';
+import { sandboxRouter } from './sandbox/routes.js';
 import { ticketsRouter } from './tickets/routes.js';
 import { voiceRouter } from './voice/routes.js';
 
@@ -32,12 +34,16 @@ export function createApp(ctx: AppContext): Express {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
+  // A database of generated demo data says so on every page (npm run demo -- --month).
+  app.use(demoBanner(ctx.db.conn, ctx.log));
 
   // Voice first: Twilio waits on these while a caller listens, so they skip the other routers' matching.
   app.use(voiceRouter(ctx));
   app.use(ticketsRouter(ctx));
   app.use(followUpRouter(ctx));
   app.use(reportsRouter(ctx));
+  // The sandbox phone exists only beside the Twilio stand-in: in live mode its paths are 404.
+  if (ctx.sandbox) app.use(sandboxRouter(ctx, ctx.sandbox));
 
   app.use(notFound);
   app.use(errorHandler(ctx.log));

@@ -31,6 +31,7 @@ const envSchema = z.object({
     )
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 
   REDIS_URL: optionalUrl,
   MONGODB_URI: optionalUrl,
@@ -155,6 +156,8 @@ export interface Config {
    */
   trustProxy: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** JSON lines (production, and tests) or short human lines (development's default). */
+  logFormat: 'json' | 'pretty';
   redisUrl: string | undefined;
   mongodbUri: string | undefined;
   dataDir: string;
@@ -330,6 +333,9 @@ export function loadConfig(raw: RawEnv = process.env): Config {
   if (mode === 'live' && e.ANSWER_LINK_SECRET === DEVELOPMENT_ANSWER_LINK_SECRET) {
     problems.push('ANSWER_LINK_SECRET: the public development secret cannot sign live answer links');
   }
+  if (e.NODE_ENV === 'production' && e.LOG_FORMAT === 'pretty') {
+    problems.push('LOG_FORMAT: production logs are JSON lines (pretty is for a developer terminal)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, '');
@@ -341,6 +347,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
     publicBaseUrl,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
     redisUrl: e.REDIS_URL,
     mongodbUri: e.MONGODB_URI,
     dataDir: e.DATA_DIR,

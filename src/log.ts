@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -42,10 +43,27 @@ function scrub(value: unknown, depth: number): unknown {
   return value;
 }
 
+/**
+ * Short human lines for a developer's terminal (LOG_FORMAT=pretty, the default in development).
+ * It formats the lines pino has already serialised, so phone masking and redaction apply first.
+ */
+function prettyStream(destination: NodeJS.WritableStream | undefined): NodeJS.WritableStream {
+  return pretty({
+    destination: destination ?? process.stdout,
+    colorize: destination === undefined && process.stdout.isTTY,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,name',
+    singleLine: true,
+    sync: true,
+  });
+}
+
 export function createLogger(opts: {
   level: string;
   name?: string;
   destination?: NodeJS.WritableStream;
+  /** Human lines instead of JSON lines (development only; JSON is the production format). */
+  pretty?: boolean;
 }): Logger {
   return pino(
     {
@@ -80,6 +98,6 @@ export function createLogger(opts: {
         },
       },
     },
-    opts.destination ?? process.stdout,
+    opts.pretty ? prettyStream(opts.destination) : (opts.destination ?? process.stdout),
   );
 }

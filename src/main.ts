@@ -1,4 +1,5 @@
 import { createApiToken } from './auth/api-tokens.js';
+import { createFirstAdmin } from './auth/first-admin.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { removeServicesState, writeServicesState } from './services/state-file.js';
@@ -7,7 +8,7 @@ import { startSystem, stopOnSignals } from './system.js';
 /** The web process (and, unless RUN_WORKERS_IN_WEB=false, the workers) on configured or embedded services. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel });
+  const log = createLogger({ level: config.logLevel, pretty: config.logFormat === 'pretty' });
   const system = await startSystem(config, { web: true, workers: config.runWorkersInWeb, log });
   const { ctx } = system;
   if (system.embedded.length > 0) {
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
       redisUrl: system.services.redisUrl,
       mongoUri: system.services.mongoUri,
       ...(system.url ? { webUrl: system.url } : {}),
+      publicUrl: config.publicBaseUrl,
     });
   }
   stopOnSignals(
@@ -36,10 +38,25 @@ async function main(): Promise<void> {
     `  redis:      ${ctx.redisUrl}`,
     `  mongodb:    ${ctx.db.conn.host}:${ctx.db.conn.port}/${ctx.db.conn.name}`,
     `  health:     ${system.url}/healthz   readiness: ${system.url}/readyz`,
+    ``,
+    ...(ctx.sandbox
+      ? [`  phone:      ${config.publicBaseUrl}/sandbox   (call the IVR, read the SMS inbox, run due work)`]
+      : []),
+    `  dashboard:  ${config.publicBaseUrl}/dashboard   (sign in at ${config.publicBaseUrl}/login)`,
+    ...(config.reports.publicScoreboard ? [`  public:     ${config.publicBaseUrl}/public`] : []),
   ];
   if (config.env === 'development' && (await ctx.models.ApiToken.countDocuments()) === 0) {
     const { token } = await createApiToken(ctx.models, { name: 'development', role: 'admin' });
     lines.push(`  API token:  ${token}   (created once for development; it is not shown again)`);
+  }
+  if (config.env === 'development') {
+    const admin = await createFirstAdmin(ctx.models);
+    if (admin)
+      lines.push(
+        `  sign in:    user ${admin.username}, one-time password ${admin.password}`,
+        `              (shown only now; set your own with npm run user -- --username ${admin.username} --reset-password)`,
+      );
+    else lines.push('  sign in:    with a dashboard user (npm run user -- --username NAME --role admin)');
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -11,7 +11,11 @@ async function main(): Promise<void> {
   if (!config.redisUrl || !config.mongodbUri) {
     throw new ConfigError(['REDIS_URL and MONGODB_URI: both are required for a separate worker process']);
   }
-  const log = createLogger({ level: config.logLevel, name: 'verisat-workers' });
+  const log = createLogger({
+    level: config.logLevel,
+    name: 'verisat-workers',
+    pretty: config.logFormat === 'pretty',
+  });
   const system = await startSystem(config, { web: false, workers: true, log });
   stopOnSignals(system, log);
   log.info({ queues: system.workers?.workers.map((w) => w.name) }, 'workers running');

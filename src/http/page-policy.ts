@@ -4,3 +4,9 @@
  */
 export const PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/**
+ * The sandbox phone is the one page that runs a script: its own file from this origin (no inline
+ * script, no nonce needed), talking only to this origin.
+ */
+export const PAGE_CSP_WITH_OWN_SCRIPT = `${PAGE_CSP}; script-src 'self'; connect-src 'self'`;

@@ -10,6 +10,8 @@ export interface ServicesState {
   redisUrl: string;
   mongoUri: string;
   webUrl?: string;
+  /** PUBLIC_BASE_URL of that system: what a tool signing webhooks for it must sign over. */
+  publicUrl?: string;
 }
 
 export function stateFilePath(dataDir: string): string {

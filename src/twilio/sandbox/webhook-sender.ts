@@ -8,10 +8,11 @@ export async function postSignedWebhook(
   url: string,
   params: Record<string, string>,
   authToken: string,
-  opts: { signal?: AbortSignal } = {},
+  opts: { signal?: AbortSignal; deliverTo?: string } = {},
 ): Promise<Response> {
   const signature = twilio.getExpectedTwilioSignature(authToken, url, params);
-  return fetch(url, {
+  // Signed over the public URL; sent to `deliverTo` when the public address is not this machine's.
+  return fetch(opts.deliverTo ?? url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
     body: new URLSearchParams(params).toString(),

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { countSegments } from '../followup/segments.js';
+import type { SandboxMessage } from '../twilio/sandbox/api.js';
+import { postSignedWebhook } from '../twilio/sandbox/webhook-sender.js';
+
+/**
+ * A citizen's handset in the sandbox: what the stand-in holds for the number (everything the system
+ * sent it, with its live delivery status) beside what the handset sent, and sending a reply the
+ * way Twilio delivers one: a signed, form-encoded POST to /sms/inbound.
+ */
+
+export interface InboxMessage {
+  sid: string;
+  direction: 'in' | 'out';
+  body: string;
+  status: string;
+  errorCode: number | null;
+  segments: number;
+  at: string;
+  /** Paths of answer pages the message links to (/f/<token>), to open on this server. */
+  answerLinks: string[];
+}
+
+export interface InboxOptions {
+  publicBaseUrl: string;
+  deliverTo?: string;
+  accountSid: string;
+  authToken: string;
+  /** The number citizens write to (the system's sender). */
+  serviceNumber: string;
+  /** What the stand-in sent to a number. */
+  sentTo: (phone: string) => SandboxMessage[];
+  maxPerNumber?: number;
+}
+
+const ANSWER_LINK = /\/f\/([A-Za-z0-9_-]{16,64})/g;
+
+export function answerLinksIn(body: string): string[] {
+  return [...body.matchAll(ANSWER_LINK)].map((m) => `/f/${m[1] ?? ''}`);
+}
+
+export class SandboxInbox {
+  private readonly sentByHandset = new Map<string, InboxMessage[]>();
+
+  constructor(private readonly opts: InboxOptions) {}
+
+  list(phone: string): InboxMessage[] {
+    const out: InboxMessage[] = this.opts.sentTo(phone).map((m) => ({
+      sid: m.sid,
+      direction: 'out',
+      body: m.body,
+      status: m.status,
+      errorCode: m.errorCode,
+      segments: m.numSegments,
+      at: m.dateCreated.toISOString(),
+      answerLinks: answerLinksIn(m.body),
+    }));
+    out.push(...(this.sentByHandset.get(phone) ?? []));
+    return out.sort((a, b) => a.at.localeCompare(b.at) || (a.direction === 'in' ? -1 : 1));
+  }
+
+  /** The handset replies; resolves once the webhook has answered (Twilio's part is then done). */
+  async reply(from: string, body: string): Promise<{ sid: string; status: number }> {
+    const sid = `SM${randomBytes(16).toString('hex')}`;
+    const url = `${this.opts.publicBaseUrl}/sms/inbound`;
+    const params = {
+      AccountSid: this.opts.accountSid,
+      ApiVersion: '2010-04-01',
+      Body: body,
+      From: from,
+      MessageSid: sid,
+      NumMedia: '0',
+      NumSegments: String(countSegments(body).segments),
+      SmsMessageSid: sid,
+      SmsSid: sid,
+      SmsStatus: 'received',
+      To: this.opts.serviceNumber,
+    };
+    const deliverTo = this.opts.deliverTo ? `${this.opts.deliverTo.replace(/\/+$/, '')}/sms/inbound` : url;
+    const res = await postSignedWebhook(url, params, this.opts.authToken, { deliverTo });
+    await res.text();
+    const list = this.sentByHandset.get(from) ?? [];
+    list.push({
+      sid,
+      direction: 'in',
+      body,
+      status: res.ok ? 'received' : `refused (${res.status})`,
+      errorCode: null,
+      segments: countSegments(body).segments,
+      at: new Date().toISOString(),
+      answerLinks: [],
+    });
+    this.sentByHandset.set(from, list.slice(-(this.opts.maxPerNumber ?? 200)));
+    // Only a bounded number of handsets is remembered.
+    if (this.sentByHandset.size > 500) {
+      const oldest = this.sentByHandset.keys().next().value;
+      if (oldest !== undefined) this.sentByHandset.delete(oldest);
+    }
+    return { sid, status: res.status };
+  }
+}

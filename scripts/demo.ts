@@ -73,9 +73,13 @@ async function startOwn(
     SANDBOX_API_URL: url,
     DATA_DIR: opts.dataDir,
     QUEUE_PREFIX: opts.queuePrefix,
-    // The demo runs due work whenever it is run: the whole day is its send window.
+    // The demo runs due work whenever it is run: the whole day is its send window, with no prayer
+    // pause or Ramadan hours, and its citizens may be asked again on each run (no fatigue gap).
     SEND_WINDOW: '00:00-24:00',
     SEND_DAYS: 'all',
+    PRAYER_CITY: 'none',
+    RAMADAN_SEND_WINDOW: 'off',
+    CONTACT_MIN_DAYS: '0',
     SANDBOX_STATUS_DELAY_MS: '50',
   });
   void base;

@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { adminRouter } from './admin/routes.js';
 import type { AppContext } from './context.js';
 import { followUpRouter } from './followup/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
@@ -38,6 +39,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(ticketsRouter(ctx));
   app.use(followUpRouter(ctx));
   app.use(reportsRouter(ctx));
+  app.use(adminRouter(ctx));
 
   app.use(notFound);
   app.use(errorHandler(ctx.log));

@@ -1,0 +1,76 @@
+import type { Request, RequestHandler } from 'express';
+import { requireApiToken } from '../auth/api-auth.js';
+import { safeNext, type AuthDeps } from '../auth/principal.js';
+import { readCookie, SESSION_COOKIE } from '../auth/session.js';
+import { findUserPrincipal } from '../auth/users.js';
+import type { AppContext } from '../context.js';
+import { HttpError } from '../http/errors.js';
+import { ADMIN_READERS } from './access.js';
+import { csrfTokenFor, sameToken } from './secrets.js';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    /** The CSRF token of the signed-in session, for forms (absent for bearer-token callers). */
+    csrf?: string;
+  }
+}
+
+/**
+ * Authentication for /admin pages and /api/admin. A bearer token (machine clients) needs no CSRF
+ * check: a browser never adds one on its own. A session cookie does: the cookie is SameSite=Lax, and
+ * on top of that every state-changing request must carry the session's CSRF token (`_csrf` field or
+ * `X-CSRF-Token` header) and, when the browser sends one, an Origin of this site.
+ */
+export function requireAdmin(ctx: AppContext, auth: AuthDeps, mode: 'api' | 'page'): RequestHandler {
+  const tokenAuth = requireApiToken(auth, ADMIN_READERS);
+  const key = ctx.config.admin.secretsKey;
+  return async (req, res, next) => {
+    if (mode === 'api' && req.header('authorization') !== undefined) return tokenAuth(req, res, next);
+    const id = readCookie(req, SESSION_COOKIE);
+    const session = id ? await auth.sessions.get(id) : undefined;
+    const principal = session
+      ? await findUserPrincipal(ctx.models, session.userId, session.createdAt)
+      : undefined;
+    if (!id || !principal) {
+      if (mode === 'page')
+        return res.redirect(303, `/login?next=${encodeURIComponent(safeNext(req.originalUrl))}`);
+      res.setHeader('WWW-Authenticate', 'Bearer realm="verisat"');
+      return next(
+        new HttpError(401, 'unauthorized', 'Sign in, or send an API token (Authorization: Bearer <token>)'),
+      );
+    }
+    const csrf = csrfTokenFor(key, id);
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !csrfOk(req, csrf, ctx.config.publicBaseUrl))
+      return next(
+        new HttpError(
+          403,
+          'csrf_failed',
+          'This form is out of date or came from another site; reload the page and try again',
+        ),
+      );
+    res.locals.principal = principal;
+    res.locals.csrf = csrf;
+    // The account page is every signed-in person's; everything else is for administrators and auditors.
+    if (!ADMIN_READERS.includes(principal.role) && !req.path.startsWith('/account'))
+      return next(new HttpError(403, 'forbidden', `Role ${principal.role} may not use the administration`));
+    next();
+  };
+}
+
+function csrfOk(req: Request, expected: string, publicBaseUrl: string): boolean {
+  const origin = req.header('origin');
+  if (origin !== undefined) {
+    const host = req.header('host');
+    const ok =
+      origin === new URL(publicBaseUrl).origin ||
+      (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
+    if (!ok) return false;
+  }
+  const body: unknown = req.body;
+  const fromBody =
+    typeof body === 'object' && body !== null && '_csrf' in body && typeof body._csrf === 'string'
+      ? body._csrf
+      : undefined;
+  const given = fromBody ?? req.header('x-csrf-token') ?? '';
+  return sameToken(given, expected);
+}

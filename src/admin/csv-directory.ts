@@ -62,6 +62,7 @@ function readCsv(text: string): { header: string[]; rows: string[][] } | RowProb
     const records: string[][] = parse(text.replace(/^\uFEFF/, ''), {
       bom: true,
       relax_column_count: false,
+      relax_quotes: true,
       skip_empty_lines: true,
       trim: true,
     });

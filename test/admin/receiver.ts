@@ -26,7 +26,7 @@ export function matchingSecrets(signature: string, body: string, candidates: str
 }
 
 export async function startReceiver(): Promise<Receiver> {
-  const state: Receiver = { url: '', secrets: [], received: [], close: async () => undefined };
+  const state: Receiver = { url: '', secrets: [], received: [], close: () => Promise.resolve() };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));

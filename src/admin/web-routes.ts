@@ -275,7 +275,11 @@ export function adminWebRouter(ctx: AppContext, auth: AuthDeps): Router {
       sendPage(
         res,
         report.problems.length ? 422 : 200,
-        await thisAgencyPage(req, res, { extra: renderImportReport(c, report) }),
+        await thisAgencyPage(req, res, {
+          extra: renderImportReport(c, report),
+          // After a dry run the same text is there to import; after an import, an empty form.
+          ...(report.dryRun || report.problems.length ? { form: { kind, csv: str(b, 'csv') } } : {}),
+        }),
       );
     }, thisAgencyPage),
   );

@@ -110,7 +110,7 @@ ${
 <p>${postButton(c, `${base}/webhook/retire`, t.retirePrevious, '', 'small" id="retire')} ${postButton(c, `${base}/webhook/test`, t.sendTest, '', 'small" id="send-test')}</p>`
     : ''
 }
-<h3>${esc(t.deliveries)}</h3>${
+<h3>${esc(t.deliveries)}</h3><div id="deliveries">${
     deliveries.length
       ? table(
           [t.when, t.kind, t.ticket, t.status, t.latency, ''],
@@ -128,7 +128,7 @@ ${
           ]),
         )
       : `<p class="note">${esc(t.none)}</p>`
-  }</section>`;
+  }</div></section>`;
   const deptTable = departments.length
     ? table(
         [t.code, t.nameAr, t.nameEn],
@@ -156,7 +156,7 @@ ${
     : '';
   const csv = `<section id="csv"><h2>${esc(t.importCsv)}</h2>${
     writer
-      ? `<form class="stack" method="post" action="${base}/import">${hidden(c)}<label>${esc(t.importKind)}<select name="kind"><option value="agents">${esc(t.agents)} (agent_id,department,display_name,dial_target,staff_phones)</option><option value="departments">${esc(t.departments)} (code,name_ar,name_en)</option></select></label><label>${esc(t.csvText)}<textarea name="csv" required></textarea></label><div><button class="small" type="submit" name="mode" value="dry" id="dry-run">${esc(t.dryRun)}</button> <button class="primary" type="submit" name="mode" value="import" id="import">${esc(t.importNow)}</button></div></form>`
+      ? `<form class="stack" method="post" action="${base}/import">${hidden(c)}<label>${esc(t.importKind)}<select name="kind"><option value="agents"${state.form?.kind === 'departments' ? '' : ' selected'}>${esc(t.agents)} (agent_id,department,display_name,dial_target,staff_phones)</option><option value="departments"${state.form?.kind === 'departments' ? ' selected' : ''}>${esc(t.departments)} (code,name_ar,name_en)</option></select></label><label>${esc(t.csvText)}<textarea name="csv" required>${esc(state.form?.csv ?? '')}</textarea></label><div><button class="small" type="submit" name="mode" value="dry" id="dry-run">${esc(t.dryRun)}</button> <button class="primary" type="submit" name="mode" value="import" id="import">${esc(t.importNow)}</button></div></form>`
       : ''
   }<p class="exports"><a class="button" href="${base}/export.csv?kind=departments">${esc(t.exportCsv)}: ${esc(t.departments)}</a> <a class="button" href="${base}/export.csv?kind=agents">${esc(t.exportCsv)}: ${esc(t.agents)}</a></p></section>`;
   return adminPage(

@@ -15,6 +15,8 @@ export interface PageState {
   once?: { label: string; value: string };
   /** Extra HTML after the notice (import report, receiver's answer). */
   extra?: string;
+  /** What the person typed, shown again (the CSV after a dry run, to import it next). */
+  form?: Record<string, string>;
 }
 
 export interface PageCtx {

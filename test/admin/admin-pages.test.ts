@@ -61,7 +61,7 @@ async function signIn(username: string, password = PASSWORD): Promise<Page> {
 
 /** Clicks a submit button and waits for the page it leads to (the same URL, often, with new content). */
 async function submit(page: Page, selector: string): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the one wait that covers same-URL posts
+  // waitForNavigation, not waitForURL: a post often answers at the URL the page already has.
   await Promise.all([page.waitForNavigation(), page.click(selector)]);
 }
 
@@ -285,8 +285,8 @@ describe('administration pages in headless Chromium', () => {
     await ticketEvent(sys, token, 'D-1', 'closed', { phone, agency: 'MOH' });
     await waitForMessages(sys, phone, 1);
     await reply(sys, phone, '2');
-    const delivered = await eventually(async () =>
-      receiver.received.find((r) => r.type === 'closure.disputed' && r.status === 200),
+    const delivered = await eventually(() =>
+      Promise.resolve(receiver.received.find((r) => r.type === 'closure.disputed' && r.status === 200)),
     );
     expect(JSON.parse(delivered.body)).toMatchObject({ ticketRef: 'D-1', agency: 'MOH' });
     expect(delivered.matched).toEqual([secrets[1]]);

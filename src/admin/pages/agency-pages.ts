@@ -107,7 +107,7 @@ export function renderAgency(
 ${
   writer
     ? `<form class="grid" method="post" action="${base}/webhook/rotate">${hidden(c)}${field(t.overlapHours, 'overlap_hours', '24', 'inputmode="decimal" dir="ltr"')}<button class="primary" type="submit" id="rotate">${esc(t.rotate)}</button></form>
-<p>${postButton(c, `${base}/webhook/retire`, t.retirePrevious, '', 'small" id="retire')} ${postButton(c, `${base}/webhook/test`, t.sendTest, '', 'small" id="send-test')}</p>`
+<p>${postButton(c, `${base}/webhook/retire`, t.retirePrevious, { id: 'retire' })} ${postButton(c, `${base}/webhook/test`, t.sendTest, { id: 'send-test' })}</p>`
     : ''
 }
 <h3>${esc(t.deliveries)}</h3><div id="deliveries">${

@@ -153,12 +153,9 @@ export function renderUnknown(c: PageCtx, rows: UnknownRow[], state: PageState =
           when(r.lastSeenAt, t),
           String(r.events),
           writer && (r.kind === 'department' || c.p.role === 'admin')
-            ? postButton(
-                c,
-                '/admin/unknown-codes/add',
-                t.add,
-                `<input type="hidden" name="kind" value="${r.kind}"><input type="hidden" name="agency" value="${esc(r.agency)}">${r.code ? `<input type="hidden" name="code" value="${esc(r.code)}">` : ''}`,
-              )
+            ? postButton(c, '/admin/unknown-codes/add', t.add, {
+                fields: `<input type="hidden" name="kind" value="${r.kind}"><input type="hidden" name="agency" value="${esc(r.agency)}">${r.code ? `<input type="hidden" name="code" value="${esc(r.code)}">` : ''}`,
+              })
             : '',
         ]),
       )

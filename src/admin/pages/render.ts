@@ -50,8 +50,14 @@ export function field(label: string, name: string, value = '', attrs = ''): stri
   return `<label>${esc(label)}<input name="${name}" value="${esc(value)}" ${attrs}></label>`;
 }
 
-export function postButton(c: PageCtx, action: string, label: string, extra = '', cls = 'small'): string {
-  return `<form class="inline" method="post" action="${esc(action)}">${hidden(c)}${extra}<button class="${cls}" type="submit">${esc(label)}</button></form>`;
+/** A one-button form (a POST that changes something, with the session's CSRF token). */
+export function postButton(
+  c: PageCtx,
+  action: string,
+  label: string,
+  opts: { fields?: string; id?: string } = {},
+): string {
+  return `<form class="inline" method="post" action="${esc(action)}">${hidden(c)}${opts.fields ?? ''}<button class="small" type="submit"${opts.id ? ` id="${esc(opts.id)}"` : ''}>${esc(label)}</button></form>`;
 }
 
 function errorBlock(t: AdminTexts, err: HttpError): string {

@@ -9,7 +9,10 @@ import { webhookUrlProblem } from './webhook-url.js';
  * button, and the per-agency delivery log both write to.
  */
 
-type AgencySecrets = Pick<Agency, 'webhookSecrets' | 'disputeWebhookSecret'>;
+interface AgencySecrets {
+  webhookSecrets?: readonly { ciphertext: string; retiresAt?: Date | null }[] | null;
+  disputeWebhookSecret?: string | null;
+}
 
 /**
  * The secrets that sign now, newest first: every stored secret not yet retired (during a rotation's
@@ -53,7 +56,7 @@ export interface DeliveryResult {
 /** Posts one signed event and writes the attempt to the agency's delivery log. */
 export async function postWebhook(
   ctx: AppContext,
-  agency: Pick<Agency, 'code' | 'disputeWebhookUrl' | 'webhookSecrets' | 'disputeWebhookSecret'>,
+  agency: AgencySecrets & Pick<Agency, 'code' | 'disputeWebhookUrl'>,
   event: {
     kind: 'dispute' | 'test';
     type: string;

@@ -237,6 +237,30 @@ describe('administration API: directory', () => {
   });
 });
 
+describe('the directory drives scheduling', () => {
+  it("schedules a closure's follow-up with its agency's delay and send window", async () => {
+    const ts = await sys.token('ticket_system');
+    const closedAt = '2026-11-22T10:00:00+03:00';
+    const res = await sys.api('/api/tickets/W-1/events', {
+      token: ts,
+      headers: { prefer: 'return=representation' },
+      body: {
+        eventId: 'w-1',
+        type: 'closed',
+        at: closedAt,
+        agency: 'MOH',
+        department: 'complaints',
+        agentId: 'a-1',
+        citizenPhone: '0501234567',
+      },
+    });
+    expect(res.status).toBe(201);
+    const followUp = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'W-1' }).lean();
+    // MOH: 48 hours (set by its agency admin above), window 08:00-20:00: 10:00 + 48 h is inside it.
+    expect(followUp?.sendAt.toISOString()).toBe('2026-11-24T07:00:00.000Z');
+  });
+});
+
 describe('administration API: unknown codes, users, tokens and the audit log', () => {
   it('accepts ticket events for unknown codes, lists them, and adds one with one call', async () => {
     const ts = await sys.token('ticket_system');

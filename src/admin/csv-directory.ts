@@ -308,13 +308,20 @@ export async function exportDirectoryCsv(
     for (const d of await ctx.models.Department.find({ agency }).sort({ code: 1 }).lean())
       out += csvLine([d.code, d.name?.ar ?? '', d.name?.en ?? '']);
   } else {
+    // Staff numbers are personal data: in clear for those who manage them, masked for auditors.
+    const clear = who.p.role === 'admin' || who.p.role === 'agency_admin';
+    const phones = (list: string[]) =>
+      (clear
+        ? list
+        : list.map((n) => `${n.slice(0, 4)}${'•'.repeat(Math.max(0, n.length - 6))}${n.slice(-2)}`)
+      ).join(';');
     for (const a of await ctx.models.Agent.find({ agency }).sort({ department: 1, agentId: 1 }).lean())
       out += csvLine([
         a.agentId,
         a.department,
         a.displayName ?? '',
         a.dialTarget ?? '',
-        (a.staffPhones ?? []).join(';'),
+        phones(a.staffPhones ?? []),
       ]);
   }
   await auditChange(ctx, who, `${kind}.export`, agency, `agency:${agency}`, undefined, undefined, {});

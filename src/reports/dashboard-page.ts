@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/api-tokens.js';
 import { describeScope, isScopedRole } from '../auth/roles.js';
+import { adminTexts } from '../i18n/admin.js';
 import { CHANNELS } from '../db/models/followup.js';
 import {
   formatMean,
@@ -58,6 +59,7 @@ function header(t: ReportTexts, view: DashboardView, data: DashboardData): strin
 <span>${esc(t.signedInAs)}: <bdi>${esc(p.name)}</bdi> (${esc(t.role[p.role] ?? p.role)}${isScopedRole(p.role) ? ` · ${esc(t.scope)}: <bdi>${esc(describeScope(p.scope))}</bdi>` : ''})</span>
 <a href="/dashboard${queryString({ ...filterParams(data.filter, other) })}" lang="${other}">${esc(t.otherLanguage)}</a>
 <a href="/public${queryString({ lang: view.lang })}">${esc(t.publicLink)}</a>
+${['admin', 'agency_admin', 'auditor'].includes(p.role) ? `<a href="/admin${queryString({ lang: view.lang })}">${esc(adminTexts(view.lang).title)}</a>` : ''}
 <form method="post" action="/logout"><button type="submit">${esc(t.signOut)}</button></form></div></header>`;
 }
 

@@ -370,6 +370,11 @@ describe('administration API: unknown codes, users, tokens and the audit log', (
     ).toBe(true);
     const bad = await sys.api('/api/admin/audit?from=2026-02-01&to=2026-01-01', { token: auditor });
     expect(bad.status).toBe(400);
+    const exported = await (
+      await sys.api('/api/admin/agencies/MOH/directory.csv?kind=agents', { token: auditor })
+    ).text();
+    expect(exported).toContain('a-1,complaints,Sara');
+    expect(exported).not.toContain('501234567');
     const change = await sys.api('/api/admin/agencies/MOH', {
       method: 'PATCH',
       token: auditor,

@@ -74,6 +74,9 @@ describe('administration pages in headless Chromium', () => {
   it('an admin creates an agency with its webhook and sees its secret once, in Arabic right-to-left or English', async () => {
     admin = await signIn('admin');
     expect(new URL(admin.url()).pathname).toBe('/admin');
+    await admin.goto(`${sys.baseUrl}/dashboard?lang=en`);
+    await submit(admin, 'header a[href^="/admin"]');
+    expect(new URL(admin.url()).pathname).toBe('/admin');
     await admin.goto(`${sys.baseUrl}/admin`);
     expect(await admin.getAttribute('html', 'dir')).toBe('rtl');
     expect(await admin.textContent('h1')).toContain('الإدارة');
@@ -96,8 +99,9 @@ describe('administration pages in headless Chromium', () => {
     await admin.fill(`${form} input[name=name_ar]`, 'وزارة الصحة');
     await admin.fill(`${form} input[name=name_en]`, 'Ministry of Health');
     await admin.fill(`${form} input[name=webhook_url]`, receiver.url);
-    await admin.fill(`${form} input[name=window_start]`, '08:00');
-    await admin.fill(`${form} input[name=window_end]`, '22:00');
+    // All day, so the disputed closure below is asked at once whenever the test runs.
+    await admin.fill(`${form} input[name=window_start]`, '00:00');
+    await admin.fill(`${form} input[name=window_end]`, '24:00');
     await submit(admin, `${form} button[type=submit]`);
     const secret = await onceValue(admin);
     expect(secret).toMatch(/^whsec_/);
@@ -107,7 +111,7 @@ describe('administration pages in headless Chromium', () => {
     // Shown once: the agency's page, loaded again, has no secret in it.
     await admin.goto(agencyUrl('MOH'));
     expect(await admin.content()).not.toContain(secret);
-    expect(await admin.inputValue('#agency-form input[name=window_start]')).toBe('08:00');
+    expect(await admin.inputValue('#agency-form input[name=window_end]')).toBe('24:00');
 
     // The same code again is refused, naming the field.
     await admin.goto(`${sys.baseUrl}/admin?lang=en`);
@@ -222,6 +226,7 @@ describe('administration pages in headless Chromium', () => {
     expect(again?.status()).toBe(410);
 
     const manager = await signIn('lamia');
+    expect(await manager.$('a[href^="/admin"]')).toBeNull();
     const dashboard = await manager.goto(`${sys.baseUrl}/dashboard?from=2025-03-01&to=2025-03-31&lang=en`);
     expect(dashboard?.status()).toBe(200);
     const summary = await manager.request.get(
@@ -272,11 +277,11 @@ describe('administration pages in headless Chromium', () => {
     expect((await sys.ctx.models.Agency.findOne({ code: 'MOH' }).lean())?.name?.en).toBe(
       'Ministry of Health',
     );
-    // Its own agency it can change.
-    await own.fill('#agency-form input[name=delay_hours]', '48');
+    // Its own agency it can change (no delay: the disputed closure below is asked at once).
+    await own.fill('#agency-form input[name=delay_hours]', '0');
     await submit(own, '#agency-form button[type=submit]');
     expect(own.url()).toContain('saved=1');
-    expect((await sys.ctx.models.Agency.findOne({ code: 'MOH' }).lean())?.followUpDelayHours).toBe(48);
+    expect((await sys.ctx.models.Agency.findOne({ code: 'MOH' }).lean())?.followUpDelayHours).toBe(0);
   });
 
   it('a disputed closure reaches the webhook configured through the page, and the delivery log shows it', async () => {

@@ -35,7 +35,7 @@ import {
   retirePreviousSecrets,
   rotateSecret,
   sendTestEvent,
-} from './webhook-secrets.js';
+} from './webhook/secrets.js';
 
 /**
  * The administration API. Same error shape, validation and scope rules as the pages (both call the

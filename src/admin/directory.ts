@@ -14,8 +14,8 @@ import {
   type AgencyPatch,
 } from './schemas.js';
 import { auditChange as audit, parseBody as parse, type Who } from './change-audit.js';
-import { rotateSecret } from './webhook-secrets.js';
-import { webhookUrlProblem } from './webhook-url.js';
+import { rotateSecret } from './webhook/secrets.js';
+import { webhookUrlProblem } from './webhook/url.js';
 
 /**
  * Agencies, departments and agents. Each change is one conditional single-document write: a create

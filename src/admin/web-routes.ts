@@ -50,7 +50,7 @@ import {
   retirePreviousSecrets,
   rotateSecret,
   sendTestEvent,
-} from './webhook-secrets.js';
+} from './webhook/secrets.js';
 
 /**
  * The administration pages: plain HTML forms (no script, the pages' CSP allows none), each posting

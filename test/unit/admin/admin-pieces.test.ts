@@ -7,8 +7,8 @@ import {
   encryptSecret,
   generateWebhookSecret,
 } from '../../../src/admin/secrets.js';
-import { signingSecrets, signWebhookBody } from '../../../src/admin/webhook-delivery.js';
-import { isPrivateAddress, webhookUrlProblem } from '../../../src/admin/webhook-url.js';
+import { signingSecrets, signWebhookBody } from '../../../src/admin/webhook/delivery.js';
+import { isPrivateAddress, webhookUrlProblem } from '../../../src/admin/webhook/url.js';
 import { redactSecrets } from '../../../src/auth/audit.js';
 import { signDisputeBody } from '../../../src/followup/dispute-webhook.js';
 

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import type { AppContext } from '../context.js';
-import type { Agency } from '../db/models/organisation.js';
-import { decryptSecret } from './secrets.js';
-import { webhookUrlProblem } from './webhook-url.js';
+import type { AppContext } from '../../context.js';
+import type { Agency } from '../../db/models/organisation.js';
+import { decryptSecret } from '../secrets.js';
+import { webhookUrlProblem } from './url.js';
 
 /**
  * Signing and posting an agency's webhook, shared by the dispute worker and the "send a test event"

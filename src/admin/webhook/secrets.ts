@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import type { AppContext } from '../context.js';
-import { disputeJobId } from '../followup/queue.js';
-import { DISPUTE_QUEUE, type DisputeJob } from '../followup/queue.js';
-import { validationError } from '../http/errors.js';
-import { assertManages, assertReads, assertWriter, fieldError } from './access.js';
-import { auditChange, type Who } from './change-audit.js';
-import { encryptSecret, generateWebhookSecret, newSecretId } from './secrets.js';
-import { postWebhook, type DeliveryResult } from './webhook-delivery.js';
+import type { AppContext } from '../../context.js';
+import { DISPUTE_QUEUE, disputeJobId, type DisputeJob } from '../../followup/queue.js';
+import { validationError } from '../../http/errors.js';
+import { assertManages, assertReads, assertWriter, fieldError } from '../access.js';
+import { auditChange, type Who } from '../change-audit.js';
+import { encryptSecret, generateWebhookSecret, newSecretId } from '../secrets.js';
+import { postWebhook, type DeliveryResult } from './delivery.js';
 
 /**
  * An agency's webhook secrets: generated here (never chosen by a person, so never weak or reused),

@@ -5,6 +5,7 @@ import { readCookie, SESSION_COOKIE } from '../auth/session.js';
 import { findUserPrincipal } from '../auth/users.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
+import { esc, layout, sendPage } from '../reports/html.js';
 import { ADMIN_READERS } from './access.js';
 import { csrfTokenFor, sameToken } from './secrets.js';
 
@@ -40,19 +41,43 @@ export function requireAdmin(ctx: AppContext, auth: AuthDeps, mode: 'api' | 'pag
       );
     }
     const csrf = csrfTokenFor(key, id);
+    const refuse = (err: HttpError, text: { ar: string; en: string }) => {
+      if (mode === 'api') return next(err);
+      // A person gets a page in both languages, not the API's JSON.
+      const lang = req.query.lang === 'en' ? 'en' : 'ar';
+      sendPage(
+        res,
+        err.status,
+        layout({
+          lang,
+          title: text[lang],
+          body: `<section><p class="error" role="alert">${esc(text[lang])}</p><p><a href="/dashboard">${lang === 'ar' ? 'اللوحة' : 'Dashboard'}</a></p></section>`,
+        }),
+      );
+    };
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !csrfOk(req, csrf, ctx.config.publicBaseUrl))
-      return next(
+      return refuse(
         new HttpError(
           403,
           'csrf_failed',
           'This form is out of date or came from another site; reload the page and try again',
         ),
+        {
+          ar: 'هذا النموذج قديم أو أُرسل من موقع آخر؛ أعد تحميل الصفحة وحاول مرة أخرى.',
+          en: 'This form is out of date or came from another site; reload the page and try again.',
+        },
       );
     res.locals.principal = principal;
     res.locals.csrf = csrf;
     // The account page is every signed-in person's; everything else is for administrators and auditors.
     if (!ADMIN_READERS.includes(principal.role) && !req.path.startsWith('/account'))
-      return next(new HttpError(403, 'forbidden', `Role ${principal.role} may not use the administration`));
+      return refuse(
+        new HttpError(403, 'forbidden', `Role ${principal.role} may not use the administration`),
+        {
+          ar: 'ليست لديك صلاحية الوصول إلى الإدارة.',
+          en: 'Your role does not give access to the administration.',
+        },
+      );
     next();
   };
 }

@@ -238,7 +238,9 @@ describe('administration pages in headless Chromium', () => {
       `${sys.baseUrl}/dashboard?from=2025-03-01&to=2025-03-31&department=complaints`,
     );
     expect(other?.status()).toBe(403);
-    expect((await manager.goto(`${sys.baseUrl}/admin`))?.status()).toBe(403);
+    const refused = await manager.goto(`${sys.baseUrl}/admin?lang=en`);
+    expect(refused?.status()).toBe(403);
+    expect(await manager.textContent('.error')).toContain('does not give access');
   });
 
   it('an agency admin cannot see or change another agency', async () => {

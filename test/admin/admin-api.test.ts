@@ -240,7 +240,9 @@ describe('administration API: directory', () => {
 describe('the directory drives scheduling', () => {
   it("schedules a closure's follow-up with its agency's delay and send window", async () => {
     const ts = await sys.token('ticket_system');
-    const closedAt = '2026-11-22T10:00:00+03:00';
+    // Two days ago at 10:00 in Riyadh (recent, so the public board below lists it).
+    const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    const closedAt = `${day}T10:00:00+03:00`;
     const res = await sys.api('/api/tickets/W-1/events', {
       token: ts,
       headers: { prefer: 'return=representation' },
@@ -257,7 +259,22 @@ describe('the directory drives scheduling', () => {
     expect(res.status).toBe(201);
     const followUp = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'W-1' }).lean();
     // MOH: 48 hours (set by its agency admin above), window 08:00-20:00: 10:00 + 48 h is inside it.
-    expect(followUp?.sendAt.toISOString()).toBe('2026-11-24T07:00:00.000Z');
+    expect(followUp?.sendAt.toISOString()).toBe(
+      new Date(Date.parse(closedAt) + 48 * 3_600_000).toISOString(),
+    );
+  });
+
+  it('shows the public display name on the public board', async () => {
+    await sys.api('/api/admin/agencies/MOH', {
+      method: 'PATCH',
+      token: admin,
+      body: { publicName: { ar: 'الصحة للجميع', en: 'Health for all' } },
+    });
+    const board = await eventually(async () => {
+      const html = await (await fetch(`${sys.baseUrl}/public?lang=en`)).text();
+      return html.includes('data-agency="MOH"') ? html : undefined;
+    });
+    expect(board).toContain('Health for all');
   });
 });
 

@@ -96,6 +96,8 @@ export const webhookDeliverySchema = new Schema(
   { timestamps: false },
 );
 webhookDeliverySchema.index({ agency: 1, at: -1 });
+// The log shows the last attempts; MongoDB drops entries after 90 days (the embedded stand-in keeps them).
+webhookDeliverySchema.index({ at: 1 }, { expireAfterSeconds: 90 * 86_400 });
 
 /** Agency and department codes seen in ticket events that the directory does not know. */
 export const unknownCodeSchema = new Schema(

@@ -11,6 +11,7 @@ import { signingSecrets, signWebhookBody } from '../../../src/admin/webhook/deli
 import { isPrivateAddress, webhookUrlProblem } from '../../../src/admin/webhook/url.js';
 import { redactSecrets } from '../../../src/auth/audit.js';
 import { signDisputeBody } from '../../../src/followup/dispute-webhook.js';
+import { loggedPath } from '../../../src/http/request-log.js';
 
 const key = randomBytes(32);
 
@@ -95,6 +96,10 @@ describe('password policy and audit redaction', () => {
     expect(passwordProblem('aaaaaaaaaaaaaa')).toBeDefined();
     expect(passwordProblem('sara-is-the-best-2026', 'sara')).toMatch(/user name/);
     expect(passwordProblem('a long and unusual passphrase')).toBeUndefined();
+  });
+
+  it('keeps invitation and reset tokens out of request logs', () => {
+    expect(loggedPath('/account/password/abcDEF123_-xyz?lang=en')).toBe('/account/password/:token');
   });
 
   it('redacts secret-looking fields at any depth', () => {

@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { adminRouter } from './admin/routes.js';
 import type { AppContext } from './context.js';
 import { followUpRouter } from './followup/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
@@ -42,6 +43,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(ticketsRouter(ctx));
   app.use(followUpRouter(ctx));
   app.use(reportsRouter(ctx));
+  app.use(adminRouter(ctx));
   // The sandbox phone exists only beside the Twilio stand-in: in live mode its paths are 404.
   if (ctx.sandbox) app.use(sandboxRouter(ctx, ctx.sandbox));
 

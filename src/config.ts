@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { placeOf } from './followup/prayer-times.js';
 import { parseHours, parseSendWindow } from './followup/send-window.js';
@@ -138,6 +138,20 @@ const envSchema = z.object({
     .default(15),
   VOICE_AGENT_DIAL_TARGET: z.string().default('sip:agents@pbx.invalid'),
   VOICE_RETRY_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
+  SECRETS_KEY: z
+    .string()
+    .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, '32 bytes as 64 hex digits or base64')
+    .optional(),
+  INVITE_TTL_HOURS: z.coerce
+    .number()
+    .min(0.25)
+    .max(24 * 30)
+    .default(72),
+  WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(24),
   PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
   JAVA_HOME: z.string().optional(),
 });
@@ -253,6 +267,22 @@ export interface Config {
     /** How long a verified API token is trusted before MongoDB is asked again (0: every call). */
     apiTokenCacheMs: number;
   };
+  admin: {
+    /**
+     * AES-256-GCM key for secrets stored in MongoDB (agencies' webhook secrets) and for CSRF tokens.
+     * Development and tests derive a fixed public key; live mode and production require SECRETS_KEY.
+     */
+    secretsKey: Buffer;
+    /** How long an invitation or password-reset link works. */
+    inviteTtlHours: number;
+    /** Default time both the old and the new webhook secret sign after a rotation. */
+    webhookSecretOverlapHours: number;
+    /**
+     * Webhook URLs must be https and must not point at loopback, private or link-local addresses
+     * (server-side request forgery): on in live mode and production.
+     */
+    strictWebhookUrls: boolean;
+  };
   /** Where embedded services' binaries are looked for: PATH, then JAVA_HOME/bin (mongo-java-server). */
   binSearchPath: string[];
 }
@@ -275,6 +305,14 @@ function isValidTimeZone(tz: string): boolean {
 
 /** Signs answer links in development and tests only; public, so live mode refuses it. */
 const DEVELOPMENT_ANSWER_LINK_SECRET = 'development-only-answer-link-secret-0000';
+
+/** Development and tests only (live mode and production refuse to start without SECRETS_KEY). */
+const DEVELOPMENT_SECRETS_KEY = createHash('sha256').update('verisat development secrets key').digest();
+
+function secretsKeyOf(raw: string | undefined): Buffer {
+  if (raw === undefined) return DEVELOPMENT_SECRETS_KEY;
+  return /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+}
 
 export function loadConfig(raw: RawEnv = process.env): Config {
   // Empty strings in .env files mean "not set", not "set to nothing".
@@ -335,6 +373,12 @@ export function loadConfig(raw: RawEnv = process.env): Config {
   }
   if (e.NODE_ENV === 'production' && e.LOG_FORMAT === 'pretty') {
     problems.push('LOG_FORMAT: production logs are JSON lines (pretty is for a developer terminal)');
+  }
+  // Webhook secrets are encrypted with it: a key anyone can read in this repository protects nothing.
+  if ((e.NODE_ENV === 'production' || mode === 'live') && e.SECRETS_KEY === undefined) {
+    problems.push(
+      "SECRETS_KEY: required in production and with live Twilio credentials (encrypts agencies' webhook secrets)",
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -418,6 +462,12 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
       loginWindowMinutes: e.LOGIN_WINDOW_MINUTES,
       apiTokenCacheMs: Math.round(e.API_TOKEN_CACHE_SECONDS * 1000),
+    },
+    admin: {
+      secretsKey: secretsKeyOf(e.SECRETS_KEY),
+      inviteTtlHours: e.INVITE_TTL_HOURS,
+      webhookSecretOverlapHours: e.WEBHOOK_SECRET_OVERLAP_HOURS,
+      strictWebhookUrls: mode === 'live' || e.NODE_ENV === 'production',
     },
     binSearchPath: [...e.PATH.split(':'), ...(e.JAVA_HOME ? [`${e.JAVA_HOME}/bin`] : [])].filter(
       (p) => p !== '',

@@ -1,3 +1,4 @@
+import { noteUnknownCodes } from './admin/unknown-codes.js';
 import http from 'node:http';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -83,6 +84,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
   const ctx = await createContext(config, urls, { log, withSandbox: opts.web });
   // A closed ticket schedules its follow-up; a reopen cancels it.
   ctx.closureHooks.push((ticket) => syncFollowUps(ctx, ticket));
+  // Codes the directory does not know are accepted and listed for an admin (src/admin/unknown-codes.ts).
+  ctx.closureHooks.push((ticket) => noteUnknownCodes(ctx, ticket));
 
   let server: http.Server | undefined;
   let url: string | undefined;

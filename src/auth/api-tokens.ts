@@ -31,6 +31,8 @@ export async function createApiToken(
 ): Promise<{ token: string; id: string }> {
   if (input.scope?.department !== undefined && input.scope.agency === undefined)
     throw new Error('a department scope needs its agency: a department lives inside one agency');
+  if (input.role === 'agency_admin' && input.scope?.agency === undefined)
+    throw new Error('an agency admin token needs its agency (--agency)');
   const secret = randomBytes(32).toString('base64url');
   const token = `${TOKEN_PREFIX}${secret}`;
   const doc = await models.ApiToken.create({

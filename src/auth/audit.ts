@@ -9,7 +9,15 @@ import type { Principal } from './api-tokens.js';
  * but does not fail the request that caused it.
  */
 
-export type AuditAction = 'login' | 'login_failed' | 'login_limited' | 'logout' | 'export' | 'access_denied';
+export type AuditAction =
+  | 'login'
+  | 'login_failed'
+  | 'login_limited'
+  | 'logout'
+  | 'export'
+  | 'access_denied'
+  /** Changes made through the administration API and pages (src/admin/). */
+  | `admin.${string}`;
 
 export interface AuditEntry {
   actor: string;
@@ -18,6 +26,37 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
   rows?: number;
   ip?: string;
+  /** The agency a change concerns (an agency admin reads its own agency's entries). */
+  agency?: string;
+  /** What changed, e.g. `agency:MOH`, `user:sara`, `token:vst_ab12cd`. */
+  target?: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Field names whose values never reach the audit log, whatever record they sit in. */
+const SECRET_KEYS = /secret|password|token|ciphertext|hash/i;
+
+/**
+ * A copy with every secret-looking field replaced by "[redacted]", so before/after snapshots can be
+ * written whole without a secret ever reaching the audit log. Dates become ISO strings.
+ */
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (value === null || value === undefined || depth > 6) return value ?? null;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
+  if (typeof value === 'object') {
+    if ('toHexString' in value && typeof value.toHexString === 'function')
+      return String((value as { toHexString(): string }).toHexString());
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '__v' || k === '_id') continue;
+      out[k] =
+        SECRET_KEYS.test(k) && v !== undefined && v !== null ? '[redacted]' : redactSecrets(v, depth + 1);
+    }
+    return out;
+  }
+  return value;
 }
 
 export function actorOf(principal: Pick<Principal, 'kind' | 'name'>): string {
@@ -30,7 +69,14 @@ export function clientIp(req: Request): string | undefined {
 
 export async function writeAudit(deps: { models: Models; log: Logger }, entry: AuditEntry): Promise<void> {
   try {
-    await deps.models.AuditLog.create({ at: new Date(), outcome: 'ok', ...entry });
+    const { before, after, ...rest } = entry;
+    await deps.models.AuditLog.create({
+      at: new Date(),
+      outcome: 'ok',
+      ...rest,
+      ...(before !== undefined ? { before: redactSecrets(before) } : {}),
+      ...(after !== undefined ? { after: redactSecrets(after) } : {}),
+    });
   } catch (err) {
     deps.log.error({ err, action: entry.action, actor: entry.actor }, 'could not write audit log entry');
   }

@@ -19,7 +19,7 @@ export async function sessionPrincipal(deps: AuthDeps, req: Request): Promise<Pr
   const id = readCookie(req, SESSION_COOKIE);
   if (!id) return undefined;
   const session = await deps.sessions.get(id);
-  return session ? findUserPrincipal(deps.models, session.userId) : undefined;
+  return session ? findUserPrincipal(deps.models, session.userId, session.createdAt) : undefined;
 }
 
 /** Only same-site paths: an attacker's link must not turn the login form into an open redirect. */

@@ -2,12 +2,17 @@ import type { Role } from '../db/models/access.js';
 import type { Principal, Scope } from './api-tokens.js';
 
 /**
- * Who may read what. admin: everything, phone numbers in clear. manager: one agency or one
- * department, phone numbers masked. auditor: every agency, read-only, masked. ticket_system: the
+ * Who may read what. admin: everything, phone numbers in clear. agency_admin: manages one agency
+ * and reads its reports, masked. manager: one agency or one department, phone numbers masked. auditor: every agency, read-only, masked. ticket_system: the
  * ticket API only, no reports.
  */
 
-export const REPORT_ROLES: readonly Role[] = ['admin', 'manager', 'auditor'];
+export const REPORT_ROLES: readonly Role[] = ['admin', 'agency_admin', 'manager', 'auditor'];
+
+/** Roles that see one agency (or one department inside it) only: an agency admin is one. */
+export function isScopedRole(role: Role): boolean {
+  return role === 'manager' || role === 'agency_admin';
+}
 
 export function canReadReports(role: Role): boolean {
   return REPORT_ROLES.includes(role);
@@ -35,7 +40,7 @@ export function applyScope<F extends ScopedFilter>(
 ): ScopeDecision<F> {
   if (!canReadReports(principal.role))
     return { allowed: false, reason: `role ${principal.role} may not read reports` };
-  if (principal.role !== 'manager') return { allowed: true, filter };
+  if (!isScopedRole(principal.role)) return { allowed: true, filter };
   const scope: Scope = principal.scope;
   if (!scope.agency && !scope.department)
     return { allowed: false, reason: 'manager account has no agency or department scope' };

@@ -6,7 +6,7 @@ import { burnVerification, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } f
 
 /** People who sign in to the dashboard (machine clients use API tokens instead). */
 
-export const USER_ROLES = ['admin', 'manager', 'auditor'] as const satisfies readonly Role[];
+export const USER_ROLES = ['admin', 'agency_admin', 'manager', 'auditor'] as const satisfies readonly Role[];
 export type UserRole = (typeof USER_ROLES)[number];
 
 export const usernameSchema = z
@@ -31,10 +31,20 @@ export const newUserSchema = z
     message: 'a department scope needs its agency (--agency): a department lives inside one agency',
     path: ['agency'],
   })
-  .refine((u) => u.role === 'manager' || (u.agency === undefined && u.department === undefined), {
-    message: 'only managers are scoped; admins and auditors see every agency',
+  .refine((u) => u.role !== 'agency_admin' || (u.agency !== undefined && u.department === undefined), {
+    message: 'an agency admin is scoped to exactly one agency (--agency), without a department',
     path: ['agency'],
-  });
+  })
+  .refine(
+    (u) =>
+      u.role === 'manager' ||
+      u.role === 'agency_admin' ||
+      (u.agency === undefined && u.department === undefined),
+    {
+      message: 'only managers and agency admins are scoped; admins and auditors see every agency',
+      path: ['agency'],
+    },
+  );
 export type NewUser = z.input<typeof newUserSchema>;
 
 export async function createUser(models: Models, input: NewUser): Promise<{ id: string; username: string }> {
@@ -91,10 +101,23 @@ export async function authenticateUser(
   return (await verifyPassword(doc.passwordHash, password)) ? principalOf(doc) : undefined;
 }
 
-/** Re-read on every request so a disabled user or a changed scope takes effect at once. */
-export async function findUserPrincipal(models: Models, userId: string): Promise<Principal | undefined> {
+/**
+ * Re-read on every request so a disabled user or a changed scope takes effect at once. A session
+ * older than the user's last password change or forced reset is refused (sessionCreatedAt).
+ */
+export async function findUserPrincipal(
+  models: Models,
+  userId: string,
+  sessionCreatedAt?: number,
+): Promise<Principal | undefined> {
   if (!/^[0-9a-f]{24}$/.test(userId)) return undefined;
   const doc = await models.User.findById(userId).lean();
   if (!doc || doc.disabledAt) return undefined;
+  if (
+    sessionCreatedAt !== undefined &&
+    doc.sessionsValidAfter &&
+    sessionCreatedAt < doc.sessionsValidAfter.getTime()
+  )
+    return undefined;
   return principalOf(doc);
 }

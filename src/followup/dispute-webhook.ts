@@ -1,16 +1,11 @@
-import { createHmac } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
+import { postWebhook, signWebhookBody } from '../admin/webhook/delivery.js';
 import type { AppContext } from '../context.js';
 import type { WorkerDefinition } from '../queue/workers.js';
 import { DISPUTE_QUEUE, type DisputeJob } from './queue.js';
 
-/**
- * Signature the receiver checks: HMAC-SHA256 over `${timestamp}.${body}` with the agency's secret.
- * The timestamp inside the signed text lets receivers refuse replays of old deliveries.
- */
-export function signDisputeBody(secret: string, timestamp: number, body: string): string {
-  return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
+/** Signature the receiver checks (one `v1=` per current secret): see src/admin/webhook/delivery.ts. */
+export const signDisputeBody = signWebhookBody;
 
 export function disputeWebhookWorker(ctx: AppContext): WorkerDefinition {
   return {
@@ -27,6 +22,7 @@ export function disputeWebhookWorker(ctx: AppContext): WorkerDefinition {
           at: new Date(),
           actor: 'system',
           action: 'dispute_webhook',
+          agency: followUp.agency,
           outcome,
           detail: { ticketRef: followUp.ticketRef, closure: followUp.closureNumber, attempt, ...detail },
         });
@@ -52,23 +48,19 @@ export function disputeWebhookWorker(ctx: AppContext): WorkerDefinition {
         comment: followUp.comment ?? null,
         channel: followUp.channel,
       });
-      const timestamp = Math.floor(Date.now() / 1000);
-      let status: number;
-      try {
-        const res = await fetch(agency.disputeWebhookUrl, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-verisat-event': 'closure.disputed',
-            'x-verisat-delivery': `${job.id ?? followUpId}`,
-            'x-verisat-signature': signDisputeBody(agency.disputeWebhookSecret ?? '', timestamp, body),
-          },
-          body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        status = res.status;
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
+      // Signed with every current secret and written to the agency's delivery log (src/admin/).
+      const delivery = await postWebhook(ctx, agency, {
+        kind: 'dispute',
+        type: 'closure.disputed',
+        body,
+        deliveryHeader: `${job.id ?? followUpId}`,
+        followUpId,
+        ticketRef: followUp.ticketRef,
+        closureNumber: followUp.closureNumber,
+        attempt,
+      });
+      if (delivery.status === undefined) {
+        const reason = delivery.error ?? 'unreachable';
         ctx.log.warn(
           { ticketRef: followUp.ticketRef, attempt, reason },
           'dispute webhook unreachable; will retry',
@@ -78,6 +70,7 @@ export function disputeWebhookWorker(ctx: AppContext): WorkerDefinition {
           `dispute webhook for ${followUp.ticketRef}/${followUp.closureNumber} unreachable: ${reason}`,
         );
       }
+      const status = delivery.status;
       if (status < 200 || status >= 300) {
         ctx.log.warn(
           { ticketRef: followUp.ticketRef, attempt, status },

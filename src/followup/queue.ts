@@ -12,6 +12,8 @@ export interface FollowUpJob {
   /** The closure, for operators reading the queue (absent in older jobs). */
   ticketRef?: string;
   closureNumber?: number;
+  /** The agency, whose send window a job waits for before it claims anything (absent in older jobs). */
+  agency?: string;
 }
 
 export interface DisputeJob {

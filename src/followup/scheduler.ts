@@ -1,3 +1,4 @@
+import { agencyFollowUpRules } from '../admin/agency-rules.js';
 import type { AppContext } from '../context.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import type { Ticket } from '../db/models/ticket.js';
@@ -8,7 +9,6 @@ import { sampleClosure } from './contact-policy.js';
 import { applyEffects, closeFollowUp, removePendingJobs, transition } from './outcome.js';
 import { FOLLOWUP_QUEUE, followUpJobId, type FollowUpJob } from './queue.js';
 import { localDay, nextSendTime } from './send-window.js';
-import { sendWindowFromConfig } from './window-config.js';
 
 const HOUR = 3_600_000;
 
@@ -22,7 +22,7 @@ function jobOptions(ctx: AppContext) {
   } as const;
 }
 
-type FollowUpKey = { _id: unknown; ticketRef: string; closureNumber: number };
+type FollowUpKey = { _id: unknown; ticketRef: string; closureNumber: number; agency?: string };
 
 /** Adds a follow-up's job once: its id is derived from the closure, so a repeat is ignored. */
 export async function addFollowUpJob(
@@ -54,6 +54,7 @@ function followUpJob(followUp: FollowUpKey, kind: FollowUpJob['kind']): FollowUp
     kind,
     ticketRef: followUp.ticketRef,
     closureNumber: followUp.closureNumber,
+    ...(followUp.agency ? { agency: followUp.agency } : {}),
   };
 }
 
@@ -71,14 +72,12 @@ function followUpJobOptions(ctx: AppContext, followUp: FollowUpKey, kind: Follow
  * been sent. Works from state, so calling it twice (a replayed event) changes nothing.
  */
 export async function syncFollowUps(ctx: AppContext, ticket: Ticket): Promise<void> {
-  const window = sendWindowFromConfig(ctx.config);
+  // The agency's own delay and window (set on its admin page), else the configured ones.
+  const { delayHours, window } = await agencyFollowUpRules(ctx, ticket.agency);
   for (const closure of ticket.closures) {
     const state = closureState(closure);
     if (state === 'closed' && ticket.status === 'closed') {
-      const sendAt = nextSendTime(
-        new Date(closure.closedAt.getTime() + ctx.config.followUp.delayHours * HOUR),
-        window,
-      );
+      const sendAt = nextSendTime(new Date(closure.closedAt.getTime() + delayHours * HOUR), window);
       const ensured = await ensureFollowUp(ctx, ticket, closure, sendAt);
       const followUp =
         ensured.state === 'cancelled' && !ensured.sendAttemptAt

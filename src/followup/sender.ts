@@ -1,5 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import twilio from 'twilio';
+import { agencyFollowUpRules } from '../admin/agency-rules.js';
 import type { AppContext } from '../context.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import type { FollowUpDoc } from '../db/models/followup.js';
@@ -11,7 +12,7 @@ import { isOptedOut, setOptOut } from './opt-out.js';
 import { sendBatches, type SendBatches } from './send-batches.js';
 import { AWAITING_STATES, closeFollowUp } from './outcome.js';
 import { FOLLOWUP_QUEUE, type FollowUpJob } from './queue.js';
-import { isInsideWindow, nextSendTime, validityPeriodSeconds } from './send-window.js';
+import { isInsideWindow, nextSendTime, validityPeriodSeconds, type SendWindow } from './send-window.js';
 import { sendWindowFromConfig } from './window-config.js';
 
 const HOUR = 3_600_000;
@@ -21,9 +22,14 @@ function addressFor(f: FollowUpDoc): string {
   return f.channel === 'whatsapp' ? `whatsapp:${f.citizenPhone}` : f.citizenPhone;
 }
 
+/** The agency's window (directory overrides, a minute's cache), or the configured one. */
+async function windowFor(ctx: AppContext, agency: string | undefined): Promise<SendWindow> {
+  return agency ? (await agencyFollowUpRules(ctx, agency)).window : sendWindowFromConfig(ctx.config);
+}
+
 /** Outside the window (a backlog, a retry at night): wait for the window without using an attempt. */
 async function deferToWindow(ctx: AppContext, job: Job, token: string | undefined): Promise<void> {
-  const window = sendWindowFromConfig(ctx.config);
+  const window = await windowFor(ctx, (job.data as FollowUpJob).agency);
   const now = new Date();
   if (isInsideWindow(now, window)) return;
   if (!token) throw new Error('cannot defer a job without its lock token');
@@ -32,7 +38,7 @@ async function deferToWindow(ctx: AppContext, job: Job, token: string | undefine
 }
 
 async function sendSms(ctx: AppContext, f: FollowUpDoc, message: ComposedMessage) {
-  const window = sendWindowFromConfig(ctx.config);
+  const window = await windowFor(ctx, f.agency);
   const { from, whatsappFrom, messagingServiceSid } = ctx.config.twilio;
   return ctx.twilio.messages.create({
     to: addressFor(f),
@@ -185,7 +191,7 @@ async function sendInitial(
     }
   }
   const sentAt = new Date();
-  const window = sendWindowFromConfig(ctx.config);
+  const window = await windowFor(ctx, claimed.agency);
   const reminderAt =
     ctx.config.followUp.reminderAfterHours > 0
       ? nextSendTime(new Date(sentAt.getTime() + ctx.config.followUp.reminderAfterHours * HOUR), window)

@@ -8,7 +8,10 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function loggedPath(url: string): string {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
-  return path.replace(/^\/f\/[^/]+/, '/f/:token');
+  // Answer links and invitation / reset links carry their credential in the path.
+  return path
+    .replace(/^\/f\/[^/]+/, '/f/:token')
+    .replace(/^\/account\/password\/[^/]+/, '/account/password/:token');
 }
 
 /**

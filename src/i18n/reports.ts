@@ -68,10 +68,13 @@ const ar = {
   definitions: 'التعريفات',
   signedInAs: 'المستخدم',
   scope: 'النطاق',
-  role: { admin: 'مدير النظام', manager: 'مدير', auditor: 'مدقق', ticket_system: 'نظام التذاكر' } as Record<
-    string,
-    string
-  >,
+  role: {
+    admin: 'مدير النظام',
+    agency_admin: 'مسؤول الجهة',
+    manager: 'مدير',
+    auditor: 'مدقق',
+    ticket_system: 'نظام التذاكر',
+  } as Record<string, string>,
   channels: { sms: 'رسالة نصية', whatsapp: 'واتساب', web: 'رابط', voice: 'مكالمة' } as Record<string, string>,
   funnel: { closures: 'أُغلقت', sent: 'أُرسل السؤال', delivered: 'وصلت', answers: 'أجابوا' },
   rating: 'التقييم',
@@ -133,7 +136,13 @@ const en: ReportTexts = {
   definitions: 'Definitions',
   signedInAs: 'Signed in as',
   scope: 'Scope',
-  role: { admin: 'administrator', manager: 'manager', auditor: 'auditor', ticket_system: 'ticket system' },
+  role: {
+    admin: 'administrator',
+    agency_admin: 'agency administrator',
+    manager: 'manager',
+    auditor: 'auditor',
+    ticket_system: 'ticket system',
+  },
   channels: { sms: 'SMS', whatsapp: 'WhatsApp', web: 'Web link', voice: 'Voice call' },
   funnel: { closures: 'Closed', sent: 'Asked', delivered: 'Delivered', answers: 'Answered' },
   rating: 'Rating',

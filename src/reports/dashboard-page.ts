@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/api-tokens.js';
-import { describeScope } from '../auth/roles.js';
+import { describeScope, isScopedRole } from '../auth/roles.js';
+import { adminTexts } from '../i18n/admin.js';
 import { CHANNELS } from '../db/models/followup.js';
 import {
   formatMean,
@@ -55,9 +56,10 @@ function header(t: ReportTexts, view: DashboardView, data: DashboardData): strin
   const other: ReportLang = view.lang === 'ar' ? 'en' : 'ar';
   const p = view.principal;
   return `<header class="top"><h1>${esc(t.dashboardTitle)}</h1><div class="who">
-<span>${esc(t.signedInAs)}: <bdi>${esc(p.name)}</bdi> (${esc(t.role[p.role] ?? p.role)}${p.role === 'manager' ? ` · ${esc(t.scope)}: <bdi>${esc(describeScope(p.scope))}</bdi>` : ''})</span>
+<span>${esc(t.signedInAs)}: <bdi>${esc(p.name)}</bdi> (${esc(t.role[p.role] ?? p.role)}${isScopedRole(p.role) ? ` · ${esc(t.scope)}: <bdi>${esc(describeScope(p.scope))}</bdi>` : ''})</span>
 <a href="/dashboard${queryString({ ...filterParams(data.filter, other) })}" lang="${other}">${esc(t.otherLanguage)}</a>
 <a href="/public${queryString({ lang: view.lang })}">${esc(t.publicLink)}</a>
+${['admin', 'agency_admin', 'auditor'].includes(p.role) ? `<a href="/admin${queryString({ lang: view.lang })}">${esc(adminTexts(view.lang).title)}</a>` : ''}
 <form method="post" action="/logout"><button type="submit">${esc(t.signOut)}</button></form></div></header>`;
 }
 
@@ -67,8 +69,8 @@ function datalist(id: string, values: string[]): string {
 
 function filtersForm(t: ReportTexts, view: DashboardView, data: DashboardData): string {
   const f = data.filter;
-  const lockedAgency = view.principal.role === 'manager' && view.principal.scope.agency !== undefined;
-  const lockedDepartment = view.principal.role === 'manager' && view.principal.scope.department !== undefined;
+  const lockedAgency = isScopedRole(view.principal.role) && view.principal.scope.agency !== undefined;
+  const lockedDepartment = isScopedRole(view.principal.role) && view.principal.scope.department !== undefined;
   const text = (name: 'agency' | 'department' | 'agent', locked: boolean) =>
     `<label>${esc(t[name])}<input name="${name}" value="${esc(f[name] ?? '')}" list="opt-${name}" dir="auto" placeholder="${esc(t.all)}"${locked ? ' readonly' : ''}></label>`;
   const channelOptions = [

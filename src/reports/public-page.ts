@@ -33,10 +33,14 @@ export function publicBoardLoader(
     const from = addDays(to, -(PUBLIC_DAYS - 1));
     const [summary, agencies] = await Promise.all([
       buildSummary(models, { from, to }, 'agency', opts.minN),
-      models.Agency.find({}, { code: 1, name: 1 }).limit(500).lean(),
+      models.Agency.find({}, { code: 1, name: 1, publicName: 1 }).limit(500).lean(),
     ]);
     const names = new Map(
-      agencies.map((a) => [a.code, { ar: a.name?.ar || a.code, en: a.name?.en || a.code }]),
+      // The public display name set in the administration, else the agency's name, else its code.
+      agencies.map((a) => [
+        a.code,
+        { ar: a.publicName?.ar || a.name?.ar || a.code, en: a.publicName?.en || a.name?.en || a.code },
+      ]),
     );
     return {
       from,

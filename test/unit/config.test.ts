@@ -11,6 +11,8 @@ function problems(env: Record<string, string>): string[] {
   throw new Error('expected a ConfigError');
 }
 
+const KEY = 'ab'.repeat(32);
+
 describe('loadConfig', () => {
   it('starts in sandbox mode with safe defaults when nothing is set', () => {
     const config = loadConfig({});
@@ -28,6 +30,7 @@ describe('loadConfig', () => {
       TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
       TWILIO_AUTH_TOKEN: 'x'.repeat(32),
       ANSWER_LINK_SECRET: 's'.repeat(32),
+      SECRETS_KEY: KEY,
     };
     expect(problems(env)).toEqual([
       expect.stringMatching(/^PUBLIC_BASE_URL: required when TWILIO_MODE=live/),
@@ -65,11 +68,16 @@ describe('loadConfig', () => {
   });
 
   it('refuses a production start on the sandbox stand-in, even when asked for explicitly', () => {
-    expect(problems({ NODE_ENV: 'production', ANSWER_LINK_SECRET: 's'.repeat(32) })[0]).toMatch(
-      /^TWILIO_MODE:/,
-    );
     expect(
-      problems({ NODE_ENV: 'production', TWILIO_MODE: 'sandbox', ANSWER_LINK_SECRET: 's'.repeat(32) }),
+      problems({ NODE_ENV: 'production', ANSWER_LINK_SECRET: 's'.repeat(32), SECRETS_KEY: KEY })[0],
+    ).toMatch(/^TWILIO_MODE:/);
+    expect(
+      problems({
+        NODE_ENV: 'production',
+        TWILIO_MODE: 'sandbox',
+        ANSWER_LINK_SECRET: 's'.repeat(32),
+        SECRETS_KEY: KEY,
+      }),
     ).toEqual([
       'TWILIO_MODE: production needs live Twilio credentials; the sandbox stand-in is for development and tests only',
     ]);
@@ -82,6 +90,7 @@ describe('loadConfig', () => {
         TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
         TWILIO_AUTH_TOKEN: 'x'.repeat(32),
         PUBLIC_BASE_URL: 'https://verisat.example.gov.sa',
+        SECRETS_KEY: KEY,
       }),
     ).toEqual([
       'ANSWER_LINK_SECRET: required in production and with live Twilio credentials (signs the answer links sent to citizens)',
@@ -93,6 +102,7 @@ describe('loadConfig', () => {
       TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
       TWILIO_AUTH_TOKEN: 'x'.repeat(32),
       PUBLIC_BASE_URL: 'https://verisat.example.gov.sa',
+      SECRETS_KEY: KEY,
     };
     // NODE_ENV unset (development) is how the probe started it: live links signed by the public secret.
     expect(problems(live)).toEqual([
@@ -104,6 +114,23 @@ describe('loadConfig', () => {
       'ANSWER_LINK_SECRET: the public development secret cannot sign live answer links',
     ]);
     expect(loadConfig({ ...live, ANSWER_LINK_SECRET: 'k'.repeat(40) }).twilio.mode).toBe('live');
+  });
+
+  it('requires a key of its own for stored secrets in live mode and production, and derives one otherwise', () => {
+    const live = {
+      TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'x'.repeat(32),
+      PUBLIC_BASE_URL: 'https://verisat.example.gov.sa',
+      ANSWER_LINK_SECRET: 'k'.repeat(40),
+    };
+    expect(problems(live)).toEqual([
+      expect.stringMatching(/^SECRETS_KEY: required in production and with live/),
+    ]);
+    expect(problems({ ...live, SECRETS_KEY: 'short' })[0]).toMatch(/^SECRETS_KEY: 32 bytes/);
+    expect(loadConfig({ ...live, SECRETS_KEY: KEY }).admin.secretsKey).toEqual(Buffer.from(KEY, 'hex'));
+    expect(loadConfig({}).admin.secretsKey).toHaveLength(32);
+    expect(loadConfig({}).admin.strictWebhookUrls).toBe(false);
+    expect(loadConfig({ ...live, SECRETS_KEY: KEY }).admin.strictWebhookUrls).toBe(true);
   });
 
   it('treats empty strings as unset', () => {

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
-export const ROLES = ['admin', 'manager', 'auditor', 'ticket_system'] as const;
+export const ROLES = ['admin', 'agency_admin', 'manager', 'auditor', 'ticket_system'] as const;
 export type Role = (typeof ROLES)[number];
 
 const scopeSchema = new Schema({ agency: { type: String }, department: { type: String } }, { _id: false });
@@ -12,9 +12,16 @@ export const userSchema = new Schema(
     role: { type: String, enum: ROLES, required: true },
     scope: { type: scopeSchema, default: () => ({}) },
     disabledAt: { type: Date },
+    /** SHA-256 of the one open invitation or reset link, and when it stops working. */
+    resetTokenHash: { type: String },
+    resetExpiresAt: { type: Date },
+    /** Sessions created before this are ended (password changed or reset forced). */
+    sessionsValidAfter: { type: Date },
+    revision: { type: Number, default: 0 },
   },
   { timestamps: true },
 );
+userSchema.index({ resetTokenHash: 1 }, { unique: true, sparse: true });
 
 /** API tokens are random 32-byte secrets; only their SHA-256 is stored, so a database leak reveals none. */
 export const apiTokenSchema = new Schema(
@@ -39,11 +46,18 @@ export const auditLogSchema = new Schema(
     detail: { type: Schema.Types.Mixed },
     rows: { type: Number },
     ip: { type: String },
+    /** The agency a change concerns, so an agency admin reads its own agency's entries. */
+    agency: { type: String },
+    /** What changed: the record's kind and key, and its state before and after (secrets redacted). */
+    target: { type: String },
+    before: { type: Schema.Types.Mixed },
+    after: { type: Schema.Types.Mixed },
   },
   { timestamps: false },
 );
 auditLogSchema.index({ at: -1 });
 auditLogSchema.index({ actor: 1, at: -1 });
+auditLogSchema.index({ agency: 1, at: -1 });
 
 export type User = InferSchemaType<typeof userSchema>;
 export type ApiToken = InferSchemaType<typeof apiTokenSchema>;

@@ -1,0 +1,50 @@
+import type { AppContext } from '../context.js';
+import { perDatabaseCache } from '../db/per-database-cache.js';
+import { parseSendWindow, type SendWindow } from '../followup/send-window.js';
+import { sendWindowFromConfig } from '../followup/window-config.js';
+
+/**
+ * The follow-up delay and send window of an agency: its overrides from the directory, else the
+ * configured ones. Read per closure by the scheduler, so kept a minute per process (an edit on the
+ * agency's page applies to closures scheduled after that minute; scheduled ones keep their time).
+ */
+
+export interface FollowUpRules {
+  delayHours: number;
+  window: SendWindow;
+}
+
+const rules = perDatabaseCache<FollowUpRules>();
+
+export async function agencyFollowUpRules(ctx: AppContext, agency: string): Promise<FollowUpRules> {
+  const cache = rules(ctx.models, { max: 1000, ttlMs: 60_000 });
+  const hit = cache.get(agency);
+  if (hit) return hit;
+  const doc = await ctx.models.Agency.findOne({ code: agency })
+    .select({ followUpDelayHours: 1, sendWindow: 1, sendDays: 1 })
+    .lean();
+  const { followUp, timeZone } = ctx.config;
+  let window = sendWindowFromConfig(ctx.config);
+  if (doc?.sendWindow || doc?.sendDays) {
+    try {
+      // The agency's hours and days; the prayer pauses and Ramadan hours stay the configured ones.
+      window = {
+        ...window,
+        ...parseSendWindow(
+          doc.sendWindow ?? followUp.sendWindow,
+          doc.sendDays ?? followUp.sendDays,
+          timeZone,
+        ),
+      };
+    } catch (err) {
+      // Validated when saved; a value written by hand that does not parse falls back to the configuration.
+      ctx.log.warn(
+        { agency, err: err instanceof Error ? err.message : String(err) },
+        'agency send window ignored',
+      );
+    }
+  }
+  const result = { delayHours: doc?.followUpDelayHours ?? followUp.delayHours, window };
+  cache.set(agency, result);
+  return result;
+}

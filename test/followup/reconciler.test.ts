@@ -77,6 +77,7 @@ describe('reconciler', () => {
       kind: 'send',
       ticketRef: 'R-2',
       closureNumber: 1,
+      agency: 'momrah',
     });
 
     const again = await reconcileFollowUps(sys.ctx);

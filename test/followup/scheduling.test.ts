@@ -35,6 +35,7 @@ describe('scheduling a follow-up per closure', () => {
       kind: 'send',
       ticketRef: 'S-1',
       closureNumber: 1,
+      agency: 'momrah',
     });
     expect(await job?.getState()).toBe('delayed');
     // The delay was computed when scheduling, so it ends at the send time.

@@ -8,6 +8,7 @@ const LIVE = {
   TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`,
   TWILIO_AUTH_TOKEN: 'live-auth-token-of-a-real-account',
   ANSWER_LINK_SECRET: 'a-live-answer-link-secret-of-its-own-000',
+  SECRETS_KEY: 'cd'.repeat(32),
 };
 
 let live: TestSystem;

@@ -10,6 +10,7 @@ import { applyAnswer, conversationOf } from './answers.js';
 import { verifyAnswerToken } from './answer-token.js';
 import type { ConversationInput } from './conversation.js';
 import { REASONS, type Reason } from './reply-parser.js';
+import { reasonLabels, type ReasonLabels } from './agency-reasons.js';
 
 type Texts = (typeof answerPageTexts)['ar' | 'en'];
 
@@ -43,20 +44,28 @@ function bilingualError(status: number, ar: string, en: string): { status: numbe
   };
 }
 
-function recorded(t: Texts, f: FollowUpDoc): string {
+function recorded(t: Texts, f: FollowUpDoc, reasons: ReasonLabels): string {
   const rows: string[] = [];
   if (f.solved != null)
     rows.push(`<dt>${esc(t.recorded)}</dt><dd>${esc(f.solved ? t.solvedLabel : t.notSolvedLabel)}</dd>`);
   if (f.rating != null) rows.push(`<dt>${esc(t.ratingLabel)}</dt><dd>${f.rating} / 5</dd>`);
   if (f.reason != null)
-    rows.push(`<dt>${esc(t.reasonLabel)}</dt><dd>${esc(t.reasons[f.reason as Reason] ?? f.reason)}</dd>`);
+    rows.push(`<dt>${esc(t.reasonLabel)}</dt><dd>${esc(reasons[f.reason as Reason] ?? f.reason)}</dd>`);
   return rows.length > 0 ? `<dl>${rows.join('')}</dl>` : '';
 }
 
-/** The page for where the conversation stands; plain HTML forms, so it works without JavaScript. */
-export function renderAnswerPage(f: FollowUpDoc, token: string): { status: number; html: string } {
+/**
+ * The page for where the conversation stands; plain HTML forms, so it works without JavaScript. The
+ * reasons are offered in the agency's own words when it has set them (`reasonLabels`).
+ */
+export function renderAnswerPage(
+  f: FollowUpDoc,
+  token: string,
+  reasonWords?: ReasonLabels,
+): { status: number; html: string } {
   const lang = f.language === 'en' ? 'en' : 'ar';
   const t = answerPageTexts[lang];
+  const reasons: ReasonLabels = reasonWords ?? t.reasons;
   const action = `/f/${token}`;
   const step = conversationOf(f)?.step;
   if (step === 'solved') {
@@ -73,21 +82,21 @@ export function renderAnswerPage(f: FollowUpDoc, token: string): { status: numbe
     return page(
       lang,
       t,
-      `${recorded(t, f)}<p class="q">${esc(t.ratingQuestion)}</p><form method="post" action="${action}">${buttons}</form>`,
+      `${recorded(t, f, reasons)}<p class="q">${esc(t.ratingQuestion)}</p><form method="post" action="${action}">${buttons}</form>`,
     );
   }
   if (step === 'reason') {
     const buttons = REASONS.filter((r) => r !== 'other')
-      .map((r) => `<button name="reason" value="${r}">${esc(t.reasons[r])}</button>`)
+      .map((r) => `<button name="reason" value="${r}">${esc(reasons[r])}</button>`)
       .join('');
     return page(
       lang,
       t,
-      `${recorded(t, f)}<p class="q">${esc(t.reasonQuestion)}</p><form method="post" action="${action}">${buttons}</form><form method="post" action="${action}"><textarea name="text" maxlength="500" placeholder="${esc(t.otherPlaceholder)}" aria-label="${esc(t.reasons.other)}"></textarea><input type="hidden" name="reason" value="other"><button>${esc(t.reasons.other)} · ${esc(t.send)}</button></form>`,
+      `${recorded(t, f, reasons)}<p class="q">${esc(t.reasonQuestion)}</p><form method="post" action="${action}">${buttons}</form><form method="post" action="${action}"><textarea name="text" maxlength="500" placeholder="${esc(t.otherPlaceholder)}" aria-label="${esc(reasons.other)}"></textarea><input type="hidden" name="reason" value="other"><button>${esc(reasons.other)} · ${esc(t.send)}</button></form>`,
     );
   }
-  if (step === 'done') return page(lang, t, `<p class="q">${esc(t.thanks)}</p>${recorded(t, f)}`);
-  const answered = recorded(t, f);
+  if (step === 'done') return page(lang, t, `<p class="q">${esc(t.thanks)}</p>${recorded(t, f, reasons)}`);
+  const answered = recorded(t, f, reasons);
   return page(
     lang,
     t,
@@ -147,10 +156,12 @@ export function answerPageRouter(ctx: AppContext): Router {
     return f ?? bilingualError(404, answerPageTexts.ar.invalid, answerPageTexts.en.invalid);
   };
 
+  const wordsFor = (f: FollowUpDoc) => reasonLabels(ctx.models, f.agency, f.language === 'en' ? 'en' : 'ar');
+
   router.get('/f/:token', async (req, res) => {
     const token = String(req.params.token);
     const f = await load(token);
-    send(res, 'html' in f ? f : renderAnswerPage(f, token));
+    send(res, 'html' in f ? f : renderAnswerPage(f, token, await wordsFor(f)));
   });
 
   router.post('/f/:token', express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
@@ -158,7 +169,7 @@ export function answerPageRouter(ctx: AppContext): Router {
     const f = await load(token);
     if ('html' in f) return send(res, f);
     const tap = tapSchema.safeParse(req.body);
-    if (!tap.success) return send(res, { ...renderAnswerPage(f, token), status: 400 });
+    if (!tap.success) return send(res, { ...renderAnswerPage(f, token, await wordsFor(f)), status: 400 });
     await applyAnswer(ctx, f, toInput(tap.data), 'web');
     // Post/redirect/get: a refresh never re-submits, and the page shows the state as stored.
     res.redirect(303, `/f/${token}`);

@@ -16,6 +16,7 @@ import { classifySendError } from './message-status.js';
 import { AWAITING_STATES, closeFollowUp, isOpen } from './outcome.js';
 import { setOptOut } from './opt-out.js';
 import { parseReply } from './reply-parser.js';
+import { isBuiltIn, reasonLabels, type ReasonLabels } from './agency-reasons.js';
 
 const inboundSchema = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/i),
@@ -40,7 +41,8 @@ export interface InboundJob {
   replySids?: string[];
 }
 
-function replyText(texts: FollowUpTexts, key: ReplyKey, ref: string): string {
+function replyText(texts: FollowUpTexts, key: ReplyKey, ref: string, reasons?: ReasonLabels): string {
+  if (key === 'askReason' && reasons) return texts.askReasonIn(reasons);
   return key === 'alreadyAnswered' ? texts.alreadyAnswered(ref) : texts[key]();
 }
 
@@ -230,8 +232,14 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
       : parsed;
   };
   const result = await applyAnswer(ctx, target, inputFor, channel, { answerId: sid });
-  const targetTexts = followUpTexts[target.language === 'en' ? 'en' : 'ar'];
-  const replies = result.replies.map((key) => replyText(targetTexts, key, target.ticketRef));
+  const targetLang: Language = target.language === 'en' ? 'en' : 'ar';
+  const targetTexts = followUpTexts[targetLang];
+  // The agency's own words for the reasons, read only when the reason is being asked.
+  const labels = result.replies.includes('askReason')
+    ? await reasonLabels(ctx.models, target.agency, targetLang)
+    : undefined;
+  const reasons = labels && !isBuiltIn(labels, targetLang) ? labels : undefined;
+  const replies = result.replies.map((key) => replyText(targetTexts, key, target.ticketRef, reasons));
   if (open.length > 1 && replies.length > 0)
     replies[replies.length - 1] += ` ${targetTexts.appliedTo(target.ticketRef)}`;
   return replies;

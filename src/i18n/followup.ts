@@ -5,6 +5,14 @@ import type { Language } from '../db/models/ticket.js';
  * short: Arabic is UCS-2 (70 characters a segment, 67 when concatenated) and the first message must
  * fit in two segments with the agency name, the ticket reference and the answer link.
  */
+/** The four reasons' words, as an agency words them (followup/agency-reasons.ts). */
+export interface ReasonWords {
+  no_contact: string;
+  still_exists: string;
+  asked_to_visit: string;
+  other: string;
+}
+
 export interface SmsParams {
   agency: string;
   ref: string;
@@ -23,6 +31,9 @@ const ar = {
   askRating: () => 'شكرا. قيم الخدمة من 1 (سيئة) إلى 5 (ممتازة).',
   askReason: () =>
     'نأسف لذلك. ما السبب؟ 1 لم يتواصل معي أحد، 2 المشكلة ما زالت قائمة، 3 طلب مني الحضور شخصيا، 4 سبب آخر (اكتبه)',
+  /** The reason question in an agency's own wording of the four reasons, in their fixed order. */
+  askReasonIn: (l: ReasonWords) =>
+    `نأسف لذلك. ما السبب؟ 1 ${l.no_contact}، 2 ${l.still_exists}، 3 ${l.asked_to_visit}، 4 ${l.other} (اكتبه)`,
   thanksSolved: () => 'شكرا لك، تم تسجيل تقييمك.',
   thanksDisputed: () => 'شكرا لك، تم تسجيل إجابتك وإبلاغ الجهة بأن المشكلة لم تحل.',
   clarifySolved: () => 'عذرا، لم نفهم الرد. أرسل 1 إذا حلت المشكلة أو 2 إذا لم تحل.',
@@ -46,6 +57,8 @@ const en: typeof ar = {
   askRating: () => 'Thank you. Rate the service from 1 (poor) to 5 (excellent).',
   askReason: () =>
     'We are sorry. Why? 1 no one contacted me, 2 the problem still exists, 3 I was asked to visit in person, 4 other (tell us)',
+  askReasonIn: (l: ReasonWords) =>
+    `We are sorry. Why? 1 ${l.no_contact}, 2 ${l.still_exists}, 3 ${l.asked_to_visit}, 4 ${l.other} (tell us)`,
   thanksSolved: () => 'Thank you, your rating has been recorded.',
   thanksDisputed: () =>
     'Thank you. Your answer is recorded and the agency has been told the problem was not solved.',
@@ -67,7 +80,10 @@ export type FollowUpTexts = typeof ar;
 export const followUpTexts: Record<Language, FollowUpTexts> = { ar, en };
 
 /** Catalogue texts that answer a citizen inside a conversation (everything but the outbound messages). */
-export type FollowUpReplyKey = Exclude<keyof FollowUpTexts, 'initial' | 'reminder' | 'appliedTo'>;
+export type FollowUpReplyKey = Exclude<
+  keyof FollowUpTexts,
+  'initial' | 'reminder' | 'appliedTo' | 'askReasonIn'
+>;
 
 /** Renders a reply named by the conversation; `ref` fills the texts that name the ticket. */
 export function renderFollowUpReply(lang: Language, key: FollowUpReplyKey, ref: string): string {

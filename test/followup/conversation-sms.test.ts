@@ -274,4 +274,31 @@ describe('verification by SMS', () => {
     expect(history.filter((h) => h === 'delivered')).toHaveLength(1);
     expect(history).not.toContain('queued');
   });
+  it("offers the reasons in the agency's own words, by SMS and on the answer page", async () => {
+    // Set on the agency's administration page (issue 14); here written as that page stores it.
+    await sys.ctx.models.Agency.create({
+      code: 'wordy',
+      name: { ar: 'جهة', en: 'Agency' },
+      reasons: [
+        { code: 'no_contact', ar: 'لم يتصل بي المراقب', en: 'No inspector called me' },
+        { code: 'asked_to_visit', ar: 'طلبوا مراجعة البلدية', en: 'Told to visit the municipality' },
+      ],
+    });
+    const phone = '+966500000199';
+    await ticketEvent(sys, token, 'C-199', 'closed', { phone, agency: 'wordy', language: 'en' });
+    const [first] = await waitForMessages(sys, phone, 1);
+    await reply(sys, phone, '2');
+    expect(await reply(sys, phone, '3')).toEqual([
+      'We are sorry. Why? 1 No inspector called me, 2 The problem still exists, 3 Told to visit the municipality, 4 Other (tell us)',
+    ]);
+    const link = /\/f\/[A-Za-z0-9_-]+/.exec(first?.body ?? '')?.[0];
+    const page = await (await fetch(`${sys.baseUrl}${link}`)).text();
+    expect(page).toContain('>No inspector called me</button>');
+    expect(page).toContain('>Told to visit the municipality</button>');
+    expect(page).toContain('>The problem still exists</button>');
+    await reply(sys, phone, '3');
+    expect(await score('C-199')).toMatchObject({ reason: 'asked_to_visit' });
+    const done = await (await fetch(`${sys.baseUrl}${link}`)).text();
+    expect(done).toContain('<dd>Told to visit the municipality</dd>');
+  });
 });

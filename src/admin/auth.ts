@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { requireApiToken } from '../auth/api-auth.js';
 import { safeNext, type AuthDeps } from '../auth/principal.js';
 import { readCookie, SESSION_COOKIE } from '../auth/session.js';
+import type { Role } from '../db/models/access.js';
 import { findUserPrincipal } from '../auth/users.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
@@ -22,8 +23,13 @@ declare module 'express-serve-static-core' {
  * on top of that every state-changing request must carry the session's CSRF token (`_csrf` field or
  * `X-CSRF-Token` header) and, when the browser sends one, an Origin of this site.
  */
-export function requireAdmin(ctx: AppContext, auth: AuthDeps, mode: 'api' | 'page'): RequestHandler {
-  const tokenAuth = requireApiToken(auth, ADMIN_READERS);
+export function requireAdmin(
+  ctx: AppContext,
+  auth: AuthDeps,
+  mode: 'api' | 'page',
+  roles: readonly Role[] = ADMIN_READERS,
+): RequestHandler {
+  const tokenAuth = requireApiToken(auth, roles);
   const key = ctx.config.admin.secretsKey;
   return async (req, res, next) => {
     if (mode === 'api' && req.header('authorization') !== undefined) return tokenAuth(req, res, next);
@@ -70,7 +76,7 @@ export function requireAdmin(ctx: AppContext, auth: AuthDeps, mode: 'api' | 'pag
     res.locals.principal = principal;
     res.locals.csrf = csrf;
     // The account page is every signed-in person's; everything else is for administrators and auditors.
-    if (!ADMIN_READERS.includes(principal.role) && !req.path.startsWith('/account'))
+    if (!roles.includes(principal.role) && !req.path.startsWith('/account'))
       return refuse(
         new HttpError(403, 'forbidden', `Role ${principal.role} may not use the administration`),
         {

@@ -69,14 +69,14 @@ function magicRows(t: SandboxTexts): string {
     .join('');
 }
 
-export function renderSandboxPage(lang: PageLang): string {
+export function renderSandboxPage(lang: PageLang, csrf: string): string {
   const t = sandboxTexts[lang];
   const dir = lang === 'ar' ? 'rtl' : 'ltr';
   const other: PageLang = lang === 'ar' ? 'en' : 'ar';
   // The script's texts travel as a JSON data block: not executable, so the policy allows it.
   const texts = JSON.stringify(t).replace(/</g, '\\u003c');
   const options = SUGGESTED.map((n) => `<option value="${esc(n)}"></option>`).join('');
-  return `<!doctype html><html lang="${lang}" dir="${dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(t.title)}</title><style>${STYLE}</style><script type="application/json" id="texts">${texts}</script><script src="/sandbox/phone.js" defer></script></head><body>
+  return `<!doctype html><html lang="${lang}" dir="${dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(t.title)}</title><meta name="csrf-token" content="${esc(csrf)}"><style>${STYLE}</style><script type="application/json" id="texts">${texts}</script><script src="/sandbox/phone.js" defer></script></head><body>
 <header class="top"><div><h1>${esc(t.title)}</h1><p class="subtitle">${esc(t.subtitle)}</p></div><nav><a href="/dashboard?lang=${lang}">${esc(t.dashboard)}</a><a href="/public?lang=${lang}">${esc(t.publicBoard)}</a><a href="/sandbox?lang=${other}" lang="${other}">${esc(t.other)}</a></nav></header>
 <noscript><p class="noscript">${esc(t.noscript)}</p></noscript>
 <main data-lang="${lang}">

@@ -13,10 +13,16 @@
     el.className = isError ? 'flash error' : 'flash';
   }
 
+  // The signed-in session's CSRF token, sent with every request the page makes.
+  const csrf = document.querySelector('meta[name=csrf-token]')?.getAttribute('content') ?? '';
+
   async function api(method, path, body) {
     const res = await fetch(`/sandbox/api${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        'x-csrf-token': csrf,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const data = await res.json().catch(() => ({}));

@@ -3,6 +3,10 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { LANGUAGES } from '../db/models/ticket.js';
+import { requireAdmin } from '../admin/auth.js';
+import type { AuthDeps } from '../auth/principal.js';
+import type { Role } from '../db/models/access.js';
+import { SessionStore } from '../auth/session.js';
 import { HttpError, validationError } from '../http/errors.js';
 import { PAGE_CSP_WITH_OWN_SCRIPT } from '../http/page-policy.js';
 import { normalisePhone } from '../tickets/phone.js';
@@ -18,6 +22,9 @@ import { listDueWork, runDueWork } from './time-travel.js';
  * /sandbox (the phone page) and /sandbox/api (its JSON API). Mounted only when the Twilio stand-in
  * is (sandbox mode, never production), so in live mode these paths do not exist: 404.
  */
+
+/** Who may drive the sandbox: it writes tickets and answers for any agency. */
+const SANDBOX_ROLES: readonly Role[] = ['admin'];
 
 const code = z
   .string()
@@ -104,8 +111,21 @@ export function sandboxRouter(ctx: AppContext, sandbox: TwilioSandbox): Router {
     throw err;
   };
 
+  // Signed in as an administrator (or with an admin API token): the API closes tickets and answers
+  // surveys, so it is an API like the others even in the sandbox. The session's CSRF token travels
+  // in the page for the script's requests.
+  const auth: AuthDeps = {
+    models: ctx.models,
+    log: ctx.log,
+    tokenCacheMs: ctx.config.auth.apiTokenCacheMs,
+    sessions: new SessionStore(
+      ctx.redis,
+      ctx.config.queuePrefix,
+      Math.round(ctx.config.auth.sessionTtlHours * 3600),
+    ),
+  };
   const router = Router();
-  router.get('/sandbox', (req, res) => {
+  router.get('/sandbox', requireAdmin(ctx, auth, 'page', SANDBOX_ROLES), (req, res) => {
     const { lang } = parse(pageQuery, req.query, 'query');
     res
       .status(200)
@@ -115,7 +135,7 @@ export function sandboxRouter(ctx: AppContext, sandbox: TwilioSandbox): Router {
         'Referrer-Policy': 'same-origin',
         'Cache-Control': 'no-store',
       })
-      .send(renderSandboxPage(lang ?? 'ar'));
+      .send(renderSandboxPage(lang ?? 'ar', res.locals.csrf ?? ''));
   });
   router.get('/sandbox/phone.js', (_req, res) => {
     res.status(200).set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
@@ -123,7 +143,7 @@ export function sandboxRouter(ctx: AppContext, sandbox: TwilioSandbox): Router {
   });
 
   const api = Router();
-  api.use(jsonOnly, express.json({ limit: '8kb' }));
+  api.use(requireAdmin(ctx, auth, 'api', SANDBOX_ROLES), jsonOnly, express.json({ limit: '8kb' }));
   api.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();

@@ -4,9 +4,12 @@ import type { InboxMessage } from '../../src/sandbox/inbox.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 
 let sys: TestSystem;
+/** An administrator's API token: the sandbox API is authenticated like every other. */
+let auth: { authorization: string };
 
 beforeAll(async () => {
   sys = await startTestSystem({ workers: true, env: { SEND_WINDOW: '00:00-24:00' } });
+  auth = { authorization: `Bearer ${await sys.token('admin')}` };
 });
 afterAll(async () => {
   await sys?.stop();
@@ -15,7 +18,7 @@ afterAll(async () => {
 async function post<T>(path: string, body: unknown = {}): Promise<{ status: number; data: T }> {
   const res = await fetch(`${sys.baseUrl}/sandbox/api${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...auth, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   return { status: res.status, data: (await res.json()) as T };
@@ -79,9 +82,11 @@ describe('the sandbox phone API drives the real voice webhooks', () => {
   });
 
   it('a reserved number fails on purpose: the inbox shows the late failure, the closure is undeliverable', async () => {
-    const { data: listed } = await fetch(`${sys.baseUrl}/sandbox/api/magic-numbers`).then(async (r) => ({
-      data: (await r.json()) as { numbers: { number: string; code: number }[] },
-    }));
+    const { data: listed } = await fetch(`${sys.baseUrl}/sandbox/api/magic-numbers`, { headers: auth }).then(
+      async (r) => ({
+        data: (await r.json()) as { numbers: { number: string; code: number }[] },
+      }),
+    );
     expect(listed.numbers).toContainEqual(expect.objectContaining({ number: '+15005550031', code: 30005 }));
     const ticket = {
       ref: 'T-PH-MAGIC',
@@ -99,6 +104,7 @@ describe('the sandbox phone API drives the real voice webhooks', () => {
       async () => {
         const res = await fetch(
           `${sys.baseUrl}/sandbox/api/messages?phone=${encodeURIComponent('+15005550031')}`,
+          { headers: auth },
         );
         const { messages } = (await res.json()) as { messages: InboxMessage[] };
         return messages.find((m) => m.status === 'failed');
@@ -120,11 +126,24 @@ describe('the sandbox phone API drives the real voice webhooks', () => {
   it('refuses what is not JSON, a malformed body and an unknown call', async () => {
     const form = await fetch(`${sys.baseUrl}/sandbox/api/calls`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
       body: 'from=0501230000',
     });
     expect(form.status).toBe(415);
     expect((await post('/calls', { from: '05', extra: 1 })).status).toBe(422);
     expect((await post(`/calls/CA${'0'.repeat(32)}/keys`, { keys: '1' })).status).toBe(404);
+  });
+  it('refuses callers who are not signed in as an administrator', async () => {
+    const anonymous = await fetch(`${sys.baseUrl}/sandbox/api/magic-numbers`);
+    expect(anonymous.status).toBe(401);
+    const call = await fetch(`${sys.baseUrl}/sandbox/api/calls`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await sys.token('manager')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '0501230000' }),
+    });
+    expect(call.status).toBe(403);
+    const page = await fetch(`${sys.baseUrl}/sandbox?lang=en`, { redirect: 'manual' });
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe('/login?next=%2Fsandbox%3Flang%3Den');
   });
 });

@@ -21,9 +21,15 @@ afterAll(async () => {
   await sys?.stop();
 });
 
+/** Opens the phone as a person does: the sign-in page first, then back to /sandbox. */
 async function openPhone(lang: 'ar' | 'en', viewport = { width: 1280, height: 900 }): Promise<Page> {
   const page = await (await browser.newContext({ viewport })).newPage();
   await page.goto(`${sys.baseUrl}/sandbox?lang=${lang}`);
+  await page.waitForURL(/\/login/);
+  await page.fill('input[name=username]', 'admin');
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/sandbox/);
   await page.waitForSelector('body[data-ready=true]');
   return page;
 }
@@ -132,11 +138,8 @@ describe('the sandbox phone in Chromium', () => {
     expect(await answerPage.textContent('body')).toContain('1 / 5');
 
     // The dashboard counts it: one closure, disputed, rated 5 on the call (the brush-off gap).
+    // Signed in already, to use the phone.
     await page.goto(`${sys.baseUrl}/dashboard?lang=en`);
-    await page.fill('input[name=username]', 'admin');
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/dashboard/);
     const card = (metric: string) => page.textContent(`.card[data-metric=${metric}] .value`);
     expect(await card('closures')).toBe('1');
     expect(await card('falseClosureRate')).toMatch(/^100(\.0)?\s?%$/);
@@ -176,6 +179,10 @@ describe('the sandbox phone in Chromium', () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${sys.baseUrl}/sandbox?lang=en`);
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/sandbox/);
     expect(await page.textContent('.noscript')).toContain('needs JavaScript');
     await context.close();
   });

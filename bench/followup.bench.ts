@@ -18,7 +18,7 @@ import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import twilio from 'twilio';
 import { loadConfig } from '../src/config.js';
-import { INBOUND_QUEUE } from '../src/followup/inbound.js';
+import { INBOUND_QUEUE } from '../src/followup/conversation/inbound.js';
 import { FOLLOWUP_QUEUE } from '../src/followup/queue.js';
 import { TICKET_EVENTS_QUEUE } from '../src/tickets/service.js';
 import { createLogger } from '../src/log.js';

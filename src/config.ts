@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { placeOf } from './followup/prayer-times.js';
-import { parseHours, parseSendWindow } from './followup/send-window.js';
+import { placeOf } from './followup/schedule/prayer-times.js';
+import { parseHours, parseSendWindow } from './followup/schedule/send-window.js';
 
 /**
  * The one reader of `process.env`. Everything else receives a typed `Config`, so tests can build one
@@ -213,7 +213,7 @@ export interface Config {
     smsRatePerSecond: number;
     /**
      * Follow-up jobs one worker process runs at once. Sends wait on Twilio most of their time, and
-     * the sends in flight together share their database commands (send-batches.ts).
+     * the sends in flight together share their database commands (followup/send/send-batches.ts).
      */
     concurrency: number;
     answerLinkSecret: string;
@@ -223,7 +223,7 @@ export interface Config {
     /** First retry delay of a failed send (doubles each attempt). */
     retryBaseMs: number;
     disputeRetryBaseMs: number;
-    /** Who is asked (followup/contact-policy.ts) and when (followup/window-config.ts). */
+    /** Who is asked (followup/schedule/contact-policy.ts) and when (followup/schedule/window-config.ts). */
     policy: {
       sampleRate: number;
       agencySampleRates: ReadonlyMap<string, number>;

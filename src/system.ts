@@ -10,8 +10,8 @@ import { createLogger, type Logger } from './log.js';
 import { createWorkerConnection } from './queue/connection.js';
 import { startWorkers, type RunningWorkers } from './queue/workers.js';
 import { startMongo, startRedis, type EmbeddedService } from './services/embedded.js';
-import { keepReconcileScheduled } from './followup/reconciler.js';
-import { syncFollowUps } from './followup/scheduler.js';
+import { keepReconcileScheduled } from './followup/schedule/reconciler.js';
+import { syncFollowUps } from './followup/schedule/scheduler.js';
 import { createShutdown } from './shutdown.js';
 import { workerDefinitions } from './worker-definitions.js';
 

@@ -1,8 +1,8 @@
 import type { AppContext } from './context.js';
-import { disputeWebhookWorker } from './followup/dispute-webhook.js';
-import { inboundWorker } from './followup/inbound.js';
-import { reconcileWorker } from './followup/reconciler.js';
-import { followUpWorker } from './followup/sender.js';
+import { disputeWebhookWorker } from './followup/outcome/dispute-webhook.js';
+import { inboundWorker } from './followup/conversation/inbound.js';
+import { reconcileWorker } from './followup/schedule/reconciler.js';
+import { followUpWorker } from './followup/send/sender.js';
 import type { WorkerDefinition } from './queue/workers.js';
 import { ticketEventWorker } from './tickets/worker.js';
 import { voiceWorker } from './voice/persistence.js';

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import { perDatabaseCache } from '../db/per-database-cache.js';
-import { parseSendWindow, type SendWindow } from '../followup/send-window.js';
-import { sendWindowFromConfig } from '../followup/window-config.js';
+import { parseSendWindow, type SendWindow } from '../followup/schedule/send-window.js';
+import { sendWindowFromConfig } from '../followup/schedule/window-config.js';
 
 /**
  * The follow-up delay and send window of an agency: its overrides from the directory, else the

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseSendWindow } from '../followup/send-window.js';
-import { REASONS } from '../followup/reply-parser.js';
+import { parseSendWindow } from '../followup/schedule/send-window.js';
+import { REASONS } from '../followup/conversation/reply-parser.js';
 
 /** Validation shared by the administration API and pages (one schema, the same errors in both). */
 

@@ -2,7 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type { AuthDeps } from '../auth/principal.js';
 import { readCookie, SESSION_COOKIE, setSessionCookie } from '../auth/session.js';
 import type { AppContext } from '../context.js';
-import { REASONS } from '../followup/reply-parser.js';
+import { REASONS } from '../followup/conversation/reply-parser.js';
 import { HttpError } from '../http/errors.js';
 import { adminTexts } from '../i18n/admin.js';
 import { principalOf } from '../reports/authorise.js';

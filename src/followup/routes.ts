@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { verifyTwilioSignature } from '../twilio/signature.js';
-import { answerPageRouter } from './answer-page.js';
-import { inboundHandler } from './inbound.js';
-import { statusCallbackHandler } from './status-callback.js';
+import { answerPageRouter } from './conversation/answer-page.js';
+import { inboundHandler } from './conversation/inbound.js';
+import { statusCallbackHandler } from './send/status-callback.js';
 
 export function followUpRouter(ctx: AppContext): Router {
   const router = Router();

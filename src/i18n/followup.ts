@@ -5,7 +5,7 @@ import type { Language } from '../db/models/ticket.js';
  * short: Arabic is UCS-2 (70 characters a segment, 67 when concatenated) and the first message must
  * fit in two segments with the agency name, the ticket reference and the answer link.
  */
-/** The four reasons' words, as an agency words them (followup/agency-reasons.ts). */
+/** The four reasons' words, as an agency words them (followup/conversation/agency-reasons.ts). */
 export interface ReasonWords {
   no_contact: string;
   still_exists: string;

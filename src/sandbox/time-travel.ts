@@ -2,8 +2,8 @@ import type { Job } from 'bullmq';
 import type { Config } from '../config.js';
 import type { Models } from '../db/models/index.js';
 import { FOLLOWUP_QUEUE, followUpJobId, type FollowUpJobKind } from '../followup/queue.js';
-import { isInsideWindow, nextSendTime } from '../followup/send-window.js';
-import { sendWindowFromConfig } from '../followup/window-config.js';
+import { isInsideWindow, nextSendTime } from '../followup/schedule/send-window.js';
+import { sendWindowFromConfig } from '../followup/schedule/window-config.js';
 import type { QueueRegistry } from '../queue/registry.js';
 
 /**

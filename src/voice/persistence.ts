@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import { turnBatcher } from '../queue/turn-batch.js';
 import type { WorkerDefinition } from '../queue/workers.js';
-import { localDay } from '../followup/send-window.js';
+import { localDay } from '../followup/schedule/send-window.js';
 import { countScoresMatching, SUMS_PENDING } from '../reports/daily-sums.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerToken } from '../../src/followup/compose.js';
-import { signAnswerToken } from '../../src/followup/answer-token.js';
+import { answerToken } from '../../src/followup/send/compose.js';
+import { signAnswerToken } from '../../src/followup/send/answer-token.js';
 import { ARTIFACTS, launchBrowser } from '../support/browser.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpDoc } from '../../src/db/models/followup.js';
-import { applyAnswer } from '../../src/followup/answers.js';
-import { applyEffects, closeFollowUp, markSent } from '../../src/followup/outcome.js';
+import { applyAnswer } from '../../src/followup/conversation/answers.js';
+import { applyEffects, closeFollowUp, markSent } from '../../src/followup/outcome/outcome.js';
 import { DISPUTE_QUEUE, disputeJobId } from '../../src/followup/queue.js';
-import { reconcileFollowUps } from '../../src/followup/reconciler.js';
+import { reconcileFollowUps } from '../../src/followup/schedule/reconciler.js';
 import { ticketEvent } from '../support/followup.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 

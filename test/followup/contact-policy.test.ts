@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpDoc } from '../../src/db/models/followup.js';
-import { sampleDraw } from '../../src/followup/contact-policy.js';
+import { sampleDraw } from '../../src/followup/schedule/contact-policy.js';
 import { FOLLOWUP_QUEUE } from '../../src/followup/queue.js';
 import { FAST_FOLLOWUP_ENV, messagesTo, ticketEvent, waitForMessages } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';

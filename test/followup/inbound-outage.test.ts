@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INBOUND_QUEUE, inboundJobId } from '../../src/followup/inbound.js';
+import { INBOUND_QUEUE, inboundJobId } from '../../src/followup/conversation/inbound.js';
 import { followUpTexts } from '../../src/i18n/followup.js';
 import { FAST_FOLLOWUP_ENV, postInbound } from '../support/followup.js';
 import { startOwnMongo, type OwnMongo } from '../support/own-mongo.js';

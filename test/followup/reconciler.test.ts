@@ -5,7 +5,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
-import { reconcileFollowUps } from '../../src/followup/reconciler.js';
+import { reconcileFollowUps } from '../../src/followup/schedule/reconciler.js';
 import { TICKET_EVENTS_QUEUE, ticketEventJobId } from '../../src/tickets/service.js';
 import { ticketEventWorker } from '../../src/tickets/worker.js';
 import { startRedis, type EmbeddedService } from '../../src/services/embedded.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INBOUND_QUEUE, inboundJobId } from '../../src/followup/inbound.js';
+import { INBOUND_QUEUE, inboundJobId } from '../../src/followup/conversation/inbound.js';
 import { DISPUTE_QUEUE, disputeJobId } from '../../src/followup/queue.js';
 import { answerPageTexts, followUpTexts } from '../../src/i18n/followup.js';
 import { FAST_FOLLOWUP_ENV, postInbound, ticketEvent, waitForMessages } from '../support/followup.js';

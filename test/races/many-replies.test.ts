@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpDoc } from '../../src/db/models/followup.js';
-import { INBOUND_QUEUE, inboundJobId } from '../../src/followup/inbound.js';
+import { INBOUND_QUEUE, inboundJobId } from '../../src/followup/conversation/inbound.js';
 import { DISPUTE_QUEUE, disputeJobId } from '../../src/followup/queue.js';
-import { parseReply } from '../../src/followup/reply-parser.js';
+import { parseReply } from '../../src/followup/conversation/reply-parser.js';
 import { followUpTexts } from '../../src/i18n/followup.js';
 import { FAST_FOLLOWUP_ENV, postInbound, ticketEvent, waitForMessages } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';

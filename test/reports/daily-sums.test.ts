@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeScore } from '../../src/followup/outcome.js';
+import { writeScore } from '../../src/followup/outcome/outcome.js';
 import { buildSummary, buildSummaryFromRecords } from '../../src/reports/aggregate.js';
 import { groupJson, metricsJson } from '../../src/reports/api-routes.js';
 import {

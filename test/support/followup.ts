@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { INBOUND_QUEUE, inboundJobId } from '../../src/followup/inbound.js';
+import { INBOUND_QUEUE, inboundJobId } from '../../src/followup/conversation/inbound.js';
 import type { TestSystem } from './system.js';
 import { eventually } from './system.js';
 

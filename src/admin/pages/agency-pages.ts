@@ -1,4 +1,4 @@
-import { REASONS } from '../../followup/reply-parser.js';
+import { REASONS } from '../../followup/conversation/reply-parser.js';
 import { adminTexts } from '../../i18n/admin.js';
 import { esc, queryString } from '../../reports/html.js';
 import type { ImportReport } from '../csv-directory.js';

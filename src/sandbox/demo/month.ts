@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Channel, Outcome } from '../../db/models/followup.js';
 import type { Models } from '../../db/models/index.js';
-import { REASONS } from '../../followup/reply-parser.js';
-import { localDay } from '../../followup/send-window.js';
+import { REASONS } from '../../followup/conversation/reply-parser.js';
+import { localDay } from '../../followup/schedule/send-window.js';
 import { rebuildDailySums } from '../../reports/daily-sums.js';
 import { addDays, localToday } from '../../reports/periods.js';
 

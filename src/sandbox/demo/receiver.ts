@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { signDisputeBody } from '../../followup/dispute-webhook.js';
+import { signDisputeBody } from '../../followup/outcome/dispute-webhook.js';
 
 /**
  * The ticket system's side of the dispute webhook, run by the demo: it accepts POSTs and checks

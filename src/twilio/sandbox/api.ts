@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
-import { countSegments } from '../../followup/segments.js';
+import { countSegments } from '../../followup/send/segments.js';
 import { magicFor } from './magic-numbers.js';
 import { postSignedWebhook } from './webhook-sender.js';
 

@@ -10,7 +10,7 @@ import {
 import { signingSecrets, signWebhookBody } from '../../../src/admin/webhook/delivery.js';
 import { isPrivateAddress, webhookUrlProblem } from '../../../src/admin/webhook/url.js';
 import { redactSecrets } from '../../../src/auth/audit.js';
-import { signDisputeBody } from '../../../src/followup/dispute-webhook.js';
+import { signDisputeBody } from '../../../src/followup/outcome/dispute-webhook.js';
 import { loggedPath } from '../../../src/http/request-log.js';
 
 const key = randomBytes(32);

@@ -3,7 +3,7 @@ import {
   ANSWER_TOKEN_LENGTH,
   signAnswerToken,
   verifyAnswerToken,
-} from '../../../src/followup/answer-token.js';
+} from '../../../src/followup/send/answer-token.js';
 
 const SECRET = 'x'.repeat(40);
 const ID = '65a1b2c3d4e5f60718293a4b';

@@ -10,9 +10,9 @@ import {
   type ConversationState,
   type ConversationStatus,
   type TurnInput,
-} from '../../../src/followup/conversation.js';
+} from '../../../src/followup/conversation/conversation.js';
 import type { FollowUpReplyKey } from '../../../src/i18n/followup.js';
-import { parseReply } from '../../../src/followup/reply-parser.js';
+import { parseReply } from '../../../src/followup/conversation/reply-parser.js';
 
 const reply = (key: FollowUpReplyKey): ConversationAction => ({ type: 'reply', message: { key } });
 const record = (patch: Record<string, unknown>): ConversationAction => ({ type: 'record', patch });

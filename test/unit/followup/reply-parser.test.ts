@@ -7,7 +7,7 @@ import {
   type Question,
   type Rating,
   type Reason,
-} from '../../../src/followup/reply-parser.js';
+} from '../../../src/followup/conversation/reply-parser.js';
 
 const yes: ParsedReply = { kind: 'solved', value: true };
 const no: ParsedReply = { kind: 'solved', value: false };

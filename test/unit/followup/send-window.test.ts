@@ -8,8 +8,8 @@ import {
   SendWindowError,
   sendWindowOf,
   validityPeriodSeconds,
-} from '../../../src/followup/send-window.js';
-import { isRamadan, placeOf, PlaceError, prayerTimes } from '../../../src/followup/prayer-times.js';
+} from '../../../src/followup/schedule/send-window.js';
+import { isRamadan, placeOf, PlaceError, prayerTimes } from '../../../src/followup/schedule/prayer-times.js';
 
 const riyadh = parseSendWindow('09:00-21:00', 'all', 'Asia/Riyadh');
 const workdays = parseSendWindow('09:00-21:00', 'sun,mon,tue,wed,thu', 'Asia/Riyadh');

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Config } from '../config.js';
+import type { Config } from '../../config.js';
 
 /**
  * Who is asked, by rules nobody on the phone can bend.

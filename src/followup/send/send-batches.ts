@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import type { AppContext } from '../context.js';
-import { isOnlyDuplicateKeys } from '../db/duplicate-key.js';
-import type { FollowUpDoc } from '../db/models/followup.js';
-import type { Ticket } from '../db/models/ticket.js';
-import { turnBatcher } from '../queue/turn-batch.js';
-import { countScores, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../reports/daily-sums.js';
+import type { AppContext } from '../../context.js';
+import { isOnlyDuplicateKeys } from '../../db/duplicate-key.js';
+import type { FollowUpDoc } from '../../db/models/followup.js';
+import type { Ticket } from '../../db/models/ticket.js';
+import { turnBatcher } from '../../queue/turn-batch.js';
+import { countScores, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/daily-sums.js';
 import type { ComposedMessage } from './compose.js';
 import { statusRank } from './message-status.js';
-import { markSent } from './outcome.js';
-import { addFollowUpJobs } from './scheduler.js';
+import { markSent } from '../outcome/outcome.js';
+import { addFollowUpJobs } from '../schedule/scheduler.js';
 
 /**
  * The database work of initial sends, group-committed: the sends that reach the same step in one

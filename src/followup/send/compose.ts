@@ -1,8 +1,8 @@
-import type { AppContext } from '../context.js';
-import type { Models } from '../db/models/index.js';
-import { perDatabaseCache } from '../db/per-database-cache.js';
-import type { FollowUp } from '../db/models/followup.js';
-import { followUpTexts, smsLink } from '../i18n/followup.js';
+import type { AppContext } from '../../context.js';
+import type { Models } from '../../db/models/index.js';
+import { perDatabaseCache } from '../../db/per-database-cache.js';
+import type { FollowUp } from '../../db/models/followup.js';
+import { followUpTexts, smsLink } from '../../i18n/followup.js';
 import { signAnswerToken } from './answer-token.js';
 import { countSegments } from './segments.js';
 

@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { isFinalFailure, PERMANENT_ERROR_CODES, statusRank } from './message-status.js';
-import { closeFollowUp, markDelivered } from './outcome.js';
+import { closeFollowUp, markDelivered } from '../outcome/outcome.js';
 
 const statusCallbackSchema = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/i),

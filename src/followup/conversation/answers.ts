@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { AppContext } from '../context.js';
-import type { Channel, FollowUpDoc, FollowUpState } from '../db/models/followup.js';
+import type { AppContext } from '../../context.js';
+import type { Channel, FollowUpDoc, FollowUpState } from '../../db/models/followup.js';
 import {
   advance,
   type ConversationInput,
@@ -8,7 +8,7 @@ import {
   type ReplyKey,
   type Step,
 } from './conversation.js';
-import { applyEffects, transition } from './outcome.js';
+import { applyEffects, transition } from '../outcome/outcome.js';
 import type { Reason } from './reply-parser.js';
 
 const STEP_OF: Partial<Record<FollowUpState, Step>> = {

@@ -1,5 +1,5 @@
-import type { Outcome } from '../db/models/followup.js';
-import type { FollowUpReplyKey } from '../i18n/followup.js';
+import type { Outcome } from '../../db/models/followup.js';
+import type { FollowUpReplyKey } from '../../i18n/followup.js';
 import type { ParsedReply, Question, Rating, Reason } from './reply-parser.js';
 
 /**
@@ -199,7 +199,7 @@ export function converse(c: Conversation, input: TurnInput): Turn {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The step-based shape that src/followup/answers.ts and the answer page use. It delegates to
+// The step-based shape that answers.ts (beside it) and the answer page use. It delegates to
 // `converse`, so both shapes always behave the same.
 
 export type Step = Question | 'done';

@@ -1,7 +1,7 @@
-import type { AppContext } from '../context.js';
-import type { FollowUpDoc, FollowUpState, Outcome } from '../db/models/followup.js';
-import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../reports/daily-sums.js';
-import { DISPUTE_QUEUE, disputeJobId, FOLLOWUP_QUEUE, followUpJobId, type DisputeJob } from './queue.js';
+import type { AppContext } from '../../context.js';
+import type { FollowUpDoc, FollowUpState, Outcome } from '../../db/models/followup.js';
+import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/daily-sums.js';
+import { DISPUTE_QUEUE, disputeJobId, FOLLOWUP_QUEUE, followUpJobId, type DisputeJob } from '../queue.js';
 
 export const OPEN_STATES: readonly FollowUpState[] = [
   'scheduled',

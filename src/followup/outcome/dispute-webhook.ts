@@ -1,8 +1,8 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { postWebhook, signWebhookBody } from '../admin/webhook/delivery.js';
-import type { AppContext } from '../context.js';
-import type { WorkerDefinition } from '../queue/workers.js';
-import { DISPUTE_QUEUE, type DisputeJob } from './queue.js';
+import { postWebhook, signWebhookBody } from '../../admin/webhook/delivery.js';
+import type { AppContext } from '../../context.js';
+import type { WorkerDefinition } from '../../queue/workers.js';
+import { DISPUTE_QUEUE, type DisputeJob } from '../queue.js';
 
 /** Signature the receiver checks (one `v1=` per current secret): see src/admin/webhook/delivery.ts. */
 export const signDisputeBody = signWebhookBody;

@@ -1,9 +1,9 @@
-import type { AppContext } from '../context.js';
-import type { WorkerDefinition } from '../queue/workers.js';
-import { repairDailySums, type RepairReport } from '../reports/daily-sums.js';
-import { ticketService } from '../tickets/worker.js';
-import { AWAITING_STATES, replayPendingEffects } from './outcome.js';
-import { FOLLOWUP_QUEUE, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from './queue.js';
+import type { AppContext } from '../../context.js';
+import type { WorkerDefinition } from '../../queue/workers.js';
+import { repairDailySums, type RepairReport } from '../../reports/daily-sums.js';
+import { ticketService } from '../../tickets/worker.js';
+import { AWAITING_STATES, replayPendingEffects } from '../outcome/outcome.js';
+import { FOLLOWUP_QUEUE, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from '../queue.js';
 import { addFollowUpJob, syncFollowUps } from './scheduler.js';
 
 const DAY = 86_400_000;

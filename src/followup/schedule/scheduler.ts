@@ -1,13 +1,13 @@
-import { agencyFollowUpRules } from '../admin/agency-rules.js';
-import type { AppContext } from '../context.js';
-import { isDuplicateKey } from '../db/duplicate-key.js';
-import type { Ticket } from '../db/models/ticket.js';
-import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../reports/daily-sums.js';
-import { closureState } from '../tickets/service.js';
-import type { FollowUpDoc } from '../db/models/followup.js';
+import { agencyFollowUpRules } from '../../admin/agency-rules.js';
+import type { AppContext } from '../../context.js';
+import { isDuplicateKey } from '../../db/duplicate-key.js';
+import type { Ticket } from '../../db/models/ticket.js';
+import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/daily-sums.js';
+import { closureState } from '../../tickets/service.js';
+import type { FollowUpDoc } from '../../db/models/followup.js';
 import { sampleClosure } from './contact-policy.js';
-import { applyEffects, closeFollowUp, removePendingJobs, transition } from './outcome.js';
-import { FOLLOWUP_QUEUE, followUpJobId, type FollowUpJob } from './queue.js';
+import { applyEffects, closeFollowUp, removePendingJobs, transition } from '../outcome/outcome.js';
+import { FOLLOWUP_QUEUE, followUpJobId, type FollowUpJob } from '../queue.js';
 import { localDay, nextSendTime } from './send-window.js';
 
 const HOUR = 3_600_000;

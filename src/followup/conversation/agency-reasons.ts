@@ -1,7 +1,7 @@
-import type { Models } from '../db/models/index.js';
-import type { Language } from '../db/models/ticket.js';
-import { perDatabaseCache } from '../db/per-database-cache.js';
-import { answerPageTexts } from '../i18n/followup.js';
+import type { Models } from '../../db/models/index.js';
+import type { Language } from '../../db/models/ticket.js';
+import { perDatabaseCache } from '../../db/per-database-cache.js';
+import { answerPageTexts } from '../../i18n/followup.js';
 import { REASONS, type Reason } from './reply-parser.js';
 
 /**

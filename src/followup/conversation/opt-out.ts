@@ -1,4 +1,4 @@
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 
 /** Where an opt-out (or opt-in) came from: a keyword, Twilio's OptOutType, or error 21610. */
 export type OptOutSource = 'keyword' | 'twilio' | 'twilio-21610';

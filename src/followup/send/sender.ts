@@ -1,19 +1,24 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import twilio from 'twilio';
-import { agencyFollowUpRules } from '../admin/agency-rules.js';
-import type { AppContext } from '../context.js';
-import { isDuplicateKey } from '../db/duplicate-key.js';
-import type { FollowUpDoc } from '../db/models/followup.js';
-import type { WorkerDefinition } from '../queue/workers.js';
-import { closureState } from '../tickets/service.js';
+import { agencyFollowUpRules } from '../../admin/agency-rules.js';
+import type { AppContext } from '../../context.js';
+import { isDuplicateKey } from '../../db/duplicate-key.js';
+import type { FollowUpDoc } from '../../db/models/followup.js';
+import type { WorkerDefinition } from '../../queue/workers.js';
+import { closureState } from '../../tickets/service.js';
 import { composeMessage, type ComposedMessage } from './compose.js';
 import { classifySendError, statusRank } from './message-status.js';
-import { isOptedOut, setOptOut } from './opt-out.js';
+import { isOptedOut, setOptOut } from '../conversation/opt-out.js';
 import { sendBatches, type SendBatches } from './send-batches.js';
-import { AWAITING_STATES, closeFollowUp } from './outcome.js';
-import { FOLLOWUP_QUEUE, type FollowUpJob } from './queue.js';
-import { isInsideWindow, nextSendTime, validityPeriodSeconds, type SendWindow } from './send-window.js';
-import { sendWindowFromConfig } from './window-config.js';
+import { AWAITING_STATES, closeFollowUp } from '../outcome/outcome.js';
+import { FOLLOWUP_QUEUE, type FollowUpJob } from '../queue.js';
+import {
+  isInsideWindow,
+  nextSendTime,
+  validityPeriodSeconds,
+  type SendWindow,
+} from '../schedule/send-window.js';
+import { sendWindowFromConfig } from '../schedule/window-config.js';
 
 const HOUR = 3_600_000;
 export class SendFailedError extends Error {}

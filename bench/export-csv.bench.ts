@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { loadConfig } from '../src/config.js';
-import { SCORE_PROJECTION, type ScoreDoc } from '../src/reports/export-rows.js';
+import { SCORE_PROJECTION, type ScoreDoc } from '../src/reports/exports/export-rows.js';
 import { startMongo, startRedis, type EmbeddedService } from '../src/services/embedded.js';
 import { startTestSystem, useSharedServers } from '../test/support/system.js';
 import { ratio } from './lib.js';

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import type { AppContext } from '../context.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import { normalisePhone } from '../tickets/phone.js';
-import { csvLine, UTF8_BOM } from '../reports/csv.js';
+import { csvLine, UTF8_BOM } from '../reports/exports/csv.js';
 import { assertManages, assertReads, assertWriter, fieldError } from './access.js';
 import { auditChange, type Who } from './change-audit.js';
 import { newAgentSchema, newDepartmentSchema } from './schemas.js';

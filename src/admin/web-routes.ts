@@ -6,7 +6,7 @@ import { REASONS } from '../followup/conversation/reply-parser.js';
 import { HttpError } from '../http/errors.js';
 import { adminTexts } from '../i18n/admin.js';
 import { principalOf } from '../reports/authorise.js';
-import { sendPage } from '../reports/html.js';
+import { sendPage } from '../reports/pages/html.js';
 import { parseAuditQuery, readAuditLog } from './audit-log.js';
 import { requireAdmin } from './auth.js';
 import type { Who } from './change-audit.js';

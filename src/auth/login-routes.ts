@@ -2,7 +2,7 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { reportTexts, type ReportLang } from '../i18n/reports.js';
-import { esc, layout, queryString, sendPage } from '../reports/html.js';
+import { esc, layout, queryString, sendPage } from '../reports/pages/html.js';
 import { actorOf, writeAudit } from './audit.js';
 import { loginLimiters } from './login-limit.js';
 import { safeNext, type AuthDeps } from './principal.js';

@@ -1,7 +1,7 @@
 /**
  * Everything a manager, an auditor or a member of the public reads on the report pages and in export
  * headers, in Arabic and English. Metric names and definitions live with their formulas in
- * src/reports/metrics.ts.
+ * src/reports/sums/metrics.ts.
  */
 
 export type ReportLang = 'ar' | 'en';

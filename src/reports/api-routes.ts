@@ -3,10 +3,10 @@ import { actorOf, writeAudit } from '../auth/audit.js';
 import { requireReportReader, type AuthDeps } from '../auth/principal.js';
 import { seesPhoneNumbers } from '../auth/roles.js';
 import type { AppContext } from '../context.js';
-import { buildSummary, type ReportGroup } from './aggregate.js';
+import { buildSummary, type ReportGroup } from './sums/aggregate.js';
 import { authorisedFilter, principalOf } from './authorise.js';
-import { SCORE_PROJECTION, rowMapper, type ScoreDoc } from './export-rows.js';
-import { CONTENT_TYPES, EXPORT_FORMATS, writeExport, type ExportFormat } from './export-stream.js';
+import { SCORE_PROJECTION, rowMapper, type ScoreDoc } from './exports/export-rows.js';
+import { CONTENT_TYPES, EXPORT_FORMATS, writeExport, type ExportFormat } from './exports/export-stream.js';
 import {
   describeFilter,
   exportQuerySchema,
@@ -15,7 +15,7 @@ import {
   summaryQuerySchema,
   type ReportFilter,
 } from './filters.js';
-import { METRIC_DEFINITIONS, type Metrics } from './metrics.js';
+import { METRIC_DEFINITIONS, type Metrics } from './sums/metrics.js';
 
 /** The figures of one group as the API returns them; `low_n` groups carry no rank. */
 export function metricsJson(m: Metrics, lowN: boolean) {

@@ -4,7 +4,7 @@ import { actorOf, writeAudit } from '../auth/audit.js';
 import { applyScope } from '../auth/roles.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
-import { assertKnownValues } from './aggregate.js';
+import { assertKnownValues } from './sums/aggregate.js';
 import { describeFilter, resolveFilter, type ReportFilter, type exportQuerySchema } from './filters.js';
 import type { z } from 'zod';
 

@@ -4,7 +4,7 @@ import type { AuthDeps } from '../auth/principal.js';
 import { SessionStore } from '../auth/session.js';
 import type { AppContext } from '../context.js';
 import { reportsApiRouter } from './api-routes.js';
-import { reportsWebRouter } from './web-routes.js';
+import { reportsWebRouter } from './pages/web-routes.js';
 
 /** Sign-in, the summary API, exports, the dashboard and the public scoreboard. */
 export function reportsRouter(ctx: AppContext): Router {

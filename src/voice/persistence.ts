@@ -4,7 +4,7 @@ import { isDuplicateKey } from '../db/duplicate-key.js';
 import { turnBatcher } from '../queue/turn-batch.js';
 import type { WorkerDefinition } from '../queue/workers.js';
 import { localDay } from '../followup/schedule/send-window.js';
-import { countScoresMatching, SUMS_PENDING } from '../reports/daily-sums.js';
+import { countScoresMatching, SUMS_PENDING } from '../reports/sums/daily-sums.js';
 
 /**
  * IVR answers reach MongoDB through this queue, never in the request: a step answers from Redis in

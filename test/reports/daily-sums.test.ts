@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeScore } from '../../src/followup/outcome/outcome.js';
-import { buildSummary, buildSummaryFromRecords } from '../../src/reports/aggregate.js';
+import { buildSummary, buildSummaryFromRecords } from '../../src/reports/sums/aggregate.js';
 import { groupJson, metricsJson } from '../../src/reports/api-routes.js';
 import {
   bucketId,
@@ -10,7 +10,7 @@ import {
   SCORE_SUMS_FIELDS,
   repairDailySums,
   type SumsBucket,
-} from '../../src/reports/daily-sums.js';
+} from '../../src/reports/sums/daily-sums.js';
 import { GROUP_BYS, type GroupBy, type ReportFilter } from '../../src/reports/filters.js';
 import { localToday } from '../../src/reports/periods.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
@@ -18,7 +18,7 @@ import { eventually, startTestSystem, type TestSystem } from '../support/system.
 import { buildScores, MARCH, seedScores } from './dataset.js';
 
 /**
- * Reports read per-day partial sums (src/reports/daily-sums.ts). These tests hold them to the
+ * Reports read per-day partial sums (src/reports/sums/daily-sums.ts). These tests hold them to the
  * records: every figure the summary gives equals the one computed from the records, after seeding,
  * after writes through the real flows, after a crashed writer (repair) and after a rebuild.
  */

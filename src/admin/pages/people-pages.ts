@@ -2,7 +2,7 @@ import { USER_ROLES } from '../../auth/users.js';
 import { ROLES } from '../../db/models/access.js';
 import { adminTexts } from '../../i18n/admin.js';
 import { reportTexts } from '../../i18n/reports.js';
-import { esc, layout, queryString } from '../../reports/html.js';
+import { esc, layout, queryString } from '../../reports/pages/html.js';
 import type { tokenView, userView } from '../people.js';
 import {
   adminPage,

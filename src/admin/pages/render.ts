@@ -2,7 +2,7 @@ import type { Principal } from '../../auth/api-tokens.js';
 import { HttpError } from '../../http/errors.js';
 import { adminTexts, type AdminTexts } from '../../i18n/admin.js';
 import { reportTexts } from '../../i18n/reports.js';
-import { esc, layout, queryString } from '../../reports/html.js';
+import { esc, layout, queryString } from '../../reports/pages/html.js';
 
 /** Shared pieces of the /admin pages: the same layout and policy as the dashboard (no script). */
 

@@ -152,7 +152,7 @@ export const verifiedScoreSchema = new Schema(
     followUpRevision: { type: Number },
     /**
      * Set by every write that changes the score, cleared once its daily sums count it
-     * (src/reports/daily-sums.ts): a score still pending a while later had a writer that crashed.
+     * (src/reports/sums/daily-sums.ts): a score still pending a while later had a writer that crashed.
      */
     sumsPending: { type: Boolean },
     /** Raised by every write of the score: the revision its daily sums count it at. */

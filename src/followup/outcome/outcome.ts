@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { FollowUpDoc, FollowUpState, Outcome } from '../../db/models/followup.js';
-import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/daily-sums.js';
+import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/sums/daily-sums.js';
 import { DISPUTE_QUEUE, disputeJobId, FOLLOWUP_QUEUE, followUpJobId, type DisputeJob } from '../queue.js';
 
 export const OPEN_STATES: readonly FollowUpState[] = [
@@ -107,7 +107,7 @@ async function syncScore(ctx: AppContext, f: FollowUpDoc): Promise<void> {
 /**
  * Every write of a score after its creation: one conditional update that also marks its daily sums
  * pending and raises its revision, then counts the score it got back in its day's sums
- * (reports/daily-sums.ts), which a crash here leaves to the repair sweep. A write whose filter
+ * (reports/sums/daily-sums.ts), which a crash here leaves to the repair sweep. A write whose filter
  * matches nothing (already newer, already set) changes no sums.
  */
 export async function writeScore(

@@ -2,7 +2,7 @@ import { agencyFollowUpRules } from '../../admin/agency-rules.js';
 import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/duplicate-key.js';
 import type { Ticket } from '../../db/models/ticket.js';
-import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/daily-sums.js';
+import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/sums/daily-sums.js';
 import { closureState } from '../../tickets/service.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
 import { sampleClosure } from './contact-policy.js';

@@ -5,7 +5,7 @@ import { isOnlyDuplicateKeys } from '../../db/duplicate-key.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
 import type { Ticket } from '../../db/models/ticket.js';
 import { turnBatcher } from '../../queue/turn-batch.js';
-import { countScores, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/daily-sums.js';
+import { countScores, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/sums/daily-sums.js';
 import type { ComposedMessage } from './compose.js';
 import { statusRank } from './message-status.js';
 import { markSent } from '../outcome/outcome.js';

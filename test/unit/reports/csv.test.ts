@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvLine, neutraliseFormula } from '../../../src/reports/csv.js';
+import { csvCell, csvLine, neutraliseFormula } from '../../../src/reports/exports/csv.js';
 
 describe('CSV cells', () => {
   it('neutralises every formula start: = + - @ tab and carriage return', () => {

@@ -1,7 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { rowMapper, type ScoreDoc } from '../../../src/reports/export-rows.js';
-import { writeCsv, writeNdjson } from '../../../src/reports/export-stream.js';
+import { rowMapper, type ScoreDoc } from '../../../src/reports/exports/export-rows.js';
+import { writeCsv, writeNdjson } from '../../../src/reports/exports/export-stream.js';
 
 function doc(i: number, extra: Partial<ScoreDoc> = {}): ScoreDoc {
   return {

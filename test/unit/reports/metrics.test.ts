@@ -9,7 +9,7 @@ import {
   rankGroups,
   type Metrics,
   type ScoreCell,
-} from '../../../src/reports/metrics.js';
+} from '../../../src/reports/sums/metrics.js';
 
 function metricsOf(cells: ScoreCell[]): Metrics {
   const sums = emptySums();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { safeNext } from '../../../src/auth/principal.js';
-import type { ReportGroup } from '../../../src/reports/aggregate.js';
-import { barList, lineChart } from '../../../src/reports/charts.js';
-import { sortAgents } from '../../../src/reports/dashboard-page.js';
-import { computeMetrics, emptySums, addCell } from '../../../src/reports/metrics.js';
+import type { ReportGroup } from '../../../src/reports/sums/aggregate.js';
+import { barList, lineChart } from '../../../src/reports/pages/charts.js';
+import { sortAgents } from '../../../src/reports/pages/dashboard-page.js';
+import { computeMetrics, emptySums, addCell } from '../../../src/reports/sums/metrics.js';
 
 function agent(key: string, yes: number, no: number, rank: number | null): ReportGroup {
   const sums = emptySums();

@@ -1,6 +1,6 @@
-import { EXPORT_COLUMNS, type ExportColumnKey, type ReportLang } from '../i18n/reports.js';
-import { maskPhone } from '../log.js';
-import { localTimestampFormatter } from './periods.js';
+import { EXPORT_COLUMNS, type ExportColumnKey, type ReportLang } from '../../i18n/reports.js';
+import { maskPhone } from '../../log.js';
+import { localTimestampFormatter } from '../periods.js';
 
 /** The fields of a verified score an export reads, as the MongoDB driver returns them. */
 export interface ScoreDoc {

@@ -1,6 +1,6 @@
-import { PAGE_CSP } from '../http/page-policy.js';
+import { PAGE_CSP } from '../../http/page-policy.js';
 import type { Response } from 'express';
-import type { ReportLang } from '../i18n/reports.js';
+import type { ReportLang } from '../../i18n/reports.js';
 
 /** Shared pieces of the server-rendered report pages (dashboard, public board, sign-in). */
 

@@ -1,5 +1,5 @@
-import type { Models } from '../db/models/index.js';
-import { scoreMatch, type ReportFilter } from './filters.js';
+import type { Models } from '../../db/models/index.js';
+import { scoreMatch, type ReportFilter } from '../filters.js';
 import { fieldsOf, groupSums, type Dimension, type GroupedSums } from './groups.js';
 import { addCell, emptySums, type ScoreCell } from './metrics.js';
 

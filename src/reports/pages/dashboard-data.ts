@@ -1,9 +1,9 @@
-import type { Models } from '../db/models/index.js';
-import type { ReportLang } from '../i18n/reports.js';
-import { groupedSums, summarise, type ReportGroup } from './aggregate.js';
-import type { ReportFilter } from './filters.js';
-import type { Metrics } from './metrics.js';
-import { daysBetween } from './periods.js';
+import type { Models } from '../../db/models/index.js';
+import type { ReportLang } from '../../i18n/reports.js';
+import { groupedSums, summarise, type ReportGroup } from '../sums/aggregate.js';
+import type { ReportFilter } from '../filters.js';
+import type { Metrics } from '../sums/metrics.js';
+import { daysBetween } from '../periods.js';
 
 export interface Names {
   agency: (code: string) => string;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { ReportLang } from '../i18n/reports.js';
+import type { ReportLang } from '../../i18n/reports.js';
 import { csvLine, UTF8_BOM } from './csv.js';
 import {
   COLUMN_KEYS,

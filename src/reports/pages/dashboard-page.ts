@@ -1,18 +1,18 @@
-import type { Principal } from '../auth/api-tokens.js';
-import { describeScope, isScopedRole } from '../auth/roles.js';
-import { adminTexts } from '../i18n/admin.js';
-import { CHANNELS } from '../db/models/followup.js';
+import type { Principal } from '../../auth/api-tokens.js';
+import { describeScope, isScopedRole } from '../../auth/roles.js';
+import { adminTexts } from '../../i18n/admin.js';
+import { CHANNELS } from '../../db/models/followup.js';
 import {
   formatMean,
   formatPercent,
   reportTexts,
   type ReportLang,
   type ReportTexts,
-} from '../i18n/reports.js';
-import type { ReportGroup } from './aggregate.js';
+} from '../../i18n/reports.js';
+import type { ReportGroup } from '../sums/aggregate.js';
 import { barList, columnChart, COLORS, lineChart } from './charts.js';
 import type { DashboardData } from './dashboard-data.js';
-import type { ReportFilter } from './filters.js';
+import type { ReportFilter } from '../filters.js';
 import { esc, layout, queryString } from './html.js';
 import {
   COUNT_METRICS,
@@ -22,7 +22,7 @@ import {
   RATE_METRICS,
   type MetricKey,
   type Metrics,
-} from './metrics.js';
+} from '../sums/metrics.js';
 
 export const SORT_KEYS = ['rank', 'agent', ...COUNT_METRICS, ...RATE_METRICS] as const;
 export type SortKey = (typeof SORT_KEYS)[number];

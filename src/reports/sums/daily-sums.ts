@@ -1,8 +1,8 @@
-import { isDuplicateKey, isOnlyDuplicateKeys } from '../db/duplicate-key.js';
-import { CHANNELS } from '../db/models/followup.js';
-import type { Models } from '../db/models/index.js';
-import type { Logger } from '../log.js';
-import type { ReportFilter } from './filters.js';
+import { isDuplicateKey, isOnlyDuplicateKeys } from '../../db/duplicate-key.js';
+import { CHANNELS } from '../../db/models/followup.js';
+import type { Models } from '../../db/models/index.js';
+import type { Logger } from '../../log.js';
+import type { ReportFilter } from '../filters.js';
 import { fieldsOf, groupKey, type Dimension, type GroupedSums } from './groups.js';
 import { addCell, emptySums, type PartialSums } from './metrics.js';
 import { cellOf } from './record-sums.js';

@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireReportReader, type AuthDeps } from '../auth/principal.js';
-import type { AppContext } from '../context.js';
-import { HttpError } from '../http/errors.js';
-import { authorisedFilter, principalOf } from './authorise.js';
+import { requireReportReader, type AuthDeps } from '../../auth/principal.js';
+import type { AppContext } from '../../context.js';
+import { HttpError } from '../../http/errors.js';
+import { authorisedFilter, principalOf } from '../authorise.js';
 import { loadDashboard } from './dashboard-data.js';
 import { renderDashboard, renderDashboardError, SORT_KEYS } from './dashboard-page.js';
-import { filterShape, langShape, parseQuery } from './filters.js';
+import { filterShape, langShape, parseQuery } from '../filters.js';
 import { sendPage } from './html.js';
 import { publicBoardLoader, renderPublicBoard } from './public-page.js';
 

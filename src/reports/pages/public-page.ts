@@ -1,11 +1,11 @@
-import type { Models } from '../db/models/index.js';
-import { formatPercent, reportTexts, type ReportLang } from '../i18n/reports.js';
-import { buildSummary, type ReportGroup } from './aggregate.js';
+import type { Models } from '../../db/models/index.js';
+import { formatPercent, reportTexts, type ReportLang } from '../../i18n/reports.js';
+import { buildSummary, type ReportGroup } from '../sums/aggregate.js';
 import { barList, COLORS } from './charts.js';
 import { definitionsList } from './dashboard-page.js';
 import { esc, layout, queryString } from './html.js';
-import { definitionOf } from './metrics.js';
-import { addDays, localToday } from './periods.js';
+import { definitionOf } from '../sums/metrics.js';
+import { addDays, localToday } from '../periods.js';
 
 /**
  * The public scoreboard: per agency only, the last 90 days, the written definitions, and nothing that

@@ -1,6 +1,6 @@
-import type { Models } from '../db/models/index.js';
+import type { Models } from '../../db/models/index.js';
 import { groupedSumsFromDailySums } from './daily-sums.js';
-import { queryError, type GroupBy, type ReportFilter } from './filters.js';
+import { queryError, type GroupBy, type ReportFilter } from '../filters.js';
 import type { Dimension, GroupedSums, GroupFields } from './groups.js';
 import { groupedSumsFromRecords } from './record-sums.js';
 import {
@@ -12,7 +12,7 @@ import {
   type Metrics,
   type PartialSums,
 } from './metrics.js';
-import { periodOf, periodsBetween, type PeriodUnit } from './periods.js';
+import { periodOf, periodsBetween, type PeriodUnit } from '../periods.js';
 
 export { groupKey, type GroupFields } from './groups.js';
 

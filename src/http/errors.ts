@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import type { ZodError } from 'zod';
+import { z, type ZodError } from 'zod';
 import type { Logger } from '../log.js';
 import { loggedPath } from './request-log.js';
 
@@ -16,10 +16,15 @@ export class HttpError extends Error {
   }
 }
 
+/** zod's own Arabic messages, so a person reading Arabic is told what is wrong in Arabic. */
+const arabic = z.locales.ar();
+
 export function validationError(err: ZodError, where: 'body' | 'query' | 'params', status = 422): HttpError {
   const fields = err.issues.map((issue) => ({
     field: issue.path.join('.') || where,
     message: issue.message,
+    // A message of our own (a refinement's, in English) keeps its English beside zod's Arabic.
+    messageAr: arabic.localeError(issue as Parameters<typeof arabic.localeError>[0]) ?? issue.message,
   }));
   const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
   return new HttpError(status, 'validation_failed', `Invalid ${where}: ${summary}`, { fields });

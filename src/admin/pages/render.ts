@@ -60,12 +60,18 @@ export function postButton(
   return `<form class="inline" method="post" action="${esc(action)}">${hidden(c)}${opts.fields ?? ''}<button class="small" type="submit"${opts.id ? ` id="${esc(opts.id)}"` : ''}>${esc(label)}</button></form>`;
 }
 
-function errorBlock(t: AdminTexts, err: HttpError): string {
-  const details = err.details as { fields?: { field: string; message: string }[] } | undefined;
+function errorBlock(t: AdminTexts, err: HttpError, lang: 'ar' | 'en'): string {
+  const details = err.details as
+    { fields?: { field: string; message: string; messageAr?: string }[] } | undefined;
   const fields = details?.fields ?? [];
+  // In Arabic: zod's Arabic message, and ours (English) beside it when it says more.
+  const message = (f: { message: string; messageAr?: string }) =>
+    lang === 'ar' && f.messageAr
+      ? `${esc(f.messageAr)}${f.messageAr === f.message ? '' : ` <bdi lang="en" dir="ltr">(${esc(f.message)})</bdi>`}`
+      : esc(f.message);
   return `<div class="error" role="alert"><strong>${esc(t.errorTitle)}</strong>: ${
     fields.length
-      ? `<ul>${fields.map((f) => `<li><bdi>${esc(f.field)}</bdi>: ${esc(f.message)}</li>`).join('')}</ul>`
+      ? `<ul>${fields.map((f) => `<li><bdi>${esc(f.field)}</bdi>: ${message(f)}</li>`).join('')}</ul>`
       : esc(err.message)
   }</div>`;
 }
@@ -92,7 +98,7 @@ export function adminPage(c: PageCtx, title: string, body: string, state: PageSt
 <a href="${esc(c.path)}${queryString({ lang: other })}" lang="${other}">${esc(t.otherLanguage)}</a>
 <form method="post" action="/logout"><button type="submit">${esc(t.signOut)}</button></form></div></header>`;
   const top = [
-    state.error ? errorBlock(t, state.error) : '',
+    state.error ? errorBlock(t, state.error, c.lang) : '',
     state.notice ? `<p class="ok" role="status">${esc(state.notice)}</p>` : '',
     state.once
       ? `<div class="once" role="status"><strong>${esc(state.once.label)}</strong><code id="once">${esc(state.once.value)}</code></div>`

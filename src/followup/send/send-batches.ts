@@ -49,13 +49,12 @@ export interface SendBatches {
    */
   contact(f: Pick<FollowUpDoc, '_id' | 'citizenPhone'>): Promise<boolean>;
   /**
-   * The message and the score's `sent` first (both idempotent), the follow-up's state last: a crash
-   * in between leaves it `sending`, and the replay finds the message at Twilio and records it again.
-   * Null when another worker recorded this send already.
+   * The message, the score's `sent` and the reminder and expiry jobs first (all idempotent), the
+   * follow-up's state last: a crash in between leaves it `sending`, and the replay finds the message
+   * at Twilio and records it again. The jobs exist before the state says "sent", so an answer that
+   * follows it always finds them to remove. Null when another worker recorded this send already.
    */
   recordSent(send: SentSend): Promise<FollowUpDoc | null>;
-  /** Reminder and expiry jobs, one `addBulk` for the batch. */
-  schedule(jobs: Parameters<typeof addFollowUpJobs>[1]): Promise<void>;
 }
 
 const DAY = 86_400_000;
@@ -234,8 +233,25 @@ export function sendBatches(ctx: AppContext): SendBatches {
     await countScores(ctx, written);
   }
 
+  /** The reminder and expiry of every send of the batch, one `addBulk` (ids derived: a repeat is a no-op). */
+  async function scheduleNext(sends: SentSend[]): Promise<void> {
+    await addFollowUpJobs(
+      ctx,
+      sends.flatMap(({ claimed, times }) => [
+        ...(times.reminderAt
+          ? [{ followUp: claimed, kind: 'reminder' as const, runAt: times.reminderAt }]
+          : []),
+        { followUp: claimed, kind: 'expire' as const, runAt: times.expiresAt },
+      ]),
+    );
+  }
+
   const recordSent = turnBatcher<SentSend, FollowUpDoc | null>(async (sends) => {
-    const [, scoreIds] = await Promise.all([insertMessages(sends), markScoresSent(sends)]);
+    const [, scoreIds] = await Promise.all([
+      insertMessages(sends),
+      markScoresSent(sends),
+      scheduleNext(sends),
+    ]);
     const [result] = await Promise.all([
       FollowUp.bulkWrite(
         sends.map((s) => ({
@@ -277,11 +293,5 @@ export function sendBatches(ctx: AppContext): SendBatches {
     );
   });
 
-  const schedule = turnBatcher<Parameters<typeof addFollowUpJobs>[1], void>(async (lists) => {
-    const jobs = lists.flat();
-    if (jobs.length > 0) await addFollowUpJobs(ctx, jobs);
-    return lists.map(() => undefined);
-  });
-
-  return { claim, ticket, optedOut, contact, recordSent, schedule };
+  return { claim, ticket, optedOut, contact, recordSent };
 }

@@ -212,17 +212,7 @@ async function sendInitial(
   return { sid, segments: message.segments, followUp: sent };
 }
 
-/** The reminder and the expiry of a sent follow-up, with the batch's others in one round trip to Redis. */
-async function scheduleAfterSend(
-  ctx: AppContext,
-  batches: SendBatches,
-  f: FollowUpDoc,
-  result: { sid: string; segments: number },
-) {
-  await batches.schedule([
-    ...(f.reminderAt ? [{ followUp: f, kind: 'reminder' as const, runAt: f.reminderAt }] : []),
-    ...(f.expiresAt ? [{ followUp: f, kind: 'expire' as const, runAt: f.expiresAt }] : []),
-  ]);
+function logSent(ctx: AppContext, f: FollowUpDoc, result: { sid: string; segments: number }) {
   ctx.log.info(
     { ticketRef: f.ticketRef, closure: f.closureNumber, sid: result.sid, segments: result.segments },
     'follow-up sent',
@@ -280,7 +270,7 @@ export function followUpWorker(ctx: AppContext): WorkerDefinition {
       if (data.kind === 'send') {
         const result = await sendInitial(ctx, batches, job, token, data.followUpId);
         if (!('followUp' in result)) return result;
-        await scheduleAfterSend(ctx, batches, result.followUp, result);
+        logSent(ctx, result.followUp, result);
         return { sid: result.sid, segments: result.segments };
       }
       const f = await ctx.models.FollowUp.findById(data.followUpId).lean<FollowUpDoc>();

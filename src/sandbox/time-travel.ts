@@ -105,8 +105,11 @@ export async function runDueWork(
     try {
       await job.promote();
       promoted.push({ ...due, state: 'waiting', runsAt: null });
-    } catch {
-      // It became due (or was removed) between the read and the promote: nothing left to do.
+    } catch (err) {
+      // It became due (or was removed) between the read and the promote: nothing left to do. Any
+      // other refusal, of a job still waiting for its time, is the caller's to see.
+      const now = await job.getState();
+      if (now === 'delayed') throw err;
     }
   }
   const window = sendWindowFromConfig(deps.config);

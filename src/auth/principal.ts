@@ -1,11 +1,12 @@
 import type { Request, RequestHandler } from 'express';
+import type { AppContext } from '../context.js';
 import type { Models } from '../db/models/index.js';
 import { HttpError } from '../http/errors.js';
 import type { Logger } from '../log.js';
 import { requireApiToken } from './api-auth.js';
 import type { Principal } from './api-tokens.js';
 import { canReadReports, REPORT_ROLES } from './roles.js';
-import { readCookie, SESSION_COOKIE, type SessionStore } from './session.js';
+import { readCookie, SESSION_COOKIE, SessionStore } from './session.js';
 import { findUserPrincipal } from './users.js';
 
 export interface AuthDeps {
@@ -13,6 +14,23 @@ export interface AuthDeps {
   log: Logger;
   sessions: SessionStore;
   tokenCacheMs: number;
+}
+
+/**
+ * What authentication needs, from the context: one per router is fine (the session store holds no
+ * state of its own beyond its Redis connection), and all of them read the same sessions.
+ */
+export function authDeps(ctx: AppContext): AuthDeps {
+  return {
+    models: ctx.models,
+    log: ctx.log,
+    tokenCacheMs: ctx.config.auth.apiTokenCacheMs,
+    sessions: new SessionStore(
+      ctx.redis,
+      ctx.config.queuePrefix,
+      Math.round(ctx.config.auth.sessionTtlHours * 3600),
+    ),
+  };
 }
 
 export async function sessionPrincipal(deps: AuthDeps, req: Request): Promise<Principal | undefined> {

@@ -4,9 +4,8 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { LANGUAGES } from '../db/models/ticket.js';
 import { requireAdmin } from '../admin/auth.js';
-import type { AuthDeps } from '../auth/principal.js';
+import { authDeps } from '../auth/principal.js';
 import type { Role } from '../db/models/access.js';
-import { SessionStore } from '../auth/session.js';
 import { HttpError, validationError } from '../http/errors.js';
 import { PAGE_CSP_WITH_OWN_SCRIPT } from '../http/page-policy.js';
 import { normalisePhone } from '../tickets/phone.js';
@@ -114,16 +113,7 @@ export function sandboxRouter(ctx: AppContext, sandbox: TwilioSandbox): Router {
   // Signed in as an administrator (or with an admin API token): the API closes tickets and answers
   // surveys, so it is an API like the others even in the sandbox. The session's CSRF token travels
   // in the page for the script's requests.
-  const auth: AuthDeps = {
-    models: ctx.models,
-    log: ctx.log,
-    tokenCacheMs: ctx.config.auth.apiTokenCacheMs,
-    sessions: new SessionStore(
-      ctx.redis,
-      ctx.config.queuePrefix,
-      Math.round(ctx.config.auth.sessionTtlHours * 3600),
-    ),
-  };
+  const auth = authDeps(ctx);
   const router = Router();
   router.get('/sandbox', requireAdmin(ctx, auth, 'page', SANDBOX_ROLES), (req, res) => {
     const { lang } = parse(pageQuery, req.query, 'query');

@@ -56,10 +56,13 @@ interface Running {
 }
 
 /** A system of the demo's own: web and workers in this process, on a free port unless --port. */
-async function startOwn(
-  base: Config,
-  opts: { dataDir: string; dbName: string; queuePrefix: string },
-): Promise<Running> {
+async function startOwn(opts: {
+  dataDir: string;
+  dbName: string;
+  queuePrefix: string;
+  /** Services to use instead of starting embedded ones (the running system's, for --month). */
+  services?: { REDIS_URL: string; MONGODB_URI: string };
+}): Promise<Running> {
   const log = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   const server = http.createServer({ connectionsCheckingInterval: 1000 });
   server.listen(Number(values.port), '127.0.0.1');
@@ -68,6 +71,7 @@ async function startOwn(
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     ...process.env,
+    ...opts.services,
     PORT: String(port),
     PUBLIC_BASE_URL: url,
     SANDBOX_API_URL: url,
@@ -82,7 +86,6 @@ async function startOwn(
     CONTACT_MIN_DAYS: '0',
     SANDBOX_STATUS_DELAY_MS: '50',
   });
-  void base;
   const { urls, embedded } = await resolveServices(config, log);
   const services = { ...urls, dbName: opts.dbName };
   const system = await startSystem(config, { web: true, workers: true, services, server, log });
@@ -179,7 +182,7 @@ async function scenario(config: Config): Promise<number> {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'verisat-demo-'));
     const id = randomBytes(3).toString('hex');
     say('Starting a system of its own for the demo (embedded services unless REDIS_URL / MONGODB_URI)…');
-    running = await startOwn(config, {
+    running = await startOwn({
       dataDir: tmp,
       dbName: `verisat_demo_${id}`,
       queuePrefix: `verisat-demo-${id}`,
@@ -233,12 +236,17 @@ async function month(config: Config): Promise<number> {
   // Its own database, emptied first: nothing but generated data is ever in it.
   const running = readServicesState(config.dataDir);
   const dataDir = path.join(config.dataDir, 'demo');
-  const base = loadConfig({ ...process.env, DATA_DIR: dataDir });
-  if (running && !config.redisUrl && !config.mongodbUri) {
-    process.env.REDIS_URL = running.redisUrl;
-    process.env.MONGODB_URI = running.mongoUri;
-  }
-  const own = await startOwn(base, { dataDir, dbName, queuePrefix: 'verisat-demo' });
+  // Into the running system's services when there is one, so its dashboard can show the month.
+  const services =
+    running && !config.redisUrl && !config.mongodbUri
+      ? { REDIS_URL: running.redisUrl, MONGODB_URI: running.mongoUri }
+      : undefined;
+  const own = await startOwn({
+    dataDir,
+    dbName,
+    queuePrefix: 'verisat-demo',
+    ...(services ? { services } : {}),
+  });
   await own.sys.models.VerifiedScore.deleteMany({});
   await own.sys.models.PostCallRating.deleteMany({});
   await own.sys.models.DailySum.deleteMany({});

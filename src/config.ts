@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { placeOf } from './followup/schedule/prayer-times.js';
 import { parseHours, parseSendWindow } from './followup/schedule/send-window.js';
+import { SANDBOX_TEMPLATES } from './twilio/sandbox/content-sids.js';
 
 /**
  * The one reader of `process.env`. Everything else receives a typed `Config`, so tests can build one
@@ -16,6 +17,26 @@ const booleanish = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const optionalUrl = z.url().optional();
+
+const FOLLOWUP_CHANNEL_NAMES = ['sms', 'whatsapp', 'voice'] as const;
+type FollowUpChannelName = (typeof FOLLOWUP_CHANNEL_NAMES)[number];
+
+/** `ar:HX…,en:HX…`: an approved WhatsApp template (Content SID) per language. */
+const templateList = z.string().transform((v, c) => {
+  const out: Partial<Record<'ar' | 'en', string>> = {};
+  for (const part of v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    const m = /^(ar|en):(HX[0-9a-fA-F]{32})$/.exec(part);
+    if (!m) {
+      c.addIssue({ code: 'custom', message: `"${part}" is not language:ContentSid (ar:HX… or en:HX…)` });
+      return z.NEVER;
+    }
+    out[m[1] as 'ar' | 'en'] = m[2];
+  }
+  return out;
+});
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -54,6 +75,32 @@ const envSchema = z.object({
   TWILIO_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TWILIO_FROM: z.string().default('+966920000000'),
   TWILIO_WHATSAPP_FROM: z.string().default('whatsapp:+966920000000'),
+  TWILIO_VOICE_FROM: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number')
+    .optional(),
+  FOLLOWUP_CHANNELS: z
+    .string()
+    .default('sms')
+    .transform((v, c) => {
+      const list = v
+        .split(',')
+        .map((x) => x.trim().toLowerCase())
+        .filter(Boolean);
+      const bad = list.filter((x) => !(FOLLOWUP_CHANNEL_NAMES as readonly string[]).includes(x));
+      if (list.length === 0 || bad.length > 0 || new Set(list).size !== list.length) {
+        c.addIssue({ code: 'custom', message: 'a comma-separated order of sms, whatsapp, voice, each once' });
+        return z.NEVER;
+      }
+      return list as FollowUpChannelName[];
+    }),
+  CHANNEL_WAIT_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 14)
+    .default(24),
+  WHATSAPP_TEMPLATES: templateList.default({ ...SANDBOX_TEMPLATES.followUp }),
+  WHATSAPP_RESUME_TEMPLATES: templateList.default({ ...SANDBOX_TEMPLATES.resume }),
   TWILIO_MESSAGING_SERVICE_SID: z
     .string()
     .regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG followed by 32 hex digits')
@@ -189,6 +236,8 @@ export interface Config {
     authToken: string;
     from: string;
     whatsappFrom: string;
+    /** Caller ID of outbound verification calls (a number verified on the account). */
+    voiceFrom: string;
     messagingServiceSid: string | undefined;
     /** Where the SDK's requests go in sandbox mode: the stand-in mounted in the web process. */
     sandboxApiUrl: string;
@@ -210,6 +259,13 @@ export interface Config {
     sendDays: string;
     reminderAfterHours: number;
     expireAfterHours: number;
+    /** The channel order of an agency the directory does not configure (followup/channels/plan.ts). */
+    channels: FollowUpChannelName[];
+    /** How long an unanswered channel waits before the next one is tried. */
+    channelWaitHours: number;
+    /** Approved WhatsApp templates (Content SIDs) per language: the question, and the link to go on. */
+    whatsappTemplates: Partial<Record<'ar' | 'en', string>>;
+    whatsappResumeTemplates: Partial<Record<'ar' | 'en', string>>;
     smsRatePerSecond: number;
     /**
      * Follow-up jobs one worker process runs at once. Sends wait on Twilio most of their time, and
@@ -404,6 +460,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       authToken: mode === 'live' ? (e.TWILIO_AUTH_TOKEN ?? '') : (e.TWILIO_AUTH_TOKEN ?? SANDBOX_AUTH_TOKEN),
       from: e.TWILIO_FROM,
       whatsappFrom: e.TWILIO_WHATSAPP_FROM,
+      voiceFrom: e.TWILIO_VOICE_FROM ?? e.TWILIO_FROM,
       messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
       sandboxApiUrl: (e.SANDBOX_API_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
       sandboxStatusDelayMs: e.SANDBOX_STATUS_DELAY_MS,
@@ -420,6 +477,10 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       sendDays: e.SEND_DAYS,
       reminderAfterHours: e.REMINDER_AFTER_HOURS,
       expireAfterHours: e.EXPIRE_AFTER_HOURS,
+      channels: e.FOLLOWUP_CHANNELS,
+      channelWaitHours: e.CHANNEL_WAIT_HOURS,
+      whatsappTemplates: e.WHATSAPP_TEMPLATES,
+      whatsappResumeTemplates: e.WHATSAPP_RESUME_TEMPLATES,
       smsRatePerSecond: e.SMS_RATE_PER_SECOND,
       concurrency: e.FOLLOWUP_CONCURRENCY,
       // Development and tests only: production refuses to start without a real secret (above).

@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js';
 import { perDatabaseCache } from '../db/per-database-cache.js';
 import { parseSendWindow, type SendWindow } from '../followup/schedule/send-window.js';
 import { sendWindowFromConfig } from '../followup/schedule/window-config.js';
+import { channelOrder, type SendChannel } from '../followup/channels/plan.js';
 
 /**
  * The follow-up delay and send window of an agency: its overrides from the directory, else the
@@ -12,6 +13,12 @@ import { sendWindowFromConfig } from '../followup/schedule/window-config.js';
 export interface FollowUpRules {
   delayHours: number;
   window: SendWindow;
+  /** The channels in the order they are tried, and how long each waits for an answer. */
+  channels: SendChannel[];
+  channelWaitHours: number;
+  defaultLanguage: 'ar' | 'en';
+  /** Approved WhatsApp templates of this agency, per language (the configured ones otherwise). */
+  whatsappTemplates: Partial<Record<'ar' | 'en', string>>;
 }
 
 const rules = perDatabaseCache<FollowUpRules>();
@@ -21,7 +28,15 @@ export async function agencyFollowUpRules(ctx: AppContext, agency: string): Prom
   const hit = cache.get(agency);
   if (hit) return hit;
   const doc = await ctx.models.Agency.findOne({ code: agency })
-    .select({ followUpDelayHours: 1, sendWindow: 1, sendDays: 1 })
+    .select({
+      followUpDelayHours: 1,
+      sendWindow: 1,
+      sendDays: 1,
+      channels: 1,
+      channelWaitHours: 1,
+      defaultLanguage: 1,
+      whatsappTemplates: 1,
+    })
     .lean();
   const { followUp, timeZone } = ctx.config;
   let window = sendWindowFromConfig(ctx.config);
@@ -44,7 +59,19 @@ export async function agencyFollowUpRules(ctx: AppContext, agency: string): Prom
       );
     }
   }
-  const result = { delayHours: doc?.followUpDelayHours ?? followUp.delayHours, window };
+  const agencyTemplates = Object.fromEntries(
+    Object.entries(doc?.whatsappTemplates ?? {}).filter(
+      ([lang, sid]) => (lang === 'ar' || lang === 'en') && sid,
+    ),
+  ) as Partial<Record<'ar' | 'en', string>>;
+  const result: FollowUpRules = {
+    delayHours: doc?.followUpDelayHours ?? followUp.delayHours,
+    window,
+    channels: channelOrder(doc?.channels, followUp.channels),
+    channelWaitHours: doc?.channelWaitHours ?? followUp.channelWaitHours,
+    defaultLanguage: doc?.defaultLanguage === 'en' ? 'en' : 'ar',
+    whatsappTemplates: Object.keys(agencyTemplates).length > 0 ? agencyTemplates : followUp.whatsappTemplates,
+  };
   cache.set(agency, result);
   return result;
 }

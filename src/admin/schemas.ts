@@ -64,6 +64,25 @@ export const agencyFields = {
     })
     .strict()
     .optional(),
+  channelWaitHours: z
+    .number()
+    .min(0)
+    .max(24 * 14)
+    .optional(),
+  defaultLanguage: z.enum(['ar', 'en']).optional(),
+  whatsappTemplates: z
+    .object({
+      ar: z
+        .string()
+        .regex(/^HX[0-9a-fA-F]{32}$/, 'a Content SID (HX…)')
+        .optional(),
+      en: z
+        .string()
+        .regex(/^HX[0-9a-fA-F]{32}$/, 'a Content SID (HX…)')
+        .optional(),
+    })
+    .strict()
+    .optional(),
   followUpDelayHours: z
     .number()
     .min(0)

@@ -4,7 +4,7 @@ export const FOLLOWUP_QUEUE = 'followup';
 export const DISPUTE_QUEUE = 'dispute-webhook';
 export const RECONCILE_QUEUE = 'followup-reconcile';
 
-export type FollowUpJobKind = 'send' | 'reminder' | 'expire';
+export type FollowUpJobKind = 'send' | 'reminder' | 'expire' | 'next';
 
 export interface FollowUpJob {
   followUpId: string;
@@ -14,6 +14,8 @@ export interface FollowUpJob {
   closureNumber?: number;
   /** The agency, whose send window a job waits for before it claims anything (absent in older jobs). */
   agency?: string;
+  /** A `next` job: the position in the follow-up's channel order it moves to. */
+  index?: number;
 }
 
 export interface DisputeJob {
@@ -24,9 +26,18 @@ export interface DisputeJob {
  * Deterministic ids make "schedule once per closure" a property of Redis rather than of our code: an
  * add with an existing id is ignored. BullMQ ids may not contain ':' or be all digits.
  */
-export function followUpJobId(kind: FollowUpJobKind, ticketRef: string, closureNumber: number): string {
-  return `fu-${kind}-${ticketRef.replace(/:/g, '_')}-${closureNumber}`;
+export function followUpJobId(
+  kind: FollowUpJobKind,
+  ticketRef: string,
+  closureNumber: number,
+  index?: number,
+): string {
+  const k = kind === 'next' ? `next${index ?? 1}` : kind;
+  return `fu-${k}-${ticketRef.replace(/:/g, '_')}-${closureNumber}`;
 }
+
+/** At most this many channels in an order (sms, whatsapp, voice). */
+export const MAX_CHANNELS = 3;
 
 export function disputeJobId(ticketRef: string, closureNumber: number): string {
   return `dispute-${ticketRef.replace(/:/g, '_')}-${closureNumber}`;

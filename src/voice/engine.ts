@@ -38,11 +38,17 @@ export function stateUrl(path: string, state: CallState): string {
   return `${path}?${q.toString()}`;
 }
 
+/** A reference read out one character at a time ("T 1 0 0 1"), as a caller would write it down. */
+function spelled(ref: string): string {
+  return [...ref.replace(/[^A-Za-z0-9]/g, '')].join(' ');
+}
+
 function speak(
   target: VoiceResponse | ReturnType<VoiceResponse['gather']>,
   flow: Flow,
   lang: VoiceLanguage,
   prompt: Prompt | undefined,
+  ticket = '',
 ): void {
   if (!prompt) return;
   if ('play' in prompt) {
@@ -50,7 +56,15 @@ function speak(
     return;
   }
   const voice = flow.voices[lang];
-  target.say({ voice: voice?.voice as 'Polly.Zeina', language: voice?.language as 'arb' }, prompt.say);
+  const text = prompt.say.replaceAll(TICKET_IN_PROMPT, spelled(ticket));
+  target.say({ voice: voice?.voice as 'Polly.Zeina', language: voice?.language as 'arb' }, text);
+}
+
+const TICKET_IN_PROMPT = '{ticket}';
+
+function promptNamesTicket(flow: Flow, stepName: string): boolean {
+  const step = flow.steps[stepName];
+  return !!step && Object.values(step.prompt).some((p) => 'say' in p && p.say.includes(TICKET_IN_PROMPT));
 }
 
 export type Notice = 'invalid' | 'noInput';
@@ -73,6 +87,8 @@ function stepTemplate(flow: Flow, state: CallState, notice: Notice | undefined):
   if (!byKey) stepTemplates.set(flow, (byKey = new Map<string, string[] | null>()));
   const key = `${state.s}|${state.l}|${state.r}|${notice ?? ''}`;
   let parts = byKey.get(key);
+  // A prompt that reads out the ticket differs per call: built per request.
+  if (parts === undefined && promptNamesTicket(flow, state.s)) byKey.set(key, (parts = null));
   if (parts === undefined) {
     const xml = buildStep(flow, { ...state, a: AGENT_SLOT, t: TICKET_SLOT }, notice);
     parts = xml.split(SLOT_PATTERN);
@@ -119,7 +135,7 @@ export function buildStep(flow: Flow, state: CallState, notice: Notice | undefin
       method: 'POST',
     });
     speak(gather, flow, state.l, notices);
-    speak(gather, flow, state.l, step.prompt[state.l]);
+    speak(gather, flow, state.l, step.prompt[state.l], state.t);
     return response.toString();
   }
   if (step.kind === 'record') {

@@ -24,8 +24,11 @@ const menuStep = z
       z.string().regex(/^[0-9]$/, 'choices are single digits 0-9'),
       z.union([z.number(), z.boolean(), z.string()]),
     ),
-    /** The rating field this answer fills (absent for navigation-only menus). */
-    field: z.enum(['agentRating', 'solvedOnCall']).optional(),
+    /**
+     * The field this answer fills (absent for navigation-only menus): the post-call rating's, or the
+     * verification conversation's question (closure-verification).
+     */
+    field: z.enum(['agentRating', 'solvedOnCall', 'solved', 'rating', 'reason']).optional(),
     timeoutSeconds: z.number().int().min(1).max(30).default(6),
     retries: z.number().int().min(0).max(3).default(1),
     /** The next step, or a map from stored value (as text) to next step. */

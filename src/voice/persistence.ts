@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import { turnBatcher } from '../queue/turn-batch.js';
 import type { WorkerDefinition } from '../queue/workers.js';
+import { applyCallAnswer, type CallAnswerJob } from '../followup/channels/voice-call.js';
 import { localDay } from '../followup/schedule/send-window.js';
 import { countScoresMatching, SUMS_PENDING } from '../reports/sums/daily-sums.js';
 
@@ -42,13 +43,16 @@ export type VoiceJob =
       durationSec: number;
       status: string;
     } & CallContext)
-  | { type: 'finalise'; callSid: string; callStatus: string; durationSec: number | undefined };
+  | { type: 'finalise'; callSid: string; callStatus: string; durationSec: number | undefined }
+  /** A key answer of an outbound verification call, for the follow-up's conversation. */
+  | CallAnswerJob;
 
 /** Undefined for a batch: BullMQ numbers it (a batch id could repeat, and a repeated id is dropped). */
 function jobId(job: VoiceJob): string | undefined {
   if (job.type === 'answers') return undefined;
   const sid = job.callSid;
   if (job.type === 'answer') return `va-${sid}-${job.step}`;
+  if (job.type === 'verify') return `vv-${sid}-${job.step}`;
   if (job.type === 'recording') return `vr-${sid}-${job.recordingSid}`;
   return `vf-${sid}`;
 }
@@ -153,6 +157,7 @@ async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
     for (const answer of job.answers) results.push(await process(ctx, answer));
     return results;
   }
+  if (job.type === 'verify') return applyCallAnswer(ctx, job);
   const { PostCallRating } = ctx.models;
   // Each write below is atomic on the call's document and guarded by what must still be true, so
   // jobs of one call may run at once in several workers.

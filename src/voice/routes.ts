@@ -7,6 +7,11 @@ import { callStateSchema, decide, renderError, renderStep, type CallState } from
 import type { Flow, VoiceLanguage } from './flow.js';
 import { loadFlows } from './flows.js';
 import { answerQueue, queueVoiceJob } from './persistence.js';
+import {
+  queueCallAnswer,
+  VERIFICATION_FLOW,
+  verificationCallRouter,
+} from '../followup/channels/voice-call.js';
 
 const RATING_FLOW = 'post-call-rating';
 const id = z
@@ -161,7 +166,24 @@ export function voiceRouter(ctx: AppContext): Router {
     if (!flow || !flow.steps[state.data.s])
       return fail(res, lang, 'unknown flow or step', { flow: state.data.f, step: state.data.s });
     const decision = decide(flow, state.data, body.data.Digits);
-    if (decision.answer) {
+    const field = decision.answer?.field;
+    if (
+      decision.answer &&
+      flow.id === VERIFICATION_FLOW &&
+      (field === 'solved' || field === 'rating' || field === 'reason')
+    ) {
+      // A verification call's keys answer the follow-up (its id travels as the call's `a`).
+      await queueCallAnswer(ctx, {
+        callSid: body.data.CallSid,
+        followUpId: state.data.a,
+        step: state.data.s,
+        field,
+        value: decision.answer.value,
+        at: new Date().toISOString(),
+      }).catch((err: unknown) => {
+        ctx.log.error({ err, step: state.data.s }, 'could not queue a verification call answer; it is lost');
+      });
+    } else if (decision.answer) {
       await queueAnswer({
         type: 'answer',
         callSid: body.data.CallSid,
@@ -181,6 +203,9 @@ export function voiceRouter(ctx: AppContext): Router {
     }
     twiml(res, decision.twiml);
   });
+
+  const verification = flows.get(VERIFICATION_FLOW);
+  if (verification) router.use(verificationCallRouter(ctx, verification));
 
   router.post('/voice/recording', ...signed, async (req, res) => {
     const state = callStateSchema.safeParse(req.query);

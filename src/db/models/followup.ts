@@ -78,6 +78,33 @@ export const followUpSchema = new Schema(
      * while pending, so the sparse index holds just the follow-ups a crash left half-done.
      */
     effectsPending: { type: Boolean },
+    /** The agency's channel order when the follow-up was scheduled, and the one being tried now. */
+    channels: { type: [String], default: undefined },
+    channelIndex: { type: Number, default: 0 },
+    /** Channels a permanent error for the number ruled out (followup/channels/plan.ts). */
+    unreachable: { type: [String], default: undefined },
+    /** Every attempt to ask: the channel, the message or call sid, and how it ended. */
+    attempts: {
+      type: [
+        new Schema(
+          {
+            channel: { type: String, enum: CHANNELS, required: true },
+            sid: { type: String },
+            at: { type: Date, required: true },
+            /** sent, delivered, failed, busy, no-answer, machine, answered… */
+            result: { type: String },
+            errorCode: { type: Number },
+          },
+          { _id: false },
+        ),
+      ],
+      default: undefined,
+    },
+    /**
+     * Answering-machine results of verification calls by CallSid ('human' or 'machine'): written by
+     * its callback, which may come before the attempt is recorded; a call's keys wait for it.
+     */
+    callAmd: { type: Schema.Types.Mixed },
     /** MessageSids of the last inbound answers applied, so a retried job never applies one twice. */
     appliedAnswers: { type: [String], default: undefined },
   },
@@ -104,6 +131,8 @@ export const messageSchema = new Schema(
     /** Rank of `status` (message-status.ts); updates only move it up, so late callbacks lose. */
     statusRank: { type: Number, default: -1 },
     errorCode: { type: Number },
+    /** Set on a WhatsApp reply refused outside the 24-hour window (63016) once the link is sent instead. */
+    resumedBy: { type: String },
     statusHistory: { type: [{ status: String, at: Date, errorCode: Number }], default: [] },
   },
   { timestamps: true },
@@ -145,6 +174,11 @@ export const verifiedScoreSchema = new Schema(
     reason: { type: String },
     comment: { type: String },
     channel: { type: String, enum: CHANNELS },
+    /** The channels tried, in order (the follow-up's attempts, without sids). */
+    attempts: {
+      type: [new Schema({ channel: String, at: Date, result: String }, { _id: false })],
+      default: undefined,
+    },
     postCallRatingId: { type: Schema.Types.ObjectId },
     postCallRating: { type: Number, min: 1, max: 5 },
     answeredAt: { type: Date },
@@ -185,7 +219,19 @@ export const contactSchema = new Schema(
 
 export type FollowUp = InferSchemaType<typeof followUpSchema>;
 /** A follow-up as read with `lean()`. */
-export type FollowUpDoc = FollowUp & { _id: { toString(): string } };
+/** One attempt to ask the citizen, as stored in `attempts`. */
+export interface Attempt {
+  channel: Channel;
+  sid?: string | null;
+  at: Date;
+  result?: string | null;
+  errorCode?: number | null;
+}
+export type FollowUpDoc = Omit<FollowUp, 'callAmd' | 'attempts'> & {
+  _id: { toString(): string };
+  callAmd?: Record<string, 'human' | 'machine'>;
+  attempts?: Attempt[] | null;
+};
 export type FollowUpMessage = InferSchemaType<typeof messageSchema>;
 export type OptOut = InferSchemaType<typeof optOutSchema>;
 export type VerifiedScore = InferSchemaType<typeof verifiedScoreSchema>;

@@ -30,6 +30,12 @@ export const agencySchema = new Schema(
     webhookSecrets: { type: [webhookSecretSchema], default: [] },
     /** Follow-up channels in fallback order. */
     channels: { type: [String], default: ['sms'] },
+    /** Hours to wait for an answer on each channel before the next (CHANNEL_WAIT_HOURS otherwise). */
+    channelWaitHours: { type: Number },
+    /** The language citizens are asked in when their own has no template (see whatsappTemplates). */
+    defaultLanguage: { type: String, enum: ['ar', 'en'], default: 'ar' },
+    /** The agency's approved WhatsApp templates (Content SIDs) per language; else WHATSAPP_TEMPLATES. */
+    whatsappTemplates: { ar: { type: String }, en: { type: String } },
     /** Sender overrides (SMS number or alphanumeric id, WhatsApp sender). */
     sender: { sms: { type: String }, whatsapp: { type: String } },
     /** Overrides of FOLLOWUP_DELAY_HOURS, SEND_WINDOW and SEND_DAYS for this agency. */

@@ -12,10 +12,11 @@ import type { Language } from '../../db/models/ticket.js';
 import { followUpTexts, type FollowUpTexts } from '../../i18n/followup.js';
 import { applyAnswer, conversationOf } from './answers.js';
 import type { ConversationInput, ReplyKey } from './conversation.js';
-import { classifySendError } from '../send/message-status.js';
+import { classifySendError, statusRank } from '../send/message-status.js';
 import { AWAITING_STATES, closeFollowUp, isOpen } from '../outcome/outcome.js';
 import { setOptOut } from './opt-out.js';
-import { parseReply } from './reply-parser.js';
+import { parseReply, type ParsedReply } from './reply-parser.js';
+import { FOLLOW_UP_BUTTONS } from '../channels/whatsapp-buttons.js';
 import { isBuiltIn, reasonLabels, type ReasonLabels } from './agency-reasons.js';
 
 const inboundSchema = z.object({
@@ -24,6 +25,15 @@ const inboundSchema = z.object({
   To: z.string().min(3).max(64).optional(),
   Body: z.string().max(20_000).default(''),
   OptOutType: z.enum(['STOP', 'START', 'HELP']).optional(),
+  // WhatsApp: a quick-reply tap's button id and title, the sender's WhatsApp id and profile name.
+  // The profile name is personal data the follow-up does not need: validated, never stored.
+  ButtonPayload: z.string().max(256).optional(),
+  ButtonText: z.string().max(256).optional(),
+  WaId: z
+    .string()
+    .regex(/^\d{6,15}$/)
+    .optional(),
+  ProfileName: z.string().max(256).optional(),
 });
 
 /** Inbound messages wait here for a worker; the webhook only verifies, validates and queues. */
@@ -35,10 +45,14 @@ export interface InboundJob {
   to?: string | undefined;
   body: string;
   optOutType?: 'STOP' | 'START' | 'HELP' | undefined;
+  /** A WhatsApp quick-reply tap: the button id of our template (content-templates.ts). */
+  button?: string | undefined;
   /** Set once the reply is decided, so a retried job sends the same texts and never re-applies. */
   replies?: string[];
   /** Sids of the replies already sent, in order: a retry sends only the rest. */
   replySids?: string[];
+  /** The follow-up the replies belong to (a WhatsApp reply refused outside the window finds it). */
+  followUpId?: string;
 }
 
 function replyText(texts: FollowUpTexts, key: ReplyKey, ref: string, reasons?: ReasonLabels): string {
@@ -87,8 +101,10 @@ export function inboundHandler(ctx: AppContext): RequestHandler {
       sid: parsed.data.MessageSid,
       from: parsed.data.From,
       to: parsed.data.To,
-      body: parsed.data.Body,
+      // A tap without a typed body reads as its title if the button is not one of ours.
+      body: parsed.data.Body || parsed.data.ButtonText || '',
       optOutType: parsed.data.OptOutType,
+      button: parsed.data.ButtonPayload,
     });
     res.setHeader('Content-Type', 'text/xml; charset=utf-8');
     res.end(EMPTY_TWIML);
@@ -110,12 +126,14 @@ export function inboundWorker(ctx: AppContext): WorkerDefinition {
     options: { concurrency: 20 },
     process: async (job: Job) => {
       const data = job.data as InboundJob;
-      const replies = data.replies ?? (await answerInbound(ctx, data));
+      const decided: { followUpId?: string } = data.followUpId ? { followUpId: data.followUpId } : {};
+      const replies = data.replies ?? (await answerInbound(ctx, data, decided));
       const replySids = [...(data.replySids ?? [])];
-      if (!data.replies) await job.updateData({ ...data, replies, replySids });
+      const followUp = decided.followUpId ? { followUpId: decided.followUpId } : {};
+      if (!data.replies) await job.updateData({ ...data, replies, replySids, ...followUp });
       for (let i = replySids.length; i < replies.length; i++) {
-        replySids.push(await sendReply(ctx, data, replies[i] ?? ''));
-        await job.updateData({ ...data, replies, replySids });
+        replySids.push(await sendReply(ctx, { ...data, ...followUp }, replies[i] ?? ''));
+        await job.updateData({ ...data, replies, replySids, ...followUp });
       }
       return { replies, replySids };
     },
@@ -135,7 +153,24 @@ async function sendReply(ctx: AppContext, data: InboundJob, body: string): Promi
           ? { messagingServiceSid }
           : { from: whatsapp ? whatsappFrom : from }),
       body,
+      // A WhatsApp reply's status says whether the 24-hour window was still open (63016 if not).
+      ...(whatsapp && data.followUpId ? { statusCallback: `${ctx.config.publicBaseUrl}/sms/status` } : {}),
     });
+    if (whatsapp && data.followUpId) {
+      await ctx.models.FollowUpMessage.create({
+        _id: sent.sid,
+        followUpId: data.followUpId,
+        direction: 'outbound',
+        kind: 'reply',
+        channel: 'whatsapp',
+        sid: sent.sid,
+        body,
+        status: sent.status,
+        statusRank: statusRank(sent.status),
+      }).catch((err: unknown) => {
+        if (!isDuplicateKey(err)) throw err;
+      });
+    }
     return sent.sid;
   } catch (err) {
     const status = err instanceof twilio.RestException ? err.status : undefined;
@@ -155,7 +190,11 @@ async function sendReply(ctx: AppContext, data: InboundJob, body: string): Promi
  * Matches the message to the citizen's newest open follow-up, applies it and returns the texts to
  * send back. Keywords (STOP, إيقاف, START, اشتراك, HELP) work whatever is being asked.
  */
-async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[]> {
+async function answerInbound(
+  ctx: AppContext,
+  data: InboundJob,
+  out: { followUpId?: string } = {},
+): Promise<string[]> {
   const { FollowUpMessage } = ctx.models;
   const { sid, from, body, optOutType } = data;
   const channel = from.startsWith('whatsapp:') ? 'whatsapp' : 'sms';
@@ -172,7 +211,8 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
   const target = open[0];
   const question = target ? conversationOf(target)?.step : undefined;
   // One parse serves both: keywords (STOP, إيقاف, START…) are recognised whatever the question.
-  const reply = parseReply(body, question && question !== 'done' ? question : 'solved');
+  const tapped = data.button !== undefined ? buttonAnswer(data.button) : undefined;
+  const reply = tapped ?? parseReply(body, question && question !== 'done' ? question : 'solved');
   const keyword = optOutType ?? reply.kind;
 
   if (keyword === 'STOP' || keyword === 'opt_out') {
@@ -206,6 +246,7 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
     const firstToday = (await ctx.redis.set(key, '1', 'EX', 86_400, 'NX')) === 'OK';
     return firstToday ? [followUpTexts.ar.unknownNumber(), followUpTexts.en.unknownNumber()] : [];
   }
+  out.followUpId = target._id.toString();
   try {
     await FollowUpMessage.create({
       _id: sid,
@@ -226,7 +267,7 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
   const inputFor = (current: FollowUpDoc): ConversationInput => {
     const step = conversationOf(current)?.step;
     if (step === undefined || step === 'done') return { kind: 'unclear', text: body };
-    const parsed = step === question ? reply : parseReply(body, step);
+    const parsed = step === question || tapped ? reply : parseReply(body, step);
     return parsed.kind === 'opt_out' || parsed.kind === 'opt_in' || parsed.kind === 'help'
       ? { kind: 'unclear', text: body }
       : parsed;
@@ -243,6 +284,16 @@ async function answerInbound(ctx: AppContext, data: InboundJob): Promise<string[
   if (open.length > 1 && replies.length > 0)
     replies[replies.length - 1] += ` ${targetTexts.appliedTo(target.ticketRef)}`;
   return replies;
+}
+
+/**
+ * Our template's buttons answer "solved?"; an unknown payload (an old template, a forged post) is
+ * read as the text the citizen saw on the button, so it is treated like any unclear reply.
+ */
+function buttonAnswer(payload: string): ParsedReply | undefined {
+  if (payload === FOLLOW_UP_BUTTONS.solved) return { kind: 'solved', value: true };
+  if (payload === FOLLOW_UP_BUTTONS.notSolved) return { kind: 'solved', value: false };
+  return undefined;
 }
 
 /** The number's follow-ups, newest first (by send time, then creation), at most 20. */

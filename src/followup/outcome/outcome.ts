@@ -1,7 +1,14 @@
 import type { AppContext } from '../../context.js';
 import type { FollowUpDoc, FollowUpState, Outcome } from '../../db/models/followup.js';
 import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/sums/daily-sums.js';
-import { DISPUTE_QUEUE, disputeJobId, FOLLOWUP_QUEUE, followUpJobId, type DisputeJob } from '../queue.js';
+import {
+  DISPUTE_QUEUE,
+  disputeJobId,
+  FOLLOWUP_QUEUE,
+  followUpJobId,
+  MAX_CHANNELS,
+  type DisputeJob,
+} from '../queue.js';
 
 export const OPEN_STATES: readonly FollowUpState[] = [
   'scheduled',
@@ -25,10 +32,17 @@ export async function removePendingJobs(
   ctx: AppContext,
   ticketRef: string,
   closureNumber: number,
-  kinds: readonly ('send' | 'reminder' | 'expire')[] = ['send', 'reminder', 'expire'],
+  kinds: readonly ('send' | 'reminder' | 'expire' | 'next')[] = ['send', 'reminder', 'expire', 'next'],
 ): Promise<void> {
   const queue = ctx.queues.get(FOLLOWUP_QUEUE);
-  await Promise.all(kinds.map((kind) => queue.remove(followUpJobId(kind, ticketRef, closureNumber))));
+  const ids = kinds.flatMap((kind) =>
+    kind === 'next'
+      ? Array.from({ length: MAX_CHANNELS - 1 }, (_, i) =>
+          followUpJobId('next', ticketRef, closureNumber, i + 1),
+        )
+      : [followUpJobId(kind, ticketRef, closureNumber)],
+  );
+  await Promise.all(ids.map((id) => queue.remove(id)));
 }
 
 /** A follow-up as a writer read it: the revision is what its conditional write checks. */
@@ -81,6 +95,15 @@ function scoreFieldsOf(f: FollowUpDoc): Record<string, unknown> {
     ...(f.comment != null ? { comment: f.comment } : {}),
     ...(f.outcome ? { outcome: f.outcome } : {}),
     ...(f.outcome && f.answeredAt ? { channel: f.channel } : {}),
+    ...(f.attempts?.length
+      ? {
+          attempts: f.attempts.map((a) => ({
+            channel: a.channel,
+            at: a.at,
+            ...(a.result ? { result: a.result } : {}),
+          })),
+        }
+      : {}),
     ...(f.answeredAt ? { answeredAt: f.answeredAt } : {}),
     followUpRevision: f.revision,
   };
@@ -131,9 +154,9 @@ export async function writeScore(
  */
 export async function applyEffects(ctx: AppContext, f: FollowUpDoc): Promise<void> {
   await syncScore(ctx, f);
-  const stale: ('send' | 'reminder' | 'expire')[] = isOpen(f.state)
-    ? [...(f.answeredAt ? (['reminder'] as const) : [])]
-    : ['send', 'reminder', 'expire'];
+  const stale: ('send' | 'reminder' | 'expire' | 'next')[] = isOpen(f.state)
+    ? [...(f.answeredAt ? (['reminder', 'next'] as const) : [])]
+    : ['send', 'reminder', 'expire', 'next'];
   await Promise.all([
     f.outcome === 'disputed' ? queueDisputeNotification(ctx, f) : undefined,
     stale.length > 0 ? removePendingJobs(ctx, f.ticketRef, f.closureNumber, stale) : undefined,

@@ -6,6 +6,7 @@ import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/sums/
 import { closureState } from '../../tickets/service.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
 import { sampleClosure } from './contact-policy.js';
+import type { SendChannel } from '../channels/plan.js';
 import { applyEffects, closeFollowUp, removePendingJobs, transition } from '../outcome/outcome.js';
 import { FOLLOWUP_QUEUE, followUpJobId, type FollowUpJob } from '../queue.js';
 import { localDay, nextSendTime } from './send-window.js';
@@ -37,31 +38,38 @@ export async function addFollowUpJob(
 /** Several jobs of one or more follow-ups in one round trip (the sender's reminder and expiry). */
 export async function addFollowUpJobs(
   ctx: AppContext,
-  jobs: { followUp: FollowUpKey; kind: FollowUpJob['kind']; runAt: Date }[],
+  jobs: { followUp: FollowUpKey; kind: FollowUpJob['kind']; runAt: Date; index?: number }[],
 ): Promise<void> {
   await ctx.queues.get<FollowUpJob>(FOLLOWUP_QUEUE).addBulk(
-    jobs.map(({ followUp, kind, runAt }) => ({
+    jobs.map(({ followUp, kind, runAt, index }) => ({
       name: kind,
-      data: followUpJob(followUp, kind),
-      opts: followUpJobOptions(ctx, followUp, kind, runAt),
+      data: followUpJob(followUp, kind, index),
+      opts: followUpJobOptions(ctx, followUp, kind, runAt, index),
     })),
   );
 }
 
-function followUpJob(followUp: FollowUpKey, kind: FollowUpJob['kind']): FollowUpJob {
+function followUpJob(followUp: FollowUpKey, kind: FollowUpJob['kind'], index?: number): FollowUpJob {
   return {
     followUpId: String(followUp._id),
     kind,
     ticketRef: followUp.ticketRef,
     closureNumber: followUp.closureNumber,
     ...(followUp.agency ? { agency: followUp.agency } : {}),
+    ...(index !== undefined ? { index } : {}),
   };
 }
 
-function followUpJobOptions(ctx: AppContext, followUp: FollowUpKey, kind: FollowUpJob['kind'], runAt: Date) {
+function followUpJobOptions(
+  ctx: AppContext,
+  followUp: FollowUpKey,
+  kind: FollowUpJob['kind'],
+  runAt: Date,
+  index?: number,
+) {
   return {
     ...jobOptions(ctx),
-    jobId: followUpJobId(kind, followUp.ticketRef, followUp.closureNumber),
+    jobId: followUpJobId(kind, followUp.ticketRef, followUp.closureNumber, index),
     delay: Math.max(0, runAt.getTime() - Date.now()),
   };
 }
@@ -73,12 +81,12 @@ function followUpJobOptions(ctx: AppContext, followUp: FollowUpKey, kind: Follow
  */
 export async function syncFollowUps(ctx: AppContext, ticket: Ticket): Promise<void> {
   // The agency's own delay and window (set on its admin page), else the configured ones.
-  const { delayHours, window } = await agencyFollowUpRules(ctx, ticket.agency);
+  const { delayHours, window, channels } = await agencyFollowUpRules(ctx, ticket.agency);
   for (const closure of ticket.closures) {
     const state = closureState(closure);
     if (state === 'closed' && ticket.status === 'closed') {
       const sendAt = nextSendTime(new Date(closure.closedAt.getTime() + delayHours * HOUR), window);
-      const ensured = await ensureFollowUp(ctx, ticket, closure, sendAt);
+      const ensured = await ensureFollowUp(ctx, ticket, closure, sendAt, channels);
       const followUp =
         ensured.state === 'cancelled' && !ensured.sendAttemptAt
           ? ((await reviveFollowUp(ctx, ensured, sendAt)) ?? ensured)
@@ -127,6 +135,7 @@ async function ensureFollowUp(
   ticket: Ticket,
   closure: Ticket['closures'][number],
   sendAt: Date,
+  channels: SendChannel[],
 ) {
   const { FollowUp, VerifiedScore } = ctx.models;
   const postCall = await ctx.models.PostCallRating.findOne({
@@ -158,7 +167,7 @@ async function ensureFollowUp(
     const score = await VerifiedScore.create({
       ...closureFields,
       day: localDay(closure.closedAt, ctx.config.timeZone),
-      channel: 'sms',
+      channel: channels[0] ?? 'sms',
       ...(sampling.sampled ? {} : { outcome: 'not_sampled' }),
       ...(postCall ? { postCallRatingId: postCall._id, postCallRating: postCall.agentRating } : {}),
       ...SUMS_PENDING,
@@ -178,7 +187,9 @@ async function ensureFollowUp(
     const created = await FollowUp.create({
       ...closureFields,
       ...(sampling.sampled ? { state: 'scheduled' } : { state: 'skipped', outcome: 'not_sampled' }),
-      channel: 'sms',
+      // The order in force at the closure: an agency that changes it later does not re-route this one.
+      channels,
+      channel: channels[0] ?? 'sms',
       jobId: followUpJobId('send', ticket.ref, closure.number),
       sendAt,
       sampleDraw: sampling.draw,

@@ -31,6 +31,8 @@ export interface ComposedMessage {
   segments: number;
   link: string;
   token: string;
+  /** The agency's name in the citizen's language, for channels that carry it apart (a template). */
+  agencyName: string;
 }
 
 /** The answer link's token depends only on the follow-up, so a retried send carries the same link. */
@@ -52,7 +54,7 @@ export function answerUrl(ctx: AppContext, token: string): string {
  */
 export async function composeMessage(
   ctx: AppContext,
-  f: FollowUp & { _id: { toString(): string } },
+  f: Pick<FollowUp, 'language' | 'agency' | 'ticketRef' | 'sendAt'> & { _id: { toString(): string } },
   kind: 'initial' | 'reminder',
 ): Promise<ComposedMessage> {
   const lang = f.language === 'en' ? 'en' : 'ar';
@@ -69,5 +71,5 @@ export async function composeMessage(
     if (segments > 2)
       ctx.log.warn({ ticketRef: f.ticketRef, segments }, 'follow-up message is longer than two segments');
   }
-  return { body, segments, link, token };
+  return { body, segments, link, token, agencyName: names?.[lang] || f.agency };
 }

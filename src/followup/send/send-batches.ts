@@ -6,6 +6,7 @@ import type { FollowUpDoc } from '../../db/models/followup.js';
 import type { Ticket } from '../../db/models/ticket.js';
 import { turnBatcher } from '../../queue/turn-batch.js';
 import { countScores, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/sums/daily-sums.js';
+import type { SendChannel } from '../channels/plan.js';
 import type { ComposedMessage } from './compose.js';
 import { statusRank } from './message-status.js';
 import { markSent } from '../outcome/outcome.js';
@@ -31,6 +32,27 @@ export interface SentSend {
   status: string;
   message: ComposedMessage;
   times: { sentAt: Date; expiresAt: Date; reminderAt?: Date };
+  /** The channel that took the question, its position in the order, and the ones refused before it. */
+  channel: SendChannel;
+  index: number;
+  failed: { channel: SendChannel; at: Date; result: string; errorCode?: number }[];
+  unreachable: string[];
+  /** When the next channel is tried if no answer has come; absent when this is the last. */
+  nextAt?: Date;
+}
+
+/** What a send records of its channel: where in the order it is, and every attempt so far. */
+function channelFields(s: SentSend) {
+  return {
+    channel: s.channel,
+    channelIndex: s.index,
+    attempts: [
+      ...(s.claimed.attempts ?? []),
+      ...s.failed,
+      { channel: s.channel, sid: s.sid, at: s.times.sentAt, result: s.status },
+    ],
+    ...(s.unreachable.length > 0 ? { unreachable: s.unreachable } : {}),
+  };
 }
 
 export interface SendBatches {
@@ -186,7 +208,7 @@ export function sendBatches(ctx: AppContext): SendBatches {
           followUpId: s.claimed._id,
           direction: 'outbound',
           kind: 'initial',
-          channel: s.claimed.channel,
+          channel: s.channel,
           sid: s.sid,
           body: s.message.body,
           segments: s.message.segments,
@@ -237,11 +259,14 @@ export function sendBatches(ctx: AppContext): SendBatches {
   async function scheduleNext(sends: SentSend[]): Promise<void> {
     await addFollowUpJobs(
       ctx,
-      sends.flatMap(({ claimed, times }) => [
-        ...(times.reminderAt
-          ? [{ followUp: claimed, kind: 'reminder' as const, runAt: times.reminderAt }]
+      sends.flatMap((s) => [
+        ...(s.times.reminderAt
+          ? [{ followUp: s.claimed, kind: 'reminder' as const, runAt: s.times.reminderAt }]
           : []),
-        { followUp: claimed, kind: 'expire' as const, runAt: times.expiresAt },
+        { followUp: s.claimed, kind: 'expire' as const, runAt: s.times.expiresAt },
+        ...(s.nextAt
+          ? [{ followUp: s.claimed, kind: 'next' as const, runAt: s.nextAt, index: s.index + 1 }]
+          : []),
       ]),
     );
   }
@@ -258,7 +283,7 @@ export function sendBatches(ctx: AppContext): SendBatches {
           updateOne: {
             filter: { _id: s.claimed._id, revision: s.claimed.revision ?? 0, state: 'sending' },
             update: {
-              $set: { state: 'awaiting_solved', ...s.times },
+              $set: { state: 'awaiting_solved', ...s.times, ...channelFields(s) },
               $unset: { sendLeaseUntil: 1, sendClaim: 1 },
               $inc: { revision: 1 },
             },
@@ -270,7 +295,13 @@ export function sendBatches(ctx: AppContext): SendBatches {
     ]);
     const recorded = (s: SentSend): FollowUpDoc => {
       const { sendLeaseUntil: _lease, sendClaim: _claim, ...rest } = s.claimed;
-      return { ...rest, state: 'awaiting_solved', ...s.times, revision: (s.claimed.revision ?? 0) + 1 };
+      return {
+        ...rest,
+        state: 'awaiting_solved',
+        ...s.times,
+        ...channelFields(s),
+        revision: (s.claimed.revision ?? 0) + 1,
+      };
     };
     if (result.matchedCount === sends.length) return sends.map(recorded);
     const now = await FollowUp.find({ _id: { $in: sends.map((s) => s.claimed._id) } })
@@ -286,7 +317,12 @@ export function sendBatches(ctx: AppContext): SendBatches {
         // conversation on, so only the send times are added.
         return FollowUp.findOneAndUpdate(
           { _id: s.claimed._id, sentAt: { $exists: false } },
-          { $set: s.times, $unset: { sendLeaseUntil: 1, sendClaim: 1 }, $inc: { revision: 1 } },
+          {
+            // The answer's channel stays the follow-up's `channel`; only the attempts are added.
+            $set: { ...s.times, attempts: channelFields(s).attempts, channelIndex: s.index },
+            $unset: { sendLeaseUntil: 1, sendClaim: 1 },
+            $inc: { revision: 1 },
+          },
           { returnDocument: 'after' },
         ).lean<FollowUpDoc>();
       }),

@@ -1,4 +1,4 @@
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import twilio from 'twilio';
 import { agencyFollowUpRules } from '../../admin/agency-rules.js';
 import type { AppContext } from '../../context.js';
@@ -12,49 +12,14 @@ import { isOptedOut, setOptOut } from '../conversation/opt-out.js';
 import { sendBatches, type SendBatches } from './send-batches.js';
 import { AWAITING_STATES, closeFollowUp } from '../outcome/outcome.js';
 import { FOLLOWUP_QUEUE, type FollowUpJob } from '../queue.js';
-import {
-  isInsideWindow,
-  nextSendTime,
-  validityPeriodSeconds,
-  type SendWindow,
-} from '../schedule/send-window.js';
-import { sendWindowFromConfig } from '../schedule/window-config.js';
+import { nextSendTime } from '../schedule/send-window.js';
+import { moveToNextChannel, planOf } from '../channels/advance.js';
+import { addressOn, deliver } from '../channels/deliver.js';
+import { nextChannel, openHours, ruledOutBy, type SendChannel } from '../channels/plan.js';
+import { deferToWindow, windowFor } from './window-wait.js';
 
 const HOUR = 3_600_000;
 export class SendFailedError extends Error {}
-
-function addressFor(f: FollowUpDoc): string {
-  return f.channel === 'whatsapp' ? `whatsapp:${f.citizenPhone}` : f.citizenPhone;
-}
-
-/** The agency's window (directory overrides, a minute's cache), or the configured one. */
-async function windowFor(ctx: AppContext, agency: string | undefined): Promise<SendWindow> {
-  return agency ? (await agencyFollowUpRules(ctx, agency)).window : sendWindowFromConfig(ctx.config);
-}
-
-/** Outside the window (a backlog, a retry at night): wait for the window without using an attempt. */
-async function deferToWindow(ctx: AppContext, job: Job, token: string | undefined): Promise<void> {
-  const window = await windowFor(ctx, (job.data as FollowUpJob).agency);
-  const now = new Date();
-  if (isInsideWindow(now, window)) return;
-  if (!token) throw new Error('cannot defer a job without its lock token');
-  await job.moveToDelayed(nextSendTime(now, window).getTime(), token);
-  throw new DelayedError();
-}
-
-async function sendSms(ctx: AppContext, f: FollowUpDoc, message: ComposedMessage) {
-  const window = await windowFor(ctx, f.agency);
-  const { from, whatsappFrom, messagingServiceSid } = ctx.config.twilio;
-  return ctx.twilio.messages.create({
-    to: addressFor(f),
-    ...(messagingServiceSid && f.channel !== 'whatsapp'
-      ? { messagingServiceSid }
-      : { from: f.channel === 'whatsapp' ? whatsappFrom : from }),
-    body: message.body,
-    statusCallback: `${ctx.config.publicBaseUrl}/sms/status`,
-    validityPeriod: validityPeriodSeconds(new Date(), window),
-  });
-}
 
 async function recordMessage(
   ctx: AppContext,
@@ -130,9 +95,19 @@ async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, wh
  * Finds a message an earlier attempt sent before crashing (the send is recorded before and after the
  * SDK call; in between only Twilio knows). The answer token in the body identifies it.
  */
-async function findEarlierSend(ctx: AppContext, f: FollowUpDoc, token: string): Promise<string | undefined> {
+async function findEarlierSend(
+  ctx: AppContext,
+  f: FollowUpDoc,
+  channel: SendChannel,
+  token: string,
+): Promise<string | undefined> {
   const since = (f.sendAttemptAt?.getTime() ?? 0) - 60_000;
-  const recent = await ctx.twilio.messages.list({ to: addressFor(f), limit: 50 });
+  if (channel === 'voice') {
+    // A call carries no token; one placed to the number since the claim is this follow-up's.
+    const calls = await ctx.twilio.calls.list({ to: f.citizenPhone, limit: 20 });
+    return calls.find((c) => (c.dateCreated?.getTime() ?? 0) >= since)?.sid;
+  }
+  const recent = await ctx.twilio.messages.list({ to: addressOn(channel, f.citizenPhone), limit: 50 });
   return recent.find((m) => m.body.includes(token) && (m.dateCreated?.getTime() ?? 0) >= since)?.sid;
 }
 
@@ -184,30 +159,83 @@ async function sendInitial(
   }
 
   const message = await composeMessage(ctx, claimed, 'initial');
-  let sid = replay ? await findEarlierSend(ctx, claimed, message.token) : undefined;
+  const rules = await agencyFollowUpRules(ctx, claimed.agency);
+  const plan = planOf(claimed);
+  let index = claimed.channelIndex ?? 0;
+  let unreachable: string[] = [...(claimed.unreachable ?? [])];
+  const failed: { channel: SendChannel; at: Date; result: string; errorCode?: number }[] = [];
+  let channel = plan[index] ?? 'sms';
+  let sid = replay ? await findEarlierSend(ctx, claimed, channel, message.token) : undefined;
   let status = 'queued';
-  if (sid === undefined) {
+  let record = message.body;
+  // A permanent error for the number moves on to the next channel that can still reach it, at once.
+  while (sid === undefined) {
     try {
-      const sent = await sendSms(ctx, claimed, message);
+      const sent = await deliver(ctx, claimed, channel, message, rules);
       sid = sent.sid;
       status = sent.status;
+      record = sent.record;
     } catch (err) {
-      return handleSendError(ctx, claimed, err, 'initial');
+      const code = err instanceof twilio.RestException ? err.code : undefined;
+      const cls = classifySendError({
+        ...(code !== undefined ? { code } : {}),
+        ...(err instanceof twilio.RestException ? { status: err.status } : {}),
+      });
+      const next =
+        cls === 'permanent' && code !== 21610
+          ? nextChannel(
+              plan,
+              index,
+              (unreachable = [...new Set([...unreachable, ...ruledOutBy(channel, code)])]),
+            )
+          : undefined;
+      if (!next) return handleSendError(ctx, claimed, err, 'initial');
+      failed.push({
+        channel,
+        at: new Date(),
+        result: 'failed',
+        ...(code !== undefined ? { errorCode: code } : {}),
+      });
+      ctx.log.warn(
+        { ticketRef: claimed.ticketRef, channel, code },
+        'channel refused the number; trying the next',
+      );
+      ({ index, channel } = next);
     }
   }
   const sentAt = new Date();
   const window = await windowFor(ctx, claimed.agency);
+  // A reminder repeats the question on the one channel there is; with an order, the next channel is it.
+  const single = plan.length === 1 && channel !== 'voice';
   const reminderAt =
-    ctx.config.followUp.reminderAfterHours > 0
+    single && ctx.config.followUp.reminderAfterHours > 0
       ? nextSendTime(new Date(sentAt.getTime() + ctx.config.followUp.reminderAfterHours * HOUR), window)
       : undefined;
-  const expiresAt = new Date(sentAt.getTime() + ctx.config.followUp.expireAfterHours * HOUR);
+  const left = plan.length - index;
+  const expiresAt = new Date(
+    sentAt.getTime() + openHours(left, rules.channelWaitHours, ctx.config.followUp.expireAfterHours) * HOUR,
+  );
   const times = {
     sentAt,
     expiresAt,
     ...(reminderAt && reminderAt < expiresAt ? { reminderAt } : {}),
   };
-  const sent = await batches.recordSent({ claimed, sid, status, message, times });
+  const nextAt =
+    nextChannel(plan, index, unreachable) !== undefined
+      ? nextSendTime(new Date(sentAt.getTime() + rules.channelWaitHours * HOUR), rules.window)
+      : undefined;
+  const sent = await batches.recordSent({
+    claimed,
+    sid,
+    status,
+    message: { ...message, body: record },
+    times,
+    channel,
+    index,
+    failed,
+    unreachable,
+    ...(nextAt ? { nextAt } : {}),
+  });
   if (!sent) return { skipped: 'sent and recorded by another worker' };
   return { sid, segments: message.segments, followUp: sent };
 }
@@ -234,9 +262,16 @@ async function sendReminder(ctx: AppContext, job: Job, token: string | undefined
   ).lean<FollowUpDoc>();
   if (!claimed) return { skipped: 'answered or reminded meanwhile' };
   const message = await composeMessage(ctx, claimed, 'reminder');
+  const channel = planOf(claimed)[claimed.channelIndex ?? 0] ?? 'sms';
   try {
-    const sent = await sendSms(ctx, claimed, message);
-    await recordMessage(ctx, claimed, 'reminder', sent.sid, message, sent.status);
+    const sent = await deliver(
+      ctx,
+      claimed,
+      channel,
+      message,
+      await agencyFollowUpRules(ctx, claimed.agency),
+    );
+    await recordMessage(ctx, claimed, 'reminder', sent.sid, { ...message, body: sent.record }, sent.status);
     return { sid: sent.sid };
   } catch (err) {
     await ctx.models.FollowUp.updateOne({ _id: f._id, remindedAt }, { $unset: { remindedAt: 1 } });
@@ -275,6 +310,7 @@ export function followUpWorker(ctx: AppContext): WorkerDefinition {
       }
       const f = await ctx.models.FollowUp.findById(data.followUpId).lean<FollowUpDoc>();
       if (!f) throw new UnrecoverableError(`follow-up ${data.followUpId} does not exist`);
+      if (data.kind === 'next') return moveToNextChannel(ctx, job, token, f, data.index ?? 1);
       return data.kind === 'reminder' ? sendReminder(ctx, job, token, f) : expire(ctx, f);
     },
   };

@@ -3,6 +3,8 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
 import { countSegments } from '../../followup/send/segments.js';
+import { createCallSchema, SandboxCalls } from './calls.js';
+import { CONTENT_TEMPLATES, renderTemplate } from './content-templates.js';
 import { magicFor } from './magic-numbers.js';
 import { postSignedWebhook } from './webhook-sender.js';
 
@@ -30,6 +32,22 @@ export interface SandboxMessage {
   dateCreated: Date;
   dateUpdated: Date;
   dateSent: Date | null;
+  /** A WhatsApp template send: the Content SID, and the quick-reply buttons the citizen can tap. */
+  contentSid: string | null;
+  buttons: { id: string; title: string }[];
+}
+
+/** What a citizen sends in, as Twilio would post it to the number's messaging webhook. */
+export interface SandboxInbound {
+  /** The citizen: +E164, or whatsapp:+E164. */
+  from: string;
+  /** Our number or WhatsApp sender. */
+  to: string;
+  body?: string;
+  /** A quick-reply tap: the button's id and its title. */
+  buttonPayload?: string;
+  buttonText?: string;
+  profileName?: string;
 }
 
 export interface SandboxOptions {
@@ -40,6 +58,10 @@ export interface SandboxOptions {
   log: Logger;
   /** Oldest messages are forgotten past this many, so long benchmarks do not grow memory. */
   maxMessages?: number;
+  /** How long an outbound call rings before it ends unanswered (default: the request's Timeout). */
+  callRingTimeoutMs?: number;
+  /** WhatsApp's customer-service window after the citizen's last message (24 hours at Twilio). */
+  whatsappSessionHours?: number;
 }
 
 const API_VERSION = '2010-04-01';
@@ -53,6 +75,7 @@ const createMessageSchema = z.object({
   StatusCallback: z.url().optional(),
   ValidityPeriod: z.string().optional(),
   ContentSid: z.string().optional(),
+  ContentVariables: z.string().max(4000).optional(),
 });
 
 class TwilioApiError extends Error {
@@ -77,9 +100,21 @@ export class TwilioSandbox {
   private readonly messages = new Map<string, SandboxMessage>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly syncFailuresSeen = new Map<string, number>();
+  /** When each WhatsApp address last wrote to us: the start of its 24-hour session window. */
+  private readonly lastInbound = new Map<string, number>();
+  private clockOffsetMs = 0;
   private closed = false;
+  /** Outbound calls; tests and the sandbox phone answer, press keys and hang up through it. */
+  readonly calls: SandboxCalls;
 
-  constructor(private readonly opts: SandboxOptions) {}
+  constructor(private readonly opts: SandboxOptions) {
+    this.calls = new SandboxCalls({
+      accountSid: opts.accountSid,
+      authToken: opts.authToken,
+      log: opts.log,
+      ...(opts.callRingTimeoutMs !== undefined ? { ringTimeoutMs: opts.callRingTimeoutMs } : {}),
+    });
+  }
 
   /** For tests and the development console: what the stand-in has "sent". */
   listMessages(filter: { to?: string } = {}): SandboxMessage[] {
@@ -91,9 +126,62 @@ export class TwilioSandbox {
     return this.messages.get(messageSid);
   }
 
+  /**
+   * A citizen's message or quick-reply tap: opens WhatsApp's session window for the address and
+   * posts the signed webhook Twilio would post to `url` (the number's messaging webhook).
+   */
+  async receive(
+    message: SandboxInbound,
+    url: string,
+    deliverTo?: string,
+  ): Promise<{ sid: string; status: number }> {
+    const messageSid = sid('SM');
+    const whatsapp = message.from.startsWith('whatsapp:');
+    if (whatsapp) this.lastInbound.set(message.from, this.now());
+    const params: Record<string, string> = {
+      AccountSid: this.opts.accountSid,
+      ApiVersion: API_VERSION,
+      MessageSid: messageSid,
+      SmsMessageSid: messageSid,
+      From: message.from,
+      To: message.to,
+      Body: message.body ?? message.buttonText ?? '',
+      NumMedia: '0',
+      NumSegments: '1',
+    };
+    if (whatsapp) {
+      params.WaId = message.from.replace(/^whatsapp:\+/, '');
+      params.ProfileName = message.profileName ?? '';
+      params.MessageType = message.buttonPayload ? 'button' : 'text';
+    }
+    if (message.buttonPayload !== undefined) params.ButtonPayload = message.buttonPayload;
+    if (message.buttonText !== undefined) params.ButtonText = message.buttonText;
+    const res = await postSignedWebhook(url, params, this.opts.authToken, deliverTo ? { deliverTo } : {});
+    return { sid: messageSid, status: res.status };
+  }
+
+  /**
+   * Moves the stand-in's own clock on, as if that long had passed at Twilio: WhatsApp session
+   * windows close by it (a test of a reply sent after the window, without waiting a day).
+   */
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
+  }
+
+  private now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  private sessionOpen(to: string): boolean {
+    const since = this.lastInbound.get(to);
+    const hours = this.opts.whatsappSessionHours ?? 24;
+    return since !== undefined && this.now() - since < hours * 3_600_000;
+  }
+
   /** Stops pending status callbacks; the web process calls this on shutdown. */
   close(): void {
     this.closed = true;
+    this.calls.close();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
@@ -109,6 +197,9 @@ export class TwilioSandbox {
     router.post(`${base}/Messages.json`, (req, res) => this.handle(res, () => this.create(req)));
     router.get(`${base}/Messages.json`, (req, res) => this.handle(res, () => this.list(req)));
     router.get(`${base}/Messages/:messageSid.json`, (req, res) => this.handle(res, () => this.fetch(req)));
+    router.post(`${base}/Calls.json`, (req, res) => this.handle(res, () => this.createCall(req)));
+    router.get(`${base}/Calls.json`, (req, res) => this.handle(res, () => this.listCalls(req)));
+    router.post(`${base}/Calls/:callSid.json`, (req, res) => void this.updateCall(req, res));
     router.use((req, res) =>
       this.sendError(res, new TwilioApiError(404, 20404, `The requested resource ${req.path} was not found`)),
     );
@@ -161,7 +252,18 @@ export class TwilioSandbox {
     if (!p.From && !p.MessagingServiceSid)
       throw new TwilioApiError(400, 21603, "A 'From' phone number is required.");
     if (!p.Body && !p.ContentSid) throw new TwilioApiError(400, 21602, 'Message body is required.');
-    const body = p.Body ?? '';
+    const template = p.ContentSid === undefined ? undefined : CONTENT_TEMPLATES.get(p.ContentSid);
+    if (p.ContentSid !== undefined && !template)
+      throw new TwilioApiError(400, 21655, 'The ContentSid is Invalid');
+    let variables: Record<string, string> = {};
+    if (p.ContentVariables !== undefined) {
+      try {
+        variables = z.record(z.string(), z.string()).parse(JSON.parse(p.ContentVariables));
+      } catch {
+        throw new TwilioApiError(400, 21656, 'The ContentVariables Parameter is invalid');
+      }
+    }
+    const body = template ? renderTemplate(template, variables) : (p.Body ?? '');
     if (body.length > MAX_BODY)
       throw new TwilioApiError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
     let validityPeriod: number | null = null;
@@ -201,14 +303,83 @@ export class TwilioSandbox {
       dateCreated: now,
       dateUpdated: now,
       dateSent: null,
+      contentSid: template?.sid ?? null,
+      buttons: template?.buttons ?? [],
     };
     this.remember(message);
-    const finalStep =
-      magic?.kind === 'async'
+    // Outside the customer-service window WhatsApp takes only templates: Twilio accepts the
+    // request and fails the message afterwards with 63016.
+    const outsideWindow = to.startsWith('whatsapp:') && !template && !this.sessionOpen(to);
+    const finalStep = outsideWindow
+      ? { status: 'failed' as const, code: 63016 }
+      : magic?.kind === 'async'
         ? { status: magic.finalStatus, code: magic.code }
         : { status: 'delivered' as const, code: null };
-    this.scheduleTransitions(message, [{ status: 'sent', code: null }, finalStep]);
+    this.scheduleTransitions(
+      message,
+      outsideWindow ? [finalStep] : [{ status: 'sent', code: null }, finalStep],
+    );
     return { status: 201, body: this.toJson(message) };
+  }
+
+  private createCall(req: Request): { status: number; body: unknown } {
+    const accountSid = this.checkAccount(req);
+    const parsed = createCallSchema.safeParse(req.body);
+    if (!parsed.success) {
+      const field = parsed.error.issues[0]?.path.join('.') ?? '';
+      if (field === 'To') throw new TwilioApiError(400, 21201, "No 'To' number is specified");
+      if (field === 'From') throw new TwilioApiError(400, 21213, "No 'From' number is specified");
+      if (field === 'Url') throw new TwilioApiError(400, 21205, 'Url is not a valid URL');
+      throw new TwilioApiError(400, 20001, `Invalid parameter: ${field}`);
+    }
+    if (!/^\+[1-9]\d{6,14}$/.test(parsed.data.To))
+      throw new TwilioApiError(400, 21211, `The 'To' number ${parsed.data.To} is not a valid phone number.`);
+    const magic = magicFor(parsed.data.To);
+    if (magic?.kind === 'sync' && magic.code === 21211)
+      throw new TwilioApiError(magic.httpStatus, magic.code, magic.message);
+    return { status: 201, body: this.calls.toJson(this.calls.create(accountSid, parsed.data)) };
+  }
+
+  private listCalls(req: Request): { status: number; body: unknown } {
+    const accountSid = this.checkAccount(req);
+    const query = z.object({ To: z.string().optional() }).parse(req.query);
+    const calls = this.calls.list(query.To === undefined ? {} : { to: query.To });
+    const uri = `/${API_VERSION}/Accounts/${accountSid}/Calls.json?PageSize=50&Page=0`;
+    return {
+      status: 200,
+      body: {
+        calls: calls.map((c) => this.calls.toJson(c)),
+        first_page_uri: uri,
+        next_page_uri: null,
+        page: 0,
+        page_size: 50,
+        previous_page_uri: null,
+        start: 0,
+        end: Math.max(0, calls.length - 1),
+        uri,
+      },
+    };
+  }
+
+  private async updateCall(req: Request, res: Response): Promise<void> {
+    try {
+      this.checkAccount(req);
+      const body = z
+        .object({ Twiml: z.string().max(4000).optional(), Status: z.string().optional() })
+        .parse(req.body);
+      const sidParam = String(req.params.callSid);
+      if (!this.calls.get(sidParam))
+        throw new TwilioApiError(404, 20404, `The requested resource ${req.path} was not found`);
+      // Twilio answers the update at once and then plays the new TwiML.
+      const call = this.calls.get(sidParam) as NonNullable<ReturnType<SandboxCalls['get']>>;
+      res.status(200).json(this.calls.toJson(call));
+      await this.calls.update(sidParam, body.Twiml, body.Status).catch((err: unknown) => {
+        this.opts.log.warn({ err, callSid: sidParam }, 'sandbox call update failed');
+      });
+    } catch (err) {
+      if (err instanceof TwilioApiError) return this.sendError(res, err);
+      this.sendError(res, new TwilioApiError(400, 20001, 'Invalid call update'));
+    }
   }
 
   private fetch(req: Request): { status: number; body: unknown } {

@@ -1,0 +1,209 @@
+import { Router, type Response } from 'express';
+import twilio from 'twilio';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import type { FollowUpDoc } from '../../db/models/followup.js';
+import { verifyTwilioSignature } from '../../twilio/signature.js';
+import { renderStep } from '../../voice/engine.js';
+import type { Flow } from '../../voice/flow.js';
+import { queueVoiceJob } from '../../voice/persistence.js';
+import { applyAnswer, conversationOf } from '../conversation/answers.js';
+import type { ConversationInput } from '../conversation/conversation.js';
+import { REASONS, type Rating, type Reason } from '../conversation/reply-parser.js';
+import { AWAITING_STATES } from '../outcome/outcome.js';
+import { advanceNow, recordAttemptResult } from './advance.js';
+
+/**
+ * The outbound verification call: placed by the sender (deliver.ts) with asynchronous answering-
+ * machine detection, answered here. Keys pressed go through the voice queue to the follow-up's
+ * conversation (applyCallAnswer), never in the request, so a caller keeps hearing questions while
+ * MongoDB is slow or down. A machine gets a short message and no survey, and no key it "presses"
+ * is ever recorded; busy, unanswered and failed calls end that attempt and the next channel is tried.
+ */
+
+export const VERIFICATION_FLOW = 'closure-verification';
+
+type CallFollowUp = Pick<FollowUpDoc, '_id' | 'ticketRef'>;
+
+export function verificationCallUrls(base: string, f: CallFollowUp, lang: 'ar' | 'en') {
+  const fu = f._id.toString();
+  return {
+    entry: `${base}/voice/verify?${new URLSearchParams({ fu, l: lang, t: f.ticketRef }).toString()}`,
+    status: `${base}/voice/verify-status?${new URLSearchParams({ fu }).toString()}`,
+    amd: `${base}/voice/amd?${new URLSearchParams({ fu }).toString()}`,
+  };
+}
+
+const idPattern = /^[A-Za-z0-9._-]{1,64}$/;
+const verifyQuery = z.object({
+  fu: z.string().regex(/^[0-9a-f]{24}$/),
+  l: z.enum(['ar', 'en']).default('ar'),
+  t: z.string().regex(idPattern).default(''),
+});
+const callBody = z.object({
+  CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/),
+  CallStatus: z.string().max(32).optional(),
+  AnsweredBy: z.string().max(32).optional(),
+});
+
+const MACHINE_MESSAGE = {
+  ar: 'مرحبا، نتصل بك بخصوص بلاغك لدى الجهة الحكومية. سنرسل لك رسالة للإجابة. شكرا.',
+  en: 'Hello, we are calling about your ticket with a government agency. We will send you a message to answer. Thank you.',
+};
+const ALREADY_ANSWERED = {
+  ar: 'شكرا لك، لقد وصلتنا إجابتك عن هذا البلاغ. مع السلامة.',
+  en: 'Thank you, we already have your answer about this ticket. Goodbye.',
+};
+
+export function isMachine(answeredBy: string | undefined): boolean {
+  return !!answeredBy && (answeredBy.startsWith('machine') || answeredBy === 'fax');
+}
+
+function twiml(res: Response, xml: string): void {
+  res.setHeader('Content-Type', 'text/xml; charset=utf-8');
+  res.end(xml);
+}
+
+function sayAndHangUp(flow: Flow, lang: 'ar' | 'en', text: string): string {
+  const r = new twilio.twiml.VoiceResponse();
+  const v = flow.voices[lang];
+  r.say({ voice: v?.voice as 'Polly.Zeina', language: v?.language as 'arb' }, text);
+  r.hangup();
+  return r.toString();
+}
+
+export function verificationCallRouter(ctx: AppContext, flow: Flow): Router {
+  const router = Router();
+  const signed = verifyTwilioSignature({
+    authToken: ctx.config.twilio.authToken,
+    publicBaseUrl: ctx.config.publicBaseUrl,
+    log: ctx.log,
+  });
+
+  // The call is answered: the first question, unless the citizen has answered on another channel.
+  router.post('/voice/verify', ...signed, async (req, res) => {
+    const q = verifyQuery.safeParse(req.query);
+    const body = callBody.safeParse(req.body);
+    if (!q.success || !body.success) {
+      ctx.log.warn({}, 'malformed verification call entry');
+      return twiml(res, sayAndHangUp(flow, 'ar', ALREADY_ANSWERED.ar));
+    }
+    const f = await ctx.models.FollowUp.findById(q.data.fu)
+      .select({ state: 1, answeredAt: 1 })
+      .lean<Pick<FollowUpDoc, 'state' | 'answeredAt'>>()
+      .catch((err: unknown) => {
+        // The questions do not need the database; the answers wait in the queue.
+        ctx.log.warn({ err }, 'follow-up unreadable at call start; asking anyway');
+        return undefined;
+      });
+    if (f === null || (f && (f.answeredAt || !(AWAITING_STATES as readonly string[]).includes(f.state))))
+      return twiml(res, sayAndHangUp(flow, q.data.l, ALREADY_ANSWERED[q.data.l]));
+    twiml(
+      res,
+      renderStep(flow, { f: flow.id, s: flow.firstStep, l: q.data.l, r: 0, a: q.data.fu, t: q.data.t }),
+    );
+  });
+
+  // Asynchronous answering-machine detection: a machine hears a short message instead of the survey.
+  router.post('/voice/amd', ...signed, async (req, res) => {
+    const q = verifyQuery.pick({ fu: true }).safeParse(req.query);
+    const body = callBody.safeParse(req.body);
+    if (!q.success || !body.success || !body.data.AnsweredBy) {
+      res.status(400).type('text/plain').send('Malformed answering-machine callback');
+      return;
+    }
+    const machine = isMachine(body.data.AnsweredBy);
+    const sid = body.data.CallSid;
+    // Kept by call sid on the follow-up itself: the callback may come before the sender has recorded
+    // the attempt, and the answers of the call wait for it (applyCallAnswer).
+    const f = await ctx.models.FollowUp.findOneAndUpdate(
+      { _id: q.data.fu },
+      { $set: { [`callAmd.${sid}`]: machine ? 'machine' : 'human' } },
+      { returnDocument: 'after' },
+    ).lean<FollowUpDoc>();
+    res.status(204).end();
+    if (!f || !machine) return;
+    ctx.log.info({ ticketRef: f.ticketRef, closure: f.closureNumber }, 'verification call reached a machine');
+    const lang = f.language === 'en' ? 'en' : 'ar';
+    try {
+      await ctx.twilio.calls(sid).update({ twiml: sayAndHangUp(flow, lang, MACHINE_MESSAGE[lang]) });
+    } catch (err) {
+      ctx.log.warn({ err, ticketRef: f.ticketRef }, 'could not end the machine-answered call');
+    }
+    await recordAttemptResult(ctx, f._id, sid, 'machine');
+    await advanceNow(ctx, f);
+  });
+
+  router.post('/voice/verify-status', ...signed, async (req, res) => {
+    const q = verifyQuery.pick({ fu: true }).safeParse(req.query);
+    const body = callBody.safeParse(req.body);
+    if (!q.success || !body.success || !body.data.CallStatus) {
+      res.status(400).type('text/plain').send('Malformed status callback');
+      return;
+    }
+    const status = body.data.CallStatus;
+    const unanswered = ['busy', 'no-answer', 'failed', 'canceled'].includes(status);
+    const f = await ctx.models.FollowUp.findById(q.data.fu).lean<FollowUpDoc>();
+    if (f) {
+      // A machine's attempt keeps "machine"; the others end as Twilio says.
+      if (f.callAmd?.[body.data.CallSid] !== 'machine')
+        await recordAttemptResult(ctx, f._id, body.data.CallSid, status);
+      // An outcome of this attempt, not of the follow-up: the next channel is tried now.
+      if (unanswered) await advanceNow(ctx, f);
+    }
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+export interface CallAnswerJob {
+  type: 'verify';
+  callSid: string;
+  followUpId: string;
+  step: string;
+  field: 'solved' | 'rating' | 'reason';
+  value: number | boolean | string;
+  at: string;
+}
+
+export async function queueCallAnswer(ctx: AppContext, job: Omit<CallAnswerJob, 'type'>): Promise<void> {
+  await queueVoiceJob(ctx, { type: 'verify', ...job });
+}
+
+const ORDER = { solved: 0, rating: 1, reason: 2, done: 3 } as const;
+
+export class CallAnswerNotReadyError extends Error {}
+
+function inputOf(job: CallAnswerJob): ConversationInput | undefined {
+  if (job.field === 'solved' && typeof job.value === 'boolean') return { kind: 'solved', value: job.value };
+  if (job.field === 'rating' && typeof job.value === 'number' && job.value >= 1 && job.value <= 5)
+    return { kind: 'rating', value: job.value as Rating };
+  if (job.field === 'reason' && (REASONS as readonly string[]).includes(String(job.value)))
+    return { kind: 'reason', value: job.value as Reason };
+  return undefined;
+}
+
+/**
+ * One key answer of a verification call, applied to the follow-up's conversation. It waits (by
+ * failing, so the queue retries it) for the answering-machine result and for the call's earlier
+ * answer, since the jobs of one call may run in any order; a machine's keys are dropped.
+ */
+export async function applyCallAnswer(ctx: AppContext, job: CallAnswerJob): Promise<unknown> {
+  const f = await ctx.models.FollowUp.findById(job.followUpId).lean<FollowUpDoc>();
+  if (!f) return { stored: false, why: 'no such follow-up' };
+  const amd = f.callAmd?.[job.callSid];
+  if (amd === undefined)
+    throw new CallAnswerNotReadyError(`call ${job.callSid}: waiting for the answering-machine result`);
+  if (amd === 'machine') return { stored: false, why: 'answered by a machine' };
+  const input = inputOf(job);
+  if (!input) return { stored: false, why: `unusable ${job.field} value` };
+  const step = conversationOf(f)?.step;
+  if (step !== undefined && ORDER[step] < ORDER[job.field])
+    throw new CallAnswerNotReadyError(
+      `call ${job.callSid}: the answer before ${job.field} is not applied yet`,
+    );
+  const result = await applyAnswer(ctx, f, input, 'voice', { answerId: `${job.callSid}-${job.step}` });
+  if (result.applied) await recordAttemptResult(ctx, f._id, job.callSid, 'answered');
+  return { stored: result.applied };
+}

@@ -91,6 +91,9 @@ export async function moveToNextChannel(
   f: FollowUpDoc,
   index: number,
 ): Promise<unknown> {
+  // A failure reported before the sender recorded its send: that record is moments away.
+  if (f.state === 'sending')
+    throw new Error(`follow-up ${f.ticketRef}/${f.closureNumber} is still recording its send; retrying`);
   if (f.state !== 'awaiting_solved' || f.answeredAt) return { skipped: `follow-up is ${f.state}` };
   const current = f.channelIndex ?? 0;
   if (current >= index) return { skipped: 'already moved on' };

@@ -96,7 +96,9 @@ export function verificationCallRouter(ctx: AppContext, flow: Flow): Router {
         ctx.log.warn({ err }, 'follow-up unreadable at call start; asking anyway');
         return undefined;
       });
-    if (f === null || (f && (f.answeredAt || !(AWAITING_STATES as readonly string[]).includes(f.state))))
+    // 'sending': the call was answered before the sender recorded it (a quick pick-up).
+    const open = (s: string) => s === 'sending' || (AWAITING_STATES as readonly string[]).includes(s);
+    if (f === null || (f && (f.answeredAt || !open(f.state))))
       return twiml(res, sayAndHangUp(flow, q.data.l, ALREADY_ANSWERED[q.data.l]));
     twiml(
       res,
@@ -145,9 +147,10 @@ export function verificationCallRouter(ctx: AppContext, flow: Flow): Router {
     const unanswered = ['busy', 'no-answer', 'failed', 'canceled'].includes(status);
     const f = await ctx.models.FollowUp.findById(q.data.fu).lean<FollowUpDoc>();
     if (f) {
-      // A machine's attempt keeps "machine"; the others end as Twilio says.
-      if (f.callAmd?.[body.data.CallSid] !== 'machine')
-        await recordAttemptResult(ctx, f._id, body.data.CallSid, status);
+      // A machine's attempt says so (written again here: its callback may have come before the
+      // sender recorded the attempt); the others end as Twilio says.
+      const machine = f.callAmd?.[body.data.CallSid] === 'machine';
+      await recordAttemptResult(ctx, f._id, body.data.CallSid, machine ? 'machine' : status);
       // An outcome of this attempt, not of the follow-up: the next channel is tried now.
       if (unanswered) await advanceNow(ctx, f);
     }

@@ -24,7 +24,11 @@ export function isFinalFailure(status: string): boolean {
 }
 
 /** Codes after which sending again to that number is pointless (REFERENCE.md, "Sending errors"). */
-export const PERMANENT_ERROR_CODES = new Set([21211, 21614, 21635, 21610, 30004, 30005, 30006, 21617, 63016]);
+export const PERMANENT_ERROR_CODES = new Set([
+  21211, 21614, 21635, 21610, 30004, 30005, 30006, 21617, 63016,
+  // WhatsApp: the number has no WhatsApp account, or is not a valid WhatsApp recipient.
+  63003, 63024,
+]);
 /** Our configuration is wrong: alert and stop, retrying cannot help. */
 export const CONFIGURATION_ERROR_CODES = new Set([21408, 21606, 21612, 20003, 30007, 21603, 21604, 21620]);
 

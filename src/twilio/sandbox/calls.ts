@@ -114,19 +114,32 @@ export class SandboxCalls {
     this.timers.clear();
   }
 
-  /** The callee picks up: a person, or a machine (then only the detection result tells them apart). */
-  async answer(sid: string, by: AnsweredBy = 'human'): Promise<SandboxCall> {
+  /**
+   * The callee picks up: a person, or a machine (then only the detection result tells them apart).
+   * Detection reports at once unless `detectLater` (keys may then be pressed before it, see detect).
+   */
+  async answer(
+    sid: string,
+    by: AnsweredBy = 'human',
+    opts: { detectLater?: boolean } = {},
+  ): Promise<SandboxCall> {
     const call = this.must(sid, 'ringing');
     call.status = 'in-progress';
     call.startTime = new Date();
     call.answeredBy = by;
     await this.fetchTwiml(call, call.url, {});
-    if (call.machineDetection && call.asyncAmd && call.asyncAmdStatusCallback)
-      await this.post(call, call.asyncAmdStatusCallback, {
-        AnsweredBy: by,
-        MachineDetectionDuration: '2300',
-      });
+    if (!opts.detectLater) await this.detect(sid);
     return call;
+  }
+
+  /** Posts the asynchronous answering-machine result, as Twilio does a few seconds into the call. */
+  async detect(sid: string): Promise<void> {
+    const call = this.calls.get(sid);
+    if (!call?.answeredBy || !call.machineDetection || !call.asyncAmd || !call.asyncAmdStatusCallback) return;
+    await this.post(call, call.asyncAmdStatusCallback, {
+      AnsweredBy: call.answeredBy,
+      MachineDetectionDuration: '2300',
+    });
   }
 
   /** The callee does not take the call. */

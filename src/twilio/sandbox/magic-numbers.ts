@@ -49,6 +49,12 @@ export const MAGIC_NUMBERS: Readonly<Record<string, SyncFailure | AsyncFailure>>
   '+15005550036': { kind: 'async', finalStatus: 'undelivered', code: 30006 },
 };
 
+/** Numbers that fail on WhatsApp only: they take SMS and calls (a number without WhatsApp). */
+export const WHATSAPP_MAGIC_NUMBERS: Readonly<Record<string, AsyncFailure>> = {
+  '+15005550063': { kind: 'async', finalStatus: 'failed', code: 63003 },
+};
+
 export function magicFor(to: string): SyncFailure | AsyncFailure | undefined {
-  return MAGIC_NUMBERS[to.replace(/^whatsapp:/, '')];
+  const number = to.replace(/^whatsapp:/, '');
+  return (to.startsWith('whatsapp:') ? WHATSAPP_MAGIC_NUMBERS[number] : undefined) ?? MAGIC_NUMBERS[number];
 }

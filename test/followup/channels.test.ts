@@ -152,7 +152,7 @@ describe('WhatsApp', () => {
       `${sys.ctx.config.publicBaseUrl}/sms/inbound`,
     );
     sandbox.advanceClock(25 * 3_600_000);
-    inbound.resume();
+    await inbound.resume();
     await waitFor('the rating applied', async () =>
       (await sys.ctx.queues.get(INBOUND_QUEUE).getJobState(inboundJobId(sid))) === 'completed'
         ? true

@@ -479,8 +479,10 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       expireAfterHours: e.EXPIRE_AFTER_HOURS,
       channels: e.FOLLOWUP_CHANNELS,
       channelWaitHours: e.CHANNEL_WAIT_HOURS,
-      whatsappTemplates: e.WHATSAPP_TEMPLATES,
-      whatsappResumeTemplates: e.WHATSAPP_RESUME_TEMPLATES,
+      // The stand-in's template SIDs mean nothing at Twilio: live mode uses only the ones it is given.
+      whatsappTemplates: mode === 'live' && !cleaned.WHATSAPP_TEMPLATES ? {} : e.WHATSAPP_TEMPLATES,
+      whatsappResumeTemplates:
+        mode === 'live' && !cleaned.WHATSAPP_RESUME_TEMPLATES ? {} : e.WHATSAPP_RESUME_TEMPLATES,
       smsRatePerSecond: e.SMS_RATE_PER_SECOND,
       concurrency: e.FOLLOWUP_CONCURRENCY,
       // Development and tests only: production refuses to start without a real secret (above).

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Config } from '../config.js';
 import type { Models } from '../db/models/index.js';
-import { FOLLOWUP_QUEUE, followUpJobId, type FollowUpJobKind } from '../followup/queue.js';
+import { FOLLOWUP_QUEUE, followUpJobId, MAX_CHANNELS, type FollowUpJobKind } from '../followup/queue.js';
 import { isInsideWindow, nextSendTime } from '../followup/schedule/send-window.js';
 import { sendWindowFromConfig } from '../followup/schedule/window-config.js';
 import type { QueueRegistry } from '../queue/registry.js';
@@ -48,7 +48,13 @@ export interface DueWorkReport {
   windowOpensAt: string | null;
 }
 
-const KINDS: readonly FollowUpJobKind[] = ['send', 'reminder', 'expire'];
+/** Every job a closure can have: the send, the moves to the next channels, the reminder, the expiry. */
+const JOB_IDS: readonly { kind: FollowUpJobKind; index?: number }[] = [
+  { kind: 'send' },
+  ...Array.from({ length: MAX_CHANNELS - 1 }, (_, i) => ({ kind: 'next' as const, index: i + 1 })),
+  { kind: 'reminder' },
+  { kind: 'expire' },
+];
 
 async function jobsOf(deps: TimeTravelDeps, ticketRef: string): Promise<{ job: Job; due: DueJob }[]> {
   const followUps = await deps.models.FollowUp.find({ ticketRef })
@@ -58,8 +64,8 @@ async function jobsOf(deps: TimeTravelDeps, ticketRef: string): Promise<{ job: J
   const queue = deps.queues.get(FOLLOWUP_QUEUE);
   const out: { job: Job; due: DueJob }[] = [];
   for (const f of followUps) {
-    for (const kind of KINDS) {
-      const job = await queue.getJob(followUpJobId(kind, ticketRef, f.closureNumber));
+    for (const { kind, index } of JOB_IDS) {
+      const job = await queue.getJob(followUpJobId(kind, ticketRef, f.closureNumber, index));
       if (!job) continue;
       const state = await job.getState();
       out.push({

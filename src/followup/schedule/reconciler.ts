@@ -5,6 +5,7 @@ import { ticketService } from '../../tickets/worker.js';
 import { AWAITING_STATES, replayPendingEffects } from '../outcome/outcome.js';
 import { FOLLOWUP_QUEUE, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from '../queue.js';
 import { addFollowUpJob, syncFollowUps } from './scheduler.js';
+import { planOf, scheduleNextChannel } from '../channels/advance.js';
 
 const DAY = 86_400_000;
 
@@ -38,8 +39,12 @@ export async function reconcileFollowUps(
     jobsRestored: 0,
     effectsReplayed: 0,
   };
-  const missing = async (kind: FollowUpJob['kind'], ticketRef: string, closureNumber: number) =>
-    (await queue.getJob(followUpJobId(kind, ticketRef, closureNumber))) === undefined;
+  const missing = async (
+    kind: FollowUpJob['kind'],
+    ticketRef: string,
+    closureNumber: number,
+    index?: number,
+  ) => (await queue.getJob(followUpJobId(kind, ticketRef, closureNumber, index))) === undefined;
 
   // Events accepted (stored and answered 202) whose apply job Redis lost, or whose job gave up:
   // applying them schedules their follow-ups, so they go first.
@@ -89,6 +94,18 @@ export async function reconcileFollowUps(
     }
     if (f.expiresAt && (await missing('expire', f.ticketRef, f.closureNumber))) {
       await addFollowUpJob(ctx, f, 'expire', f.expiresAt);
+      report.jobsRestored += 1;
+    }
+    // The move to the next channel, timed from the last attempt as the sender would have.
+    const next = (f.channelIndex ?? 0) + 1;
+    if (
+      f.state === 'awaiting_solved' &&
+      !f.answeredAt &&
+      next < planOf(f).length &&
+      (await missing('next', f.ticketRef, f.closureNumber, next))
+    ) {
+      const last = f.attempts?.at(-1)?.at ?? f.sentAt ?? new Date();
+      await scheduleNextChannel(ctx, f, last);
       report.jobsRestored += 1;
     }
   }

@@ -19,6 +19,8 @@ export interface InboxMessage {
   at: string;
   /** Paths of answer pages the message links to (/f/<token>), to open on this server. */
   answerLinks: string[];
+  /** A WhatsApp template's quick-reply buttons, to tap. */
+  buttons: { id: string; title: string }[];
 }
 
 export interface InboxOptions {
@@ -31,6 +33,17 @@ export interface InboxOptions {
   /** What the stand-in sent to a number. */
   sentTo: (phone: string) => SandboxMessage[];
   maxPerNumber?: number;
+  /**
+   * How the handset's message reaches the system when not a plain SMS webhook: WhatsApp goes through
+   * the stand-in, which opens the 24-hour window.
+   */
+  send?: (
+    from: string,
+    message: { body: string; button?: { id: string; title: string } },
+  ) => Promise<{
+    sid: string;
+    status: number;
+  }>;
 }
 
 const ANSWER_LINK = /\/f\/([A-Za-z0-9_-]{16,64})/g;
@@ -54,13 +67,23 @@ export class SandboxInbox {
       segments: m.numSegments,
       at: m.dateCreated.toISOString(),
       answerLinks: answerLinksIn(m.body),
+      buttons: m.buttons,
     }));
     out.push(...(this.sentByHandset.get(phone) ?? []));
     return out.sort((a, b) => a.at.localeCompare(b.at) || (a.direction === 'in' ? -1 : 1));
   }
 
   /** The handset replies; resolves once the webhook has answered (Twilio's part is then done). */
-  async reply(from: string, body: string): Promise<{ sid: string; status: number }> {
+  async reply(
+    from: string,
+    body: string,
+    button?: { id: string; title: string },
+  ): Promise<{ sid: string; status: number }> {
+    if (this.opts.send) {
+      const sent = await this.opts.send(from, { body, ...(button ? { button } : {}) });
+      this.remember(from, sent.sid, button?.title ?? body, sent.status);
+      return sent;
+    }
     const sid = `SM${randomBytes(16).toString('hex')}`;
     const url = `${this.opts.publicBaseUrl}/sms/inbound`;
     const params = {
@@ -79,16 +102,22 @@ export class SandboxInbox {
     const deliverTo = this.opts.deliverTo ? `${this.opts.deliverTo.replace(/\/+$/, '')}/sms/inbound` : url;
     const res = await postSignedWebhook(url, params, this.opts.authToken, { deliverTo });
     await res.text();
+    this.remember(from, sid, body, res.status);
+    return { sid, status: res.status };
+  }
+
+  private remember(from: string, sid: string, body: string, status: number): void {
     const list = this.sentByHandset.get(from) ?? [];
     list.push({
       sid,
       direction: 'in',
       body,
-      status: res.ok ? 'received' : `refused (${res.status})`,
+      status: status === 200 ? 'received' : `refused (${status})`,
       errorCode: null,
       segments: countSegments(body).segments,
       at: new Date().toISOString(),
       answerLinks: [],
+      buttons: [],
     });
     this.sentByHandset.set(from, list.slice(-(this.opts.maxPerNumber ?? 200)));
     // Only a bounded number of handsets is remembered.
@@ -96,6 +125,5 @@ export class SandboxInbox {
       const oldest = this.sentByHandset.keys().next().value;
       if (oldest !== undefined) this.sentByHandset.delete(oldest);
     }
-    return { sid, status: res.status };
   }
 }

@@ -86,7 +86,7 @@ export function renderSandboxPage(lang: PageLang, csrf: string): string {
 </section>
 <div id="phone">
 <div class="phone">
-<div class="tabs" role="tablist"><button type="button" role="tab" data-view-tab="call" aria-selected="true">${esc(t.viewCall)}</button><button type="button" role="tab" data-view-tab="messages" aria-selected="false">${esc(t.viewMessages)}</button></div>
+<div class="tabs" role="tablist"><button type="button" role="tab" data-view-tab="call" aria-selected="true">${esc(t.viewCall)}</button><button type="button" role="tab" data-view-tab="messages" aria-selected="false">${esc(t.viewMessages)}</button><button type="button" role="tab" data-view-tab="whatsapp" aria-selected="false">${esc(t.viewWhatsApp)}</button></div>
 <div data-view="call" role="tabpanel">
 <div class="row"><button type="button" class="primary" id="call-start">${esc(t.call)}</button><button type="button" class="danger" id="call-hangup" disabled>${esc(t.hangUp)}</button></div>
 <p class="awaiting" id="call-awaiting" aria-live="polite">${esc(t.noCall)}</p>
@@ -95,10 +95,18 @@ export function renderSandboxPage(lang: PageLang, csrf: string): string {
 <div class="row" id="record-controls" hidden><label>${esc(t.recordSeconds)}<input id="record-seconds" type="number" min="1" max="120" value="8"></label><button type="button" class="primary" id="record-stop">${esc(t.stopRecording)}</button></div>
 <div id="agent-controls" hidden><h2>${esc(t.agentLeg)}</h2><div class="row"><button type="button" class="primary" id="agent-answer">${esc(t.agentAnswer)}</button><button type="button" id="agent-hangup">${esc(t.agentHangUp)}</button><button type="button" data-agent="busy">${esc(t.agentBusy)}</button><button type="button" data-agent="no-answer">${esc(t.agentNoAnswer)}</button><button type="button" data-agent="failed">${esc(t.agentFailed)}</button></div></div>
 <h2>${esc(t.transcript)}</h2><ol class="transcript" id="transcript"></ol>
+<section id="incoming"><h2>${esc(t.incomingCall)}</h2><p class="note" id="incoming-none">${esc(t.incomingNone)}</p>
+<div id="incoming-ringing" hidden><div class="row"><button type="button" class="primary" data-incoming="answer">${esc(t.answerHuman)}</button><button type="button" data-incoming="machine">${esc(t.answerMachine)}</button><button type="button" data-incoming="busy">${esc(t.declineBusy)}</button><button type="button" data-incoming="no-answer">${esc(t.letRing)}</button></div></div>
+<div id="incoming-live" hidden><div class="keypad" dir="ltr">${['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'].map((k) => `<button type="button" data-incoming-key="${k}">${k}</button>`).join('')}</div><div class="row"><button type="button" class="danger" data-incoming="hangup">${esc(t.hangUp)}</button></div></div>
+<h3>${esc(t.incomingHeard)}</h3><ol class="transcript" id="incoming-heard"></ol></section>
 </div>
 <div data-view="messages" role="tabpanel" hidden>
 <h2>${esc(t.inbox)}</h2><ol class="messages" id="messages"></ol><p class="note" id="messages-empty">${esc(t.noMessages)}</p>
 <form id="reply-form"><label>${esc(t.reply)}<textarea id="reply-body" rows="2"></textarea></label><button type="submit" class="primary" id="reply-send">${esc(t.send)}</button></form>
+</div>
+<div data-view="whatsapp" role="tabpanel" hidden>
+<h2>${esc(t.whatsappInbox)}</h2><ol class="messages" id="wa-messages"></ol><p class="note" id="wa-empty">${esc(t.noWhatsApp)}</p>
+<form id="wa-form"><label>${esc(t.reply)}<textarea id="wa-body" rows="2"></textarea></label><button type="submit" class="primary">${esc(t.send)}</button></form>
 </div>
 </div>
 </div>

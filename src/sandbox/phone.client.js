@@ -47,12 +47,15 @@
   async function act(fn) {
     if (state.busy) return;
     state.busy = true;
+    // One action at a time; the page says when it is free again (a click meanwhile is not taken).
+    document.body.dataset.busy = 'true';
     try {
       await fn();
     } catch (err) {
       flash(`${texts.error} ${err.message}`, true);
     } finally {
       state.busy = false;
+      document.body.dataset.busy = 'false';
     }
   }
 
@@ -223,6 +226,124 @@
     });
   });
 
+  // ---- WhatsApp view ---------------------------------------------------------------------------
+  let lastWhatsApp = '';
+  async function refreshWhatsApp() {
+    if (!phone()) return;
+    const { messages } = await api('GET', `/whatsapp?phone=${encodeURIComponent(phone())}`);
+    const key = JSON.stringify(messages);
+    if (key === lastWhatsApp) return;
+    lastWhatsApp = key;
+    const list = $('wa-messages');
+    list.replaceChildren();
+    for (const m of messages) {
+      const li = document.createElement('li');
+      li.className = m.direction;
+      li.dataset.sid = m.sid;
+      li.dataset.status = m.status;
+      const body = document.createElement('span');
+      body.className = 'body';
+      body.dir = 'auto';
+      body.textContent = m.body;
+      li.append(body);
+      if (m.buttons.length > 0) {
+        const row = document.createElement('div');
+        row.className = 'row';
+        row.setAttribute('aria-label', texts.whatsappTap);
+        for (const b of m.buttons) {
+          const button = document.createElement('button');
+          button.type = 'button';
+          button.dataset.payload = b.id;
+          button.textContent = b.title;
+          button.addEventListener('click', () =>
+            act(async () => {
+              await api('POST', '/whatsapp', { from: phone(), button: { id: b.id, title: b.title } });
+              await refreshWhatsApp();
+            }),
+          );
+          row.append(button);
+        }
+        li.append(row);
+      }
+      for (const link of m.answerLinks) {
+        const a = document.createElement('a');
+        a.href = link;
+        a.target = '_blank';
+        a.rel = 'noopener';
+        a.className = 'answer-link';
+        a.textContent = ` ${texts.openAnswer}`;
+        li.append(document.createElement('br'), a);
+      }
+      const meta = document.createElement('span');
+      meta.className = 'meta';
+      meta.textContent = `${new Date(m.at).toLocaleTimeString(locale)} · ${texts.status}: ${tr('status_', m.status)}${m.errorCode ? ` (${m.errorCode})` : ''}`;
+      li.append(meta);
+      list.append(li);
+    }
+    $('wa-empty').hidden = messages.length > 0;
+    list.scrollTop = list.scrollHeight;
+  }
+
+  $('wa-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const body = $('wa-body').value;
+    if (!body.trim()) return;
+    act(async () => {
+      await api('POST', '/whatsapp', { from: phone(), body });
+      $('wa-body').value = '';
+      await refreshWhatsApp();
+    });
+  });
+
+  // ---- the service calling the citizen (verification call) -------------------------------------
+  let incomingCall = null;
+  function renderIncoming(call) {
+    incomingCall = call;
+    const ringing = !!call && call.status === 'ringing';
+    const live = !!call && call.status === 'in-progress';
+    $('incoming-none').hidden = !!call;
+    $('incoming-ringing').hidden = !ringing;
+    $('incoming-live').hidden = !live;
+    for (const k of document.querySelectorAll('[data-incoming-key]'))
+      k.disabled = !live || !call.waitingForKeys;
+    const heard = $('incoming-heard');
+    heard.replaceChildren();
+    for (const line of call ? call.heard : []) {
+      const li = document.createElement('li');
+      li.className = 'service';
+      li.dir = 'auto';
+      li.textContent = line;
+      heard.append(li);
+    }
+    if (call && !ringing && !live) {
+      const li = document.createElement('li');
+      li.className = 'note';
+      li.textContent = `${texts.status}: ${tr('status_', call.status)}`;
+      heard.append(li);
+    }
+  }
+  async function refreshIncoming() {
+    if (!phone()) return;
+    const { call } = await api('GET', `/incoming?phone=${encodeURIComponent(phone())}`);
+    renderIncoming(call);
+  }
+  for (const b of document.querySelectorAll('[data-incoming]'))
+    b.addEventListener('click', () =>
+      act(async () => {
+        if (!incomingCall) return;
+        renderIncoming(await api('POST', `/incoming/${incomingCall.sid}`, { action: b.dataset.incoming }));
+      }),
+    );
+  for (const b of document.querySelectorAll('[data-incoming-key]'))
+    b.addEventListener('click', () =>
+      act(async () => {
+        if (!incomingCall) return;
+        renderIncoming(
+          await api('POST', `/incoming/${incomingCall.sid}/keys`, { keys: b.dataset.incomingKey }),
+        );
+      }),
+    );
+
   // ---- ticket and time travel --------------------------------------------------------------------
   let lastJobs = '';
   async function refreshJobs() {
@@ -276,6 +397,7 @@
     b.addEventListener('click', () => {
       $('phone-number').value = b.dataset.useNumber;
       lastMessages = '';
+      lastWhatsApp = '';
       void refreshMessages();
     });
 
@@ -283,6 +405,7 @@
   const views = {
     call: { refresh: async () => renderCall() },
     messages: { refresh: refreshMessages },
+    whatsapp: { refresh: refreshWhatsApp },
   };
   function show(id) {
     state.view = id;
@@ -300,7 +423,7 @@
   // Delivery statuses and due jobs change on their own (callbacks, workers): poll them.
   const poll = async () => {
     try {
-      await Promise.all([refreshMessages(), refreshJobs()]);
+      await Promise.all([refreshMessages(), refreshWhatsApp(), refreshIncoming(), refreshJobs()]);
     } catch {
       // A failed poll is tried again on the next tick.
     }

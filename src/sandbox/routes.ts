@@ -10,6 +10,7 @@ import { HttpError, validationError } from '../http/errors.js';
 import { PAGE_CSP_WITH_OWN_SCRIPT } from '../http/page-policy.js';
 import { normalisePhone } from '../tickets/phone.js';
 import type { TwilioSandbox } from '../twilio/sandbox/api.js';
+import { CallControlError } from '../twilio/sandbox/calls.js';
 import { MAGIC_NUMBERS } from '../twilio/sandbox/magic-numbers.js';
 import { CallDriver, CallNotFoundError, CallStateError } from './call-driver.js';
 import { reportTicketEvent } from './close-ticket.js';
@@ -44,6 +45,16 @@ const agentSchema = z.strictObject({ action: z.enum(['answer', 'hang-up', 'busy'
 const emptySchema = z.strictObject({});
 const messagesQuery = z.strictObject({ phone: phoneText });
 const replySchema = z.strictObject({ from: phoneText, body: z.string().min(1).max(1600) });
+const whatsappSchema = z.union([
+  z.strictObject({ from: phoneText, body: z.string().min(1).max(1600) }),
+  z.strictObject({
+    from: phoneText,
+    button: z.strictObject({ id: z.string().min(1).max(256), title: z.string().min(1).max(256) }),
+  }),
+]);
+const incomingAction = z.strictObject({
+  action: z.enum(['answer', 'machine', 'busy', 'no-answer', 'hangup']),
+});
 const ticketSchema = z.strictObject({
   ref,
   type: z.enum(['closed', 'reopened', 'opened']),
@@ -95,6 +106,25 @@ export function sandboxRouter(ctx: AppContext, sandbox: TwilioSandbox): Router {
     authToken,
     serviceNumber: from,
     sentTo: (phone) => sandbox.listMessages({ to: phone }),
+  });
+  const { whatsappFrom } = ctx.config.twilio;
+  const whatsappInbox = new SandboxInbox({
+    publicBaseUrl,
+    deliverTo: sandboxApiUrl,
+    accountSid,
+    authToken,
+    serviceNumber: whatsappFrom,
+    sentTo: (phone) => sandbox.listMessages({ to: `whatsapp:${phone}` }),
+    send: (phone, m) =>
+      sandbox.receive(
+        {
+          from: `whatsapp:${phone}`,
+          to: whatsappFrom,
+          ...(m.button ? { buttonPayload: m.button.id, buttonText: m.button.title } : { body: m.body }),
+        },
+        `${publicBaseUrl}/sms/inbound`,
+        `${sandboxApiUrl.replace(/\/+$/, '')}/sms/inbound`,
+      ),
   });
   const e164 = (input: string, field: string): string => {
     const phone = normalisePhone(input, ctx.config.phoneDefaultRegion);
@@ -181,6 +211,68 @@ export function sandboxRouter(ctx: AppContext, sandbox: TwilioSandbox): Router {
     if (sent.status !== 200)
       throw new HttpError(502, 'webhook_refused', `/sms/inbound answered ${sent.status}`);
     res.status(201).json({ sid: sent.sid });
+  });
+
+  api.get('/whatsapp', (req, res) => {
+    const { phone } = parse(messagesQuery, req.query, 'query');
+    res.json({ messages: whatsappInbox.list(e164(phone, 'phone')) });
+  });
+  api.post('/whatsapp', async (req, res) => {
+    const body = parse(whatsappSchema, req.body, 'body');
+    const from = e164(body.from, 'from');
+    const sent =
+      'button' in body
+        ? await whatsappInbox.reply(from, body.button.title, body.button)
+        : await whatsappInbox.reply(from, body.body);
+    if (sent.status !== 200)
+      throw new HttpError(502, 'webhook_refused', `/sms/inbound answered ${sent.status}`);
+    res.status(201).json({ sid: sent.sid });
+  });
+
+  // Verification calls the service places to the number: ringing, answered, or ended.
+  const incomingView = (c: NonNullable<ReturnType<TwilioSandbox['calls']['get']>>) => ({
+    sid: c.sid,
+    status: c.status,
+    answeredBy: c.answeredBy,
+    waitingForKeys: c.waiting !== null,
+    heard: c.heard,
+  });
+  api.get('/incoming', (req, res) => {
+    const { phone } = parse(messagesQuery, req.query, 'query');
+    const calls = sandbox.calls.list({ to: e164(phone, 'phone') });
+    const latest = calls.sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())[0];
+    res.json({ call: latest ? incomingView(latest) : null });
+  });
+  const incoming = async (sid: string, run: () => Promise<unknown>) => {
+    try {
+      await run();
+    } catch (err) {
+      if (err instanceof CallControlError) throw new HttpError(409, 'call_state', err.message);
+      throw err;
+    }
+    const call = sandbox.calls.get(sid);
+    if (!call) throw new HttpError(404, 'call_not_found', `no call ${sid}`);
+    return incomingView(call);
+  };
+  api.post('/incoming/:sid', async (req, res) => {
+    const sid = parse(callSid, req.params.sid, 'params');
+    const { action } = parse(incomingAction, req.body, 'body');
+    res.json(
+      await incoming(sid, () =>
+        action === 'answer'
+          ? sandbox.calls.answer(sid, 'human')
+          : action === 'machine'
+            ? sandbox.calls.answer(sid, 'machine_start')
+            : action === 'hangup'
+              ? sandbox.calls.hangUp(sid)
+              : sandbox.calls.reject(sid, action),
+      ),
+    );
+  });
+  api.post('/incoming/:sid/keys', async (req, res) => {
+    const sid = parse(callSid, req.params.sid, 'params');
+    const { keys } = parse(keysSchema, req.body, 'body');
+    res.json(await incoming(sid, () => sandbox.calls.press(sid, keys)));
   });
 
   api.post('/tickets', async (req, res) => {

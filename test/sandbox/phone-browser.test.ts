@@ -99,6 +99,7 @@ describe('the sandbox phone in Chromium', () => {
     await page.click('#ticket-close');
     await page.waitForSelector('#due-jobs li[data-kind=send][data-state=delayed]');
     // …and time travel makes it due now.
+    await page.waitForSelector('body[data-busy=false]');
     await page.click('#due-run');
     await page.click('[data-view-tab=messages]');
     const [first] = await outgoing(page, 1);
@@ -185,5 +186,69 @@ describe('the sandbox phone in Chromium', () => {
     await page.waitForURL(/\/sandbox/);
     expect(await page.textContent('.noscript')).toContain('needs JavaScript');
     await context.close();
+  });
+
+  it('WhatsApp: the template arrives with its buttons, a tap and a typed rating answer it', async () => {
+    await sys.ctx.models.Agency.create({
+      code: 'WAB',
+      name: { ar: 'جهة واتساب', en: 'WA agency' },
+      channels: ['whatsapp'],
+    });
+    const page = await openPhone('ar');
+    await page.fill('#phone-number', '+966507770011');
+    await page.fill('#ticket-ref', 'T-BR-WA');
+    await page.fill('#ticket-agency', 'WAB');
+    await page.click('#ticket-close');
+    await page.waitForSelector('#due-jobs li[data-kind=send][data-state=delayed]');
+    await page.waitForSelector('body[data-busy=false]');
+    await page.click('#due-run');
+    await page.click('[data-view-tab=whatsapp]');
+    await page.waitForSelector('#wa-messages li.out button[data-payload=not_solved]', { timeout: 15_000 });
+    expect(await page.locator('#wa-messages li.out .body').first().textContent()).toContain('T-BR-WA');
+    await page.click('#wa-messages li.out button[data-payload=not_solved]');
+    await page.waitForSelector('#wa-messages li.out:has-text("قيم الخدمة")', { timeout: 15_000 });
+    await page.waitForSelector('body[data-busy=false]');
+    await page.fill('#wa-body', '4');
+    await page.click('#wa-form button[type=submit]');
+    await page.waitForSelector('#wa-messages li.out:has-text("ما السبب")', { timeout: 15_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sandbox-whatsapp-ar.png'), fullPage: true });
+    const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'T-BR-WA' }).lean();
+    expect(f).toMatchObject({ solved: false, rating: 4, state: 'awaiting_reason', channel: 'whatsapp' });
+    await page.context().close();
+  });
+
+  it('the verification call rings the phone; answering and pressing keys answers the follow-up', async () => {
+    await sys.ctx.models.Agency.create({
+      code: 'CALLB',
+      name: { ar: 'جهة الاتصال', en: 'Call agency' },
+      channels: ['voice'],
+    });
+    const page = await openPhone('en');
+    await page.fill('#phone-number', '+966507770012');
+    await page.selectOption('#citizen-language', 'en');
+    await page.fill('#ticket-ref', 'T-BR-CALL');
+    await page.fill('#ticket-agency', 'CALLB');
+    await page.click('#ticket-close');
+    await page.waitForSelector('#due-jobs li[data-kind=send][data-state=delayed]');
+    await page.waitForSelector('body[data-busy=false]');
+    await page.click('#due-run');
+    await page.waitForSelector('#incoming-ringing:not([hidden])', { timeout: 15_000 });
+    await page.waitForSelector('body[data-busy=false]');
+    await page.click('[data-incoming=answer]');
+    await page.waitForSelector('#incoming-heard li:has-text("actually solved")');
+    expect(await page.textContent('#incoming-heard')).toContain('T B R C A L L');
+    await page.waitForSelector('body[data-busy=false]');
+    await page.click('[data-incoming-key="1"]');
+    await page.waitForSelector('#incoming-heard li:has-text("Rate the service")');
+    await page.waitForSelector('body[data-busy=false]');
+    await page.click('[data-incoming-key="5"]');
+    await page.waitForSelector('#incoming-heard li:has-text("Thank you for confirming")');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sandbox-call-en.png'), fullPage: true });
+    const f = await eventually(async () => {
+      const x = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'T-BR-CALL' }).lean();
+      return x?.state === 'completed' ? x : undefined;
+    });
+    expect(f).toMatchObject({ solved: true, rating: 5, outcome: 'confirmed_solved', channel: 'voice' });
+    await page.context().close();
   });
 });

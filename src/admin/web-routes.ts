@@ -77,7 +77,14 @@ function num(b: Body, k: string): number | string | undefined {
 
 /** The agency form as the API's JSON body, so both are validated by the same schema. */
 export function formToAgency(b: Body, withCode: boolean): Record<string, unknown> {
-  const channels = b.channels === undefined ? [] : Array.isArray(b.channels) ? b.channels : [b.channels];
+  // In order, first to last; an older form (or a script) may still post the `channels` list.
+  const ordered = ['channel_1', 'channel_2', 'channel_3'].map((k) => str(b, k)).filter(Boolean);
+  const listed = b.channels === undefined ? [] : Array.isArray(b.channels) ? b.channels : [b.channels];
+  const channels = ordered.length > 0 ? ordered : listed;
+  const templates = {
+    ...(opt(b, 'wa_template_ar') ? { ar: str(b, 'wa_template_ar') } : {}),
+    ...(opt(b, 'wa_template_en') ? { en: str(b, 'wa_template_en') } : {}),
+  };
   const sender = {
     ...(opt(b, 'sender_sms') ? { sms: str(b, 'sender_sms') } : {}),
     ...(opt(b, 'sender_whatsapp') ? { whatsapp: str(b, 'sender_whatsapp') } : {}),
@@ -103,6 +110,8 @@ export function formToAgency(b: Body, withCode: boolean): Record<string, unknown
     channels,
     ...(Object.keys(sender).length ? { sender } : {}),
     ...(num(b, 'delay_hours') !== undefined ? { followUpDelayHours: num(b, 'delay_hours') } : {}),
+    ...(num(b, 'channel_wait_hours') !== undefined ? { channelWaitHours: num(b, 'channel_wait_hours') } : {}),
+    ...(Object.keys(templates).length ? { whatsappTemplates: templates } : {}),
     ...(start || end ? { sendWindow: { start, end } } : {}),
     ...(opt(b, 'send_days') ? { sendDays: str(b, 'send_days') } : {}),
     ...(reasons.length ? { reasons } : {}),

@@ -102,8 +102,15 @@ describe('administration pages in headless Chromium', () => {
     // All day, so the disputed closure below is asked at once whenever the test runs.
     await admin.fill(`${form} input[name=window_start]`, '00:00');
     await admin.fill(`${form} input[name=window_end]`, '24:00');
+    // SMS first, then a call for whoever has not answered in 12 hours.
+    await admin.selectOption(`${form} select[name=channel_2]`, 'voice');
+    await admin.fill(`${form} input[name=channel_wait_hours]`, '12');
     await submit(admin, `${form} button[type=submit]`);
     const secret = await onceValue(admin);
+    expect(await sys.ctx.models.Agency.findOne({ code: 'MOH' }).lean()).toMatchObject({
+      channels: ['sms', 'voice'],
+      channelWaitHours: 12,
+    });
     expect(secret).toMatch(/^whsec_/);
     secrets.push(secret);
     expect(new URL(admin.url()).pathname).toBe('/admin/agencies');

@@ -31,12 +31,26 @@ ${field(t.nameAr, 'name_ar', a?.name.ar ?? '', 'required dir="rtl" lang="ar"')}
 ${field(t.nameEn, 'name_en', a?.name.en ?? '', 'required dir="ltr" lang="en"')}
 ${field(t.publicNameAr, 'public_ar', a?.publicName.ar ?? '', 'dir="rtl" lang="ar"')}
 ${field(t.publicNameEn, 'public_en', a?.publicName.en ?? '', 'dir="ltr" lang="en"')}
-<fieldset><legend>${esc(t.channels)}</legend>${CHANNELS.map(
-    (ch) =>
-      `<label><input type="checkbox" name="channels" value="${ch}"${(a?.channels ?? ['sms']).includes(ch) ? ' checked' : ''}> ${ch}</label>`,
-  ).join(' ')}</fieldset>
+<fieldset><legend>${esc(t.channels)}</legend><p class="note">${esc(t.channelsHint)}</p>${[0, 1, 2]
+    .map((i) => {
+      const current = (a?.channels ?? ['sms'])[i] ?? '';
+      const label = {
+        '': t.channelNone,
+        sms: t.channel_sms,
+        whatsapp: t.channel_whatsapp,
+        voice: t.channel_voice,
+      };
+      const options = (['', ...CHANNELS] as const)
+        .map((ch) => `<option value="${ch}"${ch === current ? ' selected' : ''}>${esc(label[ch])}</option>`)
+        .join('');
+      return `<label>${esc(t.channelPosition(i + 1))} <select name="channel_${i + 1}">${options}</select></label>`;
+    })
+    .join(' ')}
+${field(t.channelWaitHours, 'channel_wait_hours', a?.channelWaitHours != null ? String(a.channelWaitHours) : '', 'inputmode="decimal" dir="ltr"')}</fieldset>
 ${field(t.senderSms, 'sender_sms', a?.sender.sms ?? '', 'dir="ltr"')}
 ${field(t.senderWhatsapp, 'sender_whatsapp', a?.sender.whatsapp ?? '', 'dir="ltr"')}
+${field(t.whatsappTemplateAr, 'wa_template_ar', a?.whatsappTemplates.ar ?? '', 'dir="ltr" placeholder="HX…"')}
+${field(t.whatsappTemplateEn, 'wa_template_en', a?.whatsappTemplates.en ?? '', 'dir="ltr" placeholder="HX…"')}
 ${field(t.delayHours, 'delay_hours', a?.followUpDelayHours != null ? String(a.followUpDelayHours) : '', 'inputmode="decimal" dir="ltr"')}
 ${field(t.windowStart, 'window_start', start ?? '', 'placeholder="09:00" dir="ltr"')}
 ${field(t.windowEnd, 'window_end', end ?? '', 'placeholder="21:00" dir="ltr"')}

@@ -1,5 +1,4 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import twilio from 'twilio';
 import { agencyFollowUpRules } from '../../admin/agency-rules.js';
 import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/duplicate-key.js';
@@ -10,7 +9,7 @@ import { FOLLOWUP_QUEUE, followUpJobId } from '../queue.js';
 import { addFollowUpJobs } from '../schedule/scheduler.js';
 import { nextSendTime } from '../schedule/send-window.js';
 import { composeMessage } from '../send/compose.js';
-import { classifySendError, statusRank } from '../send/message-status.js';
+import { statusRank, twilioFailure } from '../send/message-status.js';
 import { deferToWindow } from '../send/window-wait.js';
 import { deliver } from './deliver.js';
 import { nextChannel, ruledOutBy, type SendChannel } from './plan.js';
@@ -115,12 +114,7 @@ export async function moveToNextChannel(
   try {
     sent = await deliver(ctx, claimed, target.channel, message, rules);
   } catch (err) {
-    const code = err instanceof twilio.RestException ? err.code : undefined;
-    const status = err instanceof twilio.RestException ? err.status : undefined;
-    const cls = classifySendError({
-      ...(code !== undefined ? { code } : {}),
-      ...(status !== undefined ? { status } : {}),
-    });
+    const { code, status, cls } = twilioFailure(err);
     if (cls === 'retry') {
       // Given back, so this job's retry claims the same channel again.
       await ctx.models.FollowUp.updateOne(

@@ -12,7 +12,7 @@ import type { Language } from '../../db/models/ticket.js';
 import { followUpTexts, type FollowUpTexts } from '../../i18n/followup.js';
 import { applyAnswer, conversationOf } from './answers.js';
 import type { ConversationInput, ReplyKey } from './conversation.js';
-import { classifySendError, statusRank } from '../send/message-status.js';
+import { statusRank, twilioFailure } from '../send/message-status.js';
 import { AWAITING_STATES, closeFollowUp, isOpen } from '../outcome/outcome.js';
 import { setOptOut } from './opt-out.js';
 import { parseReply, type ParsedReply } from './reply-parser.js';
@@ -173,12 +173,7 @@ async function sendReply(ctx: AppContext, data: InboundJob, body: string): Promi
     }
     return sent.sid;
   } catch (err) {
-    const status = err instanceof twilio.RestException ? err.status : undefined;
-    const code = err instanceof twilio.RestException ? err.code : undefined;
-    const cls = classifySendError({
-      ...(status !== undefined ? { status } : {}),
-      ...(code !== undefined ? { code } : {}),
-    });
+    const { status, code, cls } = twilioFailure(err);
     const why = `reply to inbound ${data.sid} failed (${code ?? status ?? 'network'}): ${err instanceof Error ? err.message : String(err)}`;
     if (cls === 'retry') throw new Error(why, { cause: err });
     ctx.log.warn({ code, status, inbound: data.sid }, 'reply could not be sent; not retrying');

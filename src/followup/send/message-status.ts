@@ -1,3 +1,5 @@
+import twilio from 'twilio';
+
 /**
  * Twilio's status callbacks arrive out of order. Each status has a rank and a stored status only
  * moves to a higher rank, so a late `sent` never overwrites `delivered`.
@@ -33,6 +35,16 @@ export const PERMANENT_ERROR_CODES = new Set([
 export const CONFIGURATION_ERROR_CODES = new Set([21408, 21606, 21612, 20003, 30007, 21603, 21604, 21620]);
 
 export type SendErrorClass = 'permanent' | 'configuration' | 'retry';
+
+/** What an SDK call's failure says: Twilio's HTTP status and error code (none for a network error), sorted. */
+export function twilioFailure(err: unknown): { status?: number; code?: number; cls: SendErrorClass } {
+  const known = err instanceof twilio.RestException ? { status: err.status, code: err.code } : {};
+  const fields = {
+    ...(known.status !== undefined ? { status: known.status } : {}),
+    ...(known.code !== undefined ? { code: known.code } : {}),
+  };
+  return { ...fields, cls: classifySendError(fields) };
+}
 
 export function classifySendError(err: { status?: number; code?: number }): SendErrorClass {
   if (err.code !== undefined && PERMANENT_ERROR_CODES.has(err.code)) return 'permanent';

@@ -1,5 +1,4 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import twilio from 'twilio';
 import { agencyFollowUpRules } from '../../admin/agency-rules.js';
 import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/duplicate-key.js';
@@ -7,7 +6,7 @@ import type { FollowUpDoc } from '../../db/models/followup.js';
 import type { WorkerDefinition } from '../../queue/workers.js';
 import { closureState } from '../../tickets/service.js';
 import { composeMessage, type ComposedMessage } from './compose.js';
-import { classifySendError, statusRank } from './message-status.js';
+import { statusRank, twilioFailure } from './message-status.js';
 import { isOptedOut, setOptOut } from '../conversation/opt-out.js';
 import { sendBatches, type SendBatches } from './send-batches.js';
 import { AWAITING_STATES, closeFollowUp } from '../outcome/outcome.js';
@@ -50,12 +49,7 @@ async function recordMessage(
  * Sorts a send failure: permanent ones end the follow-up, configuration ones alert, others retry.
  */
 async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, what: string): Promise<never> {
-  const status = err instanceof twilio.RestException ? err.status : undefined;
-  const code = err instanceof twilio.RestException ? err.code : undefined;
-  const cls = classifySendError({
-    ...(status !== undefined ? { status } : {}),
-    ...(code !== undefined ? { code } : {}),
-  });
+  const { status, code, cls } = twilioFailure(err);
   const context = { ticketRef: f.ticketRef, closure: f.closureNumber, code, status, what };
   // Bookkeeping, not a step of the conversation (no revision, so no answer loses to it): the code for
   // operators, and the send lease given back so this job's own retry may claim the send again.
@@ -176,11 +170,7 @@ async function sendInitial(
       status = sent.status;
       record = sent.record;
     } catch (err) {
-      const code = err instanceof twilio.RestException ? err.code : undefined;
-      const cls = classifySendError({
-        ...(code !== undefined ? { code } : {}),
-        ...(err instanceof twilio.RestException ? { status: err.status } : {}),
-      });
+      const { code, cls } = twilioFailure(err);
       const next =
         cls === 'permanent' && code !== 21610
           ? nextChannel(

@@ -176,15 +176,9 @@
   for (const b of document.querySelectorAll('[data-agent]'))
     b.addEventListener('click', () => callStep('agent', { action: b.dataset.agent }));
 
-  // ---- messages view ---------------------------------------------------------------------------
-  let lastMessages = '';
-  async function refreshMessages() {
-    if (!phone()) return;
-    const { messages } = await api('GET', `/messages?phone=${encodeURIComponent(phone())}`);
-    const key = JSON.stringify(messages);
-    if (key === lastMessages) return;
-    lastMessages = key;
-    const list = $('messages');
+  // ---- messages views (SMS and WhatsApp share the rendering) ---------------------------------
+  /** Renders a number's conversation; `onTap` makes a WhatsApp template's buttons tappable. */
+  function renderConversation(list, empty, messages, onTap) {
     list.replaceChildren();
     for (const m of messages) {
       const li = document.createElement('li');
@@ -196,57 +190,7 @@
       body.dir = 'auto';
       body.textContent = m.body;
       li.append(body);
-      for (const link of m.answerLinks) {
-        const a = document.createElement('a');
-        a.href = link;
-        a.target = '_blank';
-        a.rel = 'noopener';
-        a.className = 'answer-link';
-        a.textContent = ` ${texts.openAnswer}`;
-        li.append(document.createElement('br'), a);
-      }
-      const meta = document.createElement('span');
-      meta.className = 'meta';
-      meta.textContent = `${new Date(m.at).toLocaleTimeString(locale)} · ${texts.status}: ${tr('status_', m.status)}${m.errorCode ? ` (${m.errorCode})` : ''} · ${m.segments} ${texts.segments}`;
-      li.append(meta);
-      list.append(li);
-    }
-    $('messages-empty').hidden = messages.length > 0;
-    list.scrollTop = list.scrollHeight;
-  }
-
-  $('reply-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    const body = $('reply-body').value;
-    if (!body.trim()) return;
-    act(async () => {
-      await api('POST', '/messages', { from: phone(), body });
-      $('reply-body').value = '';
-      await refreshMessages();
-    });
-  });
-
-  // ---- WhatsApp view ---------------------------------------------------------------------------
-  let lastWhatsApp = '';
-  async function refreshWhatsApp() {
-    if (!phone()) return;
-    const { messages } = await api('GET', `/whatsapp?phone=${encodeURIComponent(phone())}`);
-    const key = JSON.stringify(messages);
-    if (key === lastWhatsApp) return;
-    lastWhatsApp = key;
-    const list = $('wa-messages');
-    list.replaceChildren();
-    for (const m of messages) {
-      const li = document.createElement('li');
-      li.className = m.direction;
-      li.dataset.sid = m.sid;
-      li.dataset.status = m.status;
-      const body = document.createElement('span');
-      body.className = 'body';
-      body.dir = 'auto';
-      body.textContent = m.body;
-      li.append(body);
-      if (m.buttons.length > 0) {
+      if (onTap && m.buttons.length > 0) {
         const row = document.createElement('div');
         row.className = 'row';
         row.setAttribute('aria-label', texts.whatsappTap);
@@ -255,12 +199,7 @@
           button.type = 'button';
           button.dataset.payload = b.id;
           button.textContent = b.title;
-          button.addEventListener('click', () =>
-            act(async () => {
-              await api('POST', '/whatsapp', { from: phone(), button: { id: b.id, title: b.title } });
-              await refreshWhatsApp();
-            }),
-          );
+          button.addEventListener('click', () => onTap(b));
           row.append(button);
         }
         li.append(row);
@@ -276,12 +215,49 @@
       }
       const meta = document.createElement('span');
       meta.className = 'meta';
-      meta.textContent = `${new Date(m.at).toLocaleTimeString(locale)} · ${texts.status}: ${tr('status_', m.status)}${m.errorCode ? ` (${m.errorCode})` : ''}`;
+      meta.textContent = `${new Date(m.at).toLocaleTimeString(locale)} · ${texts.status}: ${tr('status_', m.status)}${m.errorCode ? ` (${m.errorCode})` : ''}${onTap ? '' : ` · ${m.segments} ${texts.segments}`}`;
       li.append(meta);
       list.append(li);
     }
-    $('wa-empty').hidden = messages.length > 0;
+    empty.hidden = messages.length > 0;
     list.scrollTop = list.scrollHeight;
+  }
+
+  let lastMessages = '';
+  async function refreshMessages() {
+    if (!phone()) return;
+    const { messages } = await api('GET', `/messages?phone=${encodeURIComponent(phone())}`);
+    const key = JSON.stringify(messages);
+    if (key === lastMessages) return;
+    lastMessages = key;
+    renderConversation($('messages'), $('messages-empty'), messages);
+  }
+
+  $('reply-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const body = $('reply-body').value;
+    if (!body.trim()) return;
+    act(async () => {
+      await api('POST', '/messages', { from: phone(), body });
+      $('reply-body').value = '';
+      await refreshMessages();
+    });
+  });
+
+  // ---- WhatsApp view ---------------------------------------------------------------------------
+  let lastWhatsApp = '';
+  const tapButton = (b) =>
+    act(async () => {
+      await api('POST', '/whatsapp', { from: phone(), button: { id: b.id, title: b.title } });
+      await refreshWhatsApp();
+    });
+  async function refreshWhatsApp() {
+    if (!phone()) return;
+    const { messages } = await api('GET', `/whatsapp?phone=${encodeURIComponent(phone())}`);
+    const key = JSON.stringify(messages);
+    if (key === lastWhatsApp) return;
+    lastWhatsApp = key;
+    renderConversation($('wa-messages'), $('wa-empty'), messages, tapButton);
   }
 
   $('wa-form').addEventListener('submit', (e) => {

@@ -5,6 +5,7 @@ import { followUpRouter } from './followup/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRouter } from './http/health.js';
 import { requestLogger } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
 import { reportsRouter } from './reports/routes.js';
 import { demoBanner } from './sandbox/demo/banner.js';
 import { sandboxRouter } from './sandbox/routes.js';
@@ -29,12 +30,8 @@ export function createApp(ctx: AppContext): Express {
   if (ctx.sandbox) app.use('/__twilio', ctx.sandbox.router());
   app.use(requestLogger(ctx.log));
   // No page of ours is meant to be framed (the answer page and the dashboard take clicks that
-  // count), and no response is to be sniffed into another type.
-  app.use((_req, res, next) => {
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    next();
-  });
+  // count), no response is to be sniffed into another type, and every page gets the page CSP.
+  app.use(securityHeaders({ publicBaseUrl: ctx.config.publicBaseUrl }));
   // A database of generated demo data says so on every page (npm run demo -- --month).
   app.use(demoBanner(ctx.db.conn, ctx.log));
 

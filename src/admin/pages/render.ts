@@ -96,7 +96,7 @@ export function adminPage(c: PageCtx, title: string, body: string, state: PageSt
     : '';
   const header = `<header class="top"><h1>${esc(t.title)}</h1><div class="who"><span>${esc(t.signedInAs)}: <bdi>${esc(c.p.name)}</bdi> (${esc(rt.role[c.p.role] ?? c.p.role)}${c.p.scope.agency ? ` · <bdi>${esc([c.p.scope.agency, c.p.scope.department].filter(Boolean).join(' / '))}</bdi>` : ''})</span>
 <a href="${esc(c.path)}${queryString({ lang: other })}" lang="${other}">${esc(t.otherLanguage)}</a>
-<form method="post" action="/logout"><button type="submit">${esc(t.signOut)}</button></form></div></header>`;
+<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${esc(c.csrf)}"><button type="submit">${esc(t.signOut)}</button></form></div></header>`;
   const top = [
     state.error ? errorBlock(t, state.error, c.lang) : '',
     state.notice ? `<p class="ok" role="status">${esc(state.notice)}</p>` : '',

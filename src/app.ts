@@ -4,6 +4,7 @@ import type { AppContext } from './context.js';
 import { followUpRouter } from './followup/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRouter } from './http/health.js';
+import { metricsRouter, requestMetrics } from './http/metrics.js';
 import { requestLogger } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { reportsRouter } from './reports/routes.js';
@@ -26,7 +27,10 @@ export function createApp(ctx: AppContext): Express {
   // SHA-1 of each body for conditional requests no client makes.
   app.set('etag', false);
 
+  // Timed first, so the histogram covers every route; /metrics itself beside the health checks.
+  app.use(requestMetrics(ctx));
   app.use(healthRouter(ctx));
+  app.use(metricsRouter(ctx));
   if (ctx.sandbox) app.use('/__twilio', ctx.sandbox.router());
   app.use(requestLogger(ctx.log));
   // No page of ours is meant to be framed (the answer page and the dashboard take clicks that

@@ -8,6 +8,7 @@ import { metricsRouter, requestMetrics } from './http/metrics.js';
 import { requestLogger } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { reportsRouter } from './reports/routes.js';
+import { retentionRouter } from './retention/routes.js';
 import { demoBanner } from './sandbox/demo/banner.js';
 import { sandboxRouter } from './sandbox/routes.js';
 import { ticketsRouter } from './tickets/routes.js';
@@ -44,6 +45,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(ticketsRouter(ctx));
   app.use(followUpRouter(ctx));
   app.use(reportsRouter(ctx));
+  // Erasure on request (issue 16) sits beside the administration, before its catch-all guard.
+  app.use(retentionRouter(ctx));
   app.use(adminRouter(ctx));
   // The sandbox phone exists only beside the Twilio stand-in: in live mode its paths are 404.
   if (ctx.sandbox) app.use(sandboxRouter(ctx, ctx.sandbox));

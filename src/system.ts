@@ -16,6 +16,7 @@ import { createShutdown } from './shutdown.js';
 import { PROCESSED_QUEUES, workerDefinitions } from './worker-definitions.js';
 import { metricsOf } from './http/metrics.js';
 import { startMetricsServer } from './http/metrics-server.js';
+import { keepRetentionScheduled } from './retention/worker.js';
 
 export interface RunningSystem {
   ctx: AppContext;
@@ -141,6 +142,9 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
     const stopReconcileTimer =
       opts.reconcileEveryMs === 0 ? () => undefined : keepReconcileScheduled(ctx, opts.reconcileEveryMs);
     shutdown.add({ name: 'reconcile timer', run: stopReconcileTimer });
+    // Tests run the purge directly, as they do the reconciler.
+    const stopRetentionTimer = opts.reconcileEveryMs === 0 ? () => undefined : keepRetentionScheduled(ctx);
+    shutdown.add({ name: 'retention timer', run: stopRetentionTimer });
     shutdown.add({ name: 'workers', run: () => running.close() });
     shutdown.add({ name: 'worker redis', run: async () => void (await connection.quit()) });
   }

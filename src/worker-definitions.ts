@@ -5,6 +5,7 @@ import { reconcileWorker, type ReconcileReport } from './followup/schedule/recon
 import { DISPUTE_QUEUE, FOLLOWUP_QUEUE, RECONCILE_QUEUE } from './followup/queue.js';
 import { INBOUND_QUEUE } from './followup/conversation/inbound.js';
 import { metricsOf } from './http/metrics.js';
+import { RETENTION_QUEUE, retentionWorker } from './retention/worker.js';
 import { TICKET_EVENTS_QUEUE } from './tickets/service.js';
 import { followUpWorker } from './followup/send/sender.js';
 import type { WorkerDefinition } from './queue/workers.js';
@@ -20,6 +21,7 @@ export function workerDefinitions(ctx: AppContext): WorkerDefinition[] {
     disputeWebhookWorker(ctx),
     countingRepairs(ctx, reconcileWorker(ctx)),
     voiceWorker(ctx),
+    retentionWorker(ctx),
   ];
 }
 
@@ -31,6 +33,7 @@ export const PROCESSED_QUEUES = [
   DISPUTE_QUEUE,
   RECONCILE_QUEUE,
   VOICE_QUEUE,
+  RETENTION_QUEUE,
 ] as const;
 
 /** The reconciler's report, counted as metrics (verisat_reconciler_repairs_total). */

@@ -2,6 +2,7 @@ import type { Principal } from '../../auth/api-tokens.js';
 import { HttpError } from '../../http/errors.js';
 import { adminTexts, type AdminTexts } from '../../i18n/admin.js';
 import { reportTexts } from '../../i18n/reports.js';
+import { retentionTexts } from '../../i18n/retention.js';
 import { esc, layout, queryString } from '../../reports/pages/html.js';
 
 /** Shared pieces of the /admin pages: the same layout and policy as the dashboard (no script). */
@@ -88,6 +89,7 @@ export function adminPage(c: PageCtx, title: string, body: string, state: PageSt
         ['/admin/tokens', t.tokens],
         ['/admin/audit', t.audit],
         ['/admin/unknown-codes', t.unknownCodes],
+        ...(c.p.role === 'admin' ? [['/admin/erasure', retentionTexts(c.lang).nav]] : []),
         ['/account', t.account],
         ['/dashboard', t.dashboard],
       ]

@@ -22,6 +22,7 @@ const PRIVATE_PAGES = [
   '/admin/tokens',
   '/admin/audit',
   '/admin/unknown-codes',
+  '/admin/erasure',
   '/account',
   '/sandbox',
 ];

@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { queueBoardRouter } from './admin/queue-board.js';
 import { adminRouter } from './admin/routes.js';
 import type { AppContext } from './context.js';
 import { followUpRouter } from './followup/routes.js';
@@ -13,6 +14,7 @@ import { demoBanner } from './sandbox/demo/banner.js';
 import { sandboxRouter } from './sandbox/routes.js';
 import { ticketsRouter } from './tickets/routes.js';
 import { voiceRouter } from './voice/routes.js';
+import { PROCESSED_QUEUES } from './worker-definitions.js';
 
 /** Builds the Express app without listening, so tests and the server share it. */
 export function createApp(ctx: AppContext): Express {
@@ -45,8 +47,10 @@ export function createApp(ctx: AppContext): Express {
   app.use(ticketsRouter(ctx));
   app.use(followUpRouter(ctx));
   app.use(reportsRouter(ctx));
-  // Erasure on request (issue 16) sits beside the administration, before its catch-all guard.
+  // Erasure on request and the queue board (issue 16) sit beside the administration, before its
+  // catch-all guard (which would ask the board's own script for a form token).
   app.use(retentionRouter(ctx));
+  app.use(queueBoardRouter(ctx, PROCESSED_QUEUES));
   app.use(adminRouter(ctx));
   // The sandbox phone exists only beside the Twilio stand-in: in live mode its paths are 404.
   if (ctx.sandbox) app.use(sandboxRouter(ctx, ctx.sandbox));

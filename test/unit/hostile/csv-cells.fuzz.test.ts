@@ -24,7 +24,8 @@ describe('CSV cells under fuzzing', () => {
   it('parse back to the same text, with every formula-looking cell neutralised', () => {
     fc.assert(
       fc.property(fc.array(cell, { minLength: 1, maxLength: 6 }), (values) => {
-        const [row] = parse<string[]>(csvLine(values), { relax_quotes: false });
+        const rows: string[][] = parse(csvLine(values));
+        const [row] = rows;
         expect(row).toHaveLength(values.length);
         row?.forEach((got, i) => {
           const sent = values[i] ?? '';

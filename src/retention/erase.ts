@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { writeAudit } from '../auth/audit.js';
+import { closeFollowUp, OPEN_STATES } from '../followup/outcome/outcome.js';
 import { HttpError } from '../http/errors.js';
 import { normalisePhone } from '../tickets/phone.js';
 import { PERSONAL_FIELDS, type PersonalFields } from './personal-fields.js';
@@ -13,6 +14,8 @@ export interface ErasureReport {
   inboundJobsRemoved: number;
   /** The opt-out is kept when the citizen opted out: it is what stops them being messaged again. */
   optOutKept: boolean;
+  /** Conversations still open with the citizen, ended as opted out. */
+  conversationsEnded: number;
 }
 
 /** HMAC-SHA256 under SECRETS_KEY of the E.164 number, 16 hex digits: the audit log's name for a citizen. */
@@ -38,6 +41,14 @@ export async function eraseCitizen(
     });
   const n = phone.e164;
   const m = ctx.models;
+
+  // A conversation still going with this citizen ends first, as an opt-out would end it (an erasure
+  // request objects to being asked): its pending send, reminder and expiry jobs go with it, and no
+  // later job finds a follow-up without a number to write to.
+  const open = await m.FollowUp.find({ citizenPhone: n, state: { $in: OPEN_STATES } })
+    .select({ _id: 1 })
+    .lean();
+  for (const f of open) await closeFollowUp(ctx, f, { state: 'opted_out', outcome: 'opted_out' });
 
   // What hangs off the number without carrying it: messages of its follow-ups, recordings of its calls.
   const followUpIds = (await m.FollowUp.find({ citizenPhone: n }).select({ _id: 1 }).lean()).map(
@@ -105,12 +116,18 @@ export async function eraseCitizen(
     changed,
     inboundJobsRemoved,
     optOutKept: optOut?.optedOut === true,
+    conversationsEnded: open.length,
   };
   await writeAudit(ctx, {
     actor: by.actor,
     action: 'admin.citizen.erase',
     target: `citizen:${report.subject}`,
-    detail: { changed, inboundJobsRemoved, optOutKept: report.optOutKept },
+    detail: {
+      changed,
+      inboundJobsRemoved,
+      optOutKept: report.optOutKept,
+      conversationsEnded: report.conversationsEnded,
+    },
     ...(by.ip ? { ip: by.ip } : {}),
   });
   return report;

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createUser } from '../../src/auth/users.js';
+import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
 import { citizenSubject } from '../../src/retention/erase.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
@@ -14,6 +15,7 @@ const BY_API = '+966501230004';
 const BY_PAGE = '+966501230005';
 const BY_CLI = '+966501230006';
 const KEPT = '+966501230007';
+const WAITING = '+966501230008';
 const forms = (e164: string) => [e164, e164.slice(1), `0${e164.slice(4)}`];
 const said = (phone: string) => `my-own-words-${phone.slice(-4)}`;
 
@@ -120,6 +122,23 @@ describe('erasure on request', () => {
     expect(html).toContain(citizenSubject(sys.ctx.config.admin.secretsKey, BY_PAGE));
     for (const f of forms(BY_PAGE)) expect(html).not.toContain(f);
     await expectErased(BY_PAGE);
+  });
+
+  it('ends a conversation still going with the citizen, and its pending jobs', async () => {
+    await ticketEvent(sys, admin, 'T-E9', 'closed', { phone: WAITING });
+    await waitForMessages(sys, WAITING, 1);
+    const before = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'T-E9' }).lean();
+    expect(before?.state).toBe('awaiting_solved');
+    const queue = sys.ctx.queues.get(FOLLOWUP_QUEUE);
+    expect(await queue.getJob(followUpJobId('expire', 'T-E9', 1))).toBeDefined();
+    const res = await sys.api('/api/admin/erasures', { token: admin, body: { phone: WAITING } });
+    expect(((await res.json()) as { conversationsEnded: number }).conversationsEnded).toBe(1);
+    const after = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'T-E9' }).lean();
+    expect(after).toMatchObject({ state: 'opted_out', outcome: 'opted_out' });
+    expect(after?.citizenPhone).toBeUndefined();
+    for (const kind of ['send', 'reminder', 'expire'] as const)
+      expect(await queue.getJob(followUpJobId(kind, 'T-E9', 1)), kind).toBeUndefined();
+    await expectErased(WAITING);
   });
 
   it('by the command: reads the number from standard input and never prints it', async () => {

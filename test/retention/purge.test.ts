@@ -140,6 +140,22 @@ describe('the retention purge', () => {
     expect(Object.values(again.changed).every((n) => n === 0)).toBe(true);
   });
 
+  it('is registered as a job scheduler every RETENTION_EVERY_HOURS by a worker process', async () => {
+    const scheduled = await startTestSystem({
+      workers: true,
+      reconcileEveryMs: 3_600_000,
+      env: { RETENTION_EVERY_HOURS: '6' },
+    });
+    try {
+      const scheduler = await eventually(() =>
+        scheduled.ctx.queues.get(RETENTION_QUEUE).getJobScheduler('retention-purge'),
+      );
+      expect(scheduler.every).toBe(6 * 3_600_000);
+    } finally {
+      await scheduled.stop();
+    }
+  });
+
   it('is scheduled as a BullMQ job run by the workers', async () => {
     const queue = sys.ctx.queues.get(RETENTION_QUEUE);
     const job = await queue.add('purge', {}, { jobId: 'retention-now' });

@@ -141,7 +141,7 @@ function createMetrics(ctx: AppContext): ProcessMetrics {
   });
   new Gauge({
     name: 'verisat_answers',
-    help: 'Follow-ups that reached an outcome in the last METRICS_WINDOW_HOURS, by outcome and channel (shared)',
+    help: 'Follow-ups with an outcome, last changed in the last METRICS_WINDOW_HOURS, by outcome and channel (shared)',
     labelNames: ['outcome', 'channel'],
     registers: [registry],
     collect: cached(ctx, cacheMs, 'answers', async function (this: Gauge<'outcome' | 'channel'>) {

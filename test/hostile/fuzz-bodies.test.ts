@@ -25,6 +25,15 @@ beforeAll(async () => {
   admin = await sys.token('admin');
   ticketSystem = await sys.token('ticket_system');
   await createUser(sys.ctx.models, { username: 'admin', password: PASSWORD, role: 'admin' });
+  // Webhook tests and re-sends are left out: they deliver to a URL the fuzzer may have set.
+  expect(
+    (
+      await sys.api('/api/admin/agencies', {
+        token: admin,
+        body: { code: 'MOMAH', name: { ar: 'ا', en: 'a' }, channels: ['sms'] },
+      })
+    ).status,
+  ).toBe(201);
   await ticketEvent(sys, admin, 'T-FZ', 'closed', { phone: '+966501116000' });
   const [msg] = await waitForMessages(sys, '+966501116000', 1);
   answerPath = /\/f\/[A-Za-z0-9_-]{32}/.exec(msg?.body ?? '')?.[0] ?? '';
@@ -95,7 +104,9 @@ function mutate<T extends Record<string, unknown>>(base: T, values: fc.Arbitrary
   const keys = Object.keys(base);
   return fc
     .record({
-      replace: fc.dictionary(fc.constantFrom(...keys), values, { maxKeys: 3 }),
+      replace: keys.length
+        ? fc.dictionary(fc.constantFrom(...keys), values, { maxKeys: 3 })
+        : fc.constant({}),
       drop: fc.subarray(keys, { maxLength: Math.min(2, keys.length) }),
       extra: fc.dictionary(
         fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('$set', '__proto__', 'a.b', '$gt')),
@@ -222,6 +233,8 @@ describe('fuzzed bodies, never a 500', () => {
       ['/voice/recording?f=post-call-rating&s=comment&l=ar&r=0&a=a-1&t=T-1', VOICE],
       ['/voice/status', VOICE],
       ['/voice/dial-done?agent=a-1&lang=ar', VOICE],
+      ['/voice/connect?agent=a-1&ticket=T-1', VOICE],
+      ['/voice/rating?agent=a-1&ticket=T-1&lang=ar', VOICE],
     );
     await fc.assert(
       fc.asyncProperty(
@@ -263,6 +276,39 @@ describe('fuzzed bodies, never a 500', () => {
         auth: true,
       },
       { path: '/admin/erasure', base: { phone: '0501230099', confirm: 'yes', lang: 'en' }, auth: true },
+      {
+        path: '/admin/agencies/MOMAH',
+        base: { name_ar: 'ا', name_en: 'a', channels: 'sms', revision: '0', lang: 'en' },
+        auth: true,
+      },
+      {
+        path: '/admin/agencies/MOMAH/departments',
+        base: { code: 'd1', name_ar: 'ا', name_en: 'a', lang: 'en' },
+        auth: true,
+      },
+      {
+        path: '/admin/agencies/MOMAH/agents',
+        base: { code: 'a1', department: 'd1', display_name: 'x', lang: 'en' },
+        auth: true,
+      },
+      {
+        path: '/admin/agencies/MOMAH/import',
+        base: { kind: 'agents', csv: 'code,department\na2,d1', mode: 'dry', lang: 'en' },
+        auth: true,
+      },
+      { path: '/admin/agencies/MOMAH/webhook/rotate', base: { overlap_hours: '1', lang: 'en' }, auth: true },
+      { path: '/admin/agencies/MOMAH/webhook/retire', base: { lang: 'en' }, auth: true },
+      { path: '/admin/users/u1', base: { role: 'auditor', disabled: '1', lang: 'en' }, auth: true },
+      { path: '/admin/users/u1/reset', base: { lang: 'en' }, auth: true },
+      { path: '/admin/tokens', base: { name: 't', role: 'auditor', lang: 'en' }, auth: true },
+      { path: '/admin/tokens/abc/revoke', base: { lang: 'en' }, auth: true },
+      {
+        path: '/admin/unknown-codes/add',
+        base: { kind: 'agency', agency: 'X1', code: '', lang: 'en' },
+        auth: true,
+      },
+      { path: '/account', base: { current: 'x', password: 'y', lang: 'en' }, auth: true },
+      { path: `/account/password/${'A'.repeat(43)}`, base: { password: 'y', lang: 'en' }, auth: false },
       { path: '/logout', base: { lang: 'en' }, auth: true },
     );
     await fc.assert(
@@ -292,6 +338,31 @@ describe('fuzzed bodies, never a 500', () => {
       { path: '/api/admin/users', base: { username: 'u2', role: 'manager', scope: { agency: 'MOMAH' } } },
       { path: '/api/admin/tokens', base: { name: 'n', role: 'auditor' } },
       { path: '/api/admin/erasures', base: { phone: '0501230098' } },
+      {
+        path: '/api/admin/agencies/MOMAH',
+        method: 'PATCH',
+        base: { name: { ar: 'ا', en: 'a' }, revision: 0 },
+      },
+      { path: '/api/admin/agencies/MOMAH/departments', base: { code: 'd2', name: { ar: 'ا', en: 'a' } } },
+      {
+        path: '/api/admin/agencies/MOMAH/departments/d2',
+        method: 'PATCH',
+        base: { name: { ar: 'ا', en: 'a' } },
+      },
+      {
+        path: '/api/admin/agencies/MOMAH/agents',
+        base: { code: 'a3', department: 'd2', displayName: 'x', staffPhones: ['+966501234567'] },
+      },
+      {
+        path: '/api/admin/agencies/MOMAH/agents/a3',
+        method: 'PATCH',
+        base: { displayName: 'y', dialTarget: 'sip:a@b' },
+      },
+      { path: '/api/admin/agencies/MOMAH/webhook/secret', base: { overlapHours: 1 } },
+      { path: '/api/admin/agencies/MOMAH/webhook/secret/retire-previous', base: {} },
+      { path: '/api/admin/users/u2', method: 'PATCH', base: { role: 'auditor', disabled: true } },
+      { path: '/api/admin/users/u2/reset-password', base: {} },
+      { path: '/api/admin/unknown-codes/add', base: { kind: 'department', agency: 'MOMAH', code: 'd9' } },
       { path: '/sandbox/api/calls', base: { from: '+966501116001', agent: 'a-1' } },
       { path: '/sandbox/api/messages', base: { from: '+966501116001', body: 'hi' } },
       { path: '/sandbox/api/tickets', base: { ref: 'T-SB', phone: '+966501116001' } },

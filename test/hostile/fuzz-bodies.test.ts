@@ -423,7 +423,7 @@ describe('fuzzed bodies, never a 500', () => {
 
   it('left no operator or prototype key in any stored document', async () => {
     const bad = (await everyDocument(sys)).filter((d) =>
-      /"\$(gt|ne|where|regex|set)"|"__proto__"/.test(d.json),
+      /"\$(gt|ne|where|regex|set)":|"__proto__":/.test(d.json),
     );
     expect(bad.map((d) => `${d.collection}: ${d.json.slice(0, 200)}`)).toEqual([]);
     expect((await fetch(`${sys.baseUrl}/healthz`)).status).toBe(200);

@@ -1,15 +1,20 @@
 import express, { type Express } from 'express';
+import { queueBoardRouter } from './admin/queue-board.js';
 import { adminRouter } from './admin/routes.js';
 import type { AppContext } from './context.js';
 import { followUpRouter } from './followup/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRouter } from './http/health.js';
+import { metricsRouter, requestMetrics } from './http/metrics.js';
 import { requestLogger } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
 import { reportsRouter } from './reports/routes.js';
+import { retentionRouter } from './retention/routes.js';
 import { demoBanner } from './sandbox/demo/banner.js';
 import { sandboxRouter } from './sandbox/routes.js';
 import { ticketsRouter } from './tickets/routes.js';
 import { voiceRouter } from './voice/routes.js';
+import { PROCESSED_QUEUES } from './worker-definitions.js';
 
 /** Builds the Express app without listening, so tests and the server share it. */
 export function createApp(ctx: AppContext): Express {
@@ -25,16 +30,15 @@ export function createApp(ctx: AppContext): Express {
   // SHA-1 of each body for conditional requests no client makes.
   app.set('etag', false);
 
+  // Timed first, so the histogram covers every route; /metrics itself beside the health checks.
+  app.use(requestMetrics(ctx));
   app.use(healthRouter(ctx));
+  app.use(metricsRouter(ctx));
   if (ctx.sandbox) app.use('/__twilio', ctx.sandbox.router());
   app.use(requestLogger(ctx.log));
   // No page of ours is meant to be framed (the answer page and the dashboard take clicks that
-  // count), and no response is to be sniffed into another type.
-  app.use((_req, res, next) => {
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    next();
-  });
+  // count), no response is to be sniffed into another type, and every page gets the page CSP.
+  app.use(securityHeaders({ publicBaseUrl: ctx.config.publicBaseUrl }));
   // A database of generated demo data says so on every page (npm run demo -- --month).
   app.use(demoBanner(ctx.db.conn, ctx.log));
 
@@ -43,6 +47,10 @@ export function createApp(ctx: AppContext): Express {
   app.use(ticketsRouter(ctx));
   app.use(followUpRouter(ctx));
   app.use(reportsRouter(ctx));
+  // Erasure on request and the queue board (issue 16) sit beside the administration, before its
+  // catch-all guard (which would ask the board's own script for a form token).
+  app.use(retentionRouter(ctx));
+  app.use(queueBoardRouter(ctx, PROCESSED_QUEUES));
   app.use(adminRouter(ctx));
   // The sandbox phone exists only beside the Twilio stand-in: in live mode its paths are 404.
   if (ctx.sandbox) app.use(sandboxRouter(ctx, ctx.sandbox));

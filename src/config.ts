@@ -201,6 +201,24 @@ const envSchema = z.object({
     .default(24),
   PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
   JAVA_HOME: z.string().optional(),
+
+  // Issue 16: metrics (src/http/metrics.ts) and retention (src/retention/).
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_WINDOW_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 31)
+    .default(24),
+  METRICS_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
+  RETENTION_PHONE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  RETENTION_RECORDING_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  RETENTION_COMMENT_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  RETENTION_EVERY_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 7)
+    .default(24),
 });
 
 export type RawEnv = Record<string, string | undefined>;
@@ -341,6 +359,18 @@ export interface Config {
   };
   /** Where embedded services' binaries are looked for: PATH, then JAVA_HOME/bin (mongo-java-server). */
   binSearchPath: string[];
+  metrics: {
+    /** Bearer token for /metrics on the public port; without it live mode does not serve it there. */
+    token: string | undefined;
+    /** A loopback-only port serving /metrics without a token (each process its own port). */
+    port: number | undefined;
+    /** Messages and answers are counted over this recent window. */
+    windowHours: number;
+    /** MongoDB-derived figures are recomputed at most this often. */
+    dbCacheMs: number;
+  };
+  /** Personal data is removed when older than these periods (Saudi PDPL); scores and counts stay. */
+  retention: { phoneDays: number; recordingDays: number; commentDays: number; everyHours: number };
 }
 
 export class ConfigError extends Error {
@@ -535,5 +565,17 @@ export function loadConfig(raw: RawEnv = process.env): Config {
     binSearchPath: [...e.PATH.split(':'), ...(e.JAVA_HOME ? [`${e.JAVA_HOME}/bin`] : [])].filter(
       (p) => p !== '',
     ),
+    metrics: {
+      token: e.METRICS_TOKEN,
+      port: e.METRICS_PORT,
+      windowHours: e.METRICS_WINDOW_HOURS,
+      dbCacheMs: Math.round(e.METRICS_CACHE_SECONDS * 1000),
+    },
+    retention: {
+      phoneDays: e.RETENTION_PHONE_DAYS,
+      recordingDays: e.RETENTION_RECORDING_DAYS,
+      commentDays: e.RETENTION_COMMENT_DAYS,
+      everyHours: e.RETENTION_EVERY_HOURS,
+    },
   };
 }

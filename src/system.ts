@@ -13,7 +13,10 @@ import { startMongo, startRedis, type EmbeddedService } from './services/embedde
 import { keepReconcileScheduled } from './followup/schedule/reconciler.js';
 import { syncFollowUps } from './followup/schedule/scheduler.js';
 import { createShutdown } from './shutdown.js';
-import { workerDefinitions } from './worker-definitions.js';
+import { PROCESSED_QUEUES, workerDefinitions } from './worker-definitions.js';
+import { metricsOf } from './http/metrics.js';
+import { startMetricsServer } from './http/metrics-server.js';
+import { keepRetentionScheduled } from './retention/worker.js';
 
 export interface RunningSystem {
   ctx: AppContext;
@@ -21,6 +24,8 @@ export interface RunningSystem {
   /** Where the web process listens (the internal address, not PUBLIC_BASE_URL). */
   url: string | undefined;
   workers: RunningWorkers | undefined;
+  /** The loopback-only metrics address, when METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   embedded: EmbeddedService[];
   services: ServiceUrls;
   stop(): Promise<void>;
@@ -86,6 +91,12 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
   ctx.closureHooks.push((ticket) => syncFollowUps(ctx, ticket));
   // Codes the directory does not know are accepted and listed for an admin (src/admin/unknown-codes.ts).
   ctx.closureHooks.push((ticket) => noteUnknownCodes(ctx, ticket));
+  // Metrics (issue 16): which process this is, and the queues whose depth and age it reports.
+  const metrics = metricsOf(ctx);
+  metrics.registry.setDefaultLabels({
+    process: opts.web && opts.workers ? 'web+workers' : opts.web ? 'web' : 'workers',
+  });
+  for (const name of PROCESSED_QUEUES) metrics.queueNames.add(name);
 
   let server: http.Server | undefined;
   let url: string | undefined;
@@ -127,11 +138,22 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
       lockDurationMs: config.workerLockMs,
     });
     const running = workers;
+    for (const w of running.workers) w.on('failed', () => metrics.jobFailures.inc({ queue: w.name }));
     const stopReconcileTimer =
       opts.reconcileEveryMs === 0 ? () => undefined : keepReconcileScheduled(ctx, opts.reconcileEveryMs);
     shutdown.add({ name: 'reconcile timer', run: stopReconcileTimer });
+    // Tests run the purge directly, as they do the reconciler.
+    const stopRetentionTimer = opts.reconcileEveryMs === 0 ? () => undefined : keepRetentionScheduled(ctx);
+    shutdown.add({ name: 'retention timer', run: stopRetentionTimer });
     shutdown.add({ name: 'workers', run: () => running.close() });
     shutdown.add({ name: 'worker redis', run: async () => void (await connection.quit()) });
+  }
+
+  let metricsUrl: string | undefined;
+  if (config.metrics.port !== undefined) {
+    const metricsServer = await startMetricsServer(ctx, config.metrics.port);
+    metricsUrl = metricsServer.url;
+    shutdown.add({ name: 'metrics server', run: () => metricsServer.close() });
   }
 
   shutdown.add({ name: 'twilio sandbox', run: () => ctx.sandbox?.close() });
@@ -140,7 +162,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
   shutdown.add({ name: 'mongodb', run: () => ctx.db.close() });
   for (const service of embedded) shutdown.add({ name: service.name, run: () => service.stop() });
 
-  return { ctx, server, url, workers, embedded, services: urls, stop: () => shutdown.run() };
+  return { ctx, server, url, metricsUrl, workers, embedded, services: urls, stop: () => shutdown.run() };
 }
 
 /** SIGINT and SIGTERM both drain and stop; a second signal exits at once. */

@@ -1,11 +1,16 @@
 import type { AppContext } from './context.js';
 import { disputeWebhookWorker } from './followup/outcome/dispute-webhook.js';
 import { inboundWorker } from './followup/conversation/inbound.js';
-import { reconcileWorker } from './followup/schedule/reconciler.js';
+import { reconcileWorker, type ReconcileReport } from './followup/schedule/reconciler.js';
+import { DISPUTE_QUEUE, FOLLOWUP_QUEUE, RECONCILE_QUEUE } from './followup/queue.js';
+import { INBOUND_QUEUE } from './followup/conversation/inbound.js';
+import { metricsOf } from './http/metrics.js';
+import { RETENTION_QUEUE, retentionWorker } from './retention/worker.js';
+import { TICKET_EVENTS_QUEUE } from './tickets/service.js';
 import { followUpWorker } from './followup/send/sender.js';
 import type { WorkerDefinition } from './queue/workers.js';
 import { ticketEventWorker } from './tickets/worker.js';
-import { voiceWorker } from './voice/persistence.js';
+import { VOICE_QUEUE, voiceWorker } from './voice/persistence.js';
 
 /** Every queue this system processes. A worker process runs all of them; scale by running more. */
 export function workerDefinitions(ctx: AppContext): WorkerDefinition[] {
@@ -14,7 +19,35 @@ export function workerDefinitions(ctx: AppContext): WorkerDefinition[] {
     followUpWorker(ctx),
     inboundWorker(ctx),
     disputeWebhookWorker(ctx),
-    reconcileWorker(ctx),
+    countingRepairs(ctx, reconcileWorker(ctx)),
     voiceWorker(ctx),
+    retentionWorker(ctx),
   ];
+}
+
+/** The queues above by name, for metrics and the queue board (which need no handlers). */
+export const PROCESSED_QUEUES = [
+  TICKET_EVENTS_QUEUE,
+  FOLLOWUP_QUEUE,
+  INBOUND_QUEUE,
+  DISPUTE_QUEUE,
+  RECONCILE_QUEUE,
+  VOICE_QUEUE,
+  RETENTION_QUEUE,
+] as const;
+
+/** The reconciler's report, counted as metrics (verisat_reconciler_repairs_total). */
+function countingRepairs(ctx: AppContext, def: WorkerDefinition): WorkerDefinition {
+  const { reconcilerRepairs } = metricsOf(ctx);
+  return {
+    ...def,
+    process: async (job, token) => {
+      const report = (await def.process(job, token)) as ReconcileReport;
+      reconcilerRepairs.inc({ kind: 'events_requeued' }, report.eventsRequeued);
+      reconcilerRepairs.inc({ kind: 'jobs_restored' }, report.jobsRestored);
+      reconcilerRepairs.inc({ kind: 'effects_replayed' }, report.effectsReplayed);
+      reconcilerRepairs.inc({ kind: 'sums_repaired' }, report.sums?.pendingScores ?? 0);
+      return report;
+    },
+  };
 }

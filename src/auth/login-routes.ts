@@ -6,6 +6,7 @@ import { esc, layout, queryString, sendPage } from '../reports/pages/html.js';
 import { actorOf, writeAudit } from './audit.js';
 import { loginLimiters } from './login-limit.js';
 import { safeNext, type AuthDeps } from './principal.js';
+import { formCsrfOk } from './session-csrf.js';
 import { clearSessionCookie, readCookie, SESSION_COOKIE, setSessionCookie } from './session.js';
 import { authenticateUser, findUserPrincipal } from './users.js';
 
@@ -128,8 +129,14 @@ export function loginRouter(ctx: AppContext, auth: AuthDeps): Router {
     },
   );
 
-  router.post('/logout', async (req, res) => {
+  // Signing out is a form of the signed-in session like any other: without its CSRF token (a page
+  // of another site posting here) the session stays.
+  router.post('/logout', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     const id = readCookie(req, SESSION_COOKIE);
+    if (id && (!sameOrigin(req, publicBaseUrl) || !formCsrfOk(ctx.config.admin.secretsKey, req))) {
+      const lang = langOf((req.body as { lang?: unknown } | undefined)?.lang);
+      return sendPage(res, 403, loginPage(lang, '/dashboard', reportTexts(lang).signOutRefused));
+    }
     if (id) {
       const session = await auth.sessions.get(id);
       await auth.sessions.destroy(id);

@@ -42,6 +42,7 @@ const ar = {
   loginFailed: 'اسم المستخدم أو كلمة المرور غير صحيحة.',
   loginLimited: 'محاولات كثيرة. حاول مرة أخرى بعد قليل.',
   loginForbidden: 'طلب دخول من مصدر غير معروف.',
+  signOutRefused: 'لم يُقبل طلب الخروج لأنه قديم أو من موقع آخر؛ أعد تحميل الصفحة وحاول مرة أخرى.',
   filters: 'التصفية',
   from: 'من',
   to: 'إلى',
@@ -110,6 +111,8 @@ const en: ReportTexts = {
   loginFailed: 'Wrong username or password.',
   loginLimited: 'Too many attempts. Try again in a few minutes.',
   loginForbidden: 'Sign-in request from an unknown origin.',
+  signOutRefused:
+    'The sign-out request was out of date or came from another site; reload the page and try again.',
   filters: 'Filters',
   from: 'From',
   to: 'To',

@@ -94,11 +94,24 @@ describe('sign-in', () => {
 
   it('ends the session on sign-out and when the account is disabled', async () => {
     const cookie = await login(system, 'auditor');
+    const dashboard = await get(system, '/dashboard', cookie);
+    expect(dashboard.status).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await dashboard.text())?.[1] ?? '';
+    expect(csrf).not.toBe('');
+    // Issue 16: signing out is a form of the session like any other; without its token it is refused.
+    const forged = await fetch(`${system.baseUrl}/logout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+    expect(forged.status).toBe(403);
     expect((await get(system, '/dashboard', cookie)).status).toBe(200);
     const out = await fetch(`${system.baseUrl}/logout`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { cookie },
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }).toString(),
     });
     expect(out.status).toBe(303);
     expect((await get(system, '/dashboard', cookie)).status).toBe(303);

@@ -34,6 +34,8 @@ export interface TestSystemOptions {
   redisUrl?: string;
   mongoUrl?: string;
   reconcileEveryMs?: number;
+  /** Where the system's log lines go (a test reading them: test/support/log-sink.ts). */
+  logDestination?: NodeJS.WritableStream;
 }
 
 /** The run's shared servers; set by vitest's global setup (test/support/vitest-system.ts) or a benchmark. */
@@ -78,7 +80,10 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     web: opts.web ?? true,
     workers: opts.workers ?? false,
     services: { redisUrl, mongoUri: mongoUrl, dbName },
-    log: createLogger({ level: config.logLevel }),
+    log: createLogger({
+      level: config.logLevel,
+      ...(opts.logDestination ? { destination: opts.logDestination } : {}),
+    }),
     server,
     reconcileEveryMs: opts.reconcileEveryMs ?? 0,
   });

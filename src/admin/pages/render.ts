@@ -2,6 +2,7 @@ import type { Principal } from '../../auth/api-tokens.js';
 import { HttpError } from '../../http/errors.js';
 import { adminTexts, type AdminTexts } from '../../i18n/admin.js';
 import { reportTexts } from '../../i18n/reports.js';
+import { retentionTexts } from '../../i18n/retention.js';
 import { esc, layout, queryString } from '../../reports/pages/html.js';
 
 /** Shared pieces of the /admin pages: the same layout and policy as the dashboard (no script). */
@@ -88,6 +89,7 @@ export function adminPage(c: PageCtx, title: string, body: string, state: PageSt
         ['/admin/tokens', t.tokens],
         ['/admin/audit', t.audit],
         ['/admin/unknown-codes', t.unknownCodes],
+        ...(c.p.role === 'admin' ? [['/admin/erasure', retentionTexts(c.lang).nav]] : []),
         ['/account', t.account],
         ['/dashboard', t.dashboard],
       ]
@@ -96,7 +98,7 @@ export function adminPage(c: PageCtx, title: string, body: string, state: PageSt
     : '';
   const header = `<header class="top"><h1>${esc(t.title)}</h1><div class="who"><span>${esc(t.signedInAs)}: <bdi>${esc(c.p.name)}</bdi> (${esc(rt.role[c.p.role] ?? c.p.role)}${c.p.scope.agency ? ` · <bdi>${esc([c.p.scope.agency, c.p.scope.department].filter(Boolean).join(' / '))}</bdi>` : ''})</span>
 <a href="${esc(c.path)}${queryString({ lang: other })}" lang="${other}">${esc(t.otherLanguage)}</a>
-<form method="post" action="/logout"><button type="submit">${esc(t.signOut)}</button></form></div></header>`;
+<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${esc(c.csrf)}"><button type="submit">${esc(t.signOut)}</button></form></div></header>`;
   const top = [
     state.error ? errorBlock(t, state.error, c.lang) : '',
     state.notice ? `<p class="ok" role="status">${esc(state.notice)}</p>` : '',

@@ -21,6 +21,8 @@ export const callSchema = new Schema(
 );
 callSchema.index({ ticketRef: 1 });
 callSchema.index({ agentId: 1, startedAt: -1 });
+// The retention purge's filter (src/retention/purge.ts).
+callSchema.index({ createdAt: 1 });
 
 const answerSchema = new Schema(
   {
@@ -67,6 +69,8 @@ export const postCallRatingSchema = new Schema(
 postCallRatingSchema.index({ ticketRef: 1 });
 postCallRatingSchema.index({ agency: 1, day: 1 });
 postCallRatingSchema.index({ agentId: 1, day: 1 });
+// The retention purge's filter (src/retention/purge.ts).
+postCallRatingSchema.index({ createdAt: 1 });
 
 export type Call = InferSchemaType<typeof callSchema>;
 export type PostCallRating = InferSchemaType<typeof postCallRatingSchema>;

@@ -114,6 +114,10 @@ followUpSchema.index({ ticketRef: 1, closureNumber: 1 }, { unique: true });
 followUpSchema.index({ citizenPhone: 1, state: 1, sentAt: -1 });
 followUpSchema.index({ state: 1, sendAt: 1 });
 followUpSchema.index({ effectsPending: 1 }, { sparse: true });
+// The retention purge's filter (src/retention/purge.ts).
+followUpSchema.index({ closedAt: 1 });
+// Metrics count recent outcomes (src/http/metrics.ts).
+followUpSchema.index({ updatedAt: 1 });
 
 export const messageSchema = new Schema(
   {
@@ -140,6 +144,8 @@ export const messageSchema = new Schema(
 // Every stored message carries a sid (partial indexes are not enforced by the embedded server).
 messageSchema.index({ sid: 1 }, { unique: true });
 messageSchema.index({ followUpId: 1, createdAt: 1 });
+// The retention purge and the metrics read messages by age.
+messageSchema.index({ createdAt: 1 });
 
 export const optOutSchema = new Schema(
   {
@@ -203,6 +209,8 @@ verifiedScoreSchema.index({ agentId: 1, day: 1 });
 // Reports may filter by department alone (a department-scoped manager, or a cross-agency query).
 verifiedScoreSchema.index({ department: 1, day: 1 });
 verifiedScoreSchema.index({ day: 1 });
+// The retention purge's filter (src/retention/purge.ts).
+verifiedScoreSchema.index({ closedAt: 1 });
 
 /**
  * When a number was last asked, by any agency: one document per number, so the contact policy's
@@ -216,6 +224,8 @@ export const contactSchema = new Schema(
   },
   { timestamps: true },
 );
+// The retention purge's filter (src/retention/purge.ts).
+contactSchema.index({ lastContactAt: 1 });
 
 export type FollowUp = InferSchemaType<typeof followUpSchema>;
 /** A follow-up as read with `lean()`. */

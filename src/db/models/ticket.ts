@@ -67,6 +67,8 @@ export const ticketSchema = new Schema(
 );
 ticketSchema.index({ agency: 1, department: 1 });
 ticketSchema.index({ citizenPhone: 1 });
+// The retention purge's filter (src/retention/purge.ts).
+ticketSchema.index({ updatedAt: 1 });
 
 /** The event log and its idempotency record: `_id` is the event id, so a repeat fails on insert. */
 export const ticketEventSchema = new Schema(
@@ -82,6 +84,8 @@ export const ticketEventSchema = new Schema(
   },
   { timestamps: false },
 );
+// The retention purge's filter (src/retention/purge.ts).
+ticketEventSchema.index({ receivedAt: 1 });
 
 export type Ticket = InferSchemaType<typeof ticketSchema>;
 export type Closure = InferSchemaType<typeof closureSchema>;

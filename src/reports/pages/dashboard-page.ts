@@ -32,6 +32,8 @@ export interface DashboardView {
   principal: Principal;
   sort: SortKey;
   dir: 'asc' | 'desc';
+  /** The session's CSRF token, for the sign-out form. */
+  csrf?: string;
 }
 
 function filterParams(f: ReportFilter, lang: ReportLang): Record<string, string | undefined> {
@@ -60,7 +62,7 @@ function header(t: ReportTexts, view: DashboardView, data: DashboardData): strin
 <a href="/dashboard${queryString({ ...filterParams(data.filter, other) })}" lang="${other}">${esc(t.otherLanguage)}</a>
 <a href="/public${queryString({ lang: view.lang })}">${esc(t.publicLink)}</a>
 ${['admin', 'agency_admin', 'auditor'].includes(p.role) ? `<a href="/admin${queryString({ lang: view.lang })}">${esc(adminTexts(view.lang).title)}</a>` : ''}
-<form method="post" action="/logout"><button type="submit">${esc(t.signOut)}</button></form></div></header>`;
+<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${esc(view.csrf ?? '')}"><button type="submit">${esc(t.signOut)}</button></form></div></header>`;
 }
 
 function datalist(id: string, values: string[]): string {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { requireReportReader, type AuthDeps } from '../../auth/principal.js';
+import { sessionCsrf } from '../../auth/session-csrf.js';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../../http/errors.js';
 import { authorisedFilter, principalOf } from '../authorise.js';
@@ -45,6 +46,7 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
             principal,
             sort: sortKey,
             dir: dir ?? (sortKey === 'rank' || sortKey === 'agent' ? 'asc' : 'desc'),
+            csrf: sessionCsrf(ctx.config.admin.secretsKey, req) ?? '',
           },
           data,
         ),

@@ -1,0 +1,60 @@
+/**
+ * Erases one citizen's personal data on request (Saudi PDPL). Usage:
+ *   npm run erase -- --by "dpo:sara"            (reads the number from standard input)
+ *   echo +966501234567 | npm run erase -- --by "dpo:sara"
+ * The number is read from standard input, so it stays out of shell history and process lists, and
+ * is never printed: the output and the audit entry name the citizen by a keyed hash.
+ * Reaches REDIS_URL and MONGODB_URI, or the services of a running `npm start`.
+ */
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import { loadConfig } from '../src/config.js';
+import { createContext } from '../src/context.js';
+import { eraseCitizen } from '../src/retention/erase.js';
+import { readServicesState } from '../src/services/state-file.js';
+
+const { values } = parseArgs({ options: { by: { type: 'string' } } });
+
+async function readLine(): Promise<string> {
+  const rl = createInterface({ input: process.stdin });
+  for await (const line of rl) {
+    rl.close();
+    return line.trim();
+  }
+  return '';
+}
+
+async function main(): Promise<void> {
+  if (!values.by || !/^[\w.:@-]{1,80}$/.test(values.by))
+    throw new Error(
+      '--by is required: who asked for this erasure (e.g. "dpo:sara", letters, digits, . _ : @ -)',
+    );
+  const config = loadConfig();
+  const running = readServicesState(config.dataDir);
+  const redisUrl = config.redisUrl ?? running?.redisUrl;
+  const mongoUri = config.mongodbUri ?? running?.mongoUri;
+  if (!redisUrl || !mongoUri)
+    throw new Error('no running system found: start it with `npm start` (or set REDIS_URL and MONGODB_URI)');
+  const phone = await readLine();
+  if (!phone) throw new Error('give the citizen number on standard input');
+  const ctx = await createContext(config, { redisUrl, mongoUri });
+  try {
+    const report = await eraseCitizen(ctx, phone, { actor: `cli:${values.by}` });
+    console.log(
+      `Erased citizen ${report.subject}: ${Object.entries(report.changed)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}; queued replies ${report.inboundJobsRemoved}${
+        report.optOutKept ? '; opt-out kept (it stops further messages)' : ''
+      }`,
+    );
+  } finally {
+    await ctx.queues.close();
+    await ctx.redis.quit().catch(() => undefined);
+    await ctx.db.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,102 @@
+import express, { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { actorOf } from '../auth/audit.js';
+import { authDeps } from '../auth/principal.js';
+import type { AppContext } from '../context.js';
+import { HttpError, validationError } from '../http/errors.js';
+import { retentionTexts } from '../i18n/retention.js';
+import { adminPage, hidden, table, type Lang, type PageCtx } from '../admin/pages/render.js';
+import { requireAdmin } from '../admin/auth.js';
+import { esc, sendPage } from '../reports/pages/html.js';
+import { principalOf } from '../reports/authorise.js';
+import { eraseCitizen, type ErasureReport } from './erase.js';
+
+const apiBody = z.strictObject({ phone: z.string().trim().min(1).max(40) });
+const formBody = z.object({
+  phone: z.string().trim().max(40).default(''),
+  confirm: z.literal('yes').optional(),
+  lang: z.enum(['ar', 'en']).optional(),
+  _csrf: z.string().optional(),
+});
+
+/**
+ * Erasure on request: a page for administrators (/admin/erasure) and the same as an API
+ * (POST /api/admin/erasures), admin role only, for the data-protection officer's own tools.
+ */
+export function retentionRouter(ctx: AppContext): Router {
+  const auth = authDeps(ctx);
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '4kb' });
+  const page = requireAdmin(ctx, auth, 'page', ['admin']);
+  const pc = (req: Request, res: Response, lang: Lang): PageCtx => ({
+    lang,
+    p: principalOf(res),
+    csrf: res.locals.csrf ?? '',
+    path: '/admin/erasure',
+  });
+  const render = (c: PageCtx, state: { report?: ErasureReport; error?: HttpError; phone?: string } = {}) => {
+    const t = retentionTexts(c.lang);
+    const result = state.report
+      ? `<section><p class="ok" role="status">${esc(t.done(state.report.subject))}</p>${
+          state.report.optOutKept ? `<p class="note">${esc(t.optOutKept)}</p>` : ''
+        }<h2>${esc(t.changed)}</h2>${table(
+          ['', '#'],
+          Object.entries(state.report.changed).map(([k, n]) => [esc(k), String(n)]),
+        )}</section>`
+      : '';
+    return adminPage(
+      c,
+      t.title,
+      `<section><h2>${esc(t.title)}</h2><p class="note">${esc(t.intro)}</p>
+<form class="stack" method="post" action="/admin/erasure">${hidden(c)}
+<label>${esc(t.phone)}<input name="phone" value="${esc(state.phone ?? '')}" inputmode="tel" dir="ltr" autocomplete="off" required></label>
+<label><input type="checkbox" name="confirm" value="yes" required> ${esc(t.confirm)}</label>
+<button class="primary" type="submit">${esc(t.submit)}</button></form></section>${result}`,
+      state.error ? { error: state.error } : {},
+    );
+  };
+
+  router.get('/admin/erasure', page, (req, res) => {
+    const lang = req.query.lang === 'en' ? 'en' : 'ar';
+    sendPage(res, 200, render(pc(req, res, lang)));
+  });
+  router.post('/admin/erasure', form, page, async (req, res) => {
+    const parsed = formBody.safeParse(req.body ?? {});
+    const lang = parsed.success && parsed.data.lang === 'en' ? 'en' : 'ar';
+    const c = pc(req, res, lang);
+    if (!parsed.success)
+      return sendPage(res, 400, render(c, { error: validationError(parsed.error, 'body') }));
+    if (parsed.data.confirm !== 'yes')
+      return sendPage(
+        res,
+        422,
+        render(c, {
+          error: new HttpError(422, 'validation_failed', retentionTexts(lang).confirmNeeded),
+          phone: parsed.data.phone,
+        }),
+      );
+    try {
+      const report = await eraseCitizen(ctx, parsed.data.phone, { actor: actorOf(c.p), ip: req.ip });
+      sendPage(res, 200, render(c, { report }));
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status >= 500) throw err;
+      sendPage(res, err.status, render(c, { error: err, phone: parsed.data.phone }));
+    }
+  });
+
+  router.post(
+    '/api/admin/erasures',
+    requireAdmin(ctx, auth, 'api', ['admin']),
+    express.json({ limit: '4kb' }),
+    async (req, res) => {
+      const parsed = apiBody.safeParse(req.body ?? {});
+      if (!parsed.success) throw validationError(parsed.error, 'body');
+      const report = await eraseCitizen(ctx, parsed.data.phone, {
+        actor: actorOf(principalOf(res)),
+        ip: req.ip,
+      });
+      res.status(200).set('Cache-Control', 'no-store').json(report);
+    },
+  );
+  return router;
+}

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FOLLOWUP_QUEUE } from '../../src/followup/queue.js';
+import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
+import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
+
+// Issue 16, item 1: GET /metrics in Prometheus format.
+const LIVE = {
+  TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`,
+  TWILIO_AUTH_TOKEN: 'live-auth-token-of-a-real-account',
+  ANSWER_LINK_SECRET: 'a-live-answer-link-secret-of-its-own-000',
+  SECRETS_KEY: 'cd'.repeat(32),
+};
+const PHONE = '+966501110101';
+
+let full: TestSystem;
+let webOnly: TestSystem;
+
+beforeAll(async () => {
+  full = await startTestSystem({ workers: true, env: { ...FAST_FOLLOWUP_ENV, METRICS_CACHE_SECONDS: '0' } });
+  webOnly = await startTestSystem({ env: { ...FAST_FOLLOWUP_ENV, METRICS_PORT: '0' } });
+});
+afterAll(async () => {
+  await full?.stop();
+  await webOnly?.stop();
+});
+
+async function scrape(sys: TestSystem, headers: Record<string, string> = {}): Promise<string> {
+  const res = await fetch(`${sys.baseUrl}/metrics`, { headers });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return res.text();
+}
+
+/** The value of one sample, matched by its name and every label given. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+      return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return undefined;
+}
+
+describe('GET /metrics', () => {
+  it('times requests by route pattern, never by the raw path, the token or the number', async () => {
+    const admin = await full.token('admin');
+    await ticketEvent(full, admin, 'T-M1', 'closed', { phone: PHONE });
+    const [msg] = await waitForMessages(full, PHONE, 1);
+    const link = /\/f\/[A-Za-z0-9_-]{32}/.exec(msg?.body ?? '')?.[0] ?? '';
+    expect((await fetch(`${full.baseUrl}${link}`)).status).toBe(200);
+    await fetch(`${full.baseUrl}/no/such/${PHONE}`);
+
+    const text = await scrape(full);
+    expect(
+      sample(text, 'verisat_http_request_duration_seconds_count', {
+        route: '/f/:token',
+        method: 'GET',
+        status: '2xx',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'verisat_http_request_duration_seconds_count', {
+        route: '/api/tickets/:ref/events',
+        status: '2xx',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'verisat_http_request_duration_seconds_count', { route: 'unmatched' })).toBe(1);
+    expect(text).not.toContain(link.slice(3));
+    expect(text).not.toContain(PHONE.slice(1));
+    expect(text).not.toContain('T-M1');
+    expect(text).toContain('process="web+workers"');
+    expect(sample(text, 'verisat_process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+
+  it('counts messages by status and answers by outcome and channel, from the database', async () => {
+    const admin = await full.token('admin');
+    const phone = '+966501110102';
+    await ticketEvent(full, admin, 'T-M2', 'closed', { phone });
+    await waitForMessages(full, phone, 1);
+    await reply(full, phone, '1');
+    await reply(full, phone, '5');
+    const text = await eventually(async () => {
+      const t = await scrape(full);
+      return (sample(t, 'verisat_answers', { outcome: 'confirmed_solved', channel: 'sms' }) ?? 0) >= 1 &&
+        (sample(t, 'verisat_messages', { status: 'delivered' }) ?? 0) >= 1
+        ? t
+        : undefined;
+    });
+    const stored = await full.ctx.models.FollowUpMessage.countDocuments({
+      direction: 'outbound',
+      status: 'delivered',
+    });
+    const counted = text
+      .split('\n')
+      .filter((l) => l.startsWith('verisat_messages{') && l.includes('status="delivered"'))
+      .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    expect(counted).toBe(stored);
+  });
+
+  it('reports queue depth and the age of the oldest due job, which grows while no worker runs', async () => {
+    const admin = await webOnly.token('admin');
+    await ticketEvent(webOnly, admin, 'T-M3', 'closed', { phone: '+966501110103' });
+    const first = await eventually(async () => {
+      const t = await scrape(webOnly);
+      const age = sample(t, 'verisat_queue_oldest_due_job_age_seconds', { queue: FOLLOWUP_QUEUE }) ?? 0;
+      return age > 0 ? { t, age } : undefined;
+    });
+    const depth =
+      (sample(first.t, 'verisat_queue_jobs', { queue: FOLLOWUP_QUEUE, state: 'waiting' }) ?? 0) +
+      (sample(first.t, 'verisat_queue_jobs', { queue: FOLLOWUP_QUEUE, state: 'delayed' }) ?? 0);
+    const inRedis = await webOnly.ctx.queues.get(FOLLOWUP_QUEUE).getJobCountByTypes('waiting', 'delayed');
+    expect(depth).toBe(inRedis);
+    expect(depth).toBeGreaterThanOrEqual(1);
+    await eventually(async () => {
+      const age = sample(await scrape(webOnly), 'verisat_queue_oldest_due_job_age_seconds', {
+        queue: FOLLOWUP_QUEUE,
+      });
+      return (age ?? 0) > first.age ? true : undefined;
+    });
+    // The same figures on the loopback-only port, without a token.
+    expect(webOnly.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const local = await (await fetch(webOnly.metricsUrl ?? '')).text();
+    expect(sample(local, 'verisat_queue_jobs', { queue: FOLLOWUP_QUEUE, state: 'failed' })).toBe(0);
+    expect(local).toContain('process="web"');
+  });
+
+  it('counts job failures per queue in the process that ran them', async () => {
+    const queue = full.ctx.queues.get('sms-inbound');
+    const before =
+      sample(await scrape(full), 'verisat_queue_job_failures_total', { queue: 'sms-inbound' }) ?? 0;
+    // A job the inbound worker cannot read fails (a malformed payload, as a bad deploy could queue).
+    await queue.add('inbound', { nonsense: true }, { jobId: 'metrics-bad-job', attempts: 1 });
+    await eventually(async () => {
+      const n = sample(await scrape(full), 'verisat_queue_job_failures_total', { queue: 'sms-inbound' }) ?? 0;
+      return n > before ? true : undefined;
+    });
+  });
+});
+
+describe('metrics in live mode', () => {
+  let live: TestSystem | undefined;
+  afterAll(async () => {
+    await live?.stop();
+  });
+
+  it('are not on the public port without a token, and need the token when one is set', async () => {
+    const bare = await startTestSystem({ env: LIVE });
+    try {
+      expect((await fetch(`${bare.baseUrl}/metrics`)).status).toBe(404);
+    } finally {
+      await bare.stop();
+    }
+    const token = 'metrics-token-of-this-deployment';
+    live = await startTestSystem({ env: { ...LIVE, METRICS_TOKEN: token } });
+    const none = await fetch(`${live.baseUrl}/metrics`);
+    expect(none.status).toBe(401);
+    expect(await none.text()).not.toContain('verisat_');
+    expect(
+      (await fetch(`${live.baseUrl}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status,
+    ).toBe(401);
+    expect(await scrape(live, { authorization: `Bearer ${token}` })).toContain(
+      'verisat_http_request_duration',
+    );
+  });
+});

@@ -93,6 +93,10 @@ const ar = {
   legendResolved: 'الحل المؤكد',
   legendFalse: 'الإغلاق غير الصحيح',
   sortBy: 'ترتيب حسب',
+  plusMinusPoints: (x: string) => `± ${x} نقطة`,
+  tiedNote:
+    'الترتيب حسب الحد الأدنى لفترة الثقة 95٪. العلامة "=" تعني أن فترة الثقة تتداخل مع فترة الجهة المجاورة فلا يُعتدّ بالفرق بينهما.',
+  intervalNote: 'الخطوط الرفيعة على الأشرطة فترات ثقة 95٪ (ويلسون).',
   back: 'رجوع إلى اللوحة',
 };
 
@@ -161,6 +165,10 @@ const en: ReportTexts = {
   legendResolved: 'Verified resolution',
   legendFalse: 'False closure',
   sortBy: 'Sort by',
+  plusMinusPoints: (x: string) => `± ${x} points`,
+  tiedNote:
+    'Ranked by the lower bound of the 95% interval. "=" means the interval overlaps its neighbour\'s, so the two are not distinguishable.',
+  intervalNote: 'The thin lines on the bars are 95% (Wilson) intervals.',
   back: 'Back to the dashboard',
 };
 
@@ -175,4 +183,20 @@ export function formatPercent(value: number | null): string {
 
 export function formatMean(value: number | null): string {
   return value === null ? '–' : value.toFixed(2);
+}
+
+/** Half the interval's width: "± 4.2 points" for a rate, "± 0.21" for a mean; '' without an interval. */
+export function formatPlusMinus(
+  lang: ReportLang,
+  kind: 'rate' | 'mean',
+  interval: { low: number; high: number } | null,
+): string {
+  if (!interval) return '';
+  const half = (interval.high - interval.low) / 2;
+  return kind === 'mean' ? `± ${half.toFixed(2)}` : reportTexts(lang).plusMinusPoints((half * 100).toFixed(1));
+}
+
+/** A rank as shown: "3", "=3" when shared with an indistinguishable neighbour, "–" when not ranked. */
+export function formatRank(rank: number | null, tied: boolean): string {
+  return rank === null ? '–' : `${tied ? '=' : ''}${rank}`;
 }

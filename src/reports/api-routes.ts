@@ -44,6 +44,8 @@ export function groupJson(g: ReportGroup) {
     ...(g.agent !== undefined ? { agent: g.agent } : {}),
     ...(g.period !== undefined ? { period: g.period } : {}),
     rank: g.rank,
+    /** The rank is shared with a neighbour whose interval overlaps (shown "="). */
+    rankTied: g.tied,
     ...metricsJson(g.metrics, g.lowN),
   };
 }

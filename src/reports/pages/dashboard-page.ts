@@ -5,6 +5,8 @@ import { CHANNELS } from '../../db/models/followup.js';
 import {
   formatMean,
   formatPercent,
+  formatPlusMinus,
+  formatRank,
   reportTexts,
   type ReportLang,
   type ReportTexts,
@@ -90,10 +92,22 @@ ${text('agency', lockedAgency)}${text('department', lockedDepartment)}${text('ag
 </form>${datalist('opt-agency', data.options.agencies)}${datalist('opt-department', data.options.departments)}${datalist('opt-agent', data.options.agents)}</section>`;
 }
 
+/** "± x points" (or "± 0.21" for a mean) beside a figure; '' for counts and figures without an interval. */
+function plusMinus(lang: ReportLang, key: MetricKey, m: Metrics): string {
+  const v = m[key];
+  const kind = definitionOf(key).kind;
+  if (typeof v === 'number' || kind === 'count') return '';
+  return formatPlusMinus(lang, kind, v.interval);
+}
+
 function card(t: ReportTexts, lang: ReportLang, key: MetricKey, m: Metrics, extra = ''): string {
   const def = definitionOf(key)[lang];
   const v = m[key];
-  const n = typeof v === 'number' ? '' : `<div class="n">${esc(t.n)} = ${v.n}</div>`;
+  const pm = plusMinus(lang, key, m);
+  const n =
+    typeof v === 'number'
+      ? ''
+      : `<div class="n">${esc(t.n)} = ${v.n}${pm ? ` · <span class="pm">${esc(pm)}</span>` : ''}</div>`;
   return `<div class="card" data-metric="${key}" title="${esc(def.definition)}"><div class="label">${esc(def.name)}</div><div class="value">${esc(formatMetric(key, m))}</div>${n}${extra}</div>`;
 }
 
@@ -145,6 +159,7 @@ function charts(t: ReportTexts, view: DashboardView, data: DashboardData): strin
       share: g.metrics.verifiedResolutionRate.value ?? 0,
       text: `${formatPercent(g.metrics.verifiedResolutionRate.value)} (${t.n}=${g.metrics.verifiedResolutionRate.n})${g.lowN ? ` · ${t.lowN}` : ''}`,
       muted: g.lowN,
+      interval: g.metrics.verifiedResolutionRate.interval,
     })),
   });
   const funnelMax = Math.max(1, m.closures);
@@ -161,7 +176,7 @@ function charts(t: ReportTexts, view: DashboardView, data: DashboardData): strin
   });
   const box = (id: string, title: string, svg: string) =>
     `<section aria-labelledby="${id}"><h2 id="${id}">${esc(title)}</h2>${svg}</section>`;
-  return `<div class="charts">${box('h-trend', t.trendTitle, trend)}${box('h-funnel', t.funnelTitle, funnel)}${box('h-ratings', t.ratingsTitle, ratings)}${box('h-departments', t.departmentsTitle, departments)}</div>`;
+  return `<div class="charts">${box('h-trend', t.trendTitle, trend)}${box('h-funnel', t.funnelTitle, funnel)}${box('h-ratings', t.ratingsTitle, ratings)}${box('h-departments', t.departmentsTitle, departments + `<p class="note">${esc(t.intervalNote)}</p>`)}</div>`;
 }
 
 /** Sorted by the chosen column; low_n rows always come last so the top of any sort rests on enough answers. */
@@ -201,19 +216,20 @@ function agentTable(t: ReportTexts, view: DashboardView, data: DashboardData): s
   const rows = sortAgents(data.agents, view.sort, view.dir, data.names.agent)
     .map((g) => {
       const cells = columns.map((k) => {
-        if (k === 'rank') return `<td>${g.rank ?? '–'}</td>`;
+        if (k === 'rank') return `<td data-rank="${g.rank ?? ''}" data-tied="${g.tied}">${formatRank(g.rank, g.tied)}</td>`;
         if (k === 'agent')
           return `<td><bdi>${esc(data.names.agent(g.key))}</bdi>${g.lowN ? `<span class="badge">${esc(t.lowN)}</span>` : ''}</td>`;
         const v = g.metrics[k];
         const n = typeof v === 'number' ? '' : ` <span class="note">(${v.n})</span>`;
-        return `<td>${esc(formatMetric(k, g.metrics))}${n}</td>`;
+        const pm = plusMinus(view.lang, k, g.metrics);
+        return `<td>${esc(formatMetric(k, g.metrics))}${pm ? ` <span class="pm">${esc(pm)}</span>` : ''}${n}</td>`;
       });
       return `<tr class="${g.lowN ? 'low-n' : ''}" data-agent="${esc(g.key)}" data-low-n="${g.lowN}">${cells.join('')}</tr>`;
     })
     .join('');
   return `<section id="agents" aria-labelledby="h-agents"><h2 id="h-agents">${esc(t.agentsTitle)}</h2>
 <div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${rows || `<tr><td colspan="${columns.length}">${esc(t.noData)}</td></tr>`}</tbody></table></div>
-<p class="note">${esc(t.lowNNote(data.minN))}</p></section>`;
+<p class="note">${esc(t.lowNNote(data.minN))} ${esc(t.tiedNote)}</p></section>`;
 }
 
 function exportsBox(t: ReportTexts, view: DashboardView, data: DashboardData): string {

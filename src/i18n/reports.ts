@@ -97,6 +97,34 @@ const ar = {
   tiedNote:
     'الترتيب حسب الحد الأدنى لفترة الثقة 95٪. العلامة "=" تعني أن فترة الثقة تتداخل مع فترة الجهة المجاورة فلا يُعتدّ بالفرق بينهما.',
   intervalNote: 'الخطوط الرفيعة على الأشرطة فترات ثقة 95٪ (ويلسون).',
+  bestThreeTitle: (unit: 'year' | 'quarter', label: string) =>
+    unit === 'year' ? `أفضل ثلاث جهات تحسّنا في عام ${label}` : `أفضل ثلاث جهات تحسّنا في الربع ${label}`,
+  bestThreeRule: (previous: string) =>
+    `مقارنة نسبة الحل المؤكد بالفترة السابقة (${previous}). تُذكر الجهة فقط إذا كان تحسّنها دالا إحصائيا عند 95٪ (فترة نيوكومب للفرق بين نسبتين أعلى من صفر).`,
+  bestThreeFewer: (count: number, tested: number) =>
+    count === 0
+      ? `لم تتحسّن أي جهة تحسّنا دالا إحصائيا (من ${tested} جهة استوفت الحد الأدنى في الفترتين).`
+      : `تحسّنت ${count} فقط من ${tested} جهة تحسّنا دالا إحصائيا؛ لا تُملأ بقية المراكز.`,
+  bestThreeLine: (from: string, to: string, points: string, low: string) =>
+    `من ${from} إلى ${to} (+${points} نقطة، على الأقل +${low} بثقة 95٪)`,
+  chainTitle: 'سلسلة الأعداد',
+  chain: {
+    closures: 'الإغلاقات',
+    sampled: 'ضمن العينة',
+    asked: 'سُئلوا',
+    delivered: 'وصلتهم الرسالة',
+    answered: 'أجابوا',
+  },
+  drops: {
+    notSampled: 'لم تقع عليهم العينة',
+    skippedRecentContact: 'سُئلوا مؤخرا فلم يُسألوا ثانية',
+    reopened: 'أُعيد فتح الطلب قبل السؤال',
+    optedOut: 'طلبوا عدم مراسلتهم',
+    notYetAsked: 'لم يحن وقت السؤال بعد',
+    undeliverable: 'تعذّر التوصيل',
+    deliveryUnconfirmed: 'لم يتأكد الوصول',
+    noAnswer: 'لم يجيبوا',
+  },
   back: 'رجوع إلى اللوحة',
 };
 
@@ -169,6 +197,34 @@ const en: ReportTexts = {
   tiedNote:
     'Ranked by the lower bound of the 95% interval. "=" means the interval overlaps its neighbour\'s, so the two are not distinguishable.',
   intervalNote: 'The thin lines on the bars are 95% (Wilson) intervals.',
+  bestThreeTitle: (unit: 'year' | 'quarter', label: string) =>
+    `Best three improvers of ${unit === 'year' ? 'the year' : 'the quarter'} ${label}`,
+  bestThreeRule: (previous: string) =>
+    `Verified resolution rate compared with the previous period (${previous}). An agency is named only when its improvement is significant at 95% (Newcombe's interval for the difference of two proportions lies above zero).`,
+  bestThreeFewer: (count: number, tested: number) =>
+    count === 0
+      ? `No agency improved significantly (of ${tested} with the minimum n in both periods).`
+      : `Only ${count} of ${tested} agencies improved significantly; the other places stay empty.`,
+  bestThreeLine: (from: string, to: string, points: string, low: string) =>
+    `from ${from} to ${to} (+${points} points, at least +${low} with 95% confidence)`,
+  chainTitle: 'Chain of counts',
+  chain: {
+    closures: 'Closures',
+    sampled: 'Sampled',
+    asked: 'Asked',
+    delivered: 'Delivered',
+    answered: 'Answered',
+  },
+  drops: {
+    notSampled: 'not drawn in the sample',
+    skippedRecentContact: 'skipped: asked recently',
+    reopened: 'reopened before asking',
+    optedOut: 'opted out',
+    notYetAsked: 'not yet asked',
+    undeliverable: 'undeliverable',
+    deliveryUnconfirmed: 'delivery not confirmed',
+    noAnswer: 'no answer',
+  },
   back: 'Back to the dashboard',
 };
 

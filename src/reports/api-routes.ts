@@ -32,6 +32,7 @@ export function metricsJson(m: Metrics, lowN: boolean) {
     postCallRatingMean: m.postCallRatingMean,
     brushOffGap: m.brushOffGap,
     ratingDistribution: m.ratingDistribution,
+    chainOfCounts: m.chain,
     low_n: lowN,
   };
 }

@@ -16,6 +16,8 @@ import { barList, columnChart, COLORS, lineChart } from './charts.js';
 import type { DashboardData } from './dashboard-data.js';
 import type { ReportFilter } from '../filters.js';
 import { esc, layout, queryString } from './html.js';
+import { chainList } from './chain-view.js';
+import { CHAIN_STAGES } from '../sums/chain.js';
 import {
   COUNT_METRICS,
   definitionOf,
@@ -167,16 +169,16 @@ function charts(t: ReportTexts, view: DashboardView, data: DashboardData): strin
     title: t.funnelTitle,
     rtl,
     emptyText: t.noData,
-    bars: (['closures', 'sent', 'delivered', 'answers'] as const).map((k) => ({
-      label: t.funnel[k],
-      share: m[k] / funnelMax,
-      text: `${m[k]}${k === 'closures' ? '' : ` (${formatPercent(m.closures > 0 ? m[k] / m.closures : null)})`}`,
+    bars: CHAIN_STAGES.map((k) => ({
+      label: t.chain[k],
+      share: m.chain[k] / funnelMax,
+      text: `${m.chain[k]}${k === 'closures' ? '' : ` (${formatPercent(m.closures > 0 ? m.chain[k] / m.closures : null)})`}`,
       color: COLORS.resolved,
     })),
   });
   const box = (id: string, title: string, svg: string) =>
     `<section aria-labelledby="${id}"><h2 id="${id}">${esc(title)}</h2>${svg}</section>`;
-  return `<div class="charts">${box('h-trend', t.trendTitle, trend)}${box('h-funnel', t.funnelTitle, funnel)}${box('h-ratings', t.ratingsTitle, ratings)}${box('h-departments', t.departmentsTitle, departments + `<p class="note">${esc(t.intervalNote)}</p>`)}</div>`;
+  return `<div class="charts">${box('h-trend', t.trendTitle, trend)}${box('h-funnel', t.funnelTitle, funnel + chainList(view.lang, m.chain))}${box('h-ratings', t.ratingsTitle, ratings)}${box('h-departments', t.departmentsTitle, departments + `<p class="note">${esc(t.intervalNote)}</p>`)}</div>`;
 }
 
 /** Sorted by the chosen column; low_n rows always come last so the top of any sort rests on enough answers. */

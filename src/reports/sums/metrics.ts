@@ -1,3 +1,4 @@
+import { chainOf, type ChainOfCounts } from './chain.js';
 import { meanIntervalOfCounts, overlaps, wilsonInterval, type Interval } from '../stats/intervals.js';
 
 /**
@@ -17,6 +18,8 @@ export interface ScoreCell {
   postCallRating?: number | null;
   sent?: boolean | null;
   delivered?: boolean | null;
+  /** The follow-up's outcome (src/db/models/followup.ts OUTCOMES), where one is recorded. */
+  outcome?: string | null;
   count: number;
 }
 
@@ -41,6 +44,12 @@ export interface PartialSums {
   postCallAndSolved: number;
   /** Of those, post-call rating 4-5 but "not solved". */
   brushOffs: number;
+  /** The chain of counts' drops (chain.ts): closures never asked, and why; asked but not delivered. */
+  notSampled: number;
+  skippedRecentContact: number;
+  reopenedBeforeAsking: number;
+  optedOutBeforeAsking: number;
+  undeliverable: number;
 }
 
 export function emptySums(): PartialSums {
@@ -61,6 +70,11 @@ export function emptySums(): PartialSums {
     postCallCounts: [0, 0, 0, 0, 0],
     postCallAndSolved: 0,
     brushOffs: 0,
+    notSampled: 0,
+    skippedRecentContact: 0,
+    reopenedBeforeAsking: 0,
+    optedOutBeforeAsking: 0,
+    undeliverable: 0,
   };
 }
 
@@ -96,6 +110,13 @@ export function addCell(sums: PartialSums, cell: ScoreCell): void {
     if (rating >= 4) sums.ratingHigh += n;
     sums.ratingCounts[rating - 1] = (sums.ratingCounts[rating - 1] ?? 0) + n;
   }
+  // Each closure drops out of the chain at most once, at the first stage it did not pass.
+  if (!sent) {
+    if (cell.outcome === 'not_sampled') sums.notSampled += n;
+    else if (cell.outcome === 'skipped_recent_contact') sums.skippedRecentContact += n;
+    else if (cell.outcome === 'cancelled_reopened') sums.reopenedBeforeAsking += n;
+    else if (cell.outcome === 'opted_out') sums.optedOutBeforeAsking += n;
+  } else if (!delivered && cell.outcome === 'undeliverable') sums.undeliverable += n;
   if (postCall !== undefined) {
     sums.postCallRatings += n;
     sums.postCallSum += postCall * n;
@@ -145,6 +166,8 @@ export interface Metrics {
   brushOffGap: Metric;
   ratingDistribution: { rating: number; count: number }[];
   postCallDistribution: { rating: number; count: number }[];
+  /** closures → sampled → asked → delivered → answered, with the reasons for each drop. */
+  chain: ChainOfCounts;
 }
 
 function ratio(count: number, n: number): Metric {
@@ -171,6 +194,7 @@ export function computeMetrics(s: PartialSums): Metrics {
     brushOffGap: ratio(s.brushOffs, s.postCallAndSolved),
     ratingDistribution: s.ratingCounts.map((count, i) => ({ rating: i + 1, count })),
     postCallDistribution: s.postCallCounts.map((count, i) => ({ rating: i + 1, count })),
+    chain: chainOf(s),
   };
 }
 

@@ -125,6 +125,7 @@ const ar = {
     deliveryUnconfirmed: 'لم يتأكد الوصول',
     noAnswer: 'لم يجيبوا',
   },
+  methodologyLink: 'كيف تُحسب هذه الأرقام، وتنزيل الأعداد اليومية',
   back: 'رجوع إلى اللوحة',
 };
 
@@ -225,6 +226,7 @@ const en: ReportTexts = {
     deliveryUnconfirmed: 'delivery not confirmed',
     noAnswer: 'no answer',
   },
+  methodologyLink: 'How these figures are made, and the per-day counts to download',
   back: 'Back to the dashboard',
 };
 

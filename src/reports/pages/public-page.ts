@@ -31,6 +31,8 @@ export interface PublicBoard {
   agencies: { code: string; name: { ar: string; en: string }; group: ReportGroup }[];
   /** The last complete year's and quarter's significant improvers. */
   awards: BestThree[];
+  /** When the board was computed (ISO 8601, UTC). */
+  computedAt: string;
   /** All agencies together, for the chain of counts. */
   overall: ReportGroup['metrics'];
   names: Map<string, { ar: string; en: string }>;
@@ -50,11 +52,35 @@ async function loadAward(models: Models, unit: AwardUnit, today: string, minN: n
   return bestThree(period, figures(current.groups), figures(previous.groups));
 }
 
+/** The days the board and its awards read: what the public download covers. */
+export function boardRange(today: string): { from: string; to: string } {
+  const starts = [
+    addDays(today, -(PUBLIC_DAYS - 1)),
+    ...AWARD_UNITS.map((u) => lastCompletePeriod(u, today).previous.from),
+  ];
+  return { from: starts.sort()[0] ?? today, to: today };
+}
+
+/** Computes at most once per `CACHE_MS`; a failed load is not served from the cache. */
+export function cachedLoader<T>(load: () => Promise<T>): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!cached || now - cached.at > CACHE_MS) {
+      const value = load();
+      cached = { at: now, value };
+      value.catch(() => {
+        if (cached?.value === value) cached = undefined;
+      });
+    }
+    return cached.value;
+  };
+}
+
 export function publicBoardLoader(
   models: Models,
   opts: { timeZone: string; minN: number },
 ): () => Promise<PublicBoard> {
-  let cached: { at: number; board: Promise<PublicBoard> } | undefined;
   const load = async (): Promise<PublicBoard> => {
     const to = localToday(opts.timeZone);
     const from = addDays(to, -(PUBLIC_DAYS - 1));
@@ -82,20 +108,10 @@ export function publicBoardLoader(
       awards,
       names,
       overall: summary.overall.metrics,
+      computedAt: new Date().toISOString(),
     };
   };
-  return () => {
-    const now = Date.now();
-    if (!cached || now - cached.at > CACHE_MS) {
-      const board = load();
-      cached = { at: now, board };
-      // A failed load must not be served from the cache for a minute.
-      board.catch(() => {
-        if (cached?.board === board) cached = undefined;
-      });
-    }
-    return cached.board;
-  };
+  return cachedLoader(load);
 }
 
 export function renderPublicBoard(lang: ReportLang, board: PublicBoard): string {
@@ -132,6 +148,7 @@ ${rate('verifiedResolutionRate')}${rate('falseClosureRate')}<td>${m.answers}</td
 <section aria-labelledby="h-board"><h2 id="h-board">${esc(vrr)}</h2>${chart}
 <div class="table-wrap"><table><thead><tr><th scope="col">${esc(t.rank)}</th><th scope="col">${esc(t.agency)}</th><th scope="col">${esc(vrr)}</th><th scope="col">${esc(fcr)}</th><th scope="col">${esc(t.responses)}</th></tr></thead>
 <tbody>${rows || `<tr><td colspan="5">${esc(t.noData)}</td></tr>`}</tbody></table></div><p class="note">${esc(t.lowNNote(board.minN))} ${esc(t.tiedNote)} ${esc(t.intervalNote)}</p></section>
+<p><a href="/public/methodology${queryString({ lang })}" data-link="methodology">${esc(t.methodologyLink)}</a></p>
 <section aria-labelledby="h-chain"><h2 id="h-chain">${esc(t.chainTitle)}</h2>${chainList(lang, board.overall.chain, 'public-chain')}</section>
 ${awards}
 ${definitionsList(lang, t.definitions)}`;

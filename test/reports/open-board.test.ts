@@ -74,7 +74,7 @@ beforeAll(async () => {
   ];
   let i = 0;
   const docs = blocks.flatMap((b) =>
-    [...Array(b.yes).fill(true), ...Array(b.no).fill(false)].map((solved: boolean) => {
+    [...Array<boolean>(b.yes).fill(true), ...Array<boolean>(b.no).fill(false)].map((solved) => {
       i += 1;
       const closedAt = new Date(`${b.day}T09:00:00Z`);
       return {

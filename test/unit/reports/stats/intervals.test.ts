@@ -34,7 +34,7 @@ describe('Wilson score interval (Newcombe 1998, Table I, method 3)', () => {
     const b = wilsonInterval(9, 12);
     near(a?.low, 1 - (b?.high ?? NaN));
     near(a?.high, 1 - (b?.low ?? NaN));
-    expect(wilsonInterval(12, 12)).toEqual({ low: expect.any(Number), high: 1 });
+    expect(wilsonInterval(12, 12)?.high).toBe(1);
     expect(wilsonInterval(0, 12)?.low).toBe(0);
   });
 

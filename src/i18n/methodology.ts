@@ -56,9 +56,7 @@ export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
         {
           id: 'min-n',
           title: 'الحد الأدنى للعدد',
-          paragraphs: [
-            `لا تُرتَّب جهة لديها أقل من ${f.minN} ردود في الفترة؛ يُعرض رقمها مع علامة "عدد قليل".`,
-          ],
+          paragraphs: [`لا تُرتَّب جهة لديها أقل من ${f.minN} ردود في الفترة؛ يُعرض رقمها مع علامة "عدد قليل".`],
         },
         {
           id: 'intervals',
@@ -136,7 +134,7 @@ export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
         title: 'Ranking rule',
         paragraphs: [
           'Agencies are listed by the lower bound of the verified resolution rate\'s interval, highest first. An agency whose interval overlaps that of the agency listed above it is not distinguishable from it: it shares that rank, shown with "=".',
-          'The best three improvers of a year or quarter: each agency\'s verified resolution rate is compared with the previous period by Newcombe\'s hybrid score interval for the difference of two proportions (L = d − √((p₁−l₁)² + (u₂−p₂)²)). An agency is named when that lower bound is above zero, ordered by it; when fewer than three qualify the board says so and leaves the places empty.',
+          "The best three improvers of a year or quarter: each agency's verified resolution rate is compared with the previous period by Newcombe's hybrid score interval for the difference of two proportions (L = d − √((p₁−l₁)² + (u₂−p₂)²)). An agency is named when that lower bound is above zero, ordered by it; when fewer than three qualify the board says so and leaves the places empty.",
         ],
       },
       {

@@ -251,7 +251,9 @@ export function formatPlusMinus(
 ): string {
   if (!interval) return '';
   const half = (interval.high - interval.low) / 2;
-  return kind === 'mean' ? `± ${half.toFixed(2)}` : reportTexts(lang).plusMinusPoints((half * 100).toFixed(1));
+  return kind === 'mean'
+    ? `± ${half.toFixed(2)}`
+    : reportTexts(lang).plusMinusPoints((half * 100).toFixed(1));
 }
 
 /** A rank as shown: "3", "=3" when shared with an indistinguishable neighbour, "–" when not ranked. */

@@ -144,12 +144,14 @@ export function barList(opts: { title: string; bars: HBar[]; rtl: boolean; empty
       out += `<text x="${W - 4}" y="${cy + 4}" text-anchor="end" fill="${COLORS.text}">${label}</text>`;
       out += `<rect x="${(right - len).toFixed(1)}" y="${cy - 10}" width="${len.toFixed(1)}" height="20" rx="3" fill="${color}"/>`;
       out += `<text x="${(right - len - 6).toFixed(1)}" y="${cy + 4}" text-anchor="end" fill="${COLORS.text}">${esc(b.text)}</text>`;
-      if (b.interval) out += errorBar(right - b.interval.low * barMax, right - b.interval.high * barMax, cy, b);
+      if (b.interval)
+        out += errorBar(right - b.interval.low * barMax, right - b.interval.high * barMax, cy, b);
     } else {
       out += `<text x="4" y="${cy + 4}" fill="${COLORS.text}">${label}</text>`;
       out += `<rect x="${labelW}" y="${cy - 10}" width="${len.toFixed(1)}" height="20" rx="3" fill="${color}"/>`;
       out += `<text x="${(labelW + len + 6).toFixed(1)}" y="${cy + 4}" fill="${COLORS.text}">${esc(b.text)}</text>`;
-      if (b.interval) out += errorBar(labelW + b.interval.low * barMax, labelW + b.interval.high * barMax, cy, b);
+      if (b.interval)
+        out += errorBar(labelW + b.interval.low * barMax, labelW + b.interval.high * barMax, cy, b);
     }
   });
   return `${out}</svg>`;

@@ -218,7 +218,8 @@ function agentTable(t: ReportTexts, view: DashboardView, data: DashboardData): s
   const rows = sortAgents(data.agents, view.sort, view.dir, data.names.agent)
     .map((g) => {
       const cells = columns.map((k) => {
-        if (k === 'rank') return `<td data-rank="${g.rank ?? ''}" data-tied="${g.tied}">${formatRank(g.rank, g.tied)}</td>`;
+        if (k === 'rank')
+          return `<td data-rank="${g.rank ?? ''}" data-tied="${g.tied}">${formatRank(g.rank, g.tied)}</td>`;
         if (k === 'agent')
           return `<td><bdi>${esc(data.names.agent(g.key))}</bdi>${g.lowN ? `<span class="badge">${esc(t.lowN)}</span>` : ''}</td>`;
         const v = g.metrics[k];

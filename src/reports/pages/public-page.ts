@@ -157,7 +157,11 @@ ${definitionsList(lang, t.definitions)}`;
 }
 
 /** A year's or quarter's best three, as a list (the board's table stays the only table). */
-function awardSection(lang: ReportLang, a: BestThree, names: Map<string, { ar: string; en: string }>): string {
+function awardSection(
+  lang: ReportLang,
+  a: BestThree,
+  names: Map<string, { ar: string; en: string }>,
+): string {
   const t = reportTexts(lang);
   const id = `h-award-${a.period.unit}`;
   const items = a.winners

@@ -8,7 +8,13 @@ import { loadDashboard } from './dashboard-data.js';
 import { renderDashboard, renderDashboardError, SORT_KEYS } from './dashboard-page.js';
 import { filterShape, langShape, parseQuery } from '../filters.js';
 import { sendPage } from './html.js';
-import { boardRange, cachedLoader, PUBLIC_DAYS, publicBoardLoader, renderPublicBoard } from './public-page.js';
+import {
+  boardRange,
+  cachedLoader,
+  PUBLIC_DAYS,
+  publicBoardLoader,
+  renderPublicBoard,
+} from './public-page.js';
 import { renderMethodology } from './methodology-page.js';
 import { DAY_COUNT_COLUMNS, loadDayCounts } from '../open-data/day-counts.js';
 import { csvLine, UTF8_BOM } from '../exports/csv.js';

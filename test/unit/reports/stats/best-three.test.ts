@@ -33,7 +33,10 @@ describe('award periods', () => {
       to: '2025-12-31',
       previous: { label: '2025-Q3' },
     });
-    expect(lastCompletePeriod('quarter', '2024-05-01')).toMatchObject({ from: '2024-01-01', to: '2024-03-31' });
+    expect(lastCompletePeriod('quarter', '2024-05-01')).toMatchObject({
+      from: '2024-01-01',
+      to: '2024-03-31',
+    });
   });
 });
 
@@ -59,8 +62,18 @@ describe('best three', () => {
   });
 
   it('orders winners by the improvement we can be sure of and keeps three', () => {
-    const now = [figures('A', 90, 100), figures('B', 700, 1000), figures('C', 95, 100), figures('D', 85, 100)];
-    const before = [figures('A', 50, 100), figures('B', 600, 1000), figures('C', 60, 100), figures('D', 50, 100)];
+    const now = [
+      figures('A', 90, 100),
+      figures('B', 700, 1000),
+      figures('C', 95, 100),
+      figures('D', 85, 100),
+    ];
+    const before = [
+      figures('A', 50, 100),
+      figures('B', 600, 1000),
+      figures('C', 60, 100),
+      figures('D', 50, 100),
+    ];
     const result = bestThree(period, now, before);
     const lows = result.winners.map((w) => w.test.interval.low);
     expect(lows).toEqual([...lows].sort((a, b) => b - a));

@@ -59,7 +59,10 @@ describe('honest ranking', () => {
   });
 
   it('ranks a lower-is-better rate by its upper bound, lowest first', () => {
-    const groups = rankGroups([group('a', 90, 10), group('b', 60, 40), group('c', 20, 80)], 'falseClosureRate');
+    const groups = rankGroups(
+      [group('a', 90, 10), group('b', 60, 40), group('c', 20, 80)],
+      'falseClosureRate',
+    );
     expect(groups.map((g) => [g.key, g.rank])).toEqual([
       ['a', 1],
       ['b', 2],
@@ -69,7 +72,12 @@ describe('honest ranking', () => {
 
   it('lets a run of overlapping neighbours share one rank', () => {
     // 72%, 62%, 52% of 100: each overlaps the next, the first and last do not overlap each other.
-    const groups = rankGroups([group('x', 72, 28), group('y', 62, 38), group('z', 52, 48), group('w', 10, 90)]);
+    const groups = rankGroups([
+      group('x', 72, 28),
+      group('y', 62, 38),
+      group('z', 52, 48),
+      group('w', 10, 90),
+    ]);
     expect(wilson(52, 100)[1]).toBeLessThan(wilson(72, 100)[0]);
     expect(wilson(62, 100)[0]).toBeLessThan(wilson(72, 100)[1]);
     expect(wilson(52, 100)[1]).toBeGreaterThan(wilson(62, 100)[0]);

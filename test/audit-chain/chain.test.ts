@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendEntry, GENESIS_HASH } from '../../src/audit-chain/chain.js';
+import { canonical } from '../../src/audit-chain/canonical.js';
+import { appendEntry, entryHash, GENESIS_HASH } from '../../src/audit-chain/chain.js';
 import { chainKeys } from '../../src/audit-chain/seal.js';
 import { verifyChain } from '../../src/audit-chain/verify.js';
 import { writeAudit } from '../../src/auth/audit.js';
@@ -42,7 +44,18 @@ async function auditEntries(n: number, tag: string): Promise<void> {
     await writeAudit(sys.ctx, { actor: `user:${tag}`, action: 'export', rows: i, detail: { i, tag } });
 }
 
+interface StoredEntry {
+  _id: string;
+  seq: number;
+  at: Date;
+  ref?: string;
+  payload: string;
+  prevHash: string;
+  hash: string;
+  checkpoint?: string;
+}
 const entries = () => sys.ctx.models.ChainEntry.collection;
+const entryAt = (seq: number) => entries().findOne<StoredEntry>({ chain: 'audit', seq });
 
 describe('hash chain appends', () => {
   it('gives 40 concurrent writers 40 consecutive entries, each linked to the one before', async () => {
@@ -55,7 +68,7 @@ describe('hash chain appends', () => {
     expect(results.map((r) => r.seq).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 40 }, (_, i) => i + 1),
     );
-    const stored = await entries().find({ chain: 'answers' }).sort({ seq: 1 }).toArray();
+    const stored = await entries().find<StoredEntry>({ chain: 'answers' }).sort({ seq: 1 }).toArray();
     expect(stored[0]?.prevHash).toBe(GENESIS_HASH);
     stored.slice(1).forEach((e, i) => expect(e.prevHash).toBe(stored[i]?.hash));
     // A keyed checkpoint every 5 entries.
@@ -70,14 +83,13 @@ describe('hash chain appends', () => {
 describe('npm run chain:verify', () => {
   it('reports an intact audit chain, then names a record modified in the database', async () => {
     await auditEntries(12, 'clean');
-    expect(await verifyCommand('audit')).toMatchObject({
-      code: 0,
-      stdout: expect.stringContaining('intact'),
-    });
+    const intact = await verifyCommand('audit');
+    expect(intact.code).toBe(0);
+    expect(intact.stdout).toContain('intact');
 
-    const seventh = await entries().findOne({ chain: 'audit', seq: 7 });
+    const seventh = await entryAt(7);
     await sys.ctx.models.AuditLog.collection.updateOne(
-      { _id: seventh?.ref ? new (await import('mongoose')).Types.ObjectId(seventh.ref) : null },
+      { _id: new Types.ObjectId(seventh?.ref) },
       { $set: { rows: 9999 } },
     );
     const out = await verifyCommand('audit');
@@ -92,7 +104,7 @@ describe('npm run chain:verify', () => {
     expect(report.first).toMatchObject({ id: 'audit:3', kind: 'modified' });
 
     // Deletion of an entry (and of its record, as someone hiding an export would).
-    const ninth = await entries().findOne({ chain: 'audit', seq: 9 });
+    const ninth = await entryAt(9);
     await entries().deleteOne({ _id: 'audit:9' as never });
     report = await verifyChain(sys.ctx.models, chainKeys(sys.ctx.config), 'audit');
     expect(report.problems).toContainEqual(expect.objectContaining({ id: 'audit:9', kind: 'missing' }));
@@ -107,9 +119,7 @@ describe('npm run chain:verify', () => {
       actor: 'user:ghost',
       action: 'export',
     });
-    const last = await entries().find({ chain: 'audit' }).sort({ seq: -1 }).limit(1).next();
-    const { entryHash } = await import('../../src/audit-chain/chain.js');
-    const { canonical } = await import('../../src/audit-chain/canonical.js');
+    const last = await entries().find<StoredEntry>({ chain: 'audit' }).sort({ seq: -1 }).limit(1).next();
     const doc = await sys.ctx.models.AuditLog.collection.findOne({ _id: forged.insertedId });
     const seq = (last?.seq ?? 0) + 1;
     const fields = {
@@ -136,19 +146,21 @@ describe('npm run chain:verify', () => {
   it('detects a rewritten chain at the first keyed checkpoint after the change', async () => {
     // Someone rewrites every hash from entry 2 of the answers chain on: links and hashes all agree,
     // but checkpoints (HMAC with the key they lack) do not.
-    const { entryHash } = await import('../../src/audit-chain/chain.js');
-    const all = await entries().find({ chain: 'answers' }).sort({ seq: 1 }).toArray();
+    const all = await entries().find<StoredEntry>({ chain: 'answers' }).sort({ seq: 1 }).toArray();
     let prevHash = String(all[0]?.hash);
     for (const e of all.slice(1)) {
       const fields = {
         chain: 'answers',
         seq: Number(e.seq),
-        at: e.at as Date,
+        at: e.at,
         payload: e.seq === 2 ? '{"i":"forged"}' : String(e.payload),
         prevHash,
       };
       const hash = entryHash(fields);
-      await entries().updateOne({ _id: e._id }, { $set: { payload: fields.payload, prevHash, hash } });
+      await entries().updateOne(
+        { _id: e._id as never },
+        { $set: { payload: fields.payload, prevHash, hash } },
+      );
       prevHash = hash;
     }
     const out = await verifyCommand('answers');

@@ -105,6 +105,7 @@ const envSchema = z.object({
   CONTACT_MIN_DAYS: z.coerce.number().min(0).max(365).default(30),
   INTEGRITY_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   CHAIN_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(100_000).default(100),
+  REOPEN_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   PRAYER_CITY: z.string().default('riyadh'),
   PRAYER_PAUSE_BEFORE_MINUTES: z.coerce.number().int().min(0).max(60).default(5),
   PRAYER_PAUSE_AFTER_MINUTES: z.coerce.number().int().min(0).max(120).default(30),
@@ -254,6 +255,8 @@ export interface Config {
     key: string;
     /** A keyed checkpoint every this many chain entries. */
     checkpointEvery: number;
+    /** A closure reopened within this many days counts for the "reopened" integrity signal. */
+    reopenDays: number;
   };
   reports: {
     /** Groups with fewer answers than this are flagged low_n and never ranked. */
@@ -467,6 +470,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
           .update('verisat integrity key')
           .digest('hex'),
       checkpointEvery: e.CHAIN_CHECKPOINT_EVERY,
+      reopenDays: e.REOPEN_WINDOW_DAYS,
     },
     voice: { agentDialTarget: e.VOICE_AGENT_DIAL_TARGET, retryMs: e.VOICE_RETRY_MS },
     reports: {

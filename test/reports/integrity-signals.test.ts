@@ -4,7 +4,10 @@ import type { FollowUpDoc } from '../../src/db/models/followup.js';
 import { recordAnswer } from '../../src/reports/integrity/answer-record.js';
 import { answerOrigin } from '../../src/reports/integrity/origin.js';
 import { rebuildDailySums } from '../../src/reports/sums/daily-sums.js';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../support/browser.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
+import { createStaff, PASSWORD } from './helpers.js';
 
 /**
  * A seeded June with one gaming pattern per agent, and one clean agent:
@@ -18,6 +21,7 @@ import { startTestSystem, type TestSystem } from '../support/system.js';
  *              message, one reopen after 30 days (outside the 7-day window)
  */
 let sys: TestSystem;
+let browser: Browser;
 const DAY = '2025-06-10';
 const CLOSED = new Date(`${DAY}T09:00:00Z`);
 let seq = 0;
@@ -140,8 +144,11 @@ beforeAll(async () => {
     ...Array.from({ length: 10 }, () => ticket('g_reopen', null)),
     ticket('c1', 30),
   ]);
+  await createStaff(sys);
+  browser = await launchBrowser();
 });
 afterAll(async () => {
+  await browser?.close();
   await sys?.stop();
 });
 
@@ -214,5 +221,29 @@ describe('integrity signals', () => {
       token: await sys.token('manager', { agency: 'MOMAH' }),
     });
     expect(res.status).toBe(403);
+  });
+
+  it("shows the flags in the agent table and on the auditors' page, in Chromium", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${sys.baseUrl}/login`);
+    await page.fill('input[name=username]', 'auditor');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/dashboard/);
+    await page.goto(`${sys.baseUrl}/dashboard?from=2025-06-01&to=2025-06-30&lang=en`);
+    expect(await page.getAttribute('#agents tr[data-agent=g_invalid] td[data-flags]', 'data-flags')).toBe(
+      'undeliverable',
+    );
+    expect(await page.getAttribute('#agents tr[data-agent=c1] td[data-flags]', 'data-flags')).toBe('');
+    await page.click('#agents tr[data-agent=g_repeat] td[data-flags] a');
+    await page.waitForURL(/\/audit\/integrity/);
+    expect(await page.getAttribute('html', 'dir')).toBe('ltr');
+    expect(await page.getAttribute('#agents tr[data-key=g_repeat]', 'data-flags')).toBe('repeatedNumber');
+    expect(await page.getAttribute('#agents tr[data-key=c1]', 'data-flags')).toBe('');
+    expect(await page.textContent('#agents tr[data-key=c1] td:first-child')).toContain('Clean Agent');
+    await page.goto(`${sys.baseUrl}/audit/integrity?from=2025-06-01&to=2025-06-30&lang=ar`);
+    expect(await page.getAttribute('html', 'dir')).toBe('rtl');
+    expect(await page.locator('dt[data-definition]').count()).toBe(7);
+    await page.close();
   });
 });

@@ -17,6 +17,7 @@ import type { DashboardData } from './dashboard-data.js';
 import type { ReportFilter } from '../filters.js';
 import { esc, layout, queryString } from './html.js';
 import { chainList } from './chain-view.js';
+import { integrityTexts } from '../../i18n/integrity.js';
 import { CHAIN_STAGES } from '../sums/chain.js';
 import {
   COUNT_METRICS,
@@ -227,12 +228,25 @@ function agentTable(t: ReportTexts, view: DashboardView, data: DashboardData): s
         const pm = plusMinus(view.lang, k, g.metrics);
         return `<td>${esc(formatMetric(k, g.metrics))}${pm ? ` <span class="pm">${esc(pm)}</span>` : ''}${n}</td>`;
       });
+      if (data.integrity) cells.push(flagCell(view, data, g.key));
       return `<tr class="${g.lowN ? 'low-n' : ''}" data-agent="${esc(g.key)}" data-low-n="${g.lowN}">${cells.join('')}</tr>`;
     })
     .join('');
+  const flagHead = data.integrity ? `<th scope="col">${esc(integrityTexts(view.lang).flagged)}</th>` : '';
   return `<section id="agents" aria-labelledby="h-agents"><h2 id="h-agents">${esc(t.agentsTitle)}</h2>
-<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${rows || `<tr><td colspan="${columns.length}">${esc(t.noData)}</td></tr>`}</tbody></table></div>
+<div class="table-wrap"><table><thead><tr>${head}${flagHead}</tr></thead><tbody>${rows || `<tr><td colspan="${columns.length}">${esc(t.noData)}</td></tr>`}</tbody></table></div>
 <p class="note">${esc(t.lowNNote(data.minN))} ${esc(t.tiedNote)}</p></section>`;
+}
+
+/** The agent's flagged integrity signals, linking to the auditors' page that defines them. */
+function flagCell(view: DashboardView, data: DashboardData, agent: string): string {
+  const flags = data.integrity?.flags.get(agent) ?? [];
+  if (flags.length === 0) return `<td data-flags="">–</td>`;
+  const names = (data.integrity?.definitions ?? [])
+    .filter((d) => flags.includes(d.key))
+    .map((d) => d[view.lang].name);
+  const href = `/audit/integrity${queryString({ from: data.filter.from, to: data.filter.to, lang: view.lang })}`;
+  return `<td data-flags="${esc(flags.join(' '))}"><a href="${esc(href)}" title="${esc(names.join(' · '))}">⚑ ${flags.length}</a></td>`;
 }
 
 function exportsBox(t: ReportTexts, view: DashboardView, data: DashboardData): string {

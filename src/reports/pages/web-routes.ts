@@ -45,7 +45,12 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
     try {
       const { lang: _lang, sort, dir, ...query } = parseQuery(dashboardQuerySchema, raw);
       const filter = await authorisedFilter(ctx, req, principal, query);
-      const data = await loadDashboard(ctx.models, filter, ctx.config.reports.minN, lang);
+      const seesIntegrity = principal.role === 'auditor' || principal.role === 'admin';
+      const data = await loadDashboard(ctx.models, filter, ctx.config.reports.minN, lang, {
+        ...(seesIntegrity
+          ? { integrity: { timeZone: ctx.config.timeZone, reopenDays: ctx.config.integrity.reopenDays } }
+          : {}),
+      });
       const sortKey = sort ?? 'rank';
       sendPage(
         res,

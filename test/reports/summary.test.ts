@@ -229,6 +229,45 @@ describe('summary metrics against hand-computed values', () => {
   });
 });
 
+describe('summary exports', () => {
+  it('carry every rate with its interval, n and shared rank, in CSV and JSON', async () => {
+    const json = await system.api(`/api/exports/summary.json?${march}&groupBy=agency`, { token: adminToken });
+    expect(json.status).toBe(200);
+    const body = (await json.json()) as {
+      rows: {
+        group: string;
+        rank: number | null;
+        rankTied: boolean;
+        metrics: Record<string, MetricJson & { low: number; high: number }>;
+      }[];
+    };
+    const moh = body.rows.find((r) => r.group === 'MOH');
+    expect(moh).toMatchObject({ rank: 1, rankTied: true });
+    const [low, high] = wilson(11, 13);
+    expect(moh?.metrics.verifiedResolutionRate?.low).toBeCloseTo(low, 6);
+    expect(moh?.metrics.verifiedResolutionRate?.high).toBeCloseTo(high, 6);
+    expect(moh?.metrics.verifiedResolutionRate).toMatchObject({ count: 11, n: 13 });
+
+    const csv = await system.api(`/api/exports/summary.csv?${march}&groupBy=agency&lang=en`, {
+      token: adminToken,
+    });
+    expect(csv.status).toBe(200);
+    const text = await csv.text();
+    const [head, ...rows] = text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    const columns = head?.split(',') ?? [];
+    expect(columns.slice(0, 4)).toEqual(['Group', 'Rank', 'Rank shared', 'Low n']);
+    const mohCells = rows.map((r) => r.split(',')).find((c) => c[0] === 'MOH') ?? [];
+    const at = (name: string) => Number(mohCells[columns.indexOf(name)]);
+    expect(at('Verified resolution rate low 95%')).toBeCloseTo(low, 6);
+    expect(at('Verified resolution rate high 95%')).toBeCloseTo(high, 6);
+    expect(at('Verified resolution rate n')).toBe(13);
+    expect(rows).toHaveLength(3);
+  });
+});
+
 describe('bad input', () => {
   async function bad(query: string): Promise<{ status: number; message: string; fields: string[] }> {
     const res = await system.api(`/api/reports/summary?${query}`, { token: adminToken });

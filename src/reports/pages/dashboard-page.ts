@@ -253,7 +253,9 @@ function exportsBox(t: ReportTexts, view: DashboardView, data: DashboardData): s
   const q = queryString(filterParams(data.filter, view.lang));
   const link = (ext: 'csv' | 'xlsx' | 'json', text: string) =>
     `<a class="button" href="/api/exports/scores.${ext}${esc(q)}" download data-export="${ext}">${esc(text)}</a>`;
-  return `<section aria-labelledby="h-export"><h2 id="h-export">${esc(t.exportTitle)}</h2><div class="exports">${link('csv', t.exportCsv)}${link('xlsx', t.exportXlsx)}${link('json', t.exportJson)}</div></section>`;
+  const summaryQ = queryString({ ...filterParams(data.filter, view.lang), groupBy: 'agent' });
+  const summary = `<a class="button" href="/api/exports/summary.csv${esc(summaryQ)}" download data-export="summary-csv">${esc(t.exportSummary)}</a>`;
+  return `<section aria-labelledby="h-export"><h2 id="h-export">${esc(t.exportTitle)}</h2><div class="exports">${link('csv', t.exportCsv)}${link('xlsx', t.exportXlsx)}${link('json', t.exportJson)}${summary}</div></section>`;
 }
 
 export function definitionsList(lang: ReportLang, title: string): string {

@@ -40,7 +40,9 @@ describe('answers as the integrity signals and the chain see them', () => {
     await reply(sys, phone, '4');
 
     const origins = await sys.ctx.models.AnswerOrigin.collection
-      .find({ agency: { $exists: true } })
+      .find<{ channel: string; deviceHash?: string; networkHash?: string; secondsAfterSend?: number }>({
+        agency: { $exists: true },
+      })
       .toArray();
     expect(origins.map((o) => o.channel).sort()).toEqual(['sms', 'web']);
     const web = origins.find((o) => o.channel === 'web');

@@ -150,6 +150,9 @@ const envSchema = z.object({
     .default(''),
   SAMPLING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   CONTACT_MIN_DAYS: z.coerce.number().min(0).max(365).default(30),
+  INTEGRITY_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  CHAIN_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(100_000).default(100),
+  REOPEN_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   PRAYER_CITY: z.string().default('riyadh'),
   PRAYER_PAUSE_BEFORE_MINUTES: z.coerce.number().int().min(0).max(60).default(5),
   PRAYER_PAUSE_AFTER_MINUTES: z.coerce.number().int().min(0).max(120).default(30),
@@ -320,6 +323,15 @@ export interface Config {
   };
   /** A job whose worker died is taken up again after this long (BullMQ lock and stall check). */
   workerLockMs: number;
+  /** Tamper evidence and gaming signals (src/audit-chain, src/reports/integrity). */
+  integrity: {
+    /** HMAC key of the chains' checkpoints and of the device/network hashes on answers. */
+    key: string;
+    /** A keyed checkpoint every this many chain entries. */
+    checkpointEvery: number;
+    /** A closure reopened within this many days counts for the "reopened" integrity signal. */
+    reopenDays: number;
+  };
   reports: {
     /** Groups with fewer answers than this are flagged low_n and never ranked. */
     minN: number;
@@ -543,6 +555,16 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       },
     },
     workerLockMs: e.WORKER_LOCK_MS,
+    integrity: {
+      // Derived from the answer-link secret when not set, as the sampling key is.
+      key:
+        e.INTEGRITY_KEY ??
+        createHmac('sha256', e.ANSWER_LINK_SECRET ?? DEVELOPMENT_ANSWER_LINK_SECRET)
+          .update('verisat integrity key')
+          .digest('hex'),
+      checkpointEvery: e.CHAIN_CHECKPOINT_EVERY,
+      reopenDays: e.REOPEN_WINDOW_DAYS,
+    },
     voice: { agentDialTarget: e.VOICE_AGENT_DIAL_TARGET, retryMs: e.VOICE_RETRY_MS },
     reports: {
       minN: e.REPORT_MIN_N,

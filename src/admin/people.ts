@@ -1,3 +1,4 @@
+import { sealAuditRecord } from '../audit-chain/seal.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Principal } from '../auth/api-tokens.js';
@@ -298,7 +299,7 @@ export async function usePasswordLink(
     { returnDocument: 'after' },
   ).lean();
   if (!done) throw fieldError(410, 'link_expired', 'token', 'this link was used already or has expired');
-  await ctx.models.AuditLog.create({
+  const audited = await ctx.models.AuditLog.create({
     at: new Date(),
     actor: `user:${done.username}`,
     action: 'admin.user.password_set',
@@ -306,6 +307,7 @@ export async function usePasswordLink(
     ...(done.scope?.agency ? { agency: done.scope.agency } : {}),
     ...(ip ? { ip } : {}),
   });
+  await sealAuditRecord(ctx, audited._id);
   return done.username;
 }
 

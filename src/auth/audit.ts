@@ -1,6 +1,5 @@
 import type { Request } from 'express';
-import type { Models } from '../db/models/index.js';
-import type { Logger } from '../log.js';
+import { sealAuditRecord, type SealDeps } from '../audit-chain/seal.js';
 import type { Principal } from './api-tokens.js';
 
 /**
@@ -67,16 +66,18 @@ export function clientIp(req: Request): string | undefined {
   return req.ip;
 }
 
-export async function writeAudit(deps: { models: Models; log: Logger }, entry: AuditEntry): Promise<void> {
+export async function writeAudit(deps: SealDeps, entry: AuditEntry): Promise<void> {
   try {
     const { before, after, ...rest } = entry;
-    await deps.models.AuditLog.create({
+    const created = await deps.models.AuditLog.create({
       at: new Date(),
       outcome: 'ok',
       ...rest,
       ...(before !== undefined ? { before: redactSecrets(before) } : {}),
       ...(after !== undefined ? { after: redactSecrets(after) } : {}),
     });
+    // Tamper evidence: the entry as stored joins the audit chain (src/audit-chain).
+    await sealAuditRecord(deps, created._id);
   } catch (err) {
     deps.log.error({ err, action: entry.action, actor: entry.actor }, 'could not write audit log entry');
   }

@@ -66,6 +66,7 @@ const ar = {
   exportCsv: 'CSV',
   exportXlsx: 'Excel',
   exportJson: 'JSON',
+  exportSummary: 'ملخص الموظفين مع فترات الثقة (CSV)',
   definitions: 'التعريفات',
   signedInAs: 'المستخدم',
   scope: 'النطاق',
@@ -94,6 +95,39 @@ const ar = {
   legendResolved: 'الحل المؤكد',
   legendFalse: 'الإغلاق غير الصحيح',
   sortBy: 'ترتيب حسب',
+  plusMinusPoints: (x: string) => `± ${x} نقطة`,
+  tiedNote:
+    'الترتيب حسب الحد الأدنى لفترة الثقة 95٪. العلامة "=" تعني أن فترة الثقة تتداخل مع فترة الجهة المجاورة فلا يُعتدّ بالفرق بينهما.',
+  intervalNote: 'الخطوط الرفيعة على الأشرطة فترات ثقة 95٪ (ويلسون).',
+  bestThreeTitle: (unit: 'year' | 'quarter', label: string) =>
+    unit === 'year' ? `أفضل ثلاث جهات تحسّنا في عام ${label}` : `أفضل ثلاث جهات تحسّنا في الربع ${label}`,
+  bestThreeRule: (previous: string) =>
+    `مقارنة نسبة الحل المؤكد بالفترة السابقة (${previous}). تُذكر الجهة فقط إذا كان تحسّنها دالا إحصائيا عند 95٪ (فترة نيوكومب للفرق بين نسبتين أعلى من صفر).`,
+  bestThreeFewer: (count: number, tested: number) =>
+    count === 0
+      ? `لم تتحسّن أي جهة تحسّنا دالا إحصائيا (من ${tested} جهة استوفت الحد الأدنى في الفترتين).`
+      : `تحسّنت ${count} فقط من ${tested} جهة تحسّنا دالا إحصائيا؛ لا تُملأ بقية المراكز.`,
+  bestThreeLine: (from: string, to: string, points: string, low: string) =>
+    `من ${from} إلى ${to} (+${points} نقطة، على الأقل +${low} بثقة 95٪)`,
+  chainTitle: 'سلسلة الأعداد',
+  chain: {
+    closures: 'الإغلاقات',
+    sampled: 'ضمن العينة',
+    asked: 'سُئلوا',
+    delivered: 'وصلتهم الرسالة',
+    answered: 'أجابوا',
+  },
+  drops: {
+    notSampled: 'لم تقع عليهم العينة',
+    skippedRecentContact: 'سُئلوا مؤخرا فلم يُسألوا ثانية',
+    reopened: 'أُعيد فتح الطلب قبل السؤال',
+    optedOut: 'طلبوا عدم مراسلتهم',
+    notYetAsked: 'لم يحن وقت السؤال بعد',
+    undeliverable: 'تعذّر التوصيل',
+    deliveryUnconfirmed: 'لم يتأكد الوصول',
+    noAnswer: 'لم يجيبوا',
+  },
+  methodologyLink: 'كيف تُحسب هذه الأرقام، وتنزيل الأعداد اليومية',
   back: 'رجوع إلى اللوحة',
 };
 
@@ -136,6 +170,7 @@ const en: ReportTexts = {
   exportCsv: 'CSV',
   exportXlsx: 'Excel',
   exportJson: 'JSON',
+  exportSummary: 'Agent summary with intervals (CSV)',
   definitions: 'Definitions',
   signedInAs: 'Signed in as',
   scope: 'Scope',
@@ -164,6 +199,39 @@ const en: ReportTexts = {
   legendResolved: 'Verified resolution',
   legendFalse: 'False closure',
   sortBy: 'Sort by',
+  plusMinusPoints: (x: string) => `± ${x} points`,
+  tiedNote:
+    'Ranked by the lower bound of the 95% interval. "=" means the interval overlaps its neighbour\'s, so the two are not distinguishable.',
+  intervalNote: 'The thin lines on the bars are 95% (Wilson) intervals.',
+  bestThreeTitle: (unit: 'year' | 'quarter', label: string) =>
+    `Best three improvers of ${unit === 'year' ? 'the year' : 'the quarter'} ${label}`,
+  bestThreeRule: (previous: string) =>
+    `Verified resolution rate compared with the previous period (${previous}). An agency is named only when its improvement is significant at 95% (Newcombe's interval for the difference of two proportions lies above zero).`,
+  bestThreeFewer: (count: number, tested: number) =>
+    count === 0
+      ? `No agency improved significantly (of ${tested} with the minimum n in both periods).`
+      : `Only ${count} of ${tested} agencies improved significantly; the other places stay empty.`,
+  bestThreeLine: (from: string, to: string, points: string, low: string) =>
+    `from ${from} to ${to} (+${points} points, at least +${low} with 95% confidence)`,
+  chainTitle: 'Chain of counts',
+  chain: {
+    closures: 'Closures',
+    sampled: 'Sampled',
+    asked: 'Asked',
+    delivered: 'Delivered',
+    answered: 'Answered',
+  },
+  drops: {
+    notSampled: 'not drawn in the sample',
+    skippedRecentContact: 'skipped: asked recently',
+    reopened: 'reopened before asking',
+    optedOut: 'opted out',
+    notYetAsked: 'not yet asked',
+    undeliverable: 'undeliverable',
+    deliveryUnconfirmed: 'delivery not confirmed',
+    noAnswer: 'no answer',
+  },
+  methodologyLink: 'How these figures are made, and the per-day counts to download',
   back: 'Back to the dashboard',
 };
 
@@ -178,4 +246,22 @@ export function formatPercent(value: number | null): string {
 
 export function formatMean(value: number | null): string {
   return value === null ? '–' : value.toFixed(2);
+}
+
+/** Half the interval's width: "± 4.2 points" for a rate, "± 0.21" for a mean; '' without an interval. */
+export function formatPlusMinus(
+  lang: ReportLang,
+  kind: 'rate' | 'mean',
+  interval: { low: number; high: number } | null,
+): string {
+  if (!interval) return '';
+  const half = (interval.high - interval.low) / 2;
+  return kind === 'mean'
+    ? `± ${half.toFixed(2)}`
+    : reportTexts(lang).plusMinusPoints((half * 100).toFixed(1));
+}
+
+/** A rank as shown: "3", "=3" when shared with an indistinguishable neighbour, "–" when not ranked. */
+export function formatRank(rank: number | null, tied: boolean): string {
+  return rank === null ? '–' : `${tied ? '=' : ''}${rank}`;
 }

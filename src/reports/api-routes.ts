@@ -16,6 +16,10 @@ import {
   type ReportFilter,
 } from './filters.js';
 import { METRIC_DEFINITIONS, type Metrics } from './sums/metrics.js';
+import { summaryCsv, summaryRows } from './exports/summary-export.js';
+import { langShape } from './filters.js';
+
+const summaryExportQuerySchema = summaryQuerySchema.extend(langShape);
 
 /** The figures of one group as the API returns them; `low_n` groups carry no rank. */
 export function metricsJson(m: Metrics, lowN: boolean) {
@@ -32,6 +36,7 @@ export function metricsJson(m: Metrics, lowN: boolean) {
     postCallRatingMean: m.postCallRatingMean,
     brushOffGap: m.brushOffGap,
     ratingDistribution: m.ratingDistribution,
+    chainOfCounts: m.chain,
     low_n: lowN,
   };
 }
@@ -44,6 +49,8 @@ export function groupJson(g: ReportGroup) {
     ...(g.agent !== undefined ? { agent: g.agent } : {}),
     ...(g.period !== undefined ? { period: g.period } : {}),
     rank: g.rank,
+    /** The rank is shared with a neighbour whose interval overlaps (shown "="). */
+    rankTied: g.tied,
     ...metricsJson(g.metrics, g.lowN),
   };
 }
@@ -147,6 +154,31 @@ export function reportsApiRouter(ctx: AppContext, auth: AuthDeps): Router {
       })),
     });
   });
+
+  // The summary as a file: every rate with its interval, n and rank (exports/summary-export.ts).
+  for (const format of ['csv', 'json'] as const) {
+    router.get(`/api/exports/summary.${format}`, reader, async (req, res) => {
+      const principal = principalOf(res);
+      const { groupBy, lang, ...query } = parseQuery(summaryExportQuerySchema, req.query);
+      const filter = await authorisedFilter(ctx, req, principal, query);
+      const summary = await buildSummary(ctx.models, filter, groupBy ?? null, ctx.config.reports.minN);
+      const rows = summaryRows(summary);
+      await writeAudit(ctx, {
+        actor: actorOf(principal),
+        action: 'export',
+        rows: rows.length,
+        detail: { format, kind: 'summary', groupBy: groupBy ?? null, filter: describeFilter(filter) },
+        ...(req.ip ? { ip: req.ip } : {}),
+      });
+      const name = `verisat-summary_${filter.from}_${filter.to}${groupBy ? `_${groupBy}` : ''}.${format}`;
+      res.set({ 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="${name}"` });
+      if (format === 'json') {
+        res.json({ filter: describeFilter(filter), groupBy: groupBy ?? null, minN: summary.minN, rows });
+        return;
+      }
+      res.type('text/csv; charset=utf-8').send(summaryCsv(summary, lang ?? 'ar'));
+    });
+  }
 
   for (const format of EXPORT_FORMATS) {
     router.get(`/api/exports/scores.${format}`, reader, (req, res) => runExport(ctx, req, res, format));

@@ -117,11 +117,11 @@ describe('kept in step with every score write', () => {
     });
 
     await reply(sys, phone, '1');
-    expect((await overall()).verifiedResolutionRate).toEqual({ value: 1, count: 1, n: 1 });
+    expect((await overall()).verifiedResolutionRate).toMatchObject({ value: 1, count: 1, n: 1 });
     await reply(sys, phone, '4');
     const after = await overall();
-    expect(after.csat).toEqual({ value: 1, count: 1, n: 1 });
-    expect(after.meanRating).toEqual({ value: 4, count: 4, n: 1 });
+    expect(after.csat).toMatchObject({ value: 1, count: 1, n: 1 });
+    expect(after.meanRating).toMatchObject({ value: 4, count: 4, n: 1 });
     expect(await sys.ctx.models.VerifiedScore.countDocuments({ ticketRef: 'DS-1', sumsPending: true })).toBe(
       0,
     );

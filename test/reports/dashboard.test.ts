@@ -101,7 +101,14 @@ describe('dashboard in headless Chromium', () => {
       }
       return out;
     };
-    expect(await order()).toEqual(['h1:false', 'a1:false', 'a3:false', 'a2:true', 'h2:true', 's1:true']);
+    // h1, a1 (9/13) and a3 overlap their neighbours at 95%: one shared rank "=1", listed by id.
+    expect(await order()).toEqual(['a1:false', 'a3:false', 'h1:false', 'a2:true', 'h2:true', 's1:true']);
+    expect(
+      await page.locator('#agents tbody tr td[data-rank="1"][data-tied="true"]').allTextContents(),
+    ).toEqual(['=1', '=1', '=1']);
+    expect(await page.locator('#agents tbody tr[data-agent=a1] .pm').first().textContent()).toMatch(
+      /^± \d+\.\d points$/,
+    );
     await page.click('#agents th a[data-sort=brushOffGap]');
     await page.waitForURL(/sort=brushOffGap/);
     // Brush-off gap, highest first: a3 8/11, a1 3/10, h1 0/12; then the low-n rows.

@@ -7,10 +7,12 @@ interface MetricJson {
   value: number | null;
   count: number;
   n: number;
+  interval: { low: number; high: number } | null;
 }
 interface GroupJson {
   key: string;
   rank: number | null;
+  rankTied: boolean;
   low_n: boolean;
   closures: number;
   sent: number;
@@ -59,6 +61,44 @@ function expectRate(m: MetricJson, count: number, n: number): void {
   expect(m.value).toBe(n === 0 ? null : count / n);
 }
 
+/** The Wilson score bounds written out here, independently of src/reports/stats. */
+function wilson(x: number, n: number): [number, number] {
+  const z = 1.959964;
+  const p = x / n;
+  const d = 1 + (z * z) / n;
+  const c = (p + (z * z) / (2 * n)) / d;
+  const h = (z / d) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return [c - h, c + h];
+}
+
+function expectWilson(m: MetricJson): void {
+  if (m.n === 0) return expect(m.interval).toBeNull();
+  const [low, high] = wilson(m.count, m.n);
+  expect(m.interval?.low).toBeCloseTo(low, 6);
+  expect(m.interval?.high).toBeCloseTo(high, 6);
+}
+
+/**
+ * The ranking rule applied by hand to the groups' own counts: ranked groups (not low_n) by the
+ * Wilson lower bound of the verified resolution rate; a group overlapping the one above shares its
+ * rank and both are "tied".
+ */
+function expectedRanks(groups: GroupJson[]): [string, number | null, boolean][] {
+  const bounds = new Map(
+    groups.map((g) => [g.key, wilson(g.verifiedResolutionRate.count, g.verifiedResolutionRate.n)]),
+  );
+  const ranked = groups.filter((g) => !g.low_n).sort((a, b) => bounds.get(b.key)![0] - bounds.get(a.key)![0]);
+  const out = new Map<string, [number | null, boolean]>(groups.map((g) => [g.key, [null, false]]));
+  ranked.forEach((g, i) => {
+    const prev = ranked[i - 1];
+    if (prev && bounds.get(g.key)![1] >= bounds.get(prev.key)![0]) {
+      out.set(g.key, [out.get(prev.key)![0], true]);
+      out.set(prev.key, [out.get(prev.key)![0], true]);
+    } else out.set(g.key, [i + 1, false]);
+  });
+  return groups.map((g) => [g.key, ...out.get(g.key)!]);
+}
+
 describe('summary metrics against hand-computed values', () => {
   it('computes every overall figure for March', async () => {
     const s = await summary(march);
@@ -88,13 +128,25 @@ describe('summary metrics against hand-computed values', () => {
     expect(s.definitions.map((d) => d.key)).toContain('brushOffGap');
   });
 
-  it('groups by agency, ranks by verified resolution and never ranks a low-n agency', async () => {
+  it('groups by agency, ranks by the interval and never ranks a low-n agency', async () => {
     const s = await summary(`${march}&groupBy=agency`);
-    expect(s.groups.map((g) => [g.key, g.rank, g.low_n])).toEqual([
-      ['MOH', 1, false],
-      ['MOMAH', 2, false],
-      ['HRSD', null, true],
+    // 11/13 and 17/31 overlap at 95% (0.58–0.96 and 0.38–0.70): not distinguishable, both "=1".
+    expect(s.groups.map((g) => [g.key, g.rank, g.rankTied, g.low_n])).toEqual([
+      ['MOH', 1, true, false],
+      ['MOMAH', 1, true, false],
+      ['HRSD', null, false, true],
     ]);
+    expect(s.groups.map((g) => [g.key, g.rank, g.rankTied])).toEqual(expectedRanks(s.groups));
+    for (const g of s.groups)
+      for (const k of [
+        'verifiedResolutionRate',
+        'falseClosureRate',
+        'responseRate',
+        'csat',
+        'brushOffGap',
+      ] as const)
+        expectWilson(g[k]);
+    expectWilson(s.overall.verifiedResolutionRate);
     const [moh, momah, hrsd] = s.groups as [GroupJson, GroupJson, GroupJson];
     expect([moh.closures, momah.closures, hrsd.closures]).toEqual([18, 38, 3]);
     expectRate(moh.verifiedResolutionRate, 11, 13);
@@ -105,22 +157,24 @@ describe('summary metrics against hand-computed values', () => {
 
   it('groups by department and by agent', async () => {
     const d = await summary(`${march}&groupBy=department`);
-    expect(d.groups.map((g) => [g.key, g.rank, g.closures, g.answers])).toEqual([
-      ['MOH/appointments', 1, 12, 12],
-      ['MOMAH/roads', 2, 25, 18],
-      ['MOMAH/lighting', 3, 13, 13],
-      ['HRSD/support', null, 3, 2],
-      ['MOH/records', null, 6, 1],
+    expect(d.groups.map((g) => [g.key, g.closures, g.answers])).toEqual([
+      ['MOH/appointments', 12, 12],
+      ['MOMAH/lighting', 13, 13],
+      ['MOMAH/roads', 25, 18],
+      ['HRSD/support', 3, 2],
+      ['MOH/records', 6, 1],
     ]);
+    expect(d.groups.map((g) => [g.key, g.rank, g.rankTied])).toEqual(expectedRanks(d.groups));
     const a = await summary(`${march}&groupBy=agent`);
-    expect(a.groups.map((g) => [g.key, g.rank, g.low_n])).toEqual([
-      ['h1', 1, false],
-      ['a1', 2, false],
-      ['a3', 3, false],
-      ['a2', null, true],
-      ['h2', null, true],
-      ['s1', null, true],
+    expect(a.groups.map((g) => [g.key, g.low_n])).toEqual([
+      ['a1', false],
+      ['a3', false],
+      ['h1', false],
+      ['a2', true],
+      ['h2', true],
+      ['s1', true],
     ]);
+    expect(a.groups.map((g) => [g.key, g.rank, g.rankTied])).toEqual(expectedRanks(a.groups));
     const a1 = a.groups.find((g) => g.key === 'a1') as GroupJson;
     expect([a1.closures, a1.sent, a1.messagesDelivered, a1.answers]).toEqual([18, 16, 15, 13]);
     expectRate(a1.verifiedResolutionRate, 9, 13);
@@ -172,6 +226,45 @@ describe('summary metrics against hand-computed values', () => {
     expect((await summary(`${march}&agency=MOH&department=records`)).overall.answers).toBe(1);
     expect((await summary('from=2025-04-01&to=2025-04-01')).overall.closures).toBe(2);
     expect((await summary('from=2025-02-01&to=2025-02-28')).overall.closures).toBe(5);
+  });
+});
+
+describe('summary exports', () => {
+  it('carry every rate with its interval, n and shared rank, in CSV and JSON', async () => {
+    const json = await system.api(`/api/exports/summary.json?${march}&groupBy=agency`, { token: adminToken });
+    expect(json.status).toBe(200);
+    const body = (await json.json()) as {
+      rows: {
+        group: string;
+        rank: number | null;
+        rankTied: boolean;
+        metrics: Record<string, MetricJson & { low: number; high: number }>;
+      }[];
+    };
+    const moh = body.rows.find((r) => r.group === 'MOH');
+    expect(moh).toMatchObject({ rank: 1, rankTied: true });
+    const [low, high] = wilson(11, 13);
+    expect(moh?.metrics.verifiedResolutionRate?.low).toBeCloseTo(low, 6);
+    expect(moh?.metrics.verifiedResolutionRate?.high).toBeCloseTo(high, 6);
+    expect(moh?.metrics.verifiedResolutionRate).toMatchObject({ count: 11, n: 13 });
+
+    const csv = await system.api(`/api/exports/summary.csv?${march}&groupBy=agency&lang=en`, {
+      token: adminToken,
+    });
+    expect(csv.status).toBe(200);
+    const text = await csv.text();
+    const [head, ...rows] = text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    const columns = head?.split(',') ?? [];
+    expect(columns.slice(0, 4)).toEqual(['Group', 'Rank', 'Rank shared', 'Low n']);
+    const mohCells = rows.map((r) => r.split(',')).find((c) => c[0] === 'MOH') ?? [];
+    const at = (name: string) => Number(mohCells[columns.indexOf(name)]);
+    expect(at('Verified resolution rate low 95%')).toBeCloseTo(low, 6);
+    expect(at('Verified resolution rate high 95%')).toBeCloseTo(high, 6);
+    expect(at('Verified resolution rate n')).toBe(13);
+    expect(rows).toHaveLength(3);
   });
 });
 

@@ -1,8 +1,10 @@
 import type { Connection } from 'mongoose';
 import { accessModels } from './access.js';
 import { callModels } from './call.js';
+import { chainModels } from './chain.js';
 import { dailySumModels } from './daily-sum.js';
 import { followUpModels } from './followup.js';
+import { integrityModels } from './integrity.js';
 import { organisationModels } from './organisation.js';
 import { ticketModels } from './ticket.js';
 
@@ -15,6 +17,8 @@ export function createModels(conn: Connection) {
     ...followUpModels(conn),
     ...accessModels(conn),
     ...dailySumModels(conn),
+    ...chainModels(conn),
+    ...integrityModels(conn),
   };
 }
 

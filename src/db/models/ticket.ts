@@ -69,6 +69,8 @@ ticketSchema.index({ agency: 1, department: 1 });
 ticketSchema.index({ citizenPhone: 1 });
 // The retention purge's filter (src/retention/purge.ts).
 ticketSchema.index({ updatedAt: 1 });
+// The "reopened within N days" integrity signal reads a period's closures (src/reports/integrity).
+ticketSchema.index({ 'closures.closedAt': 1 });
 
 /** The event log and its idempotency record: `_id` is the event id, so a repeat fails on insert. */
 export const ticketEventSchema = new Schema(

@@ -10,6 +10,8 @@ import {
 } from './conversation.js';
 import { applyEffects, transition } from '../outcome/outcome.js';
 import type { Reason } from './reply-parser.js';
+import { recordAnswer } from '../../reports/integrity/answer-record.js';
+import type { AnswerOrigin } from '../../reports/integrity/origin.js';
 
 const STEP_OF: Partial<Record<FollowUpState, Step>> = {
   // A worker that died between the SDK call and recording it leaves 'sending' until its job is
@@ -67,7 +69,7 @@ export async function applyAnswer(
   start: FollowUpDoc,
   input: InputFor,
   channel: Channel,
-  opts: { answerId?: string } = {},
+  opts: { answerId?: string; origin?: AnswerOrigin } = {},
 ): Promise<AnswerResult> {
   const { answerId } = opts;
   let current: FollowUpDoc | null = start;
@@ -104,6 +106,12 @@ export async function applyAnswer(
       continue;
     }
     await applyEffects(ctx, saved);
+    // Tamper evidence and integrity signals, kept outside the conversation (src/reports/integrity).
+    await recordAnswer(ctx, saved, {
+      channel,
+      step: t.state.step,
+      ...(opts.origin ? { origin: opts.origin } : {}),
+    });
     ctx.log.info(
       { ticketRef: saved.ticketRef, closure: saved.closureNumber, step: t.state.step, channel },
       'follow-up answer',

@@ -1,3 +1,4 @@
+import { sealAuditRecord } from '../../audit-chain/seal.js';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { postWebhook, signWebhookBody } from '../../admin/webhook/delivery.js';
 import type { AppContext } from '../../context.js';
@@ -17,8 +18,8 @@ export function disputeWebhookWorker(ctx: AppContext): WorkerDefinition {
       if (!followUp) throw new UnrecoverableError(`follow-up ${followUpId} no longer exists`);
       const agency = await ctx.models.Agency.findOne({ code: followUp.agency }).lean();
       const attempt = job.attemptsMade + 1;
-      const audit = (outcome: 'ok' | 'failed', detail: Record<string, unknown>) =>
-        ctx.models.AuditLog.create({
+      const audit = async (outcome: 'ok' | 'failed', detail: Record<string, unknown>) => {
+        const created = await ctx.models.AuditLog.create({
           at: new Date(),
           actor: 'system',
           action: 'dispute_webhook',
@@ -26,6 +27,8 @@ export function disputeWebhookWorker(ctx: AppContext): WorkerDefinition {
           outcome,
           detail: { ticketRef: followUp.ticketRef, closure: followUp.closureNumber, attempt, ...detail },
         });
+        await sealAuditRecord(ctx, created._id);
+      };
       if (!agency?.disputeWebhookUrl) {
         ctx.log.warn(
           { agency: followUp.agency, ticketRef: followUp.ticketRef },

@@ -117,6 +117,8 @@ export interface HBar {
   text: string;
   muted?: boolean;
   color?: string;
+  /** The 95% interval as shares of the longest bar, drawn as an error bar over the bar. */
+  interval?: { low: number; high: number } | null;
 }
 
 /**
@@ -142,11 +144,23 @@ export function barList(opts: { title: string; bars: HBar[]; rtl: boolean; empty
       out += `<text x="${W - 4}" y="${cy + 4}" text-anchor="end" fill="${COLORS.text}">${label}</text>`;
       out += `<rect x="${(right - len).toFixed(1)}" y="${cy - 10}" width="${len.toFixed(1)}" height="20" rx="3" fill="${color}"/>`;
       out += `<text x="${(right - len - 6).toFixed(1)}" y="${cy + 4}" text-anchor="end" fill="${COLORS.text}">${esc(b.text)}</text>`;
+      if (b.interval)
+        out += errorBar(right - b.interval.low * barMax, right - b.interval.high * barMax, cy, b);
     } else {
       out += `<text x="4" y="${cy + 4}" fill="${COLORS.text}">${label}</text>`;
       out += `<rect x="${labelW}" y="${cy - 10}" width="${len.toFixed(1)}" height="20" rx="3" fill="${color}"/>`;
       out += `<text x="${(labelW + len + 6).toFixed(1)}" y="${cy + 4}" fill="${COLORS.text}">${esc(b.text)}</text>`;
+      if (b.interval)
+        out += errorBar(labelW + b.interval.low * barMax, labelW + b.interval.high * barMax, cy, b);
     }
   });
   return `${out}</svg>`;
+}
+
+/** A horizontal error bar with end caps from x1 to x2; carries the interval for readers and tests. */
+function errorBar(x1: number, x2: number, cy: number, b: HBar): string {
+  const attrs = `data-low="${(b.interval?.low ?? 0).toFixed(4)}" data-high="${(b.interval?.high ?? 0).toFixed(4)}"`;
+  const a = x1.toFixed(1);
+  const z = x2.toFixed(1);
+  return `<g class="error-bar" ${attrs} stroke="#1d2b23" stroke-width="1.5"><line x1="${a}" x2="${z}" y1="${cy}" y2="${cy}"/><line x1="${a}" x2="${a}" y1="${cy - 6}" y2="${cy + 6}"/><line x1="${z}" x2="${z}" y1="${cy - 6}" y2="${cy + 6}"/></g>`;
 }

@@ -4,6 +4,8 @@ import { groupedSums, summarise, type ReportGroup } from '../sums/aggregate.js';
 import type { ReportFilter } from '../filters.js';
 import type { Metrics } from '../sums/metrics.js';
 import { daysBetween } from '../periods.js';
+import { integritySignals } from '../integrity/signals.js';
+import type { SignalDefinition, SignalKey } from '../integrity/definitions.js';
 
 export interface Names {
   agency: (code: string) => string;
@@ -21,6 +23,8 @@ export interface DashboardData {
   agents: ReportGroup[];
   names: Names;
   options: { agencies: string[]; departments: string[]; agents: string[] };
+  /** Integrity signals flagged per agent, for readers allowed to see them (auditors, administrators). */
+  integrity?: { flags: Map<string, SignalKey[]>; definitions: readonly SignalDefinition[] };
 }
 
 /** Ranges longer than two months are drawn by week, so a phone screen is not a smear of days. */
@@ -62,12 +66,14 @@ export async function loadDashboard(
   filter: ReportFilter,
   minN: number,
   lang: ReportLang,
+  opts: { integrity?: { timeZone: string; reopenDays: number } } = {},
 ): Promise<DashboardData> {
   const unit = trendUnit(filter);
-  const [byDay, byDepartment, byAgent] = await Promise.all([
+  const [byDay, byDepartment, byAgent, integrity] = await Promise.all([
     groupedSums(models, filter, 'day'),
     groupedSums(models, filter, 'department'),
     groupedSums(models, filter, 'agent'),
+    opts.integrity ? integritySignals(models, filter, opts.integrity) : Promise.resolve(undefined),
   ]);
   const trend = summarise(filter, unit, minN, byDay);
   const departments = summarise(filter, 'department', minN, byDepartment);
@@ -97,5 +103,13 @@ export async function loadDashboard(
       departments: uniq([...departmentCodes, ...departments.groups.map((g) => g.department)]),
       agents: uniq(agents.groups.map((g) => g.agent)),
     },
+    ...(integrity
+      ? {
+          integrity: {
+            flags: new Map(integrity.agents.map((a) => [a.key, a.flagged])),
+            definitions: integrity.definitions,
+          },
+        }
+      : {}),
   };
 }

@@ -5,6 +5,8 @@ import { CHANNELS } from '../../db/models/followup.js';
 import {
   formatMean,
   formatPercent,
+  formatPlusMinus,
+  formatRank,
   reportTexts,
   type ReportLang,
   type ReportTexts,
@@ -14,6 +16,9 @@ import { barList, columnChart, COLORS, lineChart } from './charts.js';
 import type { DashboardData } from './dashboard-data.js';
 import type { ReportFilter } from '../filters.js';
 import { esc, layout, queryString } from './html.js';
+import { chainList } from './chain-view.js';
+import { integrityTexts } from '../../i18n/integrity.js';
+import { CHAIN_STAGES } from '../sums/chain.js';
 import {
   COUNT_METRICS,
   definitionOf,
@@ -92,10 +97,22 @@ ${text('agency', lockedAgency)}${text('department', lockedDepartment)}${text('ag
 </form>${datalist('opt-agency', data.options.agencies)}${datalist('opt-department', data.options.departments)}${datalist('opt-agent', data.options.agents)}</section>`;
 }
 
+/** "± x points" (or "± 0.21" for a mean) beside a figure; '' for counts and figures without an interval. */
+function plusMinus(lang: ReportLang, key: MetricKey, m: Metrics): string {
+  const v = m[key];
+  const kind = definitionOf(key).kind;
+  if (typeof v === 'number' || kind === 'count') return '';
+  return formatPlusMinus(lang, kind, v.interval);
+}
+
 function card(t: ReportTexts, lang: ReportLang, key: MetricKey, m: Metrics, extra = ''): string {
   const def = definitionOf(key)[lang];
   const v = m[key];
-  const n = typeof v === 'number' ? '' : `<div class="n">${esc(t.n)} = ${v.n}</div>`;
+  const pm = plusMinus(lang, key, m);
+  const n =
+    typeof v === 'number'
+      ? ''
+      : `<div class="n">${esc(t.n)} = ${v.n}${pm ? ` · <span class="pm">${esc(pm)}</span>` : ''}</div>`;
   return `<div class="card" data-metric="${key}" title="${esc(def.definition)}"><div class="label">${esc(def.name)}</div><div class="value">${esc(formatMetric(key, m))}</div>${n}${extra}</div>`;
 }
 
@@ -147,6 +164,7 @@ function charts(t: ReportTexts, view: DashboardView, data: DashboardData): strin
       share: g.metrics.verifiedResolutionRate.value ?? 0,
       text: `${formatPercent(g.metrics.verifiedResolutionRate.value)} (${t.n}=${g.metrics.verifiedResolutionRate.n})${g.lowN ? ` · ${t.lowN}` : ''}`,
       muted: g.lowN,
+      interval: g.metrics.verifiedResolutionRate.interval,
     })),
   });
   const funnelMax = Math.max(1, m.closures);
@@ -154,16 +172,16 @@ function charts(t: ReportTexts, view: DashboardView, data: DashboardData): strin
     title: t.funnelTitle,
     rtl,
     emptyText: t.noData,
-    bars: (['closures', 'sent', 'delivered', 'answers'] as const).map((k) => ({
-      label: t.funnel[k],
-      share: m[k] / funnelMax,
-      text: `${m[k]}${k === 'closures' ? '' : ` (${formatPercent(m.closures > 0 ? m[k] / m.closures : null)})`}`,
+    bars: CHAIN_STAGES.map((k) => ({
+      label: t.chain[k],
+      share: m.chain[k] / funnelMax,
+      text: `${m.chain[k]}${k === 'closures' ? '' : ` (${formatPercent(m.closures > 0 ? m.chain[k] / m.closures : null)})`}`,
       color: COLORS.resolved,
     })),
   });
   const box = (id: string, title: string, svg: string) =>
     `<section aria-labelledby="${id}"><h2 id="${id}">${esc(title)}</h2>${svg}</section>`;
-  return `<div class="charts">${box('h-trend', t.trendTitle, trend)}${box('h-funnel', t.funnelTitle, funnel)}${box('h-ratings', t.ratingsTitle, ratings)}${box('h-departments', t.departmentsTitle, departments)}</div>`;
+  return `<div class="charts">${box('h-trend', t.trendTitle, trend)}${box('h-funnel', t.funnelTitle, funnel + chainList(view.lang, m.chain))}${box('h-ratings', t.ratingsTitle, ratings)}${box('h-departments', t.departmentsTitle, departments + `<p class="note">${esc(t.intervalNote)}</p>`)}</div>`;
 }
 
 /** Sorted by the chosen column; low_n rows always come last so the top of any sort rests on enough answers. */
@@ -203,26 +221,43 @@ function agentTable(t: ReportTexts, view: DashboardView, data: DashboardData): s
   const rows = sortAgents(data.agents, view.sort, view.dir, data.names.agent)
     .map((g) => {
       const cells = columns.map((k) => {
-        if (k === 'rank') return `<td>${g.rank ?? '–'}</td>`;
+        if (k === 'rank')
+          return `<td data-rank="${g.rank ?? ''}" data-tied="${g.tied}">${formatRank(g.rank, g.tied)}</td>`;
         if (k === 'agent')
           return `<td><bdi>${esc(data.names.agent(g.key))}</bdi>${g.lowN ? `<span class="badge">${esc(t.lowN)}</span>` : ''}</td>`;
         const v = g.metrics[k];
         const n = typeof v === 'number' ? '' : ` <span class="note">(${v.n})</span>`;
-        return `<td>${esc(formatMetric(k, g.metrics))}${n}</td>`;
+        const pm = plusMinus(view.lang, k, g.metrics);
+        return `<td>${esc(formatMetric(k, g.metrics))}${pm ? ` <span class="pm">${esc(pm)}</span>` : ''}${n}</td>`;
       });
+      if (data.integrity) cells.push(flagCell(view, data, g.key));
       return `<tr class="${g.lowN ? 'low-n' : ''}" data-agent="${esc(g.key)}" data-low-n="${g.lowN}">${cells.join('')}</tr>`;
     })
     .join('');
+  const flagHead = data.integrity ? `<th scope="col">${esc(integrityTexts(view.lang).flagged)}</th>` : '';
   return `<section id="agents" aria-labelledby="h-agents"><h2 id="h-agents">${esc(t.agentsTitle)}</h2>
-<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${rows || `<tr><td colspan="${columns.length}">${esc(t.noData)}</td></tr>`}</tbody></table></div>
-<p class="note">${esc(t.lowNNote(data.minN))}</p></section>`;
+<div class="table-wrap"><table><thead><tr>${head}${flagHead}</tr></thead><tbody>${rows || `<tr><td colspan="${columns.length}">${esc(t.noData)}</td></tr>`}</tbody></table></div>
+<p class="note">${esc(t.lowNNote(data.minN))} ${esc(t.tiedNote)}</p></section>`;
+}
+
+/** The agent's flagged integrity signals, linking to the auditors' page that defines them. */
+function flagCell(view: DashboardView, data: DashboardData, agent: string): string {
+  const flags = data.integrity?.flags.get(agent) ?? [];
+  if (flags.length === 0) return `<td data-flags="">–</td>`;
+  const names = (data.integrity?.definitions ?? [])
+    .filter((d) => flags.includes(d.key))
+    .map((d) => d[view.lang].name);
+  const href = `/audit/integrity${queryString({ from: data.filter.from, to: data.filter.to, lang: view.lang })}`;
+  return `<td data-flags="${esc(flags.join(' '))}"><a href="${esc(href)}" title="${esc(names.join(' · '))}">⚑ ${flags.length}</a></td>`;
 }
 
 function exportsBox(t: ReportTexts, view: DashboardView, data: DashboardData): string {
   const q = queryString(filterParams(data.filter, view.lang));
   const link = (ext: 'csv' | 'xlsx' | 'json', text: string) =>
     `<a class="button" href="/api/exports/scores.${ext}${esc(q)}" download data-export="${ext}">${esc(text)}</a>`;
-  return `<section aria-labelledby="h-export"><h2 id="h-export">${esc(t.exportTitle)}</h2><div class="exports">${link('csv', t.exportCsv)}${link('xlsx', t.exportXlsx)}${link('json', t.exportJson)}</div></section>`;
+  const summaryQ = queryString({ ...filterParams(data.filter, view.lang), groupBy: 'agent' });
+  const summary = `<a class="button" href="/api/exports/summary.csv${esc(summaryQ)}" download data-export="summary-csv">${esc(t.exportSummary)}</a>`;
+  return `<section aria-labelledby="h-export"><h2 id="h-export">${esc(t.exportTitle)}</h2><div class="exports">${link('csv', t.exportCsv)}${link('xlsx', t.exportXlsx)}${link('json', t.exportJson)}${summary}</div></section>`;
 }
 
 export function definitionsList(lang: ReportLang, title: string): string {

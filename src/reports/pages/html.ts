@@ -45,6 +45,9 @@ tr.low-n td{color:#7a857f;background:#fafbfa}
 .note{color:#5b6b62;font-size:.85rem}
 .error{background:#fdecec;color:#8a1f1f;border:1px solid #f2b8b8;border-radius:.5rem;padding:.6rem .8rem}
 dl.defs dt{font-weight:600;margin-top:.5rem}dl.defs dd{margin:0;color:#44554b}
+.pm{color:#5b6b62;font-size:.8em}
+ol.chain{list-style:none;padding:0;margin:.5rem 0 0}ol.chain>li{padding:.15rem 0}ul.drops{margin:0;padding-inline-start:1.2rem;color:#7a4b00;font-size:.85rem}
+.award ol{margin:.4rem 0;padding-inline-start:1.4rem}
 .login{max-width:24rem;margin:3rem auto}
 .login form{display:grid;gap:.75rem}
 .login label{display:grid;gap:.25rem}

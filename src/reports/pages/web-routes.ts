@@ -9,7 +9,17 @@ import { loadDashboard } from './dashboard-data.js';
 import { renderDashboard, renderDashboardError, SORT_KEYS } from './dashboard-page.js';
 import { filterShape, langShape, parseQuery } from '../filters.js';
 import { sendPage } from './html.js';
-import { publicBoardLoader, renderPublicBoard } from './public-page.js';
+import {
+  boardRange,
+  cachedLoader,
+  PUBLIC_DAYS,
+  publicBoardLoader,
+  renderPublicBoard,
+} from './public-page.js';
+import { renderMethodology } from './methodology-page.js';
+import { DAY_COUNT_COLUMNS, loadDayCounts } from '../open-data/day-counts.js';
+import { csvLine, UTF8_BOM } from '../exports/csv.js';
+import { localToday } from '../periods.js';
 
 const dashboardQuerySchema = z.strictObject({
   ...filterShape,
@@ -18,6 +28,7 @@ const dashboardQuerySchema = z.strictObject({
   dir: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).optional(),
 });
 const publicQuerySchema = z.strictObject(langShape);
+const noQuerySchema = z.strictObject({});
 
 /** An empty form field means "all": drop it rather than reject it as an empty code. */
 function withoutEmpty(query: unknown): Record<string, unknown> {
@@ -35,7 +46,12 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
     try {
       const { lang: _lang, sort, dir, ...query } = parseQuery(dashboardQuerySchema, raw);
       const filter = await authorisedFilter(ctx, req, principal, query);
-      const data = await loadDashboard(ctx.models, filter, ctx.config.reports.minN, lang);
+      const seesIntegrity = principal.role === 'auditor' || principal.role === 'admin';
+      const data = await loadDashboard(ctx.models, filter, ctx.config.reports.minN, lang, {
+        ...(seesIntegrity
+          ? { integrity: { timeZone: ctx.config.timeZone, reopenDays: ctx.config.integrity.reopenDays } }
+          : {}),
+      });
       const sortKey = sort ?? 'rank';
       sendPage(
         res,
@@ -65,6 +81,59 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
     router.get('/public', async (req, res) => {
       const { lang } = parseQuery(publicQuerySchema, req.query);
       sendPage(res, 200, renderPublicBoard(lang ?? 'ar', await board()), { cache: 'public, max-age=60' });
+    });
+    router.get('/public/methodology', async (req, res) => {
+      const { lang } = parseQuery(publicQuerySchema, req.query);
+      const { computedAt } = await board();
+      const policy = ctx.config.followUp.policy;
+      const page = renderMethodology(lang ?? 'ar', {
+        delayHours: ctx.config.followUp.delayHours,
+        sendWindow: ctx.config.followUp.sendWindow,
+        sendDays: ctx.config.followUp.sendDays,
+        contactMinDays: policy.contactMinDays,
+        sampleRate: policy.sampleRate,
+        agencyRates: policy.agencySampleRates.size,
+        minN: ctx.config.reports.minN,
+        boardDays: PUBLIC_DAYS,
+        updatedAt: computedAt,
+      });
+      sendPage(res, 200, page, { cache: 'public, max-age=60' });
+    });
+    // The counts behind the board, read once a minute like the board itself.
+    const counts = cachedLoader(async () => {
+      const range = boardRange(localToday(ctx.config.timeZone));
+      return { ...range, rows: await loadDayCounts(ctx.models, range.from, range.to) };
+    });
+    router.get('/public/counts.json', async (req, res) => {
+      parseQuery(noQuerySchema, req.query);
+      const c = await counts();
+      res
+        .set({
+          'Cache-Control': 'public, max-age=60',
+          'Content-Disposition': `attachment; filename="verisat-day-counts_${c.from}_${c.to}.json"`,
+        })
+        .json({
+          from: c.from,
+          to: c.to,
+          timeZone: ctx.config.timeZone,
+          minN: ctx.config.reports.minN,
+          columns: DAY_COUNT_COLUMNS,
+          rows: c.rows,
+        });
+    });
+    router.get('/public/counts.csv', async (req, res) => {
+      parseQuery(noQuerySchema, req.query);
+      const c = await counts();
+      res.set({
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Cache-Control': 'public, max-age=60',
+        'Content-Disposition': `attachment; filename="verisat-day-counts_${c.from}_${c.to}.csv"`,
+      });
+      res.send(
+        UTF8_BOM +
+          csvLine(DAY_COUNT_COLUMNS) +
+          c.rows.map((r) => csvLine(DAY_COUNT_COLUMNS.map((k) => r[k]))).join(''),
+      );
     });
   }
   return router;

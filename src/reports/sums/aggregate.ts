@@ -33,8 +33,13 @@ export interface ReportGroup extends GroupFields {
   key: string;
   metrics: Metrics;
   lowN: boolean;
-  /** Rank by verified resolution rate among groups that are not low_n; null when not ranked. */
+  /**
+   * Rank by the lower bound of the verified resolution rate's interval among groups that are not
+   * low_n (metrics.ts rankGroups); null when not ranked.
+   */
   rank: number | null;
+  /** The rank is shared with a neighbour whose interval overlaps: not distinguishable ("="). */
+  tied: boolean;
 }
 
 export interface Summary {
@@ -54,7 +59,7 @@ function dimensionOf(groupBy: GroupBy | null): Dimension {
 
 function toGroup(key: string, fields: GroupFields, sums: PartialSums, minN: number): ReportGroup {
   const metrics = computeMetrics(sums);
-  return { key, ...fields, metrics, lowN: isLowN(metrics, minN), rank: null };
+  return { key, ...fields, metrics, lowN: isLowN(metrics, minN), rank: null, tied: false };
 }
 
 /** Groups by the requested field (or period), ranks non-time groups, fills empty periods. */

@@ -63,6 +63,11 @@ const SCALAR_COUNTERS = [
   'postCallSum',
   'postCallAndSolved',
   'brushOffs',
+  'notSampled',
+  'skippedRecentContact',
+  'reopenedBeforeAsking',
+  'optedOutBeforeAsking',
+  'undeliverable',
 ] as const satisfies readonly (keyof PartialSums)[];
 const HISTOGRAMS = [
   ['ratingCounts', 'rating'],
@@ -103,6 +108,7 @@ export const SCORE_SUMS_FIELDS = {
   sent: 1,
   delivered: 1,
   channel: 1,
+  outcome: 1,
   sumsRev: 1,
 } as const;
 
@@ -147,11 +153,24 @@ export interface CountableScore {
   sent?: boolean | null;
   delivered?: boolean | null;
   channel?: string | null;
+  outcome?: string | null;
   sumsRev?: number | null;
 }
 
-/** A cell as a member entry stores it: solved, rating, post-call rating, sent, delivered, channel. */
-type CellCode = [boolean | null, number | null, number | null, boolean, boolean, string | null];
+/**
+ * A cell as a member entry stores it: solved, rating, post-call rating, sent, delivered, channel,
+ * outcome. Entries written before the outcome was counted have six elements: their outcome was
+ * never added, so moving them out of their cell subtracts none either.
+ */
+type CellCode = [
+  boolean | null,
+  number | null,
+  number | null,
+  boolean,
+  boolean,
+  string | null,
+  (string | null)?,
+];
 
 function cellCodeOf(s: CountableScore): CellCode {
   return [
@@ -161,15 +180,16 @@ function cellCodeOf(s: CountableScore): CellCode {
     s.sent === true,
     s.delivered === true,
     typeof s.channel === 'string' && KNOWN_CHANNELS.has(s.channel) ? s.channel : null,
+    typeof s.outcome === 'string' ? s.outcome : null,
   ];
 }
 
 /** The stored counters one record of this cell adds: `all.*` and, with a channel, `channels.<c>.*`. */
 function countersOf(code: CellCode | undefined, sign: 1 | -1, into: Record<string, number>): void {
   if (!code) return;
-  const [s, r, p, st, dl, channel] = code;
+  const [s, r, p, st, dl, channel, o] = code;
   const sums = emptySums();
-  addCell(sums, cellOf({ s, r, p, st, dl }, 1));
+  addCell(sums, cellOf({ s, r, p, st, dl, o }, 1));
   const one = storedSums(sums);
   for (const [k, v] of Object.entries(one)) {
     if (v === 0) continue;

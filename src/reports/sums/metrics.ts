@@ -1,3 +1,6 @@
+import { chainOf, type ChainOfCounts } from './chain.js';
+import { meanIntervalOfCounts, overlaps, wilsonInterval, type Interval } from '../stats/intervals.js';
+
 /**
  * The metric definitions: the one place that says what each figure means and how it is computed.
  * Reports, exports, the dashboard, the public page and the README all use these words and formulas.
@@ -15,6 +18,8 @@ export interface ScoreCell {
   postCallRating?: number | null;
   sent?: boolean | null;
   delivered?: boolean | null;
+  /** The follow-up's outcome (src/db/models/followup.ts OUTCOMES), where one is recorded. */
+  outcome?: string | null;
   count: number;
 }
 
@@ -39,6 +44,12 @@ export interface PartialSums {
   postCallAndSolved: number;
   /** Of those, post-call rating 4-5 but "not solved". */
   brushOffs: number;
+  /** The chain of counts' drops (chain.ts): closures never asked, and why; asked but not delivered. */
+  notSampled: number;
+  skippedRecentContact: number;
+  reopenedBeforeAsking: number;
+  optedOutBeforeAsking: number;
+  undeliverable: number;
 }
 
 export function emptySums(): PartialSums {
@@ -59,6 +70,11 @@ export function emptySums(): PartialSums {
     postCallCounts: [0, 0, 0, 0, 0],
     postCallAndSolved: 0,
     brushOffs: 0,
+    notSampled: 0,
+    skippedRecentContact: 0,
+    reopenedBeforeAsking: 0,
+    optedOutBeforeAsking: 0,
+    undeliverable: 0,
   };
 }
 
@@ -94,6 +110,13 @@ export function addCell(sums: PartialSums, cell: ScoreCell): void {
     if (rating >= 4) sums.ratingHigh += n;
     sums.ratingCounts[rating - 1] = (sums.ratingCounts[rating - 1] ?? 0) + n;
   }
+  // Each closure drops out of the chain at most once, at the first stage it did not pass.
+  if (!sent) {
+    if (cell.outcome === 'not_sampled') sums.notSampled += n;
+    else if (cell.outcome === 'skipped_recent_contact') sums.skippedRecentContact += n;
+    else if (cell.outcome === 'cancelled_reopened') sums.reopenedBeforeAsking += n;
+    else if (cell.outcome === 'opted_out') sums.optedOutBeforeAsking += n;
+  } else if (!delivered && cell.outcome === 'undeliverable') sums.undeliverable += n;
   if (postCall !== undefined) {
     sums.postCallRatings += n;
     sums.postCallSum += postCall * n;
@@ -122,6 +145,11 @@ export interface Metric {
   count: number;
   /** Denominator: the number of records the figure rests on. */
   n: number;
+  /**
+   * 95% interval (src/reports/stats/intervals.ts): Wilson score for rates, mean ± 1.96·s/√n for
+   * means; null when there is too little data for one.
+   */
+  interval: Interval | null;
 }
 
 export interface Metrics {
@@ -138,10 +166,17 @@ export interface Metrics {
   brushOffGap: Metric;
   ratingDistribution: { rating: number; count: number }[];
   postCallDistribution: { rating: number; count: number }[];
+  /** closures → sampled → asked → delivered → answered, with the reasons for each drop. */
+  chain: ChainOfCounts;
 }
 
 function ratio(count: number, n: number): Metric {
-  return { value: n > 0 ? count / n : null, count, n };
+  return { value: n > 0 ? count / n : null, count, n, interval: wilsonInterval(count, n) };
+}
+
+function mean(sum: number, counts: readonly number[]): Metric {
+  const n = counts.reduce((a, b) => a + b, 0);
+  return { value: n > 0 ? sum / n : null, count: sum, n, interval: meanIntervalOfCounts(counts) };
 }
 
 export function computeMetrics(s: PartialSums): Metrics {
@@ -154,11 +189,12 @@ export function computeMetrics(s: PartialSums): Metrics {
     falseClosureRate: ratio(s.solvedNo, s.solvedAnswered),
     responseRate: ratio(s.answers, s.delivered),
     csat: ratio(s.ratingHigh, s.ratings),
-    meanRating: ratio(s.ratingSum, s.ratings),
-    postCallRatingMean: ratio(s.postCallSum, s.postCallRatings),
+    meanRating: mean(s.ratingSum, s.ratingCounts),
+    postCallRatingMean: mean(s.postCallSum, s.postCallCounts),
     brushOffGap: ratio(s.brushOffs, s.postCallAndSolved),
     ratingDistribution: s.ratingCounts.map((count, i) => ({ rating: i + 1, count })),
     postCallDistribution: s.postCallCounts.map((count, i) => ({ rating: i + 1, count })),
+    chain: chainOf(s),
   };
 }
 
@@ -189,23 +225,48 @@ export function metricValue(m: Metrics, key: MetricKey): number | null {
   return typeof v === 'number' ? v : v.value;
 }
 
+/** The bound a group is ranked by: the pessimistic end of its interval. */
+function rankingBound(m: Metrics, key: RateMetric): number | null {
+  const i = m[key].interval;
+  if (!i) return null;
+  return LOWER_IS_BETTER.has(key) ? i.high : i.low;
+}
+
 /**
- * Competition ranking ("1224") by verified resolution rate, best first; low_n groups get no rank so a
- * group of three answers is never placed above one of three thousand.
+ * Honest ranking. Groups with at least the minimum n are listed by the pessimistic end of their
+ * 95% interval, best first: the lower bound where higher is better, the upper bound where lower is
+ * better, so a high rate on few answers does not outrank a slightly lower one on many. A group whose
+ * interval overlaps the interval of the group listed just above it is not distinguishable from it:
+ * it shares that group's rank and both are marked `tied` (shown "=3"). A run of such groups shares
+ * one rank, which errs towards not ordering: no two groups with different ranks are adjacent with
+ * overlapping intervals. low_n groups and groups without an interval get no rank.
  */
-export function rankGroups<T extends { metrics: Metrics; lowN: boolean; rank?: number | null }>(
-  groups: T[],
-  key: MetricKey = 'verifiedResolutionRate',
-): T[] {
+export function rankGroups<
+  T extends { key?: string; metrics: Metrics; lowN: boolean; rank?: number | null; tied?: boolean },
+>(groups: T[], key: RateMetric = 'verifiedResolutionRate'): T[] {
   const sign = LOWER_IS_BETTER.has(key) ? 1 : -1;
   const ranked = groups
-    .filter((g) => !g.lowN && metricValue(g.metrics, key) !== null)
-    .sort((a, b) => sign * ((metricValue(a.metrics, key) ?? 0) - (metricValue(b.metrics, key) ?? 0)));
-  for (const g of groups) g.rank = null;
+    .filter((g) => !g.lowN && rankingBound(g.metrics, key) !== null)
+    .sort(
+      (a, b) =>
+        sign * ((rankingBound(a.metrics, key) ?? 0) - (rankingBound(b.metrics, key) ?? 0)) ||
+        (a.key ?? '').localeCompare(b.key ?? ''),
+    );
+  for (const g of groups) {
+    g.rank = null;
+    g.tied = false;
+  }
   ranked.forEach((g, i) => {
     const prev = ranked[i - 1];
-    g.rank =
-      prev && metricValue(prev.metrics, key) === metricValue(g.metrics, key) ? (prev.rank ?? i + 1) : i + 1;
+    const a = prev?.metrics[key].interval;
+    const b = g.metrics[key].interval;
+    if (prev && a && b && overlaps(a, b)) {
+      g.rank = prev.rank ?? i + 1;
+      g.tied = true;
+      prev.tied = true;
+    } else {
+      g.rank = i + 1;
+    }
   });
   return groups;
 }

@@ -19,6 +19,7 @@ export const CELL_GROUP = {
   p: '$postCallRating',
   st: '$sent',
   dl: '$delivered',
+  o: '$outcome',
 } as const;
 
 export interface CellId {
@@ -27,6 +28,7 @@ export interface CellId {
   p?: number | null;
   st?: boolean | null;
   dl?: boolean | null;
+  o?: string | null;
 }
 
 export function cellOf(id: CellId, n: unknown): ScoreCell {
@@ -36,6 +38,7 @@ export function cellOf(id: CellId, n: unknown): ScoreCell {
     postCallRating: id.p,
     sent: id.st,
     delivered: id.dl,
+    outcome: id.o,
     count: Number(n),
   };
 }

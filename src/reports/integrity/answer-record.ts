@@ -1,0 +1,56 @@
+import type { AppContext } from '../../context.js';
+import type { FollowUpDoc } from '../../db/models/followup.js';
+import { sealAnswer } from '../../audit-chain/seal.js';
+import { localDayOf } from '../periods.js';
+import { keyedHash, type AnswerOrigin } from './origin.js';
+
+/**
+ * Called once per applied citizen answer (src/followup/conversation/answers.ts), after the answer is
+ * stored: seals it in the answers chain and records its origin for the integrity signals. Neither
+ * step can fail the answer: each logs its own failure.
+ */
+export async function recordAnswer(
+  ctx: AppContext,
+  f: FollowUpDoc,
+  answer: { channel: string; step: string; origin?: AnswerOrigin },
+): Promise<void> {
+  const followUpId = f._id.toString();
+  const revision = f.revision ?? 0;
+  await sealAnswer(ctx, {
+    followUpId,
+    ticketRef: f.ticketRef,
+    closureNumber: f.closureNumber,
+    revision,
+    channel: answer.channel,
+    step: answer.step,
+    ...(f.solved != null ? { solved: f.solved } : {}),
+    ...(f.rating != null ? { rating: f.rating } : {}),
+    ...(f.reason != null ? { reason: f.reason } : {}),
+    ...(answer.origin ?? {}),
+  });
+  try {
+    const now = new Date();
+    const sentAt = f.sentAt ?? null;
+    await ctx.models.AnswerOrigin.collection.updateOne(
+      { _id: `${followUpId}:${revision}` as never },
+      {
+        $setOnInsert: {
+          followUpId,
+          agency: f.agency,
+          department: f.department,
+          agentId: f.agentId,
+          day: localDayOf(f.closedAt, ctx.config.timeZone),
+          citizenHash: keyedHash(ctx.config.integrity.key, 'citizen', f.citizenPhone),
+          channel: answer.channel,
+          step: answer.step,
+          ...(answer.origin ?? {}),
+          ...(sentAt ? { secondsAfterSend: (now.getTime() - sentAt.getTime()) / 1000 } : {}),
+          at: now,
+        },
+      },
+      { upsert: true },
+    );
+  } catch (err) {
+    ctx.log.error({ err, followUpId }, 'answer origin not recorded for the integrity signals');
+  }
+}

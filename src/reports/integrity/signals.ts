@@ -265,11 +265,13 @@ async function reopenedClosures(
   const to = DateTime.fromJSDate(localStart(filter.to, opts.timeZone)).plus({ days: 1 }).toJSDate();
   const rows = await models.Ticket.collection
     .aggregate<{
-      c: { agency: string; department: string; agentId: string; closedAt: Date; reopenedAt: Date };
+      c: { agency: string; department: string; agentId: string; closedAt: Date; reopenedAt: Date | null };
     }>([
-      { $match: { 'closures.closedAt': { $gte: from, $lt: to }, 'closures.reopenedAt': { $exists: true } } },
+      // On the array, `$ne: null` would drop a ticket whose later closure is still in force: the
+      // reopen is looked for after the unwind, closure by closure.
+      { $match: { 'closures.closedAt': { $gte: from, $lt: to } } },
       { $unwind: '$closures' },
-      { $match: { 'closures.closedAt': { $gte: from, $lt: to }, 'closures.reopenedAt': { $exists: true } } },
+      { $match: { 'closures.closedAt': { $gte: from, $lt: to }, 'closures.reopenedAt': { $ne: null } } },
       { $project: { _id: 0, c: '$closures' } },
     ])
     .toArray();
@@ -279,7 +281,8 @@ async function reopenedClosures(
     if (filter.agency !== undefined && c.agency !== filter.agency) continue;
     if (filter.department !== undefined && c.department !== filter.department) continue;
     if (filter.agent !== undefined && c.agentId !== filter.agent) continue;
-    if (c.reopenedAt.getTime() - c.closedAt.getTime() > windowMs) continue;
+    // A closure stored with `reopenedAt: null` (never reopened) is not a reopen.
+    if (!c.reopenedAt || c.reopenedAt.getTime() - c.closedAt.getTime() > windowMs) continue;
     const key = JSON.stringify([c.agency, c.department, c.agentId]);
     const p = out.get(key) ?? { agency: c.agency, department: c.department, agentId: c.agentId, reopened: 0 };
     p.reopened += 1;

@@ -3,6 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
 import { countSegments } from '../../followup/send/segments.js';
+import { SandboxFaults } from './faults.js';
 import { magicFor } from './magic-numbers.js';
 import { postSignedWebhook } from './webhook-sender.js';
 
@@ -78,6 +79,8 @@ export class TwilioSandbox {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly syncFailuresSeen = new Map<string, number>();
   private closed = false;
+  /** Injected 429s, 500s, timeouts and lost answers for the fault suite (src/twilio/sandbox/faults.ts). */
+  readonly faults = new SandboxFaults();
 
   constructor(private readonly opts: SandboxOptions) {}
 
@@ -105,8 +108,11 @@ export class TwilioSandbox {
       if (this.authorised(req)) return next();
       this.sendError(res, new TwilioApiError(401, 20003, 'Authenticate'));
     });
+    router.use('/faults', this.faults.controlRouter());
     const base = `/api/${API_VERSION}/Accounts/:accountSid`;
-    router.post(`${base}/Messages.json`, (req, res) => this.handle(res, () => this.create(req)));
+    router.post(`${base}/Messages.json`, this.faults.beforeCreate(), (req, res) =>
+      this.handle(res, () => this.create(req)),
+    );
     router.get(`${base}/Messages.json`, (req, res) => this.handle(res, () => this.list(req)));
     router.get(`${base}/Messages/:messageSid.json`, (req, res) => this.handle(res, () => this.fetch(req)));
     router.use((req, res) =>

@@ -64,7 +64,7 @@ describe('the Twilio API failing under the sender', () => {
 
     await allSent(sys, refs, 40_000);
     // Every planned fault was served: the sends above went through all of them.
-    await eventually(async () => (faults.status().pending === 0 ? true : undefined), {
+    await eventually(() => Promise.resolve(faults.status().pending === 0 ? true : undefined), {
       what: 'every fault served',
     });
     expect(faults.status().served).toEqual({

@@ -64,7 +64,9 @@ export async function createContext(
     models: db.models,
     redis,
     redisUrl: services.redisUrl,
-    queues: new QueueRegistry(redis, config.queuePrefix),
+    queues: new QueueRegistry(redis, config.queuePrefix, (queue, err) =>
+      log.warn({ queue, err: err.message }, 'queue connection error'),
+    ),
     twilio: createTwilioClient(config),
     sandbox,
     closureHooks: [],

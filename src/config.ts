@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { clusterAddress, parseClusterNodes } from './queue/connection.js';
 import { placeOf } from './followup/schedule/prayer-times.js';
 import { parseHours, parseSendWindow } from './followup/schedule/send-window.js';
 
@@ -34,6 +35,7 @@ const envSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 
   REDIS_URL: optionalUrl,
+  REDIS_CLUSTER_NODES: z.string().optional(),
   MONGODB_URI: optionalUrl,
   DATA_DIR: z.string().default('.data'),
   MONGO_JAVA_HEAP: z
@@ -173,6 +175,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** JSON lines (production, and tests) or short human lines (development's default). */
   logFormat: 'json' | 'pretty';
+  /** A `redis://` URL, or a `redis-cluster://host:port,...` list made from REDIS_CLUSTER_NODES. */
   redisUrl: string | undefined;
   mongodbUri: string | undefined;
   dataDir: string;
@@ -383,6 +386,18 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       "SECRETS_KEY: required in production and with live Twilio credentials (encrypts agencies' webhook secrets)",
     );
   }
+  let redisAddress = e.REDIS_URL;
+  if (e.REDIS_CLUSTER_NODES) {
+    try {
+      redisAddress = clusterAddress(parseClusterNodes(e.REDIS_CLUSTER_NODES));
+    } catch (err) {
+      problems.push(`REDIS_CLUSTER_NODES: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (e.REDIS_URL) problems.push('REDIS_CLUSTER_NODES: set it or REDIS_URL, not both');
+    // BullMQ's scripts touch several keys of a queue at once; on a cluster they must share a slot.
+    if (!/\{[^{}]+\}/.test(e.QUEUE_PREFIX))
+      problems.push('QUEUE_PREFIX: a Redis Cluster needs a hash-tagged prefix such as {verisat}');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, '');
@@ -395,7 +410,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
-    redisUrl: e.REDIS_URL,
+    redisUrl: redisAddress,
     mongodbUri: e.MONGODB_URI,
     dataDir: e.DATA_DIR,
     embeddedMongo: { javaHeap: e.MONGO_JAVA_HEAP, commitMs: e.MONGO_COMMIT_MS },

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './queue/connection.js';
 import type { Config } from './config.js';
 import { connectDatabase, type Database } from './db/connection.js';
 import type { Models } from './db/models/index.js';
@@ -16,7 +16,7 @@ export interface AppContext {
   db: Database;
   models: Models;
   /** Producer connection: fails fast, for request paths. Workers get their own connections. */
-  redis: Redis;
+  redis: RedisConnection;
   redisUrl: string;
   queues: QueueRegistry;
   twilio: TwilioClient;
@@ -40,7 +40,7 @@ export async function createContext(
   const log = opts.log ?? createLogger({ level: config.logLevel });
   const db = await connectDatabase(services.mongoUri, services.dbName ? { dbName: services.dbName } : {});
   const redis = createProducerConnection(services.redisUrl, { lazyConnect: true });
-  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
   // The producer connection has no offline queue, so it must be connected before the first request.
   await redis.connect().catch(async (err: unknown) => {
     await db.close();

@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions, type QueueOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connection.js';
 
 /**
  * One place that creates producer-side queues, so every queue shares the fail-fast connection and
@@ -9,7 +9,7 @@ export class QueueRegistry {
   private readonly queues = new Map<string, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisConnection,
     readonly prefix: string,
     /**
      * Where a queue's connection errors go. Without a listener BullMQ prints each one raw to stderr

@@ -1,9 +1,8 @@
-import type { RedisConnection } from './queue/connection.js';
 import type { Config } from './config.js';
 import { connectDatabase, type Database } from './db/connection.js';
 import type { Models } from './db/models/index.js';
 import { createLogger, type Logger } from './log.js';
-import { createProducerConnection } from './queue/connection.js';
+import { createProducerConnection, describeRedis, type RedisConnection } from './queue/connection.js';
 import { QueueRegistry } from './queue/registry.js';
 import type { ClosureHook } from './tickets/closure-hooks.js';
 import { createTwilioClient, type TwilioClient } from './twilio/client.js';
@@ -45,7 +44,7 @@ export async function createContext(
   await redis.connect().catch(async (err: unknown) => {
     await db.close();
     throw new Error(
-      `cannot reach Redis at ${services.redisUrl}: ${err instanceof Error ? err.message : String(err)}`,
+      `cannot reach Redis at ${describeRedis(services.redisUrl)}: ${err instanceof Error ? err.message : String(err)}`,
     );
   });
   const sandbox =

@@ -71,7 +71,11 @@ function rssMb(pid: number | undefined): number {
 
 const services = await benchServices({ javaHeap: process.env.SOAK_JAVA_HEAP ?? '2g' });
 const children: ChildProcess[] = [];
+/** Processes that exited before the soak asked them to: each is an error of the run. */
+const crashes: string[] = [];
+let stopping = false;
 const stopAll = async () => {
+  stopping = true;
   const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
   for (const c of children) if (running(c)) c.kill('SIGTERM');
   await Promise.all(
@@ -110,6 +114,9 @@ try {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(child);
+    child.once('exit', (code, signal) => {
+      if (!stopping) crashes.push(`${script} exited (${code ?? signal})`);
+    });
     return child;
   };
   const webProcess = spawnNode('src/main.ts', {
@@ -129,9 +136,11 @@ try {
   const { token } = await createApiToken(db.models, { name: 'soak', role: 'ticket_system' });
   const authToken = loadConfig({}).twilio.authToken;
   const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: null });
-  const queues = [FOLLOWUP_QUEUE, TICKET_EVENTS_QUEUE, VOICE_QUEUE].map(
-    (name) => new Queue(name, { connection: redis, prefix: 'verisat' }),
-  );
+  const queues = [FOLLOWUP_QUEUE, TICKET_EVENTS_QUEUE, VOICE_QUEUE].map((name) => {
+    const queue = new Queue(name, { connection: redis, prefix: 'verisat' });
+    queue.on('error', (err) => console.error(`soak: queue ${name}: ${err.message}`));
+    return queue;
+  });
 
   const errors = { closures: 0, calls: 0, firstError: '' };
   const noteError = (kind: 'closures' | 'calls', what: string) => {
@@ -151,7 +160,11 @@ try {
         agentId: `agent-${i % 500}`,
         citizenPhone: `+9665${String(10_000_000 + i).slice(-8)}`,
       }),
+    }).catch((err: unknown) => {
+      noteError('closures', `closure request failed: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
     });
+    if (!res) return;
     await res.arrayBuffer();
     if (res.status !== 202) noteError('closures', `closure answered ${res.status}`);
   };
@@ -300,7 +313,7 @@ try {
     `due → sent lag: p50 ${(overall.p50 / 1000).toFixed(2)} s  p90 ${(overall.p90 / 1000).toFixed(2)} s  p99 ${(overall.p99 / 1000).toFixed(2)} s  max ${(overall.max / 1000).toFixed(2)} s over ${sent} sends`,
   );
   console.log(
-    `errors: ${errors.closures} closures refused, ${errors.calls} calls failed, ${failedJobs} failed jobs, ${unsent} follow-ups unsent at the end, peak backlog ${Math.max(0, ...samples.map((s) => s.backlog))}${errors.firstError ? ` (first: ${errors.firstError})` : ''}`,
+    `errors: ${crashes.length} processes crashed${crashes.length ? ` (${crashes.join('; ')})` : ''}, ${errors.closures} closures refused, ${errors.calls} calls failed, ${failedJobs} failed jobs, ${unsent} follow-ups unsent at the end, peak backlog ${Math.max(0, ...samples.map((s) => s.backlog))}${errors.firstError ? ` (first: ${errors.firstError})` : ''}`,
   );
   ratio('soak: follow-ups sent / closures offered', sent, CLOSURES);
   ratio('soak: post-call ratings complete / calls offered', ratings, CALLS);

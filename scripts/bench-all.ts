@@ -107,12 +107,14 @@ machine.push(
     .join(', ')}`,
 );
 
-// Every benchmark prints its comparisons as "<label> ratio <n>%[  (target ...)]" (bench/lib.ts ratio()).
+// Every benchmark prints its comparisons as "<label> ratio <n>%[  (target ...)]" (bench/lib.ts
+// ratio()), or as a factor ("<label> ratio <n> (...)").
 const figures = runs.flatMap((r) =>
-  [...r.output.matchAll(/^(.+?)\s+ratio\s+([\d.]+)%(.*)$/gm)].map((m) => ({
+  [...r.output.matchAll(/^(.+?)\s+ratio\s+([\d.]+)(%?)(.*)$/gm)].map((m) => ({
     bench: r.name,
     label: (m[1] ?? '').trim(),
-    ratio: `${m[2] ?? ''}%`,
+    // A percentage (ours ÷ baseline), or a plain factor (the summary's "p50 ratio 1.08").
+    ratio: m[3] ? `${m[2] ?? ''}%` : `${m[2] ?? ''}×`,
     note: (m[3] ?? '').trim().replace(/^\(|\)$/g, ''),
   })),
 );

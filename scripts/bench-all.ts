@@ -115,7 +115,7 @@ const figures = runs.flatMap((r) =>
     label: (m[1] ?? '').trim(),
     // A percentage (ours ÷ baseline), or a plain factor (the summary's "p50 ratio 1.08").
     ratio: m[3] ? `${m[2] ?? ''}%` : `${m[2] ?? ''}×`,
-    note: (m[3] ?? '').trim().replace(/^\(|\)$/g, ''),
+    note: (m[4] ?? '').trim().replace(/^\(|\)$/g, ''),
   })),
 );
 

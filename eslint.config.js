@@ -3,8 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  // scripts/*.mjs are plain Node maintenance scripts outside the TypeScript project.
-  { ignores: ['node_modules/**', '.data/**', '.test-artifacts/**', 'coverage/**', 'scripts/*.mjs'] },
+  // scripts/*.mjs are plain Node maintenance scripts outside the TypeScript project; deploy/ holds
+  // files run by other programs (mongosh), not by Node.
+  {
+    ignores: [
+      'node_modules/**',
+      '.data/**',
+      '.test-artifacts/**',
+      'coverage/**',
+      'scripts/*.mjs',
+      'deploy/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

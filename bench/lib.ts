@@ -172,6 +172,8 @@ export function ratio(label: string, ours: number, baseline: number, target?: nu
 export async function benchServices(opts: { javaHeap?: string } = {}): Promise<{
   redisUrl: string;
   mongoUrl: string;
+  /** Process ids of the servers, for benchmarks that sample their memory. */
+  pids: { redis: number | undefined; mongo: number | undefined };
   stop(): Promise<void>;
 }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-bench-'));
@@ -191,6 +193,7 @@ export async function benchServices(opts: { javaHeap?: string } = {}): Promise<{
   return {
     redisUrl: redis.url,
     mongoUrl: process.env.MONGODB_URI ?? mongo?.url ?? '',
+    pids: { redis: redis.pid, mongo: mongo?.pid },
     stop: async () => {
       await Promise.allSettled(started.map((s) => s.stop()));
       rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { clusterAddress, parseClusterNodes } from './queue/connection.js';
 import { placeOf } from './followup/schedule/prayer-times.js';
 import { parseHours, parseSendWindow } from './followup/schedule/send-window.js';
 import { SANDBOX_TEMPLATES } from './twilio/sandbox/content-sids.js';
@@ -55,6 +56,7 @@ const envSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 
   REDIS_URL: optionalUrl,
+  REDIS_CLUSTER_NODES: z.string().optional(),
   MONGODB_URI: optionalUrl,
   DATA_DIR: z.string().default('.data'),
   MONGO_JAVA_HEAP: z
@@ -107,6 +109,7 @@ const envSchema = z.object({
     .optional(),
   SANDBOX_API_URL: optionalUrl,
   SANDBOX_STATUS_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(200),
+  TWILIO_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
 
   PHONE_DEFAULT_REGION: z
     .string()
@@ -240,6 +243,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** JSON lines (production, and tests) or short human lines (development's default). */
   logFormat: 'json' | 'pretty';
+  /** A `redis://` URL, or a `redis-cluster://host:port,...` list made from REDIS_CLUSTER_NODES. */
   redisUrl: string | undefined;
   mongodbUri: string | undefined;
   dataDir: string;
@@ -263,6 +267,8 @@ export interface Config {
     /** Where the SDK's requests go in sandbox mode: the stand-in mounted in the web process. */
     sandboxApiUrl: string;
     sandboxStatusDelayMs: number;
+    /** How long one Twilio API request may take before the SDK gives up (then the send is retried). */
+    timeoutMs: number;
   };
   phoneDefaultRegion: string;
   timeZone: string;
@@ -478,6 +484,18 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       "SECRETS_KEY: required in production and with live Twilio credentials (encrypts agencies' webhook secrets)",
     );
   }
+  let redisAddress = e.REDIS_URL;
+  if (e.REDIS_CLUSTER_NODES) {
+    try {
+      redisAddress = clusterAddress(parseClusterNodes(e.REDIS_CLUSTER_NODES));
+    } catch (err) {
+      problems.push(`REDIS_CLUSTER_NODES: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (e.REDIS_URL) problems.push('REDIS_CLUSTER_NODES: set it or REDIS_URL, not both');
+    // BullMQ's scripts touch several keys of a queue at once; on a cluster they must share a slot.
+    if (!/\{[^{}]+\}/.test(e.QUEUE_PREFIX))
+      problems.push('QUEUE_PREFIX: a Redis Cluster needs a hash-tagged prefix such as {verisat}');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, '');
@@ -490,7 +508,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
-    redisUrl: e.REDIS_URL,
+    redisUrl: redisAddress,
     mongodbUri: e.MONGODB_URI,
     dataDir: e.DATA_DIR,
     embeddedMongo: { javaHeap: e.MONGO_JAVA_HEAP, commitMs: e.MONGO_COMMIT_MS },
@@ -506,6 +524,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
       sandboxApiUrl: (e.SANDBOX_API_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
       sandboxStatusDelayMs: e.SANDBOX_STATUS_DELAY_MS,
+      timeoutMs: e.TWILIO_TIMEOUT_MS,
     },
     phoneDefaultRegion: e.PHONE_DEFAULT_REGION,
     timeZone: e.TIME_ZONE,

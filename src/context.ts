@@ -1,9 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { connectDatabase, type Database } from './db/connection.js';
 import type { Models } from './db/models/index.js';
 import { createLogger, type Logger } from './log.js';
-import { createProducerConnection } from './queue/connection.js';
+import { createProducerConnection, describeRedis, type RedisConnection } from './queue/connection.js';
 import { QueueRegistry } from './queue/registry.js';
 import type { ClosureHook } from './tickets/closure-hooks.js';
 import { createTwilioClient, type TwilioClient } from './twilio/client.js';
@@ -16,7 +15,7 @@ export interface AppContext {
   db: Database;
   models: Models;
   /** Producer connection: fails fast, for request paths. Workers get their own connections. */
-  redis: Redis;
+  redis: RedisConnection;
   redisUrl: string;
   queues: QueueRegistry;
   twilio: TwilioClient;
@@ -40,12 +39,12 @@ export async function createContext(
   const log = opts.log ?? createLogger({ level: config.logLevel });
   const db = await connectDatabase(services.mongoUri, services.dbName ? { dbName: services.dbName } : {});
   const redis = createProducerConnection(services.redisUrl, { lazyConnect: true });
-  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
   // The producer connection has no offline queue, so it must be connected before the first request.
   await redis.connect().catch(async (err: unknown) => {
     await db.close();
     throw new Error(
-      `cannot reach Redis at ${services.redisUrl}: ${err instanceof Error ? err.message : String(err)}`,
+      `cannot reach Redis at ${describeRedis(services.redisUrl)}: ${err instanceof Error ? err.message : String(err)}`,
     );
   });
   const sandbox =
@@ -64,7 +63,9 @@ export async function createContext(
     models: db.models,
     redis,
     redisUrl: services.redisUrl,
-    queues: new QueueRegistry(redis, config.queuePrefix),
+    queues: new QueueRegistry(redis, config.queuePrefix, (queue, err) =>
+      log.warn({ queue, err: err.message }, 'queue connection error'),
+    ),
     twilio: createTwilioClient(config),
     sandbox,
     closureHooks: [],

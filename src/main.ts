@@ -2,6 +2,7 @@ import { createApiToken } from './auth/api-tokens.js';
 import { createFirstAdmin } from './auth/first-admin.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
+import { describeRedis } from './queue/connection.js';
 import { removeServicesState, writeServicesState } from './services/state-file.js';
 import { startSystem, stopOnSignals } from './system.js';
 
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     `  web:        ${system.url ?? '(not started)'}   (public URL ${config.publicBaseUrl})`,
     `  workers:    ${system.workers ? `${system.workers.workers.length} queue(s) in this process` : 'not in this process'}`,
     `  twilio:     ${config.twilio.mode}${config.twilio.mode === 'sandbox' ? ` (stand-in API at ${config.twilio.sandboxApiUrl}/__twilio)` : ''}`,
-    `  redis:      ${ctx.redisUrl}`,
+    `  redis:      ${describeRedis(ctx.redisUrl)}`,
     `  mongodb:    ${ctx.db.conn.host}:${ctx.db.conn.port}/${ctx.db.conn.name}`,
     `  health:     ${system.url}/healthz   readiness: ${system.url}/readyz`,
     ``,

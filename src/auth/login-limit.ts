@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/connection.js';
 import { redisRateLimitStore } from '../http/redis-rate-limit.js';
 
 /**
@@ -11,7 +11,7 @@ import { redisRateLimitStore } from '../http/redis-rate-limit.js';
  * while the owner, from another address, still signs in. Successful sign-ins do not count against it.
  */
 export function loginLimiters(opts: {
-  redis: Redis;
+  redis: RedisConnection;
   keyPrefix: string;
   maxAttempts: number;
   windowMinutes: number;

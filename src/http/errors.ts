@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { z, type ZodError } from 'zod';
 import type { Logger } from '../log.js';
 import { loggedPath } from './request-log.js';
+import { isBackendUnavailable } from './unavailable.js';
 
 /** An error whose message is safe to show the caller; anything else becomes a generic 500. */
 export class HttpError extends Error {
@@ -69,6 +70,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
           new HttpError(status, type === 'entity.too.large' ? 'payload_too_large' : 'bad_request', message),
         );
       }
+    }
+    if (isBackendUnavailable(err)) {
+      log.warn({ err, method: req.method, path: loggedPath(req.originalUrl) }, 'backend unavailable');
+      res.setHeader('Retry-After', '5');
+      return sendError(
+        res,
+        new HttpError(503, 'unavailable', 'A backing service is unavailable; retry shortly'),
+      );
     }
     log.error({ err, method: req.method, path: loggedPath(req.originalUrl) }, 'request failed');
     sendError(res, new HttpError(500, 'internal_error', 'Internal error; it has been logged'));

@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions, type QueueOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connection.js';
 
 /**
  * One place that creates producer-side queues, so every queue shares the fail-fast connection and
@@ -9,8 +9,13 @@ export class QueueRegistry {
   private readonly queues = new Map<string, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisConnection,
     readonly prefix: string,
+    /**
+     * Where a queue's connection errors go. Without a listener BullMQ prints each one raw to stderr
+     * while Redis restarts; the connection reconnects on its own, so they are worth a warning only.
+     */
+    private readonly onError: (queue: string, err: Error) => void = () => undefined,
   ) {}
 
   get<T = unknown>(name: string, defaultJobOptions?: JobsOptions): Queue<T> {
@@ -19,6 +24,7 @@ export class QueueRegistry {
       const opts: QueueOptions = { connection: this.connection, prefix: this.prefix };
       if (defaultJobOptions) opts.defaultJobOptions = defaultJobOptions;
       queue = new Queue(name, opts);
+      queue.on('error', (err) => this.onError(name, err));
       this.queues.set(name, queue);
     }
     return queue as Queue<T>;

@@ -1,5 +1,5 @@
 import { Worker, type Job, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connection.js';
 import type { Logger } from '../log.js';
 
 export interface WorkerDefinition {
@@ -16,7 +16,7 @@ export interface RunningWorkers {
 
 export function startWorkers(
   definitions: WorkerDefinition[],
-  deps: { connection: Redis; prefix: string; log: Logger; lockDurationMs?: number },
+  deps: { connection: RedisConnection; prefix: string; log: Logger; lockDurationMs?: number },
 ): RunningWorkers {
   const workers = definitions.map((def) => {
     const worker = new Worker(def.queue, def.process, {

@@ -34,6 +34,16 @@ export interface ServiceOptions {
   port?: number;
 }
 
+export interface RedisServiceOptions extends ServiceOptions {
+  /**
+   * How often Redis syncs its append-only file: `everysec` (the default, what BullMQ's production
+   * guide and most deployments use: a crash loses at most the last second) or `always`.
+   */
+  appendfsync?: 'always' | 'everysec';
+  /** Extra `redis-server` arguments (the cluster harness adds cluster-enabled and its node file). */
+  extraArgs?: string[];
+}
+
 export interface MongoOptions extends ServiceOptions {
   /** mongo-java-server's JVM heap (-Xmx), e.g. 512m (the default). */
   javaHeap?: string;
@@ -156,7 +166,7 @@ async function waitUntil(
   throw new ServiceStartError(name, `did not answer within ${timeoutMs} ms (${lastError}).\n${output()}`);
 }
 
-export async function startRedis(opts: ServiceOptions): Promise<EmbeddedService> {
+export async function startRedis(opts: RedisServiceOptions): Promise<EmbeddedService> {
   const bin = findExecutable('redis-server', opts.searchPath);
   if (!bin) {
     throw new ServiceStartError(
@@ -166,7 +176,7 @@ export async function startRedis(opts: ServiceOptions): Promise<EmbeddedService>
     );
   }
   mkdirSync(opts.dataDir, { recursive: true });
-  const port = await findFreePort();
+  const port = opts.port ?? (await findFreePort());
   const args = [
     '--port',
     String(port),
@@ -179,12 +189,18 @@ export async function startRedis(opts: ServiceOptions): Promise<EmbeddedService>
     // BullMQ requires that Redis never evicts its keys.
     '--maxmemory-policy',
     'noeviction',
+    // Append-only persistence always, tests included (BullMQ's production guide asks for it): a
+    // Redis killed and restarted comes back with its delayed jobs, and the fault suite proves it.
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    opts.appendfsync ?? 'everysec',
+    // Snapshots only where the data is kept between runs; a test's AOF alone covers a restart.
     '--save',
     opts.persistent ? '60 1' : '',
-    '--appendonly',
-    opts.persistent ? 'yes' : 'no',
     '--protected-mode',
     'yes',
+    ...(opts.extraArgs ?? []),
   ];
   const { child, output } = spawnServer('redis', bin, args);
   const url = `redis://127.0.0.1:${port}`;

@@ -205,8 +205,10 @@ function takenIds(count: number, err: unknown): boolean[] {
   if (!(err instanceof mongoose.mongo.MongoBulkWriteError)) throw err;
   const errors: mongoose.mongo.WriteError | readonly mongoose.mongo.WriteError[] = err.writeErrors;
   const failures: readonly mongoose.mongo.WriteError[] = Array.isArray(errors) ? errors : [errors];
-  // Anything but a taken id fails the whole batch; its callers' retries are replays.
-  if (failures.some((w) => w.code !== 11000)) throw err;
+  // Anything but a taken id fails the whole batch; its callers' retries are replays. A bulk error
+  // with no write errors at all is the server going away mid-insert (the driver wraps a network
+  // error so): nothing is known to be stored, so it fails too, and is never taken for "all stored".
+  if (failures.length === 0 || failures.some((w) => w.code !== 11000)) throw err;
   const stored = Array.from({ length: count }, () => true);
   for (const w of failures) stored[w.index] = false;
   return stored;

@@ -14,8 +14,11 @@ export const SANDBOX_HOST_PREFIX: Record<string, string> = {
  * production code path (same SDK calls, same JSON) and only changes where the request goes.
  */
 export class SandboxRequestClient extends twilio.RequestClient {
-  constructor(private readonly origin: string) {
-    super({ keepAlive: true });
+  constructor(
+    private readonly origin: string,
+    timeoutMs = 30_000,
+  ) {
+    super({ keepAlive: true, timeout: timeoutMs });
   }
 
   override request<TData>(opts: Parameters<twilio.RequestClient['request']>[0] & { data?: TData }) {
@@ -34,7 +37,7 @@ export class SandboxRequestClient extends twilio.RequestClient {
 }
 
 export function createTwilioClient(config: Config): TwilioClient {
-  const { mode, accountSid, authToken, sandboxApiUrl } = config.twilio;
-  if (mode === 'live') return twilio(accountSid, authToken, { autoRetry: false });
-  return twilio(accountSid, authToken, { httpClient: new SandboxRequestClient(sandboxApiUrl) });
+  const { mode, accountSid, authToken, sandboxApiUrl, timeoutMs } = config.twilio;
+  if (mode === 'live') return twilio(accountSid, authToken, { autoRetry: false, timeout: timeoutMs });
+  return twilio(accountSid, authToken, { httpClient: new SandboxRequestClient(sandboxApiUrl, timeoutMs) });
 }

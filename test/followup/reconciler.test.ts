@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkerConnection } from '../../src/queue/connection.js';
 import { loadConfig } from '../../src/config.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
 import { reconcileFollowUps } from '../../src/followup/schedule/reconciler.js';
@@ -112,7 +113,7 @@ describe('reconciler', () => {
       TICKET_EVENTS_QUEUE,
       () => Promise.reject(new UnrecoverableError('simulated: event not readable')),
       {
-        connection: sys.ctx.redis.duplicate({ maxRetriesPerRequest: null }),
+        connection: createWorkerConnection(sys.ctx.redisUrl),
         prefix: sys.ctx.config.queuePrefix,
       },
     );

@@ -5,6 +5,7 @@ import type { Logger } from '../../log.js';
 import { countSegments } from '../../followup/send/segments.js';
 import { createCallSchema, SandboxCalls } from './calls.js';
 import { CONTENT_TEMPLATES, renderTemplate } from './content-templates.js';
+import { SandboxFaults } from './faults.js';
 import { magicFor } from './magic-numbers.js';
 import { postSignedWebhook } from './webhook-sender.js';
 
@@ -106,6 +107,8 @@ export class TwilioSandbox {
   private closed = false;
   /** Outbound calls; tests and the sandbox phone answer, press keys and hang up through it. */
   readonly calls: SandboxCalls;
+  /** Injected 429s, 500s, timeouts and lost answers for the fault suite (src/twilio/sandbox/faults.ts). */
+  readonly faults = new SandboxFaults();
 
   constructor(private readonly opts: SandboxOptions) {
     this.calls = new SandboxCalls({
@@ -193,8 +196,11 @@ export class TwilioSandbox {
       if (this.authorised(req)) return next();
       this.sendError(res, new TwilioApiError(401, 20003, 'Authenticate'));
     });
+    router.use('/faults', this.faults.controlRouter());
     const base = `/api/${API_VERSION}/Accounts/:accountSid`;
-    router.post(`${base}/Messages.json`, (req, res) => this.handle(res, () => this.create(req)));
+    router.post(`${base}/Messages.json`, this.faults.beforeCreate(), (req, res) =>
+      this.handle(res, () => this.create(req)),
+    );
     router.get(`${base}/Messages.json`, (req, res) => this.handle(res, () => this.list(req)));
     router.get(`${base}/Messages/:messageSid.json`, (req, res) => this.handle(res, () => this.fetch(req)));
     router.post(`${base}/Calls.json`, (req, res) => this.handle(res, () => this.createCall(req)));

@@ -8,6 +8,7 @@ import { metricsOf } from './http/metrics.js';
 import { RETENTION_QUEUE, retentionWorker } from './retention/worker.js';
 import { TICKET_EVENTS_QUEUE } from './tickets/service.js';
 import { followUpWorker } from './followup/send/sender.js';
+import { STATUS_QUEUE, statusReceiptWorker } from './followup/send/status-callback.js';
 import type { WorkerDefinition } from './queue/workers.js';
 import { ticketEventWorker } from './tickets/worker.js';
 import { VOICE_QUEUE, voiceWorker } from './voice/persistence.js';
@@ -18,6 +19,7 @@ export function workerDefinitions(ctx: AppContext): WorkerDefinition[] {
     ticketEventWorker(ctx),
     followUpWorker(ctx),
     inboundWorker(ctx),
+    statusReceiptWorker(ctx),
     disputeWebhookWorker(ctx),
     countingRepairs(ctx, reconcileWorker(ctx)),
     voiceWorker(ctx),
@@ -30,6 +32,7 @@ export const PROCESSED_QUEUES = [
   TICKET_EVENTS_QUEUE,
   FOLLOWUP_QUEUE,
   INBOUND_QUEUE,
+  STATUS_QUEUE,
   DISPUTE_QUEUE,
   RECONCILE_QUEUE,
   VOICE_QUEUE,

@@ -96,9 +96,8 @@ describe('two web and two worker processes, with every webhook twice and out of 
     await allSent(sys, refs, 40_000);
     await expectOneMessageEach(sys, phones);
 
-    // Not awaited here: the stand-in's own receipts, 20 ms apart, can arrive before the worker has
-    // recorded the send, and such a receipt is dropped today (a known gap, see the issue note); the
-    // copies below arrive after the send is recorded.
+    // The stand-in's own receipts, 20 ms apart, can arrive before the worker has recorded the send
+    // (they wait in the sms-status queue for it); the copies below arrive after it.
     const initial = phones.map((p) => {
       const m = sys.ctx.sandbox?.listMessages({ to: p })[0];
       if (!m) throw new Error('a follow-up message is missing from the stand-in');

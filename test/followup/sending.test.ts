@@ -193,4 +193,36 @@ describe('sending', () => {
       await later.stop();
     }
   });
+
+  it('a delivery receipt that arrives before the send is recorded is applied once it is', async () => {
+    await ticketEvent(sys, token, 'E-10', 'closed', { phone: '+966500000210' });
+    await waitForMessages(sys, '+966500000210', 1);
+    const f = await followUp('E-10');
+    const score = () => sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'E-10' }).lean();
+    // A second message of this follow-up whose receipt comes first: Twilio does not send it again.
+    const sid = `SM${'e'.repeat(32)}`;
+    const res = await sys.postTwilio('/sms/status', {
+      MessageSid: sid,
+      MessageStatus: 'delivered',
+      AccountSid: sys.ctx.config.twilio.accountSid,
+    });
+    expect(res.status).toBe(204);
+    await sys.ctx.models.VerifiedScore.updateOne({ ticketRef: 'E-10' }, { $set: { delivered: false } });
+    await sys.ctx.models.FollowUpMessage.create({
+      _id: sid,
+      followUpId: f?._id,
+      direction: 'outbound',
+      kind: 'initial',
+      channel: 'sms',
+      sid,
+      status: 'queued',
+      statusRank: 1,
+    });
+    const stored = await eventually(async () => {
+      const m = await sys.ctx.models.FollowUpMessage.findById(sid).lean();
+      return m?.status === 'delivered' ? m : undefined;
+    });
+    expect(stored.statusHistory.map((h) => h.status)).toEqual(['delivered']);
+    expect((await score())?.delivered).toBe(true);
+  });
 });

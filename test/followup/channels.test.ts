@@ -166,8 +166,12 @@ describe('WhatsApp', () => {
     expect(resume.body).toContain('W-3');
     expect(resume.body).toMatch(/\/f\/[A-Za-z0-9_-]{32}/);
     expect(await followUp('W-3')).toMatchObject({ state: 'awaiting_reason', rating: 2 });
-    const stored = await sys.ctx.models.FollowUpMessage.findById(refused?.sid).lean();
-    expect(stored?.resumedBy).toBe(resume.sid);
+    // Marked with the template's sid once the send is recorded (moments after the stand-in has it).
+    const stored = await waitFor('the refused reply marked', async () => {
+      const m = await sys.ctx.models.FollowUpMessage.findById(refused?.sid).lean();
+      return m?.resumedBy === resume.sid ? m : undefined;
+    });
+    expect(stored.resumedBy).toBe(resume.sid);
   });
 
   it("a citizen whose language has no template gets the agency's default language", async () => {

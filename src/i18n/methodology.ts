@@ -36,7 +36,8 @@ export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
           title: 'من يُسأل ومتى',
           paragraphs: [
             `بعد إغلاق الطلب بـ ${f.delayHours} ساعة تقريبا تُرسل رسالة إلى صاحب الطلب، بمعزل عن الموظف، تسأله هل حُلّت المشكلة فعلا، ثم عن تقييمه من 1 إلى 5، وعن السبب إن لم تُحل.`,
-            `لا تُرسل الرسائل إلا في ساعات الإرسال (${f.sendWindow} بتوقيت الرياض، أيام ${f.sendDays})، ويُؤجَّل ما يقع خارجها إلى أول وقت مسموح.`,
+            `لا تُرسل الرسائل إلا في ساعات الإرسال (${f.sendWindow} بتوقيت الرياض، ${f.sendDays === 'all' ? 'كل أيام الأسبوع' : `أيام ${f.sendDays}`})، ويُؤجَّل ما يقع خارجها إلى أول وقت مسموح.`,
+            'يُسأل المواطن برسالة نصية أو واتساب أو مكالمة تحقق، بالترتيب الذي تحدده كل جهة؛ وإجابة واحدة في أي قناة تُنهي السؤال في كل القنوات.',
           ],
         },
         {
@@ -97,7 +98,8 @@ export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
         title: 'Who is asked, and when',
         paragraphs: [
           `About ${f.delayHours} hours after a ticket is closed, the citizen is sent a message, independently of the agent, asking whether the problem was actually solved, then for a rating from 1 to 5, and why if it was not solved.`,
-          `Messages go out only within the send window (${f.sendWindow} Riyadh time, days ${f.sendDays}); anything falling outside waits for the next allowed time.`,
+          `Messages go out only within the send window (${f.sendWindow} Riyadh time, ${f.sendDays === 'all' ? 'every day' : `days ${f.sendDays}`}); anything falling outside waits for the next allowed time.`,
+          'The citizen is asked by SMS, WhatsApp or a verification call, in the order each agency sets; one answer on any channel ends the question on all of them.',
         ],
       },
       {

@@ -15,7 +15,7 @@ import { nextSendTime } from '../schedule/send-window.js';
 import { moveToNextChannel, planOf } from '../channels/advance.js';
 import { addressOn, deliver } from '../channels/deliver.js';
 import { nextChannel, openHours, ruledOutBy, type SendChannel } from '../channels/plan.js';
-import { deferToWindow, windowFor } from './window-wait.js';
+import { deferToWindow } from './window-wait.js';
 
 const HOUR = 3_600_000;
 export class SendFailedError extends Error {}
@@ -194,12 +194,11 @@ async function sendInitial(
     }
   }
   const sentAt = new Date();
-  const window = await windowFor(ctx, claimed.agency);
   // A reminder repeats the question on the one channel there is; with an order, the next channel is it.
   const single = plan.length === 1 && channel !== 'voice';
   const reminderAt =
     single && ctx.config.followUp.reminderAfterHours > 0
-      ? nextSendTime(new Date(sentAt.getTime() + ctx.config.followUp.reminderAfterHours * HOUR), window)
+      ? nextSendTime(new Date(sentAt.getTime() + ctx.config.followUp.reminderAfterHours * HOUR), rules.window)
       : undefined;
   const left = plan.length - index;
   const expiresAt = new Date(

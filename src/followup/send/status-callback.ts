@@ -124,11 +124,13 @@ async function initialFailed(
   const permanent = errorCode !== undefined && PERMANENT_ERROR_CODES.has(errorCode);
   const on = channel && isSendChannel(channel) ? channel : 'sms';
   const ruledOut = permanent ? ruledOutBy(on, errorCode) : [];
-  const f = await ctx.models.FollowUp.findOneAndUpdate(
-    { _id: followUpId },
-    ruledOut.length > 0 ? { $addToSet: { unreachable: { $each: ruledOut } } } : {},
-    { returnDocument: 'after' },
-  ).lean<FollowUpDoc>();
+  const f = await (ruledOut.length > 0
+    ? ctx.models.FollowUp.findOneAndUpdate(
+        { _id: followUpId },
+        { $addToSet: { unreachable: { $each: ruledOut } } },
+        { returnDocument: 'after' },
+      ).lean<FollowUpDoc>()
+    : ctx.models.FollowUp.findById(followUpId).lean<FollowUpDoc>());
   if (!f) return;
   const plan = planOf(f);
   const index = f.channelIndex ?? 0;

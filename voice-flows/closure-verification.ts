@@ -1,3 +1,5 @@
+import { RETRY_NOTICES, VOICES } from './common.js';
+
 /**
  * The outbound verification call: the follow-up's questions by keypad, in the citizen's language.
  * `{ticket}` in a prompt is replaced by the ticket reference, read out character by character.
@@ -7,13 +9,9 @@
 export default {
   id: 'closure-verification',
   firstStep: 'solved',
-  voices: {
-    ar: { voice: 'Polly.Zeina', language: 'arb' },
-    en: { voice: 'Polly.Joanna', language: 'en-US' },
-  },
+  voices: VOICES,
   messages: {
-    invalid: { ar: { say: 'اختيار غير صحيح.' }, en: { say: 'That was not a valid choice.' } },
-    noInput: { ar: { say: 'لم نسمع اختيارك.' }, en: { say: 'We did not hear a choice.' } },
+    ...RETRY_NOTICES,
     goodbye: {
       ar: { say: 'شكرا لوقتك. يمكنك الإجابة لاحقا من الرابط في رسالتنا. مع السلامة.' },
       en: { say: 'Thank you for your time. You can still answer from the link in our message. Goodbye.' },

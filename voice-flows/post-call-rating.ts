@@ -1,3 +1,5 @@
+import { RETRY_NOTICES, VOICES } from './common.js';
+
 /**
  * The after-call rating menu. Edit the texts, keys, timeouts and order here; the loader checks the
  * flow at start-up. A step's prompt can be `{ play: 'https://…/file.mp3' }` instead of `{ say }` for
@@ -6,13 +8,9 @@
 export default {
   id: 'post-call-rating',
   firstStep: 'agent_rating',
-  voices: {
-    ar: { voice: 'Polly.Zeina', language: 'arb' },
-    en: { voice: 'Polly.Joanna', language: 'en-US' },
-  },
+  voices: VOICES,
   messages: {
-    invalid: { ar: { say: 'اختيار غير صحيح.' }, en: { say: 'That was not a valid choice.' } },
-    noInput: { ar: { say: 'لم نسمع اختيارك.' }, en: { say: 'We did not hear a choice.' } },
+    ...RETRY_NOTICES,
     goodbye: { ar: { say: 'شكرا لاتصالك. مع السلامة.' }, en: { say: 'Thank you for calling. Goodbye.' } },
     error: {
       ar: { say: 'عذرا، حدث خطأ. شكرا لاتصالك.' },

@@ -50,13 +50,18 @@ export async function whereStored(sys: TestSystem, needles: string[]): Promise<s
   return found;
 }
 
-/** The dashboard's figures: the summary API overall and by agency, department and agent. */
+/** The dashboard's figures: the summary API overall and by agency, department and agent, and its integrity signals. */
 export async function dashboardFigures(sys: TestSystem, token: string): Promise<unknown[]> {
   const figures: unknown[] = [];
-  for (const groupBy of ['', 'agency', 'department', 'agent', 'day']) {
-    const res = await sys.api(`/api/reports/summary${groupBy ? `?groupBy=${groupBy}` : ''}`, { token });
-    expect(res.status, groupBy).toBe(200);
+  for (const path of ['', '?groupBy=agency', '?groupBy=department', '?groupBy=agent', '?groupBy=day'].map(
+    (q) => `/api/reports/summary${q}`,
+  )) {
+    const res = await sys.api(path, { token });
+    expect(res.status, path).toBe(200);
     figures.push(await res.json());
   }
+  const integrity = await sys.api('/api/reports/integrity', { token });
+  expect(integrity.status).toBe(200);
+  figures.push(await integrity.json());
   return figures;
 }

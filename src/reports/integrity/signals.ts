@@ -117,7 +117,9 @@ export async function integritySignals(
     groupedSums(models, scopeFilter, 'agent'),
     models.VerifiedScore.collection
       .aggregate<Grouped<{ n: number }>>([
-        { $match: match },
+        // A score past its retention period has lost its number: it can no longer be told apart,
+        // and must not count as one citizen answering many times.
+        { $match: { ...match, citizenPhone: { $type: 'string' } } },
         { $group: { _id: { ...PIECE_ID, phone: '$citizenPhone' }, n: { $sum: 1 } } },
         { $match: { n: { $gte: 2 } } },
       ])

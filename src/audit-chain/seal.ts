@@ -37,7 +37,11 @@ export async function sealAuditRecord(deps: SealDeps, id: unknown): Promise<void
   }
 }
 
-/** The content of one answer as the chain keeps it: no phone number, no free text. */
+/**
+ * The content of one answer as the chain keeps it: no phone number, no free text, and not where it
+ * came from (the device and network hashes live in answer_origins, which the retention purge and an
+ * erasure can clear; an append-only chain cannot forget).
+ */
 export interface AnswerSeal {
   followUpId: string;
   ticketRef: string;
@@ -48,9 +52,6 @@ export interface AnswerSeal {
   solved?: boolean;
   rating?: number;
   reason?: string;
-  /** Keyed hash of the device and network an answer page was used from (integrity signals). */
-  deviceHash?: string;
-  networkHash?: string;
 }
 
 export async function sealAnswer(deps: SealDeps, answer: AnswerSeal): Promise<void> {

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { writeAudit } from '../auth/audit.js';
 import { closeFollowUp, OPEN_STATES } from '../followup/outcome/outcome.js';
 import { HttpError } from '../http/errors.js';
+import { keyedHash } from '../reports/integrity/origin.js';
 import { normalisePhone } from '../tickets/phone.js';
 import { PERSONAL_FIELDS, type PersonalFields } from './personal-fields.js';
 import { removeFields, removeInboundJobs } from './purge.js';
@@ -65,6 +66,7 @@ export async function eraseCitizen(
       .lean()
   ).map((c) => c.callSid);
 
+  const citizenHash = keyedHash(ctx.config.integrity.key, 'citizen', n);
   const changed: Record<string, number> = {};
   const count = (key: string, k: number) => (changed[key] = (changed[key] ?? 0) + k);
   count(
@@ -90,7 +92,8 @@ export async function eraseCitizen(
   for (const model of new Set(PERSONAL_FIELDS.map((e) => e.model))) {
     const entries = PERSONAL_FIELDS.filter((e) => e.model === model);
     const byNumber = entries.flatMap((e) => e.phoneFields ?? []);
-    if (byNumber.length === 0) continue;
+    const byHash = entries.flatMap((e) => e.phoneHashFields ?? []);
+    if (byNumber.length === 0 && byHash.length === 0) continue;
     const unsets = entries.map((e) => e.unset);
     const entry: PersonalFields = {
       ...entries[0]!,
@@ -99,6 +102,7 @@ export async function eraseCitizen(
     const filter = {
       $or: [
         ...byNumber.map((f) => ({ [f]: n })),
+        ...byHash.map((f) => ({ [f]: citizenHash })),
         ...(model === 'Ticket' ? [{ 'events.citizenPhone': n }] : []),
       ],
     };

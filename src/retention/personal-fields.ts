@@ -7,6 +7,8 @@
  * Kept on purpose, beyond every period: `opt_outs` (the number of a citizen who said STOP is what
  * keeps them from being messaged again: honouring the objection needs it) and staff data (users,
  * agents' dial targets, the audit log's addresses), which is not citizens' and has its own rules.
+ * The answers hash chain (chain_entries) holds no number, no free text and no device or network
+ * hash (audit-chain/seal.ts), so an append-only chain never has to forget anything.
  */
 
 export type Period = 'phone' | 'recording' | 'comment';
@@ -21,7 +23,8 @@ export interface PersonalFields {
     | 'VerifiedScore'
     | 'Call'
     | 'PostCallRating'
-    | 'Contact';
+    | 'Contact'
+    | 'AnswerOrigin';
   period: Period;
   /** The date the age is measured from (indexed for the purge). */
   since: string;
@@ -29,6 +32,8 @@ export interface PersonalFields {
   unset: string[] | 'document';
   /** Fields that identify the citizen, for erasure by number. */
   phoneFields?: string[];
+  /** Fields holding the keyed hash of the number (reports/integrity/origin.ts), for erasure by number. */
+  phoneHashFields?: string[];
 }
 
 export const PERSONAL_FIELDS: readonly PersonalFields[] = [
@@ -79,4 +84,14 @@ export const PERSONAL_FIELDS: readonly PersonalFields[] = [
   },
   // One document per number (its _id), for contact fatigue only.
   { model: 'Contact', period: 'phone', since: 'lastContactAt', unset: 'document', phoneFields: ['_id'] },
+  // The integrity signals' keyed hashes of the citizen, the device and the network: pseudonyms, which
+  // the key turns back into a person (an IPv4 address can be found by trying them all), so they go
+  // with the number. The rest (day, agency, channel, how soon) stays for the counts.
+  {
+    model: 'AnswerOrigin',
+    period: 'phone',
+    since: 'at',
+    unset: ['citizenHash', 'deviceHash', 'networkHash'],
+    phoneHashFields: ['citizenHash'],
+  },
 ];

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createUser } from '../../src/auth/users.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
+import { keyedHash } from '../../src/reports/integrity/origin.js';
 import { citizenSubject } from '../../src/retention/erase.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
@@ -48,8 +49,11 @@ async function cookie(): Promise<string> {
   return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 }
 
+/** The integrity signals' pseudonym of a number (answer_origins), which goes with the number. */
+const pseudonym = (phone: string) => keyedHash(sys.ctx.config.integrity.key, 'citizen', phone);
+
 async function expectErased(phone: string): Promise<void> {
-  expect(await whereStored(sys, [...forms(phone), said(phone)])).toEqual([]);
+  expect(await whereStored(sys, [...forms(phone), said(phone), pseudonym(phone)])).toEqual([]);
   // The audit entry names the citizen by the keyed hash only.
   const subject = citizenSubject(sys.ctx.config.admin.secretsKey, phone);
   expect(
@@ -63,7 +67,8 @@ async function expectErased(phone: string): Promise<void> {
 describe('erasure on request', () => {
   it('finds every planted number before, so the searches can fail', async () => {
     for (const phone of [BY_API, BY_PAGE, BY_CLI, KEPT]) {
-      const found = await whereStored(sys, [phone, said(phone)]);
+      const found = await whereStored(sys, [phone, said(phone), pseudonym(phone)]);
+      expect(found, phone).toContain(`answer_origins: ${pseudonym(phone)}`);
       expect(
         found.some((f) => f.endsWith(said(phone))),
         phone,
@@ -94,7 +99,11 @@ describe('erasure on request', () => {
     expect(report.changed.Ticket).toBe(1);
     expect(JSON.stringify(report)).not.toContain(BY_API.slice(4));
     await expectErased(BY_API);
+    expect(report.changed.AnswerOrigin).toBe(3);
     expect((await whereStored(sys, [KEPT, said(KEPT)])).length).toBeGreaterThan(0);
+    expect(new Set(await whereStored(sys, [pseudonym(KEPT)]))).toEqual(
+      new Set([`answer_origins: ${pseudonym(KEPT)}`]),
+    );
     expect(await dashboardFigures(sys, admin)).toEqual(before);
     // Nowhere in the audit log, whatever the field.
     const audit = (await everyDocument(sys)).filter((d) => d.collection === 'audit_log');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyedHash } from '../../src/reports/integrity/origin.js';
 import { purgeExpiredPersonalData } from '../../src/retention/purge.js';
 import { RETENTION_QUEUE } from '../../src/retention/worker.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
@@ -19,6 +20,7 @@ const forms = (e164: string) => [e164, e164.slice(1), `0${e164.slice(4)}`];
 
 let sys: TestSystem;
 let admin: string;
+const citizenHash = (e164: string) => keyedHash(sys.ctx.config.integrity.key, 'citizen', e164);
 
 beforeAll(async () => {
   sys = await startTestSystem({
@@ -96,6 +98,12 @@ describe('the retention purge', () => {
     expect(found.some((f) => f.startsWith('follow_ups') && f.endsWith(COMMENT))).toBe(true);
     // Replies wait in Redis with the number and the text.
     expect(found.some((f) => f.startsWith('redis') && f.endsWith(A))).toBe(true);
+    // The integrity signals keep a keyed hash of each answering number: a pseudonym of the citizen.
+    const hashes = await whereStored(sys, [citizenHash(A), citizenHash(B)]);
+    expect([...new Set(hashes)]).toEqual([
+      `answer_origins: ${citizenHash(A)}`,
+      `answer_origins: ${citizenHash(B)}`,
+    ]);
   });
 
   it('removes only what is older than its period, and keeps every dashboard figure', async () => {
@@ -115,8 +123,16 @@ describe('the retention purge', () => {
     const late = await purgeExpiredPersonalData(sys.ctx, { now: new Date(Date.now() + 400 * DAY) });
     expect(late.changed['FollowUp.phone']).toBe(3);
     expect(late.inboundJobsRemoved).toBeGreaterThan(0);
-    const left = await whereStored(sys, [...forms(A), ...forms(B), COMMENT, RECORDING]);
+    const left = await whereStored(sys, [
+      ...forms(A),
+      ...forms(B),
+      COMMENT,
+      RECORDING,
+      citizenHash(A),
+      citizenHash(B),
+    ]);
     expect(left).toEqual([]);
+    expect(late.changed['AnswerOrigin.phone']).toBeGreaterThan(0);
     // The opt-out is the one record kept on purpose: it is what stops further messages.
     const stopped = await whereStored(sys, forms(STOPPED));
     expect(stopped.length).toBeGreaterThan(0);

@@ -26,7 +26,6 @@ export async function recordAnswer(
     ...(f.solved != null ? { solved: f.solved } : {}),
     ...(f.rating != null ? { rating: f.rating } : {}),
     ...(f.reason != null ? { reason: f.reason } : {}),
-    ...(answer.origin ?? {}),
   });
   try {
     const now = new Date();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TICKET_EVENTS_QUEUE } from '../../src/tickets/service.js';
+import { TICKET_EVENTS_QUEUE, ticketEventJobId } from '../../src/tickets/service.js';
+import { ticketService } from '../../src/tickets/worker.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 
 let sys: TestSystem;
@@ -258,6 +259,45 @@ describe('accepting events without waiting (202)', () => {
         return e?.result ? e : undefined;
       });
       expect(stored.result).toMatchObject({ ticket: { ref: 'T-800', status: 'closed' } });
+    } finally {
+      await live.stop();
+    }
+  });
+
+  it('an apply job that runs before its event is stored applies it as soon as it lands, using no attempt', async () => {
+    // The usual backoff is 30 s: a missing event retried that way would not be applied within the wait below.
+    const live = await startTestSystem({
+      workers: true,
+      env: { FOLLOWUP_DELAY_HOURS: '72', RETRY_BASE_MS: '30000' },
+    });
+    try {
+      const t = await live.token('ticket_system');
+      const queue = live.ctx.queues.get(TICKET_EVENTS_QUEUE);
+      // The job first, as when the database is slower than Redis under load.
+      await ticketService(live.ctx).enqueue({ eventId: 'ev-850', ticketRef: 'T-850' });
+      const waiting = await eventually(async () => {
+        const job = await queue.getJob(ticketEventJobId('ev-850'));
+        return job && (await job.getState()) === 'delayed' && job.attemptsStarted > 0 ? job : undefined;
+      });
+      expect(waiting.attemptsMade).toBe(0);
+      const at = new Date(Date.now() - 3_600_000).toISOString();
+      expect(
+        (await accept(live, t, 'T-850', { ...base, eventId: 'ev-850', type: 'closed', at })).status,
+      ).toBe(202);
+      const followUp = await eventually(
+        async () => (await live.ctx.models.FollowUp.findOne({ ticketRef: 'T-850' }).lean()) ?? undefined,
+        { timeoutMs: 10_000, what: 'the follow-up of the late event' },
+      );
+      expect(followUp).toMatchObject({ state: 'scheduled', closureNumber: 1 });
+      const done = await eventually(async () => {
+        const job = await queue.getJob(ticketEventJobId('ev-850'));
+        return job && (await job.isCompleted()) ? job : undefined;
+      });
+      // One attempt made: the one that applied it (the looks before it used none).
+      expect(done.attemptsMade).toBe(1);
+      expect((await live.ctx.models.TicketEvent.findById('ev-850').lean())?.result).toMatchObject({
+        ticket: { ref: 'T-850', status: 'closed' },
+      });
     } finally {
       await live.stop();
     }

@@ -168,12 +168,14 @@ interface WindowDay {
 }
 
 /**
- * The last local day looked up, per window. Why: placing an instant in a zone costs an
+ * The last few local days looked up, per window. Why: placing an instant in a zone costs an
  * `Intl.DateTimeFormat` call in luxon, 4% of a sending worker's CPU when done for every message,
- * and nearly every lookup falls on the same local day (prayer times are a day's computation too).
- * The day's edges come from luxon, so a day of 23 or 25 hours is cached exactly as long as it is.
+ * and a send looks up the same few days over and over (today for the send, tomorrow and later for
+ * its reminder, next channel and expiry; prayer times are a day's computation too). The days' edges
+ * come from luxon, so a day of 23 or 25 hours is cached exactly as long as it is.
  */
-const lastDay = new WeakMap<SendWindow, WindowDay>();
+const recentDays = new WeakMap<SendWindow, WindowDay[]>();
+const RECENT_DAYS = 8;
 
 function pausesOf(local: DateTime, w: SendWindow): [number, number][] {
   if (!w.prayers) return [];
@@ -186,8 +188,9 @@ function pausesOf(local: DateTime, w: SendWindow): [number, number][] {
 }
 
 function windowDay(at: number, w: SendWindow): WindowDay {
-  const hit = lastDay.get(w);
-  if (hit && at >= hit.start && at < hit.end) return hit;
+  const days = recentDays.get(w) ?? [];
+  const hit = days.find((d) => at >= d.start && at < d.end);
+  if (hit) return hit;
   const local = DateTime.fromMillis(at, { zone: w.timeZone });
   const start = local.startOf('day');
   const { opens, closes } = bounds(local, w);
@@ -199,7 +202,7 @@ function windowDay(at: number, w: SendWindow): WindowDay {
     closes: closes.toMillis(),
     pauses: pausesOf(local, w),
   };
-  lastDay.set(w, day);
+  recentDays.set(w, [day, ...days.slice(0, RECENT_DAYS - 1)]);
   return day;
 }
 

@@ -31,6 +31,7 @@ import {
   median,
   medianBy,
   percentiles,
+  profilePhase,
   rawDrain,
   ratio,
   report,
@@ -238,7 +239,8 @@ async function sends(): Promise<void> {
     // Applied inline already; their backup apply jobs would only compete with the sends measured.
     await sys.ctx.queues.get(TICKET_EVENTS_QUEUE).drain(true);
     const before = (await queue.getJobCounts('completed')).completed ?? 0;
-    const drained = await drain(queue, before + SENDS, await startWorkers(sys));
+    const workers = await startWorkers(sys);
+    const drained = await profilePhase('sends-ours', () => drain(queue, before + SENDS, workers));
     if (drained.done < before + SENDS)
       console.log(`sends: only ${drained.done - before} of ${SENDS} within 5 minutes`);
     const ours: LoadResult = {

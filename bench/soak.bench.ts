@@ -17,7 +17,7 @@
  * Writes SOAK_OUT.svg and SOAK_OUT.json (default bench/results/<date>-soak).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -42,6 +42,8 @@ const DELAY_SECONDS = num('SOAK_DELAY_SECONDS', 5);
 const WORKERS = num('SOAK_WORKERS', 2);
 const SAMPLE_MS = num('SOAK_SAMPLE_MS', Math.max(1000, (DAY_SECONDS * 1000) / 300));
 const IN_FLIGHT = num('SOAK_IN_FLIGHT', 64);
+/** Where each process's log (JSON lines, LOG_LEVEL warn) is written; unset, the logs are dropped. */
+const LOG_DIR = process.env.SOAK_LOG_DIR;
 const OUT = process.env.SOAK_OUT ?? `bench/results/${new Date().toISOString().slice(0, 10)}-soak`;
 
 /** Share of a day's contacts per local hour (0–23): a government call centre's working day. */
@@ -111,8 +113,14 @@ try {
   const spawnNode = (script: string, extra: Record<string, string>) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       env: { ...env, ...extra },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', LOG_DIR ? 'pipe' : 'ignore', 'inherit'],
     });
+    if (LOG_DIR && child.stdout) {
+      mkdirSync(LOG_DIR, { recursive: true });
+      child.stdout.pipe(
+        createWriteStream(path.join(LOG_DIR, `${children.length}-${path.basename(script, '.ts')}.log`)),
+      );
+    }
     children.push(child);
     child.once('exit', (code, signal) => {
       if (!stopping) crashes.push(`${script} exited (${code ?? signal})`);

@@ -1,4 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { Router, type Request, type RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from '../context.js';
@@ -23,6 +25,25 @@ export interface ProcessMetrics {
 
 const byContext = new WeakMap<AppContext, ProcessMetrics>();
 
+/**
+ * The V8 heap in use just after the last full (mark-compact) collection: what the process really
+ * holds. The heap in use at scrape time swings with garbage not yet collected, and resident memory
+ * keeps what V8 reserved; a leak shows as this growing. One observer per process, started lazily.
+ */
+let heapAfterMajorGc: number | undefined;
+let gcObserver: PerformanceObserver | undefined;
+function watchMajorGcs(): void {
+  if (gcObserver) return;
+  gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } | null }).detail?.kind;
+      if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR)
+        heapAfterMajorGc = v8.getHeapStatistics().used_heap_size;
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+}
+
 export function metricsOf(ctx: AppContext): ProcessMetrics {
   let m = byContext.get(ctx);
   if (!m) {
@@ -39,6 +60,15 @@ function createMetrics(ctx: AppContext): ProcessMetrics {
   collectDefaultMetrics({ register: registry, prefix: 'verisat_' });
   const queueNames = new Set<string>();
   const cacheMs = ctx.config.metrics.dbCacheMs;
+  watchMajorGcs();
+  new Gauge({
+    name: 'verisat_nodejs_heap_after_major_gc_bytes',
+    help: 'V8 heap in use just after the last full garbage collection (before the first one: in use now); growth means a leak',
+    registers: [registry],
+    collect() {
+      this.set(heapAfterMajorGc ?? v8.getHeapStatistics().used_heap_size);
+    },
+  });
 
   new Histogram({
     name: 'verisat_http_request_duration_seconds',

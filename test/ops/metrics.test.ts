@@ -70,6 +70,10 @@ describe('GET /metrics', () => {
     expect(text).not.toContain('T-M1');
     expect(text).toContain('process="web+workers"');
     expect(sample(text, 'verisat_process_resident_memory_bytes')).toBeGreaterThan(0);
+    // What a leak grows: the heap after a full collection, never more than the process holds.
+    const live = sample(text, 'verisat_nodejs_heap_after_major_gc_bytes');
+    expect(live).toBeGreaterThan(1_000_000);
+    expect(live).toBeLessThan(sample(text, 'verisat_process_resident_memory_bytes') ?? 0);
   });
 
   it('counts messages by status and answers by outcome and channel, from the database', async () => {

@@ -140,11 +140,8 @@ async function closureEvents(): Promise<void> {
 
   const rounds: { ours: LoadResult; baseline: LoadResult; httpOnly: LoadResult }[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const ours = await loadEach(
-      'closure events accepted via API (ours)',
-      sys.baseUrl,
-      requests(`B${r}`, EVENTS),
-      20,
+    const ours = await profilePhase('closure-events-ours', () =>
+      loadEach('closure events accepted via API (ours)', sys.baseUrl, requests(`B${r}`, EVENTS), 20),
     );
     const baseline = await runLoad('raw insert + BullMQ add (baseline)', EVENTS, 20, async (i) => {
       const ref = `B${r}-${i}`;

@@ -8,12 +8,16 @@
  * Twilio stand-in), SOAK_WORKERS worker processes (2), Redis and mongo-java-server; this process
  * only offers the load and samples.
  *
- * Measured: due → sent lag (FollowUp.sentAt − sendAt) p50/p99 overall and over time, the backlog of
- * due work over time, each process's RSS over time, and errors (refused requests, failed jobs,
- * follow-ups never sent). Bounded: nothing is offered past SOAK_SECONDS, and the run stops at
- * SOAK_MAX_SECONDS (900) whether or not the backlog drained (what is left is reported).
+ * SOAK_RATE=n instead offers n times the national rate along the same curve (the counts follow).
  *
- * Usage: npm run bench -- soak     (SOAK_CLOSURES=2000 SOAK_CALLS=3000 SOAK_SECONDS=30 for a smoke run)
+ * Measured: due → sent lag (FollowUp.sentAt − sendAt) p50/p99 overall and over time, the backlog of
+ * due work over time, each process's RSS and each Node process's V8 heap in use (from its /metrics)
+ * over time, and errors (refused requests, failed calls, failed jobs, follow-ups never sent, processes
+ * that died). Bounded: nothing is offered past SOAK_SECONDS, and the run stops at SOAK_MAX_SECONDS
+ * (900) whether or not the backlog drained (what is left is reported).
+ *
+ * Usage: npm run bench -- soak     (SOAK_CLOSURES=2000 SOAK_CALLS=3000 SOAK_SECONDS=30 for a smoke run;
+ *        SOAK_RATE=6 SOAK_SECONDS=1800 for six times the national rate for half an hour)
  * Writes SOAK_OUT.svg and SOAK_OUT.json (default bench/results/<date>-soak).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,14 +38,29 @@ import { benchServices, percentiles, ratio } from './lib.js';
 import { lineChart } from './svg-plot.js';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const CLOSURES = num('SOAK_CLOSURES', 200_000);
-const CALLS = num('SOAK_CALLS', 300_000);
+/** A national day: what a ministry's call centres close and answer in 24 hours. */
+const NATIONAL = { closures: 200_000, calls: 300_000, seconds: 86_400 };
 const DAY_SECONDS = num('SOAK_SECONDS', 600);
+/**
+ * SOAK_RATE=n offers n times the national rate (n = 1: a real day's pace) along the day's curve
+ * played in SOAK_SECONDS: the counts follow from it. Without it, a whole national day's counts
+ * are played in SOAK_SECONDS (the default 600 s is 144 times the national rate).
+ */
+const RATE = process.env.SOAK_RATE ? Number(process.env.SOAK_RATE) : undefined;
+const atRate = (perDay: number) =>
+  RATE === undefined ? perDay : Math.round((perDay * RATE * DAY_SECONDS) / NATIONAL.seconds);
+const CLOSURES = num('SOAK_CLOSURES', atRate(NATIONAL.closures));
+const CALLS = num('SOAK_CALLS', atRate(NATIONAL.calls));
+/** How many times the national rate the run offers, on average. */
+const RATE_OFFERED = (CLOSURES / DAY_SECONDS) * (NATIONAL.seconds / NATIONAL.closures);
 const MAX_SECONDS = Math.max(DAY_SECONDS, num('SOAK_MAX_SECONDS', 900));
 const DELAY_SECONDS = num('SOAK_DELAY_SECONDS', 5);
 const WORKERS = num('SOAK_WORKERS', 2);
 const SAMPLE_MS = num('SOAK_SAMPLE_MS', Math.max(1000, (DAY_SECONDS * 1000) / 300));
 const IN_FLIGHT = num('SOAK_IN_FLIGHT', 64);
+const HEAP_EVERY = Math.max(1, Math.round(15_000 / SAMPLE_MS));
+/** Extra Node flags for the web and worker processes, e.g. `--heapsnapshot-signal=SIGUSR2` to look inside. */
+const NODE_FLAGS = (process.env.SOAK_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 /** Where each process's log (JSON lines, LOG_LEVEL warn) is written; unset, the logs are dropped. */
 const LOG_DIR = process.env.SOAK_LOG_DIR;
 const OUT = process.env.SOAK_OUT ?? `bench/results/${new Date().toISOString().slice(0, 10)}-soak`;
@@ -111,7 +130,7 @@ try {
     RAMADAN_SEND_WINDOW: 'off',
   };
   const spawnNode = (script: string, extra: Record<string, string>) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', script], {
       env: { ...env, ...extra },
       stdio: ['ignore', LOG_DIR ? 'pipe' : 'ignore', 'inherit'],
     });
@@ -127,18 +146,33 @@ try {
     });
     return child;
   };
+  // Each Node process serves /metrics on a loopback port of its own: its V8 heap is read there.
+  const metricsPorts: Record<string, number> = { web: await findFreePort() };
   const webProcess = spawnNode('src/main.ts', {
     HOST: '127.0.0.1',
     PORT: String(port),
     RUN_WORKERS_IN_WEB: 'false',
+    METRICS_PORT: String(metricsPorts.web),
   });
-  for (let deadline = Date.now() + 60_000; ;) {
-    if ((await fetch(`${web}/readyz`).catch(() => undefined))?.ok) break;
-    if (Date.now() > deadline || webProcess.exitCode !== null)
-      throw new Error('the web process did not start');
-    await new Promise((r) => setTimeout(r, 200));
+  const waitUntilUp = async (url: string, child: ChildProcess, what: string) => {
+    for (let deadline = Date.now() + 60_000; ;) {
+      if ((await fetch(url).catch(() => undefined))?.ok) return;
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${what} did not start`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  await waitUntilUp(`${web}/readyz`, webProcess, 'the web process');
+  const workerProcesses: ChildProcess[] = [];
+  for (let i = 1; i <= WORKERS; i++) {
+    metricsPorts[`worker ${i}`] = await findFreePort();
+    workerProcesses.push(spawnNode('workers/main.ts', { METRICS_PORT: String(metricsPorts[`worker ${i}`]) }));
   }
-  const workerProcesses = Array.from({ length: WORKERS }, () => spawnNode('workers/main.ts', {}));
+  // A worker's metrics port answers once it has started: the load waits for every worker.
+  await Promise.all(
+    workerProcesses.map((w, i) =>
+      waitUntilUp(`http://127.0.0.1:${metricsPorts[`worker ${i + 1}`]}/metrics`, w, `worker ${i + 1}`),
+    ),
+  );
 
   const db = await connectDatabase(mongoUri);
   const { token } = await createApiToken(db.models, { name: 'soak', role: 'ticket_system' });
@@ -220,6 +254,10 @@ try {
     offeredCalls: number;
     backlog: number;
     rss: Record<string, number>;
+    /** Read every HEAP_EVERY samples: per Node process (MB, from its /metrics) the V8 heap in use and in use after the last full collection; Redis's own count of its memory and its keys. */
+    heap?: Record<string, number>;
+    live?: Record<string, number>;
+    redis?: { usedMb: number; keys: number };
   }
   const samples: Sample[] = [];
   const started = Date.now();
@@ -231,14 +269,44 @@ try {
     redis: services.pids.redis,
     database: services.pids.mongo,
   };
+  const heapOf = async (metricsPort: number) => {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const mb = (name: string) => {
+      const value = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1];
+      return value ? Number(value) / 2 ** 20 : 0;
+    };
+    return {
+      inUse: mb('verisat_nodejs_heap_size_used_bytes'),
+      live: mb('verisat_nodejs_heap_after_major_gc_bytes'),
+    };
+  };
+  const redisMemory = async () => {
+    const used = /^used_memory:(\d+)/m.exec(await redis.info('memory'))?.[1];
+    return { usedMb: Number(used ?? 0) / 2 ** 20, keys: await redis.dbsize() };
+  };
+  let sampled = 0;
   const sample = async () => {
     const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'prioritized')));
+    // As often as a Prometheus would scrape (every ~15 s), not every sample: a scrape has a cost.
+    const scrape = sampled++ % HEAP_EVERY === 0;
+    const heaps = scrape
+      ? await Promise.all(
+          Object.entries(metricsPorts).map(async ([name, p]) => [name, await heapOf(p)] as const),
+        )
+      : undefined;
     samples.push({
       t: elapsed(),
       offeredClosures: offered.closures,
       offeredCalls: offered.calls,
       backlog: counts.reduce((n, c) => n + (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0), 0),
       rss: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssMb(pid)])),
+      ...(heaps
+        ? {
+            heap: Object.fromEntries(heaps.map(([name, h]) => [name, h.inUse])),
+            live: Object.fromEntries(heaps.map(([name, h]) => [name, h.live])),
+            redis: await redisMemory(),
+          }
+        : {}),
     });
   };
   const sampler = setInterval(
@@ -315,7 +383,7 @@ try {
   const quarter = Math.max(1, Math.floor(samples.length / 4));
   const medianRss = (list: Sample[], name: string) => percentiles(list.map((s) => s.rss[name] ?? 0)).p50;
   console.log(
-    `soak: ${CLOSURES} closures and ${CALLS} calls offered over a ${DAY_SECONDS} s day (offered in ${offeredFor.toFixed(0)} s, run ${ranFor.toFixed(0)} s, bound ${MAX_SECONDS} s)`,
+    `soak: ${CLOSURES} closures and ${CALLS} calls offered over a ${DAY_SECONDS} s day, ${RATE_OFFERED.toFixed(1)}× the national rate (offered in ${offeredFor.toFixed(0)} s, run ${ranFor.toFixed(0)} s, bound ${MAX_SECONDS} s)`,
   );
   console.log(
     `due → sent lag: p50 ${(overall.p50 / 1000).toFixed(2)} s  p90 ${(overall.p90 / 1000).toFixed(2)} s  p99 ${(overall.p99 / 1000).toFixed(2)} s  max ${(overall.max / 1000).toFixed(2)} s over ${sent} sends`,
@@ -334,6 +402,34 @@ try {
     );
     ratio(`soak: RSS last / first quarter, ${name}`, last, first);
   }
+  // Resident memory also holds what V8 has reserved and not given back, and the heap in use swings
+  // with garbage not yet collected; the heap after a full collection is what a leak grows. Redis and
+  // the database hold the run's data (completed jobs are kept for a day or more, the in-memory
+  // database keeps every record): theirs is judged per key held. Medians per quarter of the run:
+  const heapSamples = samples.filter((s) => s.heap);
+  const heapQuarter = Math.max(1, Math.floor(heapSamples.length / 4));
+  const byQuarter = (value: (s: Sample) => number) =>
+    [0, 1, 2, 3].map(
+      (q) =>
+        percentiles(
+          heapSamples.slice(q * heapQuarter, q === 3 ? undefined : (q + 1) * heapQuarter).map(value),
+        ).p50,
+    );
+  const mbs = (list: number[], digits = 0) => list.map((m) => `${m.toFixed(digits)} MB`).join(', ');
+  for (const name of Object.keys(metricsPorts)) {
+    const inUse = byQuarter((s) => s.heap?.[name] ?? 0);
+    const live = byQuarter((s) => s.live?.[name] ?? 0);
+    console.log(
+      `heap ${name.padEnd(10)} in use by quarter ${mbs(inUse)}; after a full collection ${mbs(live)}`,
+    );
+    ratio(`soak: heap after a full collection, last / first quarter, ${name}`, live[3] ?? 0, live[0] ?? 1);
+  }
+  const perKey = byQuarter((s) => ((s.redis?.usedMb ?? 0) * 1024) / Math.max(1, s.redis?.keys ?? 0));
+  const keys = byQuarter((s) => s.redis?.keys ?? 0);
+  console.log(
+    `redis used memory by quarter ${mbs(byQuarter((s) => s.redis?.usedMb ?? 0))} for ${keys.map((k) => k.toFixed(0)).join(', ')} keys: ${perKey.map((k) => k.toFixed(2)).join(', ')} KB per key`,
+  );
+  ratio('soak: Redis memory per key held, last / first quarter', perKey[3] ?? 0, perKey[0] ?? 1);
 
   mkdirSync(path.dirname(OUT), { recursive: true });
   writeFileSync(
@@ -374,6 +470,14 @@ try {
           series: Object.keys(pids).map((name) => ({
             label: name,
             points: samples.map((s) => [s.t, s.rss[name] ?? 0]),
+          })),
+        },
+        {
+          title: 'V8 heap after the last full collection (Node processes)',
+          unit: 'MB',
+          series: Object.keys(metricsPorts).map((name) => ({
+            label: name,
+            points: heapSamples.map((s) => [s.t, s.live?.[name] ?? 0]),
           })),
         },
         {

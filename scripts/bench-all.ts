@@ -8,6 +8,7 @@
  *        npm run bench:all -- --smoke      small sizes, to check that everything runs; the file is
  *                                          named <date>-smoke.md and says it is not a measurement
  *        npm run bench:all -- --only voice,soak
+ *        npm run bench:all -- --only soak --label soak-6x   names the files <date>-soak-6x…
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values: args } = parseArgs({ options: { smoke: { type: 'boolean' }, only: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: { smoke: { type: 'boolean' }, only: { type: 'string' }, label: { type: 'string' } },
+});
 const smoke = args.smoke === true;
 
 /** Sizes small enough for a busy machine in a few minutes; every benchmark still runs end to end. */
@@ -36,7 +39,9 @@ const SMOKE_ENV: Record<string, string> = {
   SOAK_JAVA_HEAP: '512m',
 };
 
-const stamp = `${new Date().toISOString().slice(0, 10)}${smoke ? '-smoke' : ''}`;
+// A label names a run beside others of the same day (e.g. `--label soak-6x`).
+const label = args.label?.replace(/[^\w.-]+/g, '-');
+const stamp = `${new Date().toISOString().slice(0, 10)}${label ? `-${label}` : ''}${smoke ? '-smoke' : ''}`;
 const resultsDir = 'bench/results';
 mkdirSync(resultsDir, { recursive: true });
 const soakOut = path.join(resultsDir, `${stamp}-soak`);

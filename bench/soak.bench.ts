@@ -128,6 +128,10 @@ try {
     CONTACT_MIN_DAYS: '0',
     PRAYER_CITY: 'none',
     RAMADAN_SEND_WINDOW: 'off',
+    // The Twilio stand-in lives in the web process but is no part of production: it keeps only the
+    // last messages, so the web process's memory is the system's own (uncapped, it grew by 1.3 KB
+    // per message sent: 2026-12-01-national-6x).
+    SANDBOX_MAX_MESSAGES: process.env.SOAK_SANDBOX_MESSAGES ?? '1000',
   };
   const spawnNode = (script: string, extra: Record<string, string>) => {
     const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', script], {

@@ -109,6 +109,7 @@ const envSchema = z.object({
     .optional(),
   SANDBOX_API_URL: optionalUrl,
   SANDBOX_STATUS_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(200),
+  SANDBOX_MAX_MESSAGES: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   TWILIO_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
 
   PHONE_DEFAULT_REGION: z
@@ -267,6 +268,8 @@ export interface Config {
     /** Where the SDK's requests go in sandbox mode: the stand-in mounted in the web process. */
     sandboxApiUrl: string;
     sandboxStatusDelayMs: number;
+    /** How many messages the stand-in keeps for its inbox and list API; the oldest go first. */
+    sandboxMaxMessages: number;
     /** How long one Twilio API request may take before the SDK gives up (then the send is retried). */
     timeoutMs: number;
   };
@@ -524,6 +527,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
       sandboxApiUrl: (e.SANDBOX_API_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
       sandboxStatusDelayMs: e.SANDBOX_STATUS_DELAY_MS,
+      sandboxMaxMessages: e.SANDBOX_MAX_MESSAGES,
       timeoutMs: e.TWILIO_TIMEOUT_MS,
     },
     phoneDefaultRegion: e.PHONE_DEFAULT_REGION,

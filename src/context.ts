@@ -53,6 +53,7 @@ export async function createContext(
           accountSid: config.twilio.accountSid,
           authToken: config.twilio.authToken,
           statusDelayMs: config.twilio.sandboxStatusDelayMs,
+          maxMessages: config.twilio.sandboxMaxMessages,
           log: log.child({ component: 'twilio-sandbox' }),
         })
       : undefined;

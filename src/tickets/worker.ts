@@ -25,11 +25,14 @@ export function ticketService(ctx: AppContext): TicketService {
 
 /**
  * An apply job runs before its event's insert has landed only when the database is slow (the two are
- * written at once, see service.ts): looked for again this soon, for this long, before it is retried
- * like any failure. Waiting out the usual backoff (RETRY_BASE_MS, 30 s) instead delayed those
- * closures' follow-ups by half a minute or more under load (bench/soak.bench.ts showed it).
+ * written at once, see service.ts): looked for again after 250 ms, then twice as long each time up
+ * to 8 s (so the jobs of inserts that failed in an outage do not hammer the database as it comes
+ * back), for a minute, before it is retried like any failure. Waiting out the usual backoff
+ * (RETRY_BASE_MS, 30 s) instead delayed those closures' follow-ups by half a minute or more under
+ * load (bench/soak.bench.ts showed it).
  */
 const MISSING_EVENT_RECHECK_MS = 250;
+const MISSING_EVENT_RECHECK_MAX_MS = 8_000;
 const MISSING_EVENT_PATIENCE_MS = 60_000;
 
 /** Applies accepted ticket events: re-derives the ticket and schedules or cancels its follow-ups. */
@@ -49,7 +52,9 @@ export function ticketEventWorker(ctx: AppContext): WorkerDefinition {
         // the insert failed (the request was answered 500) the job gives up after its attempts.
         const young = Date.now() - job.timestamp < MISSING_EVENT_PATIENCE_MS;
         if (!(err instanceof TicketEventNotFoundError) || !young || !token) throw err;
-        await job.moveToDelayed(Date.now() + MISSING_EVENT_RECHECK_MS, token);
+        const looks = Math.max(0, job.attemptsStarted - 1);
+        const wait = Math.min(MISSING_EVENT_RECHECK_MAX_MS, MISSING_EVENT_RECHECK_MS * 2 ** looks);
+        await job.moveToDelayed(Date.now() + wait, token);
         throw new DelayedError();
       }
     },

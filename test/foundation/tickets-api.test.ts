@@ -286,7 +286,7 @@ describe('accepting events without waiting (202)', () => {
       ).toBe(202);
       const followUp = await eventually(
         async () => (await live.ctx.models.FollowUp.findOne({ ticketRef: 'T-850' }).lean()) ?? undefined,
-        { timeoutMs: 10_000, what: 'the follow-up of the late event' },
+        { timeoutMs: 15_000, what: 'the follow-up of the late event' },
       );
       expect(followUp).toMatchObject({ state: 'scheduled', closureNumber: 1 });
       const done = await eventually(async () => {

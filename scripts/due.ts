@@ -17,7 +17,7 @@ import {
   TimeTravelRefusedError,
   type DueJob,
 } from '../src/sandbox/time-travel.js';
-import { readServicesState } from '../src/services/state-file.js';
+import { runningServices } from './running-services.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -34,11 +34,7 @@ async function main(): Promise<void> {
   const ticketRef = positionals[0];
   if (!ticketRef || !/^[A-Za-z0-9._-]{1,64}$/.test(ticketRef))
     throw new Error('usage: npm run due -- <ticketRef> [--all] [--list]');
-  const running = readServicesState(config.dataDir);
-  const redisUrl = config.redisUrl ?? running?.redisUrl;
-  const mongoUri = config.mongodbUri ?? running?.mongoUri;
-  if (!redisUrl || !mongoUri)
-    throw new Error('no running system found: start it with `npm start` (or set REDIS_URL and MONGODB_URI)');
+  const { redisUrl, mongoUri } = runningServices(config);
   const db = await connectDatabase(mongoUri);
   // No offline queue on a producer connection: it must be connected before the first command.
   const redis = createProducerConnection(redisUrl, { lazyConnect: true });

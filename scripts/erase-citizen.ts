@@ -9,9 +9,8 @@
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../src/config.js';
-import { createContext } from '../src/context.js';
 import { eraseCitizen } from '../src/retention/erase.js';
-import { readServicesState } from '../src/services/state-file.js';
+import { runningServices, withRunningContext } from './running-services.js';
 
 const { values } = parseArgs({ options: { by: { type: 'string' } } });
 
@@ -30,15 +29,11 @@ async function main(): Promise<void> {
       '--by is required: who asked for this erasure (e.g. "dpo:sara", letters, digits, . _ : @ -)',
     );
   const config = loadConfig();
-  const running = readServicesState(config.dataDir);
-  const redisUrl = config.redisUrl ?? running?.redisUrl;
-  const mongoUri = config.mongodbUri ?? running?.mongoUri;
-  if (!redisUrl || !mongoUri)
-    throw new Error('no running system found: start it with `npm start` (or set REDIS_URL and MONGODB_URI)');
+  // Found before the number is asked for: a typo in the set-up fails before anyone types it.
+  runningServices(config);
   const phone = await readLine();
   if (!phone) throw new Error('give the citizen number on standard input');
-  const ctx = await createContext(config, { redisUrl, mongoUri });
-  try {
+  await withRunningContext(config, async (ctx) => {
     const report = await eraseCitizen(ctx, phone, { actor: `cli:${values.by}` });
     console.log(
       `Erased citizen ${report.subject}: ${Object.entries(report.changed)
@@ -47,11 +42,7 @@ async function main(): Promise<void> {
         report.optOutKept ? '; opt-out kept (it stops further messages)' : ''
       }`,
     );
-  } finally {
-    await ctx.queues.close();
-    await ctx.redis.quit().catch(() => undefined);
-    await ctx.db.close();
-  }
+  });
 }
 
 main().catch((err: unknown) => {

@@ -1,3 +1,5 @@
+import { runInNewContext } from 'node:vm';
+import v8 from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOLLOWUP_QUEUE } from '../../src/followup/queue.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
@@ -41,7 +43,44 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return undefined;
 }
 
+/** V8's collector, reachable once --expose-gc is set at run time. */
+function fullCollection(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
 describe('GET /metrics', () => {
+  it('the heap after a full collection follows what the process holds, not its garbage', async () => {
+    const gc = fullCollection();
+    const live = async () => sample(await scrape(full), 'verisat_nodejs_heap_after_major_gc_bytes') ?? 0;
+    // The value is taken when V8 reports the collection, a moment after it.
+    const afterCollecting = async (differs: (v: number) => boolean) => {
+      gc();
+      return eventually(async () => {
+        const v = await live();
+        return differs(v) ? v : (gc(), undefined);
+      });
+    };
+    const before = await afterCollecting(() => true);
+    // Garbage in the old generation (large arrays go there) stays in the heap until a full
+    // collection: the heap in use grows by it, this figure does not.
+    let garbage: number[][] | undefined = Array.from({ length: 64 }, () =>
+      new Array<number>(100_000).fill(2.5),
+    );
+    expect(garbage.length).toBe(64);
+    garbage = undefined;
+    expect(v8.getHeapStatistics().used_heap_size).toBeGreaterThan(before + 30e6);
+    expect(await live()).toBeLessThan(before + 30e6);
+    expect(garbage).toBeUndefined();
+    let held: number[][] | undefined = Array.from({ length: 64 }, () => new Array<number>(100_000).fill(1.5));
+    const holding = await afterCollecting((v) => v > before + 30e6);
+    expect(held.length).toBe(64);
+    held = undefined;
+    const released = await afterCollecting((v) => v < holding - 30e6);
+    expect(released).toBeLessThan(holding - 30e6);
+    expect(held).toBeUndefined();
+  });
+
   it('times requests by route pattern, never by the raw path, the token or the number', async () => {
     const admin = await full.token('admin');
     await ticketEvent(full, admin, 'T-M1', 'closed', { phone: PHONE });

@@ -117,8 +117,9 @@ function collector(max: number) {
 
 export async function verifyScores(
   models: Models,
-  opts: { maxProblems?: number } = {},
+  opts: { maxProblems?: number; batchSize?: number } = {},
 ): Promise<RecordsReport> {
+  const batchSize = opts.batchSize ?? BATCH;
   const found = collector(opts.maxProblems ?? 100);
   let checked = 0;
   let batch: ScoreRow[] = [];
@@ -128,7 +129,7 @@ export async function verifyScores(
     .sort({ ticketRef: 1, closureNumber: 1 });
   for await (const score of cursor) {
     batch.push(score);
-    if (batch.length >= BATCH) {
+    if (batch.length >= batchSize) {
       await checkScoreBatch(models, batch, found.add);
       checked += batch.length;
       batch = [];

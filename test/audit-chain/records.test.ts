@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyScores, verifySums } from '../../src/audit-chain/records.js';
 import { bucketId, bucketOf } from '../../src/reports/sums/daily-sums.js';
 import { eraseCitizen } from '../../src/retention/erase.js';
 import { purgeExpiredPersonalData } from '../../src/retention/purge.js';
@@ -49,18 +50,21 @@ beforeAll(async () => {
   await reply(sys, STOPPED, 'STOP');
   await ticketEvent(sys, admin, 'T-1004', 'closed', { phone: SILENT });
   await waitForMessages(sys, SILENT, 1);
+  // A number Twilio refuses (21211): undeliverable, never asked.
+  await ticketEvent(sys, admin, 'T-1005', 'closed', { phone: '+15005550001' });
   await eventually(
     async () => {
       const scores = await sys.ctx.models.VerifiedScore.find({}).lean();
       const settled =
-        scores.length === 4 &&
+        scores.length === 5 &&
         scores.every((s) => s.sumsPending !== true) &&
         scores.find((s) => s.ticketRef === 'T-1002')?.postCallRating === 4 &&
         scores.find((s) => s.ticketRef === 'T-1003')?.outcome === 'opted_out' &&
+        scores.find((s) => s.ticketRef === 'T-1005')?.outcome === 'undeliverable' &&
         scores.find((s) => s.ticketRef === 'T-1001')?.reason != null;
       return settled ? true : undefined;
     },
-    { what: 'four scores counted, with the post-call rating and the opt-out' },
+    { what: 'five scores counted, with the post-call rating, the opt-out and the refused number' },
   );
 });
 afterAll(async () => {
@@ -99,10 +103,12 @@ describe('npm run chain:verify checks the records against the sealed answers', (
     const out = await verifyCommand();
     expect(out.stdout).toMatch(/chain audit: \d+ entries/);
     expect(out.stdout).toMatch(/chain answers: [1-9]\d* entries/);
-    expect(out.stdout).toContain('verified_scores: 4 scores checked against the answers chain');
-    expect(out.stdout).toMatch(/daily_sums: [1-9]\d* daily sums checked against 4 scores/);
+    expect(out.stdout).toContain('verified_scores: 5 scores checked against the answers chain');
+    expect(out.stdout).toMatch(/daily_sums: [1-9]\d* daily sums checked against 5 scores/);
     expect(out.stdout).not.toContain('MISMATCH');
     expect(out.code).toBe(0);
+    // Batches smaller than the dataset: the same answer across batch boundaries.
+    expect(await verifyScores(sys.ctx.models, { batchSize: 2 })).toMatchObject({ ok: true, checked: 5 });
   });
 
   it('names a score edited in the database, and the daily sum that no longer adds up to it', async () => {
@@ -121,6 +127,19 @@ describe('npm run chain:verify checks the records against the sealed answers', (
     expect(out.stdout).toContain('verified_scores T-1001 closure 1: rating is 5, the sealed answers give 3');
     // The sums were counted from the score as it was.
     expect(out.stdout).toContain(`FIRST MISMATCH: daily_sums ${await bucketKeyOf('T-1001')}`);
+    const report = await verifyScores(sys.ctx.models, { batchSize: 2 });
+    expect(report.first).toMatchObject({
+      collection: 'verified_scores',
+      key: 'T-1001 closure 1',
+      field: 'solved',
+      stored: true,
+      expected: false,
+    });
+    expect(report.problems.map((p) => p.field)).toEqual(['solved', 'outcome', 'rating']);
+    expect((await verifySums(sys.ctx.models)).first).toMatchObject({
+      collection: 'daily_sums',
+      key: await bucketKeyOf('T-1001'),
+    });
     // Scores alone, as the usage names them.
     expect((await verifyCommand('scores')).stdout).toContain('FIRST MISMATCH: verified_scores T-1001');
     await scores().updateOne(

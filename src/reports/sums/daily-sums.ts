@@ -198,6 +198,14 @@ function countersOf(code: CellCode | undefined, sign: 1 | -1, into: Record<strin
   }
 }
 
+/**
+ * Adds the stored counters one score contributes to its bucket (`all.*`, `channels.<c>.*`) to `into`:
+ * summed over a bucket's scores, what the bucket must hold (the verifier, src/audit-chain/records.ts).
+ */
+export function addScoreCounters(score: CountableScore, into: Record<string, number>): void {
+  countersOf(cellCodeOf(score), 1, into);
+}
+
 interface Member {
   r: number;
   c: CellCode;

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
 import { readTwiml, type GatherVerb, type Verb } from '../../sandbox/twiml-reader.js';
@@ -264,13 +265,21 @@ export class SandboxCalls {
     }
   }
 
+  /** A Call resource as Twilio's API returns it: every property of `api.v2010.account.call`. */
   toJson(c: SandboxCall): Record<string, unknown> {
     const rfc = (d: Date | null) => (d === null ? null : d.toUTCString().replace('GMT', '+0000'));
+    const uri = `/2010-04-01/Accounts/${c.accountSid}/Calls/${c.sid}`;
     return {
       sid: c.sid,
       account_sid: c.accountSid,
+      // An API-created call is a parent itself; only the legs a <Dial> opens have one.
+      parent_call_sid: null,
       from: c.from,
+      from_formatted: formatted(c.from),
       to: c.to,
+      to_formatted: formatted(c.to),
+      // The account's number the call is made from.
+      phone_number_sid: `PN${createHash('sha256').update(`${c.accountSid}:${c.from}`).digest('hex').slice(0, 32)}`,
       status: c.status,
       direction: 'outbound-api',
       answered_by: c.answeredBy,
@@ -278,8 +287,43 @@ export class SandboxCalls {
       date_updated: rfc(c.endTime ?? c.startTime ?? c.dateCreated),
       start_time: rfc(c.startTime),
       end_time: rfc(c.endTime),
+      // Seconds, as a string, once the call has ended ("0" for one never answered).
+      duration:
+        c.endTime === null
+          ? null
+          : String(c.startTime ? Math.round((c.endTime.getTime() - c.startTime.getTime()) / 1000) : 0),
+      // Twilio prices a call some time after it ends; the stand-in never does.
+      price: null,
+      price_unit: 'USD',
+      forwarded_from: null,
+      group_sid: null,
+      caller_name: null,
+      queue_time: '0',
+      trunk_sid: null,
       api_version: '2010-04-01',
-      uri: `/2010-04-01/Accounts/${c.accountSid}/Calls/${c.sid}.json`,
+      uri: `${uri}.json`,
+      subresource_uris: Object.fromEntries(
+        [
+          ['feedback', 'Feedback'],
+          ['user_defined_messages', 'UserDefinedMessages'],
+          ['notifications', 'Notifications'],
+          ['recordings', 'Recordings'],
+          ['streams', 'Streams'],
+          ['payments', 'Payments'],
+          ['user_defined_message_subscriptions', 'UserDefinedMessageSubscriptions'],
+          ['siprec', 'Siprec'],
+          ['events', 'Events'],
+          ['feedback_summaries', 'FeedbackSummary'],
+          ['transcriptions', 'Transcriptions'],
+        ].map(([key, path]) => [key, `${uri}/${path}.json`]),
+      ),
     };
   }
+}
+
+/** Twilio's `to_formatted`: national style for North American numbers, international otherwise. */
+function formatted(number: string): string {
+  const parsed = parsePhoneNumberFromString(number);
+  if (!parsed?.isValid()) return number;
+  return parsed.countryCallingCode === '1' ? parsed.formatNational() : parsed.formatInternational();
 }

@@ -5,12 +5,15 @@
  *   npx tsx scripts/create-user.ts --username admin --role admin --reset-password
  * The password is read from standard input (typed, or piped: `echo "$PW" | npx tsx ...`) so it never
  * appears in the shell history or the process list. API tokens for machine clients: npm run token.
+ * The web's rules apply (src/auth/users.ts, grants.ts): the password policy, the scope a role may
+ * have and that its agency exists; a new password ends every session the user had open.
  * Reaches MONGODB_URI, or the embedded database of a running `npm start`, or starts that database.
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
-import { createUser, setPassword, USER_ROLES, type UserRole } from '../src/auth/users.js';
+import { grantProblem } from '../src/auth/grants.js';
+import { createUser, newUserSchema, setPassword, USER_ROLES, type UserRole } from '../src/auth/users.js';
 import { loadConfig } from '../src/config.js';
 import { openCliDatabase } from '../src/services/cli-database.js';
 
@@ -49,16 +52,19 @@ async function main(): Promise<void> {
     if (reset) {
       if (!(await setPassword(db.models, values.username, password)))
         throw new Error(`no user named ${values.username}`);
-      console.log(`Password of ${values.username} changed.`);
+      console.log(`Password of ${values.username} changed; every session they had open has ended.`);
       return;
     }
-    const user = await createUser(db.models, {
+    const input = newUserSchema.parse({
       username: values.username,
       password,
       role: values.role as UserRole,
       ...(values.agency ? { agency: values.agency } : {}),
       ...(values.department ? { department: values.department } : {}),
     });
+    const problem = await grantProblem(db.models, input.role, input.agency, input.department);
+    if (problem) throw new Error(`--${problem.field}: ${problem.message}`);
+    const user = await createUser(db.models, input);
     const scope = [values.agency, values.department].filter(Boolean).join(' / ');
     console.log(`Created ${values.role} ${user.username}${scope ? ` (scope ${scope})` : ''}.`);
   } finally {

@@ -487,6 +487,19 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       "SECRETS_KEY: required in production and with live Twilio credentials (encrypts agencies' webhook secrets)",
     );
   }
+  // Values written in this repository are nobody's secret: named, never echoed.
+  if (e.NODE_ENV === 'production' || mode === 'live') {
+    if (e.SECRETS_KEY !== undefined && secretsKeyOf(e.SECRETS_KEY).equals(DEVELOPMENT_SECRETS_KEY))
+      problems.push(
+        'SECRETS_KEY: is the public development key; generate one of your own (openssl rand -hex 32)',
+      );
+    if (e.TWILIO_ACCOUNT_SID === SANDBOX_ACCOUNT_SID)
+      problems.push(
+        "TWILIO_ACCOUNT_SID: is the sandbox stand-in's public account SID, not a Twilio account's",
+      );
+    if (e.TWILIO_AUTH_TOKEN === SANDBOX_AUTH_TOKEN)
+      problems.push("TWILIO_AUTH_TOKEN: is the sandbox stand-in's public auth token, not a Twilio account's");
+  }
   let redisAddress = e.REDIS_URL;
   if (e.REDIS_CLUSTER_NODES) {
     try {

@@ -1,5 +1,5 @@
 import { createApiToken } from './auth/api-tokens.js';
-import { createFirstAdmin } from './auth/first-admin.js';
+import { createFirstAdmin, printsDevelopmentCredentials } from './auth/first-admin.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { describeRedis } from './queue/connection.js';
@@ -46,18 +46,23 @@ async function main(): Promise<void> {
     `  dashboard:  ${config.publicBaseUrl}/dashboard   (sign in at ${config.publicBaseUrl}/login)`,
     ...(config.reports.publicScoreboard ? [`  public:     ${config.publicBaseUrl}/public`] : []),
   ];
-  if (config.env === 'development' && (await ctx.models.ApiToken.countDocuments()) === 0) {
-    const { token } = await createApiToken(ctx.models, { name: 'development', role: 'admin' });
-    lines.push(`  API token:  ${token}   (created once for development; it is not shown again)`);
-  }
-  if (config.env === 'development') {
+  if (printsDevelopmentCredentials(config)) {
+    if ((await ctx.models.ApiToken.countDocuments()) === 0) {
+      const { token } = await createApiToken(ctx.models, { name: 'development', role: 'admin' });
+      lines.push(`  API token:  ${token}   (created once for development; it is not shown again)`);
+    }
     const admin = await createFirstAdmin(ctx.models);
     if (admin)
       lines.push(
         `  sign in:    user ${admin.username}, one-time password ${admin.password}`,
-        `              (shown only now; set your own with npm run user -- --username ${admin.username} --reset-password)`,
+        `              (shown only now; you set your own at the first sign-in)`,
       );
     else lines.push('  sign in:    with a dashboard user (npm run user -- --username NAME --role admin)');
+  } else if ((await ctx.models.User.countDocuments()) === 0) {
+    // Live or production: no credential is made or printed here; the operator makes the first admin.
+    lines.push(
+      '  sign in:    no user yet: npm run user -- --username NAME --role admin   (password on standard input)',
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

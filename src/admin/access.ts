@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Principal } from '../auth/api-tokens.js';
-import { actorOf, writeAudit } from '../auth/audit.js';
+import { actorFields, writeAudit } from '../auth/audit.js';
 import type { AppContext } from '../context.js';
 import type { Role } from '../db/models/access.js';
 import { HttpError } from '../http/errors.js';
@@ -25,7 +25,7 @@ export function fieldError(status: number, code: string, field: string, message:
 
 async function deny(ctx: AppContext, req: Request, p: Principal, reason: string, agency?: string) {
   await writeAudit(ctx, {
-    actor: actorOf(p),
+    ...actorFields(p),
     action: 'access_denied',
     outcome: 'denied',
     detail: { path: req.path, method: req.method, reason },

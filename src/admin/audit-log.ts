@@ -49,8 +49,15 @@ export async function readAuditLog(ctx: AppContext, who: Who, q: AuditQuery) {
     filter.agency = who.p.scope.agency ?? '\u0000none';
   } else if (q.agency) filter.agency = q.agency;
   // Exact matches only: a filter is never a regular expression a reader could make expensive.
+  // An id (`user:<id>`) or a name: entries name their actor by id with the name beside it; older
+  // entries named it `user:<name>`.
   if (q.actor)
-    filter.actor = q.actor.includes(':') ? q.actor : { $in: [`user:${q.actor}`, `token:${q.actor}`] };
+    Object.assign(
+      filter,
+      q.actor.includes(':')
+        ? { actor: q.actor }
+        : { $or: [{ actorName: q.actor }, { actor: { $in: [`user:${q.actor}`, `token:${q.actor}`] } }] },
+    );
   if (q.action) filter.action = q.action;
   if (q.from || q.to)
     filter.at = {
@@ -61,6 +68,8 @@ export async function readAuditLog(ctx: AppContext, who: Who, q: AuditQuery) {
   return docs.map((d) => ({
     at: d.at.toISOString(),
     actor: d.actor,
+    actorName: d.actorName ?? null,
+    attemptedName: d.attemptedName ?? null,
     action: d.action,
     outcome: d.outcome ?? 'ok',
     agency: d.agency ?? null,

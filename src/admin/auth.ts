@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { requireApiToken } from '../auth/api-auth.js';
-import { safeNext, type AuthDeps } from '../auth/principal.js';
+import { safeNext, sentToChangePassword, type AuthDeps } from '../auth/principal.js';
 import { readCookie, SESSION_COOKIE } from '../auth/session.js';
 import type { Role } from '../db/models/access.js';
 import { findUserPrincipal } from '../auth/users.js';
@@ -75,6 +75,7 @@ export function requireAdmin(
       );
     res.locals.principal = principal;
     res.locals.csrf = csrf;
+    if (sentToChangePassword(principal, req, res, next, mode)) return;
     // The account page is every signed-in person's; everything else is for administrators and auditors.
     if (!roles.includes(principal.role) && !req.path.startsWith('/account'))
       return refuse(

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
 import type { Principal } from '../auth/api-tokens.js';
-import { actorOf, writeAudit } from '../auth/audit.js';
+import { actorFields, writeAudit } from '../auth/audit.js';
 import type { AppContext } from '../context.js';
 import { validationError } from '../http/errors.js';
 
@@ -29,7 +29,7 @@ export async function auditChange(
   detail?: Record<string, unknown>,
 ): Promise<void> {
   await writeAudit(ctx, {
-    actor: actorOf(who.p),
+    ...actorFields(who.p),
     action: `admin.${action}`,
     ...(agency ? { agency } : {}),
     target,

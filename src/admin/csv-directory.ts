@@ -57,6 +57,13 @@ type AgentRow = {
   staffPhones: string[];
 };
 
+/**
+ * Rows one import may hold. Every row is checked (and for agents, its phone numbers parsed) before
+ * anything is written, and the report lists each bad one: a directory of an agency is hundreds or a
+ * few thousand rows, and a bigger file is split into several imports.
+ */
+export const CSV_MAX_ROWS = 10_000;
+
 function readCsv(text: string): { header: string[]; rows: string[][] } | RowProblem {
   try {
     const records: string[][] = parse(text.replace(/^\uFEFF/, ''), {
@@ -65,9 +72,17 @@ function readCsv(text: string): { header: string[]; rows: string[][] } | RowProb
       relax_quotes: true,
       skip_empty_lines: true,
       trim: true,
+      // The header, the limit, and one more to know it is exceeded: the rest is never parsed.
+      to: CSV_MAX_ROWS + 2,
     });
     const [header, ...rows] = records;
     if (!header) return { line: 1, field: 'header', message: 'the file is empty' };
+    if (rows.length > CSV_MAX_ROWS)
+      return {
+        line: CSV_MAX_ROWS + 2,
+        field: 'file',
+        message: `at most ${CSV_MAX_ROWS.toLocaleString('en')} rows per import; split the file and import each part`,
+      };
     return { header: header.map((h) => h.trim().toLowerCase()), rows };
   } catch (err) {
     const line = typeof err === 'object' && err !== null && 'lines' in err ? Number(err.lines) : 1;

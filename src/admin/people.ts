@@ -3,11 +3,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Principal } from '../auth/api-tokens.js';
 import { createApiToken } from '../auth/api-tokens.js';
+import { actorFields } from '../auth/audit.js';
+import { grantProblem, scopeProblem } from '../auth/grants.js';
+import { tokenNameSchema } from '../auth/names.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import { usernameSchema, USER_ROLES } from '../auth/users.js';
+import { newUsernameSchema, passwordUpdate, usernameSchema, USER_ROLES } from '../auth/users.js';
 import type { AppContext } from '../context.js';
 import { ROLES, type Role } from '../db/models/access.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
+import { HttpError } from '../http/errors.js';
 import { assertWriter, fieldError } from './access.js';
 import { auditChange, parseBody, type Who } from './change-audit.js';
 import { passwordProblem } from './password-policy.js';
@@ -27,31 +31,6 @@ const scopeFields = {
   agency: codeSchema.optional(),
   department: codeSchema.optional(),
 };
-
-function scopeProblem(
-  role: Role,
-  agency?: string,
-  department?: string,
-): { field: string; message: string } | undefined {
-  if (department !== undefined && agency === undefined)
-    return {
-      field: 'agency',
-      message: 'a department scope needs its agency: a department lives inside one agency',
-    };
-  if (role === 'manager' && agency === undefined)
-    return { field: 'agency', message: 'a manager needs an agency' };
-  if (role === 'agency_admin' && (agency === undefined || department !== undefined))
-    return {
-      field: 'agency',
-      message: 'an agency admin is scoped to exactly one agency, without a department',
-    };
-  if ((role === 'admin' || role === 'auditor') && (agency !== undefined || department !== undefined))
-    return {
-      field: 'agency',
-      message: 'admins and auditors see every agency; leave agency and department empty',
-    };
-  return undefined;
-}
 
 /** The roles an agency admin may give: those that stay inside its agency. */
 const AGENCY_GRANTABLE: readonly Role[] = ['agency_admin', 'manager', 'ticket_system'];
@@ -78,15 +57,8 @@ async function checkGrant(
     if (agency !== who.p.scope.agency)
       throw fieldError(403, 'forbidden', 'agency', `agency ${agency ?? '(none)'} is not yours to manage`);
   }
-  if (agency !== undefined && !(await ctx.models.Agency.exists({ code: agency })))
-    throw fieldError(422, 'validation_failed', 'agency', `no agency ${agency}`);
-  if (department !== undefined && !(await ctx.models.Department.exists({ agency, code: department })))
-    throw fieldError(
-      422,
-      'validation_failed',
-      'department',
-      `no department ${department} in agency ${agency}`,
-    );
+  const missing = await grantProblem(ctx.models, role, agency, department);
+  if (missing) throw fieldError(422, 'validation_failed', missing.field, missing.message);
 }
 
 function linkToken(): { token: string; hash: string } {
@@ -132,7 +104,7 @@ export async function listUsers(ctx: AppContext, who: Who) {
 }
 
 export const newUserAdminSchema = z
-  .object({ username: usernameSchema, role: z.enum(USER_ROLES), ...scopeFields })
+  .object({ username: newUsernameSchema, role: z.enum(USER_ROLES), ...scopeFields })
   .strict();
 
 export async function inviteUser(ctx: AppContext, who: Who, input: unknown) {
@@ -154,14 +126,45 @@ export async function inviteUser(ctx: AppContext, who: Who, input: unknown) {
       revision: 0,
     });
   } catch (err) {
-    if (isDuplicateKey(err)) throw fieldError(409, 'duplicate', 'username', `user ${data.username} exists`);
-    throw err;
+    if (!isDuplicateKey(err)) throw err;
+    if (who.p.role !== 'agency_admin')
+      throw fieldError(409, 'duplicate', 'username', `user ${data.username} exists`);
+    return blindInvite(ctx, who, data, expires);
   }
   const doc = await ctx.models.User.findOne({ username: data.username }).lean();
   if (!doc) throw fieldError(500, 'internal_error', 'username', 'user vanished after its creation');
   const view = userView(doc);
   await auditChange(ctx, who, 'user.create', data.agency, `user:${data.username}`, null, view);
   return { user: view, link: passwordLink(ctx, link.token), expiresAt: expires.toISOString() };
+}
+
+/**
+ * An agency admin who invites a name that is taken is answered as for a new name, with a link that
+ * opens nothing: "that name is taken" would tell it who works in other agencies. Its own agency's
+ * names included, or a second invitation of a name would tell the two apart (a new name is taken
+ * after its first). Nothing is changed or sent; the attempt is audited without an agency, so admins
+ * and auditors see it and the agency admin's own audit view does not. What remains: the name does not
+ * appear in its user list afterwards (closing that needs names per agency).
+ */
+async function blindInvite(
+  ctx: AppContext,
+  who: Who,
+  data: z.infer<typeof newUserAdminSchema>,
+  expires: Date,
+) {
+  await auditChange(ctx, who, 'user.create', undefined, `user:${data.username}`, null, null, {
+    refused: 'the name belongs to a user outside this agency; answered as if invited',
+    agency: data.agency ?? null,
+  });
+  const view = userView({
+    username: data.username,
+    role: data.role,
+    scope: { agency: data.agency ?? null, department: data.department ?? null },
+    passwordHash: NO_PASSWORD,
+    resetExpiresAt: expires,
+    revision: 0,
+  });
+  return { user: view, link: passwordLink(ctx, linkToken().token), expiresAt: expires.toISOString() };
 }
 
 export const userPatchSchema = z
@@ -288,20 +291,16 @@ export async function usePasswordLink(
   if (!username) throw fieldError(410, 'link_expired', 'token', 'this link was used already or has expired');
   const problem = passwordProblem(password, username);
   if (problem) throw fieldError(422, 'validation_failed', 'password', problem);
-  const passwordHash = await hashPassword(password);
+  const update = passwordUpdate(await hashPassword(password));
   const done = await ctx.models.User.findOneAndUpdate(
     { resetTokenHash: createHash('sha256').update(token).digest('hex'), resetExpiresAt: { $gt: new Date() } },
-    {
-      $set: { passwordHash, sessionsValidAfter: new Date() },
-      $unset: { resetTokenHash: 1, resetExpiresAt: 1 },
-      $inc: { revision: 1 },
-    },
+    { ...update, $unset: { ...update.$unset, resetTokenHash: 1, resetExpiresAt: 1 } },
     { returnDocument: 'after' },
   ).lean();
   if (!done) throw fieldError(410, 'link_expired', 'token', 'this link was used already or has expired');
   const audited = await ctx.models.AuditLog.create({
     at: new Date(),
-    actor: `user:${done.username}`,
+    ...actorFields({ kind: 'user', id: done._id.toString(), name: done.username }),
     action: 'admin.user.password_set',
     target: `user:${done.username}`,
     ...(done.scope?.agency ? { agency: done.scope.agency } : {}),
@@ -309,6 +308,15 @@ export async function usePasswordLink(
   });
   await sealAuditRecord(ctx, audited._id);
   return done.username;
+}
+
+/** A wrong current password: the one refusal of a password change that counts as a guess. */
+export class WrongCurrentPassword extends HttpError {
+  constructor() {
+    super(422, 'validation_failed', 'currentPassword: the current password is not right', {
+      fields: [{ field: 'currentPassword', message: 'the current password is not right' }],
+    });
+  }
 }
 
 export async function changeOwnPassword(
@@ -320,16 +328,15 @@ export async function changeOwnPassword(
   if (who.p.kind !== 'user')
     throw fieldError(403, 'forbidden', 'password', 'only a signed-in person has a password');
   const doc = await ctx.models.User.findById(who.p.id).lean();
-  if (!doc || !(await verifyPassword(doc.passwordHash, current)))
-    throw fieldError(422, 'validation_failed', 'currentPassword', 'the current password is not right');
+  if (!doc || !(await verifyPassword(doc.passwordHash, current))) throw new WrongCurrentPassword();
   const problem = passwordProblem(next, doc.username);
   if (problem) throw fieldError(422, 'validation_failed', 'newPassword', problem);
+  // A one-time password "changed" to itself would stay the password that was printed.
+  if (next === current)
+    throw fieldError(422, 'validation_failed', 'newPassword', 'must differ from the current password');
   const done = await ctx.models.User.findOneAndUpdate(
     { _id: doc._id, passwordHash: doc.passwordHash },
-    {
-      $set: { passwordHash: await hashPassword(next), sessionsValidAfter: new Date() },
-      $inc: { revision: 1 },
-    },
+    passwordUpdate(await hashPassword(next)),
   ).lean();
   if (!done) throw fieldError(409, 'conflict', 'currentPassword', 'the password was changed meanwhile');
   await auditChange(
@@ -346,7 +353,7 @@ export async function changeOwnPassword(
 // API tokens ----------------------------------------------------------------------------------------
 
 export const newTokenSchema = z
-  .object({ name: z.string().trim().min(1).max(80), role: z.enum(ROLES), ...scopeFields })
+  .object({ name: tokenNameSchema, role: z.enum(ROLES), ...scopeFields })
   .strict();
 
 type TokenDoc = {

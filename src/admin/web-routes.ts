@@ -1,4 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
+import { actorFields, writeAudit } from '../auth/audit.js';
+import { countAsWrongGuess, passwordGuessLimiter } from '../auth/login-limit.js';
 import type { AuthDeps } from '../auth/principal.js';
 import { readCookie, SESSION_COOKIE, setSessionCookie } from '../auth/session.js';
 import type { AppContext } from '../context.js';
@@ -42,6 +44,7 @@ import {
   updateUser,
   usePasswordLink,
   userOfLink,
+  WrongCurrentPassword,
 } from './people.js';
 import { addUnknownCode, listUnknownCodes } from './unknown-codes.js';
 import {
@@ -369,10 +372,16 @@ export function adminWebRouter(ctx: AppContext, auth: AuthDeps): Router {
         ...scopeOf(b),
       });
       const t = adminTexts(langOf(req));
+      // The invited name is listed whether or not it was taken elsewhere (see inviteUser).
+      const users = await listUsers(ctx, who(req, res));
+      if (!users.some((u) => u.username === out.user.username)) {
+        const at = users.findIndex((u) => u.username > out.user.username);
+        users.splice(at < 0 ? users.length : at, 0, out.user);
+      }
       sendPage(
         res,
         201,
-        await usersPage(req, res, {
+        renderUsers(pc(req, res), users, {
           once: { label: `${t.linkOnce} ${out.expiresAt.slice(0, 16).replace('T', ' ')}`, value: out.link },
         }),
       );
@@ -480,14 +489,41 @@ export function adminWebRouter(ctx: AppContext, auth: AuthDeps): Router {
   router.get('/account', accountGuard, (req, res) =>
     sendPage(res, 200, renderAccount(pc(req, res), notice(req))),
   );
+  const guessLimit = passwordGuessLimiter({
+    redis: ctx.redis,
+    keyPrefix: ctx.config.queuePrefix,
+    maxAttempts: ctx.config.auth.loginMaxAttempts,
+    windowMinutes: ctx.config.auth.loginWindowMinutes,
+    userOf: (_req, res) => principalOf(res).id,
+    onLimited: async (req, res) => {
+      const t = adminTexts(langOf(req));
+      await writeAudit(ctx, {
+        ...actorFields(principalOf(res)),
+        action: 'password_change_limited',
+        outcome: 'denied',
+        ...(req.ip ? { ip: req.ip } : {}),
+      });
+      sendPage(
+        res,
+        429,
+        renderAccount(pc(req, res), { error: new HttpError(429, 'too_many_attempts', t.passwordLimited) }),
+      );
+    },
+  });
   router.post(
     '/account',
     accountGuard,
+    guessLimit,
     attempt(
       async (req, res) => {
         const b = req.body as Body;
         const w = who(req, res);
-        await changeOwnPassword(ctx, w, str(b, 'current'), str(b, 'password'));
+        try {
+          await changeOwnPassword(ctx, w, str(b, 'current'), str(b, 'password'));
+        } catch (err) {
+          if (err instanceof WrongCurrentPassword) countAsWrongGuess(res);
+          throw err;
+        }
         // Every older session of this user has ended; this one continues under a new id.
         const old = readCookie(req, SESSION_COOKIE);
         if (old) await auth.sessions.destroy(old);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Models } from '../db/models/index.js';
 import type { Role } from '../db/models/access.js';
+import { nameProblem } from './names.js';
 
 export interface Scope {
   agency?: string;
@@ -13,6 +14,8 @@ export interface Principal {
   name: string;
   role: Role;
   scope: Scope;
+  /** A person signed in with a one-time password: every page but /account asks to change it. */
+  mustChangePassword?: true;
 }
 
 const TOKEN_PREFIX = 'vst_';
@@ -33,6 +36,14 @@ export async function createApiToken(
     throw new Error('a department scope needs its agency: a department lives inside one agency');
   if (input.role === 'agency_admin' && input.scope?.agency === undefined)
     throw new Error('an agency admin token needs its agency (--agency)');
+  // The administration reads an admin's or auditor's role alone: scoped, it would be global anyway.
+  if (
+    (input.role === 'admin' || input.role === 'auditor') &&
+    (input.scope?.agency ?? input.scope?.department)
+  )
+    throw new Error('admins and auditors see every agency; leave agency and department empty');
+  const nameIssue = nameProblem(input.name, { platform: true });
+  if (nameIssue) throw new Error(`token name: ${nameIssue}`);
   const secret = randomBytes(32).toString('base64url');
   const token = `${TOKEN_PREFIX}${secret}`;
   const doc = await models.ApiToken.create({

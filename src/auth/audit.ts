@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { sealAuditRecord, type SealDeps } from '../audit-chain/seal.js';
 import type { Principal } from './api-tokens.js';
+import { escapeName } from './names.js';
 
 /**
  * The audit log: who signed in, who failed to, who exported what (filter and row count), and who was
@@ -12,6 +13,8 @@ export type AuditAction =
   | 'login'
   | 'login_failed'
   | 'login_limited'
+  /** Too many wrong current passwords on /account. */
+  | 'password_change_limited'
   | 'logout'
   | 'export'
   | 'access_denied'
@@ -19,7 +22,15 @@ export type AuditAction =
   | `admin.${string}`;
 
 export interface AuditEntry {
+  /**
+   * Who acted, by id (`user:<id>`, `token:<id>`) or a fixed name (`system`, `anonymous`): names can be
+   * chosen, repeated and changed, ids cannot.
+   */
   actor: string;
+  /** The actor's name when it acted, escaped, for readers; filled in from the id when not given. */
+  actorName?: string;
+  /** The name a failed sign-in gave, escaped; never an actor (anyone can type any name). */
+  attemptedName?: string;
   action: AuditAction;
   outcome?: 'ok' | 'denied' | 'failed';
   detail?: Record<string, unknown>;
@@ -58,8 +69,27 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   return value;
 }
 
-export function actorOf(principal: Pick<Principal, 'kind' | 'name'>): string {
-  return `${principal.kind}:${principal.name}`;
+export function actorOf(principal: Pick<Principal, 'kind' | 'id'>): string {
+  return `${principal.kind}:${principal.id}`;
+}
+
+/** The actor's id and its name, escaped, for an audit entry. */
+export function actorFields(
+  principal: Pick<Principal, 'kind' | 'id' | 'name'>,
+): Pick<AuditEntry, 'actor' | 'actorName'> {
+  return { actor: actorOf(principal), actorName: escapeName(principal.name, 80) };
+}
+
+/** The name behind an id-form actor, for writers that passed only the actor. */
+async function nameOfActor(deps: SealDeps, actor: string): Promise<string | undefined> {
+  const m = /^(user|token):([0-9a-f]{24})$/.exec(actor);
+  if (!m?.[2]) return undefined;
+  const doc =
+    m[1] === 'user'
+      ? await deps.models.User.findById(m[2], { username: 1 }).lean()
+      : await deps.models.ApiToken.findById(m[2], { name: 1 }).lean();
+  const name = doc && ('username' in doc ? doc.username : 'name' in doc ? doc.name : undefined);
+  return typeof name === 'string' ? escapeName(name, 80) : undefined;
 }
 
 export function clientIp(req: Request): string | undefined {
@@ -69,10 +99,12 @@ export function clientIp(req: Request): string | undefined {
 export async function writeAudit(deps: SealDeps, entry: AuditEntry): Promise<void> {
   try {
     const { before, after, ...rest } = entry;
+    const actorName = entry.actorName ?? (await nameOfActor(deps, entry.actor));
     const created = await deps.models.AuditLog.create({
       at: new Date(),
       outcome: 'ok',
       ...rest,
+      ...(actorName !== undefined ? { actorName } : {}),
       ...(before !== undefined ? { before: redactSecrets(before) } : {}),
       ...(after !== undefined ? { after: redactSecrets(after) } : {}),
     });

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { RedisConnection } from '../queue/connection.js';
 import { redisRateLimitStore } from '../http/redis-rate-limit.js';
@@ -45,4 +45,36 @@ export function loginLimiters(opts: {
       handler: (req, res, next) => opts.onLimited(req, res, next),
     }),
   ];
+}
+
+/** Responses whose request was a wrong guess; only those count against the password-guess limit. */
+const wrongGuesses = new WeakSet<Response>();
+export function countAsWrongGuess(res: Response): void {
+  wrongGuesses.add(res);
+}
+
+/**
+ * Wrong current passwords on a password change, per user: a session left open on a shared desk must
+ * not become an unlimited oracle for the password (issue 23, finding 12). The sign-in limit's
+ * numbers; only a request marked with countAsWrongGuess counts (a weak new password is no guess).
+ */
+export function passwordGuessLimiter(opts: {
+  redis: RedisConnection;
+  keyPrefix: string;
+  maxAttempts: number;
+  windowMinutes: number;
+  userOf: (req: Request, res: Response) => string;
+  onLimited: RequestHandler;
+}): RequestHandler {
+  return rateLimit({
+    windowMs: opts.windowMinutes * 60_000,
+    limit: opts.maxAttempts,
+    standardHeaders: false,
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => !wrongGuesses.has(res),
+    store: redisRateLimitStore(opts.redis, `${opts.keyPrefix}:login-limit:password:`),
+    keyGenerator: (req, res) => `u:${opts.userOf(req, res)}`,
+    handler: (req, res, next) => opts.onLimited(req, res, next),
+  });
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { reportTexts, type ReportLang } from '../i18n/reports.js';
 import { esc, layout, queryString, sendPage } from '../reports/pages/html.js';
-import { actorOf, writeAudit } from './audit.js';
+import { actorFields, type AuditEntry, writeAudit } from './audit.js';
+import { escapeName } from './names.js';
 import { loginLimiters } from './login-limit.js';
 import { safeNext, type AuthDeps } from './principal.js';
 import { formCsrfOk } from './session-csrf.js';
@@ -67,14 +68,31 @@ export function loginRouter(ctx: AppContext, auth: AuthDeps): Router {
     sendPage(res, 200, loginPage(lang, safeNext(q.success ? q.data.next : undefined)));
   });
 
+  /**
+   * Who a failed or refused sign-in names: a user, by id, when the name is one; otherwise nobody, with
+   * the typed name escaped in a field of its own (it is anyone's to type: newlines, bidi overrides).
+   */
+  const attemptBy = async (
+    typed: string,
+    named: { id: string; username: string } | 'look up' | 'nobody',
+  ): Promise<Pick<AuditEntry, 'actor' | 'actorName' | 'attemptedName'>> => {
+    if (typeof named === 'object') return actorFields({ kind: 'user', id: named.id, name: named.username });
+    const name = typed.trim().toLowerCase();
+    const user =
+      named === 'look up' && /^[a-z0-9][a-z0-9._@-]{2,63}$/.test(name)
+        ? await ctx.models.User.findOne({ username: name }, { username: 1 }).lean()
+        : null;
+    return user
+      ? actorFields({ kind: 'user', id: user._id.toString(), name: user.username })
+      : { actor: 'anonymous', attemptedName: escapeName(name) };
+  };
+
   // A refused attempt is audited like a failed one: a flood of them is what an auditor looks for.
   const onLimited: RequestHandler = async (req, res) => {
     const body = req.body as { lang?: unknown; username?: unknown } | undefined;
     const lang = langOf(body?.lang);
-    const username =
-      typeof body?.username === 'string' ? body.username.trim().toLowerCase().slice(0, 64) : '';
     await writeAudit(ctx, {
-      actor: `user:${username}`,
+      ...(await attemptBy(typeof body?.username === 'string' ? body.username : '', 'look up')),
       action: 'login_limited',
       outcome: 'denied',
       ...(req.ip ? { ip: req.ip } : {}),
@@ -104,10 +122,10 @@ export function loginRouter(ctx: AppContext, auth: AuthDeps): Router {
         : { username: '', password: '', next: undefined, lang: undefined };
       const lang = langOf(body.lang);
       const next = safeNext(body.next);
-      const principal = await authenticateUser(ctx.models, body.username, body.password);
+      const { principal, named } = await authenticateUser(ctx.models, body.username, body.password);
       if (!principal) {
         await writeAudit(ctx, {
-          actor: `user:${body.username.trim().toLowerCase().slice(0, 64)}`,
+          ...(await attemptBy(body.username, named ?? 'nobody')),
           action: 'login_failed',
           outcome: 'failed',
           ...(req.ip ? { ip: req.ip } : {}),
@@ -117,11 +135,13 @@ export function loginRouter(ctx: AppContext, auth: AuthDeps): Router {
       const sessionId = await auth.sessions.create(principal.id);
       setSessionCookie(req, res, publicBaseUrl, sessionId, auth.sessions.maxAgeMs);
       await writeAudit(ctx, {
-        actor: actorOf(principal),
+        ...actorFields(principal),
         action: 'login',
         detail: { role: principal.role },
         ...(req.ip ? { ip: req.ip } : {}),
       });
+      // A one-time password is changed before anything else (issue 23, finding 3).
+      if (principal.mustChangePassword) return res.redirect(303, `/account?lang=${lang}`);
       const target = new URL(next, 'http://x');
       if (!target.searchParams.has('lang') && target.pathname === '/dashboard')
         target.searchParams.set('lang', lang);
@@ -142,7 +162,7 @@ export function loginRouter(ctx: AppContext, auth: AuthDeps): Router {
       await auth.sessions.destroy(id);
       const who = session ? await findUserPrincipal(ctx.models, session.userId) : undefined;
       if (who)
-        await writeAudit(ctx, { actor: actorOf(who), action: 'logout', ...(req.ip ? { ip: req.ip } : {}) });
+        await writeAudit(ctx, { ...actorFields(who), action: 'logout', ...(req.ip ? { ip: req.ip } : {}) });
     }
     clearSessionCookie(req, res, publicBaseUrl);
     res.redirect(303, '/login');

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AppContext } from '../context.js';
 import type { Models } from '../db/models/index.js';
 import { HttpError } from '../http/errors.js';
@@ -40,6 +40,32 @@ export async function sessionPrincipal(deps: AuthDeps, req: Request): Promise<Pr
   return session ? findUserPrincipal(deps.models, session.userId, session.createdAt) : undefined;
 }
 
+/**
+ * A person signed in with a one-time password may only change it (issue 23, finding 3): pages send
+ * them to /account, the API answers 403. True when the request was answered.
+ */
+export function sentToChangePassword(
+  principal: Principal,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  mode: 'api' | 'page',
+): boolean {
+  if (!principal.mustChangePassword || `${req.baseUrl}${req.path}`.startsWith('/account')) return false;
+  if (mode === 'page') {
+    res.redirect(303, `/account?lang=${req.query.lang === 'en' ? 'en' : 'ar'}`);
+    return true;
+  }
+  next(
+    new HttpError(
+      403,
+      'password_change_required',
+      'Change your one-time password first (/account); nothing else is open until then',
+    ),
+  );
+  return true;
+}
+
 /** Only same-site paths: an attacker's link must not turn the login form into an open redirect. */
 export function safeNext(value: unknown, fallback = '/dashboard'): string {
   if (typeof value !== 'string' || value.length > 2000 || !/^\/[\x21-\x7e]*$/.test(value)) return fallback;
@@ -77,6 +103,7 @@ export function requireReportReader(deps: AuthDeps, mode: 'api' | 'page'): Reque
         new HttpError(401, 'unauthorized', 'Sign in, or send an API token (Authorization: Bearer <token>)'),
       );
     }
+    if (sentToChangePassword(principal, req, res, next, mode)) return;
     if (!canReadReports(principal.role))
       return next(new HttpError(403, 'forbidden', `Role ${principal.role} may not read reports`));
     res.locals.principal = principal;

@@ -127,6 +127,9 @@ const en = {
   linkExpired: 'This link was used already or has expired. Ask an administrator for a new one.',
   errorTitle: 'Not changed',
   signIn: 'Sign in',
+  mustChangePassword: 'Change your one-time password to continue: nothing else opens until you do.',
+  passwordLimited: 'Too many attempts. Try again in a few minutes.',
+  attempted: 'typed name',
 };
 export type AdminTexts = typeof en;
 
@@ -256,6 +259,9 @@ const ar: AdminTexts = {
   linkExpired: 'هذا الرابط استُخدم من قبل أو انتهت صلاحيته. اطلب رابطاً جديداً من المسؤول.',
   errorTitle: 'لم يتم التغيير',
   signIn: 'تسجيل الدخول',
+  mustChangePassword: 'غيّر كلمة المرور المؤقتة للمتابعة: لن تُفتح أي صفحة أخرى قبل ذلك.',
+  passwordLimited: 'محاولات كثيرة. حاول مرة أخرى بعد قليل.',
+  attempted: 'الاسم المُدخل',
 };
 
 export function adminTexts(lang: 'ar' | 'en'): AdminTexts {

@@ -110,7 +110,7 @@ describe('the queue board', () => {
       return job && job.attemptsMade >= 2 && (await job.isFailed()) ? true : undefined;
     });
     expect(await sys.ctx.models.AuditLog.findOne({ action: 'admin.queue.retry' }).lean()).toMatchObject({
-      actor: 'user:admin',
+      actorName: 'admin',
       target: `queue:${INBOUND_QUEUE}/job:board-retry`,
       outcome: 'ok',
     });

@@ -85,7 +85,7 @@ describe('CSV export', () => {
     })
       .sort({ at: -1 })
       .lean();
-    expect(entry).toMatchObject({ actor: 'token:test-admin', outcome: 'ok', rows: 13 });
+    expect(entry).toMatchObject({ actorName: 'test-admin', outcome: 'ok', rows: 13 });
     expect(entry?.detail).toMatchObject({
       format: 'csv',
       filter: { from: '2025-03-01', to: '2025-03-31', agency: 'MOMAH', department: 'lighting' },
@@ -141,7 +141,7 @@ describe('masking and scope', () => {
     expect(rows.every((r) => /^\+966•+\d\d$/.test(r.citizen_phone))).toBe(true);
     const audit = await system.ctx.models.AuditLog.findOne({
       action: 'export',
-      actor: 'user:auditor',
+      actorName: 'auditor',
     }).lean();
     expect(audit?.detail).toMatchObject({ format: 'json', phonesMasked: true });
   });
@@ -156,7 +156,7 @@ describe('masking and scope', () => {
     expect(res.status).toBe(403);
     const denied = await system.ctx.models.AuditLog.countDocuments({
       action: 'access_denied',
-      actor: 'user:momah.manager',
+      actorName: 'momah.manager',
     });
     expect(denied).toBeGreaterThan(0);
     // Without an agency filter the manager's export is their agency only.

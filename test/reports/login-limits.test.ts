@@ -68,7 +68,7 @@ describe('sign-in limits', () => {
     );
     const refused = await proxied.ctx.models.AuditLog.findOne({
       action: 'login_limited',
-      actor: 'user:admin',
+      actorName: 'admin',
     }).lean();
     expect(refused).toMatchObject({ outcome: 'denied', ip: '203.0.113.66' });
   });

@@ -56,7 +56,7 @@ describe('sign-in', () => {
       { 'x-forwarded-proto': 'https' },
     );
     expect(proxied.headers.get('set-cookie')).toMatch(/; Secure/);
-    const entry = await system.ctx.models.AuditLog.findOne({ action: 'login', actor: 'user:admin' }).lean();
+    const entry = await system.ctx.models.AuditLog.findOne({ action: 'login', actorName: 'admin' }).lean();
     expect(entry).toMatchObject({ outcome: 'ok', detail: { role: 'admin' } });
   });
 
@@ -66,7 +66,7 @@ describe('sign-in', () => {
     expect(await res.text()).toContain('غير صحيحة');
     const entry = await system.ctx.models.AuditLog.findOne({
       action: 'login_failed',
-      actor: 'user:auditor',
+      actorName: 'auditor',
     }).lean();
     expect(entry?.outcome).toBe('failed');
     const offsite = await postLogin({ username: 'auditor', password: PASSWORD, next: '//evil.example/x' });
@@ -115,7 +115,7 @@ describe('sign-in', () => {
     });
     expect(out.status).toBe(303);
     expect((await get(system, '/dashboard', cookie)).status).toBe(303);
-    expect(await system.ctx.models.AuditLog.countDocuments({ action: 'logout', actor: 'user:auditor' })).toBe(
+    expect(await system.ctx.models.AuditLog.countDocuments({ action: 'logout', actorName: 'auditor' })).toBe(
       1,
     );
 
@@ -135,6 +135,12 @@ describe('sign-in', () => {
 describe('scripts/create-user.ts', () => {
   it('creates a scoped manager from the command line, reading the password from stdin', async () => {
     const uri = `${inject('mongoUrl').replace(/\/?$/, '/')}${system.dbName}`;
+    // The web's rule holds here too: a scope names an agency that exists.
+    const created = await system.api('/api/admin/agencies', {
+      token: await system.token('admin'),
+      body: { code: 'MOH', name: { ar: 'وزارة الصحة', en: 'Ministry of Health' }, channels: ['sms'] },
+    });
+    expect(created.status).toBe(201);
     const child = run(
       'node',
       [

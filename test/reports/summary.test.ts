@@ -319,7 +319,7 @@ describe('role scoping', () => {
     expect(other.status).toBe(403);
     const entry = await system.ctx.models.AuditLog.findOne({
       action: 'access_denied',
-      actor: 'user:momah.manager',
+      actorName: 'momah.manager',
     }).lean();
     expect(entry?.outcome).toBe('denied');
     expect(entry?.detail).toMatchObject({ filter: { agency: 'MOH' } });

@@ -49,6 +49,52 @@ describe('development start-up', () => {
         }).toString(),
       });
       expect(login.status).toBe(303);
+      // Issue 23, finding 3: a one-time password leads to the change form, and nowhere else.
+      expect(login.headers.get('location')).toMatch(/^\/account\b/);
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const visit = (p: string) => fetch(`${url}${p}`, { redirect: 'manual', headers: { cookie } });
+      for (const p of ['/dashboard', '/admin/users', '/sandbox', '/audit/integrity']) {
+        const res = await visit(p);
+        expect(res.status, p).toBe(303);
+        expect(res.headers.get('location'), p).toMatch(/^\/account\b/);
+      }
+      for (const p of ['/api/reports/summary', '/api/admin/users']) {
+        const res = await visit(p);
+        expect(res.status, p).toBe(403);
+        expect(await res.text(), p).toContain('password_change_required');
+      }
+      const account = await visit('/account?lang=en');
+      expect(account.status).toBe(200);
+      const page = await account.text();
+      expect(page).toContain('Change your one-time password');
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+      const change = (current: string, next: string) =>
+        fetch(`${url}/account`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: csrf, lang: 'en', current, password: next }).toString(),
+        });
+      // The same password again is no change.
+      expect((await change(password ?? '', password ?? '')).status).toBe(422);
+      const own = 'my own long passphrase 2026';
+      const changed = await change(password ?? '', own);
+      expect(changed.status).toBe(303);
+      const signIn = (pw: string) =>
+        fetch(`${url}/login`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ username: 'admin', password: pw, next: '/dashboard' }).toString(),
+        });
+      expect((await signIn(password ?? '')).status).toBe(401);
+      const again = await signIn(own);
+      expect(again.status).toBe(303);
+      expect(again.headers.get('location')).toMatch(/^\/dashboard/);
+      const fresh = (again.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      expect(
+        (await fetch(`${url}/dashboard`, { redirect: 'manual', headers: { cookie: fresh } })).status,
+      ).toBe(200);
 
       // A request's log line, pretty-printed: a short human line, not a JSON object.
       await fetch(`${url}/sandbox`);

@@ -94,6 +94,8 @@ export function renderTokens(c: PageCtx, tokens: Token[], state: PageState = {})
 export interface AuditRow {
   at: string;
   actor: string;
+  actorName?: string | null;
+  attemptedName?: string | null;
   action: string;
   outcome: string;
   agency: string | null;
@@ -101,6 +103,16 @@ export interface AuditRow {
   before: unknown;
   after: unknown;
   detail: unknown;
+}
+
+/** The name for reading, the id for certainty; a typed sign-in name is marked as only typed. */
+function actorCell(r: AuditRow, attempted: string): string {
+  const id = `<code dir="ltr">${esc(r.actor)}</code>`;
+  const name = r.actorName ? `<bdi>${esc(r.actorName)}</bdi> ` : '';
+  const typed = r.attemptedName
+    ? ` <small>(${esc(attempted)}: <bdi>${esc(r.attemptedName)}</bdi>)</small>`
+    : '';
+  return `${name}${id}${typed}`;
 }
 
 export function renderAudit(
@@ -118,7 +130,7 @@ export function renderAudit(
         [t.when, t.actor, t.action, t.agency, t.target, t.before, t.after],
         rows.map((r) => [
           when(r.at, t),
-          `<bdi>${esc(r.actor)}</bdi>`,
+          actorCell(r, t.attempted),
           `<bdi>${esc(r.action)}</bdi> ${r.outcome !== 'ok' ? esc(r.outcome) : ''}`,
           `<bdi>${esc(r.agency ?? '')}</bdi>`,
           `<bdi>${esc(r.target ?? '')}</bdi>${json(r.detail)}`,
@@ -165,10 +177,13 @@ export function renderUnknown(c: PageCtx, rows: UnknownRow[], state: PageState =
 
 export function renderAccount(c: PageCtx, state: PageState = {}): string {
   const t = adminTexts(c.lang);
+  const mustChange = c.p.mustChangePassword
+    ? `<p class="error" role="alert" id="must-change">${esc(t.mustChangePassword)}</p>`
+    : '';
   return adminPage(
     c,
     t.account,
-    `<section><form class="stack" method="post" action="/account">${hidden(c)}<label>${esc(t.currentPassword)}<input type="password" name="current" autocomplete="current-password" required dir="ltr"></label><label>${esc(t.newPassword)}<input type="password" name="password" autocomplete="new-password" required minlength="12" dir="ltr"></label><p class="note">${esc(t.passwordRules)}</p><button class="primary" type="submit">${esc(t.changePassword)}</button></form></section>`,
+    `<section>${mustChange}<form class="stack" method="post" action="/account">${hidden(c)}<label>${esc(t.currentPassword)}<input type="password" name="current" autocomplete="current-password" required dir="ltr"></label><label>${esc(t.newPassword)}<input type="password" name="password" autocomplete="new-password" required minlength="12" dir="ltr"></label><p class="note">${esc(t.passwordRules)}</p><button class="primary" type="submit">${esc(t.changePassword)}</button></form></section>`,
     state,
   );
 }

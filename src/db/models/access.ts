@@ -18,6 +18,8 @@ export const userSchema = new Schema(
     /** Sessions created before this are ended (password changed or reset forced). */
     sessionsValidAfter: { type: Date },
     revision: { type: Number, default: 0 },
+    /** Signed in with a one-time password: nothing but changing it until it is changed. */
+    mustChangePassword: { type: Boolean },
   },
   { timestamps: true },
 );
@@ -40,7 +42,12 @@ export const apiTokenSchema = new Schema(
 export const auditLogSchema = new Schema(
   {
     at: { type: Date, required: true },
+    /** `user:<id>`, `token:<id>`, or a fixed name such as `system` or `anonymous`. */
     actor: { type: String, required: true },
+    /** The actor's name when it acted (escaped), shown beside the id. */
+    actorName: { type: String },
+    /** The name an unknown sign-in gave (escaped); never the actor. */
+    attemptedName: { type: String },
     action: { type: String, required: true },
     outcome: { type: String, enum: ['ok', 'denied', 'failed'], default: 'ok' },
     detail: { type: Schema.Types.Mixed },
@@ -57,6 +64,7 @@ export const auditLogSchema = new Schema(
 );
 auditLogSchema.index({ at: -1 });
 auditLogSchema.index({ actor: 1, at: -1 });
+auditLogSchema.index({ actorName: 1, at: -1 });
 auditLogSchema.index({ agency: 1, at: -1 });
 
 export type User = InferSchemaType<typeof userSchema>;

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
 import mongoose from 'mongoose';
 import { isDuplicateKey } from '../db/duplicate-key.js';
+import { perDatabaseCache } from '../db/per-database-cache.js';
 import type { Models } from '../db/models/index.js';
 import type {
   Closure,
@@ -223,6 +224,13 @@ export type AcceptOutcome =
 
 export class TicketEventNotFoundError extends Error {}
 
+/**
+ * Recorded owners, kept in process: an owner never changes once recorded, so a cached one is never
+ * stale, and a ticket's later events skip the read. The age only bounds what is held.
+ */
+const ownerCache = perDatabaseCache<TicketOwnerView>();
+const OWNER_CACHE = { max: 50_000, ttlMs: 3_600_000 };
+
 /** How long an apply job waits, so the insert queued alongside it has landed (see storeAndQueue). */
 const APPLY_DELAY_MS = 200;
 
@@ -360,8 +368,10 @@ export class TicketService {
    */
   async ownerOf(ref: string): Promise<TicketOwnerView | undefined> {
     const { TicketOwner, TicketEvent, Ticket } = this.deps.models;
+    const cached = ownerCache(this.deps.models, OWNER_CACHE).get(ref);
+    if (cached) return cached;
     const owner = await TicketOwner.findById(ref).lean();
-    if (owner) return owner;
+    if (owner) return this.remember(ref, owner);
     const [event, ticket] = await Promise.all([
       TicketEvent.findOne({ ticketRef: ref })
         .sort({ receivedAt: 1 })
@@ -402,14 +412,20 @@ export class TicketService {
         },
         { upsert: true, returnDocument: 'after' },
       ).lean();
-      if (owner) return owner;
+      if (owner) return this.remember(ref, owner);
     } catch (err) {
       // Two upserts of one new `_id` at once: the other inserted it, and it is read below.
       if (!isDuplicateKey(err)) throw err;
     }
     const owner = await TicketOwner.findById(ref).lean();
     if (!owner) throw new Error(`ticket ${ref}: its owner was neither recorded nor found`);
-    return owner;
+    return this.remember(ref, owner);
+  }
+
+  private remember(ref: string, owner: TicketOwnerView): TicketOwnerView {
+    const kept = { agency: owner.agency, department: owner.department };
+    ownerCache(this.deps.models, OWNER_CACHE).set(ref, kept);
+    return kept;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventKey, TICKET_EVENTS_QUEUE, ticketEventJobId } from '../../src/tickets/service.js';
+import { deriveTicket, eventKey, TICKET_EVENTS_QUEUE, ticketEventJobId } from '../../src/tickets/service.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
 // Issue 23, findings 1 and 10: a scoped token is answered the same for another agency's ticket as
@@ -117,31 +117,35 @@ describe("another agency's ticket", () => {
   });
 
   it('stored before owners were recorded belongs to the agency of its first event, not its latest', async () => {
-    // What an old takeover left: MOH's closure, then MOMAH's reopen, the ticket following the latest.
-    expect((await post('O-OLD', moh, event('old-closed', 'closed', 'MOH'))).status).toBe(201);
-    const reopen = { ...event('old-reopen', 'reopened', 'MOMAH'), receivedAt: new Date() };
-    const row = {
-      eventId: 'old-reopen',
-      type: 'reopened' as const,
-      at: new Date(reopen.at),
-      receivedAt: reopen.receivedAt,
-      agency: 'MOMAH',
+    // What an old takeover left, written as the code before owners were recorded stored it: MOH's
+    // closure, then MOMAH's reopen, and the ticket following the latest event.
+    const t = Date.UTC(2026, 9, 1, 8);
+    const row = (eventId: string, type: 'closed' | 'reopened', agency: string, k: number) => ({
+      eventId,
+      type,
+      at: new Date(t + k * 60_000),
+      receivedAt: new Date(t + k * 60_000),
+      agency,
       department: 'complaints',
       agentId: 'a-1',
       citizenPhone: '+966501112233',
       language: 'ar' as const,
-    };
-    await sys.ctx.models.TicketEvent.create({
-      ...row,
-      _id: 'old-reopen',
-      ticketRef: 'O-OLD',
-      fingerprint: 'old',
     });
-    await sys.ctx.models.Ticket.updateOne(
-      { _id: 'O-OLD' },
-      { $set: { agency: 'MOMAH', status: 'open' }, $push: { events: row } },
-    );
-    await sys.ctx.db.conn.collection('ticket_owners').deleteMany({});
+    const rows = [row('old-closed', 'closed', 'MOH', 0), row('old-reopen', 'reopened', 'MOMAH', 1)];
+    for (const r of rows)
+      await sys.ctx.models.TicketEvent.create({
+        ...r,
+        _id: r.eventId,
+        ticketRef: 'O-OLD',
+        fingerprint: 'old',
+      });
+    await sys.ctx.models.Ticket.create({
+      ...deriveTicket('O-OLD', rows, []),
+      _id: 'O-OLD',
+      agency: 'MOMAH',
+      events: rows,
+      revision: 2,
+    });
 
     const asMissing = await missing('O-OLD', momah);
     expect(await answer(read('O-OLD', momah))).toEqual(asMissing);

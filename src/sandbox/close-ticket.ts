@@ -38,5 +38,5 @@ export async function reportTicketEvent(
     },
     { applyNow: true },
   );
-  return outcome.kind === 'conflict' ? undefined : outcome.result?.ticket;
+  return outcome.kind === 'accepted' || outcome.kind === 'replayed' ? outcome.result?.ticket : undefined;
 }

@@ -51,6 +51,11 @@ function outOfScope(scope: Scope | undefined, t: { agency: string; department: s
   );
 }
 
+/** The one answer for a ticket that does not exist or is not the caller's to see or report to. */
+function ticketNotFound(ref: string): HttpError {
+  return new HttpError(404, 'ticket_not_found', `No ticket with ref ${ref}`);
+}
+
 function scopeName(scope: Scope): string {
   return scope.department !== undefined
     ? `agency ${scope.agency ?? '*'}, department ${scope.department}`
@@ -77,13 +82,6 @@ export function ticketsRouter(ctx: AppContext): Router {
     if (scope && outOfScope(scope, body.data)) {
       throw new HttpError(403, 'out_of_scope', `This token reports events for ${scopeName(scope)} only`);
     }
-    // A ticket already reported by another agency is not this token's to change (refs are global).
-    // Said without naming that agency; one read, only for scoped tokens.
-    if (scope?.agency !== undefined || scope?.department !== undefined) {
-      const existing = await service.get(ref.data);
-      if (existing && outOfScope(scope, existing))
-        throw new HttpError(403, 'out_of_scope', `This token may not report events for ticket ${ref.data}`);
-    }
     const phone = normalisePhone(body.data.citizenPhone, ctx.config.phoneDefaultRegion);
     if (!phone.ok) {
       throw new HttpError(422, 'validation_failed', `Invalid body: citizenPhone ${phone.reason}`, {
@@ -97,8 +95,20 @@ export function ticketsRouter(ctx: AppContext): Router {
       { ...body.data, ticketRef: ref.data, at: new Date(body.data.at), citizenPhone: phone.e164 },
       { applyNow: wantsTicket },
     );
+    if (outcome.kind === 'not_owner') {
+      // The ticket belongs to the agency (and department) of its first event; another agency's event
+      // never moves it. A token that may not see that ticket is answered as for one that does not
+      // exist, exactly as its read is, so it learns nothing of another agency's tickets.
+      if (scope && outOfScope(scope, outcome.owner)) throw ticketNotFound(ref.data);
+      throw new HttpError(
+        409,
+        'ticket_owner_mismatch',
+        `Ticket ${ref.data} belongs to agency ${outcome.owner.agency}, department ${outcome.owner.department}: its events must name them`,
+      );
+    }
     if (outcome.kind === 'conflict') {
-      // The first use may be another agency's: a scoped token learns only that the id is taken.
+      // Only this agency's own events can conflict (ids are per agency), but a department-scoped
+      // token is not told which ticket of its agency used the id.
       const message =
         scope?.agency !== undefined || scope?.department !== undefined
           ? `eventId ${body.data.eventId} was already used for a different event`
@@ -127,9 +137,14 @@ export function ticketsRouter(ctx: AppContext): Router {
     const ref = refSchema.safeParse(req.params.ref);
     if (!ref.success) throw validationError(ref.error, 'params', 400);
     const ticket = await service.get(ref.data);
-    // Another agency's ticket answers as a missing one: a scoped token must not learn it exists.
-    if (!ticket || outOfScope(res.locals.principal?.scope, ticket))
-      throw new HttpError(404, 'ticket_not_found', `No ticket with ref ${ref.data}`);
+    if (!ticket) throw ticketNotFound(ref.data);
+    // Another agency's ticket answers as a missing one: a scoped token must not learn it exists. Its
+    // owner (the first event's agency) decides, not the agency the stored ticket shows.
+    const scope = res.locals.principal?.scope;
+    if (scope?.agency !== undefined || scope?.department !== undefined) {
+      const owner = await service.ownerOf(ref.data);
+      if (!owner || outOfScope(scope, owner)) throw ticketNotFound(ref.data);
+    }
     // It names the citizen's closures: no shared cache may keep it.
     res.setHeader('Cache-Control', 'no-store');
     res.json({ ticket });

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
 import mongoose from 'mongoose';
 import { isDuplicateKey } from '../db/duplicate-key.js';
+import { perDatabaseCache } from '../db/per-database-cache.js';
 import type { Models } from '../db/models/index.js';
 import type {
   Closure,
@@ -161,10 +162,13 @@ export function deriveTicket(
   }
   const latest = sorted[sorted.length - 1];
   if (!latest) throw new Error(`ticket ${ref} has no events to derive from`);
+  // A ticket belongs to the agency of its first accepted event, whatever later events say (events
+  // of another agency are refused on arrival; a ticket stored before that may still hold some).
+  const first = events.reduce((a, b) => (b.receivedAt.getTime() < a.receivedAt.getTime() ? b : a));
   return {
     ref,
-    agency: latest.agency,
-    department: latest.department,
+    agency: first.agency,
+    department: first.department,
     agentId: latest.agentId,
     citizenPhone: latest.citizenPhone,
     language: latest.language,
@@ -177,6 +181,7 @@ export function deriveTicket(
 
 /** The job that applies a stored event; the worker re-reads the event. */
 export interface TicketEventJob {
+  /** The stored event's key (`_id`): its id, or eventKey() for an id another agency used first. */
   eventId: string;
   /** The ticket the event belongs to, checked against the stored event. */
   ticketRef: string;
@@ -184,18 +189,47 @@ export interface TicketEventJob {
 
 export const TICKET_EVENTS_QUEUE = 'ticket-events';
 
-/** Event ids may hold ':' (which BullMQ refuses in ids) and '_': encoding keeps distinct ids distinct. */
+/**
+ * Event ids may hold ':' (which BullMQ refuses in ids) and '_': encoding keeps distinct ids distinct.
+ * '~' is escaped too (encodeURIComponent leaves it): it marks the escapes, so `a:b` and `a~3Ab` (or
+ * an agency's key, `MOH x`, and another agency's raw id `MOH~20x`) cannot share a job.
+ */
 export function ticketEventJobId(eventId: string): string {
-  return `tev-${encodeURIComponent(eventId).replace(/%/g, '~')}`;
+  return `tev-${encodeURIComponent(eventId).replace(/~/g, '%7E').replace(/%/g, '~')}`;
+}
+
+/**
+ * The stored key of an agency's event whose id another agency used first. Event ids are unique per
+ * agency, not across agencies: another agency's use of an id is none of this agency's business, and
+ * answering "already used" would tell it that the id exists. A space joins the two because neither
+ * an agency code nor an event id can hold one, so a key never equals an event id as sent.
+ */
+export function eventKey(agency: string, eventId: string): string {
+  return `${agency} ${eventId}`;
+}
+
+/** The agency and department a ticket belongs to (ticket_owners). */
+export interface TicketOwnerView {
+  agency: string;
+  department: string;
 }
 
 export type AcceptOutcome =
   /** Stored and queued; `result` is there when the caller asked for it and applying finished. */
   | { kind: 'accepted'; replayed: boolean; result?: EventResult }
   | { kind: 'replayed'; result: EventResult }
-  | { kind: 'conflict'; message: string };
+  | { kind: 'conflict'; message: string }
+  /** The ticket belongs to another agency or department (its first event's); nothing was stored. */
+  | { kind: 'not_owner'; owner: TicketOwnerView };
 
 export class TicketEventNotFoundError extends Error {}
+
+/**
+ * Recorded owners, kept in process: an owner never changes once recorded, so a cached one is never
+ * stale, and a ticket's later events skip the read. The age only bounds what is held.
+ */
+const ownerCache = perDatabaseCache<TicketOwnerView>();
+const OWNER_CACHE = { max: 50_000, ttlMs: 3_600_000 };
 
 /** How long an apply job waits, so the insert queued alongside it has landed (see storeAndQueue). */
 const APPLY_DELAY_MS = 200;
@@ -260,6 +294,11 @@ export class TicketService {
   });
 
   async accept(input: TicketEventInput, opts: { applyNow?: boolean } = {}): Promise<AcceptOutcome> {
+    // Claimed before the event is stored: an event accepted and still queued already owns its ticket,
+    // so another agency's event racing it is refused here, not found out by the worker too late.
+    const owner = await this.claim(input);
+    if (owner.agency !== input.agency || owner.department !== input.department)
+      return { kind: 'not_owner', owner: { agency: owner.agency, department: owner.department } };
     const fp = fingerprint(input);
     const doc: NewEventDoc = {
       _id: input.eventId,
@@ -276,11 +315,17 @@ export class TicketService {
       ...(input.callSid ? { callSid: input.callSid } : {}),
       fingerprint: fp,
     };
-    const isNew = await this.storeAndQueue(doc);
-    if (!isNew) {
-      const existing = await this.deps.models.TicketEvent.findById(input.eventId).lean();
-      if (!existing)
-        throw new Error(`ticket event ${input.eventId} was refused as a duplicate but is not stored`);
+    let key = input.eventId;
+    let isNew = await this.storeAndQueue(doc);
+    let existing = isNew ? undefined : await this.storedEvent(key);
+    if (existing && existing.agency !== input.agency) {
+      // Another agency's event holds this id: this agency's is a different event, kept under a key
+      // of its own (the same one for each of its repeats, since the id's first holder never changes).
+      key = eventKey(input.agency, input.eventId);
+      isNew = await this.storeAndQueue({ ...doc, _id: key });
+      existing = isNew ? undefined : await this.storedEvent(key);
+    }
+    if (existing) {
       if (existing.fingerprint !== fp) {
         return {
           kind: 'conflict',
@@ -290,7 +335,7 @@ export class TicketService {
       if (existing.result) return { kind: 'replayed', result: existing.result as EventResult };
       // Stored but not applied yet (queued, or the first request failed before queueing): queue it
       // again; the job id makes that a no-op when the first job is still there.
-      await this.enqueue({ eventId: input.eventId, ticketRef: existing.ticketRef });
+      await this.enqueue({ eventId: key, ticketRef: existing.ticketRef });
     }
     const replayed = !isNew;
     if (!opts.applyNow) return { kind: 'accepted', replayed };
@@ -298,7 +343,7 @@ export class TicketService {
       return {
         kind: 'accepted',
         replayed,
-        result: await this.applyStored({ eventId: input.eventId, ticketRef: input.ticketRef }),
+        result: await this.applyStored({ eventId: key, ticketRef: input.ticketRef }),
       };
     } catch (err) {
       // Accepted and queued all the same: the worker retries it. The caller learns it from the 202.
@@ -308,6 +353,79 @@ export class TicketService {
       );
       return { kind: 'accepted', replayed };
     }
+  }
+
+  private async storedEvent(key: string) {
+    const existing = await this.deps.models.TicketEvent.findById(key).lean();
+    if (!existing) throw new Error(`ticket event ${key} was refused as a duplicate but is not stored`);
+    return existing;
+  }
+
+  /**
+   * The agency and department a ticket belongs to, or undefined for a ticket nothing was ever stored
+   * for. A ticket stored before owners were recorded belongs to its earliest-received event's agency
+   * (not its latest's, which an event of another agency could once set), recorded now.
+   */
+  async ownerOf(ref: string): Promise<TicketOwnerView | undefined> {
+    const { TicketOwner, TicketEvent, Ticket } = this.deps.models;
+    const cached = ownerCache(this.deps.models, OWNER_CACHE).get(ref);
+    if (cached) return cached;
+    const owner = await TicketOwner.findById(ref).lean();
+    if (owner) return this.remember(ref, owner);
+    const [event, ticket] = await Promise.all([
+      TicketEvent.findOne({ ticketRef: ref })
+        .sort({ receivedAt: 1 })
+        .select({ eventId: 1, agency: 1, department: 1, receivedAt: 1 })
+        .lean(),
+      Ticket.findById(ref).select({ events: 1 }).lean(),
+    ]);
+    const earliest = [...(event ? [event] : []), ...(ticket?.events ?? [])].reduce<
+      Pick<EventRow, 'eventId' | 'agency' | 'department' | 'receivedAt'> | undefined
+    >((a, b) => (a && a.receivedAt.getTime() <= b.receivedAt.getTime() ? a : b), undefined);
+    return earliest ? this.recordOwner(ref, earliest) : undefined;
+  }
+
+  /** The owner of the event's ticket: already recorded, or this event, if it is the first. */
+  private async claim(input: TicketEventInput): Promise<TicketOwnerView> {
+    return (await this.ownerOf(input.ticketRef)) ?? this.recordOwner(input.ticketRef, input);
+  }
+
+  /**
+   * Records a ticket's owner unless one is recorded already, and answers whichever is: one upsert that
+   * only ever inserts, so of two agencies' first events racing in two processes exactly one owns it.
+   */
+  private async recordOwner(
+    ref: string,
+    claim: { eventId: string; agency: string; department: string },
+  ): Promise<TicketOwnerView> {
+    const { TicketOwner } = this.deps.models;
+    try {
+      const owner = await TicketOwner.findOneAndUpdate(
+        { _id: ref },
+        {
+          $setOnInsert: {
+            agency: claim.agency,
+            department: claim.department,
+            eventId: claim.eventId,
+            claimedAt: new Date(),
+          },
+        },
+        { upsert: true, returnDocument: 'after' },
+      ).lean();
+      if (owner) return this.remember(ref, owner);
+    } catch (err) {
+      // Two upserts of one new `_id` at once: the other inserted it, and it is read below.
+      if (!isDuplicateKey(err)) throw err;
+    }
+    const owner = await TicketOwner.findById(ref).lean();
+    if (!owner) throw new Error(`ticket ${ref}: its owner was neither recorded nor found`);
+    return this.remember(ref, owner);
+  }
+
+  private remember(ref: string, owner: TicketOwnerView): TicketOwnerView {
+    const kept = { agency: owner.agency, department: owner.department };
+    ownerCache(this.deps.models, OWNER_CACHE).set(ref, kept);
+    return kept;
   }
 
   /**

@@ -70,4 +70,16 @@ describe('deriveTicket', () => {
     );
     expect(t.closures).toHaveLength(1);
   });
+
+  it('keeps the agency and department of the first event received, not the latest (issue 23)', () => {
+    const first = ev('o1', 'closed', '2026-01-02T09:00:00Z');
+    // Received later, though earlier in event time: a ticket stored before owners were recorded.
+    const other = { ...ev('o2', 'reopened', '2026-01-01T09:00:00Z'), agency: 'momah', department: 'roads' };
+    const later = { ...ev('o3', 'reopened', '2026-01-03T09:00:00Z'), agency: 'momah', department: 'roads' };
+    for (const events of [
+      [first, other, later],
+      [later, other, first],
+    ])
+      expect(deriveTicket('T9', events, [])).toMatchObject({ agency: 'moh', department: 'complaints' });
+  });
 });

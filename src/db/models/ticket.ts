@@ -72,7 +72,11 @@ ticketSchema.index({ updatedAt: 1 });
 // The "reopened within N days" integrity signal reads a period's closures (src/reports/integrity).
 ticketSchema.index({ 'closures.closedAt': 1 });
 
-/** The event log and its idempotency record: `_id` is the event id, so a repeat fails on insert. */
+/**
+ * The event log and its idempotency record: `_id` is the event id, so a repeat fails on insert. Event
+ * ids are unique per agency: an agency's event whose id another agency used first is kept under
+ * `eventKey(agency, eventId)` instead (tickets/service.ts).
+ */
 export const ticketEventSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -88,15 +92,37 @@ export const ticketEventSchema = new Schema(
 );
 // The retention purge's filter (src/retention/purge.ts).
 ticketEventSchema.index({ receivedAt: 1 });
+// A ticket's earliest event, which owns a ticket stored before owners were recorded (ticket_owners).
+ticketEventSchema.index({ ticketRef: 1, receivedAt: 1 });
+
+/**
+ * Who a ticket belongs to: the agency and department of its first accepted event, written once (an
+ * upsert that only inserts) when that event is accepted and before it is stored, so an event still
+ * queued already owns its ticket. No later event changes it (tickets/service.ts).
+ */
+export const ticketOwnerSchema = new Schema(
+  {
+    /** The ticket ref. */
+    _id: { type: String, required: true },
+    agency: { type: String, required: true },
+    department: { type: String, required: true },
+    /** The event that made the claim: the first accepted, or the earliest stored for an older ticket. */
+    eventId: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+  },
+  { timestamps: false },
+);
 
 export type Ticket = InferSchemaType<typeof ticketSchema>;
 export type Closure = InferSchemaType<typeof closureSchema>;
 export type EventRow = InferSchemaType<typeof eventRowSchema>;
 export type TicketEvent = InferSchemaType<typeof ticketEventSchema>;
+export type TicketOwner = InferSchemaType<typeof ticketOwnerSchema>;
 
 export function ticketModels(conn: Connection) {
   return {
     Ticket: conn.model('Ticket', ticketSchema, 'tickets'),
     TicketEvent: conn.model('TicketEvent', ticketEventSchema, 'ticket_events'),
+    TicketOwner: conn.model('TicketOwner', ticketOwnerSchema, 'ticket_owners'),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The statistics behind every published figure, written once so the methodology page, the README
+ * The statistics behind every published figure, written once so the methodology page, docs/methodology.md
  * and the tests can all point at the same formulas.
  *
  * - A rate x/n carries a 95% **Wilson score interval** (Wilson 1927; Newcombe 1998, method 3):

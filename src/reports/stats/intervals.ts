@@ -17,6 +17,7 @@
  *   z-test does not; the pooled z statistic is given too for readers who expect it.
  */
 
+// Why: docs/decisions/0004-statistics-without-a-library.md
 /** Two-sided 95% standard normal quantile, Φ⁻¹(0.975). */
 export const Z95 = 1.959963984540054;
 

@@ -82,6 +82,16 @@ function brokenLinks(file: string): string[] {
   return problems;
 }
 
+/** Source files where a `// Why: docs/decisions/…` comment may point at the record behind the code. */
+function sourceFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.(ts|js|mjs|java)$/.test(name) ? [path] : [];
+  });
+}
+
 describe('README and docs/', () => {
   it(`keeps the README under ${README_MAX_LINES} lines`, () => {
     const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\n$/, '').split('\n').length;
@@ -92,6 +102,22 @@ describe('README and docs/', () => {
     const files = [join(ROOT, 'README.md'), ...markdownFiles(join(ROOT, 'docs'))];
     expect(files.length).toBeGreaterThan(10);
     expect(files.flatMap(brokenLinks)).toEqual([]);
+  });
+
+  it('links every decision record from the code it explains, and only records that exist', () => {
+    const decisions = join(ROOT, 'docs/decisions');
+    const records = readdirSync(decisions).filter((name) => /^\d{4}-.+\.md$/.test(name));
+    const named = new Map<string, string[]>();
+    for (const file of ['src', 'scripts', 'workers', 'voice-flows'].flatMap((d) =>
+      sourceFiles(join(ROOT, d)),
+    )) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/Why: docs\/decisions\/([\w.-]+\.md)/g)) {
+        if (m[1]) named.set(m[1], [...(named.get(m[1]) ?? []), relative(ROOT, file)]);
+      }
+    }
+    expect(records.length).toBeGreaterThan(10);
+    expect(records.filter((r) => !named.has(r))).toEqual([]);
+    expect([...named].filter(([r]) => !records.includes(r))).toEqual([]);
   });
 
   it('reads headings and links as GitHub does', () => {

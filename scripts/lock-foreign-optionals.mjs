@@ -1,3 +1,4 @@
+// Why: docs/decisions/0015-package-lock-foreign-optionals.md
 // The npm registry reachable here lacks some platform-specific optional packages (for example
 // @msgpackr-extract/msgpackr-extract-darwin-arm64), so `npm install` leaves them out of
 // package-lock.json and `npm ci` then refuses the lock as out of sync. npm never installs a package

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+// Why: docs/decisions/0001-mongo-java-server.md
 /**
  * mongo-java-server's backends with one change to how a query finds its documents.
  *

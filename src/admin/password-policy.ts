@@ -10,6 +10,7 @@ import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
 
 const common = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
 
+// Why: docs/decisions/0012-password-policy.md
 export function passwordProblem(password: string, username?: string): string | undefined {
   if (password.length < MIN_PASSWORD_LENGTH) return `at least ${MIN_PASSWORD_LENGTH} characters`;
   if (password.length > 1024) return 'at most 1024 characters';

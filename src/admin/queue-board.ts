@@ -48,6 +48,7 @@ const boardPolicy = helmet.contentSecurityPolicy({
   },
 });
 
+// Why: docs/decisions/0013-queue-board-behind-sign-in.md
 export function queueBoardRouter(ctx: AppContext, queueNames: readonly string[]): Router {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(QUEUE_BOARD_PATH);

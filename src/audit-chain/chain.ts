@@ -16,6 +16,7 @@ import type { Models } from '../db/models/index.js';
  * walks forward past it.
  */
 
+// Why: docs/decisions/0003-hash-chains-without-transactions.md
 export const CHAINS = ['audit', 'answers'] as const;
 export type ChainName = (typeof CHAINS)[number];
 

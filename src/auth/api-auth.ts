@@ -15,6 +15,7 @@ declare module 'express-serve-static-core' {
   }
 }
 
+// Why: docs/decisions/0008-api-token-cache.md
 /**
  * Bearer-token authentication for machine clients. 401 when the token is missing or unknown, 403
  * when it is valid but its role may not use this route.

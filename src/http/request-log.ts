@@ -14,6 +14,7 @@ export function loggedPath(url: string): string {
     .replace(/^\/account\/password\/[^/]+/, '/account/password/:token');
 }
 
+// Why: docs/decisions/0010-request-log-without-pino-http.md
 /**
  * One JSON log line per request, with a request id (taken from X-Request-Id when sane). Written by
  * hand rather than with pino-http: that middleware builds a child logger and serializers for every

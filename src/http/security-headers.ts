@@ -2,6 +2,7 @@ import helmet from 'helmet';
 import type { RequestHandler } from 'express';
 import { PAGE_CSP_DIRECTIVES } from './page-policy.js';
 
+// Why: docs/decisions/0014-libraries-for-solved-problems.md
 /**
  * Security headers on every response, from helmet: the page policy as the default CSP (a page that
  * needs more, the sandbox phone or the queue board, sets its own on its own path), no framing, no

@@ -1,3 +1,4 @@
+// Why: docs/decisions/0006-ticket-events-accepted-then-applied.md
 /**
  * Collects the calls made in one event-loop turn and hands them to `flush` together. Under load many
  * requests arrive in the same turn, and one round trip for all of them (a multi-document insert, a

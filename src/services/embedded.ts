@@ -258,6 +258,7 @@ function listeningPort(name: string, child: ChildProcess, output: () => string, 
   });
 }
 
+// Why: docs/decisions/0001-mongo-java-server.md
 /**
  * mongod when it is on the search path (the real thing wins); otherwise mongo-java-server through
  * our launcher (scripts/mongo-java-server/): in memory when not persistent, else an H2 file in dataDir.

@@ -266,6 +266,7 @@ export class TicketService {
     },
   ) {}
 
+  // Why: docs/decisions/0006-ticket-events-accepted-then-applied.md
   /**
    * Stores events and queues their jobs a batch per event-loop turn (turn-batch.ts): one insert and
    * one pipelined add for all the events that arrived together, the two at once. Answers, per event,

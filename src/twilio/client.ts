@@ -9,6 +9,7 @@ export const SANDBOX_HOST_PREFIX: Record<string, string> = {
   'messaging.twilio.com': '/__twilio/messaging',
 };
 
+// Why: docs/decisions/0017-sandbox-behind-the-sdk-seam.md
 /**
  * The SDK has no base-URL option; its supported seam is the `httpClient`. This client keeps the
  * production code path (same SDK calls, same JSON) and only changes where the request goes.

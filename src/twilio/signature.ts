@@ -10,6 +10,7 @@ export interface SignatureOptions {
   log: Logger;
 }
 
+// Why: docs/decisions/0018-signature-over-public-base-url.md
 /**
  * Parses the form body and checks `X-Twilio-Signature` against the configured public URL plus the
  * path and query as received. Twilio signs the URL it called, so behind a proxy the Host header and

@@ -26,6 +26,7 @@ export const callStateSchema = z.object({
 });
 export type CallState = z.infer<typeof callStateSchema>;
 
+// Why: docs/decisions/0016-stateless-ivr-steps.md
 export function stateUrl(path: string, state: CallState): string {
   const q = new URLSearchParams({
     f: state.f,

@@ -110,6 +110,7 @@ export const followUpSchema = new Schema(
   },
   { timestamps: true },
 );
+// Why: docs/decisions/0005-query-by-meaning-with-indexes.md
 followUpSchema.index({ ticketRef: 1, closureNumber: 1 }, { unique: true });
 followUpSchema.index({ citizenPhone: 1, state: 1, sentAt: -1 });
 followUpSchema.index({ state: 1, sendAt: 1 });

@@ -1,5 +1,5 @@
 /**
  * The ids of the quick-reply buttons of the follow-up template: part of the template submitted for
- * approval (README, "WhatsApp"), and what a tap posts back as ButtonPayload.
+ * approval (docs/followup.md, "WhatsApp"), and what a tap posts back as ButtonPayload.
  */
 export const FOLLOW_UP_BUTTONS = { solved: 'solved', notSolved: 'not_solved' } as const;

@@ -62,6 +62,7 @@ function replyText(texts: FollowUpTexts, key: ReplyKey, ref: string, reasons?: R
 
 const EMPTY_TWIML = new twilio.twiml.MessagingResponse().toString();
 
+// Why: docs/decisions/0007-inbound-sms-queued.md
 /**
  * POST /sms/inbound (SMS and WhatsApp). Verified and validated here, then queued (job id from the
  * MessageSid, so Twilio's retries count once) and answered with empty TwiML in milliseconds. A worker

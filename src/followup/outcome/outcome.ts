@@ -54,6 +54,7 @@ export interface TransitionWrite {
   $push?: Record<string, unknown>;
 }
 
+// Why: docs/decisions/0002-conditional-updates-not-locks.md
 /**
  * The one way a follow-up changes: a single `findOneAndUpdate` whose filter says the follow-up is
  * still the revision the writer decided on (plus any condition of its own), so of several racing

@@ -69,6 +69,7 @@ export function isRamadan(at: Date, timeZone: string): boolean {
   return hijriMonth(at, timeZone) === 9;
 }
 
+// Why: docs/decisions/0011-prayer-times-and-ramadan.md
 /**
  * The five prayers' times (fajr, dhuhr, asr, maghrib, isha) of one local calendar day, as instants.
  * `adhan` reads the day from a Date's own (process-local) year, month and day, so the day is handed

@@ -1,5 +1,5 @@
 /**
- * The statistics behind every published figure, written once so the methodology page, the README
+ * The statistics behind every published figure, written once so the methodology page, docs/methodology.md
  * and the tests can all point at the same formulas.
  *
  * - A rate x/n carries a 95% **Wilson score interval** (Wilson 1927; Newcombe 1998, method 3):
@@ -17,6 +17,7 @@
  *   z-test does not; the pooled z statistic is given too for readers who expect it.
  */
 
+// Why: docs/decisions/0004-statistics-without-a-library.md
 /** Two-sided 95% standard normal quantile, Φ⁻¹(0.975). */
 export const Z95 = 1.959963984540054;
 

@@ -3,7 +3,7 @@ import { meanIntervalOfCounts, overlaps, wilsonInterval, type Interval } from '.
 
 /**
  * The metric definitions: the one place that says what each figure means and how it is computed.
- * Reports, exports, the dashboard, the public page and the README all use these words and formulas.
+ * Reports, exports, the dashboard, the public page and docs/methodology.md all use these words and formulas.
  *
  * The database only counts: records are grouped by the fields that decide every metric (solved,
  * rating, post-call rating, sent, delivered) with `$sum: 1`, and the ratios are divided here, where

@@ -8,7 +8,8 @@ const COLLECTION = 'demo_data';
 const MARKER_ID = 'demo';
 
 export async function markDemoData(conn: Connection, what: string): Promise<void> {
-  // Created explicitly: the embedded server raced on implicit collection creation (README).
+  // Created explicitly: the embedded server raced on implicit collection creation.
+  // Why: docs/decisions/0001-mongo-java-server.md
   const exists = (await conn.db?.listCollections({ name: COLLECTION }).toArray())?.length ?? 0;
   if (exists === 0) await conn.createCollection(COLLECTION).catch(() => undefined);
   await conn

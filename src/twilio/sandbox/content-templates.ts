@@ -4,7 +4,7 @@ import { SANDBOX_TEMPLATES } from './content-sids.js';
 /**
  * The WhatsApp templates the stand-in treats as approved, as Twilio's Content API would hold them
  * (`twilio/quick-reply` with numbered variables). The same texts and button ids are what a live
- * deployment submits for approval (README, "WhatsApp"); the button id comes back as ButtonPayload.
+ * deployment submits for approval (docs/followup.md, "WhatsApp"); the button id comes back as ButtonPayload.
  */
 export interface ContentTemplate {
   sid: string;

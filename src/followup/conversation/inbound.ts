@@ -292,7 +292,11 @@ async function answerInbound(
   const replies = result.replies.map((key) => replyText(targetTexts, key, target.ticketRef, reasons));
   if (open.length > 1 && replies.length > 0)
     replies[replies.length - 1] += ` ${targetTexts.appliedTo(target.ticketRef)}`;
-  return replies;
+  // A message that found the conversation over by the time it applied (fifty sent at once) is
+  // answered as the "nothing open" path answers, and capped as that is: the conversation no longer
+  // bounds how often it is said.
+  const over = result.replies.length > 0 && result.replies.every((k) => k === 'alreadyAnswered');
+  return over ? answer(replies) : replies;
 }
 
 /** A keyed hash of a number, for Redis keys that must not name it. */
@@ -306,8 +310,8 @@ function numberTag(ctx: AppContext, phone: string): string {
 /**
  * The replies, or none once the number has had its automatic answers for the local day. HELP,
  * START, STOP/START pairs and texts with nothing open would otherwise each be answered every time,
- * at our cost, as often as anyone cares to send them. Answers inside an open conversation are not
- * counted: the conversation bounds those itself (one clarification, one comment acknowledged).
+ * at our cost, as often as anyone cares to send them. Answers that move an open conversation are
+ * not counted: the conversation bounds those itself (one clarification, one comment acknowledged).
  * One INCR per answer, with its expiry in the same MULTI, so no counter is left without one.
  */
 async function capped(ctx: AppContext, phone: string, replies: string[]): Promise<string[]> {

@@ -41,6 +41,19 @@ describe('automatic answers', () => {
     ]);
   });
 
+  it('do not tell a number whose follow-up was cancelled before it was sent that a survey ended', async () => {
+    const phone = '+966500000907';
+    await scheduled('RE-1', phone);
+    await ticketEvent(sys, token, 'RE-1', 'reopened', { phone });
+    await eventually(
+      async () =>
+        (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'RE-1', state: 'cancelled' }).lean()) ??
+        undefined,
+      { what: 'RE-1 cancelled' },
+    );
+    expect(await reply(sys, phone, 'مرحبا')).toEqual(['شكرا لتواصلك. لا يوجد استبيان مفتوح لهذا الرقم.']);
+  });
+
   it('stop at the daily cap for HELP, START and any text, while STOP and START are still recorded', async () => {
     const phone = '+966500000903';
     await scheduled('CAP-1', phone, 'en');

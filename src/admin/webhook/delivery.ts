@@ -66,10 +66,11 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  */
 function pinnedLookup(target: WebhookTarget): LookupFunction {
   return (_hostname, options, callback) => {
-    const wanted = target.addresses.filter((a) => !options.family || a.family === options.family);
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+    const wanted = target.addresses.filter((a) => !family || a.family === family);
     const first = wanted[0];
     if (!first) {
-      const err: NodeJS.ErrnoException = new Error(`no checked IPv${String(options.family)} address`);
+      const err: NodeJS.ErrnoException = new Error(`no checked IPv${String(family)} address`);
       err.code = 'ENOTFOUND';
       callback(err, '');
     } else if (options.all) callback(null, wanted);

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
+import tls from 'node:tls';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { postToWebhookUrl } from '../../../src/admin/webhook/delivery.js';
@@ -222,6 +223,31 @@ describe('webhook connections', () => {
     } finally {
       receiver.closeAllConnections();
       await new Promise<void>((r) => receiver.close(() => r()));
+    }
+  });
+
+  it('name the host, not the address, to TLS, so the certificate is checked against the name', async () => {
+    const names: string[] = [];
+    // The handshake is refused once the name is read: no certificate is needed to see it.
+    const server = tls.createServer({
+      SNICallback: (name, cb) => {
+        names.push(name);
+        cb(new Error('no certificate here'));
+      },
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      const attempt = postToWebhookUrl(
+        `https://receiver.invalid:${port}/hook`,
+        { headers: {}, body: '{}' },
+        { strict: false, resolve: () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]) },
+      );
+      await expect(attempt).rejects.toThrow(/TLS|socket/);
+      expect(names).toEqual(['receiver.invalid']);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
     }
   });
 });

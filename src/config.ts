@@ -119,6 +119,7 @@ const envSchema = z.object({
   TIME_ZONE: z.string().default('Asia/Riyadh'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   ANSWER_PAGE_GUESSES: z.coerce.number().int().min(1).max(100_000).default(30),
+  AUTO_REPLIES_PER_DAY: z.coerce.number().int().min(0).max(1000).default(5),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   RUN_WORKERS_IN_WEB: booleanish.default(true),
@@ -305,6 +306,8 @@ export interface Config {
     answerLinkSecret: string;
     /** Invalid answer links one address may try in 15 minutes before the page answers 429. */
     answerPageGuesses: number;
+    /** Automatic answers outside a conversation (HELP, START, "nothing open"…) one number gets a day. */
+    autoRepliesPerDay: number;
     answerLinkTtlHours: number;
     /** First retry delay of a failed send (doubles each attempt). */
     retryBaseMs: number;
@@ -566,6 +569,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       // Development and tests only: production refuses to start without a real secret (above).
       answerLinkSecret: e.ANSWER_LINK_SECRET ?? DEVELOPMENT_ANSWER_LINK_SECRET,
       answerPageGuesses: e.ANSWER_PAGE_GUESSES,
+      autoRepliesPerDay: e.AUTO_REPLIES_PER_DAY,
       answerLinkTtlHours: e.ANSWER_LINK_TTL_HOURS,
       retryBaseMs: e.RETRY_BASE_MS,
       disputeRetryBaseMs: e.DISPUTE_RETRY_BASE_MS,

@@ -42,6 +42,8 @@ const ar = {
   commentNoted: () => 'شكرا، سجلنا ملاحظتك. للإجابة أرسل الرقم فقط.',
   alreadyAnswered: (ref: string) => `شكرا، إجابتك عن الطلب ${ref} مسجلة من قبل.`,
   closedOrExpired: (ref: string) => `شكرا لتواصلك. انتهت مدة الاستبيان الخاص بالطلب ${ref}.`,
+  /** To a number whose follow-up is scheduled but not yet sent: it has not been asked anything yet. */
+  notYetAsked: (ref: string) => `شكرا لتواصلك. سنرسل لك قريبا سؤالا عن الطلب ${ref}.`,
   appliedTo: (ref: string) => `(بخصوص الطلب ${ref})`,
   optedOut: () => 'تم إيقاف رسائل التقييم. لإعادتها أرسل اشتراك أو START.',
   optedIn: () => 'تمت إعادة تفعيل رسائل التقييم. لإيقافها أرسل إيقاف أو STOP.',
@@ -68,6 +70,7 @@ const en: typeof ar = {
   commentNoted: () => 'Thank you, we noted your comment. To answer, reply with the number only.',
   alreadyAnswered: (ref) => `Thank you, your answer about request ${ref} is already recorded.`,
   closedOrExpired: (ref) => `Thank you for your message. The survey for request ${ref} has ended.`,
+  notYetAsked: (ref) => `Thank you for your message. We will ask you about request ${ref} soon.`,
   appliedTo: (ref) => `(about request ${ref})`,
   optedOut: () => 'Rating messages are stopped. To receive them again reply START.',
   optedIn: () => 'Rating messages are on again. Reply STOP to stop them.',
@@ -91,6 +94,7 @@ export function renderFollowUpReply(lang: Language, key: FollowUpReplyKey, ref: 
   switch (key) {
     case 'alreadyAnswered':
     case 'closedOrExpired':
+    case 'notYetAsked':
       return texts[key](ref);
     default:
       return texts[key]();

@@ -1,8 +1,11 @@
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { AppContext } from '../../context.js';
 import type { Agency } from '../../db/models/organisation.js';
 import { decryptSecret } from '../secrets.js';
-import { webhookUrlProblem } from './url.js';
+import { webhookTarget, type Resolver, type WebhookTarget } from './url.js';
 
 /**
  * Signing and posting an agency's webhook, shared by the dispute worker and the "send a test event"
@@ -53,6 +56,76 @@ export interface DeliveryResult {
   deliveryId: string;
 }
 
+/** The start of a receiver's answer is all anyone reads; a longer one is cut off, not buffered. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * A lookup for the connection that answers with the addresses already checked, and never asks DNS
+ * again: the name keeps going out as the TLS server name and the Host header, so the certificate
+ * is still checked against it, but a second answer from a rebinding resolver is never asked for.
+ */
+function pinnedLookup(target: WebhookTarget): LookupFunction {
+  return (_hostname, options, callback) => {
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+    const wanted = target.addresses.filter((a) => !family || a.family === family);
+    const first = wanted[0];
+    if (!first) {
+      const err: NodeJS.ErrnoException = new Error(`no checked IPv${String(family)} address`);
+      err.code = 'ENOTFOUND';
+      callback(err, '');
+    } else if (options.all) callback(null, wanted);
+    else callback(null, first.address, first.family);
+  };
+}
+
+/**
+ * Checks the URL, resolving its host once, and POSTs to the checked address. A redirect is not
+ * followed: it would take the signed body to a place nobody checked (SSRF by 30x).
+ */
+export async function postToWebhookUrl(
+  url: string,
+  request: { headers: Record<string, string>; body: string },
+  opts: { strict: boolean; resolve?: Resolver | undefined; timeoutMs?: number },
+): Promise<{ refused: string } | { status: number; text: string }> {
+  const checked = await webhookTarget(url, { strict: opts.strict, resolve: opts.resolve });
+  if (!checked.ok) return { refused: checked.problem };
+  const { target } = checked;
+  const client = target.url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(
+      target.url,
+      {
+        method: 'POST',
+        headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+        lookup: pinnedLookup(target),
+        // A fresh connection each time: a pooled one could have been opened to another address.
+        agent: false,
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const done = () => resolve({ status, text: Buffer.concat(chunks).toString('utf8') });
+        res.on('data', (chunk: Buffer) => {
+          if (size < MAX_RESPONSE_BYTES) chunks.push(chunk.subarray(0, MAX_RESPONSE_BYTES - size));
+          size += chunk.length;
+          if (size >= MAX_RESPONSE_BYTES) {
+            res.destroy();
+            done();
+          }
+        });
+        res.on('end', done);
+        // The status is known: a body cut off (timeout, reset) still counts as the receiver's answer.
+        res.on('error', done);
+        res.on('close', done);
+      },
+    );
+    req.on('error', reject);
+    req.end(request.body);
+  });
+}
+
 /** Posts one signed event and writes the attempt to the agency's delivery log. */
 export async function postWebhook(
   ctx: AppContext,
@@ -71,15 +144,11 @@ export async function postWebhook(
   const started = Date.now();
   const url = agency.disputeWebhookUrl ?? '';
   let result: Omit<DeliveryResult, 'deliveryId'>;
-  const problem = await webhookUrlProblem(url, { strict: ctx.config.admin.strictWebhookUrls });
-  if (problem) result = { ok: false, error: `URL refused: ${problem}`, latencyMs: 0 };
-  else {
-    const timestamp = Math.floor(started / 1000);
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        // A redirect would take the signed body to a place nobody checked (SSRF by 30x).
-        redirect: 'manual',
+  const timestamp = Math.floor(started / 1000);
+  try {
+    const res = await postToWebhookUrl(
+      url,
+      {
         headers: {
           'content-type': 'application/json',
           'x-verisat-event': event.type,
@@ -91,22 +160,24 @@ export async function postWebhook(
           ),
         },
         body: event.body,
-        signal: AbortSignal.timeout(10_000),
-      });
-      const text = (await res.text().catch(() => '')).slice(0, 500);
-      result = {
-        ok: res.status >= 200 && res.status < 300,
-        status: res.status,
-        latencyMs: Date.now() - started,
-        response: text,
-      };
-    } catch (err) {
-      result = {
-        ok: false,
-        error: err instanceof Error ? err.message : String(err),
-        latencyMs: Date.now() - started,
-      };
-    }
+      },
+      { strict: ctx.config.admin.strictWebhookUrls },
+    );
+    result =
+      'refused' in res
+        ? { ok: false, error: `URL refused: ${res.refused}`, latencyMs: 0 }
+        : {
+            ok: res.status >= 200 && res.status < 300,
+            status: res.status,
+            latencyMs: Date.now() - started,
+            response: res.text.slice(0, 500),
+          };
+  } catch (err) {
+    result = {
+      ok: false,
+      error: err instanceof Error ? err.message : String(err),
+      latencyMs: Date.now() - started,
+    };
   }
   const doc = await ctx.models.WebhookDelivery.create({
     agency: agency.code,

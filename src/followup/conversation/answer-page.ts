@@ -130,14 +130,21 @@ export function answerPageRouter(ctx: AppContext): Router {
       .set('Content-Security-Policy', PAGE_CSP)
       .type('html')
       .send(p.html);
-  }; // Links are 72-bit tags, not guessable online; the limit keeps anyone from trying at length, and
-  // counts only failures (404, 410), so a citizen answering with a good link is never held up.
+  };
+  // Links are 72-bit tags, not guessable online; the limit keeps anyone from trying at length. It
+  // counts only tokens whose tag does not verify, and a token that does is never held: an address
+  // can be a carrier's, shared by a neighbourhood, and one guesser on it must not lock out everyone
+  // else's real links. The HMAC check is cheap and runs again in the handler.
+  const genuine = (path: string): boolean => {
+    const check = verifyAnswerToken(secret, path.split('/')[1] ?? '');
+    return check.ok || check.error === 'expired';
+  };
   router.use(
     '/f',
     rateLimit({
       windowMs: 15 * 60_000,
       limit: ctx.config.followUp.answerPageGuesses,
-      skipSuccessfulRequests: true,
+      skip: (req) => genuine(req.path),
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       store: redisRateLimitStore(ctx.redis, `${ctx.config.queuePrefix}:answer-page-guesses:`),

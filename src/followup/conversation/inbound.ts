@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { RequestHandler } from 'express';
+import { DateTime } from 'luxon';
 import twilio from 'twilio';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
@@ -211,6 +212,9 @@ async function answerInbound(
   const reply = tapped ?? parseReply(body, question && question !== 'done' ? question : 'solved');
   const keyword = optOutType ?? reply.kind;
 
+  // Every answer the number's own messages do not move a conversation to is capped (see `capped`);
+  // what the message asks for (an opt-out, an opt-in) is done whether or not it is answered.
+  const answer = (replies: string[]) => capped(ctx, phone, replies);
   if (keyword === 'STOP' || keyword === 'opt_out') {
     const { wasOptedOut } = await setOptOut(ctx, phone, true, optOutType ? 'twilio' : 'keyword');
     // An answer already given keeps its outcome (closeFollowUp): "not solved" then STOP is a dispute.
@@ -219,28 +223,38 @@ async function answerInbound(
     ctx.log.info({ channel }, 'citizen opted out');
     // Confirmed once; with Twilio's Advanced Opt-Out (OptOutType set) Twilio has already confirmed.
     const confirm = !optOutType && !wasOptedOut;
-    return confirm ? [texts.optedOut()] : [];
+    return confirm ? answer([texts.optedOut()]) : [];
   }
   if (keyword === 'START' || keyword === 'opt_in') {
     await setOptOut(ctx, phone, false, optOutType ? 'twilio' : 'keyword');
-    return optOutType ? [] : [texts.optedIn()];
+    return optOutType ? [] : answer([texts.optedIn()]);
   }
-  if (keyword === 'HELP' || keyword === 'help') return optOutType ? [] : [texts.help()];
+  if (keyword === 'HELP' || keyword === 'help') return optOutType ? [] : answer([texts.help()]);
 
   if (!target) {
+    // A follow-up not sent yet has asked nothing: the number is told it will be asked, not that a
+    // survey it never saw has ended.
+    const pending = newest.find((f) => f.state === 'scheduled' || f.state === 'sending');
+    if (pending) {
+      const own = followUpTexts[pending.language === 'en' ? 'en' : 'ar'];
+      return answer([own.notYetAsked(pending.ticketRef)]);
+    }
     const last = newest[0];
     if (last)
-      return [
+      return answer([
         last.state === 'completed'
           ? texts.alreadyAnswered(last.ticketRef)
-          : texts.closedOrExpired(last.ticketRef),
-      ];
+          : last.sentAt
+            ? texts.closedOrExpired(last.ticketRef)
+            : // Never sent (skipped by the contact policy, cancelled before its time): nothing ended.
+              texts.unknownNumber(),
+      ]);
     // Nothing about an unknown sender is kept beyond a count, and a keyed hash of the number for a
     // day: it is told once, so ten messages from it cost one answer, not ten (or twenty).
     await ctx.redis.incr(`${ctx.config.queuePrefix}:stats:inbound_unknown`);
-    const key = `${ctx.config.queuePrefix}:unknown-told:${createHmac('sha256', ctx.config.followUp.answerLinkSecret).update(phone).digest('base64url').slice(0, 22)}`;
+    const key = `${ctx.config.queuePrefix}:unknown-told:${numberTag(ctx, phone)}`;
     const firstToday = (await ctx.redis.set(key, '1', 'EX', 86_400, 'NX')) === 'OK';
-    return firstToday ? [followUpTexts.ar.unknownNumber(), followUpTexts.en.unknownNumber()] : [];
+    return firstToday ? answer([followUpTexts.ar.unknownNumber(), followUpTexts.en.unknownNumber()]) : [];
   }
   out.followUpId = target._id.toString();
   try {
@@ -279,7 +293,46 @@ async function answerInbound(
   const replies = result.replies.map((key) => replyText(targetTexts, key, target.ticketRef, reasons));
   if (open.length > 1 && replies.length > 0)
     replies[replies.length - 1] += ` ${targetTexts.appliedTo(target.ticketRef)}`;
-  return replies;
+  // A message that found the conversation over by the time it applied (fifty sent at once) is
+  // answered as the "nothing open" path answers, and capped as that is: the conversation no longer
+  // bounds how often it is said.
+  const over = result.replies.length > 0 && result.replies.every((k) => k === 'alreadyAnswered');
+  return over ? answer(replies) : replies;
+}
+
+/** A keyed hash of a number, for Redis keys that must not name it. */
+function numberTag(ctx: AppContext, phone: string): string {
+  return createHmac('sha256', ctx.config.followUp.answerLinkSecret)
+    .update(phone)
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/**
+ * The replies, or none once the number has had its automatic answers for the local day. HELP,
+ * START, STOP/START pairs and texts with nothing open would otherwise each be answered every time,
+ * at our cost, as often as anyone cares to send them. Answers that move an open conversation are
+ * not counted: the conversation bounds those itself (one clarification, one comment acknowledged).
+ * One INCR per answer, with its expiry in the same MULTI, so no counter is left without one.
+ */
+async function capped(ctx: AppContext, phone: string, replies: string[]): Promise<string[]> {
+  const cap = ctx.config.followUp.autoRepliesPerDay;
+  if (replies.length === 0) return replies;
+  if (cap === 0) return [];
+  const day = DateTime.now().setZone(ctx.config.timeZone).toISODate() ?? 'day';
+  const key = `${ctx.config.queuePrefix}:auto-replies:${day}:${numberTag(ctx, phone)}`;
+  // Two days: the key names its day, so it only has to outlive it wherever the day is counted from.
+  const results = await ctx.redis
+    .multi()
+    .incr(key)
+    .expire(key, 2 * 86_400)
+    .exec();
+  const [counted, expiry] = results ?? [];
+  const failure = counted?.[0] ?? expiry?.[0] ?? (results ? undefined : new Error('transaction aborted'));
+  if (failure) throw new Error(`counting automatic answers failed: ${failure.message}`, { cause: failure });
+  if (Number(counted?.[1]) <= cap) return replies;
+  ctx.log.info({ cap }, 'automatic answer withheld: the number reached its daily cap');
+  return [];
 }
 
 /**

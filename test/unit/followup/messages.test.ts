@@ -94,6 +94,7 @@ describe('follow-up catalogue', () => {
     'commentNoted',
     'alreadyAnswered',
     'closedOrExpired',
+    'notYetAsked',
     'optedOut',
     'optedIn',
     'unknownNumber',
@@ -106,7 +107,7 @@ describe('follow-up catalogue', () => {
     expect(countSegments(ar).segments).toBeLessThanOrEqual(2);
     expect(countSegments(en)).toMatchObject({ encoding: 'GSM-7' });
     expect(countSegments(en).segments).toBeLessThanOrEqual(2);
-    if (key === 'alreadyAnswered' || key === 'closedOrExpired') {
+    if (key === 'alreadyAnswered' || key === 'closedOrExpired' || key === 'notYetAsked') {
       expect(ar).toContain(ref);
       expect(en).toContain(ref);
     }

@@ -33,18 +33,26 @@ const SLASH = /^[/\u2044\u2215]$/u;
 const NON_ASCII = /[^\x00-\x7F]/;
 const ANY_DIGIT = /\p{Nd}/u;
 
+/**
+ * A mark or format character, folded: inside a number it is read through (it does not count as a
+ * separator), next to a word it parts the number from it, as a space would.
+ */
+const INVISIBLE = '\u0002';
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+
 /** One folded character and the original text it stands for. */
 interface Folded {
   /** Folded text: ASCII digits, ' ', '-', '.', '/', '(', ')', '+', or anything else unchanged. */
   text: string;
-  /** For each folded character, where its original code point starts and ends. */
-  start: number[];
-  end: number[];
+  /** For each folded character, where its original code point starts and ends (none: itself). */
+  start: number[] | undefined;
+  end: number[] | undefined;
 }
 
 function canonical(ch: string): string {
-  if (ch.length === 1 && ch >= '0' && ch <= '9') return ch;
   const cp = ch.codePointAt(0) ?? 0;
+  // ASCII without a regex: the common case, and the only one for most log lines.
+  if (cp < 0x80) return (cp >= 9 && cp <= 13) || cp === 32 ? ' ' : ch;
   if (ND.test(ch)) return String(digitValue(cp));
   if (SPACE.test(ch)) return ' ';
   if (DASH.test(ch)) return '-';
@@ -55,24 +63,32 @@ function canonical(ch: string): string {
 }
 
 function fold(value: string): Folded {
-  const out: Folded = { text: '', start: [], end: [] };
-  const chars: string[] = [];
   const ascii = !NON_ASCII.test(value);
+  // ASCII folds one to one: only whitespace changes, and each character is its own span.
+  if (ascii) return { text: value.replace(/[\t\n\v\f\r]/g, ' '), start: undefined, end: undefined };
+  const out: { text: string; start: number[]; end: number[] } = { text: '', start: [], end: [] };
+  const chars: string[] = [];
+  // The digit a mark may trail (a keycap's U+FE0F U+20E3): masked with it.
+  let carrier = -1;
   let i = 0;
   while (i < value.length) {
     const cp = value.codePointAt(i) ?? 0;
     const raw = String.fromCodePoint(cp);
     const next = i + raw.length;
-    if (!ascii && IGNORABLE.test(raw)) {
-      // Carried by the character before it, so a mask covers a mark trailing its digit.
-      if (out.end.length > 0) out.end[out.end.length - 1] = next;
+    if (IGNORABLE.test(raw)) {
+      if (carrier >= 0) out.end[carrier] = next;
+      chars.push(INVISIBLE);
+      out.start.push(i);
+      out.end.push(next);
       i = next;
       continue;
     }
     // NFKC first (full-width, circled, superscript forms), then each part canonical.
-    const parts = ascii || cp < 0x80 || ND.test(raw) ? [raw] : [...raw.normalize('NFKC')];
+    const parts = cp < 0x80 || ND.test(raw) ? [raw] : [...raw.normalize('NFKC')];
     for (const part of parts) {
-      chars.push(canonical(part));
+      const c = canonical(part);
+      carrier = isDigit(c) ? chars.length : -1;
+      chars.push(c);
       out.start.push(i);
       out.end.push(next);
     }
@@ -82,9 +98,8 @@ function fold(value: string): Folded {
   return out;
 }
 
-const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 const isWord = (c: string | undefined) => c !== undefined && /^[A-Za-z0-9]$/.test(c);
-const isSep = (c: string | undefined) => c !== undefined && ' -./()'.includes(c);
+const isSep = (c: string | undefined) => c !== undefined && ` -./()${INVISIBLE}`.includes(c);
 const MAX_SEPARATOR_RUN = 3;
 const MIN_DIGITS = 7;
 
@@ -114,7 +129,11 @@ function digitRuns(text: string): { start: number; end: number }[][] {
       while (isDigit(text[i])) i += 1;
       groups.push({ start, end: i });
       let j = i;
-      while (j - i < MAX_SEPARATOR_RUN && isSep(text[j])) j += 1;
+      let visible = 0;
+      while (isSep(text[j]) && (text[j] === INVISIBLE || visible < MAX_SEPARATOR_RUN)) {
+        if (text[j] !== INVISIBLE) visible += 1;
+        j += 1;
+      }
       if (j === i || !isDigit(text[j])) break;
       i = j;
     }
@@ -140,6 +159,8 @@ export function maskPhone(value: string): string {
   } else if (!/[0-9]/.test(value)) return value;
 
   const f = fold(value);
+  const startOf = (i: number) => (f.start ? (f.start[i] ?? value.length) : i);
+  const endOf = (i: number) => (f.end ? (f.end[i] ?? value.length) : i + 1);
   const hide = (d: string) => '\u0001'.repeat(d.length);
   const text = f.text.replace(DATE, hide).replace(IPV4, hide);
   const replacements: { from: number; to: number; with: string }[] = [];
@@ -148,6 +169,12 @@ export function maskPhone(value: string): string {
       const q = groups[g]?.end ?? 0;
       return !isWord(text[q]) && !(text[q] === '-' && isWord(text[q + 1]));
     };
+    // The longest match from any start ends at the last group that may end one: found once, so a
+    // long run of digit groups costs one pass, not one per start.
+    let e = groups.length - 1;
+    while (e >= 0 && !endOk(e)) e -= 1;
+    const digitsBefore = [0];
+    for (const g of groups) digitsBefore.push((digitsBefore.at(-1) ?? 0) + g.end - g.start);
     let s = 0;
     while (s < groups.length) {
       // Where the match would start: the group, after any '+', '(' and 'whatsapp:' before it.
@@ -160,10 +187,8 @@ export function maskPhone(value: string): string {
       const prefixed = text.slice(Math.max(0, p - 9), p).toLowerCase() === 'whatsapp:';
       if (prefixed) p -= 9;
       const startOk = !isWord(text[p - 1]) && !(text[p - 1] === '-' && isWord(text[p - 2]));
-      let e = groups.length - 1;
-      while (e >= s && !endOk(e)) e -= 1;
-      const digitCount = groups.slice(s, e + 1).reduce((n, g) => n + g.end - g.start, 0);
-      if (!startOk || e < s || digitCount < MIN_DIGITS) {
+      if (e < s || (digitsBefore[e + 1] ?? 0) - (digitsBefore[s] ?? 0) < MIN_DIGITS) break;
+      if (!startOk) {
         s += 1;
         continue;
       }
@@ -171,13 +196,13 @@ export function maskPhone(value: string): string {
       // A leading '(' is the number's only if its ')' is too: "(0501234567)" keeps both brackets.
       const from = paren === p && !text.slice(paren, last).includes(')') ? p + 1 : p;
       const digits = text.slice(groups[s]?.start ?? 0, last).replace(/[^0-9]/g, '');
-      const prefix = prefixed ? value.slice(f.start[p] ?? 0, f.start[p + 9] ?? 0) : '';
+      const prefix = prefixed ? value.slice(startOf(p), startOf(p + 9)) : '';
       replacements.push({
-        from: f.start[from] ?? 0,
-        to: f.end[last - 1] ?? value.length,
+        from: startOf(from),
+        to: endOf(last - 1),
         with: masked(digits, plus, prefix),
       });
-      s = e + 1;
+      break;
     }
   }
   if (replacements.length === 0) return value;

@@ -172,6 +172,9 @@ describe('maskPhone over every digit script and separator', () => {
     ['whatsapp:+٩٦٦٥٠٩٩٩٨٨٧٧', 'whatsapp:+966•••••••77'],
     ['𝟎𝟓𝟎𝟗𝟗𝟗𝟖𝟖𝟕𝟕', '050•••••77'],
     ['0️⃣5️⃣0️⃣9️⃣9️⃣9️⃣8️⃣8️⃣7️⃣7️⃣', '050•••••77'],
+    ['0️⃣5️⃣0️⃣ - 9️⃣9️⃣9️⃣ - 8️⃣8️⃣7️⃣7️⃣ ok', '050•••••77 ok'],
+    ['abc\u200b0509998877', 'abc\u200b050•••••77'],
+    ['0\u200e5\u200e0 999 8877', '050•••••77'],
   ])('the probe’s %s → %s', (input, expected) => {
     expect(maskPhone(input)).toBe(expected);
   });

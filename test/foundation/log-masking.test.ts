@@ -38,6 +38,19 @@ function digitsOf(text: string): string {
 }
 
 describe('the log', () => {
+  it('holds no number sent in a request path, percent-encoded or not', async () => {
+    const encoded = encodeURIComponent('٠٥٠٩٩٩٨٨٤٤');
+    for (const path of [`/no/such/${encoded}`, '/no/such/0509998833', `/F/${encoded}`])
+      expect((await fetch(`${sys.baseUrl}${path}`)).status).toBe(404);
+    await eventually(() =>
+      Promise.resolve(lines.filter((l) => l.includes('/no/such/')).length >= 2 ? true : undefined),
+    );
+    const log = lines.join('');
+    expect(log).not.toContain(encoded);
+    expect(log).not.toContain(encoded.toLowerCase());
+    for (const tail of ['9998844', '9998833']) expect(digitsOf(log)).not.toContain(tail);
+  });
+
   it('holds no number of a signed inbound message from an Arabic-Indic or Persian From', async () => {
     const senders = ['+٩٦٦٥٠٩٩٩٨٨٧٧', '٠٥٠٩٩٩٨٨٦٦', 'whatsapp:+۹۶۶۵۰۹۹۹۸۸۵۵'];
     for (const from of senders) {

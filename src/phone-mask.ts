@@ -151,7 +151,8 @@ function masked(digits: string, plus: boolean, prefix: string): string {
 /**
  * Masks every phone number in `value`, in any digit script and shape: 7 or more digits, optionally
  * after `+`, `(` or `whatsapp:`, separated by spaces, dashes, dots, slashes or brackets. Digits
- * inside a longer word (request ids, UUIDs, Twilio SIDs, `T-1001`) and full dates are not numbers.
+ * inside a longer word (request ids, UUIDs, Twilio SIDs, `T-1001`), full dates and IPv4 addresses
+ * are not numbers.
  */
 export function maskPhone(value: string): string {
   if (NON_ASCII.test(value)) {

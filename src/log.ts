@@ -1,23 +1,10 @@
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { maskPhone } from './phone-mask.js';
 
 export type { Logger };
 
-// Anything that looks like a phone number (7+ digits, optional +, spaces or dashes, whatsapp: prefix),
-// but not digits inside a longer word such as a request id (UUIDs have dash-separated digit runs).
-const PHONE_PATTERN =
-  /(?<![A-Za-z0-9]|[A-Za-z0-9]-)(?:whatsapp:)?\+?\d[\d\s-]{6,}\d(?![A-Za-z0-9]|-[A-Za-z0-9])/g;
-
-/** Keeps the country code and the last two digits, so support can still tell numbers apart. */
-export function maskPhone(value: string): string {
-  return value.replace(PHONE_PATTERN, (match) => {
-    const digits = match.replace(/\D/g, '');
-    const plus = match.includes('+') ? '+' : '';
-    const prefix = match.startsWith('whatsapp:') ? 'whatsapp:' : '';
-    const keepHead = Math.min(3, Math.max(0, digits.length - 6));
-    return `${prefix}${plus}${digits.slice(0, keepHead)}${'•'.repeat(digits.length - keepHead - 2)}${digits.slice(-2)}`;
-  });
-}
+export { maskPhone };
 
 const SECRET_KEYS = new Set([
   'authorization',
@@ -41,6 +28,21 @@ function scrub(value: unknown, depth: number): unknown {
     return out;
   }
   return value;
+}
+
+const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
+// eslint-disable-next-line no-control-regex -- any character outside ASCII may fold to a digit
+const MAYBE_DIGIT = /[0-9]|[^\x00-\x7F]/;
+
+/** Masks the numbers inside every string of one serialised JSON line, leaving its shape intact. */
+export function maskJsonStrings(line: string): string {
+  if (!MAYBE_DIGIT.test(line)) return line;
+  return line.replace(JSON_STRING, (literal) => {
+    if (!MAYBE_DIGIT.test(literal)) return literal;
+    const value = JSON.parse(literal) as string;
+    const masked = maskPhone(value);
+    return masked === value ? literal : JSON.stringify(masked);
+  });
 }
 
 /**
@@ -75,27 +77,20 @@ export function createLogger(opts: {
       formatters: { log: (obj) => scrub(obj, 0) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {
-          const [first, ...rest] = args;
-          if (typeof first === 'string') return method.apply(this, [maskPhone(first), ...rest]);
-          if (typeof rest[0] === 'string') {
-            const [msg, ...more] = rest;
-            return method.apply(this, [first, maskPhone(msg), ...more] as Parameters<typeof method>);
-          }
-          return method.apply(this, args);
+          // Every string argument, so a printf-style '%s' cannot carry a number past the mask.
+          const masked = args.map((a: unknown) => (typeof a === 'string' ? maskPhone(a) : a));
+          return method.apply(this, masked as Parameters<typeof method>);
         },
+        // Last line of defence: whatever reached the line by a path not scrubbed above (an error's
+        // own fields, a key, a nested cause), every JSON string in it is masked before it is written.
+        streamWrite: maskJsonStrings,
       },
       serializers: {
         // Callers pass an Error, but a string or a plain value (an error's message) must log too:
         // a logger that throws here takes down the process that was only reporting a problem.
-        err: (err: unknown) => {
-          if (!(err instanceof Error)) return scrub(err, 0);
-          const s = pino.stdSerializers.err(err);
-          return {
-            ...s,
-            message: maskPhone(String(s.message ?? '')),
-            ...(s.stack ? { stack: maskPhone(s.stack) } : {}),
-          };
-        },
+        // Every field is scrubbed: a duplicate-key error carries the number in keyValue and errmsg.
+        err: (err: unknown) =>
+          err instanceof Error ? scrub({ ...pino.stdSerializers.err(err) }, 0) : scrub(err, 0),
       },
     },
     opts.pretty ? prettyStream(opts.destination) : (opts.destination ?? process.stdout),

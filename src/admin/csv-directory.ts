@@ -5,6 +5,7 @@ import { normalisePhone } from '../tickets/phone.js';
 import { csvLine, UTF8_BOM } from '../reports/exports/csv.js';
 import { assertManages, assertReads, assertWriter, fieldError } from './access.js';
 import { auditChange, type Who } from './change-audit.js';
+import { maskStaffNumber, seesStaffNumbers } from './directory.js';
 import { newAgentSchema, newDepartmentSchema } from './schemas.js';
 
 /**
@@ -323,13 +324,8 @@ export async function exportDirectoryCsv(
     for (const d of await ctx.models.Department.find({ agency }).sort({ code: 1 }).lean())
       out += csvLine([d.code, d.name?.ar ?? '', d.name?.en ?? '']);
   } else {
-    // Staff numbers are personal data: in clear for those who manage them, masked for auditors.
-    const clear = who.p.role === 'admin' || who.p.role === 'agency_admin';
-    const phones = (list: string[]) =>
-      (clear
-        ? list
-        : list.map((n) => `${n.slice(0, 4)}${'•'.repeat(Math.max(0, n.length - 6))}${n.slice(-2)}`)
-      ).join(';');
+    const clear = seesStaffNumbers(who.p);
+    const phones = (list: string[]) => (clear ? list : list.map(maskStaffNumber)).join(';');
     for (const a of await ctx.models.Agent.find({ agency }).sort({ department: 1, agentId: 1 }).lean())
       out += csvLine([
         a.agentId,

@@ -217,13 +217,25 @@ export async function listDepartments(ctx: AppContext, who: Who, agency: string)
   return docs.map(departmentView);
 }
 
+/** Staff numbers are personal data: in clear for those who manage them, masked for anyone else. */
+export function seesStaffNumbers(p: Pick<Principal, 'role'>): boolean {
+  return p.role === 'admin' || p.role === 'agency_admin';
+}
+
+/** How a staff number reads for a role that may not see it: the same in the list and the CSV. */
+export function maskStaffNumber(n: string): string {
+  return `${n.slice(0, 4)}${'•'.repeat(Math.max(0, n.length - 6))}${n.slice(-2)}`;
+}
+
 export async function listAgents(ctx: AppContext, who: Who, agency: string) {
   await getAgency(ctx, who, agency);
   const docs = await ctx.models.Agent.find({ agency })
     .sort({ department: 1, agentId: 1 })
     .limit(20000)
     .lean();
-  return docs.map(agentView);
+  const views = docs.map(agentView);
+  if (seesStaffNumbers(who.p)) return views;
+  return views.map((a) => ({ ...a, staffPhones: a.staffPhones.map(maskStaffNumber) }));
 }
 
 async function managedAgency(ctx: AppContext, who: Who, agency: string): Promise<void> {

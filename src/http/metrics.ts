@@ -229,7 +229,10 @@ export function routeOf(req: Request): string {
   const route: unknown = req.route;
   if (typeof route === 'object' && route !== null && 'path' in route) {
     const path = route.path;
-    if (typeof path === 'string') return `${req.baseUrl}${path}`;
+    // A mounted router's prefix is the request's own text, in whatever case it was sent (Express
+    // matches without regard to case): one series per route, not one per spelling. Our mount
+    // paths are lower-case literals, never parameters.
+    if (typeof path === 'string') return `${req.baseUrl.toLowerCase()}${path}`;
   }
   return 'unmatched';
 }

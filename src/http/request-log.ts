@@ -4,14 +4,37 @@ import type { Logger } from '../log.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Full URLs carry tokens (/f/:token) and query strings: only the route shape is logged. */
+/** Paths whose next segment is a credential: answer links, invitation and reset links. */
+const TOKEN_PATHS = /^\/(f|account\/password)\/[^/]*/i;
+
+/** Percent-decoding until it settles (a probe double-encodes), tolerant of a stray '%'. */
+function decoded(path: string): string {
+  let out = path;
+  for (let i = 0; i < 4; i += 1) {
+    const next = out.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+    if (next === out) break;
+    out = next;
+  }
+  return out;
+}
+
+/**
+ * Full URLs carry tokens (/f/:token) and query strings: only the route shape is logged. Express
+ * routes without regard to case and past a trailing slash, and a probe adds encoded and doubled
+ * slashes, so the path is read decoded, its slashes collapsed, before the token is cut out.
+ */
 export function loggedPath(url: string): string {
-  const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
-  // Answer links and invitation / reset links carry their credential in the path.
-  return path
-    .replace(/^\/f\/[^/]+/, '/f/:token')
-    .replace(/^\/account\/password\/[^/]+/, '/account/password/:token');
+  const q = url.search(/[?#]/);
+  const path = decoded(q === -1 ? url : url.slice(0, q))
+    .replace(/\\/g, '/')
+    .replace(/\/{2,}/g, '/');
+  return path.replace(TOKEN_PATHS, (_m, prefix: string) => `/${prefix.toLowerCase()}/:token`);
 }
 
 // Why: docs/decisions/0010-request-log-without-pino-http.md

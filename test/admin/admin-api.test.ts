@@ -392,6 +392,21 @@ describe('administration API: unknown codes, users, tokens and the audit log', (
     ).text();
     expect(exported).toContain('a-1,complaints,Sara');
     expect(exported).not.toContain('501234567');
+    // The agents list masks staff numbers exactly as the CSV does (issue 23, item 12).
+    const csvPhones = /a-1,complaints,Sara,[^,]*,([^\r\n]*)/.exec(exported)?.[1]?.replace(/^'/, '');
+    const listed = (await json(await sys.api('/api/admin/agencies/MOH/agents', { token: auditor })))
+      .agents as { agentId: string; staffPhones: string[] }[];
+    const sara = listed.find((a) => a.agentId === 'a-1');
+    expect(sara?.staffPhones).toHaveLength(2);
+    expect(JSON.stringify(listed)).not.toContain('501234567');
+    expect(JSON.stringify(listed)).not.toContain('507654321');
+    expect(sara?.staffPhones.join(';')).toBe(csvPhones);
+    const forAdmin = (await json(await sys.api('/api/admin/agencies/MOH/agents', { token: admin })))
+      .agents as { agentId: string; staffPhones: string[] }[];
+    expect(forAdmin.find((a) => a.agentId === 'a-1')?.staffPhones).toEqual([
+      '+966501234567',
+      '+966507654321',
+    ]);
     const change = await sys.api('/api/admin/agencies/MOH', {
       method: 'PATCH',
       token: auditor,

@@ -152,6 +152,107 @@ describe('the queue board', () => {
     ).toBe(4);
   });
 
+  it('never retries a completed job (a dispute would be posted again), atomically (issue 23, item 11)', async () => {
+    const cookie = await cookieOf('admin');
+    const origin = sys.baseUrl;
+    const queue = sys.ctx.queues.get(INBOUND_QUEUE);
+    await queue.add(
+      'inbound',
+      { sid: `SM${'c'.repeat(32)}`, from: '+966501119990', body: 'hello' },
+      { jobId: 'board-done' },
+    );
+    await eventually(async () =>
+      (await queue.getJobState('board-done')) === 'completed' ? true : undefined,
+    );
+    const before = await queue.getJob('board-done');
+    const res = await board(`/api/queues/${INBOUND_QUEUE}/board-done/retry`, {
+      cookie,
+      method: 'PUT',
+      origin,
+    });
+    expect(res.status).toBe(409);
+    expect(await queue.getJobState('board-done')).toBe('completed');
+    expect((await queue.getJob('board-done'))?.finishedOn).toBe(before?.finishedOn);
+    expect(
+      await sys.ctx.models.AuditLog.findOne({
+        action: 'admin.queue.retry',
+        target: `queue:${INBOUND_QUEUE}/job:board-done`,
+        outcome: 'failed',
+      }).lean(),
+    ).toMatchObject({ detail: { status: 409 } });
+    // The board's own script does not offer it either.
+    const listed = (await (
+      await board(`/api/queues?activeQueue=${INBOUND_QUEUE}&status=completed`, { cookie })
+    ).json()) as { queues: { name: string; allowCompletedRetries: boolean }[] };
+    expect(listed.queues.find((q) => q.name === INBOUND_QUEUE)?.allowCompletedRetries).toBe(false);
+    // Retrying all completed jobs is refused as before.
+    expect(
+      (await board(`/api/queues/${INBOUND_QUEUE}/retry/completed`, { cookie, method: 'PUT', origin })).status,
+    ).toBe(403);
+  });
+
+  it('refuses a path that names a job like an action, instead of auditing one thing and running another', async () => {
+    const cookie = await cookieOf('admin');
+    const origin = sys.baseUrl;
+    const queue = sys.ctx.queues.get(INBOUND_QUEUE);
+    await failedJob('board-keep');
+    const refusedBefore = await sys.ctx.models.AuditLog.countDocuments({ action: 'admin.queue.refused' });
+    for (const path of [
+      'clean/clean',
+      'Clean/clean',
+      'CLEAN/clean',
+      'retry/retry',
+      'clean/retry',
+      'Retry/retry',
+    ])
+      expect(
+        (await board(`/api/queues/${INBOUND_QUEUE}/${path}`, { cookie, method: 'PUT', origin })).status,
+        path,
+      ).toBe(403);
+    expect(await sys.ctx.models.AuditLog.countDocuments({ action: 'admin.queue.refused' })).toBe(
+      refusedBefore + 6,
+    );
+    expect(
+      await sys.ctx.models.AuditLog.countDocuments({
+        action: 'admin.queue.discard',
+        target: /job:(clean|Clean|CLEAN)$/,
+      }),
+    ).toBe(0);
+    expect(await queue.getJobState('board-keep')).toBe('failed');
+  });
+
+  it('masks numbers in any digit script in failure reasons, stack traces and data; never cached', async () => {
+    const cookie = await cookieOf('admin');
+    const queue = sys.ctx.queues.get(INBOUND_QUEUE);
+    // A reply to a number in Arabic-Indic digits fails, and the provider's error quotes the number.
+    await queue.add(
+      'inbound',
+      { sid: `SM${'d'.repeat(32)}`, from: '+٩٦٦٥٠١١١٩٩٨٨', body: 'مرحبا' },
+      { jobId: 'board-arabic', attempts: 1 },
+    );
+    await eventually(async () => ((await queue.getJob('board-arabic'))?.failedReason ? true : undefined));
+    expect((await queue.getJob('board-arabic'))?.failedReason).toContain('٩٩٨٨');
+    const folded = (text: string) => text.replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x660));
+    for (const path of [
+      `/api/queues?activeQueue=${INBOUND_QUEUE}&status=failed`,
+      `/api/queues/${INBOUND_QUEUE}/board-arabic`,
+      `/api/queues/${INBOUND_QUEUE}/board-arabic/logs`,
+    ]) {
+      const res = await board(path, { cookie });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+      const text = folded(await res.text());
+      expect(text, path).not.toMatch(/1119988|501119988/);
+    }
+    const job = (await (await board(`/api/queues/${INBOUND_QUEUE}/board-arabic`, { cookie })).json()) as {
+      job: { id: string; failedReason: string; data: { from: string } };
+    };
+    expect(job.job.id).toBe('board-arabic');
+    expect(job.job.failedReason).toContain('+966•••••••88');
+    expect(job.job.data.from).toBe('+966•••••••88');
+    expect((await board('/', { cookie })).headers.get('cache-control')).toBe('no-store');
+  });
+
   it('renders in Chromium under its policy, with no script blocked', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

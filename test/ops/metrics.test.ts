@@ -115,6 +115,32 @@ describe('GET /metrics', () => {
     expect(live).toBeLessThan(sample(text, 'verisat_process_resident_memory_bytes') ?? 0);
   });
 
+  it('labels a route one way whatever the case of the path that reached it (issue 23, item 12)', async () => {
+    const admin = await full.token('admin');
+    const variants = [
+      '/sandbox/api/magic-numbers',
+      '/SANDBOX/API/magic-numbers',
+      '/Sandbox/Api/Magic-Numbers',
+    ];
+    for (const path of variants) expect((await full.api(path, { token: admin })).status, path).toBe(200);
+    const text = await scrape(full);
+    const routes = new Set(
+      [...text.matchAll(/verisat_http_request_duration_seconds_count\{[^}]*route="([^"]*)"/g)].map(
+        (m) => m[1],
+      ),
+    );
+    expect([...routes].filter((r) => r?.toLowerCase().includes('magic-numbers'))).toEqual([
+      '/sandbox/api/magic-numbers',
+    ]);
+    expect(
+      sample(text, 'verisat_http_request_duration_seconds_count', {
+        route: '/sandbox/api/magic-numbers',
+        method: 'GET',
+        status: '2xx',
+      }),
+    ).toBe(3);
+  });
+
   it('counts messages by status and answers by outcome and channel, from the database', async () => {
     const admin = await full.token('admin');
     const phone = '+966501110102';

@@ -124,6 +124,49 @@ describe('masking and scope', () => {
     await system.ctx.models.VerifiedScore.deleteOne({ ticketRef: 'CMT-1' });
   });
 
+  it('masks a number in any digit script or shape in a manager’s CSV and XLSX comment (issue 23, item 2)', async () => {
+    const comments = {
+      'CMT-2': 'call me ٠٥٠٩٩٩٨٨٧٧',
+      'CMT-3': 'جوالي ۰۵۰–۹۹۹–۸۸۷۷ أو +966(50)9998877',
+      'CMT-4': 'tel ０５０.９９９.８８７７',
+    };
+    for (const [ticketRef, comment] of Object.entries(comments))
+      await system.ctx.models.VerifiedScore.create({
+        ticketRef,
+        closureNumber: 1,
+        agency: 'MOMAH',
+        department: 'lighting',
+        agentId: 'a3',
+        closedAt: new Date(`${MARCH.from}T09:00:00Z`),
+        day: MARCH.from,
+        solved: false,
+        comment,
+      });
+    try {
+      const manager = await login(system, 'momah.manager');
+      const csv = await (await get(system, `/api/exports/scores.csv?${lighting}`, manager)).text();
+      expect(csv).toContain(',call me 050•••••77,');
+      expect(csv).toContain(',جوالي 050•••••77 أو +966•••••••77,');
+      expect(csv).toContain(',tel 050•••••77,');
+      const xlsx = await get(system, `/api/exports/scores.xlsx?${lighting}`, manager);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(await xlsx.arrayBuffer());
+      const cells: string[] = [];
+      wb.getWorksheet('scores')?.eachRow((row) => cells.push(row.getCell(16).text));
+      expect(cells).toContain('call me 050•••••77');
+      // No seven digits of the number in a row, in any script, anywhere in either file.
+      for (const text of [csv, cells.join('\n')])
+        expect(
+          text
+            .normalize('NFKC')
+            .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x660))
+            .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x6f0)),
+        ).not.toMatch(/9998877|509998877/);
+    } finally {
+      await system.ctx.models.VerifiedScore.deleteMany({ ticketRef: { $in: Object.keys(comments) } });
+    }
+  });
+
   it('masks phone numbers for managers and auditors', async () => {
     const manager = await login(system, 'momah.manager');
     const res = await get(system, `/api/exports/scores.csv?${lighting}`, manager);

@@ -59,3 +59,36 @@ describe('createLogger', () => {
     expect(errOf(lines[1])).toBeUndefined();
   });
 });
+
+describe('createLogger, numbers by every path into a line (issue 23, item 2)', () => {
+  it('masks numbers in printf arguments, error fields, causes and keys, in any digit script', () => {
+    const { lines, sink } = logSink();
+    const log = createLogger({ level: 'info', destination: sink });
+    log.info('sms from %s to %s', '+٩٦٦٥٠٩٩٩٨٨٧٧', '۰۵۰۹۹۹۸۸۶۶');
+    // A duplicate-key error carries the number in its own fields, not only its message.
+    const dup = Object.assign(new Error('E11000 duplicate key'), {
+      keyValue: { citizenPhone: '+966509998855' },
+      errmsg: 'dup key: { citizenPhone: "+966509998855" }',
+    });
+    log.error({ err: dup }, 'insert failed');
+    log.error({ err: new Error('outer', { cause: new Error('inner for 0509998844') }) }, 'wrapped');
+    log.warn({ byNumber: { '+966509998833': 1 }, other: new Error('plain 0509998822') }, 'keys');
+    const text = lines.join('');
+    expect(lines).toHaveLength(4);
+    for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ msg: 'sms from +966•••••••77 to 050•••••66' });
+    expect(text.normalize('NFKC')).not.toMatch(/٩٩٩|۹۹۹|9998877|9998866|9998855|9998844|9998833/);
+  });
+
+  it('leaves numbers that are not phone numbers alone: times, counts, ids', () => {
+    const { lines, sink } = logSink();
+    const log = createLogger({ level: 'info', destination: sink });
+    log.info({ responseTime: 12345678, at: '2026-12-05T10:20:30.000Z', ref: 'T-1001' }, 'done in 12 ms');
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      responseTime: 12345678,
+      at: '2026-12-05T10:20:30.000Z',
+      ref: 'T-1001',
+      msg: 'done in 12 ms',
+    });
+  });
+});

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { errorHandler } from '../../src/http/errors.js';
-import { requestLogger } from '../../src/http/request-log.js';
+import { loggedPath, requestLogger } from '../../src/http/request-log.js';
 import { createLogger } from '../../src/log.js';
 import { logSink } from '../support/log-sink.js';
 
@@ -13,6 +13,7 @@ async function withApp(level: string, run: (base: string, lines: string[]) => Pr
   const app = express();
   app.use(requestLogger(createLogger({ level, destination: sink })));
   app.get('/f/:token', (_req, res) => res.send('page'));
+  app.get('/account/password/:token', (_req, res) => res.send('form'));
   app.get('/missing', (_req, res) => res.status(404).send('no'));
   app.get('/broken', (_req, res) => res.status(500).send('oops'));
   const server = http.createServer(app).listen(0, '127.0.0.1');
@@ -80,5 +81,53 @@ describe('the error log (issue 17, finding 7)', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('token redaction by path variant (issue 23, item 6)', () => {
+  const token = 'Tok3nSECRETabcdefghij0123456789xy';
+  // Express routes paths case-insensitively and with a trailing slash; a probe also tries encoded
+  // and doubled slashes. Whatever the shape, routed or not, the token stays out of the log.
+  const variants = [
+    `/f/${token}`,
+    `/F/${token}`,
+    `/f/${token}/`,
+    `//f/${token}`,
+    `/f//${token}`,
+    `/f%2F${token}`,
+    `/f%2f${token}`,
+    `/%66/${token}`,
+    `/%46/${token}`,
+    `/f%252F${token}`,
+    `/f\\${token}`,
+    `/account/password/${token}`,
+    `/ACCOUNT/PASSWORD/${token}`,
+    `/Account/Password/${token}/`,
+    `/account%2Fpassword%2F${token}`,
+    `/account//password/${token}`,
+    `//ACCOUNT/password%2f${token}?lang=en`,
+  ];
+
+  it.each(variants)('%s', (path) => {
+    const logged = loggedPath(path);
+    expect(logged).not.toContain(token);
+    expect(logged).not.toContain(token.slice(0, 12));
+    expect(logged.toLowerCase()).toMatch(/^\/(f|account\/password)\/:token\/?$/);
+  });
+
+  it('keeps every variant out of the request log of a real server, routed or not', async () => {
+    await withApp('info', async (base, lines) => {
+      for (const path of variants) await fetch(`${base}${path}`);
+      await expect.poll(() => lines.length).toBe(variants.length);
+      const routed = parsed(lines).filter((l) => (l.res as { status: number }).status === 200);
+      expect(routed.length).toBeGreaterThanOrEqual(6);
+      expect(lines.join('')).not.toContain(token.slice(0, 12));
+    });
+  });
+
+  it('leaves other paths as they were', () => {
+    expect(loggedPath('/api/tickets/T-1/events?x=1')).toBe('/api/tickets/T-1/events');
+    expect(loggedPath('/fonts/a.woff')).toBe('/fonts/a.woff');
+    expect(loggedPath('/account')).toBe('/account');
   });
 });

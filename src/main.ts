@@ -1,7 +1,7 @@
 import { createApiToken } from './auth/api-tokens.js';
 import { createFirstAdmin, printsDevelopmentCredentials } from './auth/first-admin.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './log.js';
+import { createLogger, maskPhone } from './log.js';
 import { describeRedis } from './queue/connection.js';
 import { removeServicesState, writeServicesState } from './services/state-file.js';
 import { startSystem, stopOnSignals } from './system.js';
@@ -72,6 +72,7 @@ main().catch((err: unknown) => {
     console.error(err.message);
     process.exit(2);
   }
-  console.error(err instanceof Error ? err.message : err);
+  // Start-up errors can quote a value (a number in a bad setting): masked like every log line.
+  console.error(maskPhone(err instanceof Error ? err.message : String(err)));
   process.exit(1);
 });

@@ -23,6 +23,14 @@ function digitValue(cp: number): number {
   return v;
 }
 
+/**
+ * Every decimal digit, whatever its script, as its ASCII digit; nothing else changes. For numbers
+ * that reach us from outside (a webhook's `From`, an imported file) before they are compared or sent.
+ */
+export function foldDigits(text: string): string {
+  return text.replace(/\p{Nd}/gu, (d) => String(digitValue(d.codePointAt(0) ?? 0)));
+}
+
 /** Zero-width marks and format characters (LRM, ZWJ, keycap, variation selectors): read through. */
 const IGNORABLE = /^[\p{M}\p{Cf}]$/u;
 const SPACE = /^[\s\p{Z}]$/u;

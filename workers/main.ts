@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../src/config.js';
-import { createLogger } from '../src/log.js';
+import { createLogger, maskPhone } from '../src/log.js';
 import { startSystem, stopOnSignals } from '../src/system.js';
 
 /**
@@ -22,6 +22,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(maskPhone(err instanceof Error ? err.message : String(err)));
   process.exit(err instanceof ConfigError ? 2 : 1);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INBOUND_QUEUE, inboundJobId } from '../../src/followup/conversation/inbound.js';
-import { FAST_FOLLOWUP_ENV, postInbound } from '../support/followup.js';
+import { FAST_FOLLOWUP_ENV, postInbound, ticketEvent, waitForMessages } from '../support/followup.js';
 import { logSink } from '../support/log-sink.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 
@@ -66,5 +66,27 @@ describe('the log', () => {
     // Each line one record, and each of them read: the request lines at least are there.
     expect(lines.length).toBeGreaterThan(3);
     for (const tail of ['9998877', '9998866', '9998855']) expect(digitsOf(log)).not.toContain(tail);
+  });
+
+  it('folds a From in another digit script, so the reply finds its conversation and its number', async () => {
+    const token = await sys.token('ticket_system');
+    const phone = '+966509998844';
+    await ticketEvent(sys, token, 'LM-1', 'closed', { phone });
+    await waitForMessages(sys, phone, 1);
+    // The same number in Arabic-Indic digits answers "solved": read as this citizen's answer, and
+    // the next question goes to the number as Twilio knows it.
+    const { res } = await postInbound(sys, '+٩٦٦٥٠٩٩٩٨٨٤٤', '1');
+    expect(res.status).toBe(200);
+    const f = await eventually(async () => {
+      const doc = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'LM-1' }).lean();
+      return doc?.solved === true ? doc : undefined;
+    });
+    expect(f.state).toBe('awaiting_rating');
+    const question = await eventually(() =>
+      Promise.resolve(
+        (sys.ctx.sandbox?.listMessages({ to: phone }) ?? []).find((m) => m.body.includes('قيم الخدمة')),
+      ),
+    );
+    expect(question.to).toBe(phone);
   });
 });

@@ -6,6 +6,7 @@ import twilio from 'twilio';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/duplicate-key.js';
+import { foldDigits } from '../../phone-mask.js';
 import { turnBatcher } from '../../queue/turn-batch.js';
 import type { WorkerDefinition } from '../../queue/workers.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
@@ -22,8 +23,10 @@ import { isBuiltIn, reasonLabels, type ReasonLabels } from './agency-reasons.js'
 
 const inboundSchema = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/i),
-  From: z.string().min(3).max(64),
-  To: z.string().min(3).max(64).optional(),
+  // A number in another digit script is the same number: folded here, it finds its conversation
+  // and the reply goes to a number Twilio accepts.
+  From: z.string().min(3).max(64).transform(foldDigits),
+  To: z.string().min(3).max(64).transform(foldDigits).optional(),
   Body: z.string().max(20_000).default(''),
   OptOutType: z.enum(['STOP', 'START', 'HELP']).optional(),
   // WhatsApp: a quick-reply tap's button id and title, the sender's WhatsApp id and profile name.

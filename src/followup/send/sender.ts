@@ -157,6 +157,13 @@ async function sendInitial(
     await closeFollowUp(ctx, claimed, { state: 'opted_out', outcome: 'opted_out', from: ['sending'] });
     return { skipped: 'opted_out' };
   }
+  const rules = await agencyFollowUpRules(ctx, claimed.agency);
+  // Scheduled young, but the send came too late (an outage, a long deferral): not asked either. Not
+  // on a replay, whose message may already have gone out before the crash.
+  if (!replay && Date.now() - new Date(claimed.closedAt).getTime() > rules.maxAgeHours * HOUR) {
+    await closeFollowUp(ctx, claimed, { state: 'skipped', outcome: 'too_old', from: ['sending'] });
+    return { skipped: 'too_old' };
+  }
   // Last of the checks: a number is only marked as asked by a follow-up that will ask it.
   if (ctx.config.followUp.policy.contactMinDays > 0 && !(await batches.contact(claimed))) {
     await closeFollowUp(ctx, claimed, {
@@ -168,7 +175,6 @@ async function sendInitial(
   }
 
   const message = await composeMessage(ctx, claimed, 'initial');
-  const rules = await agencyFollowUpRules(ctx, claimed.agency);
   const plan = planOf(claimed);
   let index = claimed.channelIndex ?? 0;
   let unreachable: string[] = [...(claimed.unreachable ?? [])];

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
+import { followUpWorker } from '../../src/followup/send/sender.js';
 import { ticketEvent } from '../support/followup.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
@@ -131,6 +132,28 @@ describe('a closure reported too long after it happened is not asked', () => {
       sampled: 3,
       asked: 0,
       drops: { tooOld: 2, notYetAsked: 1 },
+    });
+  });
+
+  it('a closure scheduled young is not asked when its send comes after the maximum age (an outage)', async () => {
+    const phone = '+966500004006';
+    await ticketEvent(aged, events, 'AG-6', 'closed', { at: hoursAgo(1), agency: 'OLDA', phone });
+    expect(await followUpOf('AG-6')).toMatchObject({ state: 'scheduled' });
+    // The send runs 150 hours after the closure instead of 72: the closure's time moved back is
+    // the same as the clock moved on while the workers were down.
+    await aged.ctx.models.FollowUp.updateOne(
+      { ticketRef: 'AG-6' },
+      { $set: { closedAt: new Date(hoursAgo(150)) } },
+    );
+    const job = await sendJob('AG-6');
+    if (!job) throw new Error('no send job for AG-6');
+    const result = await followUpWorker(aged.ctx).process(job, undefined);
+    expect(result).toEqual({ skipped: 'too_old' });
+    expect(await followUpOf('AG-6')).toMatchObject({ state: 'skipped', outcome: 'too_old' });
+    expect(aged.ctx.sandbox?.listMessages({ to: phone }) ?? []).toHaveLength(0);
+    expect(await aged.ctx.models.VerifiedScore.findOne({ ticketRef: 'AG-6' }).lean()).toMatchObject({
+      outcome: 'too_old',
+      sent: false,
     });
   });
 

@@ -128,6 +128,12 @@ const envSchema = z.object({
     .min(0)
     .max(24 * 60)
     .default(72),
+  /** Closures older than this when they would be asked are not asked (unset: the delay + 72 h). */
+  FOLLOWUP_MAX_AGE_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 3660)
+    .optional(),
   SEND_WINDOW: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'HH:MM-HH:MM, e.g. 09:00-21:00')
@@ -286,6 +292,11 @@ export interface Config {
   runWorkersInWeb: boolean;
   followUp: {
     delayHours: number;
+    /**
+     * The oldest a closure may be when it is asked; older ones are counted "too old to ask". Null:
+     * each agency's own delay plus MAX_AGE_MARGIN_HOURS (admin/agency-rules.ts).
+     */
+    maxAgeHours: number | null;
     sendWindow: string;
     sendDays: string;
     reminderAfterHours: number;
@@ -554,6 +565,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
     runWorkersInWeb: e.RUN_WORKERS_IN_WEB,
     followUp: {
       delayHours: e.FOLLOWUP_DELAY_HOURS,
+      maxAgeHours: e.FOLLOWUP_MAX_AGE_HOURS ?? null,
       sendWindow: e.SEND_WINDOW,
       sendDays: e.SEND_DAYS,
       reminderAfterHours: e.REMINDER_AFTER_HOURS,

@@ -5,13 +5,22 @@ import { sendWindowFromConfig } from '../followup/schedule/window-config.js';
 import { channelOrder, type SendChannel } from '../followup/channels/plan.js';
 
 /**
- * The follow-up delay and send window of an agency: its overrides from the directory, else the
+ * The follow-up delay, maximum age and send window of an agency: its overrides from the directory, else the
  * configured ones. Read per closure by the scheduler, so kept a minute per process (an edit on the
  * agency's page applies to closures scheduled after that minute; scheduled ones keep their time).
  */
 
+/** How much older than the follow-up delay a closure may be when asked, unless configured. */
+export const MAX_AGE_MARGIN_HOURS = 72;
+
 export interface FollowUpRules {
   delayHours: number;
+  /**
+   * The oldest a closure may be when it would be asked (hours after closing): the agency's own, else
+   * FOLLOWUP_MAX_AGE_HOURS, else its delay plus MAX_AGE_MARGIN_HOURS, so an agency that waits
+   * longer before asking does not find all its closures too old.
+   */
+  maxAgeHours: number;
   window: SendWindow;
   /** The channels in the order they are tried, and how long each waits for an answer. */
   channels: SendChannel[];
@@ -30,6 +39,7 @@ export async function agencyFollowUpRules(ctx: AppContext, agency: string): Prom
   const doc = await ctx.models.Agency.findOne({ code: agency })
     .select({
       followUpDelayHours: 1,
+      followUpMaxAgeHours: 1,
       sendWindow: 1,
       sendDays: 1,
       channels: 1,
@@ -64,8 +74,10 @@ export async function agencyFollowUpRules(ctx: AppContext, agency: string): Prom
       ([lang, sid]) => (lang === 'ar' || lang === 'en') && sid,
     ),
   ) as Partial<Record<'ar' | 'en', string>>;
+  const delayHours = doc?.followUpDelayHours ?? followUp.delayHours;
   const result: FollowUpRules = {
-    delayHours: doc?.followUpDelayHours ?? followUp.delayHours,
+    delayHours,
+    maxAgeHours: doc?.followUpMaxAgeHours ?? followUp.maxAgeHours ?? delayHours + MAX_AGE_MARGIN_HOURS,
     window,
     channels: channelOrder(doc?.channels, followUp.channels),
     channelWaitHours: doc?.channelWaitHours ?? followUp.channelWaitHours,

@@ -37,6 +37,7 @@ export function agencyView(a: AgencyDoc) {
     defaultLanguage: a.defaultLanguage ?? 'ar',
     whatsappTemplates: { ar: a.whatsappTemplates?.ar ?? null, en: a.whatsappTemplates?.en ?? null },
     followUpDelayHours: a.followUpDelayHours ?? null,
+    followUpMaxAgeHours: a.followUpMaxAgeHours ?? null,
     sendWindow: a.sendWindow ?? null,
     sendDays: a.sendDays ?? null,
     reasons: a.reasons ?? null,

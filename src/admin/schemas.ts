@@ -88,6 +88,11 @@ export const agencyFields = {
     .min(0)
     .max(24 * 60)
     .optional(),
+  followUpMaxAgeHours: z
+    .number()
+    .min(1)
+    .max(24 * 3660)
+    .optional(),
   sendWindow: sendWindowSchema.optional(),
   sendDays: z
     .string()

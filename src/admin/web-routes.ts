@@ -113,6 +113,7 @@ export function formToAgency(b: Body, withCode: boolean): Record<string, unknown
     channels,
     ...(Object.keys(sender).length ? { sender } : {}),
     ...(num(b, 'delay_hours') !== undefined ? { followUpDelayHours: num(b, 'delay_hours') } : {}),
+    ...(num(b, 'max_age_hours') !== undefined ? { followUpMaxAgeHours: num(b, 'max_age_hours') } : {}),
     ...(num(b, 'channel_wait_hours') !== undefined ? { channelWaitHours: num(b, 'channel_wait_hours') } : {}),
     ...(Object.keys(templates).length ? { whatsappTemplates: templates } : {}),
     ...(start || end ? { sendWindow: { start, end } } : {}),

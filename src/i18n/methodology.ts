@@ -6,6 +6,8 @@ export interface MethodologyFacts {
   sendWindow: string;
   sendDays: string;
   contactMinDays: number;
+  /** The oldest a closure may be when asked, in hours (the global setting; agencies may set their own). */
+  maxAgeHours: number;
   sampleRate: number;
   agencyRates: number;
   minN: number;
@@ -45,6 +47,7 @@ export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
           title: 'سياسة التواصل',
           paragraphs: [
             `لا يُسأل الرقم نفسه أكثر من مرة كل ${f.contactMinDays} يوما مهما كانت الجهة، ومن طلب عدم مراسلته لا يُراسل. الطلب الذي يُعاد فتحه قبل السؤال لا يُسأل عنه.`,
+            `ولا يُسأل عن إغلاق يكون قد مضى عليه أكثر من ${f.maxAgeHours} ساعة عند موعد سؤاله (ولبعض الجهات حد خاص)، كإغلاق يصلنا بعد أشهر: يظهر في سلسلة الأعداد وفي الأعداد اليومية (too_old) على أنه "أقدم من أن يُسأل عنه"، ولا يدخل في أي نسبة.`,
           ],
         },
         {
@@ -107,6 +110,7 @@ export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
         title: 'Contact policy',
         paragraphs: [
           `A number is asked at most once every ${f.contactMinDays} days, whatever the agency; a citizen who opted out is not contacted; a ticket reopened before the question is not asked about.`,
+          `A closure more than ${f.maxAgeHours} hours old when it would be asked (some agencies set their own limit), such as one reported to us months late, is not asked: the chain of counts and the per-day counts (too_old) show it as "too old to ask", and it enters no rate.`,
         ],
       },
       {

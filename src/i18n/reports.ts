@@ -119,6 +119,7 @@ const ar = {
   },
   drops: {
     notSampled: 'لم تقع عليهم العينة',
+    tooOld: 'وصل الإغلاق متأخرا عن أقصى عمر للسؤال فلم يُسألوا',
     skippedRecentContact: 'سُئلوا مؤخرا فلم يُسألوا ثانية',
     reopened: 'أُعيد فتح الطلب قبل السؤال',
     optedOut: 'طلبوا عدم مراسلتهم',
@@ -223,6 +224,7 @@ const en: ReportTexts = {
   },
   drops: {
     notSampled: 'not drawn in the sample',
+    tooOld: 'too old to ask: the closure reached us past the maximum age for asking',
     skippedRecentContact: 'skipped: asked recently',
     reopened: 'reopened before asking',
     optedOut: 'opted out',

@@ -288,9 +288,13 @@ describe('administration pages in headless Chromium', () => {
     );
     // Its own agency it can change (no delay: the disputed closure below is asked at once).
     await own.fill('#agency-form input[name=delay_hours]', '0');
+    await own.fill('#agency-form input[name=max_age_hours]', '96');
     await submit(own, '#agency-form button[type=submit]');
     expect(own.url()).toContain('saved=1');
-    expect((await sys.ctx.models.Agency.findOne({ code: 'MOH' }).lean())?.followUpDelayHours).toBe(0);
+    expect(await sys.ctx.models.Agency.findOne({ code: 'MOH' }).lean()).toMatchObject({
+      followUpDelayHours: 0,
+      followUpMaxAgeHours: 96,
+    });
   });
 
   it('a disputed closure reaches the webhook configured through the page, and the delivery log shows it', async () => {

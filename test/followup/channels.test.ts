@@ -213,6 +213,13 @@ describe('outbound verification call', () => {
     });
     expect(done.attempts?.[0]).toMatchObject({ channel: 'voice', sid: call.sid });
     expect(await score('V-1')).toMatchObject({ outcome: 'disputed', channel: 'voice' });
+    // The call's message record follows the call's own status callbacks, never staying "ringing".
+    const record = await waitFor('the call record completed', async () => {
+      const m = await sys.ctx.models.FollowUpMessage.findById(call.sid).lean();
+      return m?.status === 'completed' ? m : undefined;
+    });
+    expect(record).toMatchObject({ channel: 'voice', kind: 'initial' });
+    expect(record.statusHistory.map((h) => h.status)).toEqual(['completed']);
   });
 
   it('a machine hears a short message, records nothing, and the next channel is tried at once', async () => {
@@ -280,6 +287,14 @@ describe('outbound verification call', () => {
       ['voice', 'no-answer'],
       ['sms', expect.any(String)],
     ]);
+    expect((await sys.ctx.models.FollowUpMessage.findById(call.sid).lean())?.status).toBe('no-answer');
+    // A callback repeated, or one older than what is stored, moves nothing back.
+    const again = await sys.postTwilio(`/voice/verify-status?fu=${String(f._id)}`, {
+      CallSid: call.sid,
+      CallStatus: 'ringing',
+    });
+    expect(again.status).toBe(204);
+    expect((await sys.ctx.models.FollowUpMessage.findById(call.sid).lean())?.status).toBe('no-answer');
   });
 });
 

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
+import { followUpWorker } from '../../src/followup/send/sender.js';
 import { ticketEvent } from '../support/followup.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
@@ -81,5 +82,105 @@ describe('scheduling a follow-up per closure', () => {
     await ticketEvent(sys, token, 'S-4', 'closed', { at: '2026-11-21T09:00:00Z' });
     expect(await queue().getJob(followUpJobId('send', 'S-4', 1))).toBeUndefined();
     expect(await sys.ctx.models.FollowUp.countDocuments({ ticketRef: 'S-4', state: 'scheduled' })).toBe(0);
+  });
+});
+
+describe('a closure reported too long after it happened is not asked', () => {
+  let aged: TestSystem;
+  let events: string;
+  let admin: string;
+  beforeAll(async () => {
+    // The maximum age left to its default: the follow-up delay (72 h) plus three days.
+    aged = await startTestSystem({
+      env: { FOLLOWUP_DELAY_HOURS: '72', SEND_WINDOW: '00:00-24:00', FOLLOWUP_MAX_AGE_HOURS: '' },
+    });
+    events = await aged.token('ticket_system');
+    admin = await aged.token('admin');
+  });
+  afterAll(async () => {
+    await aged?.stop();
+  });
+
+  const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+  const followUpOf = (ref: string) => aged.ctx.models.FollowUp.findOne({ ticketRef: ref }).lean();
+  const sendJob = (ref: string) => aged.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('send', ref, 1));
+
+  it('a closure dated seven months ago is counted too old to ask, with no send job; a recent one is scheduled', async () => {
+    await ticketEvent(aged, events, 'AG-1', 'closed', { at: hoursAgo(24 * 213), agency: 'OLDA' });
+    await ticketEvent(aged, events, 'AG-2', 'closed', { at: hoursAgo(24), agency: 'OLDA' });
+    expect(await followUpOf('AG-1')).toMatchObject({ state: 'skipped', outcome: 'too_old' });
+    expect(await sendJob('AG-1')).toBeUndefined();
+    expect(await aged.ctx.models.VerifiedScore.findOne({ ticketRef: 'AG-1' }).lean()).toMatchObject({
+      outcome: 'too_old',
+      sent: false,
+    });
+    expect(await followUpOf('AG-2')).toMatchObject({ state: 'scheduled' });
+    expect(await sendJob('AG-2')).toBeDefined();
+    // A week old: asked at once, it would be older than 72 + 72 hours.
+    await ticketEvent(aged, events, 'AG-3', 'closed', { at: hoursAgo(24 * 7), agency: 'OLDA' });
+    expect(await followUpOf('AG-3')).toMatchObject({ state: 'skipped', outcome: 'too_old' });
+
+    const day = DateTime.now().setZone('Asia/Riyadh');
+    const from = day.minus({ days: 220 }).toISODate();
+    const to = day.toISODate();
+    const res = await aged.api(`/api/reports/summary?from=${from}&to=${to}&agency=OLDA`, { token: admin });
+    expect(res.status).toBe(200);
+    const chain = ((await res.json()) as { overall: { chainOfCounts: Record<string, unknown> } }).overall
+      .chainOfCounts;
+    expect(chain).toMatchObject({
+      closures: 3,
+      sampled: 3,
+      asked: 0,
+      drops: { tooOld: 2, notYetAsked: 1 },
+    });
+  });
+
+  it('a closure scheduled young is not asked when its send comes after the maximum age (an outage)', async () => {
+    const phone = '+966500004006';
+    await ticketEvent(aged, events, 'AG-6', 'closed', { at: hoursAgo(1), agency: 'OLDA', phone });
+    expect(await followUpOf('AG-6')).toMatchObject({ state: 'scheduled' });
+    // The send runs 150 hours after the closure instead of 72: the closure's time moved back is
+    // the same as the clock moved on while the workers were down.
+    await aged.ctx.models.FollowUp.updateOne(
+      { ticketRef: 'AG-6' },
+      { $set: { closedAt: new Date(hoursAgo(150)) } },
+    );
+    const job = await sendJob('AG-6');
+    if (!job) throw new Error('no send job for AG-6');
+    const result = await followUpWorker(aged.ctx).process(job, undefined);
+    expect(result).toEqual({ skipped: 'too_old' });
+    expect(await followUpOf('AG-6')).toMatchObject({ state: 'skipped', outcome: 'too_old' });
+    expect(aged.ctx.sandbox?.listMessages({ to: phone }) ?? []).toHaveLength(0);
+    expect(await aged.ctx.models.VerifiedScore.findOne({ ticketRef: 'AG-6' }).lean()).toMatchObject({
+      outcome: 'too_old',
+      sent: false,
+    });
+  });
+
+  it("an agency's own maximum age, set through the administration API, decides for its closures", async () => {
+    const created = await aged.api('/api/admin/agencies', {
+      token: admin,
+      body: {
+        code: 'OLDB',
+        name: { ar: 'جهة', en: 'Agency' },
+        followUpDelayHours: 0,
+        followUpMaxAgeHours: 12,
+      },
+    });
+    expect(created.status).toBe(201);
+    const shown = (await (await aged.api('/api/admin/agencies/OLDB', { token: admin })).json()) as {
+      agency: { followUpMaxAgeHours: unknown };
+    };
+    expect(shown.agency.followUpMaxAgeHours).toBe(12);
+    const refused = await aged.api('/api/admin/agencies/OLDB', {
+      method: 'PATCH',
+      token: admin,
+      body: { followUpMaxAgeHours: 0 },
+    });
+    expect(refused.status).toBe(422);
+    await ticketEvent(aged, events, 'AG-4', 'closed', { at: hoursAgo(13), agency: 'OLDB' });
+    await ticketEvent(aged, events, 'AG-5', 'closed', { at: hoursAgo(11), agency: 'OLDB' });
+    expect(await followUpOf('AG-4')).toMatchObject({ state: 'skipped', outcome: 'too_old' });
+    expect(await followUpOf('AG-5')).toMatchObject({ state: 'scheduled' });
   });
 });

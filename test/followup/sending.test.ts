@@ -29,10 +29,14 @@ describe('sending', () => {
         (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-1', state: 'failed' }).lean()) ?? undefined,
     );
     expect(f).toMatchObject({ outcome: 'undeliverable', lastErrorCode: 21211 });
-    // The follow-up is closed just before the job fails: wait for the job itself, then read it again
-    // (a Job is a snapshot: one read while it was still active would show no attempt made).
-    await eventually(async () => ((await (await job('E-1'))?.getState()) === 'failed' ? true : undefined));
-    expect((await job('E-1'))?.attemptsMade).toBe(1);
+    // An invalid number is an outcome, not a failed job: failed jobs are kept for configuration
+    // errors someone must fix. The job completes at its first attempt, saying why nothing went out.
+    const done = await eventually(async () =>
+      (await (await job('E-1'))?.getState()) === 'completed' ? job('E-1') : undefined,
+    );
+    expect(done?.returnvalue).toEqual({ outcome: 'undeliverable', code: 21211 });
+    expect(done?.attemptsStarted).toBe(1);
+    expect(await sys.ctx.queues.get(FOLLOWUP_QUEUE).getFailedCount()).toBe(0);
     expect(await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'E-1' }).lean()).toMatchObject({
       outcome: 'undeliverable',
     });
@@ -83,7 +87,7 @@ describe('sending', () => {
     });
   });
 
-  it('a transient late failure (30003) is recorded but leaves the follow-up open', async () => {
+  it('a late undelivered (30003) on the only channel ends the follow-up undeliverable, with no reminder to the failing number', async () => {
     await ticketEvent(sys, token, 'E-6', 'closed', { phone: '+15005550030' });
     const [sent] = await waitForMessages(sys, '+15005550030', 1);
     await eventually(
@@ -91,7 +95,23 @@ describe('sending', () => {
         (await sys.ctx.models.FollowUpMessage.findOne({ sid: sent?.sid, status: 'undelivered' }).lean()) ??
         undefined,
     );
-    expect((await followUp('E-6'))?.state).not.toBe('failed');
+    const failed = await eventually(
+      async () =>
+        (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-6', state: 'failed' }).lean()) ?? undefined,
+      { what: 'the follow-up closed as undeliverable' },
+    );
+    expect(failed.outcome).toBe('undeliverable');
+    expect(failed.attempts?.[0]).toMatchObject({ result: 'undelivered', errorCode: 30003 });
+    await eventually(
+      async () =>
+        (await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'E-6', outcome: 'undeliverable' }).lean()) ??
+        undefined,
+      { what: 'the undeliverable score' },
+    );
+    // Once the reminder would have gone out, and the expiry after it, nothing more went to the number.
+    await sleepUntil((failed.expiresAt?.getTime() ?? Date.now()) + 500);
+    expect(messagesTo(sys, '+15005550030')).toHaveLength(1);
+    expect((await followUp('E-6'))?.outcome).toBe('undeliverable');
   });
 
   it('sends one reminder, then expires with no_response', async () => {

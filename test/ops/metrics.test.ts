@@ -166,6 +166,46 @@ describe('GET /metrics', () => {
     expect(counted).toBe(stored);
   });
 
+  it('counts a finished verification call by its final status, and a refused number as no job failure', async () => {
+    const admin = await full.token('admin');
+    const sandbox = full.ctx.sandbox;
+    if (!sandbox) throw new Error('the stand-in is not running');
+    await full.ctx.models.Agency.create({
+      code: 'MVC',
+      name: { ar: 'جهة', en: 'Agency' },
+      channels: ['voice'],
+    });
+    const phone = '+966501110104';
+    await ticketEvent(full, admin, 'T-M4', 'closed', { phone, agency: 'MVC' });
+    const call = await eventually(() =>
+      Promise.resolve(sandbox.calls.list({ to: phone }).find((c) => c.status === 'ringing')),
+    );
+    await sandbox.calls.answer(call.sid, 'machine_start');
+    const text = await eventually(async () => {
+      const t = await scrape(full);
+      return (sample(t, 'verisat_messages', { status: 'completed', channel: 'voice' }) ?? 0) >= 1
+        ? t
+        : undefined;
+    });
+    expect(sample(text, 'verisat_messages', { status: 'ringing', channel: 'voice' })).toBeUndefined();
+
+    await ticketEvent(full, admin, 'T-M5', 'closed', { phone: '+15005550001' });
+    await eventually(
+      async () =>
+        (await full.ctx.models.VerifiedScore.findOne({
+          ticketRef: 'T-M5',
+          outcome: 'undeliverable',
+        }).lean()) ?? undefined,
+    );
+    const job = await eventually(async () => {
+      const j = await full.ctx.queues.get(FOLLOWUP_QUEUE).getJob('fu-send-T-M5-1');
+      return j && (await j.getState()) === 'completed' ? j : undefined;
+    });
+    expect(job.returnvalue).toMatchObject({ outcome: 'undeliverable' });
+    const after = await scrape(full);
+    expect(sample(after, 'verisat_queue_job_failures_total', { queue: FOLLOWUP_QUEUE }) ?? 0).toBe(0);
+  });
+
   it('reports queue depth and the age of the oldest due job, which grows while no worker runs', async () => {
     const admin = await webOnly.token('admin');
     await ticketEvent(webOnly, admin, 'T-M3', 'closed', { phone: '+966501110103' });

@@ -8,10 +8,11 @@ let token: string;
 
 /**
  * One agency's month with every way a closure leaves the chain. The expected chain is counted by
- * hand from this table: 41 closures; 10 not sampled → 31 sampled; 3 skipped for recent contact,
- * 2 reopened, 1 opted out before asking, 4 still waiting → 21 asked; 3 undeliverable, 2 with no
- * receipt → 16 delivered (an answer without a receipt counts as delivered); 6 no response and 1
- * opted out after delivery → 9 answered.
+ * hand from this table: 43 closures; 10 not sampled → 33 sampled; 3 skipped for recent contact,
+ * 2 reopened, 1 opted out before asking, 4 still waiting → 23 asked (2 of them refused by Twilio at
+ * sending: an attempt to ask, never "not yet asked"); 3 undeliverable after sending and 2 refused,
+ * 2 with no receipt → 16 delivered (an answer without a receipt counts as delivered); 6 no response
+ * and 1 opted out after delivery → 9 answered.
  */
 const ROWS: { n: number; outcome?: string; sent?: boolean; delivered?: boolean; solved?: boolean }[] = [
   { n: 10, outcome: 'not_sampled' },
@@ -20,6 +21,8 @@ const ROWS: { n: number; outcome?: string; sent?: boolean; delivered?: boolean; 
   { n: 1, outcome: 'opted_out' },
   { n: 4 },
   { n: 3, outcome: 'undeliverable', sent: true },
+  // Refused by Twilio when sending (21211): the score ends undeliverable without ever being sent.
+  { n: 2, outcome: 'undeliverable' },
   { n: 2, sent: true },
   { n: 6, outcome: 'no_response', sent: true, delivered: true },
   { n: 1, outcome: 'opted_out', sent: true, delivered: true },
@@ -58,18 +61,19 @@ afterAll(async () => {
 });
 
 const EXPECTED = {
-  closures: 41,
-  sampled: 31,
-  asked: 21,
+  closures: 43,
+  sampled: 33,
+  asked: 23,
   delivered: 16,
   answered: 9,
   drops: {
     notSampled: 10,
+    tooOld: 0,
     skippedRecentContact: 3,
     reopened: 2,
     optedOut: 1,
     notYetAsked: 4,
-    undeliverable: 3,
+    undeliverable: 5,
     deliveryUnconfirmed: 2,
     noAnswer: 7,
   },
@@ -109,7 +113,7 @@ describe('chain of counts', () => {
     await countScore(system.ctx, score!);
     const s = await buildSummary(system.ctx.models, { from: '2025-05-01', to: '2025-05-31' }, null, 10);
     expect(s.overall.metrics.chain).toMatchObject({
-      asked: 22,
+      asked: 24,
       drops: { notYetAsked: 3, deliveryUnconfirmed: 3 },
     });
   });

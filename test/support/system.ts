@@ -125,11 +125,13 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
 }
 
 /**
- * The contact policy held off: other tests ask one number many times, at any hour of any day. The
- * policy's own tests (test/followup/contact-policy.test.ts) turn each part back on.
+ * The contact policy held off: other tests ask one number many times, at any hour of any day, about
+ * closures of any age (their dates are fixed while the clock moves on). The policy's own tests
+ * (test/followup/contact-policy.test.ts, test/reports/records-agree.test.ts) turn each part back on.
  */
 export const POLICY_OFF = {
   CONTACT_MIN_DAYS: '0',
+  FOLLOWUP_MAX_AGE_HOURS: String(24 * 3650),
   PRAYER_CITY: 'none',
   RAMADAN_SEND_WINDOW: 'off',
 } as const;

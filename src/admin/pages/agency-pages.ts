@@ -52,6 +52,7 @@ ${field(t.senderWhatsapp, 'sender_whatsapp', a?.sender.whatsapp ?? '', 'dir="ltr
 ${field(t.whatsappTemplateAr, 'wa_template_ar', a?.whatsappTemplates.ar ?? '', 'dir="ltr" placeholder="HX…"')}
 ${field(t.whatsappTemplateEn, 'wa_template_en', a?.whatsappTemplates.en ?? '', 'dir="ltr" placeholder="HX…"')}
 ${field(t.delayHours, 'delay_hours', a?.followUpDelayHours != null ? String(a.followUpDelayHours) : '', 'inputmode="decimal" dir="ltr"')}
+${field(t.maxAgeHours, 'max_age_hours', a?.followUpMaxAgeHours != null ? String(a.followUpMaxAgeHours) : '', 'inputmode="decimal" dir="ltr"')}
 ${field(t.windowStart, 'window_start', start ?? '', 'placeholder="09:00" dir="ltr"')}
 ${field(t.windowEnd, 'window_end', end ?? '', 'placeholder="21:00" dir="ltr"')}
 ${field(t.sendDays, 'send_days', a?.sendDays ?? '', 'dir="ltr"')}

@@ -12,7 +12,10 @@ export const FOLLOW_UP_STATES = [
   'cancelled',
   'failed',
   'opted_out',
-  /** Never asked, by the contact policy: not drawn in the agency's sample, or asked too recently. */
+  /**
+   * Never asked, by the contact policy: not drawn in the agency's sample, asked too recently, or
+   * reported too long after the closure.
+   */
   'skipped',
 ] as const;
 export type FollowUpState = (typeof FOLLOW_UP_STATES)[number];
@@ -26,6 +29,8 @@ export const OUTCOMES = [
   'cancelled_reopened',
   'not_sampled',
   'skipped_recent_contact',
+  /** Reported after the agency's maximum age for asking (agency-rules.ts): never asked. */
+  'too_old',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

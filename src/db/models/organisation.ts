@@ -40,6 +40,8 @@ export const agencySchema = new Schema(
     sender: { sms: { type: String }, whatsapp: { type: String } },
     /** Overrides of FOLLOWUP_DELAY_HOURS, SEND_WINDOW and SEND_DAYS for this agency. */
     followUpDelayHours: { type: Number },
+    /** Override of FOLLOWUP_MAX_AGE_HOURS: older closures are counted "too old to ask", not asked. */
+    followUpMaxAgeHours: { type: Number },
     sendWindow: { type: String },
     sendDays: { type: String },
     /** The reasons offered to a citizen who answers "not solved", with this agency's wording. */

@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import { isDuplicateKey } from '../../db/duplicate-key.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
 import { verifyTwilioSignature } from '../../twilio/signature.js';
 import { renderStep } from '../../voice/engine.js';
@@ -11,6 +12,7 @@ import { applyAnswer, conversationOf } from '../conversation/answers.js';
 import type { ConversationInput } from '../conversation/conversation.js';
 import { REASONS, type Rating, type Reason } from '../conversation/reply-parser.js';
 import { AWAITING_STATES } from '../outcome/outcome.js';
+import { callStatusRank } from '../send/message-status.js';
 import { advanceNow, recordAttemptResult } from './advance.js';
 
 /**
@@ -145,6 +147,7 @@ export function verificationCallRouter(ctx: AppContext, flow: Flow): Router {
     }
     const status = body.data.CallStatus;
     const unanswered = ['busy', 'no-answer', 'failed', 'canceled'].includes(status);
+    await callStatusForward(ctx, q.data.fu, body.data.CallSid, status);
     const f = await ctx.models.FollowUp.findById(q.data.fu).lean<FollowUpDoc>();
     if (f) {
       // A machine's attempt says so (written again here: its callback may have come before the
@@ -158,6 +161,44 @@ export function verificationCallRouter(ctx: AppContext, flow: Flow): Router {
   });
 
   return router;
+}
+
+/**
+ * The call's message record (stored by the sender with the status `calls.create` returned, usually
+ * "ringing") moves on with the call's status callbacks, only forward, since callbacks come out of
+ * order and repeated (the metrics count records by status). A callback that beats the sender's
+ * record (a call refused at once) creates it: the sender's insert then meets it and leaves it be.
+ */
+async function callStatusForward(
+  ctx: AppContext,
+  followUpId: string,
+  sid: string,
+  status: string,
+): Promise<void> {
+  const rank = callStatusRank(status);
+  if (rank < 0) return;
+  const at = new Date();
+  try {
+    await ctx.models.FollowUpMessage.updateOne(
+      { _id: sid, statusRank: { $lt: rank } },
+      {
+        $set: { status, statusRank: rank },
+        $push: { statusHistory: { status, at } },
+        $setOnInsert: {
+          followUpId,
+          direction: 'outbound',
+          kind: 'initial',
+          channel: 'voice',
+          sid,
+          body: '',
+        },
+      },
+      { upsert: true },
+    );
+  } catch (err) {
+    // The record exists at this rank or a later one: the update was a step back, rightly refused.
+    if (!isDuplicateKey(err)) throw err;
+  }
 }
 
 export interface CallAnswerJob {

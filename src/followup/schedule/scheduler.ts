@@ -81,12 +81,14 @@ function followUpJobOptions(
  */
 export async function syncFollowUps(ctx: AppContext, ticket: Ticket): Promise<void> {
   // The agency's own delay and window (set on its admin page), else the configured ones.
-  const { delayHours, window, channels } = await agencyFollowUpRules(ctx, ticket.agency);
+  const { delayHours, maxAgeHours, window, channels } = await agencyFollowUpRules(ctx, ticket.agency);
   for (const closure of ticket.closures) {
     const state = closureState(closure);
     if (state === 'closed' && ticket.status === 'closed') {
       const sendAt = nextSendTime(new Date(closure.closedAt.getTime() + delayHours * HOUR), window);
-      const ensured = await ensureFollowUp(ctx, ticket, closure, sendAt, channels);
+      // Its age when it would be asked: a closure reported months late is not asked at once.
+      const tooOld = Math.max(sendAt.getTime(), Date.now()) - closure.closedAt.getTime() > maxAgeHours * HOUR;
+      const ensured = await ensureFollowUp(ctx, ticket, closure, sendAt, channels, tooOld);
       const followUp =
         ensured.state === 'cancelled' && !ensured.sendAttemptAt
           ? ((await reviveFollowUp(ctx, ensured, sendAt)) ?? ensured)
@@ -136,6 +138,7 @@ async function ensureFollowUp(
   closure: Ticket['closures'][number],
   sendAt: Date,
   channels: SendChannel[],
+  tooOld: boolean,
 ) {
   const { FollowUp, VerifiedScore } = ctx.models;
   const postCall = await ctx.models.PostCallRating.findOne({
@@ -160,6 +163,13 @@ async function ensureFollowUp(
     closureNumber: closure.number,
     agency: closure.agency,
   });
+  // The draw comes first, so the sample is the same whatever the age; a sampled closure too old to
+  // ask is recorded and counted as such, never asked and never silently dropped.
+  const skipped: 'not_sampled' | 'too_old' | undefined = !sampling.sampled
+    ? 'not_sampled'
+    : tooOld
+      ? 'too_old'
+      : undefined;
   try {
     // The score record exists from the closure on, so "closures" counts do not depend on answers.
     // Inserted, not upserted: the unique closure key refuses a second one, and a repeat must not
@@ -168,7 +178,7 @@ async function ensureFollowUp(
       ...closureFields,
       day: localDay(closure.closedAt, ctx.config.timeZone),
       channel: channels[0] ?? 'sms',
-      ...(sampling.sampled ? {} : { outcome: 'not_sampled' }),
+      ...(skipped ? { outcome: skipped } : {}),
       ...(postCall ? { postCallRatingId: postCall._id, postCallRating: postCall.agentRating } : {}),
       ...SUMS_PENDING,
       sumsRev: 1,
@@ -186,7 +196,7 @@ async function ensureFollowUp(
     // A closure not drawn is recorded and counted as such, never silently dropped; no job is added.
     const created = await FollowUp.create({
       ...closureFields,
-      ...(sampling.sampled ? { state: 'scheduled' } : { state: 'skipped', outcome: 'not_sampled' }),
+      ...(skipped ? { state: 'skipped', outcome: skipped } : { state: 'scheduled' }),
       // The order in force at the closure: an agency that changes it later does not re-route this one.
       channels,
       channel: channels[0] ?? 'sms',
@@ -202,8 +212,13 @@ async function ensureFollowUp(
         closure: closure.number,
         sendAt: sendAt.toISOString(),
         sampled: sampling.sampled,
+        ...(skipped === 'too_old' ? { tooOld: true } : {}),
       },
-      sampling.sampled ? 'follow-up scheduled' : 'closure not drawn in the sample; not asked',
+      !skipped
+        ? 'follow-up scheduled'
+        : skipped === 'too_old'
+          ? 'closure reported past the maximum age for asking; not asked'
+          : 'closure not drawn in the sample; not asked',
     );
     return created.toObject();
   } catch (err) {

@@ -21,6 +21,26 @@ export function statusRank(status: string): number {
   return RANK[status] ?? -1;
 }
 
+/**
+ * The same for a verification call's record (its CallStatus): a call ends once, in one of the final
+ * statuses, so they share the top rank and the first final one stays.
+ */
+const CALL_RANK: Record<string, number> = {
+  queued: 1,
+  initiated: 1,
+  ringing: 2,
+  'in-progress': 3,
+  completed: 4,
+  busy: 4,
+  'no-answer': 4,
+  failed: 4,
+  canceled: 4,
+};
+
+export function callStatusRank(status: string): number {
+  return CALL_RANK[status] ?? -1;
+}
+
 export function isFinalFailure(status: string): boolean {
   return status === 'failed' || status === 'undelivered' || status === 'canceled';
 }

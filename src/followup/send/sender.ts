@@ -45,10 +45,23 @@ async function recordMessage(
   });
 }
 
+/** What a job that met a permanent error for the number returns: an outcome, not a failure. */
+export interface NumberRefused {
+  outcome: 'undeliverable' | 'opted_out' | 'none';
+  code?: number;
+}
+
 /**
- * Sorts a send failure: permanent ones end the follow-up, configuration ones alert, others retry.
+ * Sorts a send failure: permanent ones end the follow-up and complete the job (the number, not our
+ * set-up, is at fault: nothing for an operator to retry, so no failed job on the board), configuration
+ * ones alert and fail the job for inspection, others retry.
  */
-async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, what: string): Promise<never> {
+async function handleSendError(
+  ctx: AppContext,
+  f: FollowUpDoc,
+  err: unknown,
+  what: string,
+): Promise<NumberRefused> {
   const { status, code, cls } = twilioFailure(err);
   const context = { ticketRef: f.ticketRef, closure: f.closureNumber, code, status, what };
   // Bookkeeping, not a step of the conversation (no revision, so no answer loses to it): the code for
@@ -67,17 +80,18 @@ async function handleSendError(ctx: AppContext, f: FollowUpDoc, err: unknown, wh
     );
   }
   if (cls === 'permanent') {
+    let outcome: NumberRefused['outcome'] = 'none';
     if (code === 21610) {
       // Twilio says the recipient replied STOP at the carrier: honour it everywhere.
       await setOptOut(ctx, f.citizenPhone, true, 'twilio-21610');
       await closeFollowUp(ctx, f, { state: 'opted_out', outcome: 'opted_out' });
+      outcome = 'opted_out';
     } else if (what === 'initial') {
       await closeFollowUp(ctx, f, { state: 'failed', outcome: 'undeliverable' });
+      outcome = 'undeliverable';
     }
-    ctx.log.warn(context, 'send failed permanently; not retrying');
-    throw new UnrecoverableError(
-      `${what} for ${f.ticketRef}/${f.closureNumber}: permanent Twilio error ${code}`,
-    );
+    ctx.log.warn(context, 'send refused for this number; not retrying');
+    return { outcome, ...(code !== undefined ? { code } : {}) };
   }
   ctx.log.error(context, 'send refused because of our Twilio configuration; fix it and retry the failed job');
   throw new UnrecoverableError(
@@ -105,7 +119,8 @@ async function findEarlierSend(
   return recent.find((m) => m.body.includes(token) && (m.dateCreated?.getTime() ?? 0) >= since)?.sid;
 }
 
-type SendResult = { skipped: string } | { sid: string; segments: number; followUp: FollowUpDoc };
+type SendResult =
+  { skipped: string } | NumberRefused | { sid: string; segments: number; followUp: FollowUpDoc };
 
 /** The first message: claimed, checked, sent, then recorded; each write conditional on the claim. */
 async function sendInitial(
@@ -142,6 +157,13 @@ async function sendInitial(
     await closeFollowUp(ctx, claimed, { state: 'opted_out', outcome: 'opted_out', from: ['sending'] });
     return { skipped: 'opted_out' };
   }
+  const rules = await agencyFollowUpRules(ctx, claimed.agency);
+  // Scheduled young, but the send came too late (an outage, a long deferral): not asked either. Not
+  // on a replay, whose message may already have gone out before the crash.
+  if (!replay && Date.now() - new Date(claimed.closedAt).getTime() > rules.maxAgeHours * HOUR) {
+    await closeFollowUp(ctx, claimed, { state: 'skipped', outcome: 'too_old', from: ['sending'] });
+    return { skipped: 'too_old' };
+  }
   // Last of the checks: a number is only marked as asked by a follow-up that will ask it.
   if (ctx.config.followUp.policy.contactMinDays > 0 && !(await batches.contact(claimed))) {
     await closeFollowUp(ctx, claimed, {
@@ -153,7 +175,6 @@ async function sendInitial(
   }
 
   const message = await composeMessage(ctx, claimed, 'initial');
-  const rules = await agencyFollowUpRules(ctx, claimed.agency);
   const plan = planOf(claimed);
   let index = claimed.channelIndex ?? 0;
   let unreachable: string[] = [...(claimed.unreachable ?? [])];

@@ -100,7 +100,9 @@ async function applyReceipt(ctx: AppContext, { sid, status, errorCode }: StatusR
     await markDelivered(ctx, message.followUpId);
     await recordAttemptResult(ctx, message.followUpId, sid, status);
   }
-  if (message.kind === 'initial' && isFinalFailure(status))
+  // The stored status, not the callback's: a failure that lost to a delivery (a late, out-of-order
+  // callback) says nothing about the follow-up.
+  if (message.kind === 'initial' && isFinalFailure(status) && message.status === status)
     await initialFailed(ctx, message.followUpId, sid, message.channel, status, errorCode);
   // A WhatsApp answer refused outside the 24-hour window: the link goes as a template instead.
   if (message.kind === 'reply' && errorCode === 63016) await resumeOutsideWindow(ctx, sid);
@@ -109,8 +111,10 @@ async function applyReceipt(ctx: AppContext, { sid, status, errorCode }: StatusR
 
 /**
  * The question never reached the citizen on this channel: the next channel is tried at once. With
- * none left, a permanent error ends the follow-up as undeliverable, unless another attempt reached
- * the citizen (then the follow-up waits for its answer or its expiry).
+ * none left, the follow-up ends as undeliverable, unless another attempt reached the citizen (then
+ * it waits for that answer or its expiry). A transient code (30003, handset unreachable) ends it too:
+ * Twilio does not retry a message, the final status says this one never arrived, and a reminder
+ * would only go to the same failing number; no answer can come to a question never received.
  */
 async function initialFailed(
   ctx: AppContext,
@@ -139,7 +143,7 @@ async function initialFailed(
   const reachedSomeone = (f.attempts ?? []).some(
     (a) => a.sid !== sid && a.result !== 'failed' && a.result !== 'undelivered',
   );
-  if (permanent && !reachedSomeone) {
+  if (!reachedSomeone) {
     // The citizen never got the question: no answer can come, so do not wait a week to say so.
     await closeFollowUp(ctx, f, { state: 'failed', outcome: 'undeliverable', onlyIfUnanswered: true });
   }

@@ -1,3 +1,4 @@
+import { MAX_AGE_MARGIN_HOURS } from '../../admin/agency-rules.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { requireReportReader, type AuthDeps } from '../../auth/principal.js';
@@ -91,6 +92,7 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
         sendWindow: ctx.config.followUp.sendWindow,
         sendDays: ctx.config.followUp.sendDays,
         contactMinDays: policy.contactMinDays,
+        maxAgeHours: ctx.config.followUp.maxAgeHours ?? ctx.config.followUp.delayHours + MAX_AGE_MARGIN_HOURS,
         sampleRate: policy.sampleRate,
         agencyRates: policy.agencySampleRates.size,
         minN: ctx.config.reports.minN,

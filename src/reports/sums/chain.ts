@@ -7,11 +7,14 @@ import type { PartialSums } from './metrics.js';
  *
  * Each closure leaves the chain at most once, at the first stage it did not pass:
  *   closures − not sampled                                 = sampled
- *   sampled − skipped (recent contact) − reopened − opted out − not yet asked = asked
+ *   sampled − too old − skipped (recent contact) − reopened − opted out − not yet asked = asked
  *   asked − undeliverable − delivery not confirmed          = delivered
  *   delivered − no answer                                   = answered
- * "Not yet asked" holds closures still waiting for their send time (or cancelled without a recorded
- * reason); "delivery not confirmed" messages that were sent but neither delivered nor refused.
+ * "Too old" holds closures reported to us after the agency's maximum age for asking: asking about
+ * a months-old closure would measure memory, not the service. "Not yet asked" holds closures still
+ * waiting for their send time (or cancelled without a recorded reason). "Asked" includes numbers
+ * Twilio refused when sending, which are "undeliverable" like the messages that failed later;
+ * "delivery not confirmed" holds messages that were sent but neither delivered nor refused.
  */
 export interface ChainOfCounts {
   closures: number;
@@ -21,6 +24,7 @@ export interface ChainOfCounts {
   answered: number;
   drops: {
     notSampled: number;
+    tooOld: number;
     skippedRecentContact: number;
     reopened: number;
     optedOut: number;
@@ -35,7 +39,7 @@ export function chainOf(s: PartialSums): ChainOfCounts {
   const sampled = s.closures - s.notSampled;
   const notYetAsked = Math.max(
     0,
-    sampled - s.skippedRecentContact - s.reopenedBeforeAsking - s.optedOutBeforeAsking - s.sent,
+    sampled - s.tooOld - s.skippedRecentContact - s.reopenedBeforeAsking - s.optedOutBeforeAsking - s.sent,
   );
   return {
     closures: s.closures,
@@ -45,6 +49,7 @@ export function chainOf(s: PartialSums): ChainOfCounts {
     answered: s.answers,
     drops: {
       notSampled: s.notSampled,
+      tooOld: s.tooOld,
       skippedRecentContact: s.skippedRecentContact,
       reopened: s.reopenedBeforeAsking,
       optedOut: s.optedOutBeforeAsking,
@@ -63,7 +68,7 @@ export type ChainStage = (typeof CHAIN_STAGES)[number];
 export const DROPS_BEFORE: Record<ChainStage, readonly (keyof ChainOfCounts['drops'])[]> = {
   closures: [],
   sampled: ['notSampled'],
-  asked: ['skippedRecentContact', 'reopened', 'optedOut', 'notYetAsked'],
+  asked: ['tooOld', 'skippedRecentContact', 'reopened', 'optedOut', 'notYetAsked'],
   delivered: ['undeliverable', 'deliveryUnconfirmed'],
   answered: ['noAnswer'],
 };

@@ -64,6 +64,7 @@ const SCALAR_COUNTERS = [
   'postCallAndSolved',
   'brushOffs',
   'notSampled',
+  'tooOld',
   'skippedRecentContact',
   'reopenedBeforeAsking',
   'optedOutBeforeAsking',

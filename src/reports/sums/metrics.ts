@@ -46,6 +46,8 @@ export interface PartialSums {
   brushOffs: number;
   /** The chain of counts' drops (chain.ts): closures never asked, and why; asked but not delivered. */
   notSampled: number;
+  /** Sampled, but reported to us after the agency's maximum age for asking (agency-rules.ts). */
+  tooOld: number;
   skippedRecentContact: number;
   reopenedBeforeAsking: number;
   optedOutBeforeAsking: number;
@@ -71,6 +73,7 @@ export function emptySums(): PartialSums {
     postCallAndSolved: 0,
     brushOffs: 0,
     notSampled: 0,
+    tooOld: 0,
     skippedRecentContact: 0,
     reopenedBeforeAsking: 0,
     optedOutBeforeAsking: 0,
@@ -93,7 +96,11 @@ export function addCell(sums: PartialSums, cell: ScoreCell): void {
   // An answer proves the message arrived, and a delivery receipt proves it was sent: the funnel
   // closed → sent → delivered → answered never widens, even when a status callback was lost.
   const delivered = cell.delivered === true || answered;
-  const sent = cell.sent === true || delivered;
+  // A number Twilio refused when sending (21211 and the like) was asked, and found undeliverable,
+  // as much as one that failed after sending: both are what the "undeliverable numbers" signal is
+  // for. Counted as never asked, a fake number would hide among the closures still waiting.
+  const undeliverable = !delivered && cell.outcome === 'undeliverable';
+  const sent = cell.sent === true || delivered || undeliverable;
 
   sums.closures += n;
   if (sent) sums.sent += n;
@@ -116,7 +123,8 @@ export function addCell(sums: PartialSums, cell: ScoreCell): void {
     else if (cell.outcome === 'skipped_recent_contact') sums.skippedRecentContact += n;
     else if (cell.outcome === 'cancelled_reopened') sums.reopenedBeforeAsking += n;
     else if (cell.outcome === 'opted_out') sums.optedOutBeforeAsking += n;
-  } else if (!delivered && cell.outcome === 'undeliverable') sums.undeliverable += n;
+    else if (cell.outcome === 'too_old') sums.tooOld += n;
+  } else if (undeliverable) sums.undeliverable += n;
   if (postCall !== undefined) {
     sums.postCallRatings += n;
     sums.postCallSum += postCall * n;
@@ -295,8 +303,16 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   {
     key: 'sent',
     kind: 'count',
-    en: { name: 'Asked', definition: 'Closures whose verification message was sent to the citizen.' },
-    ar: { name: 'أُرسل لهم', definition: 'الإغلاقات التي أُرسلت عنها رسالة التحقق إلى المواطن.' },
+    en: {
+      name: 'Asked',
+      definition:
+        'Closures whose verification message was sent to the citizen, or refused by the carrier as undeliverable to the number.',
+    },
+    ar: {
+      name: 'أُرسل لهم',
+      definition:
+        'الإغلاقات التي أُرسلت عنها رسالة التحقق إلى المواطن، أو رفضت شركة الاتصالات إرسالها لتعذّر التوصيل إلى الرقم.',
+    },
   },
   {
     key: 'delivered',

@@ -145,13 +145,8 @@ const envSchema = z.object({
   SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(10),
   FOLLOWUP_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
-  AGENCY_SAMPLE_RATES: z
-    .string()
-    .regex(
-      /^(\s*[\w-]+\s*=\s*(0(\.\d+)?|1(\.0+)?)\s*(,\s*[\w-]+\s*=\s*(0(\.\d+)?|1(\.0+)?)\s*)*)?$/,
-      'a list of agency=rate, rates from 0 to 1, e.g. momrah=0.25,moh=1',
-    )
-    .default(''),
+  // Read by parseAgencySampleRates: each code must be one the events API accepts.
+  AGENCY_SAMPLE_RATES: z.string().default(''),
   SAMPLING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   CONTACT_MIN_DAYS: z.coerce.number().min(0).max(365).default(30),
   INTEGRITY_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -401,6 +396,56 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The agency code pattern of ticket events (src/tickets/routes.ts): codes are trimmed and compared
+ * exactly there, case included, so `moh` and `MOH` are two agencies and a rate is found by its code
+ * as the events spell it.
+ */
+const AGENCY_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * AGENCY_SAMPLE_RATES as `code=rate,…`. A code the events API would refuse, a rate outside 0–1, or
+ * two entries whose codes differ only in case are refused: each would leave an agency at the
+ * default rate without a word. Whether a code names an agency is checked at start-up against the
+ * directory (checkAgencySampleRates in src/followup/schedule/contact-policy.ts).
+ */
+export function parseAgencySampleRates(raw: string): { rates: Map<string, number>; problems: string[] } {
+  const rates = new Map<string, number>();
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  if (raw.trim() === '') return { rates, problems };
+  for (const entry of raw.split(',')) {
+    const [code = '', rate, ...extra] = entry.split('=').map((x) => x.trim());
+    const where = `AGENCY_SAMPLE_RATES: "${entry.trim()}"`;
+    if (rate === undefined || extra.length > 0) {
+      problems.push(`${where} is not agency=rate (e.g. momrah=0.25,moh=1)`);
+      continue;
+    }
+    if (!AGENCY_CODE.test(code)) {
+      problems.push(
+        `${where}: "${code}" is not an agency code (1–64 letters, digits, . _ -, starting with a letter or digit)`,
+      );
+      continue;
+    }
+    if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(rate)) {
+      problems.push(`${where}: the rate must be a number from 0 to 1`);
+      continue;
+    }
+    const other = seen.get(code.toLowerCase());
+    if (other !== undefined) {
+      problems.push(
+        other === code
+          ? `${where}: agency "${code}" is given twice`
+          : `${where}: "${code}" and "${other}" differ only in case; agency codes are compared exactly, so name the agency once, as its ticket events spell it`,
+      );
+      continue;
+    }
+    seen.set(code.toLowerCase(), code);
+    rates.set(code, Number(rate));
+  }
+  return { rates, problems };
+}
+
 function isValidTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -487,6 +532,8 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       "SECRETS_KEY: required in production and with live Twilio credentials (encrypts agencies' webhook secrets)",
     );
   }
+  const agencySampleRates = parseAgencySampleRates(e.AGENCY_SAMPLE_RATES);
+  problems.push(...agencySampleRates.problems);
   let redisAddress = e.REDIS_URL;
   if (e.REDIS_CLUSTER_NODES) {
     try {
@@ -558,12 +605,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       disputeRetryBaseMs: e.DISPUTE_RETRY_BASE_MS,
       policy: {
         sampleRate: e.SAMPLE_RATE,
-        agencySampleRates: new Map(
-          e.AGENCY_SAMPLE_RATES.split(',')
-            .map((pair) => pair.split('=').map((x) => x.trim()))
-            .filter((pair): pair is [string, string] => Boolean(pair[0]) && pair[1] !== undefined)
-            .map(([agency, rate]) => [agency, Number(rate)]),
-        ),
+        agencySampleRates: agencySampleRates.rates,
         // Derived from the answer-link secret when not set: as secret as it is, and required with it.
         samplingKey:
           e.SAMPLING_KEY ??

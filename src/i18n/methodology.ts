@@ -63,7 +63,7 @@ export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
           id: 'intervals',
           title: 'فترات الثقة',
           paragraphs: [
-            'لكل نسبة فترة ثقة 95٪ بطريقة ويلسون: ‎p̂ = x/n‏، المركز ‎(p̂ + z²/2n)/(1 + z²/n)‏، ونصف العرض ‎z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/4n²)‏ حيث ‎z = 1.96‏. وتُعرض "± س نقطة" نصفَ عرض الفترة.',
+            'لكل نسبة فترة ثقة 95٪ بطريقة ويلسون: ‎p̂ = x/n‏، المركز ‎(p̂ + z²/2n)/(1 + z²/n)‏، ونصف العرض ‎z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/4n²)‏ حيث ‎z = 1.96‏. وتُعرض "± س نقطة" حين تقع النسبة في منتصف فترتها، وإلا يُعرض طرفا الفترة، لأن فترة ويلسون غير متماثلة قرب 0٪ و100٪ ومع قلة الردود.',
             'ولمتوسط التقييم الفترة ‎المتوسط ± 1.96·s/√n‏ حيث s الانحراف المعياري للعينة.',
           ],
         },
@@ -127,7 +127,7 @@ export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
         id: 'intervals',
         title: 'Intervals',
         paragraphs: [
-          'Every rate carries a 95% Wilson score interval: p̂ = x/n, centre (p̂ + z²/2n)/(1 + z²/n), half-width z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/4n²), z = 1.96. "± x points" is half the interval\'s width.',
+          'Every rate carries a 95% Wilson score interval: p̂ = x/n, centre (p̂ + z²/2n)/(1 + z²/n), half-width z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/4n²), z = 1.96. "± x points" is shown when the rate sits in the middle of its interval; otherwise the interval\'s two ends are shown, since a Wilson interval is not symmetric near 0% or 100% or with few answers.',
           'The mean rating carries mean ± 1.96·s/√n, with s the sample standard deviation.',
         ],
       },

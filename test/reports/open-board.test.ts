@@ -35,6 +35,20 @@ function wilson(x: number, n: number): [number, number] {
 }
 
 /** Newcombe's hybrid score lower bound for p1 − p2, written out again. */
+/**
+ * The interval as a reader should see it: "± x points" only when the rate sits in the middle of it
+ * at the precision shown, otherwise its two ends.
+ */
+function shownInterval(x: number, n: number): string {
+  const [low, high] = wilson(x, n);
+  const p = x / n;
+  const below = ((p - low) * 100).toFixed(1);
+  const above = ((high - p) * 100).toFixed(1);
+  return below === above
+    ? `± ${below} points`
+    : `95% interval ${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}%`;
+}
+
 function newcombeLow(x1: number, n1: number, x2: number, n2: number): number {
   const [l1] = wilson(x1, n1);
   const [, u2] = wilson(x2, n2);
@@ -140,7 +154,7 @@ function expectedRanks(sums: Map<string, { yes: number; n: number }>, minN: numb
 }
 
 describe('public board: honest ranks and awards', () => {
-  it('ranks by the lower bound, shows "=" for overlaps and ± points, and names only significant improvers', async () => {
+  it('ranks by the lower bound, shows "=" for overlaps and each interval as it lies, and names only significant improvers', async () => {
     const page = await browser.newPage();
     const res = await page.goto(`${system.baseUrl}/public?lang=en`);
     expect(res?.status()).toBe(200);
@@ -157,7 +171,9 @@ describe('public board: honest ranks and awards', () => {
     const [, highC] = wilson(500, 1000);
     expect(highB).toBeGreaterThan(lowA);
     expect(highC).toBeLessThan(lowB);
-    expect(rows[0]?.pm).toBe(`± ${(((highA - lowA) / 2) * 100).toFixed(1)} points`);
+    // 90% of 1,000: 2.0 points below, 1.7 above; a "±" would state one of them wrongly.
+    expect(rows[0]?.pm).toBe(shownInterval(900, 1000));
+    expect(rows[0]?.pm).toBe(`95% interval ${(lowA * 100).toFixed(1)}–${(highA * 100).toFixed(1)}%`);
 
     const award = (unit: string) => page.locator(`section[data-award=${unit}]`);
     const winners = async (unit: string) =>
@@ -251,8 +267,7 @@ describe('methodology page and open data', () => {
       const e = expected.get(row.agency);
       expect([row.rank, row.tied]).toEqual(e ? [String(e.rank), String(e.tied)] : ['', 'false']);
       const s = sums.get(row.agency)!;
-      const [low, high] = wilson(s.yes, s.n);
-      expect(row.pm).toBe(`± ${(((high - low) / 2) * 100).toFixed(1)} points`);
+      expect(row.pm).toBe(shownInterval(s.yes, s.n));
       const rate = await page
         .locator(`tr[data-agency=${row.agency}] td[data-metric=verifiedResolutionRate]`)
         .textContent();

@@ -61,7 +61,7 @@ describe('verification by SMS', () => {
     expect(message).toMatchObject({ kind: 'initial', segments: first?.numSegments, direction: 'outbound' });
     expect(await eventually(async () => ((await score('C-101'))?.delivered ? true : undefined))).toBe(true);
 
-    expect(await reply(sys, phone, '١')).toEqual(['شكرا. قيم الخدمة من 1 (سيئة) إلى 5 (ممتازة).']);
+    expect(await reply(sys, phone, '١')).toEqual(['شكرا. قيم الخدمة من 1 (سيئة جدا) إلى 5 (ممتازة).']);
     expect(await score('C-101')).toMatchObject({
       solved: true,
       outcome: 'confirmed_solved',
@@ -86,7 +86,7 @@ describe('verification by SMS', () => {
       /^Riyadh Municipality: was the problem in your request C-102 solved\? Reply 1 yes or 2 no/,
     );
     expect(await reply(sys, phone, 'No, still not fixed')).toEqual([
-      'Thank you. Rate the service from 1 (poor) to 5 (excellent).',
+      'Thank you. Rate the service from 1 (very poor) to 5 (excellent).',
     ]);
     expect(await score('C-102')).toMatchObject({ solved: false, outcome: 'disputed' });
     expect(await reply(sys, phone, 'maybe 2 or 3')).toEqual([

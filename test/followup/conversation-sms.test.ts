@@ -89,6 +89,21 @@ describe('verification by SMS', () => {
       'Thank you. Rate the service from 1 (very poor) to 5 (excellent).',
     ]);
     expect(await score('C-102')).toMatchObject({ solved: false, outcome: 'disputed' });
+    // The ticket system reads the closure as disputed on the ticket itself.
+    const shown = (await (await sys.api('/api/tickets/C-102', { token })).json()) as {
+      ticket: { closures: { number: number; verification: unknown }[] };
+    };
+    expect(shown.ticket.closures).toEqual([
+      expect.objectContaining({
+        number: 1,
+        verification: {
+          state: 'awaiting_rating',
+          outcome: 'disputed',
+          disputed: true,
+          answeredAt: expect.stringMatching(/^20\d\d-/) as unknown,
+        },
+      }),
+    ]);
     expect(await reply(sys, phone, 'maybe 2 or 3')).toEqual([
       'Sorry, please reply with a number from 1 to 5.',
     ]);

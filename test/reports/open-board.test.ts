@@ -60,7 +60,15 @@ function newcombeLow(x1: number, n1: number, x2: number, n2: number): number {
 let blocks: Block[] = [];
 
 beforeAll(async () => {
-  system = await startTestSystem();
+  // Prayer pauses and Ramadan hours on, as in production, for the methodology page to state them.
+  system = await startTestSystem({
+    env: {
+      PRAYER_CITY: 'jeddah',
+      PRAYER_PAUSE_BEFORE_MINUTES: '5',
+      PRAYER_PAUSE_AFTER_MINUTES: '25',
+      RAMADAN_SEND_WINDOW: '10:00-16:00',
+    },
+  });
   today = localToday(system.ctx.config.timeZone);
   const year = lastCompletePeriod('year', today);
   const quarter = lastCompletePeriod('quarter', today);
@@ -213,6 +221,17 @@ describe('methodology page and open data', () => {
       expect(text).toContain(String(system.ctx.config.followUp.policy.contactMinDays));
       expect(text).toContain(lang === 'ar' ? 'ويلسون' : 'Wilson');
       expect(text).toContain(lang === 'ar' ? 'نيوكومب' : 'Newcombe');
+      const who = (await page.textContent('section[data-section=who]')) ?? '';
+      expect(who).toContain(
+        lang === 'ar'
+          ? 'من 5 دقائق قبل كل أذان إلى 25 دقيقة بعده، بحسب مواقيت جدة'
+          : 'from 5 minutes before each adhan to 25 minutes after it, by the prayer times of Jeddah',
+      );
+      expect(who).toContain(
+        lang === 'ar'
+          ? 'وفي رمضان تكون ساعات الإرسال 10:00-16:00'
+          : 'During Ramadan the send window is 10:00-16:00',
+      );
       await page.close();
     }
     const page = await browser.newPage();

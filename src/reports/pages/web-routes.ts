@@ -17,6 +17,7 @@ import {
   renderPublicBoard,
 } from './public-page.js';
 import { renderMethodology } from './methodology-page.js';
+import { placeOf } from '../../followup/schedule/prayer-times.js';
 import { DAY_COUNT_COLUMNS, loadDayCounts } from '../open-data/day-counts.js';
 import { csvLine, UTF8_BOM } from '../exports/csv.js';
 import { localToday } from '../periods.js';
@@ -90,6 +91,14 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
         delayHours: ctx.config.followUp.delayHours,
         sendWindow: ctx.config.followUp.sendWindow,
         sendDays: ctx.config.followUp.sendDays,
+        prayers: placeOf(policy.prayerCity)
+          ? {
+              place: policy.prayerCity,
+              beforeMinutes: policy.prayerPauseBeforeMinutes,
+              afterMinutes: policy.prayerPauseAfterMinutes,
+            }
+          : null,
+        ramadanWindow: policy.ramadanSendWindow === 'off' ? null : policy.ramadanSendWindow,
         contactMinDays: policy.contactMinDays,
         sampleRate: policy.sampleRate,
         agencyRates: policy.agencySampleRates.size,

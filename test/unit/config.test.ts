@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -186,5 +187,16 @@ describe('loadConfig', () => {
     expect(problems({ AGENCY_SAMPLE_RATES: 'moh=0.5,' })[0]).toMatch(/is not agency=rate/);
     expect(problems({ PRAYER_CITY: 'atlantis' })[0]).toMatch(/^PRAYER_CITY: "atlantis" is neither a city/);
     expect(problems({ RAMADAN_SEND_WINDOW: '17:00-10:00' }).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the sandbox credentials are documented', () => {
+  it('gives the stand-in account and auth token, as configured, in the README and .env.example', () => {
+    const { accountSid, authToken } = loadConfig({}).twilio;
+    for (const file of ['README.md', '.env.example']) {
+      const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+      expect(text, file).toContain(authToken);
+      expect(text, file).toContain(accountSid);
+    }
   });
 });

@@ -167,6 +167,7 @@ const envSchema = z.object({
     .default(24 * 14),
   RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   DISPUTE_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+  DISPUTE_WEBHOOK_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   REPORT_MIN_N: z.coerce.number().int().min(1).max(10_000).default(10),
   REPORT_MAX_RANGE_DAYS: z.coerce.number().int().min(1).max(3660).default(366),
@@ -304,6 +305,11 @@ export interface Config {
     /** First retry delay of a failed send (doubles each attempt). */
     retryBaseMs: number;
     disputeRetryBaseMs: number;
+    /**
+     * How long a dispute webhook waits after "not solved" for the rating and reason the citizen is
+     * giving; it goes at once when the conversation ends, and with what is known after this.
+     */
+    disputeGraceMs: number;
     /** Who is asked (followup/schedule/contact-policy.ts) and when (followup/schedule/window-config.ts). */
     policy: {
       sampleRate: number;
@@ -603,6 +609,7 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       answerLinkTtlHours: e.ANSWER_LINK_TTL_HOURS,
       retryBaseMs: e.RETRY_BASE_MS,
       disputeRetryBaseMs: e.DISPUTE_RETRY_BASE_MS,
+      disputeGraceMs: e.DISPUTE_WEBHOOK_GRACE_SECONDS * 1000,
       policy: {
         sampleRate: e.SAMPLE_RATE,
         agencySampleRates: agencySampleRates.rates,

@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { connectDatabase } from '../src/db/connection.js';
+import { createLogger } from '../src/log.js';
 import { createProducerConnection } from '../src/queue/connection.js';
 import { QueueRegistry } from '../src/queue/registry.js';
 import {
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   await redis.connect();
   const queues = new QueueRegistry(redis, config.queuePrefix);
   try {
-    const deps = { config, models: db.models, queues };
+    const deps = { config, models: db.models, queues, log: createLogger({ level: config.logLevel }) };
     if (values.list) {
       const jobs = await listDueWork(deps, ticketRef);
       console.log(
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
     else console.log(`${ticketRef}: running now\n${report.promoted.map(line).join('\n')}`);
     if (report.windowOpensAt)
       console.log(
-        `  outside the send window: the message goes out when it opens, at ${report.windowOpensAt}`,
+        `  outside the send window of agency ${report.windowAgency ?? '?'}: the message goes out when it opens, at ${report.windowOpensAt}`,
       );
   } finally {
     await queues.close();

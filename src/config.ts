@@ -152,13 +152,8 @@ const envSchema = z.object({
   SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(10),
   FOLLOWUP_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
-  AGENCY_SAMPLE_RATES: z
-    .string()
-    .regex(
-      /^(\s*[\w-]+\s*=\s*(0(\.\d+)?|1(\.0+)?)\s*(,\s*[\w-]+\s*=\s*(0(\.\d+)?|1(\.0+)?)\s*)*)?$/,
-      'a list of agency=rate, rates from 0 to 1, e.g. momrah=0.25,moh=1',
-    )
-    .default(''),
+  // Read by parseAgencySampleRates: each code must be one the events API accepts.
+  AGENCY_SAMPLE_RATES: z.string().default(''),
   SAMPLING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   CONTACT_MIN_DAYS: z.coerce.number().min(0).max(365).default(30),
   INTEGRITY_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -179,6 +174,7 @@ const envSchema = z.object({
     .default(24 * 14),
   RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   DISPUTE_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+  DISPUTE_WEBHOOK_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   REPORT_MIN_N: z.coerce.number().int().min(1).max(10_000).default(10),
   REPORT_MAX_RANGE_DAYS: z.coerce.number().int().min(1).max(3660).default(366),
@@ -323,6 +319,11 @@ export interface Config {
     /** First retry delay of a failed send (doubles each attempt). */
     retryBaseMs: number;
     disputeRetryBaseMs: number;
+    /**
+     * How long a dispute webhook waits after "not solved" for the rating and reason the citizen is
+     * giving; it goes at once when the conversation ends, and with what is known after this.
+     */
+    disputeGraceMs: number;
     /** Who is asked (followup/schedule/contact-policy.ts) and when (followup/schedule/window-config.ts). */
     policy: {
       sampleRate: number;
@@ -413,6 +414,56 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * The agency code pattern of ticket events (src/tickets/routes.ts): codes are trimmed and compared
+ * exactly there, case included, so `moh` and `MOH` are two agencies and a rate is found by its code
+ * as the events spell it.
+ */
+const AGENCY_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * AGENCY_SAMPLE_RATES as `code=rate,…`. A code the events API would refuse, a rate outside 0–1, or
+ * two entries whose codes differ only in case are refused: each would leave an agency at the
+ * default rate without a word. Whether a code names an agency is checked at start-up against the
+ * directory (checkAgencySampleRates in src/followup/schedule/contact-policy.ts).
+ */
+export function parseAgencySampleRates(raw: string): { rates: Map<string, number>; problems: string[] } {
+  const rates = new Map<string, number>();
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  if (raw.trim() === '') return { rates, problems };
+  for (const entry of raw.split(',')) {
+    const [code = '', rate, ...extra] = entry.split('=').map((x) => x.trim());
+    const where = `AGENCY_SAMPLE_RATES: "${entry.trim()}"`;
+    if (rate === undefined || extra.length > 0) {
+      problems.push(`${where} is not agency=rate (e.g. momrah=0.25,moh=1)`);
+      continue;
+    }
+    if (!AGENCY_CODE.test(code)) {
+      problems.push(
+        `${where}: "${code}" is not an agency code (1–64 letters, digits, . _ -, starting with a letter or digit)`,
+      );
+      continue;
+    }
+    if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(rate)) {
+      problems.push(`${where}: the rate must be a number from 0 to 1`);
+      continue;
+    }
+    const other = seen.get(code.toLowerCase());
+    if (other !== undefined) {
+      problems.push(
+        other === code
+          ? `${where}: agency "${code}" is given twice`
+          : `${where}: "${code}" and "${other}" differ only in case; agency codes are compared exactly, so name the agency once, as its ticket events spell it`,
+      );
+      continue;
+    }
+    seen.set(code.toLowerCase(), code);
+    rates.set(code, Number(rate));
+  }
+  return { rates, problems };
 }
 
 function isValidTimeZone(tz: string): boolean {
@@ -514,6 +565,8 @@ export function loadConfig(raw: RawEnv = process.env): Config {
     if (e.TWILIO_AUTH_TOKEN === SANDBOX_AUTH_TOKEN)
       problems.push("TWILIO_AUTH_TOKEN: is the sandbox stand-in's public auth token, not a Twilio account's");
   }
+  const agencySampleRates = parseAgencySampleRates(e.AGENCY_SAMPLE_RATES);
+  problems.push(...agencySampleRates.problems);
   let redisAddress = e.REDIS_URL;
   if (e.REDIS_CLUSTER_NODES) {
     try {
@@ -585,14 +638,10 @@ export function loadConfig(raw: RawEnv = process.env): Config {
       answerLinkTtlHours: e.ANSWER_LINK_TTL_HOURS,
       retryBaseMs: e.RETRY_BASE_MS,
       disputeRetryBaseMs: e.DISPUTE_RETRY_BASE_MS,
+      disputeGraceMs: e.DISPUTE_WEBHOOK_GRACE_SECONDS * 1000,
       policy: {
         sampleRate: e.SAMPLE_RATE,
-        agencySampleRates: new Map(
-          e.AGENCY_SAMPLE_RATES.split(',')
-            .map((pair) => pair.split('=').map((x) => x.trim()))
-            .filter((pair): pair is [string, string] => Boolean(pair[0]) && pair[1] !== undefined)
-            .map(([agency, rate]) => [agency, Number(rate)]),
-        ),
+        agencySampleRates: agencySampleRates.rates,
         // Derived from the answer-link secret when not set: as secret as it is, and required with it.
         samplingKey:
           e.SAMPLING_KEY ??

@@ -12,6 +12,7 @@ import { startWorkers, type RunningWorkers } from './queue/workers.js';
 import { startMongo, startRedis, type EmbeddedService } from './services/embedded.js';
 import { keepReconcileScheduled } from './followup/schedule/reconciler.js';
 import { syncFollowUps } from './followup/schedule/scheduler.js';
+import { checkAgencySampleRates } from './followup/schedule/contact-policy.js';
 import { createShutdown } from './shutdown.js';
 import { PROCESSED_QUEUES, workerDefinitions } from './worker-definitions.js';
 import { metricsOf } from './http/metrics.js';
@@ -87,6 +88,15 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
     ? { urls: opts.services, embedded: [] }
     : await resolveServices(config, log);
   const ctx = await createContext(config, urls, { log, withSandbox: opts.web });
+  try {
+    await checkAgencySampleRates(ctx);
+  } catch (err) {
+    // Refused before anything listens or works: close what the context opened, then say why.
+    ctx.sandbox?.close();
+    await Promise.allSettled([ctx.queues.close(), ctx.redis.quit(), ctx.db.close()]);
+    await Promise.allSettled(embedded.map((s) => s.stop()));
+    throw err;
+  }
   // A closed ticket schedules its follow-up; a reopen cancels it.
   ctx.closureHooks.push((ticket) => syncFollowUps(ctx, ticket));
   // Codes the directory does not know are accepted and listed for an admin (src/admin/unknown-codes.ts).

@@ -32,7 +32,10 @@ export interface FollowUpRules {
 
 const rules = perDatabaseCache<FollowUpRules>();
 
-export async function agencyFollowUpRules(ctx: AppContext, agency: string): Promise<FollowUpRules> {
+export async function agencyFollowUpRules(
+  ctx: Pick<AppContext, 'config' | 'models' | 'log'>,
+  agency: string,
+): Promise<FollowUpRules> {
   const cache = rules(ctx.models, { max: 1000, ttlMs: 60_000 });
   const hit = cache.get(agency);
   if (hit) return hit;

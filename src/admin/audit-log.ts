@@ -33,7 +33,7 @@ export function parseAuditQuery(raw: unknown): AuditQuery {
       : {};
   delete (cleaned as Record<string, unknown>).lang;
   const r = auditQuerySchema.safeParse(cleaned);
-  if (!r.success) throw validationError(r.error, 'query', 400);
+  if (!r.success) throw validationError(r.error, 'query', 400, cleaned);
   return r.data;
 }
 

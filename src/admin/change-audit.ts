@@ -13,7 +13,7 @@ export interface Who {
 
 export function parseBody<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const r = schema.safeParse(input);
-  if (!r.success) throw validationError(r.error, 'body');
+  if (!r.success) throw validationError(r.error, 'body', 422, input);
   return r.data;
 }
 

@@ -37,10 +37,20 @@ export const CHANNELS = ['sms', 'whatsapp', 'voice'] as const;
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM');
 
-const sendWindowSchema = z
-  .object({ start: clock, end: clock })
-  .strict()
-  .refine((w) => w.end > w.start, { message: 'the window must end after it starts', path: ['end'] });
+/**
+ * `{ start, end }`, or "HH:MM-HH:MM" as the agency is shown (GET, the CSV export), so a client can
+ * send back what it read.
+ */
+const sendWindowSchema = z.preprocess(
+  (v) => {
+    const m = typeof v === 'string' ? /^\s*([^\s-]*)\s*-\s*([^\s-]*)\s*$/.exec(v) : null;
+    return m ? { start: m[1], end: m[2] } : v;
+  },
+  z
+    .object({ start: clock, end: clock })
+    .strict()
+    .refine((w) => w.end > w.start, { message: 'the window must end after it starts', path: ['end'] }),
+);
 
 export const agencyFields = {
   name: localizedSchema,

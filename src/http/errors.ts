@@ -20,12 +20,35 @@ export class HttpError extends Error {
 /** zod's own Arabic messages, so a person reading Arabic is told what is wrong in Arabic. */
 const arabic = z.locales.ar();
 
-export function validationError(err: ZodError, where: 'body' | 'query' | 'params', status = 422): HttpError {
+/** The value an issue's path names inside the input, or undefined. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+/**
+ * `input` is what was parsed: zod drops it from its issues, and its Arabic messages, written after
+ * the parse, would otherwise say "received undefined" where the English one names what came.
+ */
+export function validationError(
+  err: ZodError,
+  where: 'body' | 'query' | 'params',
+  status = 422,
+  input?: unknown,
+): HttpError {
   const fields = err.issues.map((issue) => ({
     field: issue.path.join('.') || where,
     message: issue.message,
     // A message of our own (a refinement's, in English) keeps its English beside zod's Arabic.
-    messageAr: arabic.localeError(issue as Parameters<typeof arabic.localeError>[0]) ?? issue.message,
+    messageAr:
+      arabic.localeError({
+        ...issue,
+        input: 'input' in issue && issue.input !== undefined ? issue.input : valueAt(input, issue.path),
+      } as Parameters<typeof arabic.localeError>[0]) ?? issue.message,
   }));
   const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
   return new HttpError(status, 'validation_failed', `Invalid ${where}: ${summary}`, { fields });

@@ -24,11 +24,22 @@ export function smsLink(url: string): string {
   return url.replace(/^https:\/\//, '');
 }
 
+/**
+ * What each rating means, shown by every rating question (the SMS question names the ends, the
+ * answer page labels every button) and read back as that rating when a citizen replies with it
+ * (followup/conversation/reply-parser.ts). One list, so a word never means one number in a
+ * question and another in an answer.
+ */
+export const RATING_LABELS: Readonly<Record<Language, readonly [string, string, string, string, string]>> = {
+  ar: ['سيئة جدا', 'سيئة', 'مقبولة', 'جيدة', 'ممتازة'],
+  en: ['very poor', 'poor', 'fair', 'good', 'excellent'],
+};
+
 const ar = {
   initial: (p: SmsParams) => `${p.agency}: هل حلت مشكلة طلبك ${p.ref}؟ رد 1 نعم أو 2 لا ${p.link}`,
   reminder: (p: SmsParams) => `تذكير ${p.agency}: هل حلت مشكلة طلبك ${p.ref}؟ رد 1 نعم أو 2 لا ${p.link}`,
   askSolved: () => 'هل حلت مشكلتك؟ أرسل 1 نعم أو 2 لا.',
-  askRating: () => 'شكرا. قيم الخدمة من 1 (سيئة) إلى 5 (ممتازة).',
+  askRating: () => `شكرا. قيم الخدمة من 1 (${RATING_LABELS.ar[0]}) إلى 5 (${RATING_LABELS.ar[4]}).`,
   askReason: () =>
     'نأسف لذلك. ما السبب؟ 1 لم يتواصل معي أحد، 2 المشكلة ما زالت قائمة، 3 طلب مني الحضور شخصيا، 4 سبب آخر (اكتبه)',
   /** The reason question in an agency's own wording of the four reasons, in their fixed order. */
@@ -56,7 +67,8 @@ const en: typeof ar = {
     `${p.agency}: was the problem in your request ${p.ref} solved? Reply 1 yes or 2 no, or answer here ${p.link}`,
   reminder: (p) => `Reminder from ${p.agency}: was request ${p.ref} solved? Reply 1 yes or 2 no ${p.link}`,
   askSolved: () => 'Was your problem solved? Reply 1 yes or 2 no.',
-  askRating: () => 'Thank you. Rate the service from 1 (poor) to 5 (excellent).',
+  askRating: () =>
+    `Thank you. Rate the service from 1 (${RATING_LABELS.en[0]}) to 5 (${RATING_LABELS.en[4]}).`,
   askReason: () =>
     'We are sorry. Why? 1 no one contacted me, 2 the problem still exists, 3 I was asked to visit in person, 4 other (tell us)',
   askReasonIn: (l: ReasonWords) =>
@@ -109,7 +121,7 @@ export const answerPageTexts = {
     yes: 'نعم، حلت',
     no: 'لا، لم تحل',
     ratingQuestion: 'كيف تقيم الخدمة؟',
-    ratingLabels: ['1 سيئة جدا', '2 سيئة', '3 مقبولة', '4 جيدة', '5 ممتازة'],
+    ratingLabels: RATING_LABELS.ar.map((label, i) => `${i + 1} ${label}`),
     reasonQuestion: 'ما السبب؟',
     reasons: {
       no_contact: 'لم يتواصل معي أحد',
@@ -136,7 +148,7 @@ export const answerPageTexts = {
     yes: 'Yes, solved',
     no: 'No, not solved',
     ratingQuestion: 'How do you rate the service?',
-    ratingLabels: ['1 very poor', '2 poor', '3 fair', '4 good', '5 excellent'],
+    ratingLabels: RATING_LABELS.en.map((label, i) => `${i + 1} ${label}`),
     reasonQuestion: 'Why not?',
     reasons: {
       no_contact: 'No one contacted me',

@@ -5,6 +5,10 @@ export interface MethodologyFacts {
   delayHours: number;
   sendWindow: string;
   sendDays: string;
+  /** PRAYER_CITY as configured (a city of the table or "latitude,longitude"); null when pauses are off. */
+  prayers: { place: string; beforeMinutes: number; afterMinutes: number } | null;
+  /** The send window during Ramadan; null when Ramadan hours are off. */
+  ramadanWindow: string | null;
   contactMinDays: number;
   /** The oldest a closure may be when asked, in hours (the global setting; agencies may set their own). */
   maxAgeHours: number;
@@ -23,6 +27,47 @@ export interface MethodologySection {
 
 const pct = (r: number) => `${Math.round(r * 1000) / 10}%`;
 
+// The cities PRAYER_CITY names (followup/schedule/prayer-times.ts), as a reader knows them.
+// prettier-ignore
+const CITY_NAMES: Readonly<Record<string, { ar: string; en: string }>> = {
+  riyadh: { ar: 'الرياض', en: 'Riyadh' }, jeddah: { ar: 'جدة', en: 'Jeddah' }, makkah: { ar: 'مكة المكرمة', en: 'Makkah' },
+  madinah: { ar: 'المدينة المنورة', en: 'Madinah' }, dammam: { ar: 'الدمام', en: 'Dammam' }, khobar: { ar: 'الخبر', en: 'Khobar' },
+  taif: { ar: 'الطائف', en: 'Taif' }, tabuk: { ar: 'تبوك', en: 'Tabuk' }, abha: { ar: 'أبها', en: 'Abha' },
+  buraidah: { ar: 'بريدة', en: 'Buraidah' }, hail: { ar: 'حائل', en: 'Hail' }, jazan: { ar: 'جازان', en: 'Jazan' },
+  najran: { ar: 'نجران', en: 'Najran' }, hofuf: { ar: 'الهفوف', en: 'Hofuf' }, arar: { ar: 'عرعر', en: 'Arar' },
+  sakaka: { ar: 'سكاكا', en: 'Sakaka' }, albaha: { ar: 'الباحة', en: 'Al Baha' },
+};
+
+function placeName(place: string, lang: ReportLang): string {
+  const city = CITY_NAMES[place];
+  if (city) return city[lang];
+  return lang === 'ar' ? `الموقع \u200e${place}\u200f` : `the location ${place}`;
+}
+
+/** A count of minutes with Arabic's number agreement (دقيقة، دقيقتين، 3–10 دقائق، 11+ دقيقة). */
+function minutesAr(n: number): string {
+  if (n === 1) return 'دقيقة واحدة';
+  if (n === 2) return 'دقيقتين';
+  return n >= 3 && n <= 10 ? `${n} دقائق` : `${n} دقيقة`;
+}
+
+/** The prayer pauses and Ramadan hours, in the reader's language; '' when neither applies. */
+function pausesText(lang: ReportLang, f: MethodologyFacts): string {
+  const p = f.prayers;
+  if (lang === 'ar') {
+    const prayers = p
+      ? `ولا تبدأ رسالة ولا مكالمة في أوقات الصلوات الخمس: من ${minutesAr(p.beforeMinutes)} قبل كل أذان إلى ${minutesAr(p.afterMinutes)} بعده، بحسب مواقيت ${placeName(p.place, 'ar')} (تقويم أم القرى)، ويُؤجَّل ما يقع فيها إلى ما بعدها.`
+      : '';
+    const ramadan = f.ramadanWindow ? `وفي رمضان تكون ساعات الإرسال ${f.ramadanWindow}.` : '';
+    return [prayers, ramadan].filter(Boolean).join(' ');
+  }
+  const prayers = p
+    ? `No message or call starts during the five daily prayers: from ${p.beforeMinutes} minute${p.beforeMinutes === 1 ? '' : 's'} before each adhan to ${p.afterMinutes} minute${p.afterMinutes === 1 ? '' : 's'} after it, by the prayer times of ${placeName(p.place, 'en')} (Umm al-Qura method); anything due then waits until after.`
+    : '';
+  const ramadan = f.ramadanWindow ? `During Ramadan the send window is ${f.ramadanWindow}.` : '';
+  return [prayers, ramadan].filter(Boolean).join(' ');
+}
+
 export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
   if (lang === 'ar') {
     return {
@@ -39,6 +84,7 @@ export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
           paragraphs: [
             `بعد إغلاق الطلب بـ ${f.delayHours} ساعة تقريبا تُرسل رسالة إلى صاحب الطلب، بمعزل عن الموظف، تسأله هل حُلّت المشكلة فعلا، ثم عن تقييمه من 1 إلى 5، وعن السبب إن لم تُحل.`,
             `لا تُرسل الرسائل إلا في ساعات الإرسال (${f.sendWindow} بتوقيت الرياض، ${f.sendDays === 'all' ? 'كل أيام الأسبوع' : `أيام ${f.sendDays}`})، ويُؤجَّل ما يقع خارجها إلى أول وقت مسموح.`,
+            ...(pausesText('ar', f) ? [pausesText('ar', f)] : []),
             'يُسأل المواطن برسالة نصية أو واتساب أو مكالمة تحقق، بالترتيب الذي تحدده كل جهة؛ وإجابة واحدة في أي قناة تُنهي السؤال في كل القنوات.',
           ],
         },
@@ -66,7 +112,7 @@ export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
           id: 'intervals',
           title: 'فترات الثقة',
           paragraphs: [
-            'لكل نسبة فترة ثقة 95٪ بطريقة ويلسون: ‎p̂ = x/n‏، المركز ‎(p̂ + z²/2n)/(1 + z²/n)‏، ونصف العرض ‎z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/4n²)‏ حيث ‎z = 1.96‏. وتُعرض "± س نقطة" نصفَ عرض الفترة.',
+            'لكل نسبة فترة ثقة 95٪ بطريقة ويلسون: ‎p̂ = x/n‏، المركز ‎(p̂ + z²/2n)/(1 + z²/n)‏، ونصف العرض ‎z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/4n²)‏ حيث ‎z = 1.96‏. وتُعرض "± س نقطة" حين تقع النسبة في منتصف فترتها، وإلا يُعرض طرفا الفترة، لأن فترة ويلسون غير متماثلة قرب 0٪ و100٪ ومع قلة الردود.',
             'ولمتوسط التقييم الفترة ‎المتوسط ± 1.96·s/√n‏ حيث s الانحراف المعياري للعينة.',
           ],
         },
@@ -102,6 +148,7 @@ export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
         paragraphs: [
           `About ${f.delayHours} hours after a ticket is closed, the citizen is sent a message, independently of the agent, asking whether the problem was actually solved, then for a rating from 1 to 5, and why if it was not solved.`,
           `Messages go out only within the send window (${f.sendWindow} Riyadh time, ${f.sendDays === 'all' ? 'every day' : `days ${f.sendDays}`}); anything falling outside waits for the next allowed time.`,
+          ...(pausesText('en', f) ? [pausesText('en', f)] : []),
           'The citizen is asked by SMS, WhatsApp or a verification call, in the order each agency sets; one answer on any channel ends the question on all of them.',
         ],
       },
@@ -131,7 +178,7 @@ export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
         id: 'intervals',
         title: 'Intervals',
         paragraphs: [
-          'Every rate carries a 95% Wilson score interval: p̂ = x/n, centre (p̂ + z²/2n)/(1 + z²/n), half-width z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/4n²), z = 1.96. "± x points" is half the interval\'s width.',
+          'Every rate carries a 95% Wilson score interval: p̂ = x/n, centre (p̂ + z²/2n)/(1 + z²/n), half-width z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/4n²), z = 1.96. "± x points" is shown when the rate sits in the middle of its interval; otherwise the interval\'s two ends are shown, since a Wilson interval is not symmetric near 0% or 100% or with few answers.',
           'The mean rating carries mean ± 1.96·s/√n, with s the sample standard deviation.',
         ],
       },

@@ -96,6 +96,7 @@ const ar = {
   legendFalse: 'الإغلاق غير الصحيح',
   sortBy: 'ترتيب حسب',
   plusMinusPoints: (x: string) => `± ${x} نقطة`,
+  intervalEnds: (low: string, high: string) => `فترة الثقة 95%: ${low}–${high}`,
   tiedNote:
     'الترتيب حسب الحد الأدنى لفترة الثقة 95٪. العلامة "=" تعني أن فترة الثقة تتداخل مع فترة الجهة المجاورة فلا يُعتدّ بالفرق بينهما.',
   intervalNote: 'الخطوط الرفيعة على الأشرطة فترات ثقة 95٪ (ويلسون).',
@@ -201,6 +202,7 @@ const en: ReportTexts = {
   legendFalse: 'False closure',
   sortBy: 'Sort by',
   plusMinusPoints: (x: string) => `± ${x} points`,
+  intervalEnds: (low: string, high: string) => `95% interval ${low}–${high}`,
   tiedNote:
     'Ranked by the lower bound of the 95% interval. "=" means the interval overlaps its neighbour\'s, so the two are not distinguishable.',
   intervalNote: 'The thin lines on the bars are 95% (Wilson) intervals.',
@@ -250,17 +252,29 @@ export function formatMean(value: number | null): string {
   return value === null ? '–' : value.toFixed(2);
 }
 
-/** Half the interval's width: "± 4.2 points" for a rate, "± 0.21" for a mean; '' without an interval. */
+/**
+ * The 95% interval beside a figure: "± 4.2 points" for a rate (or "± 0.21" for a mean) when the
+ * figure sits in its middle as shown, else the interval's two ends ("95% interval 75.8–100.0%"). A
+ * Wilson interval leans towards 50%: near 0 or 100%, or with few answers, one side is much longer,
+ * and a "±" would claim the figure could be above 100% or miss most of the other side. '' without an
+ * interval.
+ */
 export function formatPlusMinus(
   lang: ReportLang,
   kind: 'rate' | 'mean',
+  value: number | null,
   interval: { low: number; high: number } | null,
 ): string {
-  if (!interval) return '';
-  const half = (interval.high - interval.low) / 2;
-  return kind === 'mean'
-    ? `± ${half.toFixed(2)}`
-    : reportTexts(lang).plusMinusPoints((half * 100).toFixed(1));
+  if (!interval || value === null) return '';
+  const t = reportTexts(lang);
+  const [scale, digits, unit] = kind === 'mean' ? [1, 2, ''] : [100, 1, '%'];
+  const below = ((value - interval.low) * scale).toFixed(digits);
+  const above = ((interval.high - value) * scale).toFixed(digits);
+  if (below === above) return kind === 'mean' ? `± ${below}` : t.plusMinusPoints(below);
+  return t.intervalEnds(
+    (interval.low * scale).toFixed(digits),
+    `${(interval.high * scale).toFixed(digits)}${unit}`,
+  );
 }
 
 /** A rank as shown: "3", "=3" when shared with an indistinguishable neighbour, "–" when not ranked. */

@@ -65,7 +65,7 @@ export function retentionRouter(ctx: AppContext): Router {
     const lang = parsed.success && parsed.data.lang === 'en' ? 'en' : 'ar';
     const c = pc(req, res, lang);
     if (!parsed.success)
-      return sendPage(res, 400, render(c, { error: validationError(parsed.error, 'body') }));
+      return sendPage(res, 400, render(c, { error: validationError(parsed.error, 'body', 422, req.body) }));
     if (parsed.data.confirm !== 'yes')
       return sendPage(
         res,
@@ -90,7 +90,7 @@ export function retentionRouter(ctx: AppContext): Router {
     express.json({ limit: '4kb' }),
     async (req, res) => {
       const parsed = apiBody.safeParse(req.body ?? {});
-      if (!parsed.success) throw validationError(parsed.error, 'body');
+      if (!parsed.success) throw validationError(parsed.error, 'body', 422, req.body ?? {});
       const report = await eraseCitizen(ctx, parsed.data.phone, {
         actor: actorOf(principalOf(res)),
         ip: req.ip,

@@ -75,7 +75,7 @@ function parse<T extends z.ZodType>(
   where: 'body' | 'query' | 'params',
 ): z.infer<T> {
   const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw validationError(parsed.error, where);
+  if (!parsed.success) throw validationError(parsed.error, where, 422, value ?? {});
   return parsed.data;
 }
 

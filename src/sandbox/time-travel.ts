@@ -1,9 +1,10 @@
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
+import { agencyFollowUpRules } from '../admin/agency-rules.js';
 import type { Config } from '../config.js';
 import type { Models } from '../db/models/index.js';
 import { FOLLOWUP_QUEUE, followUpJobId, MAX_CHANNELS, type FollowUpJobKind } from '../followup/queue.js';
 import { isInsideWindow, nextSendTime } from '../followup/schedule/send-window.js';
-import { sendWindowFromConfig } from '../followup/schedule/window-config.js';
+import { createLogger, type Logger } from '../log.js';
 import type { QueueRegistry } from '../queue/registry.js';
 
 /**
@@ -30,6 +31,8 @@ export interface TimeTravelDeps {
   config: Config;
   models: Models;
   queues: QueueRegistry;
+  /** Where an agency's unreadable send window is reported (silent when not given). */
+  log?: Logger;
 }
 
 export interface DueJob {
@@ -44,8 +47,13 @@ export interface DueWorkReport {
   ticketRef: string;
   jobs: DueJob[];
   promoted: DueJob[];
-  /** Set when a promoted send or reminder will wait for the send window all the same. */
+  /**
+   * Set when a promoted send or reminder will wait for its agency's send window all the same (the
+   * agency's own hours and days, else the configured ones; prayer pauses and Ramadan hours included).
+   */
   windowOpensAt: string | null;
+  /** The agency whose window that is. */
+  windowAgency: string | null;
 }
 
 /** Every job a closure can have: the send, the moves to the next channels, the reminder, the expiry. */
@@ -56,13 +64,30 @@ const JOB_IDS: readonly { kind: FollowUpJobKind; index?: number }[] = [
   { kind: 'expire' },
 ];
 
-async function jobsOf(deps: TimeTravelDeps, ticketRef: string): Promise<{ job: Job; due: DueJob }[]> {
+/**
+ * When a delayed job runs: its score in the delayed set (milliseconds × 0x1000, plus an order
+ * within the millisecond). A job moved there by `moveToDelayed` (a send deferred to the send window,
+ * a retry's backoff) keeps its first timestamp, so timestamp + delay is the time it was first due.
+ */
+async function delayedUntil(queue: Queue, job: Job): Promise<number> {
+  const client = await queue.getBackend().client;
+  const score = job.id === undefined ? null : await client.zscore(queue.toKey('delayed'), job.id);
+  return score === null ? job.timestamp + job.delay : Math.floor(Number(score) / 0x1000);
+}
+
+interface FoundJob {
+  job: Job;
+  due: DueJob;
+  agency: string;
+}
+
+async function jobsOf(deps: TimeTravelDeps, ticketRef: string): Promise<FoundJob[]> {
   const followUps = await deps.models.FollowUp.find({ ticketRef })
-    .select({ closureNumber: 1 })
+    .select({ closureNumber: 1, agency: 1 })
     .sort({ closureNumber: 1 })
     .lean();
   const queue = deps.queues.get(FOLLOWUP_QUEUE);
-  const out: { job: Job; due: DueJob }[] = [];
+  const out: FoundJob[] = [];
   for (const f of followUps) {
     for (const { kind, index } of JOB_IDS) {
       const job = await queue.getJob(followUpJobId(kind, ticketRef, f.closureNumber, index));
@@ -70,11 +95,12 @@ async function jobsOf(deps: TimeTravelDeps, ticketRef: string): Promise<{ job: J
       const state = await job.getState();
       out.push({
         job,
+        agency: f.agency,
         due: {
           kind,
           closureNumber: f.closureNumber,
           state,
-          runsAt: state === 'delayed' ? new Date(job.timestamp + job.delay).toISOString() : null,
+          runsAt: state === 'delayed' ? new Date(await delayedUntil(queue, job)).toISOString() : null,
         },
       });
     }
@@ -106,11 +132,11 @@ export async function runDueWork(
   const chosen = opts.all
     ? delayed
     : delayed.filter((j, i) => delayed.findIndex((o) => o.due.closureNumber === j.due.closureNumber) === i);
-  const promoted: DueJob[] = [];
-  for (const { job, due } of chosen) {
+  const promoted: (DueJob & { agency: string })[] = [];
+  for (const { job, due, agency } of chosen) {
     try {
       await job.promote();
-      promoted.push({ ...due, state: 'waiting', runsAt: null });
+      promoted.push({ ...due, state: 'waiting', runsAt: null, agency });
     } catch (err) {
       // It became due (or was removed) between the read and the promote: nothing left to do. Any
       // other refusal, of a job still waiting for its time, is the caller's to see.
@@ -118,13 +144,26 @@ export async function runDueWork(
       if (now === 'delayed') throw err;
     }
   }
-  const window = sendWindowFromConfig(deps.config);
+  // A send or reminder checks its agency's window when it runs (followup/send/window-wait.ts): the
+  // same window says whether it goes out now or waits.
   const now = new Date();
-  const waitsForWindow = promoted.some((p) => p.kind !== 'expire') && !isInsideWindow(now, window);
+  const rulesDeps = {
+    config: deps.config,
+    models: deps.models,
+    log: deps.log ?? createLogger({ level: 'silent' }),
+  };
+  let waits: { at: Date; agency: string } | undefined;
+  for (const agency of new Set(promoted.filter((p) => p.kind !== 'expire').map((p) => p.agency))) {
+    const { window } = await agencyFollowUpRules(rulesDeps, agency);
+    if (isInsideWindow(now, window)) continue;
+    const at = nextSendTime(now, window);
+    if (!waits || at < waits.at) waits = { at, agency };
+  }
   return {
     ticketRef,
     jobs: (await jobsOf(deps, ticketRef)).map((j) => j.due),
-    promoted,
-    windowOpensAt: waitsForWindow ? nextSendTime(now, window).toISOString() : null,
+    promoted: promoted.map(({ agency: _agency, ...due }) => due),
+    windowOpensAt: waits ? waits.at.toISOString() : null,
+    windowAgency: waits?.agency ?? null,
   };
 }

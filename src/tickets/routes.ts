@@ -6,6 +6,7 @@ import type { AppContext } from '../context.js';
 import { LANGUAGES, TICKET_EVENT_TYPES } from '../db/models/ticket.js';
 import { HttpError, validationError } from '../http/errors.js';
 import { normalisePhone } from './phone.js';
+import { withVerification } from './verification.js';
 import { ticketService } from './worker.js';
 
 const refSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'ticket ref: 1–64 letters, digits, . _ -');
@@ -147,7 +148,7 @@ export function ticketsRouter(ctx: AppContext): Router {
     }
     // It names the citizen's closures: no shared cache may keep it.
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ ticket });
+    res.json({ ticket: await withVerification(ctx, ticket) });
   });
 
   return router;

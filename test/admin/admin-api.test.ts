@@ -100,6 +100,43 @@ describe('administration API: directory', () => {
     );
   });
 
+  it('takes back the send window as GET shows it, and says what was received alike in Arabic and English', async () => {
+    const shown = (await json(await sys.api('/api/admin/agencies/MOH', { token: admin }))).agency as {
+      sendWindow: string;
+      revision: number;
+    };
+    expect(shown.sendWindow).toBe('08:00-20:00');
+    const back = await sys.api('/api/admin/agencies/MOH', {
+      method: 'PATCH',
+      token: admin,
+      body: { sendWindow: '09:00-21:00', revision: shown.revision },
+    });
+    expect(back.status, JSON.stringify(await back.clone().json())).toBe(200);
+    expect((await json(back)).agency).toMatchObject({ sendWindow: '09:00-21:00' });
+    expect((await sys.ctx.models.Agency.findOne({ code: 'MOH' }).lean())?.sendWindow).toBe('09:00-21:00');
+
+    const wrong = await sys.api('/api/admin/agencies/MOH', {
+      method: 'PATCH',
+      token: admin,
+      body: { sendWindow: 930 },
+    });
+    expect(wrong.status).toBe(422);
+    const [field] = (
+      (await json(wrong)).details as { fields: { field: string; message: string; messageAr: string }[] }
+    ).fields;
+    expect(field?.field).toBe('sendWindow');
+    expect(field?.message).toMatch(/received number/);
+    expect(field?.messageAr).toMatch(/number/);
+    expect(field?.messageAr).not.toMatch(/undefined/);
+    const unreadable = await sys.api('/api/admin/agencies/MOH', {
+      method: 'PATCH',
+      token: admin,
+      body: { sendWindow: '21:00-09:00' },
+    });
+    expect(unreadable.status).toBe(422);
+    expect(fields(await json(unreadable))).toEqual(['sendWindow.end']);
+  });
+
   it('imports departments and agents from CSV: a dry run reports each bad row and changes nothing', async () => {
     const dept = await postCsv(
       '/api/admin/agencies/MOH/directory.csv?kind=departments',

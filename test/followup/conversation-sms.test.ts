@@ -61,7 +61,7 @@ describe('verification by SMS', () => {
     expect(message).toMatchObject({ kind: 'initial', segments: first?.numSegments, direction: 'outbound' });
     expect(await eventually(async () => ((await score('C-101'))?.delivered ? true : undefined))).toBe(true);
 
-    expect(await reply(sys, phone, '١')).toEqual(['شكرا. قيم الخدمة من 1 (سيئة) إلى 5 (ممتازة).']);
+    expect(await reply(sys, phone, '١')).toEqual(['شكرا. قيم الخدمة من 1 (سيئة جدا) إلى 5 (ممتازة).']);
     expect(await score('C-101')).toMatchObject({
       solved: true,
       outcome: 'confirmed_solved',
@@ -86,9 +86,24 @@ describe('verification by SMS', () => {
       /^Riyadh Municipality: was the problem in your request C-102 solved\? Reply 1 yes or 2 no/,
     );
     expect(await reply(sys, phone, 'No, still not fixed')).toEqual([
-      'Thank you. Rate the service from 1 (poor) to 5 (excellent).',
+      'Thank you. Rate the service from 1 (very poor) to 5 (excellent).',
     ]);
     expect(await score('C-102')).toMatchObject({ solved: false, outcome: 'disputed' });
+    // The ticket system reads the closure as disputed on the ticket itself.
+    const shown = (await (await sys.api('/api/tickets/C-102', { token })).json()) as {
+      ticket: { closures: { number: number; verification: unknown }[] };
+    };
+    expect(shown.ticket.closures).toEqual([
+      expect.objectContaining({
+        number: 1,
+        verification: {
+          state: 'awaiting_rating',
+          outcome: 'disputed',
+          disputed: true,
+          answeredAt: expect.stringMatching(/^20\d\d-/) as unknown,
+        },
+      }),
+    ]);
     expect(await reply(sys, phone, 'maybe 2 or 3')).toEqual([
       'Sorry, please reply with a number from 1 to 5.',
     ]);

@@ -211,6 +211,12 @@ describe('GET /api/tickets/:ref', () => {
       [1, 'reopened'],
       [2, 'closed'],
     ]);
+    // Each closure's verification beside it: the reopened one was never asked, the new one waits.
+    const shown = body.ticket.closures as unknown as { verification: Record<string, unknown> | null }[];
+    expect(shown.map((c) => c.verification)).toEqual([
+      { state: 'cancelled', outcome: 'cancelled_reopened', disputed: false, answeredAt: null },
+      { state: 'scheduled', outcome: null, disputed: false, answeredAt: null },
+    ]);
   });
 
   it('answers 404 for an unknown ticket and 400 for a malformed ref', async () => {

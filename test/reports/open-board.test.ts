@@ -35,6 +35,20 @@ function wilson(x: number, n: number): [number, number] {
 }
 
 /** Newcombe's hybrid score lower bound for p1 − p2, written out again. */
+/**
+ * The interval as a reader should see it: "± x points" only when the rate sits in the middle of it
+ * at the precision shown, otherwise its two ends.
+ */
+function shownInterval(x: number, n: number): string {
+  const [low, high] = wilson(x, n);
+  const p = x / n;
+  const below = ((p - low) * 100).toFixed(1);
+  const above = ((high - p) * 100).toFixed(1);
+  return below === above
+    ? `± ${below} points`
+    : `95% interval ${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}%`;
+}
+
 function newcombeLow(x1: number, n1: number, x2: number, n2: number): number {
   const [l1] = wilson(x1, n1);
   const [, u2] = wilson(x2, n2);
@@ -46,7 +60,15 @@ function newcombeLow(x1: number, n1: number, x2: number, n2: number): number {
 let blocks: Block[] = [];
 
 beforeAll(async () => {
-  system = await startTestSystem();
+  // Prayer pauses and Ramadan hours on, as in production, for the methodology page to state them.
+  system = await startTestSystem({
+    env: {
+      PRAYER_CITY: 'jeddah',
+      PRAYER_PAUSE_BEFORE_MINUTES: '5',
+      PRAYER_PAUSE_AFTER_MINUTES: '25',
+      RAMADAN_SEND_WINDOW: '10:00-16:00',
+    },
+  });
   today = localToday(system.ctx.config.timeZone);
   const year = lastCompletePeriod('year', today);
   const quarter = lastCompletePeriod('quarter', today);
@@ -140,7 +162,7 @@ function expectedRanks(sums: Map<string, { yes: number; n: number }>, minN: numb
 }
 
 describe('public board: honest ranks and awards', () => {
-  it('ranks by the lower bound, shows "=" for overlaps and ± points, and names only significant improvers', async () => {
+  it('ranks by the lower bound, shows "=" for overlaps and each interval as it lies, and names only significant improvers', async () => {
     const page = await browser.newPage();
     const res = await page.goto(`${system.baseUrl}/public?lang=en`);
     expect(res?.status()).toBe(200);
@@ -157,7 +179,9 @@ describe('public board: honest ranks and awards', () => {
     const [, highC] = wilson(500, 1000);
     expect(highB).toBeGreaterThan(lowA);
     expect(highC).toBeLessThan(lowB);
-    expect(rows[0]?.pm).toBe(`± ${(((highA - lowA) / 2) * 100).toFixed(1)} points`);
+    // 90% of 1,000: 2.0 points below, 1.7 above; a "±" would state one of them wrongly.
+    expect(rows[0]?.pm).toBe(shownInterval(900, 1000));
+    expect(rows[0]?.pm).toBe(`95% interval ${(lowA * 100).toFixed(1)}–${(highA * 100).toFixed(1)}%`);
 
     const award = (unit: string) => page.locator(`section[data-award=${unit}]`);
     const winners = async (unit: string) =>
@@ -197,6 +221,17 @@ describe('methodology page and open data', () => {
       expect(text).toContain(String(system.ctx.config.followUp.policy.contactMinDays));
       expect(text).toContain(lang === 'ar' ? 'ويلسون' : 'Wilson');
       expect(text).toContain(lang === 'ar' ? 'نيوكومب' : 'Newcombe');
+      const who = (await page.textContent('section[data-section=who]')) ?? '';
+      expect(who).toContain(
+        lang === 'ar'
+          ? 'من 5 دقائق قبل كل أذان إلى 25 دقيقة بعده، بحسب مواقيت جدة'
+          : 'from 5 minutes before each adhan to 25 minutes after it, by the prayer times of Jeddah',
+      );
+      expect(who).toContain(
+        lang === 'ar'
+          ? 'وفي رمضان تكون ساعات الإرسال 10:00-16:00'
+          : 'During Ramadan the send window is 10:00-16:00',
+      );
       await page.close();
     }
     const page = await browser.newPage();
@@ -251,8 +286,7 @@ describe('methodology page and open data', () => {
       const e = expected.get(row.agency);
       expect([row.rank, row.tied]).toEqual(e ? [String(e.rank), String(e.tied)] : ['', 'false']);
       const s = sums.get(row.agency)!;
-      const [low, high] = wilson(s.yes, s.n);
-      expect(row.pm).toBe(`± ${(((high - low) / 2) * 100).toFixed(1)} points`);
+      expect(row.pm).toBe(shownInterval(s.yes, s.n));
       const rate = await page
         .locator(`tr[data-agency=${row.agency}] td[data-metric=verifiedResolutionRate]`)
         .textContent();

@@ -9,6 +9,8 @@ export const FAST_FOLLOWUP_ENV = {
   SEND_DAYS: 'all',
   RETRY_BASE_MS: '50',
   DISPUTE_RETRY_BASE_MS: '50',
+  // The dispute goes at "not solved", as before its grace existed (dispute-webhook-answers.test.ts tests it).
+  DISPUTE_WEBHOOK_GRACE_SECONDS: '0',
   SMS_RATE_PER_SECOND: '1000',
 };
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -172,7 +173,30 @@ describe('loadConfig', () => {
       ['moh', 1],
     ]);
     expect(problems({ AGENCY_SAMPLE_RATES: 'momrah=1.5' })[0]).toMatch(/^AGENCY_SAMPLE_RATES:/);
+    // Codes as the events API takes them (dots included), kept as written: codes compare exactly.
+    expect([
+      ...loadConfig({ AGENCY_SAMPLE_RATES: 'Ev.Only=0.5,SMPL=1' }).followUp.policy.agencySampleRates,
+    ]).toEqual([
+      ['Ev.Only', 0.5],
+      ['SMPL', 1],
+    ]);
+    expect(problems({ AGENCY_SAMPLE_RATES: 'smpl=0.5,SMPL=1' })).toEqual([
+      'AGENCY_SAMPLE_RATES: "SMPL=1": "SMPL" and "smpl" differ only in case; agency codes are compared exactly, so name the agency once, as its ticket events spell it',
+    ]);
+    expect(problems({ AGENCY_SAMPLE_RATES: '<b>=0.5' })[0]).toMatch(/"<b>" is not an agency code/);
+    expect(problems({ AGENCY_SAMPLE_RATES: 'moh=0.5,' })[0]).toMatch(/is not agency=rate/);
     expect(problems({ PRAYER_CITY: 'atlantis' })[0]).toMatch(/^PRAYER_CITY: "atlantis" is neither a city/);
     expect(problems({ RAMADAN_SEND_WINDOW: '17:00-10:00' }).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the sandbox credentials are documented', () => {
+  it('gives the stand-in account and auth token, as configured, in the README and .env.example', () => {
+    const { accountSid, authToken } = loadConfig({}).twilio;
+    for (const file of ['README.md', '.env.example']) {
+      const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+      expect(text, file).toContain(authToken);
+      expect(text, file).toContain(accountSid);
+    }
   });
 });

@@ -42,7 +42,7 @@ export async function rotateSecret(
   input: unknown,
 ): Promise<{ secret: string; id: string; previousRetireAt: string | null }> {
   const parsed = rotateSchema.safeParse(input ?? {});
-  if (!parsed.success) throw validationError(parsed.error, 'body');
+  if (!parsed.success) throw validationError(parsed.error, 'body', 422, input ?? {});
   const overlapHours = parsed.data.overlapHours ?? ctx.config.admin.webhookSecretOverlapHours;
   const agency = await managed(ctx, who, code);
   const now = new Date();

@@ -1,10 +1,12 @@
 /**
  * Reads a citizen's free-text reply generously (Arabic, Arabizi and English words, Gulf phrasings, Latin,
  * Arabic-Indic and Persian digits, emoji, noise) but never guesses: anything contradictory, hedged
- * or out of range is `unclear`, and a rating is only ever taken from a number, number word or stars.
+ * or out of range is `unclear`, and a rating is only ever taken from a number, number word, stars,
+ * or the very words a rating question shows for it ("ممتازة", "very poor").
  * Pure and total: any string in, a result out, bounded work.
  */
 
+import { RATING_LABELS } from '../../i18n/followup.js';
 import { arabiziToArabic } from './arabizi.js';
 
 export type Question = 'solved' | 'rating' | 'reason';
@@ -217,17 +219,68 @@ function isRating(n: number | undefined): n is Rating {
   return n !== undefined && Number.isInteger(n) && n >= 1 && n <= 5;
 }
 
+/** A lone hamza on the line ("سيء") is the "سيئ" spelling folded to "سيي"; only for label words. */
+function foldLabelWord(word: string): string {
+  return word.replace(/ء/g, 'ي');
+}
+
+/**
+ * Every spelling of one word of a label: as shown, feminine and masculine ("ممتازة", "ممتازه",
+ * "ممتاز"), with and without the article ("الممتازة"). Taa marbuta, alef and yaa forms are folded by
+ * normaliseReply already.
+ */
+function labelWordForms(word: string): string[] {
+  const bare = word.startsWith('ال') && word.length > 4 ? word.slice(2) : word;
+  if (!/\p{Script=Arabic}/u.test(bare)) return [bare];
+  const genders = bare.endsWith('ه') ? [bare, bare.slice(0, -1)] : [bare, `${bare}ه`];
+  return genders.flatMap((g) => [g, `ال${g}`]).map(foldLabelWord);
+}
+
+/** The rating labels of both languages in every accepted spelling, as the whole of a reply reads. */
+const RATING_WORDS: ReadonlyMap<string, Rating> = (() => {
+  const out = new Map<string, Rating>();
+  for (const labels of Object.values(RATING_LABELS)) {
+    labels.forEach((label, i) => {
+      const rating = (i + 1) as Rating;
+      let phrases = [''];
+      for (const word of words(normaliseReply(label)))
+        phrases = phrases.flatMap((p) => labelWordForms(word).map((f) => (p ? `${p} ${f}` : f)));
+      for (const phrase of phrases) out.set(phrase, rating);
+    });
+  }
+  return out;
+})();
+
+/** Thanks beside a rating word ("ممتازة شكرا") that neither adds nor changes an answer. */
+const THANKS = new Set(['شكرا', 'مشكور', 'مشكورين', 'thanks', 'thank', 'you']);
+
+/**
+ * The rating a reply names by its label, when the label is the whole reply (beside thanks and
+ * numbers): "ممتاز", "5 ممتازة", "Excellent!". Inside a sentence a label is not read ("مو ممتازة",
+ * "not good"): that would be a guess.
+ */
+function labelledRating(tokens: string[]): Rating | undefined {
+  const rest = tokens.filter((t) => !/^\d+$/.test(t) && !(t in NUMBER_WORDS) && !THANKS.has(t));
+  return rest.length > 0 ? RATING_WORDS.get(rest.map(foldLabelWord).join(' ')) : undefined;
+}
+
 function parseRating(text: string, raw: string): ParsedReply {
   const tokens = words(text);
   if (tokens.some((t) => SOLVED_ANSWER_WORDS.has(t))) return unclear(raw);
   // "4.5", "٣٫٥", "-1": a fraction or a sign is not one of the five answers.
   if (/\d\s*[.,٫]\s*\d|(^|\s)-\d/.test(text)) return unclear(raw);
+  const labelled = labelledRating(tokens);
   // "4/5", "4 من 5", "4 out of 5", "4 of 5": the scale is not a second answer.
   const body = text.replace(/(\d)\s*(\/|من|out of|of)\s*5(?!\d)/g, '$1 ');
   const nums = [
     ...new Set([...numbersIn(body), ...tokens.filter((t) => t in NUMBER_WORDS).map((t) => NUMBER_WORDS[t])]),
   ];
   const stars = [...text].filter((c) => STAR_GLYPHS.has(c)).length;
+  if (labelled !== undefined) {
+    // "5 ممتازة" says it twice; "5 سيئة" or "ممتازة ⭐⭐" disagrees with itself.
+    const agrees = nums.every((n) => n === labelled) && (stars === 0 || stars === labelled);
+    return agrees ? { kind: 'rating', value: labelled } : unclear(raw);
+  }
   if (stars > 0) {
     if (nums.length === 0) return isRating(stars) ? { kind: 'rating', value: stars } : unclear(raw);
     // "5 ⭐" uses the star as a unit; "4 ⭐⭐⭐⭐" says it twice; anything else disagrees with itself.

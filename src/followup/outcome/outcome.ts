@@ -236,18 +236,37 @@ export async function closeFollowUp(
   return closed;
 }
 
-/** Queues the notification of a disputed closure to the agency's ticket system (retried by BullMQ). */
+/**
+ * Queues the notification of a disputed closure to the agency's ticket system (retried by BullMQ).
+ * While the citizen is still being asked for a rating and a reason it waits (DISPUTE_WEBHOOK_GRACE_SECONDS),
+ * so answers typed in the same breath as "not solved" travel with it; the transition that ends the
+ * conversation runs this again and sends the waiting job at once. The worker reads the follow-up
+ * when it sends, so the body carries what is known then.
+ */
 export async function queueDisputeNotification(
   ctx: AppContext,
-  followUp: { _id: unknown; ticketRef: string; closureNumber: number },
+  followUp: { _id: unknown; ticketRef: string; closureNumber: number; state: string },
 ): Promise<void> {
   const job: DisputeJob = { followUpId: String(followUp._id) };
-  await ctx.queues.get<DisputeJob>(DISPUTE_QUEUE).add('dispute', job, {
-    jobId: disputeJobId(followUp.ticketRef, followUp.closureNumber),
+  const jobId = disputeJobId(followUp.ticketRef, followUp.closureNumber);
+  const queue = ctx.queues.get<DisputeJob>(DISPUTE_QUEUE);
+  const asking = isOpen(followUp.state);
+  const graceMs = ctx.config.followUp.disputeGraceMs;
+  await queue.add('dispute', job, {
+    jobId,
+    ...(asking && graceMs > 0 ? { delay: graceMs } : {}),
     attempts: 12,
     backoff: { type: 'exponential', delay: ctx.config.followUp.disputeRetryBaseMs, jitter: 0.2 },
     removeOnComplete: { age: 7 * 24 * 3600 },
     removeOnFail: false,
+  });
+  if (asking || graceMs === 0) return;
+  const waiting = await queue.getJob(jobId);
+  if (!waiting || (await waiting.getState()) !== 'delayed') return;
+  await waiting.promote().catch(async (err: unknown) => {
+    // Became due, or a retry's backoff delayed it, between the read and the promote: it runs anyway,
+    // unless it is still waiting out the grace, which is worth saying.
+    if ((await waiting.getState()) === 'delayed' && waiting.attemptsMade === 0) throw err;
   });
 }
 

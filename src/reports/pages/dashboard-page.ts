@@ -97,12 +97,12 @@ ${text('agency', lockedAgency)}${text('department', lockedDepartment)}${text('ag
 </form>${datalist('opt-agency', data.options.agencies)}${datalist('opt-department', data.options.departments)}${datalist('opt-agent', data.options.agents)}</section>`;
 }
 
-/** "± x points" (or "± 0.21" for a mean) beside a figure; '' for counts and figures without an interval. */
+/** The interval beside a figure (formatPlusMinus); '' for counts and figures without an interval. */
 function plusMinus(lang: ReportLang, key: MetricKey, m: Metrics): string {
   const v = m[key];
   const kind = definitionOf(key).kind;
   if (typeof v === 'number' || kind === 'count') return '';
-  return formatPlusMinus(lang, kind, v.interval);
+  return formatPlusMinus(lang, kind, v.value, v.interval);
 }
 
 function card(t: ReportTexts, lang: ReportLang, key: MetricKey, m: Metrics, extra = ''): string {

@@ -18,6 +18,7 @@ import {
   renderPublicBoard,
 } from './public-page.js';
 import { renderMethodology } from './methodology-page.js';
+import { placeOf } from '../../followup/schedule/prayer-times.js';
 import { DAY_COUNT_COLUMNS, loadDayCounts } from '../open-data/day-counts.js';
 import { csvLine, UTF8_BOM } from '../exports/csv.js';
 import { localToday } from '../periods.js';
@@ -91,6 +92,14 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
         delayHours: ctx.config.followUp.delayHours,
         sendWindow: ctx.config.followUp.sendWindow,
         sendDays: ctx.config.followUp.sendDays,
+        prayers: placeOf(policy.prayerCity)
+          ? {
+              place: policy.prayerCity,
+              beforeMinutes: policy.prayerPauseBeforeMinutes,
+              afterMinutes: policy.prayerPauseAfterMinutes,
+            }
+          : null,
+        ramadanWindow: policy.ramadanSendWindow === 'off' ? null : policy.ramadanSendWindow,
         contactMinDays: policy.contactMinDays,
         maxAgeHours: ctx.config.followUp.maxAgeHours ?? ctx.config.followUp.delayHours + MAX_AGE_MARGIN_HOURS,
         sampleRate: policy.sampleRate,

@@ -283,14 +283,17 @@ describe('converse: invariants', () => {
 
   it('never completes without a rating, and never guesses one', () => {
     let c: Conversation = atRatingSolved;
-    for (const text of ['excellent', 'very good service', 'ممتاز', '3 or 4', '👍']) {
+    // Words no rating question shows are not ratings ("ممتاز", the label of 5, is: see below).
+    for (const text of ['great', 'very good service', 'زين', '3 or 4', '👍']) {
       const turn = converse(c, parseReply(text, 'rating'));
       expect(turn.actions.some((a) => a.type === 'complete')).toBe(false);
       c = turn.conversation;
     }
     expect(c.rating).toBeUndefined();
     expect(c.status).toBe('awaiting_rating');
-    expect(c.comment).toBe('very good service\nممتاز\n3 or 4\n👍');
+    expect(c.comment).toBe('very good service\nزين\n3 or 4\n👍');
+    const labelled = converse(c, parseReply('ممتاز', 'rating'));
+    expect(labelled.conversation).toMatchObject({ status: 'completed', rating: 5 });
   });
 
   it('disputes only on a "not solved" answer, once', () => {

@@ -86,8 +86,9 @@ const ratingCases: Case[] = [
   ['I give them 2', 'rating', r(2)],
   ['3 or 4', 'rating', U], ['٣ او ٤', 'rating', U], ['3-4', 'rating', U], ['between 3 and 4', 'rating', U], ['4 or 5', 'rating', U],
   ['4.5', 'rating', U], ['٤٫٥', 'rating', U], ['-1', 'rating', U], ['6', 'rating', U], ['0', 'rating', U], ['10', 'rating', U],
-  ['١٠', 'rating', U], ['10/10', 'rating', U], ['100%', 'rating', U], ['zero', 'rating', U], ['excellent', 'rating', U], ['ممتاز', 'rating', U],
-  ['سيء', 'rating', U], ['good', 'rating', U], ['زين', 'rating', U], ['⭐⭐⭐⭐⭐⭐', 'rating', U], ['⭐⭐ 5', 'rating', U], ['', 'rating', U],
+  ['١٠', 'rating', U], ['10/10', 'rating', U], ['100%', 'rating', U], ['zero', 'rating', U],
+  // A word that is no rating question's label is not a rating: it would be a guess.
+  ['زين', 'rating', U], ['⭐⭐⭐⭐⭐⭐', 'rating', U], ['⭐⭐ 5', 'rating', U], ['', 'rating', U],
   ['👍', 'rating', U], ['12345', 'rating', U], ['1 yes', 'rating', U], ['نعم 5', 'rating', U], ['three or four', 'rating', U],
   ['5 stars but 1 for waiting', 'rating', U],
 ];
@@ -151,12 +152,35 @@ const arabiziCases: Case[] = [
 
 const cases: Case[] = [...solvedCases, ...ratingCases, ...reasonCases, ...keywordCases, ...arabiziCases];
 
+/**
+ * The words the rating questions show (RATING_LABELS: the SMS question names 1 and 5, the answer
+ * page labels all five) are answers to them: in either language, masculine or feminine, with or
+ * without the article, with ة or ه, alone or beside their own number.
+ */
+// prettier-ignore
+const ratingLabelCases: Case[] = [
+  ['ممتاز', 'rating', r(5)], ['ممتازة', 'rating', r(5)], ['ممتازه', 'rating', r(5)], ['الممتازة', 'rating', r(5)],
+  ['الممتاز', 'rating', r(5)], ['مُمتازة!', 'rating', r(5)], ['Excellent', 'rating', r(5)], ['excellent!', 'rating', r(5)],
+  ['جيدة', 'rating', r(4)], ['جيد', 'rating', r(4)], ['جيده', 'rating', r(4)], ['good', 'rating', r(4)],
+  ['مقبولة', 'rating', r(3)], ['مقبول', 'rating', r(3)], ['المقبولة', 'rating', r(3)], ['Fair', 'rating', r(3)],
+  ['سيئة', 'rating', r(2)], ['سيئه', 'rating', r(2)], ['سيء', 'rating', r(2)], ['سيئ', 'rating', r(2)], ['السيئة', 'rating', r(2)],
+  ['poor', 'rating', r(2)], ['سيئة جدا', 'rating', r(1)], ['سيء جداً', 'rating', r(1)], ['سيئ جدا', 'rating', r(1)],
+  ['Very poor', 'rating', r(1)], ['5 ممتازة', 'rating', r(5)], ['ممتاز 5', 'rating', r(5)], ['٥ ممتاز', 'rating', r(5)],
+  ['1 very poor', 'rating', r(1)], ['ممتازة شكرا', 'rating', r(5)], ['خمسة ممتازة', 'rating', r(5)],
+  ['ممتاز ⭐⭐⭐⭐⭐', 'rating', r(5)],
+  // The label disagrees with the number or the stars beside it, or sits inside a sentence.
+  ['5 سيئة', 'rating', U], ['poor 5', 'rating', U], ['اربعة ممتاز', 'rating', U], ['ممتاز ⭐⭐', 'rating', U],
+  ['مو ممتازة', 'rating', U], ['not good', 'rating', U], ['ممتاز جدا', 'rating', U], ['الخدمة ممتازة', 'rating', U],
+  // The same words answer nothing to the other questions.
+  ['ممتازة', 'solved', U], ['poor', 'reason', why('other', 'poor')],
+];
+
 describe('parseReply', () => {
   it('has a table of at least 150 real-looking replies', () => {
     expect(cases.length).toBeGreaterThanOrEqual(150);
   });
 
-  it.each(cases)('%j asked %s', (reply, question, expected) => {
+  it.each([...cases, ...ratingLabelCases])('%j asked %s', (reply, question, expected) => {
     const parsed = parseReply(reply, question);
     if (expected === U)
       expect(parsed).toEqual({

@@ -66,7 +66,7 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
         );
         return states.every((s) => s.includes('cluster_state:ok')) ? true : undefined;
       },
-      { timeoutMs: 20_000, what: 'the Redis Cluster to agree on its slots' },
+      { within: 'process', what: 'the Redis Cluster to agree on its slots' },
     );
     const address = clusterAddress(
       hostPorts.map((hp) => ({ host: hp.split(':')[0] ?? '', port: Number(hp.split(':')[1]) })),

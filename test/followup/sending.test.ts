@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
 import { FAST_FOLLOWUP_ENV, messagesTo, reply, ticketEvent, waitForMessages } from '../support/followup.js';
-import { eventually, sleepUntil, startTestSystem, type TestSystem } from '../support/system.js';
+import { eventually, settledPast, startTestSystem, type TestSystem } from '../support/system.js';
 
 let sys: TestSystem;
 let token: string;
@@ -103,7 +103,6 @@ describe('sending', () => {
     const expired = await eventually(
       async () =>
         (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-7', state: 'expired' }).lean()) ?? undefined,
-      { timeoutMs: 15_000 },
     );
     expect(expired.outcome).toBe('no_response');
     expect(messagesTo(sys, phone)).toHaveLength(2);
@@ -133,8 +132,9 @@ describe('sending', () => {
     expect(
       await sys.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('reminder', 'E-8', 1)),
     ).toBeUndefined();
-    // ...and after the time it would have gone out, the citizen still has only the first message.
-    await sleepUntil((sent?.reminderAt?.getTime() ?? Date.now()) + 500);
+    // ...and once the queues have worked off everything due by the time it would have gone out, the
+    // citizen still has only the first message.
+    await settledPast(sys, sent?.reminderAt?.getTime() ?? Date.now());
     expect(messagesTo(sys, phone)).toHaveLength(1);
   });
 
@@ -182,8 +182,9 @@ describe('sending', () => {
         await later.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('send', 'E-9', 1)),
       ).toBeUndefined();
       const f = await later.ctx.models.FollowUp.findOne({ ticketRef: 'E-9' }).lean();
-      // Past the moment it would have been sent, nothing went out.
-      await sleepUntil((f?.sendAt.getTime() ?? Date.now()) + 500);
+      // Once the queues have worked off everything due by the moment it would have been sent,
+      // nothing went out.
+      await settledPast(later, f?.sendAt.getTime() ?? Date.now());
       expect(messagesTo(later, '+966500000203')).toHaveLength(0);
       expect(await later.ctx.models.FollowUp.findOne({ ticketRef: 'E-9' }).lean()).toMatchObject({
         state: 'cancelled',

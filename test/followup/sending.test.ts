@@ -151,9 +151,11 @@ describe('sending', () => {
   });
 
   it('sends a job queued before jobs named their closure (the worker looks the closure up)', async () => {
+    // The send an hour away, so the job is replaced before it runs however slow the machine; time
+    // travel then makes it due.
     const later = await startTestSystem({
       workers: true,
-      env: { ...FAST_FOLLOWUP_ENV, FOLLOWUP_DELAY_HOURS: '0.0003' },
+      env: { ...FAST_FOLLOWUP_ENV, FOLLOWUP_DELAY_HOURS: '1' },
     });
     try {
       const phone = '+966500000204';
@@ -169,6 +171,7 @@ describe('sending', () => {
         { followUpId: f?._id.toString(), kind: 'send' },
         { jobId: id, delay: Math.max(0, (f?.sendAt.getTime() ?? 0) - Date.now()) },
       );
+      expect((await runDueWork(later.ctx, 'E-10')).promoted.map((j) => j.kind)).toEqual(['send']);
       await waitForMessages(later, phone, 1);
       await eventually(
         async () =>

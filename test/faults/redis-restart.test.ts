@@ -9,6 +9,7 @@ import { FAST_FOLLOWUP_ENV } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 import { Processes } from '../races/processes.js';
 import { allSent, answerAllAndCheck, expectOneMessageEach } from './outcomes.js';
+import { DEADLINE } from '../support/time.js';
 
 /**
  * Redis killed (SIGKILL, no chance to write anything) and started again on its append-only file
@@ -25,7 +26,13 @@ let sys: TestSystem;
 let procs: Processes;
 
 const startOwnRedis = (port?: number) =>
-  startRedis({ dataDir: dir, searchPath, persistent: false, ...(port ? { port } : {}) });
+  startRedis({
+    dataDir: dir,
+    searchPath,
+    persistent: false,
+    startTimeoutMs: DEADLINE.process,
+    ...(port ? { port } : {}),
+  });
 
 beforeAll(async () => {
   redis = await startOwnRedis();

@@ -23,7 +23,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
     ],
-    timeout: DEADLINE.browser,
+    timeout: DEADLINE.process,
   });
   const newContext = browser.newContext.bind(browser);
   browser.newContext = async (...args) => {

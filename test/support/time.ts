@@ -24,7 +24,7 @@ export const DEADLINE = {
   /** One effect through the queues and workers (`eventually`, `expect.poll`, a stored reply). */
   state: scaled(30_000),
   /** Many effects at once: hundreds of closures worked off, a restarted server caught up. */
-  bulk: scaled(120_000),
+  bulk: scaled(240_000),
   /** A child process starting (a web process, `npm start`) or running to its end (the demo). */
   process: scaled(120_000),
   /**
@@ -32,10 +32,10 @@ export const DEADLINE = {
    * naming the selector well before the test's own deadline.
    */
   browser: scaled(30_000),
-  /** One test, start to end. */
-  test: scaled(180_000),
+  /** One test, start to end: longer than the bulk wait a test may hold. */
+  test: scaled(300_000),
   /** One beforeAll/afterAll: starting or stopping systems, browsers, servers. */
-  hook: scaled(180_000),
+  hook: scaled(300_000),
 } as const;
 
 /** How often a wait on state looks again: small, so a quiet machine is not slowed. */

@@ -30,7 +30,8 @@ function demo(args: string[]) {
       // No running `npm start` is found here: the demo starts a system of its own.
       DATA_DIR: dataDir,
     },
-    timeout: DEADLINE.process,
+    // The whole scenario, start to end: bulk work, not only a start.
+    timeout: DEADLINE.bulk,
   });
 }
 

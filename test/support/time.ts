@@ -25,7 +25,7 @@ export const DEADLINE = {
   state: scaled(30_000),
   /** Many effects at once: hundreds of closures worked off, a restarted server caught up. */
   bulk: scaled(240_000),
-  /** A child process starting (a web process, `npm start`) or running to its end (the demo). */
+  /** A child process or server starting (a web or worker process, `npm start`, Redis, MongoDB). */
   process: scaled(120_000),
   /**
    * One Playwright step (a selector, a click, a navigation), so a missing element fails its step

@@ -266,7 +266,7 @@ describe('the queue board', () => {
     await page.click('button[type=submit]');
     await page.waitForLoadState('load');
     await page.goto(`${sys.baseUrl}/admin/queues`);
-    await page.getByText(INBOUND_QUEUE).first().waitFor({ timeout: 15_000 });
+    await page.getByText(INBOUND_QUEUE).first().waitFor();
     // The board's stylesheet asks for a web font from Google; that one request is blocked, by design.
     expect(violations.filter((v) => !v.includes('fonts.googleapis.com'))).toEqual([]);
     await context.close();

@@ -9,7 +9,7 @@ import { eventually, type TestSystem } from '../support/system.js';
  */
 
 /** Waits until each of `refs` has a follow-up that was sent (recorded, waiting for the citizen). */
-export async function allSent(sys: TestSystem, refs: string[], timeoutMs = 30_000): Promise<void> {
+export async function allSent(sys: TestSystem, refs: string[]): Promise<void> {
   await eventually(
     async () => {
       const states = await sys.ctx.models.FollowUp.aggregate<{ _id: string; n: number }>([
@@ -20,7 +20,7 @@ export async function allSent(sys: TestSystem, refs: string[], timeoutMs = 30_00
       // Thrown, so a timeout says where the follow-ups are stuck.
       throw new Error(`follow-ups by state: ${JSON.stringify(states)}`);
     },
-    { timeoutMs, what: `${refs.length} follow-ups sent` },
+    { within: 'bulk', what: `${refs.length} follow-ups sent` },
   );
 }
 

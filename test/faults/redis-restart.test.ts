@@ -9,6 +9,7 @@ import { FAST_FOLLOWUP_ENV } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 import { Processes } from '../races/processes.js';
 import { allSent, answerAllAndCheck, expectOneMessageEach } from './outcomes.js';
+import { DEADLINE } from '../support/time.js';
 
 /**
  * Redis killed (SIGKILL, no chance to write anything) and started again on its append-only file
@@ -25,7 +26,13 @@ let sys: TestSystem;
 let procs: Processes;
 
 const startOwnRedis = (port?: number) =>
-  startRedis({ dataDir: dir, searchPath, persistent: false, ...(port ? { port } : {}) });
+  startRedis({
+    dataDir: dir,
+    searchPath,
+    persistent: false,
+    startTimeoutMs: DEADLINE.process,
+    ...(port ? { port } : {}),
+  });
 
 beforeAll(async () => {
   redis = await startOwnRedis();
@@ -34,7 +41,7 @@ beforeAll(async () => {
   sys = await startTestSystem({ redisUrl: redis.url, workers: false, env });
   procs = new Processes(sys, { ...env, REDIS_URL: redis.url, REMINDER_AFTER_HOURS: '0' });
   await procs.worker();
-}, 60_000);
+});
 afterAll(async () => {
   await procs?.stop();
   await sys?.stop();
@@ -75,7 +82,6 @@ describe('Redis killed and restarted under scheduled and sending follow-ups', ()
     for (let i = 0; i < FIRST; i++) expect((await closeTicket(token, i)).status).toBe(201);
 
     await eventually(() => Promise.resolve(sentSoFar() >= 3 ? true : undefined), {
-      timeoutMs: 20_000,
       what: 'the first sends',
     });
     process.kill(redis.pid ?? 0, 'SIGKILL');
@@ -103,10 +109,9 @@ describe('Redis killed and restarted under scheduled and sending follow-ups', ()
     await allSent(
       sys,
       all.map((i) => ref(i)),
-      45_000,
     );
     const phones = all.map((i) => phone(i));
     await expectOneMessageEach(sys, phones);
     await answerAllAndCheck(sys, phones);
-  }, 90_000);
+  });
 });

@@ -48,7 +48,7 @@ function whatsappTo(phone: string) {
 }
 
 async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  return eventually(async () => check(), { what, timeoutMs: 20_000 });
+  return eventually(async () => check(), { what });
 }
 
 /** A citizen's WhatsApp message or tap through the stand-in, waited for until a worker handled it. */

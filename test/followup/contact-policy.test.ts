@@ -109,7 +109,7 @@ describe('sampling: a share of closures, drawn by a keyed hash an auditor can re
     await eventually(
       async () =>
         (await sys.ctx.models.FollowUp.countDocuments({ ticketRef: /^SMP-/ })) === N ? true : undefined,
-      { timeoutMs: 90_000, what: 'every closure recorded' },
+      { within: 'bulk', what: 'every closure recorded' },
     );
     const followUps = await sys.ctx.models.FollowUp.find({ ticketRef: /^SMP-/ }).lean<FollowUpDoc[]>();
     expect(followUps).toHaveLength(N);
@@ -130,7 +130,7 @@ describe('sampling: a share of closures, drawn by a keyed hash an auditor can re
     expect(await sys.ctx.models.VerifiedScore.countDocuments({ outcome: 'not_sampled' })).toBe(
       notSampled.length,
     );
-  }, 120_000);
+  });
 
   it('asks every closure of an agency without a rate of its own (SAMPLE_RATE defaults to 1)', async () => {
     const token = await sys.token('ticket_system');

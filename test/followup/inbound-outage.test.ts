@@ -62,7 +62,7 @@ describe('inbound replies are queued, not handled in the webhook', () => {
         const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'O-1' }).lean();
         return f?.solved === true ? f : undefined;
       },
-      { timeoutMs: 30_000, what: 'the reply applied after MongoDB came back' },
+      { within: 'bulk', what: 'the reply applied after MongoDB came back' },
     );
     expect(followUp.state).toBe('awaiting_rating');
     const answers = await eventually(() => {

@@ -12,6 +12,7 @@ import { ticketEventWorker } from '../../src/tickets/worker.js';
 import { startRedis, type EmbeddedService } from '../../src/services/embedded.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
+import { DEADLINE } from '../support/time.js';
 
 // FLUSHALL must not touch the Redis other test files share: this file gets its own.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-reconcile-'));
@@ -24,6 +25,7 @@ beforeAll(async () => {
     dataDir: dir,
     searchPath: loadConfig({ PATH: process.env.PATH, HOME: process.env.HOME }).binSearchPath,
     persistent: false,
+    startTimeoutMs: DEADLINE.process,
   });
   sys = await startTestSystem({
     redisUrl: redis.url,

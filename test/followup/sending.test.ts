@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
+import { runDueWork } from '../../src/sandbox/time-travel.js';
 import { FAST_FOLLOWUP_ENV, messagesTo, reply, ticketEvent, waitForMessages } from '../support/followup.js';
-import { eventually, sleepUntil, startTestSystem, type TestSystem } from '../support/system.js';
+import { eventually, settledPast, startTestSystem, type TestSystem } from '../support/system.js';
 
 let sys: TestSystem;
 let token: string;
@@ -109,7 +110,7 @@ describe('sending', () => {
       { what: 'the undeliverable score' },
     );
     // Once the reminder would have gone out, and the expiry after it, nothing more went to the number.
-    await sleepUntil((failed.expiresAt?.getTime() ?? Date.now()) + 500);
+    await settledPast(sys, failed.expiresAt?.getTime() ?? Date.now());
     expect(messagesTo(sys, '+15005550030')).toHaveLength(1);
     expect((await followUp('E-6'))?.outcome).toBe('undeliverable');
   });
@@ -123,7 +124,6 @@ describe('sending', () => {
     const expired = await eventually(
       async () =>
         (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-7', state: 'expired' }).lean()) ?? undefined,
-      { timeoutMs: 15_000 },
     );
     expect(expired.outcome).toBe('no_response');
     expect(messagesTo(sys, phone)).toHaveLength(2);
@@ -139,29 +139,43 @@ describe('sending', () => {
   });
 
   it('an answer before the reminder cancels it', async () => {
-    const phone = '+966500000202';
-    await ticketEvent(sys, token, 'E-8', 'closed', { phone });
-    await waitForMessages(sys, phone, 1);
-    await eventually(
-      async () =>
-        (await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-8', state: 'awaiting_solved' }).lean()) ??
-        undefined,
-    );
-    const sent = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'E-8' }).lean();
-    await reply(sys, phone, '1');
-    // The answer removes the reminder job itself...
-    expect(
-      await sys.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('reminder', 'E-8', 1)),
-    ).toBeUndefined();
-    // ...and after the time it would have gone out, the citizen still has only the first message.
-    await sleepUntil((sent?.reminderAt?.getTime() ?? Date.now()) + 500);
-    expect(messagesTo(sys, phone)).toHaveLength(1);
+    // The reminder an hour away, so the answer surely comes first however slow the machine; time
+    // travel then runs the closure's next due work, which would be the reminder had it survived.
+    const later = await startTestSystem({
+      workers: true,
+      env: { ...FAST_FOLLOWUP_ENV, REMINDER_AFTER_HOURS: '1', EXPIRE_AFTER_HOURS: '2' },
+    });
+    try {
+      const phone = '+966500000202';
+      await ticketEvent(later, await later.token('ticket_system'), 'E-8', 'closed', { phone });
+      await waitForMessages(later, phone, 1);
+      await eventually(
+        async () =>
+          (await later.ctx.models.FollowUp.findOne({ ticketRef: 'E-8', state: 'awaiting_solved' }).lean()) ??
+          undefined,
+      );
+      const reminder = () => later.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('reminder', 'E-8', 1));
+      expect(await (await reminder())?.getState()).toBe('delayed');
+      await reply(later, phone, '1');
+      // The answer removes the reminder job itself...
+      expect(await reminder()).toBeUndefined();
+      // ...and once the closure's next due work has run and the queues have worked it off, the
+      // citizen still has only the first message.
+      const { promoted } = await runDueWork(later.ctx, 'E-8');
+      expect(promoted.map((j) => j.kind)).not.toContain('reminder');
+      await settledPast(later, Date.now());
+      expect(messagesTo(later, phone)).toHaveLength(1);
+    } finally {
+      await later.stop();
+    }
   });
 
   it('sends a job queued before jobs named their closure (the worker looks the closure up)', async () => {
+    // The send an hour away, so the job is replaced before it runs however slow the machine; time
+    // travel then makes it due.
     const later = await startTestSystem({
       workers: true,
-      env: { ...FAST_FOLLOWUP_ENV, FOLLOWUP_DELAY_HOURS: '0.0003' },
+      env: { ...FAST_FOLLOWUP_ENV, FOLLOWUP_DELAY_HOURS: '1' },
     });
     try {
       const phone = '+966500000204';
@@ -177,6 +191,7 @@ describe('sending', () => {
         { followUpId: f?._id.toString(), kind: 'send' },
         { jobId: id, delay: Math.max(0, (f?.sendAt.getTime() ?? 0) - Date.now()) },
       );
+      expect((await runDueWork(later.ctx, 'E-10')).promoted.map((j) => j.kind)).toEqual(['send']);
       await waitForMessages(later, phone, 1);
       await eventually(
         async () =>
@@ -190,20 +205,22 @@ describe('sending', () => {
   });
 
   it('a reopen before the send time sends nothing', async () => {
+    // The send an hour away, so the reopen surely comes first however slow the machine.
     const later = await startTestSystem({
       workers: true,
-      env: { ...FAST_FOLLOWUP_ENV, FOLLOWUP_DELAY_HOURS: '0.0003' },
+      env: { ...FAST_FOLLOWUP_ENV, FOLLOWUP_DELAY_HOURS: '1' },
     });
     try {
       const t = await later.token('ticket_system');
+      const send = () => later.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('send', 'E-9', 1));
       await ticketEvent(later, t, 'E-9', 'closed', { phone: '+966500000203' });
+      expect(await (await send())?.getState()).toBe('delayed');
       await ticketEvent(later, t, 'E-9', 'reopened', { phone: '+966500000203' });
-      expect(
-        await later.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('send', 'E-9', 1)),
-      ).toBeUndefined();
-      const f = await later.ctx.models.FollowUp.findOne({ ticketRef: 'E-9' }).lean();
-      // Past the moment it would have been sent, nothing went out.
-      await sleepUntil((f?.sendAt.getTime() ?? Date.now()) + 500);
+      expect(await send()).toBeUndefined();
+      // Time travel runs whatever the closure still has due (the send, had it survived), and once
+      // the queues have worked it off, nothing went out.
+      expect((await runDueWork(later.ctx, 'E-9')).promoted).toEqual([]);
+      await settledPast(later, Date.now());
       expect(messagesTo(later, '+966500000203')).toHaveLength(0);
       expect(await later.ctx.models.FollowUp.findOne({ ticketRef: 'E-9' }).lean()).toMatchObject({
         state: 'cancelled',

@@ -49,7 +49,7 @@ describe('a worker killed mid-batch', () => {
 
     const first = startWorkerProcess();
     await eventually(() => Promise.resolve(sentCount() >= 10 ? true : undefined), {
-      timeoutMs: 20_000,
+      within: 'process',
       what: 'the first sends',
     });
     first.kill('SIGKILL');
@@ -63,7 +63,7 @@ describe('a worker killed mid-batch', () => {
         COUNT
           ? true
           : undefined,
-      { timeoutMs: 25_000, what: 'every follow-up sent' },
+      { within: 'bulk', what: 'every follow-up sent' },
     );
     const perRecipient = new Map<string, number>();
     for (const m of sys.ctx.sandbox?.listMessages() ?? [])
@@ -72,5 +72,5 @@ describe('a worker killed mid-batch', () => {
     expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
     expect(await sys.ctx.models.FollowUpMessage.countDocuments({ kind: 'initial' })).toBe(COUNT);
     // Two worker processes start and one waits out the other's send lease: more than the default.
-  }, 60_000);
+  });
 });

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { DEADLINE, POLL_MS } from '../support/time.js';
 
 // The real entry point as an operator runs it: prints where it listens, serves, and drains on SIGTERM.
 describe('src/main.ts', () => {
@@ -27,13 +28,13 @@ describe('src/main.ts', () => {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     try {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + DEADLINE.process;
       while (
         !/web:\s+http:\/\/127\.0\.0\.1:\d+/.test(out) &&
         Date.now() < deadline &&
         child.exitCode === null
       ) {
-        await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, POLL_MS));
       }
       const url = /web:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
       expect(url, out).toBeDefined();

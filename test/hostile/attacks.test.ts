@@ -1,5 +1,5 @@
 import http from 'node:http';
-import fc from 'fast-check';
+import { fc } from '../support/fast-check.js';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/auth/users.js';

@@ -49,7 +49,6 @@ afterAll(async () => {
 
 async function signIn(): Promise<{ context: BrowserContext; page: Page; violations: string[] }> {
   const context = await browser.newContext();
-  context.setDefaultTimeout(8000);
   const page = await context.newPage();
   const violations: string[] = [];
   // Chromium reports every blocked resource or inline code as a console error naming the policy.

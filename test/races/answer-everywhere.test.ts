@@ -24,7 +24,7 @@ beforeAll(async () => {
   procs = new Processes(sys);
   [web2] = await Promise.all([procs.web(), procs.worker(), procs.worker()]);
   apiToken = await sys.token('ticket_system');
-}, 60_000);
+});
 afterAll(async () => {
   await procs?.stop();
   await sys?.stop();
@@ -42,11 +42,11 @@ interface Round {
 
 async function sentFollowUp(i: number): Promise<Round> {
   const ref = `RA-${i}`;
-  const [first] = await waitForMessages(sys, phone(i), 1, 30_000);
+  const [first] = await waitForMessages(sys, phone(i), 1, 'bulk');
   await eventually(
     async () =>
       (await sys.ctx.models.FollowUp.exists({ ticketRef: ref, state: 'awaiting_solved' })) ?? undefined,
-    { timeoutMs: 30_000, what: `${ref} awaiting an answer` },
+    { within: 'bulk', what: `${ref} awaiting an answer` },
   );
   const path = /\/f\/[A-Za-z0-9_-]{32}/.exec(first?.body ?? '')?.[0];
   if (!first || !path) throw new Error(`${ref}: no answer link in the first message`);
@@ -115,7 +115,7 @@ describe('one follow-up answered on every channel at once while its ticket is re
             const job = await inbound.getJob(inboundJobId(sms.sid));
             return job?.returnvalue as { replies: string[]; replySids: string[] };
           },
-          { timeoutMs: 30_000, what: `inbound ${sms.sid} handled` },
+          { within: 'bulk', what: `inbound ${sms.sid} handled` },
         ),
       ),
     );
@@ -194,5 +194,5 @@ describe('one follow-up answered on every channel at once while its ticket is re
       expect(dispute !== undefined, ctx).toBe(f.outcome === 'disputed');
     }
     expect(await sys.ctx.models.FollowUp.countDocuments({ effectsPending: true })).toBe(0);
-  }, 60_000);
+  });
 });

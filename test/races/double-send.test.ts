@@ -20,7 +20,7 @@ beforeAll(async () => {
   sys = await startTestSystem({ workers: false, env: FAST_FOLLOWUP_ENV });
   procs = new Processes(sys);
   await Promise.all([procs.worker(), procs.worker()]);
-}, 60_000);
+});
 afterAll(async () => {
   await procs?.stop();
   await sys?.stop();
@@ -58,7 +58,7 @@ async function allAwaiting(what: string) {
       // Thrown, so a timeout says where the closures are stuck.
       throw new Error(`follow-ups by state: ${JSON.stringify(states)}`);
     },
-    { timeoutMs: 40_000, what },
+    { within: 'bulk', what },
   );
 }
 
@@ -103,7 +103,7 @@ describe('two worker processes sending the same closures', () => {
         const c = await queue.getJobCounts('waiting', 'active', 'prioritized');
         return Object.values(c).every((n) => n === 0) ? true : undefined;
       },
-      { timeoutMs: 30_000, what: 'send jobs done' },
+      { within: 'bulk', what: 'send jobs done' },
     );
     await drained(sys.ctx.queues.get('ticket-events'), 'ticket events');
 
@@ -133,5 +133,5 @@ describe('two worker processes sending the same closures', () => {
     // A worker that found the send taken by the other retried and then stood down; none gave up.
     const failed = await queue.getFailed(0, -1);
     expect(failed.map((j) => `${j.id}: ${j.failedReason}`)).toEqual([]);
-  }, 60_000);
+  });
 });

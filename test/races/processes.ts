@@ -98,7 +98,7 @@ export class Processes {
         const res = await fetch(`${url}/healthz`).catch(() => undefined);
         return res?.ok ? true : undefined;
       },
-      { timeoutMs: 30_000, what: 'the web process' },
+      { within: 'process', what: 'the web process' },
     );
     return url;
   }
@@ -119,12 +119,12 @@ export class Processes {
 }
 
 /** Waits until a queue has nothing left to run (its delayed retries included). */
-export async function drained(queue: Queue, what: string, timeoutMs = 30_000): Promise<void> {
+export async function drained(queue: Queue, what: string): Promise<void> {
   await eventually(
     async () => {
       const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
       return Object.values(c).every((n) => n === 0) ? true : undefined;
     },
-    { timeoutMs, what: `${what} drained` },
+    { within: 'bulk', what: `${what} drained` },
   );
 }

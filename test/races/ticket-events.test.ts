@@ -24,7 +24,7 @@ beforeAll(async () => {
   sys = await startTestSystem({ workers: false, env: ENV });
   procs = new Processes(sys, ENV);
   await Promise.all([procs.worker(), procs.worker()]);
-}, 60_000);
+});
 afterAll(async () => {
   await procs?.stop();
   await sys?.stop();
@@ -80,7 +80,7 @@ describe('twenty events of one ticket at once', () => {
     );
     expect(new Set(statuses)).toEqual(new Set([202]));
     const events = sys.ctx.queues.get(TICKET_EVENTS_QUEUE);
-    await drained(events, 'ticket events', 45_000);
+    await drained(events, 'ticket events');
     expect((await events.getJobCounts('failed')).failed).toBe(0);
 
     const followUps = sys.ctx.queues.get(FOLLOWUP_QUEUE);
@@ -135,7 +135,7 @@ describe('twenty events of one ticket at once', () => {
       for (const f of all)
         expect(scores.find((s) => s.closureNumber === f.closureNumber)?.outcome, ctx).toBe(f.outcome);
     }
-  }, 60_000);
+  });
 
   it('ask again for a close that comes back into force after a late earlier close superseded it', async () => {
     // The smallest order the race above produces: the close at t3 is in force, the close at t1

@@ -49,7 +49,7 @@ let to: string;
 const HOUR = 3_600_000;
 
 async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  return eventually(async () => check(), { what, timeoutMs: 20_000 });
+  return eventually(async () => check(), { what });
 }
 
 const followUp = (ref: string) => sys.ctx.models.FollowUp.findOne({ ticketRef: ref }).lean();
@@ -117,7 +117,7 @@ beforeAll(async () => {
       async () =>
         (await sys.ctx.models.VerifiedScore.findOne({ ticketRef: ref, delivered: true }).lean()) ?? undefined,
     );
-}, 120_000);
+});
 
 afterAll(async () => {
   await sys?.stop();

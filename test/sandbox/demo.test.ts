@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/connection.js';
 import { isDemoData, markDemoData } from '../../src/sandbox/demo/marker.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
+import { DEADLINE } from '../support/time.js';
 
 const run = promisify(execFile);
 let dataDir: string;
@@ -29,7 +30,8 @@ function demo(args: string[]) {
       // No running `npm start` is found here: the demo starts a system of its own.
       DATA_DIR: dataDir,
     },
-    timeout: 120_000,
+    // The whole scenario, start to end: bulk work, not only a start.
+    timeout: DEADLINE.bulk,
   });
 }
 
@@ -43,7 +45,7 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/DEMO-\w+-3\s+opted_out/);
     expect(stdout).toMatch(/brush-off gap\s+100\.0% \(n=1\)/);
     expect(stdout).toMatch(/Dashboard: http:\/\/127\.0\.0\.1:\d+\/dashboard/);
-  }, 150_000);
+  });
 
   describe('--month', () => {
     let db: Database;
@@ -52,7 +54,7 @@ describe('npm run demo', () => {
       expect(stdout).toMatch(/Wrote \d+ closures/);
       expect(stderr).toContain('day 4/4');
       db = await connectDatabase(`${inject('mongoUrl')}verisat_demo`);
-    }, 150_000);
+    });
     afterAll(async () => {
       await db?.conn.dropDatabase().catch(() => undefined);
       await db?.close();

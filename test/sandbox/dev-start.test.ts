@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { DEADLINE, POLL_MS } from '../support/time.js';
 
 describe('development start-up', () => {
   it('prints where the phone, dashboard and public board are, a one-time admin password that signs in, and human log lines', async () => {
@@ -27,9 +28,9 @@ describe('development start-up', () => {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     try {
-      const deadline = Date.now() + 30_000;
+      const deadline = Date.now() + DEADLINE.process;
       while (!/sign in:/.test(out) && Date.now() < deadline && child.exitCode === null)
-        await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, POLL_MS));
       const url = /web:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
       expect(url, out).toBeDefined();
       expect(out).toMatch(/phone:\s+http:\/\/\S+\/sandbox/);
@@ -98,9 +99,9 @@ describe('development start-up', () => {
 
       // A request's log line, pretty-printed: a short human line, not a JSON object.
       await fetch(`${url}/sandbox`);
-      const deadline2 = Date.now() + 10_000;
+      const deadline2 = Date.now() + DEADLINE.state;
       while (!/INFO.*\/sandbox/.test(out) && Date.now() < deadline2)
-        await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, POLL_MS));
       const logLine = out.split('\n').find((l) => /INFO.*\/sandbox/.test(l));
       expect(logLine, out).toMatch(/^\[\d\d:\d\d:\d\d\] INFO/);
       expect(out.split('\n').some((l) => l.startsWith('{'))).toBe(false);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/auth/users.js';
 import { ARTIFACTS, launchBrowser } from '../support/browser.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
+import { DEADLINE } from '../support/time.js';
 
 let sys: TestSystem;
 let browser: Browser;
@@ -35,9 +36,22 @@ async function openPhone(lang: 'ar' | 'en', viewport = { width: 1280, height: 90
 }
 
 const awaiting = (page: Page, state: string) =>
-  page.waitForSelector(`#call-awaiting[data-awaiting="${state}"]`, { timeout: 10_000 });
+  page.waitForSelector(`#call-awaiting[data-awaiting="${state}"]`);
 const heard = (page: Page, text: string) =>
-  page.waitForSelector(`#transcript li[data-kind=say]:has-text("${text}")`, { timeout: 10_000 });
+  page.waitForSelector(`#transcript li[data-kind=say]:has-text("${text}")`);
+
+/**
+ * What the system sends arrives through its queues and workers, so it is waited for with the
+ * deadline of a state, not of a page step.
+ */
+const arrives = (page: Page, selector: string) => page.waitForSelector(selector, { timeout: DEADLINE.state });
+
+/**
+ * The page takes one action at a time and drops a click that comes while it is busy (a message
+ * shown by its polling can appear before the action that made it due has finished refreshing), so
+ * a person's next tap waits until the page says it is free.
+ */
+const free = (page: Page) => page.waitForSelector('body[data-busy=false]');
 
 async function press(page: Page, key: string): Promise<void> {
   await page.click(`[data-key="${key}"]`);
@@ -47,11 +61,12 @@ async function outgoing(page: Page, count: number): Promise<string[]> {
   await page
     .locator('#messages li.out')
     .nth(count - 1)
-    .waitFor({ timeout: 15_000 });
+    .waitFor({ timeout: DEADLINE.state });
   return page.locator('#messages li.out .body').allTextContents();
 }
 
 async function send(page: Page, text: string, expectOut: number): Promise<string[]> {
+  await free(page);
   await page.fill('#reply-body', text);
   await page.click('#reply-send');
   return outgoing(page, expectOut);
@@ -104,7 +119,7 @@ describe('the sandbox phone in Chromium', () => {
     await page.click('[data-view-tab=messages]');
     const [first] = await outgoing(page, 1);
     expect(first).toMatch(/هل حلت مشكلة طلبك T-BR-1/);
-    await page.waitForSelector('#messages li.out[data-status=delivered]', { timeout: 10_000 });
+    await arrives(page, '#messages li.out[data-status=delivered]');
     expect(await page.locator('#messages li.out .answer-link').count()).toBe(1);
 
     expect((await send(page, '٢', 2))[1]).toMatch(/قيم الخدمة/);
@@ -203,14 +218,15 @@ describe('the sandbox phone in Chromium', () => {
     await page.waitForSelector('body[data-busy=false]');
     await page.click('#due-run');
     await page.click('[data-view-tab=whatsapp]');
-    await page.waitForSelector('#wa-messages li.out button[data-payload=not_solved]', { timeout: 15_000 });
+    await arrives(page, '#wa-messages li.out button[data-payload=not_solved]');
     expect(await page.locator('#wa-messages li.out .body').first().textContent()).toContain('T-BR-WA');
+    await free(page);
     await page.click('#wa-messages li.out button[data-payload=not_solved]');
-    await page.waitForSelector('#wa-messages li.out:has-text("قيم الخدمة")', { timeout: 15_000 });
-    await page.waitForSelector('body[data-busy=false]');
+    await arrives(page, '#wa-messages li.out:has-text("قيم الخدمة")');
+    await free(page);
     await page.fill('#wa-body', '4');
     await page.click('#wa-form button[type=submit]');
-    await page.waitForSelector('#wa-messages li.out:has-text("ما السبب")', { timeout: 15_000 });
+    await arrives(page, '#wa-messages li.out:has-text("ما السبب")');
     await page.screenshot({ path: path.join(ARTIFACTS, 'sandbox-whatsapp-ar.png'), fullPage: true });
     const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'T-BR-WA' }).lean();
     expect(f).toMatchObject({ solved: false, rating: 4, state: 'awaiting_reason', channel: 'whatsapp' });
@@ -232,7 +248,7 @@ describe('the sandbox phone in Chromium', () => {
     await page.waitForSelector('#due-jobs li[data-kind=send][data-state=delayed]');
     await page.waitForSelector('body[data-busy=false]');
     await page.click('#due-run');
-    await page.waitForSelector('#incoming-ringing:not([hidden])', { timeout: 15_000 });
+    await arrives(page, '#incoming-ringing:not([hidden])');
     await page.waitForSelector('body[data-busy=false]');
     await page.click('[data-incoming=answer]');
     await page.waitForSelector('#incoming-heard li:has-text("actually solved")');

@@ -57,7 +57,12 @@ export function messagesTo(sys: TestSystem, phone: string) {
  * sends (a citizen replies seconds after delivery, not in the millisecond before the worker writes),
  * and returns the messages oldest first.
  */
-export async function waitForMessages(sys: TestSystem, phone: string, count: number, timeoutMs = 15_000) {
+export async function waitForMessages(
+  sys: TestSystem,
+  phone: string,
+  count: number,
+  within: 'state' | 'bulk' = 'state',
+) {
   return eventually(
     async () => {
       const list = messagesTo(sys, phone).sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime());
@@ -68,7 +73,7 @@ export async function waitForMessages(sys: TestSystem, phone: string, count: num
       });
       return recording === 0 ? list : undefined;
     },
-    { timeoutMs, what: `${count} message(s)` },
+    { within, what: `${count} message(s)` },
   );
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../src/config.js';
 import { startMongo, startRedis, type EmbeddedService } from '../../src/services/embedded.js';
+import { DEADLINE } from './time.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,6 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
           dataDir: path.join(root, 'redis'),
           searchPath: config.binSearchPath,
           persistent: false,
+          startTimeoutMs: DEADLINE.process,
         });
     if (redis) started.push(redis);
     const mongo = givenMongo
@@ -42,6 +44,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
           searchPath: config.binSearchPath,
           persistent: false,
           javaHeap: config.embeddedMongo.javaHeap,
+          startTimeoutMs: DEADLINE.process,
         });
     if (mongo) started.push(mongo);
     project.provide('redisUrl', givenRedis ?? redis?.url ?? '');

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { startMongo, type EmbeddedService } from '../../src/services/embedded.js';
+import { DEADLINE } from './time.js';
 
 /**
  * A MongoDB-wire server of a test file's own, for tests that stop it mid-flow and start it again on
@@ -25,6 +26,7 @@ export async function startOwnMongo(): Promise<OwnMongo> {
     searchPath: config.binSearchPath,
     persistent: true,
     ...config.embeddedMongo,
+    startTimeoutMs: DEADLINE.process,
   };
   let server: EmbeddedService = await startMongo(options);
   // Restarts come back on the port the first start got, where the test's clients keep reconnecting.

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { clusterAddress } from '../../src/queue/connection.js';
 import { findExecutable, startRedis, type EmbeddedService } from '../../src/services/embedded.js';
 import { eventually } from './system.js';
+import { DEADLINE } from './time.js';
 
 const run = promisify(execFile);
 
@@ -38,6 +39,7 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
           dataDir,
           searchPath: binSearchPath,
           persistent: false,
+          startTimeoutMs: DEADLINE.process,
           extraArgs: [
             '--cluster-enabled',
             'yes',
@@ -66,7 +68,7 @@ export async function startRedisCluster(): Promise<RedisClusterHarness> {
         );
         return states.every((s) => s.includes('cluster_state:ok')) ? true : undefined;
       },
-      { timeoutMs: 20_000, what: 'the Redis Cluster to agree on its slots' },
+      { within: 'process', what: 'the Redis Cluster to agree on its slots' },
     );
     const address = clusterAddress(
       hostPorts.map((hp) => ({ host: hp.split(':')[0] ?? '', port: Number(hp.split(':')[1]) })),

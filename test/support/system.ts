@@ -8,6 +8,7 @@ import { loadConfig, type RawEnv } from '../../src/config.js';
 import type { Role } from '../../src/db/models/access.js';
 import { createLogger } from '../../src/log.js';
 import { startSystem, type RunningSystem } from '../../src/system.js';
+import { DEADLINE, POLL_MS } from './time.js';
 
 export interface TestSystem extends RunningSystem {
   baseUrl: string;
@@ -136,12 +137,15 @@ export const POLICY_OFF = {
   RAMADAN_SEND_WINDOW: 'off',
 } as const;
 
-/** Polls until `check` returns a value other than undefined; for effects that arrive through queues. */
+/**
+ * Polls until `check` returns a value other than undefined; for effects that arrive through queues.
+ * Its deadline is a kind from the suite's policy (test/support/time.ts), never a guess of its own.
+ */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
-  opts: { timeoutMs?: number; what?: string } = {},
+  opts: { within?: 'state' | 'bulk' | 'process'; what?: string } = {},
 ): Promise<T> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  const deadline = Date.now() + DEADLINE[opts.within ?? 'state'];
   let last: unknown;
   while (Date.now() < deadline) {
     try {
@@ -150,7 +154,7 @@ export async function eventually<T>(
     } catch (err) {
       last = err;
     }
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
   throw new Error(
     `timed out waiting for ${opts.what ?? 'condition'}${last instanceof Error ? `: ${last.message}` : ''}`,
@@ -158,10 +162,25 @@ export async function eventually<T>(
 }
 
 /**
- * Waits until a moment the data names (a send or reminder time), for tests that must show that
- * something did *not* happen once it was due.
+ * Waits until a moment the data names (a send or reminder time) has passed and the system's queues
+ * have worked off everything that was due by then: nothing waiting or running, and no delayed job
+ * due before now. A test that must show something did *not* happen once it was due checks after
+ * this: a worker slowed by a busy machine has had its turn, however long it took.
  */
-export async function sleepUntil(at: number): Promise<void> {
+export async function settledPast(sys: RunningSystem, at: number): Promise<void> {
   const ms = at - Date.now();
   if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  await eventually(
+    async () => {
+      const now = Date.now();
+      for (const queue of sys.ctx.queues.all()) {
+        const c = await queue.getJobCounts('waiting', 'active', 'prioritized');
+        if (Object.values(c).some((n) => n > 0)) return undefined;
+        const delayed = await queue.getJobs(['delayed']);
+        if (delayed.some((j) => j.timestamp + j.delay <= now)) return undefined;
+      }
+      return true;
+    },
+    { what: `every queue worked off up to ${new Date(at).toISOString()}` },
+  );
 }

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import fc from 'fast-check';
+import { fc } from '../../support/fast-check.js';
 import { describe, expect, it } from 'vitest';
 import { csvLine } from '../../../src/reports/exports/csv.js';
 

@@ -115,6 +115,41 @@ describe('sending', () => {
     expect((await followUp('E-6'))?.outcome).toBe('undeliverable');
   });
 
+  it('a send that finds another worker holding the send waits for its lease, without using an attempt', async () => {
+    await ticketEvent(sys, token, 'E-LEASE', 'closed', { phone: '+966500000211' });
+    const [first] = await waitForMessages(sys, '+966500000211', 1);
+    const f = await followUp('E-LEASE');
+    if (!f) throw new Error('no follow-up');
+    // As if a worker claimed the send a moment ago and is still inside its Twilio call.
+    const leaseUntil = new Date(Date.now() + 60_000);
+    await sys.ctx.models.FollowUp.updateOne(
+      { _id: f._id },
+      {
+        $set: { state: 'sending', sendLeaseUntil: leaseUntil },
+        $unset: { sentAt: 1 },
+        $inc: { revision: 1 },
+      },
+    );
+    const queue = sys.ctx.queues.get(FOLLOWUP_QUEUE);
+    const dup = await queue.add(
+      'send',
+      { followUpId: f._id.toString(), kind: 'send', ticketRef: 'E-LEASE', closureNumber: 1 },
+      {
+        jobId: `${followUpJobId('send', 'E-LEASE', 1)}-dup`,
+        attempts: 2,
+        backoff: { type: 'fixed', delay: 50 },
+      },
+    );
+    // Retries with backoff would spend both attempts inside the lease and fail; the job waits instead.
+    const waiting = await eventually(async () => {
+      const j = await queue.getJob(dup.id ?? '');
+      return j && (await j.getState()) === 'delayed' && j.attemptsStarted > 0 ? j : undefined;
+    });
+    expect(waiting.attemptsMade).toBe(0);
+    expect(waiting.timestamp + waiting.delay).toBeGreaterThanOrEqual(leaseUntil.getTime());
+    expect(messagesTo(sys, '+966500000211').map((m) => m.sid)).toEqual([first?.sid]);
+  });
+
   it('sends one reminder, then expires with no_response', async () => {
     const phone = '+966500000201';
     await ticketEvent(sys, token, 'E-7', 'closed', { phone });

@@ -22,7 +22,11 @@ import { addFollowUpJobs } from '../schedule/scheduler.js';
  */
 
 export type Claim =
-  { claimed: FollowUpDoc; replay: boolean } | { busy: true } | { skipped: string } | { missing: true };
+  | { claimed: FollowUpDoc; replay: boolean }
+  /** Another worker holds the send; its lease runs out at `until` (unknown: a claim lost just now). */
+  | { busy: true; until?: Date }
+  | { skipped: string }
+  | { missing: true };
 
 export type ClosureTicket = Pick<Ticket, 'status' | 'closures'>;
 
@@ -108,7 +112,7 @@ export function sendBatches(ctx: AppContext): SendBatches {
       else if (f.state !== 'sending') decided.set(id, { skipped: f.state });
       else if (!f.sendLeaseUntil || f.sendLeaseUntil <= now)
         planned.set(id, { read: f, replay: true, token: randomUUID() });
-      else decided.set(id, { busy: true });
+      else decided.set(id, { busy: true, until: f.sendLeaseUntil });
     }
     const plans = [...planned.values()];
     const claimedDoc = (p: (typeof plans)[number]): FollowUpDoc => ({

@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { agencyFollowUpRules } from '../../admin/agency-rules.js';
 import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/duplicate-key.js';
@@ -19,6 +19,9 @@ import { deferToWindow } from './window-wait.js';
 
 const HOUR = 3_600_000;
 export class SendFailedError extends Error {}
+
+/** How long after another worker's lease runs out a send that found it busy looks again. */
+const BUSY_MARGIN_MS = 100;
 
 async function recordMessage(
   ctx: AppContext,
@@ -135,7 +138,15 @@ async function sendInitial(
   // Twilio whether the message went out before sending it again.
   const claim = await batches.claim(followUpId);
   if ('missing' in claim) throw new UnrecoverableError(`follow-up ${followUpId} does not exist`);
-  if ('busy' in claim) throw new SendFailedError(`follow-up ${followUpId} is being sent by another worker`);
+  if ('busy' in claim) {
+    // Another worker holds the send: look again when its lease runs out, without using an attempt.
+    // Retries with backoff could all be spent inside one lease (a slow Twilio call on a loaded
+    // machine), leaving the follow-up 'sending' until the reconciler's next round.
+    if (!token) throw new SendFailedError(`follow-up ${followUpId} is being sent by another worker`);
+    const until = claim.until?.getTime() ?? Date.now() + ctx.config.workerLockMs;
+    await job.moveToDelayed(Math.max(until, Date.now()) + BUSY_MARGIN_MS, token);
+    throw new DelayedError();
+  }
   if ('skipped' in claim) return claim;
   const { claimed, replay } = claim;
 

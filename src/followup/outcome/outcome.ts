@@ -224,9 +224,13 @@ export async function closeFollowUp(
           { returnDocument: 'after' },
         ).lean<FollowUpDoc>());
   if (!closed) return null;
-  await applyEffects(ctx, closed);
-  // Only the write that set the outcome seals it: an answered follow-up's outcome is in its answers.
-  if (closed.solved == null) await sealDecidedOutcome(ctx, closed);
+  try {
+    await applyEffects(ctx, closed);
+  } finally {
+    // Only the write that set the outcome seals it (an answered follow-up's outcome is in its
+    // answers), and it does so even when the effects fail: the reconciler replays those, not this.
+    if (closed.solved == null) await sealDecidedOutcome(ctx, closed);
+  }
   ctx.log.info(
     {
       followUpId: closed._id.toString(),

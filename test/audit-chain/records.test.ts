@@ -135,6 +135,26 @@ describe('npm run chain:verify checks the records against the sealed answers', (
     expect(out.stdout).toMatch(/chain answers: [1-9]\d* entries/);
     // Opted out, undeliverable, too old, not sampled, no response: each sealed once.
     expect(out.stdout).toMatch(/chain outcomes: 5 entries/);
+    const sealedOutcomes = await sys.ctx.models.ChainEntry.collection
+      .find<{ payload: string }>({ chain: 'outcomes' })
+      .toArray();
+    expect(
+      sealedOutcomes
+        .map((e) => JSON.parse(e.payload) as { outcome: string })
+        .map((p) => p.outcome)
+        .sort(),
+    ).toEqual(['no_response', 'not_sampled', 'opted_out', 'too_old', 'undeliverable']);
+    // No number and no free text: the seal is what decided the outcome, nothing personal.
+    expect(Object.keys(JSON.parse(sealedOutcomes[0]?.payload ?? '{}') as object).sort()).toEqual([
+      'closureNumber',
+      'delivered',
+      'followUpId',
+      'outcome',
+      'revision',
+      'sent',
+      'ticketRef',
+    ]);
+    expect(sealedOutcomes.map((e) => e.payload).join('')).not.toMatch(/9665012400|1500555/);
     expect(out.stdout).toContain('verified_scores: 8 scores checked against the answers and outcomes chains');
     expect(out.stdout).toMatch(/daily_sums: [1-9]\d* daily sums checked against 8 scores/);
     expect(out.stdout).not.toContain('MISMATCH');

@@ -5,7 +5,8 @@
  *   npm run chain:verify               everything below, in this order
  *   npm run chain:verify -- audit      the audit log (and every audit_log document against its seal)
  *   npm run chain:verify -- answers    the stream of citizen answers
- *   npm run chain:verify -- scores     every verified score against the sealed answers
+ *   npm run chain:verify -- outcomes   the outcomes no answer decides (no response, undeliverable…)
+ *   npm run chain:verify -- scores     every verified score against the sealed answers and outcomes
  *   npm run chain:verify -- sums       every daily sum against the verified scores
  * Exit status 0 when everything checked is intact, 1 when something does not match, 2 on a usage
  * error. Needs the same INTEGRITY_KEY (or ANSWER_LINK_SECRET it is derived from) as the system that
@@ -75,7 +76,7 @@ async function main(): Promise<number> {
         ok =
           printRecords(
             report,
-            `verified_scores: ${report.checked} scores checked against the answers chain`,
+            `verified_scores: ${report.checked} scores checked against the answers and outcomes chains`,
           ) && ok;
       } else if (check === 'sums') {
         const report = await verifySums(db.models);

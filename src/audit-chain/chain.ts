@@ -17,7 +17,7 @@ import type { Models } from '../db/models/index.js';
  */
 
 // Why: docs/decisions/0003-hash-chains-without-transactions.md
-export const CHAINS = ['audit', 'answers'] as const;
+export const CHAINS = ['audit', 'answers', 'outcomes'] as const;
 export type ChainName = (typeof CHAINS)[number];
 
 export const GENESIS_HASH = '0'.repeat(64);

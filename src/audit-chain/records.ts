@@ -11,15 +11,17 @@ import {
  * Checks that the records reports and exports are read from follow from what is sealed:
  *   verified_scores  each score's solved, outcome, rating, reason and answer channel follow from the
  *                    last sealed answer of its follow-up in the answers chain (none sealed: no answer
- *                    on the score either, and an outcome that needs none), and its post-call rating
- *                    is the one of the post-call rating record it names;
+ *                    on the score either, and an outcome that needs none); an outcome no answer
+ *                    decides (no response, undeliverable, opted out, not sampled…) is the last one
+ *                    sealed for it in the outcomes chain (none sealed: reported as unsealed), with
+ *                    the sent and delivered that seal knew of; its post-call rating is the one of the
+ *                    post-call rating record it names;
  *   daily_sums       each bucket's counters are the sums of its scores' cells, and every score's
  *                    bucket exists.
- * It trusts the answers chain's entries as stored: `verifyChain(…, 'answers')` proves those, and the
- * command runs both. What no answer decides (no response, undeliverable, opted out, not sampled…;
- * sent and delivered) is not sealed, so it is not checked here; the personal fields the retention
- * purge and an erasure remove (number, comment) are not sealed either, so removing them is no
- * mismatch. Both walks stream: scores in batches, sums one day at a time.
+ * It trusts the chains' entries as stored: `verifyChain(…, 'answers')` and `'outcomes'` prove those,
+ * and the command runs all three. The personal fields the retention purge and an erasure remove
+ * (number, comment) are not sealed, so removing them is no mismatch. Both walks stream: scores in
+ * batches, sums one day at a time.
  *
  * A score written a moment ago may not be sealed or counted yet (its writer seals and counts right
  * after the write): run on a quiet system, or run again; a bucket with a score still pending
@@ -75,6 +77,21 @@ interface SealedAnswer {
   reason?: string;
 }
 
+/** One outcome as `sealOutcome` (seal.ts) put it in the chain. */
+interface SealedOutcome {
+  ticketRef?: string;
+  closureNumber?: number;
+  revision?: number;
+  outcome?: string;
+  sent?: boolean;
+  delivered?: boolean;
+}
+
+interface Sealed<T> {
+  seq: number;
+  entry: T;
+}
+
 interface ScoreRow {
   _id: unknown;
   ticketRef: string;
@@ -84,6 +101,8 @@ interface ScoreRow {
   rating?: number | null;
   reason?: string | null;
   channel?: string | null;
+  sent?: boolean | null;
+  delivered?: boolean | null;
   postCallRating?: number | null;
   postCallRatingId?: { toString(): string } | null;
 }
@@ -96,6 +115,8 @@ const SCORE_FIELDS = {
   rating: 1,
   reason: 1,
   channel: 1,
+  sent: 1,
+  delivered: 1,
   postCallRating: 1,
   postCallRatingId: 1,
 } as const;
@@ -146,7 +167,10 @@ export async function verifyScores(
   };
 }
 
-/** A batch of scores costs three reads: their follow-ups, their sealed answers, their post-call ratings. */
+/**
+ * A batch of scores costs three reads: their follow-ups, their sealed answers and outcomes, their
+ * post-call ratings.
+ */
 async function checkScoreBatch(
   models: Models,
   batch: ScoreRow[],
@@ -160,25 +184,32 @@ async function checkScoreBatch(
     )
     .toArray();
   const followUpOf = new Map(followUps.map((f) => [closureKey(f.ticketRef, f.closureNumber), String(f._id)]));
-  // An answer's ref is `<followUpId>:<revision>`: a range per follow-up finds all of them on the
-  // chain's (chain, ref) index.
+  // An answer's and an outcome's ref are both `<followUpId>:<revision>`: a range per follow-up finds
+  // all of them, in both chains, on the (chain, ref) index.
   const ids = [...new Set(followUps.map((f) => String(f._id)))];
-  const answers = new Map<string, { seq: number; answer: SealedAnswer }[]>();
+  const answers = new Map<string, Sealed<SealedAnswer>[]>();
+  const outcomes = new Map<string, Sealed<SealedOutcome>[]>();
   if (ids.length > 0) {
     const entries = models.ChainEntry.collection.find<{
       _id: string;
+      chain: string;
       seq: number;
       ref?: string;
       payload: string;
     }>(
-      { chain: 'answers', $or: ids.map((id) => ({ ref: { $gte: `${id}:`, $lt: `${id};` } })) },
-      { projection: { seq: 1, ref: 1, payload: 1 } },
+      {
+        chain: { $in: ['answers', 'outcomes'] },
+        $or: ids.map((id) => ({ ref: { $gte: `${id}:`, $lt: `${id};` } })),
+      },
+      { projection: { chain: 1, seq: 1, ref: 1, payload: 1 } },
     );
     for await (const e of entries) {
       const id = String(e.ref).split(':')[0] ?? '';
-      const list = answers.get(id) ?? [];
-      list.push({ seq: e.seq, answer: parsePayload(e.payload) });
-      answers.set(id, list);
+      const into: Map<string, Sealed<SealedAnswer | SealedOutcome>[]> =
+        e.chain === 'outcomes' ? outcomes : answers;
+      const list = into.get(id) ?? [];
+      list.push({ seq: e.seq, entry: parsePayload(e.payload) });
+      into.set(id, list);
     }
   }
   const ratingIds = batch.flatMap((s) => (s.postCallRatingId != null ? [s.postCallRatingId] : []));
@@ -198,18 +229,23 @@ async function checkScoreBatch(
   for (const score of batch) {
     const key = `${score.ticketRef} closure ${score.closureNumber}`;
     const followUpId = followUpOf.get(closureKey(score.ticketRef, score.closureNumber));
-    const sealed = (followUpId ? (answers.get(followUpId) ?? []) : [])
-      .filter((a) => a.answer.ticketRef === score.ticketRef && a.answer.closureNumber === score.closureNumber)
-      .sort((a, b) => (a.answer.revision ?? 0) - (b.answer.revision ?? 0) || a.seq - b.seq);
+    const ofClosure = <T extends { ticketRef?: string; closureNumber?: number; revision?: number }>(
+      list: Sealed<T>[] | undefined,
+    ) =>
+      (list ?? [])
+        .filter((a) => a.entry.ticketRef === score.ticketRef && a.entry.closureNumber === score.closureNumber)
+        .sort((a, b) => (a.entry.revision ?? 0) - (b.entry.revision ?? 0) || a.seq - b.seq);
+    const sealed = ofClosure(followUpId ? answers.get(followUpId) : undefined);
     checkScore(score, key, sealed, add);
+    checkOutcome(score, key, sealed, ofClosure(followUpId ? outcomes.get(followUpId) : undefined), add);
     checkPostCall(score, key, ratings, add);
   }
 }
 
-function parsePayload(payload: string): SealedAnswer {
+function parsePayload(payload: string): Record<string, unknown> {
   try {
     const v: unknown = JSON.parse(payload);
-    return v !== null && typeof v === 'object' ? v : {};
+    return v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
   } catch {
     // An unreadable payload fails the chain's own check (its hash); here it seals no answer.
     return {};
@@ -219,7 +255,7 @@ function parsePayload(payload: string): SealedAnswer {
 function checkScore(
   score: ScoreRow,
   key: string,
-  sealed: { seq: number; answer: SealedAnswer }[],
+  sealed: Sealed<SealedAnswer>[],
   add: (p: RecordProblem) => void,
 ): void {
   const last = sealed[sealed.length - 1];
@@ -236,7 +272,7 @@ function checkScore(
     });
   // Every answer seals the follow-up's solved, rating and reason as they are after it, so the last
   // one holds what the score must hold.
-  const solved = last?.answer.solved ?? null;
+  const solved = last?.entry.solved ?? null;
   if ((score.solved ?? null) !== solved) problem('solved', score.solved ?? null, solved);
   const outcome = score.outcome ?? null;
   if (solved === null) {
@@ -254,22 +290,74 @@ function checkScore(
     const expected = solved ? 'confirmed_solved' : 'disputed';
     if (outcome !== expected) problem('outcome', outcome, expected);
   }
-  const rating = last?.answer.rating ?? null;
+  const rating = last?.entry.rating ?? null;
   if ((score.rating ?? null) !== rating) problem('rating', score.rating ?? null, rating);
-  const reason = last?.answer.reason ?? null;
+  const reason = last?.entry.reason ?? null;
   if ((score.reason ?? null) !== reason) problem('reason', score.reason ?? null, reason);
   // The answer that decided the outcome (the first with "solved?" answered) set the channel.
-  const deciding = sealed.find((a) => a.answer.solved != null);
-  if (deciding?.answer.channel && (score.channel ?? null) !== deciding.answer.channel)
+  const deciding = sealed.find((a) => a.entry.solved != null);
+  if (deciding?.entry.channel && (score.channel ?? null) !== deciding.entry.channel)
     add({
       collection: 'verified_scores',
       key,
       field: 'channel',
       stored: score.channel ?? null,
-      expected: deciding.answer.channel,
+      expected: deciding.entry.channel,
       by: 'the answer that decided the outcome gives',
       source: `answers:${deciding.seq}`,
     });
+}
+
+/**
+ * An outcome no answer decides follows from the last outcome sealed for the closure. Where an answer
+ * gave "solved?", checkScore has already held the outcome to it: a closure an answer decided is never
+ * closed by a sealed outcome (closeFollowUp keeps an answered follow-up's outcome and seals nothing).
+ * A score with no outcome is an open follow-up: only one cancelled by a reopen can be open again (it
+ * is scheduled again when the closure is back in force), so any other sealed outcome says it was
+ * removed. Sent and delivered only ever rise, so a seal that knew of them needs them on the score.
+ */
+function checkOutcome(
+  score: ScoreRow,
+  key: string,
+  answers: Sealed<SealedAnswer>[],
+  outcomes: Sealed<SealedOutcome>[],
+  add: (p: RecordProblem) => void,
+): void {
+  const outcome = score.outcome ?? null;
+  // checkScore has named an answer outcome with no answer sealed for it.
+  if (answers.some((a) => a.entry.solved != null) || (outcome !== null && outcome in VERIFIED_OUTCOMES))
+    return;
+  const last = outcomes[outcomes.length - 1];
+  if (!last) {
+    if (outcome !== null)
+      add({
+        collection: 'verified_scores',
+        key,
+        field: 'outcome',
+        stored: outcome,
+        expected: 'no sealed outcome gives it',
+        by: 'unsealed:',
+        source: 'outcomes chain',
+      });
+    return;
+  }
+  const source = `outcomes:${last.seq}`;
+  const problem = (field: string, stored: unknown, expected: unknown) =>
+    add({
+      collection: 'verified_scores',
+      key,
+      field,
+      stored,
+      expected,
+      by: 'the sealed outcome gives',
+      source,
+    });
+  const sealedOutcome = last.entry.outcome ?? null;
+  if (outcome !== sealedOutcome && !(outcome === null && sealedOutcome === 'cancelled_reopened'))
+    problem('outcome', outcome, sealedOutcome);
+  if (last.entry.sent === true && score.sent !== true) problem('sent', score.sent ?? false, true);
+  if (last.entry.delivered === true && score.delivered !== true)
+    problem('delivered', score.delivered ?? false, true);
 }
 
 function checkPostCall(

@@ -5,7 +5,8 @@ import { canonical } from './canonical.js';
 import { appendEntry, type ChainKeys } from './chain.js';
 
 /**
- * What the writers call: seal an audit_log document, or one citizen answer, in its chain. A failure
+ * What the writers call: seal an audit_log document, one citizen answer, or one outcome no answer
+ * decided, in its chain. A failure
  * is logged and does not fail the write it follows (as a failed audit write does not fail a
  * request); the verify command then reports the record as unsealed, which is the honest outcome.
  */
@@ -63,5 +64,33 @@ export async function sealAnswer(deps: SealDeps, answer: AnswerSeal): Promise<vo
     });
   } catch (err) {
     deps.log.error({ err, followUpId: answer.followUpId }, 'answer not sealed in its chain');
+  }
+}
+
+/**
+ * An outcome no answer decides (no response, undeliverable, opted out, not sampled, too old…), as the
+ * outcomes chain keeps it: the follow-up revision that decided it, and whether the question had gone
+ * out and reached the handset by then. No phone number, no free text.
+ */
+export interface OutcomeSeal {
+  followUpId: string;
+  ticketRef: string;
+  closureNumber: number;
+  revision: number;
+  outcome: string;
+  sent: boolean;
+  delivered: boolean;
+}
+
+/** Called once by the writer whose conditional write decided the outcome (never by one that lost). */
+export async function sealOutcome(deps: SealDeps, outcome: OutcomeSeal): Promise<void> {
+  try {
+    await appendEntry(deps.models, chainKeys(deps.config), {
+      chain: 'outcomes',
+      ref: `${outcome.followUpId}:${outcome.revision}`,
+      payload: canonical(outcome),
+    });
+  } catch (err) {
+    deps.log.error({ err, followUpId: outcome.followUpId }, 'outcome not sealed in its chain');
   }
 }

@@ -7,8 +7,8 @@
  * Kept on purpose, beyond every period: `opt_outs` (the number of a citizen who said STOP is what
  * keeps them from being messaged again: honouring the objection needs it) and staff data (users,
  * agents' dial targets, the audit log's addresses), which is not citizens' and has its own rules.
- * The answers hash chain (chain_entries) holds no number, no free text and no device or network
- * hash (audit-chain/seal.ts), so an append-only chain never has to forget anything.
+ * The answers and outcomes hash chains (chain_entries) hold no number, no free text and no device or
+ * network hash (audit-chain/seal.ts), so an append-only chain never has to forget anything.
  */
 
 export type Period = 'phone' | 'recording' | 'comment';

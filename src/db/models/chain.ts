@@ -1,9 +1,9 @@
 import { Schema, type Connection } from 'mongoose';
 
 /**
- * Append-only hash chains (src/audit-chain/): the audit log and the stream of citizen answers. One
- * document per entry; `_id` is `<chain>:<seq>` so an append is an insert that only one writer can
- * win, and every step of a verification is a read by `_id`.
+ * Append-only hash chains (src/audit-chain/): the audit log, the stream of citizen answers and the
+ * outcomes no answer decides. One document per entry; `_id` is `<chain>:<seq>` so an append is an
+ * insert that only one writer can win, and every step of a verification is a read by `_id`.
  */
 export const chainEntrySchema = new Schema(
   {

@@ -1,3 +1,4 @@
+import { sealOutcome } from '../../audit-chain/seal.js';
 import type { AppContext } from '../../context.js';
 import type { FollowUpDoc, FollowUpState, Outcome } from '../../db/models/followup.js';
 import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/sums/daily-sums.js';
@@ -223,7 +224,13 @@ export async function closeFollowUp(
           { returnDocument: 'after' },
         ).lean<FollowUpDoc>());
   if (!closed) return null;
-  await applyEffects(ctx, closed);
+  try {
+    await applyEffects(ctx, closed);
+  } finally {
+    // Only the write that set the outcome seals it (an answered follow-up's outcome is in its
+    // answers), and it does so even when the effects fail: the reconciler replays those, not this.
+    if (closed.solved == null) await sealDecidedOutcome(ctx, closed);
+  }
   ctx.log.info(
     {
       followUpId: closed._id.toString(),
@@ -234,6 +241,26 @@ export async function closeFollowUp(
     'follow-up closed',
   );
   return closed;
+}
+
+/**
+ * Seals an outcome no answer decided, by the writer whose conditional write decided it, so the
+ * verifier (audit-chain/records.ts) can tell an edited score from the one the system wrote. What the
+ * follow-up already knows is sealed with it: whether the question went out (the score is marked sent
+ * before the follow-up records the send) and reached the handset (the score is marked delivered
+ * before the attempt records it). Never fails the write it follows: sealOutcome logs its own failure.
+ */
+export async function sealDecidedOutcome(ctx: AppContext, f: FollowUpDoc): Promise<void> {
+  if (!f.outcome) return;
+  await sealOutcome(ctx, {
+    followUpId: f._id.toString(),
+    ticketRef: f.ticketRef,
+    closureNumber: f.closureNumber,
+    revision: f.revision ?? 0,
+    outcome: f.outcome,
+    sent: f.sentAt != null,
+    delivered: (f.attempts ?? []).some((a) => a.result === 'delivered' || a.result === 'read'),
+  });
 }
 
 /**

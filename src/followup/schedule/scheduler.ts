@@ -7,7 +7,13 @@ import { closureState } from '../../tickets/service.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
 import { sampleClosure } from './contact-policy.js';
 import type { SendChannel } from '../channels/plan.js';
-import { applyEffects, closeFollowUp, removePendingJobs, transition } from '../outcome/outcome.js';
+import {
+  applyEffects,
+  closeFollowUp,
+  removePendingJobs,
+  sealDecidedOutcome,
+  transition,
+} from '../outcome/outcome.js';
 import { FOLLOWUP_QUEUE, followUpJobId, type FollowUpJob } from '../queue.js';
 import { localDay, nextSendTime } from './send-window.js';
 
@@ -206,6 +212,8 @@ async function ensureFollowUp(
       sampleRate: sampling.rate,
       ...(score ? { scoreId: score._id } : {}),
     });
+    // This insert won (a repeat is refused by the unique closure key): the outcome is decided here.
+    if (skipped) await sealDecidedOutcome(ctx, created.toObject());
     ctx.log.info(
       {
         ticketRef: ticket.ref,

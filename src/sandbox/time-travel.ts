@@ -69,7 +69,7 @@ const JOB_IDS: readonly { kind: FollowUpJobKind; index?: number }[] = [
  * within the millisecond). A job moved there by `moveToDelayed` (a send deferred to the send window,
  * a retry's backoff) keeps its first timestamp, so timestamp + delay is the time it was first due.
  */
-async function delayedUntil(queue: Queue, job: Job): Promise<number> {
+export async function delayedUntil(queue: Queue, job: Job): Promise<number> {
   const client = await queue.getBackend().client;
   const score = job.id === undefined ? null : await client.zscore(queue.toKey('delayed'), job.id);
   return score === null ? job.timestamp + job.delay : Math.floor(Number(score) / 0x1000);

@@ -119,7 +119,7 @@ const NUMBER_WORDS: Readonly<Record<string, Rating>> = {
   one: 1, two: 2, three: 3, four: 4, five: 5,
   واحد: 1, وحده: 1, اثنين: 2, اثنان: 2, ثنين: 2, اثنتين: 2, ثنتين: 2, ثلاثه: 3, ثلاث: 3, ثلاثة: 3, اربعه: 4, اربع: 4, خمسه: 5, خمس: 5,
 };
-const STAR_GLYPHS = new Set(['⭐', '★', '🌟', '✩', '☆']);
+export const STAR_GLYPHS = new Set(['⭐', '★', '🌟', '✩', '☆']);
 
 /** Words around an option number that do not change it: "رقم 1", "option 3", "الخيار ٢". */
 // prettier-ignore

@@ -4,6 +4,7 @@ import {
   MAX_REPLY_CHARS,
   parseReply,
   REASONS,
+  STAR_GLYPHS,
   type ParsedReply,
   type Question,
 } from '../../../src/followup/conversation/reply-parser.js';
@@ -126,7 +127,11 @@ describe('reply parser under fuzzing', () => {
     const noDigits = fc
       .string({ maxLength: 60, unit: 'grapheme' })
       // As the parser reads it: compatibility forms fold first, so "㏠" (a day-one symbol) is "1日".
-      .filter((s) => !/[\p{N}⭐★☆✩✪✫✬✭✮✯]/u.test(s.normalize('NFKC')));
+      // The stars are the parser's own (a test list of its own missed 🌟, which a seed then drew).
+      .filter((s) => {
+        const folded = s.normalize('NFKC');
+        return !/[\p{N}✪✫✬✭✮✯]/u.test(folded) && ![...STAR_GLYPHS].some((g) => folded.includes(g));
+      });
     fc.assert(
       fc.property(noDigits, (text) => {
         const r = parseReply(text, 'rating');

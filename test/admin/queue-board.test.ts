@@ -173,13 +173,17 @@ describe('the queue board', () => {
     expect(res.status).toBe(409);
     expect(await queue.getJobState('board-done')).toBe('completed');
     expect((await queue.getJob('board-done'))?.finishedOn).toBe(before?.finishedOn);
-    expect(
-      await sys.ctx.models.AuditLog.findOne({
-        action: 'admin.queue.retry',
-        target: `queue:${INBOUND_QUEUE}/job:board-done`,
-        outcome: 'failed',
-      }).lean(),
-    ).toMatchObject({ detail: { status: 409 } });
+    // The refusal is audited once the answer has gone (its status is known only then).
+    const refused = await eventually(
+      async () =>
+        (await sys.ctx.models.AuditLog.findOne({
+          action: 'admin.queue.retry',
+          target: `queue:${INBOUND_QUEUE}/job:board-done`,
+          outcome: 'failed',
+        }).lean()) ?? undefined,
+      { what: 'the refused retry in the audit log' },
+    );
+    expect(refused).toMatchObject({ detail: { status: 409 } });
     // The board's own script does not offer it either.
     const listed = (await (
       await board(`/api/queues?activeQueue=${INBOUND_QUEUE}&status=completed`, { cookie })

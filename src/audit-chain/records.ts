@@ -252,6 +252,12 @@ function parsePayload(payload: string): Record<string, unknown> {
   }
 }
 
+/** Reports a field of one score that differs from what `by` gives, from `source`. */
+function scoreProblem(add: (p: RecordProblem) => void, key: string, by: string, source: string) {
+  return (field: string, stored: unknown, expected: unknown) =>
+    add({ collection: 'verified_scores', key, field, stored, expected, by, source });
+}
+
 function checkScore(
   score: ScoreRow,
   key: string,
@@ -260,16 +266,7 @@ function checkScore(
 ): void {
   const last = sealed[sealed.length - 1];
   const source = last ? `answers:${last.seq}` : 'no sealed answer';
-  const problem = (field: string, stored: unknown, expected: unknown) =>
-    add({
-      collection: 'verified_scores',
-      key,
-      field,
-      stored,
-      expected,
-      by: 'the sealed answers give',
-      source,
-    });
+  const problem = scoreProblem(add, key, 'the sealed answers give', source);
   // Every answer seals the follow-up's solved, rating and reason as they are after it, so the last
   // one holds what the score must hold.
   const solved = last?.entry.solved ?? null;
@@ -342,16 +339,7 @@ function checkOutcome(
     return;
   }
   const source = `outcomes:${last.seq}`;
-  const problem = (field: string, stored: unknown, expected: unknown) =>
-    add({
-      collection: 'verified_scores',
-      key,
-      field,
-      stored,
-      expected,
-      by: 'the sealed outcome gives',
-      source,
-    });
+  const problem = scoreProblem(add, key, 'the sealed outcome gives', source);
   const sealedOutcome = last.entry.outcome ?? null;
   if (outcome !== sealedOutcome && !(outcome === null && sealedOutcome === 'cancelled_reopened'))
     problem('outcome', outcome, sealedOutcome);

@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { Types } from 'mongoose';
+import { verifyCommand } from './verify-command.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonical } from '../../src/audit-chain/canonical.js';
 import { appendEntry, entryHash, GENESIS_HASH } from '../../src/audit-chain/chain.js';
@@ -9,7 +8,6 @@ import { verifyChain } from '../../src/audit-chain/verify.js';
 import { writeAudit } from '../../src/auth/audit.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
-const run = promisify(execFile);
 let sys: TestSystem;
 const KEY = 'test-integrity-key-0123456789abcdef0123456789';
 
@@ -19,25 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sys?.stop();
 });
-
-/** `npm run chain:verify -- <chain>` as an operator runs it, against this test's database. */
-async function verifyCommand(chain: string): Promise<{ code: number; stdout: string }> {
-  try {
-    const { stdout } = await run('node', ['--import', 'tsx', 'scripts/verify-chain.ts', chain], {
-      env: {
-        PATH: process.env.PATH,
-        MONGODB_URI: `${sys.services.mongoUri}${sys.dbName}`,
-        INTEGRITY_KEY: KEY,
-        CHAIN_CHECKPOINT_EVERY: '5',
-        LOG_LEVEL: 'silent',
-      },
-    });
-    return { code: 0, stdout };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '' };
-  }
-}
 
 async function auditEntries(n: number, tag: string): Promise<void> {
   for (let i = 0; i < n; i++)
@@ -83,7 +62,7 @@ describe('hash chain appends', () => {
 describe('npm run chain:verify', () => {
   it('reports an intact audit chain, then names a record modified in the database', async () => {
     await auditEntries(12, 'clean');
-    const intact = await verifyCommand('audit');
+    const intact = await verifyCommand(sys, KEY, 'audit');
     expect(intact.code).toBe(0);
     expect(intact.stdout).toContain('intact');
 
@@ -92,7 +71,7 @@ describe('npm run chain:verify', () => {
       { _id: new Types.ObjectId(seventh?.ref) },
       { $set: { rows: 9999 } },
     );
-    const out = await verifyCommand('audit');
+    const out = await verifyCommand(sys, KEY, 'audit');
     expect(out.code).toBe(1);
     expect(out.stdout).toContain('FIRST MISMATCH: audit:7 (source_modified)');
   });
@@ -136,7 +115,7 @@ describe('npm run chain:verify', () => {
       expect.objectContaining({ id: `audit:${seq}`, kind: 'beyond_head' }),
     );
 
-    const out = await verifyCommand('audit');
+    const out = await verifyCommand(sys, KEY, 'audit');
     expect(out.code).toBe(1);
     expect(out.stdout).toContain('FIRST MISMATCH: audit:3 (modified)');
     expect(out.stdout).toContain('audit:9 (missing)');
@@ -163,9 +142,9 @@ describe('npm run chain:verify', () => {
       );
       prevHash = hash;
     }
-    const out = await verifyCommand('answers');
+    const out = await verifyCommand(sys, KEY, 'answers');
     expect(out.code).toBe(1);
     expect(out.stdout).toContain('FIRST MISMATCH: answers:5 (bad_checkpoint)');
-    expect(await verifyCommand('nonsense')).toMatchObject({ code: 2 });
+    expect(await verifyCommand(sys, KEY, 'nonsense')).toMatchObject({ code: 2 });
   });
 });

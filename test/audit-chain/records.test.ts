@@ -1,5 +1,4 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { verifyCommand } from './verify-command.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyScores, verifySums } from '../../src/audit-chain/records.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
@@ -12,7 +11,6 @@ import { Call } from '../support/voice.js';
 
 // Issue 30, item 1: the records reports and exports are read from (verified_scores, daily_sums)
 // must follow from the sealed answers; `npm run chain:verify` names the first that does not.
-const run = promisify(execFile);
 const KEY = 'test-integrity-key-0123456789abcdef0123456789';
 const DAY = 86_400_000;
 const DISPUTED = '+966501240001';
@@ -101,25 +99,6 @@ afterAll(async () => {
   await sys?.stop();
 });
 
-/** `npm run chain:verify [-- what]` as an operator runs it, against this test's database. */
-async function verifyCommand(...args: string[]): Promise<{ code: number; stdout: string }> {
-  try {
-    const { stdout } = await run('node', ['--import', 'tsx', 'scripts/verify-chain.ts', ...args], {
-      env: {
-        PATH: process.env.PATH,
-        MONGODB_URI: `${sys.services.mongoUri}${sys.dbName}`,
-        INTEGRITY_KEY: KEY,
-        CHAIN_CHECKPOINT_EVERY: '5',
-        LOG_LEVEL: 'silent',
-      },
-    });
-    return { code: 0, stdout };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '' };
-  }
-}
-
 const scores = () => sys.ctx.models.VerifiedScore.collection;
 const sums = () => sys.ctx.models.DailySum.collection;
 
@@ -130,7 +109,7 @@ async function bucketKeyOf(ticketRef: string): Promise<string> {
 
 describe('npm run chain:verify checks the records against the sealed answers', () => {
   it('finds a dataset made through the real flows intact, with no argument checking everything', async () => {
-    const out = await verifyCommand();
+    const out = await verifyCommand(sys, KEY);
     expect(out.stdout).toMatch(/chain audit: \d+ entries/);
     expect(out.stdout).toMatch(/chain answers: [1-9]\d* entries/);
     // Opted out, undeliverable, too old, not sampled, no response: each sealed once.
@@ -170,7 +149,7 @@ describe('npm run chain:verify checks the records against the sealed answers', (
       { ticketRef: 'T-1001' },
       { $set: { solved: true, outcome: 'confirmed_solved', rating: 5 } },
     );
-    const out = await verifyCommand();
+    const out = await verifyCommand(sys, KEY);
     expect(out.code).toBe(1);
     expect(out.stdout).toContain(
       'FIRST MISMATCH: verified_scores T-1001 closure 1: solved is true, the sealed answers give false',
@@ -193,12 +172,14 @@ describe('npm run chain:verify checks the records against the sealed answers', (
       key: await bucketKeyOf('T-1001'),
     });
     // Scores alone, as the usage names them.
-    expect((await verifyCommand('scores')).stdout).toContain('FIRST MISMATCH: verified_scores T-1001');
+    expect((await verifyCommand(sys, KEY, 'scores')).stdout).toContain(
+      'FIRST MISMATCH: verified_scores T-1001',
+    );
     await scores().updateOne(
       { ticketRef: 'T-1001' },
       { $set: { solved: false, outcome: 'disputed', rating: 3 } },
     );
-    expect((await verifyCommand()).code).toBe(0);
+    expect((await verifyCommand(sys, KEY)).code).toBe(0);
   });
 
   it('names an outcome no answer decides edited in the database: undeliverable and no response swapped', async () => {
@@ -208,7 +189,7 @@ describe('npm run chain:verify checks the records against the sealed answers', (
     });
     // Hides the "undeliverable numbers" signal that catches agents entering made-up numbers.
     await scores().updateOne({ ticketRef: 'T-1005' }, { $set: { outcome: 'no_response' } });
-    let out = await verifyCommand();
+    let out = await verifyCommand(sys, KEY);
     expect(out.code).toBe(1);
     expect(out.stdout).toMatch(
       /FIRST MISMATCH: verified_scores T-1005 closure 1: outcome is "no_response", the sealed outcome gives "undeliverable" \(outcomes:\d+\)/,
@@ -220,7 +201,7 @@ describe('npm run chain:verify checks the records against the sealed answers', (
       sent: true,
     });
     await scores().updateOne({ ticketRef: 'T-1008' }, { $set: { outcome: 'undeliverable', sent: false } });
-    out = await verifyCommand('scores');
+    out = await verifyCommand(sys, KEY, 'scores');
     expect(out.code).toBe(1);
     expect(out.stdout).toMatch(
       /FIRST MISMATCH: verified_scores T-1008 closure 1: outcome is "undeliverable", the sealed outcome gives "no_response" \(outcomes:\d+\)/,
@@ -232,7 +213,7 @@ describe('npm run chain:verify checks the records against the sealed answers', (
 
     // A closure not asked made to look open (still to be asked) is named too.
     await scores().updateOne({ ticketRef: 'T-1007' }, { $unset: { outcome: 1 } });
-    expect((await verifyCommand('scores')).stdout).toMatch(
+    expect((await verifyCommand(sys, KEY, 'scores')).stdout).toMatch(
       /FIRST MISMATCH: verified_scores T-1007 closure 1: outcome is null, the sealed outcome gives "not_sampled"/,
     );
     await scores().updateOne({ ticketRef: 'T-1007' }, { $set: { outcome: 'not_sampled' } });
@@ -244,11 +225,11 @@ describe('npm run chain:verify checks the records against the sealed answers', (
       outcome: 'no_response',
       sent: true,
     });
-    expect((await verifyCommand('scores')).stdout).toContain(
+    expect((await verifyCommand(sys, KEY, 'scores')).stdout).toContain(
       'FIRST MISMATCH: verified_scores T-0999 closure 1: outcome is "no_response", unsealed: no sealed outcome gives it (outcomes chain)',
     );
     await scores().deleteOne({ ticketRef: 'T-0999' });
-    expect((await verifyCommand()).code).toBe(0);
+    expect((await verifyCommand(sys, KEY)).code).toBe(0);
   });
 
   it('names a daily sum edited in the database, by its key and counter', async () => {
@@ -257,11 +238,11 @@ describe('npm run chain:verify checks the records against the sealed answers', (
     const solvedYes = (bucket as { all?: { solvedYes?: number } } | null)?.all?.solvedYes;
     expect(solvedYes).toBe(1);
     await sums().updateOne({ _id: key as never }, { $inc: { 'all.solvedYes': 7 } });
-    const out = await verifyCommand('sums');
+    const out = await verifyCommand(sys, KEY, 'sums');
     expect(out.code).toBe(1);
     expect(out.stdout).toContain(`FIRST MISMATCH: daily_sums ${key}: all.solvedYes is 8, the scores give 1`);
     await sums().updateOne({ _id: key as never }, { $inc: { 'all.solvedYes': -7 } });
-    expect((await verifyCommand('sums')).code).toBe(0);
+    expect((await verifyCommand(sys, KEY, 'sums')).code).toBe(0);
   });
 
   it('names an edit of what the score export serves (verified_scores) outside the answers: the post-call rating', async () => {
@@ -274,13 +255,13 @@ describe('npm run chain:verify checks the records against the sealed answers', (
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows.find((r) => r.ticket_ref === 'T-1002')).toMatchObject({ post_call_rating: 1 });
-    const out = await verifyCommand();
+    const out = await verifyCommand(sys, KEY);
     expect(out.code).toBe(1);
     expect(out.stdout).toContain(
       'FIRST MISMATCH: verified_scores T-1002 closure 1: postCallRating is 1, the post-call rating record gives 4',
     );
     await scores().updateOne({ ticketRef: 'T-1002' }, { $set: { postCallRating: 4 } });
-    expect((await verifyCommand()).code).toBe(0);
+    expect((await verifyCommand(sys, KEY)).code).toBe(0);
   });
 
   it('still finds everything intact after a citizen’s erasure and the retention purge', async () => {
@@ -288,7 +269,7 @@ describe('npm run chain:verify checks the records against the sealed answers', (
     await eraseCitizen(sys.ctx, SILENT, { actor: 'user:test' });
     expect(await scores().findOne({ ticketRef: 'T-1004' })).toMatchObject({ outcome: 'opted_out' });
     await scores().updateOne({ ticketRef: 'T-1004' }, { $set: { outcome: 'no_response' } });
-    expect((await verifyCommand('scores')).stdout).toContain(
+    expect((await verifyCommand(sys, KEY, 'scores')).stdout).toContain(
       'FIRST MISMATCH: verified_scores T-1004 closure 1: outcome is "no_response", the sealed outcome gives "opted_out"',
     );
     await scores().updateOne({ ticketRef: 'T-1004' }, { $set: { outcome: 'opted_out' } });
@@ -303,7 +284,7 @@ describe('npm run chain:verify checks the records against the sealed answers', (
     await eventually(async () =>
       (await scores().countDocuments({ sumsPending: true })) === 0 ? true : undefined,
     );
-    const out = await verifyCommand();
+    const out = await verifyCommand(sys, KEY);
     expect(out.stdout).not.toContain('MISMATCH');
     expect(out.code).toBe(0);
   });

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
-import type { FollowUpRules } from '../../admin/agency-rules.js';
+import type { FollowUpRules } from '../agency-rules.js';
 import type { ComposedMessage } from '../send/compose.js';
 import { validityPeriodSeconds } from '../schedule/send-window.js';
 import type { SendChannel } from './plan.js';

@@ -1,4 +1,4 @@
-import { MAX_AGE_MARGIN_HOURS } from '../../admin/agency-rules.js';
+import { MAX_AGE_MARGIN_HOURS } from '../../followup/agency-rules.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { requireReportReader, type AuthDeps } from '../../auth/principal.js';

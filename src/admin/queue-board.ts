@@ -10,7 +10,7 @@ import type { AppContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { maskPhone } from '../log.js';
 import { requireAdmin } from './auth.js';
-import { csrfTokenFor } from './secrets.js';
+import { csrfTokenFor } from '../auth/secrets.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 

@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { AppContext } from '../../context.js';
 import type { Agency } from '../../db/models/organisation.js';
-import { decryptSecret } from '../secrets.js';
+import { decryptSecret } from '../../auth/secrets.js';
 import { webhookTarget, type Resolver, type WebhookTarget } from './url.js';
 
 /**

@@ -6,7 +6,7 @@ import {
   decryptSecret,
   encryptSecret,
   generateWebhookSecret,
-} from '../../../src/admin/secrets.js';
+} from '../../../src/auth/secrets.js';
 import { signingSecrets, signWebhookBody } from '../../../src/admin/webhook/delivery.js';
 import { isPrivateAddress, webhookUrlProblem } from '../../../src/admin/webhook/url.js';
 import { redactSecrets } from '../../../src/auth/audit.js';

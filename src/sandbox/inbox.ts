@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { countSegments } from '../followup/send/segments.js';
+import { countSegments } from '../twilio/segments.js';
 import type { SandboxMessage } from '../twilio/sandbox/api.js';
 import { postSignedWebhook } from '../twilio/sandbox/webhook-sender.js';
 

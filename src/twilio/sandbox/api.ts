@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
-import { countSegments } from '../../followup/send/segments.js';
+import { countSegments } from '../segments.js';
 import { createCallSchema, SandboxCalls } from './calls.js';
 import { CONTENT_TEMPLATES, renderTemplate } from './content-templates.js';
 import { SandboxFaults } from './faults.js';

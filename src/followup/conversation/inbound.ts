@@ -18,7 +18,7 @@ import { statusRank, twilioFailure } from '../send/message-status.js';
 import { AWAITING_STATES, closeFollowUp, isOpen } from '../outcome/outcome.js';
 import { setOptOut } from './opt-out.js';
 import { parseReply, type ParsedReply } from './reply-parser.js';
-import { FOLLOW_UP_BUTTONS } from '../channels/whatsapp-buttons.js';
+import { FOLLOW_UP_BUTTONS } from '../../twilio/whatsapp-buttons.js';
 import { isBuiltIn, reasonLabels, type ReasonLabels } from './agency-reasons.js';
 
 const inboundSchema = z.object({

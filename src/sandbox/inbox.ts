@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { countSegments } from '../twilio/segments.js';
-import type { SandboxMessage } from '../twilio/sandbox/api.js';
-import { postSignedWebhook } from '../twilio/sandbox/webhook-sender.js';
+import type { SandboxMessage } from '../twilio/stand-in/api.js';
+import { postSignedWebhook } from '../twilio/stand-in/webhook-sender.js';
 
 /**
  * A citizen's handset in the sandbox: what the stand-in holds for the number (everything the system

@@ -107,7 +107,7 @@ export class TwilioSandbox {
   private closed = false;
   /** Outbound calls; tests and the sandbox phone answer, press keys and hang up through it. */
   readonly calls: SandboxCalls;
-  /** Injected 429s, 500s, timeouts and lost answers for the fault suite (src/twilio/sandbox/faults.ts). */
+  /** Injected 429s, 500s, timeouts and lost answers for the fault suite (src/twilio/stand-in/faults.ts). */
   readonly faults = new SandboxFaults();
 
   constructor(private readonly opts: SandboxOptions) {

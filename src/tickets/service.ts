@@ -31,8 +31,6 @@ export interface TicketEventInput {
   callSid?: string | undefined;
 }
 
-export type TicketDoc = Ticket & { _id: unknown };
-
 export interface TicketView {
   ref: string;
   agency: string;

@@ -48,7 +48,7 @@ export interface InboxOptions {
 
 const ANSWER_LINK = /\/f\/([A-Za-z0-9_-]{16,64})/g;
 
-export function answerLinksIn(body: string): string[] {
+function answerLinksIn(body: string): string[] {
   return [...body.matchAll(ANSWER_LINK)].map((m) => `/f/${m[1] ?? ''}`);
 }
 

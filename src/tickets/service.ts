@@ -82,7 +82,7 @@ export function closureState(
   return 'closed';
 }
 
-export function viewTicket(t: Ticket): TicketView {
+function viewTicket(t: Ticket): TicketView {
   return {
     ref: t.ref,
     agency: t.agency,

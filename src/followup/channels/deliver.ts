@@ -19,8 +19,6 @@ export interface Delivered {
   record: string;
 }
 
-export type AskKind = 'initial' | 'reminder';
-
 type Followed = Pick<
   FollowUpDoc,
   '_id' | 'citizenPhone' | 'ticketRef' | 'language' | 'agency' | 'closureNumber'

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { passwordProblem } from '../../../src/admin/password-policy.js';
+import { passwordProblem } from '../../../src/auth/password-policy.js';
 import {
   csrfTokenFor,
   decryptSecret,

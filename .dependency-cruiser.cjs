@@ -62,9 +62,6 @@ const TEMPORARY = [
   ['layer-stages', 'src/followup/conversation/answers.ts', 'src/reports/integrity/answer-record.ts'],
   ['layer-stages', 'src/followup/conversation/answers.ts', 'src/reports/integrity/origin.ts'],
   ['layer-stages', 'src/followup/conversation/answer-page.ts', 'src/reports/integrity/origin.ts'],
-  // Follow-up of issue 24 item 1, not assigned this round: the dispute webhook posts through the
-  // administration's webhook delivery (signing, sending), which belongs below both.
-  ['layer-stages', 'src/followup/outcome/dispute-webhook.ts', 'src/admin/webhook/delivery.ts'],
   // Issue 24 item 2 (the circles it breaks): advance → deliver → voice-call → advance,
   // voice-call ↔ voice/persistence, reports/sums/chain ↔ metrics. A circle is named by one of its
   // imports, the one the check reports.

@@ -5,7 +5,7 @@ import { validationError } from '../../http/errors.js';
 import { assertManages, assertReads, assertWriter, fieldError } from '../access.js';
 import { auditChange, type Who } from '../change-audit.js';
 import { encryptSecret, generateWebhookSecret, newSecretId } from '../../auth/secrets.js';
-import { postWebhook, type DeliveryResult } from './delivery.js';
+import { postWebhook, type DeliveryResult } from '../../followup/outcome/webhook-delivery.js';
 
 /**
  * An agency's webhook secrets: generated here (never chosen by a person, so never weak or reused),

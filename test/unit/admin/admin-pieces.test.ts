@@ -7,8 +7,8 @@ import {
   encryptSecret,
   generateWebhookSecret,
 } from '../../../src/auth/secrets.js';
-import { signingSecrets, signWebhookBody } from '../../../src/admin/webhook/delivery.js';
-import { isPrivateAddress, webhookUrlProblem } from '../../../src/admin/webhook/url.js';
+import { signingSecrets, signWebhookBody } from '../../../src/followup/outcome/webhook-delivery.js';
+import { isPrivateAddress, webhookUrlProblem } from '../../../src/followup/outcome/webhook-url.js';
 import { redactSecrets } from '../../../src/auth/audit.js';
 import { signDisputeBody } from '../../../src/followup/outcome/dispute-webhook.js';
 import { loggedPath } from '../../../src/http/request-log.js';

@@ -38,6 +38,12 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off', 'no-console': 'off' },
   },
   { files: ['eslint.config.js'], extends: [tseslint.configs.disableTypeChecked] },
+  // The layer check's rules (read by scripts/check-layers.ts): CommonJS, outside the TS project.
+  {
+    files: ['.dependency-cruiser.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
+  },
   // Browser scripts served as files (the sandbox phone): plain JavaScript, outside the TS project.
   {
     files: ['src/**/*.client.js'],

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { clusterAddress, parseClusterNodes } from './queue/connection.js';
 import { placeOf } from './followup/schedule/prayer-times.js';
 import { parseHours, parseSendWindow } from './followup/schedule/send-window.js';
-import { SANDBOX_TEMPLATES } from './twilio/sandbox/content-sids.js';
+import { SANDBOX_TEMPLATES } from './twilio/stand-in/content-sids.js';
 
 /**
  * The one reader of `process.env`. Everything else receives a typed `Config`, so tests can build one

@@ -6,7 +6,7 @@ import { createProducerConnection, describeRedis, type RedisConnection } from '.
 import { QueueRegistry } from './queue/registry.js';
 import type { ClosureHook } from './tickets/closure-hooks.js';
 import { createTwilioClient, type TwilioClient } from './twilio/client.js';
-import { TwilioSandbox } from './twilio/sandbox/api.js';
+import { TwilioSandbox } from './twilio/stand-in/api.js';
 
 /** Everything a route or job handler needs, passed explicitly (no module-level singletons). */
 export interface AppContext {

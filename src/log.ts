@@ -35,7 +35,7 @@ const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
 const MAYBE_DIGIT = /[0-9]|[^\x00-\x7F]/;
 
 /** Masks the numbers inside every string of one serialised JSON line, leaving its shape intact. */
-export function maskJsonStrings(line: string): string {
+function maskJsonStrings(line: string): string {
   if (!MAYBE_DIGIT.test(line)) return line;
   return line.replace(JSON_STRING, (literal) => {
     if (!MAYBE_DIGIT.test(literal)) return literal;

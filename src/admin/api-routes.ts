@@ -1,8 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
-import type { AuthDeps } from '../auth/principal.js';
+import { principalOf, type AuthDeps } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
-import { principalOf } from '../reports/authorise.js';
 import { parseAuditQuery, readAuditLog } from './audit-log.js';
 import { requireAdmin } from './auth.js';
 import type { Who } from './change-audit.js';

@@ -8,7 +8,7 @@ import type { AppContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { esc, layout, sendPage } from '../reports/pages/html.js';
 import { ADMIN_READERS } from './access.js';
-import { csrfTokenFor, sameToken } from './secrets.js';
+import { csrfTokenFor, sameToken } from '../auth/secrets.js';
 
 declare module 'express-serve-static-core' {
   interface Locals {

@@ -15,7 +15,7 @@ import {
 } from './schemas.js';
 import { auditChange as audit, parseBody as parse, type Who } from './change-audit.js';
 import { rotateSecret } from './webhook/secrets.js';
-import { webhookUrlProblem } from './webhook/url.js';
+import { webhookUrlProblem } from '../followup/outcome/webhook-url.js';
 
 /**
  * Agencies, departments and agents. Each change is one conditional single-document write: a create

@@ -14,7 +14,7 @@ import { isDuplicateKey } from '../db/duplicate-key.js';
 import { HttpError } from '../http/errors.js';
 import { assertWriter, fieldError } from './access.js';
 import { auditChange, parseBody, type Who } from './change-audit.js';
-import { passwordProblem } from './password-policy.js';
+import { passwordProblem } from '../auth/password-policy.js';
 import { codeSchema } from './schemas.js';
 
 /**

@@ -4,14 +4,13 @@ import { ExpressAdapter } from '@bull-board/express';
 import { Router, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { actorOf, writeAudit, type AuditEntry } from '../auth/audit.js';
-import { authDeps } from '../auth/principal.js';
+import { authDeps, principalOf } from '../auth/principal.js';
 import { readCookie, SESSION_COOKIE } from '../auth/session.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { maskPhone } from '../log.js';
-import { principalOf } from '../reports/authorise.js';
 import { requireAdmin } from './auth.js';
-import { csrfTokenFor } from './secrets.js';
+import { csrfTokenFor } from '../auth/secrets.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 

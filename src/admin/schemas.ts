@@ -132,7 +132,6 @@ export const agencyPatchSchema = z
   .partial()
   .strict();
 
-export type NewAgencyInput = z.infer<typeof newAgencySchema>;
 export type AgencyPatch = z.infer<typeof agencyPatchSchema>;
 
 export const newDepartmentSchema = z.object({ code: codeSchema, name: localizedSchema }).strict();

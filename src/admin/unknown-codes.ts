@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import type { TicketDoc } from '../tickets/service.js';
+import type { TicketDoc } from '../tickets/closure-hooks.js';
 import { perDatabaseCache } from '../db/per-database-cache.js';
 import { agencyLimit, fieldError } from './access.js';
 import { auditChange, parseBody, type Who } from './change-audit.js';

@@ -1,13 +1,12 @@
 import express, { Router, type Request, type Response } from 'express';
 import { actorFields, writeAudit } from '../auth/audit.js';
 import { countAsWrongGuess, passwordGuessLimiter } from '../auth/login-limit.js';
-import type { AuthDeps } from '../auth/principal.js';
+import { principalOf, type AuthDeps } from '../auth/principal.js';
 import { readCookie, SESSION_COOKIE, setSessionCookie } from '../auth/session.js';
 import type { AppContext } from '../context.js';
 import { REASONS } from '../followup/conversation/reply-parser.js';
 import { HttpError } from '../http/errors.js';
 import { adminTexts } from '../i18n/admin.js';
-import { principalOf } from '../reports/authorise.js';
 import { sendPage } from '../reports/pages/html.js';
 import { parseAuditQuery, readAuditLog } from './audit-log.js';
 import { requireAdmin } from './auth.js';

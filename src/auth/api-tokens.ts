@@ -21,7 +21,7 @@ export interface Principal {
 const TOKEN_PREFIX = 'vst_';
 
 // Why: docs/decisions/0009-api-tokens-as-sha256.md
-export function hashToken(token: string): string {
+function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 

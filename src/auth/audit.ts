@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import { sealAuditRecord, type SealDeps } from '../audit-chain/seal.js';
 import type { Principal } from './api-tokens.js';
 import { escapeName } from './names.js';
@@ -90,10 +89,6 @@ async function nameOfActor(deps: SealDeps, actor: string): Promise<string | unde
       : await deps.models.ApiToken.findById(m[2], { name: 1 }).lean();
   const name = doc && ('username' in doc ? doc.username : 'name' in doc ? doc.name : undefined);
   return typeof name === 'string' ? escapeName(name, 80) : undefined;
-}
-
-export function clientIp(req: Request): string | undefined {
-  return req.ip;
 }
 
 export async function writeAudit(deps: SealDeps, entry: AuditEntry): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { passwordProblem } from '../admin/password-policy.js';
+import { passwordProblem } from './password-policy.js';
 import type { Config } from '../config.js';
 import type { Models } from '../db/models/index.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';

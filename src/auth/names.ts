@@ -11,7 +11,7 @@ import { z } from 'zod';
 /** Names the platform uses for itself, or that read as "nobody", in any letter case or width. */
 const RESERVED = new Set(['development', 'system', 'anonymous', 'cli', 'root', 'unknown']);
 
-export const MAX_NAME_LENGTH = 80;
+const MAX_NAME_LENGTH = 80;
 
 /**
  * Controls, format characters (bidi overrides and isolates, zero-width characters), line and

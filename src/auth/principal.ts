@@ -9,6 +9,13 @@ import { canReadReports, REPORT_ROLES } from './roles.js';
 import { readCookie, SESSION_COOKIE, SessionStore } from './session.js';
 import { findUserPrincipal } from './users.js';
 
+/** The principal a guard before this handler stored; a route reached without one is a wiring mistake, answered 401. */
+export function principalOf(res: Response): Principal {
+  const p = res.locals.principal;
+  if (!p) throw new HttpError(401, 'unauthorized', 'Not signed in');
+  return p;
+}
+
 export interface AuthDeps {
   models: Models;
   log: Logger;
@@ -33,7 +40,7 @@ export function authDeps(ctx: AppContext): AuthDeps {
   };
 }
 
-export async function sessionPrincipal(deps: AuthDeps, req: Request): Promise<Principal | undefined> {
+async function sessionPrincipal(deps: AuthDeps, req: Request): Promise<Principal | undefined> {
   const id = readCookie(req, SESSION_COOKIE);
   if (!id) return undefined;
   const session = await deps.sessions.get(id);

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { csrfTokenFor, sameToken } from '../admin/secrets.js';
+import { csrfTokenFor, sameToken } from './secrets.js';
 import { readCookie, SESSION_COOKIE } from './session.js';
 
 /**

@@ -79,7 +79,7 @@ export function readCookie(req: Request, name: string): string | undefined {
  * form can act as the user, while links to the dashboard from mail still work), Secure whenever the
  * service is reached over HTTPS (directly or through a proxy that says so).
  */
-export function sessionCookieOptions(req: Request, publicBaseUrl: string, maxAgeMs?: number): CookieOptions {
+function sessionCookieOptions(req: Request, publicBaseUrl: string, maxAgeMs?: number): CookieOptions {
   return {
     httpOnly: true,
     sameSite: 'lax',

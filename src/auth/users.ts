@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Models } from '../db/models/index.js';
 import type { Role } from '../db/models/access.js';
-import { passwordProblem } from '../admin/password-policy.js';
+import { passwordProblem } from './password-policy.js';
 import type { Principal, Scope } from './api-tokens.js';
 import { isReservedName } from './names.js';
 import { burnVerification, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
@@ -22,7 +22,7 @@ export const newUsernameSchema = usernameSchema.refine((n) => !isReservedName(n)
   message: 'is reserved for the platform; choose another name',
 });
 
-/** The password policy (src/admin/password-policy.ts) for every way a password is set. */
+/** The password policy (src/auth/password-policy.ts) for every way a password is set. */
 function checkPassword(c: z.RefinementCtx, password: string, username: string): void {
   const problem = passwordProblem(password, username);
   if (problem) c.addIssue({ code: 'custom', path: ['password'], message: problem });

@@ -225,7 +225,7 @@ function cached<G>(
 }
 
 /** The route pattern a request matched (`/f/:token`), or `unmatched`: never the raw path. */
-export function routeOf(req: Request): string {
+function routeOf(req: Request): string {
   const route: unknown = req.route;
   if (typeof route === 'object' && route !== null && 'path' in route) {
     const path = route.path;

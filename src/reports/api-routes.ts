@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf, writeAudit } from '../auth/audit.js';
-import { requireReportReader, type AuthDeps } from '../auth/principal.js';
+import { principalOf, requireReportReader, type AuthDeps } from '../auth/principal.js';
 import { seesPhoneNumbers } from '../auth/roles.js';
 import type { AppContext } from '../context.js';
 import { buildSummary, type ReportGroup } from './sums/aggregate.js';
-import { authorisedFilter, principalOf } from './authorise.js';
+import { authorisedFilter } from './authorise.js';
 import { SCORE_PROJECTION, rowMapper, type ScoreDoc } from './exports/export-rows.js';
 import { CONTENT_TYPES, EXPORT_FORMATS, writeExport, type ExportFormat } from './exports/export-stream.js';
 import {

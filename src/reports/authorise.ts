@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import type { Principal } from '../auth/api-tokens.js';
 import { actorOf, writeAudit } from '../auth/audit.js';
 import { applyScope } from '../auth/roles.js';
@@ -7,12 +7,6 @@ import { HttpError } from '../http/errors.js';
 import { assertKnownValues } from './sums/aggregate.js';
 import { describeFilter, resolveFilter, type ReportFilter, type exportQuerySchema } from './filters.js';
 import type { z } from 'zod';
-
-export function principalOf(res: Response): Principal {
-  const p = res.locals.principal;
-  if (!p) throw new HttpError(401, 'unauthorized', 'Not signed in');
-  return p;
-}
 
 /**
  * Turns a validated query into the filter this principal may run: default range and its limits

@@ -71,7 +71,7 @@ export async function purgeExpiredPersonalData(
 }
 
 /** Matches documents that still hold one of the entry's fields, so a purge re-run changes nothing. */
-export function presentFilter(entry: PersonalFields): Record<string, unknown> {
+function presentFilter(entry: PersonalFields): Record<string, unknown> {
   if (entry.unset === 'document') return {};
   return {
     $or: entry.unset.map((f) => ({ [f.replace('.$[]', '')]: { $exists: true } })),
@@ -109,7 +109,7 @@ async function trimEvents(ctx: AppContext, queue: string, beforeMs: number): Pro
 }
 
 /** Removes completed and failed jobs of a queue that `match`; the number removed. */
-export async function removeFinishedJobs<T>(
+async function removeFinishedJobs<T>(
   ctx: AppContext,
   name: string,
   match: (job: Job<T>) => boolean,

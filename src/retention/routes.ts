@@ -1,14 +1,13 @@
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../auth/audit.js';
-import { authDeps } from '../auth/principal.js';
+import { authDeps, principalOf } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { HttpError, validationError } from '../http/errors.js';
 import { retentionTexts } from '../i18n/retention.js';
 import { adminPage, hidden, table, type Lang, type PageCtx } from '../admin/pages/render.js';
 import { requireAdmin } from '../admin/auth.js';
 import { esc, sendPage } from '../reports/pages/html.js';
-import { principalOf } from '../reports/authorise.js';
 import { eraseCitizen, type ErasureReport } from './erase.js';
 
 const apiBody = z.strictObject({ phone: z.string().trim().min(1).max(40) });

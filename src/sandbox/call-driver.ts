@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { postSignedWebhook } from '../twilio/sandbox/webhook-sender.js';
+import { postSignedWebhook } from '../twilio/stand-in/webhook-sender.js';
 import {
   readTwiml,
   type DialVerb,
@@ -7,7 +7,7 @@ import {
   type Prompt,
   type RecordVerb,
   type Verb,
-} from './twiml-reader.js';
+} from '../twilio/stand-in/twiml-reader.js';
 
 /**
  * Plays Twilio's part in a phone call against our own voice webhooks, for the sandbox phone page and

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { countSegments } from '../followup/send/segments.js';
-import type { SandboxMessage } from '../twilio/sandbox/api.js';
-import { postSignedWebhook } from '../twilio/sandbox/webhook-sender.js';
+import { countSegments } from '../twilio/segments.js';
+import type { SandboxMessage } from '../twilio/stand-in/api.js';
+import { postSignedWebhook } from '../twilio/stand-in/webhook-sender.js';
 
 /**
  * A citizen's handset in the sandbox: what the stand-in holds for the number (everything the system
@@ -48,7 +48,7 @@ export interface InboxOptions {
 
 const ANSWER_LINK = /\/f\/([A-Za-z0-9_-]{16,64})/g;
 
-export function answerLinksIn(body: string): string[] {
+function answerLinksIn(body: string): string[] {
   return [...body.matchAll(ANSWER_LINK)].map((m) => `/f/${m[1] ?? ''}`);
 }
 

@@ -1,5 +1,5 @@
 import { sandboxTexts, type SandboxTexts } from '../i18n/sandbox.js';
-import { MAGIC_NUMBERS } from '../twilio/sandbox/magic-numbers.js';
+import { MAGIC_NUMBERS } from '../twilio/stand-in/magic-numbers.js';
 
 /**
  * The sandbox phone page, rendered on the server in the page's language with every control in

@@ -1,5 +1,5 @@
 import type { Job, Queue } from 'bullmq';
-import { agencyFollowUpRules } from '../admin/agency-rules.js';
+import { agencyFollowUpRules } from '../followup/agency-rules.js';
 import type { Config } from '../config.js';
 import type { Models } from '../db/models/index.js';
 import { FOLLOWUP_QUEUE, followUpJobId, MAX_CHANNELS, type FollowUpJobKind } from '../followup/queue.js';

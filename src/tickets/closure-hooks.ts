@@ -1,4 +1,7 @@
-import type { TicketDoc } from './service.js';
+import type { Ticket } from '../db/models/ticket.js';
+
+/** A ticket as stored, as the service reads it and hands it to the hooks. */
+export type TicketDoc = Ticket & { _id: unknown };
 
 /**
  * Called after every accepted ticket event with the ticket as it now stands. Hooks must be

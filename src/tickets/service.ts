@@ -31,8 +31,6 @@ export interface TicketEventInput {
   callSid?: string | undefined;
 }
 
-export type TicketDoc = Ticket & { _id: unknown };
-
 export interface TicketView {
   ref: string;
   agency: string;
@@ -84,7 +82,7 @@ export function closureState(
   return 'closed';
 }
 
-export function viewTicket(t: Ticket): TicketView {
+function viewTicket(t: Ticket): TicketView {
   return {
     ref: t.ref,
     agency: t.agency,

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 export type TwilioClient = twilio.Twilio;
 
 /** Local path prefix of the stand-in for each Twilio host the project uses. */
-export const SANDBOX_HOST_PREFIX: Record<string, string> = {
+const SANDBOX_HOST_PREFIX: Record<string, string> = {
   'api.twilio.com': '/__twilio/api',
   'messaging.twilio.com': '/__twilio/messaging',
 };

@@ -159,7 +159,7 @@ export function buildStep(flow: Flow, state: CallState, notice: Notice | undefin
   return response.toString();
 }
 
-export function renderGoodbye(flow: Flow, lang: VoiceLanguage): string {
+function renderGoodbye(flow: Flow, lang: VoiceLanguage): string {
   const response = new twilio.twiml.VoiceResponse();
   speak(response, flow, lang, flow.messages.goodbye[lang]);
   response.hangup();
@@ -189,7 +189,7 @@ export type StepInput =
   | { kind: 'recorded'; next: string };
 
 /** Reads the keys pressed at a step. Anything but one listed key (or '*') is a wrong key. */
-export function readInput(flow: Flow, stepName: string, digits: string | undefined): StepInput {
+function readInput(flow: Flow, stepName: string, digits: string | undefined): StepInput {
   const step = flow.steps[stepName];
   if (!step || step.kind === 'end') return { kind: 'invalid' };
   if (step.kind === 'record') return { kind: 'recorded', next: step.next };

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INBOUND_QUEUE, inboundJobId } from '../../src/followup/conversation/inbound.js';
 import type { FollowUpDoc } from '../../src/db/models/followup.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
-import type { TwilioSandbox } from '../../src/twilio/sandbox/api.js';
-import { SANDBOX_TEMPLATES } from '../../src/twilio/sandbox/content-sids.js';
+import type { TwilioSandbox } from '../../src/twilio/stand-in/api.js';
+import { SANDBOX_TEMPLATES } from '../../src/twilio/stand-in/content-sids.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOLLOWUP_QUEUE } from '../../src/followup/queue.js';
 import { addDays, localToday } from '../../src/reports/periods.js';
-import type { TwilioSandbox } from '../../src/twilio/sandbox/api.js';
+import type { TwilioSandbox } from '../../src/twilio/stand-in/api.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 

@@ -4,8 +4,8 @@ import { DISPUTE_QUEUE, disputeJobId, type DisputeJob } from '../../followup/que
 import { validationError } from '../../http/errors.js';
 import { assertManages, assertReads, assertWriter, fieldError } from '../access.js';
 import { auditChange, type Who } from '../change-audit.js';
-import { encryptSecret, generateWebhookSecret, newSecretId } from '../secrets.js';
-import { postWebhook, type DeliveryResult } from './delivery.js';
+import { encryptSecret, generateWebhookSecret, newSecretId } from '../../auth/secrets.js';
+import { postWebhook, type DeliveryResult } from '../../followup/outcome/webhook-delivery.js';
 
 /**
  * An agency's webhook secrets: generated here (never chosen by a person, so never weak or reused),

@@ -5,7 +5,7 @@ const localized = { ar: { type: String, default: '' }, en: { type: String, defau
 const webhookSecretSchema = new Schema(
   {
     id: { type: String, required: true },
-    /** base64(iv ‖ tag ‖ ciphertext), see src/admin/secrets.ts. */
+    /** base64(iv ‖ tag ‖ ciphertext), see src/auth/secrets.ts. */
     ciphertext: { type: String, required: true },
     createdAt: { type: Date, required: true },
     retiresAt: { type: Date },

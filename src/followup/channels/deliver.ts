@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
-import type { FollowUpRules } from '../../admin/agency-rules.js';
+import type { FollowUpRules } from '../agency-rules.js';
 import type { ComposedMessage } from '../send/compose.js';
 import { validityPeriodSeconds } from '../schedule/send-window.js';
 import type { SendChannel } from './plan.js';
@@ -18,8 +18,6 @@ export interface Delivered {
   /** What is stored as the message's text: the SMS itself, or which template with which values. */
   record: string;
 }
-
-export type AskKind = 'initial' | 'reminder';
 
 type Followed = Pick<
   FollowUpDoc,

@@ -9,7 +9,7 @@ import { renderStep } from '../../voice/engine.js';
 import type { Flow } from '../../voice/flow.js';
 import { queueVoiceJob } from '../../voice/persistence.js';
 import { applyAnswer, conversationOf } from '../conversation/answers.js';
-import type { ConversationInput } from '../conversation/conversation.js';
+import type { ConversationInput, ConversationStage } from '../conversation/conversation.js';
 import { REASONS, type Rating, type Reason } from '../conversation/reply-parser.js';
 import { AWAITING_STATES } from '../outcome/outcome.js';
 import { callStatusRank } from '../send/message-status.js';
@@ -215,7 +215,13 @@ export async function queueCallAnswer(ctx: AppContext, job: Omit<CallAnswerJob, 
   await queueVoiceJob(ctx, { type: 'verify', ...job });
 }
 
-const ORDER = { solved: 0, rating: 1, reason: 2, done: 3 } as const;
+/** How far a conversation has come, so a call's answers are applied in the order they were asked. */
+const RANK: Record<ConversationStage, number> = {
+  awaiting_solved: 0,
+  awaiting_rating: 1,
+  awaiting_reason: 2,
+  completed: 3,
+};
 
 export class CallAnswerNotReadyError extends Error {}
 
@@ -242,8 +248,8 @@ export async function applyCallAnswer(ctx: AppContext, job: CallAnswerJob): Prom
   if (amd === 'machine') return { stored: false, why: 'answered by a machine' };
   const input = inputOf(job);
   if (!input) return { stored: false, why: `unusable ${job.field} value` };
-  const step = conversationOf(f)?.step;
-  if (step !== undefined && ORDER[step] < ORDER[job.field])
+  const at = conversationOf(f)?.state;
+  if (at !== undefined && RANK[at] < RANK[`awaiting_${job.field}`])
     throw new CallAnswerNotReadyError(
       `call ${job.callSid}: the answer before ${job.field} is not applied yet`,
     );

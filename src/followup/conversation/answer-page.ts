@@ -68,15 +68,15 @@ export function renderAnswerPage(
   const t = answerPageTexts[lang];
   const reasons: ReasonLabels = reasonWords ?? t.reasons;
   const action = `/f/${token}`;
-  const step = conversationOf(f)?.step;
-  if (step === 'solved') {
+  const at = conversationOf(f)?.state;
+  if (at === 'awaiting_solved') {
     return page(
       lang,
       t,
       `<p class="q">${esc(t.solvedQuestion(f.ticketRef))}</p><form method="post" action="${action}"><button class="primary" name="solved" value="1">${esc(t.yes)}</button><button name="solved" value="2">${esc(t.no)}</button></form>`,
     );
   }
-  if (step === 'rating') {
+  if (at === 'awaiting_rating') {
     const buttons = [5, 4, 3, 2, 1]
       .map((n) => `<button name="rating" value="${n}">${esc(t.ratingLabels[n - 1] ?? String(n))}</button>`)
       .join('');
@@ -86,7 +86,7 @@ export function renderAnswerPage(
       `${recorded(t, f, reasons)}<p class="q">${esc(t.ratingQuestion)}</p><form method="post" action="${action}">${buttons}</form>`,
     );
   }
-  if (step === 'reason') {
+  if (at === 'awaiting_reason') {
     const buttons = REASONS.filter((r) => r !== 'other')
       .map((r) => `<button name="reason" value="${r}">${esc(reasons[r])}</button>`)
       .join('');
@@ -96,7 +96,7 @@ export function renderAnswerPage(
       `${recorded(t, f, reasons)}<p class="q">${esc(t.reasonQuestion)}</p><form method="post" action="${action}">${buttons}</form><form method="post" action="${action}"><textarea name="text" maxlength="500" placeholder="${esc(t.otherPlaceholder)}" aria-label="${esc(reasons.other)}"></textarea><input type="hidden" name="reason" value="other"><button>${esc(reasons.other)} · ${esc(t.send)}</button></form>`,
     );
   }
-  if (step === 'done') return page(lang, t, `<p class="q">${esc(t.thanks)}</p>${recorded(t, f, reasons)}`);
+  if (at === 'completed') return page(lang, t, `<p class="q">${esc(t.thanks)}</p>${recorded(t, f, reasons)}`);
   const answered = recorded(t, f, reasons);
   return page(
     lang,

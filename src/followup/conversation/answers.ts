@@ -3,37 +3,35 @@ import type { AppContext } from '../../context.js';
 import type { Channel, FollowUpDoc, FollowUpState } from '../../db/models/followup.js';
 import {
   advance,
+  questionOf,
   type ConversationInput,
+  type ConversationStage,
   type ConversationState,
   type ReplyKey,
-  type Step,
 } from './conversation.js';
 import { applyEffects, transition } from '../outcome/outcome.js';
 import type { Reason } from './reply-parser.js';
 import { recordAnswer } from '../../reports/integrity/answer-record.js';
 import type { AnswerOrigin } from '../../reports/integrity/origin.js';
 
-const STEP_OF: Partial<Record<FollowUpState, Step>> = {
-  // A worker that died between the SDK call and recording it leaves 'sending' until its job is
-  // replayed; the question may be out, so an answer to it is taken.
-  sending: 'solved',
-  awaiting_solved: 'solved',
-  awaiting_rating: 'rating',
-  awaiting_reason: 'reason',
-  completed: 'done',
-};
-const STATE_OF: Record<Step, FollowUpState> = {
-  solved: 'awaiting_solved',
-  rating: 'awaiting_rating',
-  reason: 'awaiting_reason',
-  done: 'completed',
-};
+const STAGES: readonly FollowUpState[] = [
+  'awaiting_solved',
+  'awaiting_rating',
+  'awaiting_reason',
+  'completed',
+];
+
+function isStage(state: FollowUpState): state is ConversationStage {
+  return STAGES.includes(state);
+}
 
 export function conversationOf(f: FollowUpDoc): ConversationState | undefined {
-  const step = STEP_OF[f.state];
-  if (step === undefined) return undefined;
+  // A worker that died between the SDK call and recording it leaves 'sending' until its job is
+  // replayed; the question may be out, so an answer to it is taken, as if asked.
+  const state = f.state === 'sending' ? 'awaiting_solved' : f.state;
+  if (!isStage(state)) return undefined;
   return {
-    step,
+    state,
     ...(f.solved != null ? { solved: f.solved } : {}),
     ...(f.rating != null ? { rating: f.rating } : {}),
     ...(f.reason != null ? { reason: f.reason as Reason } : {}),
@@ -79,19 +77,20 @@ export async function applyAnswer(
     // the revision check makes this read-then-write exact, so it is applied once.
     if (answerId !== undefined && current.appliedAnswers?.includes(answerId))
       return { replies: [], applied: false, followUp: current, conflicts: attempt };
-    const state = conversationOf(current);
-    if (!state) return { replies: [], applied: false, followUp: current, conflicts: attempt };
-    const t = advance(state, typeof input === 'function' ? input(current) : input);
+    const conversation = conversationOf(current);
+    if (!conversation) return { replies: [], applied: false, followUp: current, conflicts: attempt };
+    const t = advance(conversation, typeof input === 'function' ? input(current) : input);
     if (!t.changed) return { replies: t.replies, applied: false, followUp: current, conflicts: attempt };
-    const answered = t.state.solved !== undefined && current.answeredAt == null;
+    const c = t.conversation;
+    const answered = c.solved !== undefined && current.answeredAt == null;
     const saved = await transition(ctx, current, {
       $set: {
-        state: STATE_OF[t.state.step],
-        clarificationsSent: t.state.clarifications,
-        ...(t.state.solved !== undefined ? { solved: t.state.solved } : {}),
-        ...(t.state.rating !== undefined ? { rating: t.state.rating } : {}),
-        ...(t.state.reason !== undefined ? { reason: t.state.reason } : {}),
-        ...(t.state.comment !== undefined ? { comment: t.state.comment } : {}),
+        state: c.state,
+        clarificationsSent: c.clarifications,
+        ...(c.solved !== undefined ? { solved: c.solved } : {}),
+        ...(c.rating !== undefined ? { rating: c.rating } : {}),
+        ...(c.reason !== undefined ? { reason: c.reason } : {}),
+        ...(c.comment !== undefined ? { comment: c.comment } : {}),
         ...(t.outcome ? { outcome: t.outcome, channel } : {}),
         ...(answered ? { answeredAt: new Date() } : {}),
       },
@@ -106,14 +105,16 @@ export async function applyAnswer(
       continue;
     }
     await applyEffects(ctx, saved);
+    // Answer records and the log name the question now asked, 'done' once completed, as they always have.
+    const step = questionOf(c.state) ?? 'done';
     // Tamper evidence and integrity signals, kept outside the conversation (src/reports/integrity).
     await recordAnswer(ctx, saved, {
       channel,
-      step: t.state.step,
+      step,
       ...(opts.origin ? { origin: opts.origin } : {}),
     });
     ctx.log.info(
-      { ticketRef: saved.ticketRef, closure: saved.closureNumber, step: t.state.step, channel },
+      { ticketRef: saved.ticketRef, closure: saved.closureNumber, step, channel },
       'follow-up answer',
     );
     return { replies: t.replies, applied: true, followUp: saved, conflicts: attempt };

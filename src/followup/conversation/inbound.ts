@@ -13,12 +13,12 @@ import type { FollowUpDoc } from '../../db/models/followup.js';
 import type { Language } from '../../db/models/ticket.js';
 import { followUpTexts, type FollowUpTexts } from '../../i18n/followup.js';
 import { applyAnswer, conversationOf } from './answers.js';
-import type { ConversationInput, ReplyKey } from './conversation.js';
+import { questionOf, type ConversationInput, type ReplyKey } from './conversation.js';
 import { statusRank, twilioFailure } from '../send/message-status.js';
 import { AWAITING_STATES, closeFollowUp, isOpen } from '../outcome/outcome.js';
 import { setOptOut } from './opt-out.js';
 import { parseReply, type ParsedReply } from './reply-parser.js';
-import { FOLLOW_UP_BUTTONS } from '../channels/whatsapp-buttons.js';
+import { FOLLOW_UP_BUTTONS } from '../../twilio/whatsapp-buttons.js';
 import { isBuiltIn, reasonLabels, type ReasonLabels } from './agency-reasons.js';
 
 const inboundSchema = z.object({
@@ -209,10 +209,11 @@ async function answerInbound(
       (AWAITING_STATES as readonly string[]).includes(f.state) || (f.state === 'sending' && f.sendAttemptAt),
   );
   const target = open[0];
-  const question = target ? conversationOf(target)?.step : undefined;
+  const at = target ? conversationOf(target)?.state : undefined;
+  const question = at ? questionOf(at) : undefined;
   // One parse serves both: keywords (STOP, إيقاف, START…) are recognised whatever the question.
   const tapped = data.button !== undefined ? buttonAnswer(data.button) : undefined;
-  const reply = tapped ?? parseReply(body, question && question !== 'done' ? question : 'solved');
+  const reply = tapped ?? parseReply(body, question ?? 'solved');
   const keyword = optOutType ?? reply.kind;
 
   // Every answer the number's own messages do not move a conversation to is capped (see `capped`);
@@ -278,9 +279,10 @@ async function answerInbound(
   // Read against the question as stored when the answer is written: if another message moved the
   // conversation on first, the same words are read again for the new question.
   const inputFor = (current: FollowUpDoc): ConversationInput => {
-    const step = conversationOf(current)?.step;
-    if (step === undefined || step === 'done') return { kind: 'unclear', text: body };
-    const parsed = step === question || tapped ? reply : parseReply(body, step);
+    const now = conversationOf(current)?.state;
+    const asked = now ? questionOf(now) : undefined;
+    if (asked === undefined) return { kind: 'unclear', text: body };
+    const parsed = asked === question || tapped ? reply : parseReply(body, asked);
     return parsed.kind === 'opt_out' || parsed.kind === 'opt_in' || parsed.kind === 'help'
       ? { kind: 'unclear', text: body }
       : parsed;

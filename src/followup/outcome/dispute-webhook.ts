@@ -1,11 +1,11 @@
 import { sealAuditRecord } from '../../audit-chain/seal.js';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { postWebhook, signWebhookBody } from '../../admin/webhook/delivery.js';
+import { postWebhook, signWebhookBody } from './webhook-delivery.js';
 import type { AppContext } from '../../context.js';
 import type { WorkerDefinition } from '../../queue/workers.js';
 import { DISPUTE_QUEUE, type DisputeJob } from '../queue.js';
 
-/** Signature the receiver checks (one `v1=` per current secret): see src/admin/webhook/delivery.ts. */
+/** Signature the receiver checks (one `v1=` per current secret): see webhook-delivery.ts beside it. */
 export const signDisputeBody = signWebhookBody;
 
 export function disputeWebhookWorker(ctx: AppContext): WorkerDefinition {

@@ -1,4 +1,4 @@
-import { agencyFollowUpRules } from '../../admin/agency-rules.js';
+import { agencyFollowUpRules } from '../agency-rules.js';
 import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/duplicate-key.js';
 import type { Ticket } from '../../db/models/ticket.js';

@@ -4,7 +4,7 @@ import { perDatabaseCache } from '../../db/per-database-cache.js';
 import type { FollowUp } from '../../db/models/followup.js';
 import { followUpTexts, smsLink } from '../../i18n/followup.js';
 import { signAnswerToken } from './answer-token.js';
-import { countSegments } from './segments.js';
+import { countSegments } from '../../twilio/segments.js';
 
 const HOUR = 3_600_000;
 

@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { agencyFollowUpRules } from '../../admin/agency-rules.js';
+import { agencyFollowUpRules } from '../agency-rules.js';
 import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/duplicate-key.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';

@@ -1,5 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
-import { agencyFollowUpRules } from '../../admin/agency-rules.js';
+import { agencyFollowUpRules } from '../agency-rules.js';
 import type { AppContext } from '../../context.js';
 import type { FollowUpJob } from '../queue.js';
 import { isInsideWindow, nextSendTime, type SendWindow } from '../schedule/send-window.js';

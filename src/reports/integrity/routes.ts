@@ -1,10 +1,10 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { requireReportReader, type AuthDeps } from '../../auth/principal.js';
+import { principalOf, requireReportReader, type AuthDeps } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../../http/errors.js';
 import { integrityTexts } from '../../i18n/integrity.js';
-import { authorisedFilter, principalOf } from '../authorise.js';
+import { authorisedFilter } from '../authorise.js';
 import { describeFilter, filterShape, langShape, parseQuery } from '../filters.js';
 import { esc, layout, sendPage } from '../pages/html.js';
 import { renderIntegrityPage } from './page.js';

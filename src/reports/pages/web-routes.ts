@@ -1,11 +1,11 @@
-import { MAX_AGE_MARGIN_HOURS } from '../../admin/agency-rules.js';
+import { MAX_AGE_MARGIN_HOURS } from '../../followup/agency-rules.js';
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireReportReader, type AuthDeps } from '../../auth/principal.js';
+import { principalOf, requireReportReader, type AuthDeps } from '../../auth/principal.js';
 import { sessionCsrf } from '../../auth/session-csrf.js';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../../http/errors.js';
-import { authorisedFilter, principalOf } from '../authorise.js';
+import { authorisedFilter } from '../authorise.js';
 import { loadDashboard } from './dashboard-data.js';
 import { renderDashboard, renderDashboardError, SORT_KEYS } from './dashboard-page.js';
 import { filterShape, langShape, parseQuery } from '../filters.js';

@@ -14,7 +14,7 @@ const RECHECK_MS = 5_000;
 
 const BANNER = `<div role="note" data-demo-banner style="background:#6b4e00;color:#fff;padding:.55rem 1rem;text-align:center;font-weight:600;font-size:.95rem"><span lang="ar" dir="rtl">${DEMO_BANNER.ar}</span> · <span lang="en" dir="ltr">${DEMO_BANNER.en}</span></div>`;
 
-export function withDemoBanner(html: string): string {
+function withDemoBanner(html: string): string {
   return html.replace(/<body[^>]*>/i, (tag) => `${tag}${BANNER}`);
 }
 

@@ -1,14 +1,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { passwordProblem } from '../../../src/admin/password-policy.js';
+import { passwordProblem } from '../../../src/auth/password-policy.js';
 import {
   csrfTokenFor,
   decryptSecret,
   encryptSecret,
   generateWebhookSecret,
-} from '../../../src/admin/secrets.js';
-import { signingSecrets, signWebhookBody } from '../../../src/admin/webhook/delivery.js';
-import { isPrivateAddress, webhookUrlProblem } from '../../../src/admin/webhook/url.js';
+} from '../../../src/auth/secrets.js';
+import { signingSecrets, signWebhookBody } from '../../../src/followup/outcome/webhook-delivery.js';
+import { isPrivateAddress, webhookUrlProblem } from '../../../src/followup/outcome/webhook-url.js';
 import { redactSecrets } from '../../../src/auth/audit.js';
 import { signDisputeBody } from '../../../src/followup/outcome/dispute-webhook.js';
 import { loggedPath } from '../../../src/http/request-log.js';

@@ -3,8 +3,12 @@ import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { postToWebhookUrl } from '../../../src/admin/webhook/delivery.js';
-import { isPrivateAddress, webhookUrlProblem, type Resolver } from '../../../src/admin/webhook/url.js';
+import { postToWebhookUrl } from '../../../src/followup/outcome/webhook-delivery.js';
+import {
+  isPrivateAddress,
+  webhookUrlProblem,
+  type Resolver,
+} from '../../../src/followup/outcome/webhook-url.js';
 
 // Issue 23, finding 5: the probe's addresses, and the rest of the IANA special-purpose registries.
 const PROBED = [

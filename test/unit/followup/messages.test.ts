@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countSegments } from '../../../src/followup/send/segments.js';
+import { countSegments } from '../../../src/twilio/segments.js';
 import {
   followUpTexts,
   renderFollowUpReply,

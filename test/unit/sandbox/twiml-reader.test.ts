@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import { readTwiml } from '../../../src/sandbox/twiml-reader.js';
+import { readTwiml } from '../../../src/twilio/stand-in/twiml-reader.js';
 
 describe('readTwiml', () => {
   it('reads verbs in order, with the attributes a caller meets and Twilio defaults', () => {

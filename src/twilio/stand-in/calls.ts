@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
-import { readTwiml, type GatherVerb, type Verb } from '../../sandbox/twiml-reader.js';
+import { readTwiml, type GatherVerb, type Verb } from './twiml-reader.js';
 import { postSignedWebhook } from './webhook-sender.js';
 
 /**

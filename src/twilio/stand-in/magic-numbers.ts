@@ -50,7 +50,7 @@ export const MAGIC_NUMBERS: Readonly<Record<string, SyncFailure | AsyncFailure>>
 };
 
 /** Numbers that fail on WhatsApp only: they take SMS and calls (a number without WhatsApp). */
-export const WHATSAPP_MAGIC_NUMBERS: Readonly<Record<string, AsyncFailure>> = {
+const WHATSAPP_MAGIC_NUMBERS: Readonly<Record<string, AsyncFailure>> = {
   '+15005550063': { kind: 'async', finalStatus: 'failed', code: 63003 },
 };
 

@@ -16,7 +16,7 @@ const extension = new Set(GSM7_EXTENSION);
 export type SmsEncoding = 'GSM-7' | 'UCS-2';
 
 /** Units per segment: [alone, each part of a concatenated message]. */
-export const SEGMENT_SIZE: Readonly<Record<SmsEncoding, readonly [number, number]>> = {
+const SEGMENT_SIZE: Readonly<Record<SmsEncoding, readonly [number, number]>> = {
   'GSM-7': [160, 153],
   'UCS-2': [70, 67],
 };

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
-import { countSegments } from '../../followup/send/segments.js';
+import { countSegments } from '../segments.js';
 import { createCallSchema, SandboxCalls } from './calls.js';
 import { CONTENT_TEMPLATES, renderTemplate } from './content-templates.js';
 import { SandboxFaults } from './faults.js';
@@ -107,7 +107,7 @@ export class TwilioSandbox {
   private closed = false;
   /** Outbound calls; tests and the sandbox phone answer, press keys and hang up through it. */
   readonly calls: SandboxCalls;
-  /** Injected 429s, 500s, timeouts and lost answers for the fault suite (src/twilio/sandbox/faults.ts). */
+  /** Injected 429s, 500s, timeouts and lost answers for the fault suite (src/twilio/stand-in/faults.ts). */
   readonly faults = new SandboxFaults();
 
   constructor(private readonly opts: SandboxOptions) {

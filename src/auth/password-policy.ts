@@ -1,5 +1,5 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js';
+import { MIN_PASSWORD_LENGTH } from './passwords.js';
 
 /**
  * The password policy (NIST SP 800-63B): long enough, and not one of the passwords attackers try

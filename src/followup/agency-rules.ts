@@ -1,8 +1,8 @@
 import type { AppContext } from '../context.js';
 import { perDatabaseCache } from '../db/per-database-cache.js';
-import { parseSendWindow, type SendWindow } from '../followup/schedule/send-window.js';
-import { sendWindowFromConfig } from '../followup/schedule/window-config.js';
-import { channelOrder, type SendChannel } from '../followup/channels/plan.js';
+import { parseSendWindow, type SendWindow } from './schedule/send-window.js';
+import { sendWindowFromConfig } from './schedule/window-config.js';
+import { channelOrder, type SendChannel } from './channels/plan.js';
 
 /**
  * The follow-up delay, maximum age and send window of an agency: its overrides from the directory, else the

@@ -4,8 +4,8 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { AppContext } from '../../context.js';
 import type { Agency } from '../../db/models/organisation.js';
-import { decryptSecret } from '../secrets.js';
-import { webhookTarget, type Resolver, type WebhookTarget } from './url.js';
+import { decryptSecret } from '../../auth/secrets.js';
+import { webhookTarget, type Resolver, type WebhookTarget } from './webhook-url.js';
 
 /**
  * Signing and posting an agency's webhook, shared by the dispute worker and the "send a test event"

@@ -6,7 +6,7 @@ import { BlockList, isIP } from 'node:net';
  * operator's network, so a URL naming loopback, a private range or the cloud metadata address would
  * let an agency admin make it call internal services (server-side request forgery). The name is
  * resolved once, every address it resolves to is checked, and the delivery connects to those
- * checked addresses (delivery.ts): resolving again to connect would let a name answer a public
+ * checked addresses (webhook-delivery.ts): resolving again to connect would let a name answer a public
  * address to the check and 127.0.0.1 to the connection (DNS rebinding). The check runs again
  * before each delivery (a name can change what it resolves to after it was accepted).
  */

@@ -1,4 +1,4 @@
-import { FOLLOW_UP_BUTTONS } from '../../followup/channels/whatsapp-buttons.js';
+import { FOLLOW_UP_BUTTONS } from '../whatsapp-buttons.js';
 import { SANDBOX_TEMPLATES } from './content-sids.js';
 
 /**

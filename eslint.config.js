@@ -29,12 +29,12 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error', 'warn'] }],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through src/config.ts only.' },
+        { object: 'process', property: 'env', message: 'Read configuration through src/config/ only.' },
       ],
     },
   },
   {
-    files: ['src/config.ts', 'scripts/**', 'test/**', 'bench/**', 'vitest.config.ts'],
+    files: ['src/config/index.ts', 'scripts/**', 'test/**', 'bench/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off', 'no-console': 'off' },
   },
   { files: ['eslint.config.js'], extends: [tseslint.configs.disableTypeChecked] },

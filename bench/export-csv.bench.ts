@@ -17,7 +17,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { SCORE_PROJECTION, type ScoreDoc } from '../src/reports/exports/export-rows.js';
 import { startMongo, startRedis, type EmbeddedService } from '../src/services/embedded.js';
 import { startTestSystem, useSharedServers } from '../test/support/system.js';

@@ -17,7 +17,7 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import twilio from 'twilio';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { INBOUND_QUEUE } from '../src/followup/conversation/inbound.js';
 import { FOLLOWUP_QUEUE } from '../src/followup/queue.js';
 import { TICKET_EVENTS_QUEUE } from '../src/tickets/service.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { startMongo, startRedis, type EmbeddedService } from '../src/services/embedded.js';
 import type { TestSystem } from '../test/support/system.js';
 

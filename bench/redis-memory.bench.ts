@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { createContext } from '../src/context.js';
 import { addFollowUpJobs } from '../src/followup/schedule/scheduler.js';
 import { createLogger } from '../src/log.js';

@@ -27,7 +27,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import twilio from 'twilio';
 import { createApiToken } from '../src/auth/api-tokens.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { connectDatabase } from '../src/db/connection.js';
 import { FOLLOWUP_QUEUE } from '../src/followup/queue.js';
 import { findFreePort } from '../src/services/embedded.js';

@@ -11,7 +11,7 @@ import { ZodError } from 'zod';
 import { createApiToken } from '../src/auth/api-tokens.js';
 import { grantProblem } from '../src/auth/grants.js';
 import { tokenNameSchema } from '../src/auth/names.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { ROLES, type Role } from '../src/db/models/access.js';
 import { openCliDatabase } from '../src/services/cli-database.js';
 

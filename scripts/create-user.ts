@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { grantProblem } from '../src/auth/grants.js';
 import { createUser, newUserSchema, setPassword, USER_ROLES, type UserRole } from '../src/auth/users.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { openCliDatabase } from '../src/services/cli-database.js';
 
 const { values } = parseArgs({

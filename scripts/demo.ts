@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import twilio from 'twilio';
 import { createApiToken } from '../src/auth/api-tokens.js';
 import { createUser, setPassword } from '../src/auth/users.js';
-import { ConfigError, loadConfig, type Config } from '../src/config.js';
+import { ConfigError, loadConfig, type Config } from '../src/config/index.js';
 import { connectDatabase } from '../src/db/connection.js';
 import { createLogger } from '../src/log.js';
 import { createProducerConnection } from '../src/queue/connection.js';

@@ -6,7 +6,7 @@
  * Reaches REDIS_URL / MONGODB_URI, or the services of a running `npm start`. Live mode refuses it.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/config/index.js';
 import { connectDatabase } from '../src/db/connection.js';
 import { createLogger } from '../src/log.js';
 import { createProducerConnection } from '../src/queue/connection.js';

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { eraseCitizen } from '../src/retention/erase.js';
 import { runningServices, withRunningContext } from './running-services.js';
 

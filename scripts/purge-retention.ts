@@ -3,7 +3,7 @@
  *   npm run retention:purge
  * Reaches REDIS_URL and MONGODB_URI, or the services of a running `npm start`.
  */
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { writeAudit } from '../src/auth/audit.js';
 import { purgeExpiredPersonalData } from '../src/retention/purge.js';
 import { withRunningContext } from './running-services.js';

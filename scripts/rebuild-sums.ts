@@ -5,7 +5,7 @@
  *   npm run sums:rebuild
  * Reaches MONGODB_URI, or the embedded database of a running `npm start`, or starts that database itself.
  */
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { rebuildDailySums } from '../src/reports/sums/daily-sums.js';
 import { openCliDatabase } from '../src/services/cli-database.js';
 

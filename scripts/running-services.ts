@@ -2,7 +2,7 @@
  * Where the command-line tools find the system: REDIS_URL and MONGODB_URI, or the embedded services
  * of a running `npm start` (its state file under DATA_DIR).
  */
-import type { Config } from '../src/config.js';
+import type { Config } from '../src/config/index.js';
 import { createContext, type AppContext } from '../src/context.js';
 import { readServicesState } from '../src/services/state-file.js';
 

@@ -12,7 +12,7 @@
  * error. Needs the same INTEGRITY_KEY (or ANSWER_LINK_SECRET it is derived from) as the system that
  * wrote the chain; reaches MONGODB_URI, or the embedded database of a running `npm start`.
  */
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { CHAINS, type ChainName } from '../src/audit-chain/chain.js';
 import { describeProblem, verifyScores, verifySums, type RecordsReport } from '../src/audit-chain/records.js';
 import { chainKeys } from '../src/audit-chain/seal.js';

@@ -1,4 +1,4 @@
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import { connectDatabase, type Database } from './db/connection.js';
 import type { Models } from './db/models/index.js';
 import { createLogger, type Logger } from './log.js';

@@ -1,6 +1,6 @@
 import { createApiToken } from './auth/api-tokens.js';
 import { createFirstAdmin, printsDevelopmentCredentials } from './auth/first-admin.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config/index.js';
 import { createLogger, maskPhone } from './log.js';
 import { describeRedis } from './queue/connection.js';
 import { removeServicesState, writeServicesState } from './services/state-file.js';

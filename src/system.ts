@@ -4,7 +4,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import { createContext, type AppContext, type ServiceUrls } from './context.js';
 import { createLogger, type Logger } from './log.js';
 import { createWorkerConnection } from './queue/connection.js';

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/config/index.js';
 import { createLogger, maskPhone } from '../src/log.js';
 import { startSystem, stopOnSignals } from '../src/system.js';
 

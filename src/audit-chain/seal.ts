@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Models } from '../db/models/index.js';
 import type { Logger } from '../log.js';
 import { canonical } from './canonical.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { passwordProblem } from './password-policy.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Models } from '../db/models/index.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import { createUser } from './users.js';

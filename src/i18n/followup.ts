@@ -1,4 +1,4 @@
-import type { Language } from '../db/models/ticket.js';
+import type { Dictionaries, Language } from './languages.js';
 
 /**
  * Every text a citizen reads in the verification conversation, in Arabic and English. SMS texts stay
@@ -92,7 +92,7 @@ const en: typeof ar = {
 };
 
 export type FollowUpTexts = typeof ar;
-export const followUpTexts: Record<Language, FollowUpTexts> = { ar, en };
+export const followUpTexts: Dictionaries<FollowUpTexts> = { ar, en };
 
 /** Catalogue texts that answer a citizen inside a conversation (everything but the outbound messages). */
 export type FollowUpReplyKey = Exclude<

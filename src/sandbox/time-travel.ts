@@ -1,6 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import { agencyFollowUpRules } from '../followup/agency-rules.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Models } from '../db/models/index.js';
 import { FOLLOWUP_QUEUE, followUpJobId, MAX_CHANNELS, type FollowUpJobKind } from '../followup/queue.js';
 import { isInsideWindow, nextSendTime } from '../followup/schedule/send-window.js';

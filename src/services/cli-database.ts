@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { connectDatabase, type Database } from '../db/connection.js';
 import { startMongo, type EmbeddedService } from './embedded.js';
 import { readServicesState } from './state-file.js';

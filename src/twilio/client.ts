@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 
 export type TwilioClient = twilio.Twilio;
 

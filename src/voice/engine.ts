@@ -1,5 +1,6 @@
 import twilio from 'twilio';
 import { z } from 'zod';
+import { VOICES, voiceTexts } from '../i18n/voice.js';
 import { nextStepOf, VOICE_LANGUAGES, type Flow, type Prompt, type VoiceLanguage } from './flow.js';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
@@ -170,7 +171,7 @@ function renderGoodbye(flow: Flow, lang: VoiceLanguage): string {
 export function renderError(flow: Flow | undefined, lang: VoiceLanguage): string {
   const response = new twilio.twiml.VoiceResponse();
   if (flow) speak(response, flow, lang, flow.messages.error[lang]);
-  else response.say({ voice: 'Polly.Zeina', language: 'arb' }, 'عذرا، حدث خطأ. شكرا لاتصالك.');
+  else response.say(VOICES.ar as { voice: 'Polly.Zeina'; language: 'arb' }, voiceTexts.ar.callerError);
   response.hangup();
   return response.toString();
 }

@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { LANGUAGES, perLanguage } from '../i18n/languages.js';
+import { isVoiceTextKey, VOICES, voiceTexts } from '../i18n/voice.js';
 
 /**
- * Voice menus are data (voice-flows/): what each step says per language (TTS or a recorded prompt),
- * which keys it accepts and what they mean, how long it waits, how often it re-asks, and where it
- * goes next. The loader refuses a broken flow at start-up, naming the flow, the step and the problem.
+ * Voice menus are data (voice-flows/): what each step says (a text of src/i18n/voice.ts by its key,
+ * spoken in the caller's language, or a recorded prompt per language), which keys it accepts and
+ * what they mean, how long it waits, how often it re-asks, and where it goes next. The loader
+ * refuses a broken flow at start-up, naming the flow, the step and the problem.
  */
-export const VOICE_LANGUAGES = ['ar', 'en'] as const;
+export const VOICE_LANGUAGES = LANGUAGES;
 export type VoiceLanguage = (typeof VOICE_LANGUAGES)[number];
 
 const promptSchema = z.union([
@@ -13,7 +16,11 @@ const promptSchema = z.union([
   z.object({ play: z.url() }).strict(),
 ]);
 export type Prompt = z.infer<typeof promptSchema>;
-const localized = z.record(z.string(), promptSchema);
+/** Per language: what is said or played. */
+type Localized = Record<string, Prompt>;
+/** A text of src/i18n/voice.ts, said in every language, or a prompt per language (a recorded voice). */
+const localized = z.union([z.object({ text: z.string() }).strict(), z.record(z.string(), promptSchema)]);
+type RawPrompt = z.infer<typeof localized>;
 
 const menuStep = z
   .object({
@@ -51,7 +58,10 @@ export const flowSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
     firstStep: z.string(),
-    voices: z.record(z.string(), z.object({ voice: z.string(), language: z.string() }).strict()),
+    /** The text-to-speech voice per language; src/i18n/voice.ts's when the flow gives none. */
+    voices: z
+      .record(z.string(), z.object({ voice: z.string(), language: z.string() }).strict())
+      .default({ ...VOICES }),
     messages: z
       .object({ invalid: localized, noInput: localized, goodbye: localized, error: localized })
       .strict(),
@@ -62,15 +72,30 @@ export const flowSchema = z
   })
   .strict();
 
-export type Flow = z.infer<typeof flowSchema>;
+type RawFlow = z.infer<typeof flowSchema>;
+type Resolved<T> = T extends { prompt: RawPrompt } ? Omit<T, 'prompt'> & { prompt: Localized } : never;
+/** A loaded flow: every prompt per language, texts looked up. */
+export type Flow = Omit<RawFlow, 'messages' | 'steps'> & {
+  messages: Record<keyof RawFlow['messages'], Localized>;
+  steps: Record<string, Resolved<RawFlow['steps'][string]>>;
+};
 export type FlowStep = Flow['steps'][string];
 export type MenuStep = Extract<FlowStep, { kind: 'menu' }>;
 
 export class FlowError extends Error {}
 
-function checkLocalized(problems: string[], where: string, value: Record<string, unknown>): void {
+/** The prompt per language, its text looked up; a problem named for an unknown text or a missing language. */
+function resolve(problems: string[], where: string, value: RawPrompt): Localized {
+  if ('text' in value && typeof value.text === 'string') {
+    const key = value.text;
+    if (isVoiceTextKey(key)) return perLanguage((lang) => ({ say: voiceTexts[lang][key] }));
+    problems.push(`${where}: unknown text "${key}" (src/i18n/voice.ts)`);
+    return {};
+  }
+  const prompts = value as Localized;
   for (const lang of VOICE_LANGUAGES)
-    if (!(lang in value)) problems.push(`${where}: missing language "${lang}"`);
+    if (!(lang in prompts)) problems.push(`${where}: missing language "${lang}"`);
+  return prompts;
 }
 
 /** Parses and cross-checks a flow; throws FlowError listing every problem with flow and step names. */
@@ -82,16 +107,28 @@ export function loadFlow(raw: unknown): Flow {
       `voice flow "${id}" is invalid:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`,
     );
   }
-  const flow = parsed.data;
+  const data = parsed.data;
   const problems: string[] = [];
+  const flow: Flow = {
+    ...data,
+    messages: {
+      invalid: resolve(problems, 'messages.invalid', data.messages.invalid),
+      noInput: resolve(problems, 'messages.noInput', data.messages.noInput),
+      goodbye: resolve(problems, 'messages.goodbye', data.messages.goodbye),
+      error: resolve(problems, 'messages.error', data.messages.error),
+    },
+    steps: Object.fromEntries(
+      Object.entries(data.steps).map(([name, step]) => [
+        name,
+        { ...step, prompt: resolve(problems, `step "${name}".prompt`, step.prompt) },
+      ]),
+    ),
+  };
   const stepNames = new Set(Object.keys(flow.steps));
   if (!stepNames.has(flow.firstStep)) problems.push(`firstStep: unknown step "${flow.firstStep}"`);
   for (const lang of VOICE_LANGUAGES)
     if (!flow.voices[lang]) problems.push(`voices: missing language "${lang}"`);
-  for (const [name, value] of Object.entries(flow.messages))
-    checkLocalized(problems, `messages.${name}`, value);
   for (const [name, step] of Object.entries(flow.steps)) {
-    checkLocalized(problems, `step "${name}".prompt`, step.prompt);
     if (step.kind === 'end') continue;
     const targets = typeof step.next === 'string' ? [step.next] : Object.values(step.next);
     for (const target of targets)

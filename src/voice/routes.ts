@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import { voiceTexts } from '../i18n/voice.js';
 import { verifyTwilioSignature } from '../twilio/signature.js';
 import { callStateSchema, decide, renderError, renderStep, type CallState } from './engine.js';
 import type { Flow, VoiceLanguage } from './flow.js';
@@ -37,16 +38,6 @@ const callBody = z.object({
   RecordingDuration: z.coerce.number().int().min(0).optional(),
   RecordingStatus: z.string().max(32).optional(),
 });
-
-const LANGUAGE_MENU = { ar: 'للعربية اضغط 1.', en: 'For English, press 2.' };
-const CONNECTING = {
-  ar: 'شكرا لانتظارك، سيتم تحويلك إلى الموظف. بعد المكالمة ابق على الخط لتقييم الخدمة.',
-  en: 'Please hold while we connect you. After the call, stay on the line to rate the service.',
-};
-const NOT_CONNECTED = {
-  ar: 'نعتذر، لم نتمكن من تحويلك إلى موظف. يرجى المحاولة لاحقا.',
-  en: 'Sorry, we could not connect you to an agent. Please try again later.',
-};
 
 /** TwiML is never cached or sent conditionally, so Express's send (ETag hashing included) is skipped. */
 function twiml(res: Response, xml: string): void {
@@ -99,8 +90,14 @@ export function voiceRouter(ctx: AppContext): Router {
     });
     const ar = rating.voices.ar;
     const en = rating.voices.en;
-    gather.say({ voice: ar?.voice as 'Polly.Zeina', language: ar?.language as 'arb' }, LANGUAGE_MENU.ar);
-    gather.say({ voice: en?.voice as 'Polly.Joanna', language: en?.language as 'en-US' }, LANGUAGE_MENU.en);
+    gather.say(
+      { voice: ar?.voice as 'Polly.Zeina', language: ar?.language as 'arb' },
+      voiceTexts.ar.languageMenu,
+    );
+    gather.say(
+      { voice: en?.voice as 'Polly.Joanna', language: en?.language as 'en-US' },
+      voiceTexts.en.languageMenu,
+    );
     twiml(res, r.toString());
   });
 
@@ -121,7 +118,7 @@ export function voiceRouter(ctx: AppContext): Router {
       if (agent?.dialTarget) target = agent.dialTarget;
     }
     const r = new twilio.twiml.VoiceResponse();
-    say(r, lang, CONNECTING[lang]);
+    say(r, lang, voiceTexts[lang].connecting);
     const dial = r.dial({
       action: `/voice/dial-done?${new URLSearchParams({ agent: q.data.agent, ticket: q.data.ticket, lang }).toString()}`,
       method: 'POST',
@@ -141,7 +138,7 @@ export function voiceRouter(ctx: AppContext): Router {
     if (status === 'completed' || status === 'answered')
       return twiml(res, renderStep(rating, firstStep(rating, q.data)));
     const r = new twilio.twiml.VoiceResponse();
-    say(r, q.data.lang, NOT_CONNECTED[q.data.lang]);
+    say(r, q.data.lang, voiceTexts[q.data.lang].notConnected);
     r.hangup();
     ctx.log.info({ dialStatus: status }, 'agent not reached; no rating requested');
     twiml(res, r.toString());

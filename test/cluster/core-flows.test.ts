@@ -41,7 +41,7 @@ describe('on a three-master Redis Cluster', () => {
     expect(masters).toHaveLength(3);
     const ready = await fetch(`${sys.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
-    const { loadConfig } = await import('../../src/config.js');
+    const { loadConfig } = await import('../../src/config/index.js');
     expect(() => loadConfig({ REDIS_CLUSTER_NODES: cluster.nodesEnv, QUEUE_PREFIX: 'verisat' })).toThrow(
       /hash-tagged prefix/,
     );

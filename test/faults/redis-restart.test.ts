@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { reconcileFollowUps } from '../../src/followup/schedule/reconciler.js';
 import { startRedis, type EmbeddedService } from '../../src/services/embedded.js';
 import { FAST_FOLLOWUP_ENV } from '../support/followup.js';

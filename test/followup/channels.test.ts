@@ -3,7 +3,7 @@ import { INBOUND_QUEUE, inboundJobId } from '../../src/followup/conversation/inb
 import type { FollowUpDoc } from '../../src/db/models/followup.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
 import type { TwilioSandbox } from '../../src/twilio/stand-in/api.js';
-import { SANDBOX_TEMPLATES } from '../../src/twilio/stand-in/content-sids.js';
+import { SANDBOX_TEMPLATES } from '../../src/config/twilio.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkerConnection } from '../../src/queue/connection.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
 import { reconcileFollowUps } from '../../src/followup/schedule/reconciler.js';
 import { TICKET_EVENTS_QUEUE, ticketEventJobId } from '../../src/tickets/service.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
 import type { FollowUpDoc } from '../../src/db/models/followup.js';
 import { createLogger } from '../../src/log.js';
 import { startSystem } from '../../src/system.js';

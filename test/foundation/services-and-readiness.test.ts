@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { ServiceStartError, startMongo, startRedis } from '../../src/services/embedded.js';
 import { logSink } from '../support/log-sink.js';
 import { eventually, startTestSystem } from '../support/system.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { clusterAddress } from '../../src/queue/connection.js';
 import { findExecutable, startRedis, type EmbeddedService } from '../../src/services/embedded.js';
 import { eventually } from './system.js';

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
 import { createApiToken } from '../../src/auth/api-tokens.js';
-import { loadConfig, type RawEnv } from '../../src/config.js';
+import { loadConfig, type RawEnv } from '../../src/config/index.js';
 import type { Role } from '../../src/db/models/access.js';
 import { createLogger } from '../../src/log.js';
 import { startSystem, type RunningSystem } from '../../src/system.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
 
 // Issue 23, finding 12: values printed in this repository are no secrets in live mode or production.
 function problems(env: Record<string, string>): string[] {

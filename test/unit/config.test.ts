@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config/index.js';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -186,7 +186,16 @@ describe('loadConfig', () => {
     expect(problems({ AGENCY_SAMPLE_RATES: '<b>=0.5' })[0]).toMatch(/"<b>" is not an agency code/);
     expect(problems({ AGENCY_SAMPLE_RATES: 'moh=0.5,' })[0]).toMatch(/is not agency=rate/);
     expect(problems({ PRAYER_CITY: 'atlantis' })[0]).toMatch(/^PRAYER_CITY: "atlantis" is neither a city/);
-    expect(problems({ RAMADAN_SEND_WINDOW: '17:00-10:00' }).length).toBeGreaterThan(0);
+    expect(problems({ RAMADAN_SEND_WINDOW: '17:00-10:00' })).toEqual([
+      'RAMADAN_SEND_WINDOW: send window "17:00-10:00" must start before it ends, within one day (a window over midnight is not supported)',
+    ]);
+    // Each of the send window's settings is named on its own, in the words the send window uses.
+    expect(problems({ SEND_DAYS: 'sun-funday' })).toEqual([
+      'SEND_DAYS: send days "sun-funday": "funday" is not a weekday name (mon, tue, wed, thu, fri, sat, sun)',
+    ]);
+    expect(problems({ SEND_WINDOW: '21:00-09:00' })[0]).toMatch(
+      /^SEND_WINDOW: send window "21:00-09:00" must start/,
+    );
   });
 });
 
@@ -198,5 +207,35 @@ describe('the sandbox credentials are documented', () => {
       expect(text, file).toContain(authToken);
       expect(text, file).toContain(accountSid);
     }
+  });
+});
+
+describe('.env.example', () => {
+  // A variable line, set (`NAME=value`) or shown unset (`# NAME=`); any other `#` line is a comment.
+  const VARIABLE = /^(?:#\s*)?([A-Z][A-Z0-9_]*)=/;
+  const lines = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8').split('\n');
+
+  it('names every variable the configuration reads, each under a comment that explains it', () => {
+    const documented = new Map<string, number>();
+    lines.forEach((line, i) => {
+      const name = VARIABLE.exec(line)?.[1];
+      if (name !== undefined && !documented.has(name)) documented.set(name, i);
+    });
+    const missing = CONFIG_VARIABLES.filter((name) => !documented.has(name));
+    expect(missing, 'in the configuration, not in .env.example').toEqual([]);
+    const uncommented = CONFIG_VARIABLES.filter((name) => {
+      // Variables written together (HOST and PORT) share the comment above the first of them.
+      let i = (documented.get(name) ?? 0) - 1;
+      while (i >= 0 && VARIABLE.test(lines[i] ?? '')) i--;
+      return !(lines[i] ?? '').startsWith('#');
+    });
+    expect(uncommented, 'without a comment above them in .env.example').toEqual([]);
+  });
+
+  it('names nothing the configuration does not read', () => {
+    const unknown = lines
+      .map((line) => VARIABLE.exec(line)?.[1])
+      .filter((name): name is string => name !== undefined && !CONFIG_VARIABLES.includes(name));
+    expect(unknown, 'in .env.example, unknown to the configuration').toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { clusterAddress, describeRedis, parseClusterNodes } from '../../src/queue/connection.js';
 
 describe('Redis addresses', () => {

@@ -1,9 +1,10 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { LANGUAGES, type Language } from '../../i18n/languages.js';
 
 export const TICKET_EVENT_TYPES = ['opened', 'closed', 'reopened'] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
-export const LANGUAGES = ['ar', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
+// A ticket's language is one the texts are written in (src/i18n/languages.ts).
+export { LANGUAGES, type Language };
 
 /**
  * A closure is one "closed" claim by the agency. Numbers are given in the order closures become

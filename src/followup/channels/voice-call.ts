@@ -3,6 +3,7 @@ import twilio from 'twilio';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/duplicate-key.js';
+import { voiceTexts } from '../../i18n/voice.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
 import { verifyTwilioSignature } from '../../twilio/signature.js';
 import { renderStep } from '../../voice/engine.js';
@@ -48,15 +49,6 @@ const callBody = z.object({
   AnsweredBy: z.string().max(32).optional(),
 });
 
-const MACHINE_MESSAGE = {
-  ar: 'مرحبا، نتصل بك بخصوص بلاغك لدى الجهة الحكومية. سنرسل لك رسالة للإجابة. شكرا.',
-  en: 'Hello, we are calling about your ticket with a government agency. We will send you a message to answer. Thank you.',
-};
-const ALREADY_ANSWERED = {
-  ar: 'شكرا لك، لقد وصلتنا إجابتك عن هذا البلاغ. مع السلامة.',
-  en: 'Thank you, we already have your answer about this ticket. Goodbye.',
-};
-
 export function isMachine(answeredBy: string | undefined): boolean {
   return !!answeredBy && (answeredBy.startsWith('machine') || answeredBy === 'fax');
 }
@@ -88,7 +80,7 @@ export function verificationCallRouter(ctx: AppContext, flow: Flow): Router {
     const body = callBody.safeParse(req.body);
     if (!q.success || !body.success) {
       ctx.log.warn({}, 'malformed verification call entry');
-      return twiml(res, sayAndHangUp(flow, 'ar', ALREADY_ANSWERED.ar));
+      return twiml(res, sayAndHangUp(flow, 'ar', voiceTexts.ar.verifyAlreadyAnswered));
     }
     const f = await ctx.models.FollowUp.findById(q.data.fu)
       .select({ state: 1, answeredAt: 1 })
@@ -101,7 +93,7 @@ export function verificationCallRouter(ctx: AppContext, flow: Flow): Router {
     // 'sending': the call was answered before the sender recorded it (a quick pick-up).
     const open = (s: string) => s === 'sending' || (AWAITING_STATES as readonly string[]).includes(s);
     if (f === null || (f && (f.answeredAt || !open(f.state))))
-      return twiml(res, sayAndHangUp(flow, q.data.l, ALREADY_ANSWERED[q.data.l]));
+      return twiml(res, sayAndHangUp(flow, q.data.l, voiceTexts[q.data.l].verifyAlreadyAnswered));
     twiml(
       res,
       renderStep(flow, { f: flow.id, s: flow.firstStep, l: q.data.l, r: 0, a: q.data.fu, t: q.data.t }),
@@ -130,7 +122,7 @@ export function verificationCallRouter(ctx: AppContext, flow: Flow): Router {
     ctx.log.info({ ticketRef: f.ticketRef, closure: f.closureNumber }, 'verification call reached a machine');
     const lang = f.language === 'en' ? 'en' : 'ar';
     try {
-      await ctx.twilio.calls(sid).update({ twiml: sayAndHangUp(flow, lang, MACHINE_MESSAGE[lang]) });
+      await ctx.twilio.calls(sid).update({ twiml: sayAndHangUp(flow, lang, voiceTexts[lang].verifyMachine) });
     } catch (err) {
       ctx.log.warn({ err, ticketRef: f.ticketRef }, 'could not end the machine-answered call');
     }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ConfigError, type Config } from '../../config.js';
+import { ConfigError, type Config } from '../../config/index.js';
 import type { Models } from '../../db/models/index.js';
 import type { Logger } from '../../log.js';
 

@@ -1,4 +1,4 @@
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import { placeOf } from './prayer-times.js';
 import { parseHours, parseSendWindow, type SendWindow } from './send-window.js';
 

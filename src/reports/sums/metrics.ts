@@ -1,5 +1,7 @@
 import { chainOf, type ChainOfCounts } from './chain.js';
 import { meanIntervalOfCounts, overlaps, wilsonInterval, type Interval } from '../stats/intervals.js';
+import type { Language } from '../../i18n/languages.js';
+import { metricText, type MetricText } from '../../i18n/metrics.js';
 
 /**
  * The metric definitions: the one place that says what each figure means and how it is computed.
@@ -279,131 +281,25 @@ export function rankGroups<
   return groups;
 }
 
-export interface MetricDefinition {
+/** A metric's key and kind, with its name and definition in every language (src/i18n/metrics.ts). */
+export interface MetricDefinition extends Record<Language, MetricText> {
   key: MetricKey;
   kind: 'rate' | 'mean' | 'count';
-  en: { name: string; definition: string };
-  ar: { name: string; definition: string };
 }
 
 /** The written definitions, in the order managers read them. */
 export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
-  {
-    key: 'closures',
-    kind: 'count',
-    en: {
-      name: 'Closures',
-      definition: 'Tickets marked closed in the period (a ticket closed twice counts twice).',
-    },
-    ar: {
-      name: 'الإغلاقات',
-      definition: 'الطلبات المعلَّمة "مغلقة" خلال الفترة (الطلب المغلق مرتين يُحسب مرتين).',
-    },
-  },
-  {
-    key: 'sent',
-    kind: 'count',
-    en: {
-      name: 'Asked',
-      definition:
-        'Closures whose verification message was sent to the citizen, or refused by the carrier as undeliverable to the number.',
-    },
-    ar: {
-      name: 'أُرسل لهم',
-      definition:
-        'الإغلاقات التي أُرسلت عنها رسالة التحقق إلى المواطن، أو رفضت شركة الاتصالات إرسالها لتعذّر التوصيل إلى الرقم.',
-    },
-  },
-  {
-    key: 'delivered',
-    kind: 'count',
-    en: {
-      name: 'Messages delivered',
-      definition: 'Closures whose message was confirmed delivered; an answer also proves delivery.',
-    },
-    ar: { name: 'رسائل مستلمة', definition: 'الإغلاقات التي تأكد وصول رسالتها؛ والرد دليل على الوصول أيضا.' },
-  },
-  {
-    key: 'answers',
-    kind: 'count',
-    en: { name: 'Answers', definition: 'Closures whose citizen answered at least one question.' },
-    ar: { name: 'الردود', definition: 'الإغلاقات التي أجاب صاحبها عن سؤال واحد على الأقل.' },
-  },
-  {
-    key: 'verifiedResolutionRate',
-    kind: 'rate',
-    en: {
-      name: 'Verified resolution rate',
-      definition: 'Answered "solved" ÷ closures with an answer to "was it solved?".',
-    },
-    ar: {
-      name: 'نسبة الحل المؤكد',
-      definition: 'من أجاب "حُلّت" ÷ الإغلاقات التي أُجيب فيها عن سؤال "هل حُلّت المشكلة؟".',
-    },
-  },
-  {
-    key: 'falseClosureRate',
-    kind: 'rate',
-    en: {
-      name: 'False closure rate',
-      definition: 'Answered "not solved" ÷ closures with an answer to "was it solved?".',
-    },
-    ar: {
-      name: 'نسبة الإغلاق غير الصحيح',
-      definition: 'من أجاب "لم تُحل" ÷ الإغلاقات التي أُجيب فيها عن سؤال "هل حُلّت المشكلة؟".',
-    },
-  },
-  {
-    key: 'responseRate',
-    kind: 'rate',
-    en: {
-      name: 'Response rate',
-      definition: 'Closures with any answer ÷ closures whose message was delivered.',
-    },
-    ar: {
-      name: 'نسبة الاستجابة',
-      definition: 'الإغلاقات التي وصل عنها أي رد ÷ الإغلاقات التي وصلت رسالتها.',
-    },
-  },
-  {
-    key: 'csat',
-    kind: 'rate',
-    en: { name: 'CSAT', definition: 'Ratings of 4 or 5 ÷ all citizen ratings (1–5).' },
-    ar: { name: 'رضا المواطنين', definition: 'التقييمات 4 أو 5 ÷ كل تقييمات المواطنين (من 1 إلى 5).' },
-  },
-  {
-    key: 'meanRating',
-    kind: 'mean',
-    en: { name: 'Mean rating', definition: 'Sum of citizen ratings ÷ number of ratings (1–5).' },
-    ar: { name: 'متوسط التقييم', definition: 'مجموع تقييمات المواطنين ÷ عددها (من 1 إلى 5).' },
-  },
-  {
-    key: 'postCallRatingMean',
-    kind: 'mean',
-    en: {
-      name: 'Post-call rating',
-      definition:
-        'Mean of the keypad rating (1–5) the caller gave the agent right after the call linked to the ticket.',
-    },
-    ar: {
-      name: 'تقييم ما بعد المكالمة',
-      definition: 'متوسط تقييم الموظف بلوحة المفاتيح (1–5) بعد المكالمة المرتبطة بالطلب مباشرة.',
-    },
-  },
-  {
-    key: 'brushOffGap',
-    kind: 'rate',
-    en: {
-      name: 'Brush-off gap',
-      definition:
-        'Closures whose post-call rating was 4–5 but later answered "not solved" ÷ closures with both a post-call rating and an answer to "solved?".',
-    },
-    ar: {
-      name: 'فجوة الصرف',
-      definition:
-        'إغلاقات قُيّمت مكالمتها 4–5 ثم أُجيب لاحقا "لم تُحل" ÷ الإغلاقات التي لها تقييم مكالمة وإجابة عن "هل حُلّت؟".',
-    },
-  },
+  { key: 'closures', kind: 'count', ...metricText('closures') },
+  { key: 'sent', kind: 'count', ...metricText('sent') },
+  { key: 'delivered', kind: 'count', ...metricText('delivered') },
+  { key: 'answers', kind: 'count', ...metricText('answers') },
+  { key: 'verifiedResolutionRate', kind: 'rate', ...metricText('verifiedResolutionRate') },
+  { key: 'falseClosureRate', kind: 'rate', ...metricText('falseClosureRate') },
+  { key: 'responseRate', kind: 'rate', ...metricText('responseRate') },
+  { key: 'csat', kind: 'rate', ...metricText('csat') },
+  { key: 'meanRating', kind: 'mean', ...metricText('meanRating') },
+  { key: 'postCallRatingMean', kind: 'mean', ...metricText('postCallRatingMean') },
+  { key: 'brushOffGap', kind: 'rate', ...metricText('brushOffGap') },
 ];
 
 export function definitionOf(key: MetricKey): MetricDefinition {

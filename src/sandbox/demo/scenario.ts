@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createApiToken } from '../../auth/api-tokens.js';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import type { Models } from '../../db/models/index.js';
 import type { QueueRegistry } from '../../queue/registry.js';
 import type { TwilioClient } from '../../twilio/client.js';

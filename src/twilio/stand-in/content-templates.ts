@@ -1,5 +1,5 @@
 import { FOLLOW_UP_BUTTONS } from '../whatsapp-buttons.js';
-import { SANDBOX_TEMPLATES } from './content-sids.js';
+import { SANDBOX_TEMPLATES } from '../../config/twilio.js';
 
 /**
  * The WhatsApp templates the stand-in treats as approved, as Twilio's Content API would hold them

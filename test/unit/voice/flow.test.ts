@@ -30,9 +30,18 @@ describe('loadFlow', () => {
     [
       'a missing language',
       (f: ReturnType<typeof clone>) => {
-        delete (f.steps.thanks.prompt as Record<string, unknown>).en;
+        (f.steps.thanks as Record<string, unknown>).prompt = {
+          ar: { play: 'https://cdn.example.gov.sa/thanks-ar.mp3' },
+        };
       },
       'step "thanks".prompt: missing language "en"',
+    ],
+    [
+      'a text that src/i18n/voice.ts does not have',
+      (f: ReturnType<typeof clone>) => {
+        (f.steps.thanks as Record<string, unknown>).prompt = { text: 'thanksForNothing' };
+      },
+      'step "thanks".prompt: unknown text "thanksForNothing" (src/i18n/voice.ts)',
     ],
     [
       'an unknown first step',
@@ -60,6 +69,17 @@ describe('loadFlow', () => {
   });
 });
 
+describe('the texts of a flow', () => {
+  it("are said from src/i18n/voice.ts in the caller's language, word for word", () => {
+    const flow = loadFlow(postCallRating);
+    expect(flow.steps.thanks?.prompt).toEqual({
+      ar: { say: 'شكرا لتقييمك. مع السلامة.' },
+      en: { say: 'Thank you for your rating. Goodbye.' },
+    });
+    expect(flow.voices.ar).toEqual({ voice: 'Polly.Zeina', language: 'arb' });
+  });
+});
+
 describe('decide', () => {
   const flow = loadFlow(postCallRating);
   const state: CallState = { f: 'post-call-rating', s: 'agent_rating', l: 'ar', r: 0, a: 'a-1', t: 'T-1' };
@@ -79,8 +99,9 @@ describe('decide', () => {
   });
   it('uses a recorded prompt when the flow gives one', () => {
     const f = clone();
-    (f.steps.solved.prompt as Record<string, unknown>).ar = {
-      play: 'https://cdn.example.gov.sa/solved-ar.mp3',
+    (f.steps.solved as Record<string, unknown>).prompt = {
+      ar: { play: 'https://cdn.example.gov.sa/solved-ar.mp3' },
+      en: { say: 'Was your problem solved on this call?' },
     };
     expect(decide(loadFlow(f), state, '3').twiml).toContain(
       '<Play>https://cdn.example.gov.sa/solved-ar.mp3</Play>',
@@ -121,7 +142,10 @@ describe('renderStep from templates', () => {
 
   it('still renders a prompt that contains a placeholder word literally', () => {
     const f = clone();
-    (f.steps.solved.prompt as Record<string, unknown>).en = { say: 'Press *agent* or *ticket*.' };
+    (f.steps.solved as Record<string, unknown>).prompt = {
+      ar: { say: 'اضغط 1.' },
+      en: { say: 'Press *agent* or *ticket*.' },
+    };
     const loaded = loadFlow(f);
     const state: CallState = { f: loaded.id, s: 'solved', l: 'en', r: 0, a: 'a-9', t: 'T-9' };
     const xml = renderStep(loaded, state);

@@ -10,8 +10,8 @@ import {
 } from './conversation.js';
 import { applyEffects, transition } from '../outcome/outcome.js';
 import type { Reason } from './reply-parser.js';
-import { recordAnswer } from '../../reports/integrity/answer-record.js';
-import type { AnswerOrigin } from '../../reports/integrity/origin.js';
+import { recordAnswer } from './answer-record.js';
+import type { AnswerOrigin } from './origin.js';
 
 const STEP_OF: Partial<Record<FollowUpState, Step>> = {
   // A worker that died between the SDK call and recording it leaves 'sending' until its job is
@@ -106,7 +106,7 @@ export async function applyAnswer(
       continue;
     }
     await applyEffects(ctx, saved);
-    // Tamper evidence and integrity signals, kept outside the conversation (src/reports/integrity).
+    // Tamper evidence and integrity signals, kept apart from the follow-up itself (answer-record.ts).
     await recordAnswer(ctx, saved, {
       channel,
       step: t.state.step,

@@ -5,7 +5,7 @@ import { turnBatcher } from '../queue/turn-batch.js';
 import type { WorkerDefinition } from '../queue/workers.js';
 import { applyCallAnswer, type CallAnswerJob } from '../followup/channels/voice-call.js';
 import { localDay } from '../followup/schedule/send-window.js';
-import { countScoresMatching, SUMS_PENDING } from '../reports/sums/daily-sums.js';
+import { recordPostCallRating } from '../scores/writes.js';
 
 /**
  * IVR answers reach MongoDB through this queue, never in the request: a step answers from Redis in
@@ -175,16 +175,12 @@ async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
     ).lean();
     // An answer that arrives after the call was finalised (MongoDB was down) updates its status.
     if (updated?.finalisedAt) await writeStatus(ctx, job.callSid);
-    if (updated && job.field === 'agentRating' && updated.ticketRef) {
-      await ctx.models.VerifiedScore.updateMany(
-        { ticketRef: updated.ticketRef, postCallRatingId: { $exists: false } },
-        {
-          $set: { postCallRatingId: updated._id, postCallRating: job.value, ...SUMS_PENDING },
-          $inc: { sumsRev: 1 },
-        },
-      );
-      await countScoresMatching(ctx, { ticketRef: updated.ticketRef });
-    }
+    if (updated && job.field === 'agentRating' && updated.ticketRef)
+      await recordPostCallRating(ctx, {
+        ticketRef: updated.ticketRef,
+        ratingId: updated._id,
+        value: job.value,
+      });
     return { stored: updated !== null };
   }
   if (job.type === 'recording') {

@@ -27,9 +27,10 @@ import { addCell, cellOf, emptySums, type PartialSums } from './partial-sums.js'
  *   - its cost is one read and one write of the bucket, whatever the number of records (the
  *     embedded server scans for any query but `_id`, so aggregating a bucket's records per write
  *     cost time in proportion to the whole collection there).
- * A writer sets `sumsPending: true` (`SUMS_PENDING`) and `$inc: { sumsRev: 1 }` in the same atomic
- * update that changes a score, then counts the score it got back (`countScore`), which lowers the
- * flag. A writer that dies in between leaves the flag up, and `repairDailySums` counts the score.
+ * A writer (every one is in ../writes.ts) sets `sumsPending: true` (`SUMS_PENDING`) and
+ * `$inc: { sumsRev: 1 }` in the same atomic update that changes a score, then counts the score it
+ * got back (`countScore`), which lowers the flag. A writer that dies in between leaves the flag up,
+ * and `repairDailySums` counts the score.
  */
 
 export interface SumsBucket {

@@ -10,8 +10,8 @@ import { periodOf, periodsBetween, type PeriodUnit } from '../periods.js';
 export { groupKey, type GroupFields } from '../../scores/sums/groups.js';
 
 /**
- * Sums per group of the dimension, read from the per-day partial sums (daily-sums.ts): a report
- * costs what its days × agents cost, not what its records cost. `groupedSumsFromRecords`
+ * Sums per group of the dimension, read from the per-day partial sums (src/scores/sums/daily-sums.ts):
+ * a report costs what its days × agents cost, not what its records cost. `groupedSumsFromRecords`
  * (record-sums.ts) computes the same from the records, for rebuilds and checks.
  */
 export function groupedSums(

@@ -8,8 +8,8 @@ import { addCell, cellOf, emptySums, type CellId } from '../../scores/sums/parti
  * grows with the records.
  *
  * The database only counts: records are grouped by the fields every metric reads, with `$sum: 1`,
- * and the cells are added up in code (metrics.ts), which is exact: a cell is a set of identical
- * records.
+ * and the cells are added up in code (src/scores/sums/partial-sums.ts), which is exact: a cell is
+ * a set of identical records.
  */
 
 /** The `$group` keys of the fields the metrics read. */

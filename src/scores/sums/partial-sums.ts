@@ -38,7 +38,10 @@ export interface PartialSums {
   postCallAndSolved: number;
   /** Of those, post-call rating 4-5 but "not solved". */
   brushOffs: number;
-  /** The chain of counts' drops (src/reports/sums/chain.ts): closures never asked, and why; asked but not delivered. */
+  /**
+   * The chain of counts' drops (src/reports/sums/chain.ts): closures never asked, and why; asked but
+   * not delivered.
+   */
   notSampled: number;
   /** Sampled, but reported to us after the agency's maximum age for asking (agency-rules.ts). */
   tooOld: number;

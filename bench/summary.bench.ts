@@ -16,7 +16,7 @@
  * Target: at 1,000,000 records, p50 at most twice the 10,000 figure and p95 under 200 ms.
  */
 import { parseArgs } from 'node:util';
-import { rebuildDailySums } from '../src/reports/sums/daily-sums.js';
+import { rebuildDailySums } from '../src/scores/sums/daily-sums.js';
 import { buildSummaryFromRecords } from '../src/reports/sums/aggregate.js';
 import type { GroupBy } from '../src/reports/filters.js';
 import { addDays } from '../src/reports/periods.js';

@@ -1,12 +1,12 @@
 /**
  * Recomputes every per-day partial sum (daily_sums) from the verified score records, reading each
  * record once and printing progress. Safe while the system runs: a bucket a live writer re-creates
- * meanwhile is counted score by score, as every write is (src/reports/sums/daily-sums.ts). Usage:
+ * meanwhile is counted score by score, as every write is (src/scores/sums/daily-sums.ts). Usage:
  *   npm run sums:rebuild
  * Reaches MONGODB_URI, or the embedded database of a running `npm start`, or starts that database itself.
  */
 import { loadConfig } from '../src/config/index.js';
-import { rebuildDailySums } from '../src/reports/sums/daily-sums.js';
+import { rebuildDailySums } from '../src/scores/sums/daily-sums.js';
 import { openCliDatabase } from '../src/services/cli-database.js';
 
 async function main(): Promise<void> {

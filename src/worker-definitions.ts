@@ -1,4 +1,5 @@
 import type { AppContext } from './context.js';
+import { applyCallAnswer } from './followup/channels/voice-call.js';
 import { disputeWebhookWorker } from './followup/outcome/dispute-webhook.js';
 import { inboundWorker } from './followup/conversation/inbound.js';
 import { reconcileWorker, type ReconcileReport } from './followup/schedule/reconciler.js';
@@ -22,7 +23,7 @@ export function workerDefinitions(ctx: AppContext): WorkerDefinition[] {
     statusReceiptWorker(ctx),
     disputeWebhookWorker(ctx),
     countingRepairs(ctx, reconcileWorker(ctx)),
-    voiceWorker(ctx),
+    voiceWorker(ctx, applyCallAnswer),
     retentionWorker(ctx),
   ];
 }

@@ -5,7 +5,7 @@ import {
   bucketOf,
   SCORE_SUMS_FIELDS,
   type CountableScore,
-} from '../reports/sums/daily-sums.js';
+} from '../scores/sums/daily-sums.js';
 
 /**
  * Checks that the records reports and exports are read from follow from what is sealed:

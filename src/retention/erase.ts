@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { writeAudit } from '../auth/audit.js';
 import { closeFollowUp, OPEN_STATES } from '../followup/outcome/outcome.js';
 import { HttpError } from '../http/errors.js';
-import { keyedHash } from '../reports/integrity/origin.js';
+import { keyedHash } from '../followup/conversation/origin.js';
 import { normalisePhone } from '../tickets/phone.js';
 import { PERSONAL_FIELDS, type PersonalFields } from './personal-fields.js';
 import { removeFields, removeInboundJobs } from './purge.js';

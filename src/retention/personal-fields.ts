@@ -32,7 +32,7 @@ export interface PersonalFields {
   unset: string[] | 'document';
   /** Fields that identify the citizen, for erasure by number. */
   phoneFields?: string[];
-  /** Fields holding the keyed hash of the number (reports/integrity/origin.ts), for erasure by number. */
+  /** Fields holding the keyed hash of the number (src/followup/conversation/origin.ts), for erasure by number. */
   phoneHashFields?: string[];
 }
 

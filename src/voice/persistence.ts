@@ -3,9 +3,8 @@ import type { AppContext } from '../context.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import { turnBatcher } from '../queue/turn-batch.js';
 import type { WorkerDefinition } from '../queue/workers.js';
-import { applyCallAnswer, type CallAnswerJob } from '../followup/channels/voice-call.js';
 import { localDay } from '../followup/schedule/send-window.js';
-import { countScoresMatching, SUMS_PENDING } from '../reports/sums/daily-sums.js';
+import { recordPostCallRating } from '../scores/writes.js';
 
 /**
  * IVR answers reach MongoDB through this queue, never in the request: a step answers from Redis in
@@ -22,6 +21,23 @@ interface CallContext {
   agentId: string;
   ticketRef: string;
 }
+
+/** A key answer of an outbound verification call (src/followup/channels/voice-call.ts). */
+export interface CallAnswerJob {
+  type: 'verify';
+  callSid: string;
+  followUpId: string;
+  step: string;
+  field: 'solved' | 'rating' | 'reason';
+  value: number | boolean | string;
+  at: string;
+}
+
+/**
+ * Applies a verification call's answer to its follow-up's conversation. Given by whoever starts the
+ * worker, so this queue, which the follow-up stage's calls use, does not depend on that stage.
+ */
+export type CallAnswerHandler = (ctx: AppContext, job: CallAnswerJob) => Promise<unknown>;
 
 export type AnswerJob = {
   type: 'answer';
@@ -151,10 +167,10 @@ async function writeStatus(
   }
 }
 
-async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
+async function process(ctx: AppContext, job: VoiceJob, applyCallAnswer: CallAnswerHandler): Promise<unknown> {
   if (job.type === 'answers') {
     const results: unknown[] = [];
-    for (const answer of job.answers) results.push(await process(ctx, answer));
+    for (const answer of job.answers) results.push(await process(ctx, answer, applyCallAnswer));
     return results;
   }
   if (job.type === 'verify') return applyCallAnswer(ctx, job);
@@ -175,16 +191,12 @@ async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
     ).lean();
     // An answer that arrives after the call was finalised (MongoDB was down) updates its status.
     if (updated?.finalisedAt) await writeStatus(ctx, job.callSid);
-    if (updated && job.field === 'agentRating' && updated.ticketRef) {
-      await ctx.models.VerifiedScore.updateMany(
-        { ticketRef: updated.ticketRef, postCallRatingId: { $exists: false } },
-        {
-          $set: { postCallRatingId: updated._id, postCallRating: job.value, ...SUMS_PENDING },
-          $inc: { sumsRev: 1 },
-        },
-      );
-      await countScoresMatching(ctx, { ticketRef: updated.ticketRef });
-    }
+    if (updated && job.field === 'agentRating' && updated.ticketRef)
+      await recordPostCallRating(ctx, {
+        ticketRef: updated.ticketRef,
+        ratingId: updated._id,
+        value: job.value,
+      });
     return { stored: updated !== null };
   }
   if (job.type === 'recording') {
@@ -220,14 +232,14 @@ async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
   } catch (err) {
     // An answer job created the document meanwhile: finalise that one.
     if (!isDuplicateKey(err)) throw err;
-    return process(ctx, job);
+    return process(ctx, job, applyCallAnswer);
   }
 }
 
-export function voiceWorker(ctx: AppContext): WorkerDefinition {
+export function voiceWorker(ctx: AppContext, applyCallAnswer: CallAnswerHandler): WorkerDefinition {
   return {
     queue: VOICE_QUEUE,
     options: { concurrency: 20 },
-    process: (job: Job) => process(ctx, job.data as VoiceJob),
+    process: (job: Job) => process(ctx, job.data as VoiceJob, applyCallAnswer),
   };
 }

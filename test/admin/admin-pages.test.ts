@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/auth/users.js';
-import { rebuildDailySums } from '../../src/reports/sums/daily-sums.js';
+import { rebuildDailySums } from '../../src/scores/sums/daily-sums.js';
 import { ARTIFACTS, launchBrowser } from '../support/browser.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';

@@ -2,7 +2,7 @@ import { verifyCommand } from './verify-command.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyScores, verifySums } from '../../src/audit-chain/records.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
-import { bucketId, bucketOf } from '../../src/reports/sums/daily-sums.js';
+import { bucketId, bucketOf } from '../../src/scores/sums/daily-sums.js';
 import { eraseCitizen } from '../../src/retention/erase.js';
 import { purgeExpiredPersonalData } from '../../src/retention/purge.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';

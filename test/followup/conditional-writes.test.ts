@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpDoc } from '../../src/db/models/followup.js';
 import { applyAnswer } from '../../src/followup/conversation/answers.js';
-import { applyEffects, closeFollowUp, markSent } from '../../src/followup/outcome/outcome.js';
+import { applyEffects, closeFollowUp } from '../../src/followup/outcome/outcome.js';
+import { markScoreSent } from '../../src/scores/writes.js';
 import { DISPUTE_QUEUE, disputeJobId } from '../../src/followup/queue.js';
 import { reconcileFollowUps } from '../../src/followup/schedule/reconciler.js';
 import { ticketEvent } from '../support/followup.js';
@@ -105,7 +106,7 @@ describe('follow-up writes without locks', () => {
       { _id: f._id },
       { $set: { state: 'sending', sendAttemptAt: new Date() }, $inc: { revision: 1 } },
     );
-    await markSent(sys.ctx, f);
+    await markScoreSent(sys.ctx, f);
     const sending = await sys.ctx.models.FollowUp.findById(f._id).lean<FollowUpDoc>();
     if (!sending) throw new Error('follow-up vanished');
     const result = await applyAnswer(sys.ctx, sending, { kind: 'solved', value: false }, 'web');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSummary, buildSummaryFromRecords } from '../../src/reports/sums/aggregate.js';
-import { rebuildDailySums } from '../../src/reports/sums/daily-sums.js';
+import { rebuildDailySums } from '../../src/scores/sums/daily-sums.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
 let system: TestSystem;
@@ -103,7 +103,7 @@ describe('chain of counts', () => {
 
   it('moves a closure along the chain when its score changes, without a rebuild', async () => {
     const { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } =
-      await import('../../src/reports/sums/daily-sums.js');
+      await import('../../src/scores/sums/daily-sums.js');
     const score = await system.ctx.models.VerifiedScore.collection.findOneAndUpdate(
       { ticketRef: 'C-17' }, // one of the four still waiting (rows 17–20)
       { $set: { sent: true, ...SUMS_PENDING }, $inc: { sumsRev: 1 } },

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeScore } from '../../src/followup/outcome/outcome.js';
 import { buildSummary, buildSummaryFromRecords } from '../../src/reports/sums/aggregate.js';
 import { groupJson, metricsJson } from '../../src/reports/api-routes.js';
 import {
@@ -10,7 +9,8 @@ import {
   SCORE_SUMS_FIELDS,
   repairDailySums,
   type SumsBucket,
-} from '../../src/reports/sums/daily-sums.js';
+} from '../../src/scores/sums/daily-sums.js';
+import { writeScore } from '../../src/scores/writes.js';
 import { GROUP_BYS, type GroupBy, type ReportFilter } from '../../src/reports/filters.js';
 import { localToday } from '../../src/reports/periods.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
@@ -18,7 +18,7 @@ import { eventually, startTestSystem, type TestSystem } from '../support/system.
 import { buildScores, MARCH, seedScores } from './dataset.js';
 
 /**
- * Reports read per-day partial sums (src/reports/sums/daily-sums.ts). These tests hold them to the
+ * Reports read per-day partial sums (src/scores/sums/daily-sums.ts). These tests hold them to the
  * records: every figure the summary gives equals the one computed from the records, after seeding,
  * after writes through the real flows, after a crashed writer (repair) and after a rebuild.
  */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildDailySums } from '../../src/reports/sums/daily-sums.js';
+import { rebuildDailySums } from '../../src/scores/sums/daily-sums.js';
 import { addDays, localToday } from '../../src/reports/periods.js';
 import { ARTIFACTS, launchBrowser } from '../support/browser.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';

@@ -1,5 +1,5 @@
 import type { Models } from '../../src/db/models/index.js';
-import { rebuildDailySums } from '../../src/reports/sums/daily-sums.js';
+import { rebuildDailySums } from '../../src/scores/sums/daily-sums.js';
 
 /**
  * A month of verified scores for three agencies, five departments and six agents, with every outcome,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/auth/api-tokens.js';
 import { createUser } from '../../src/auth/users.js';
-import { rebuildDailySums } from '../../src/reports/sums/daily-sums.js';
+import { rebuildDailySums } from '../../src/scores/sums/daily-sums.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
 // Issue 17, finding 3: a department scope lives inside one agency. Two agencies here both have a

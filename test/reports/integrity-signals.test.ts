@@ -1,9 +1,9 @@
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpDoc } from '../../src/db/models/followup.js';
-import { recordAnswer } from '../../src/reports/integrity/answer-record.js';
-import { answerOrigin } from '../../src/reports/integrity/origin.js';
-import { rebuildDailySums } from '../../src/reports/sums/daily-sums.js';
+import { recordAnswer } from '../../src/followup/conversation/answer-record.js';
+import { answerOrigin } from '../../src/followup/conversation/origin.js';
+import { rebuildDailySums } from '../../src/scores/sums/daily-sums.js';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';

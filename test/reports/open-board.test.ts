@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localToday } from '../../src/reports/periods.js';
 import { lastCompletePeriod } from '../../src/reports/stats/best-three.js';
-import { rebuildDailySums } from '../../src/reports/sums/daily-sums.js';
+import { rebuildDailySums } from '../../src/scores/sums/daily-sums.js';
 import { launchBrowser } from '../support/browser.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createUser } from '../../src/auth/users.js';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
-import { keyedHash } from '../../src/reports/integrity/origin.js';
+import { keyedHash } from '../../src/followup/conversation/origin.js';
 import { citizenSubject } from '../../src/retention/erase.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyedHash } from '../../src/reports/integrity/origin.js';
+import { keyedHash } from '../../src/followup/conversation/origin.js';
 import { purgeExpiredPersonalData } from '../../src/retention/purge.js';
 import { RETENTION_QUEUE } from '../../src/retention/worker.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';

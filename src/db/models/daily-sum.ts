@@ -3,7 +3,7 @@ import { Schema, type Connection } from 'mongoose';
 /**
  * Per-day partial sums of the verified scores, one document per bucket (local day, agency,
  * department, agent): what the reports read instead of the records. Written only by
- * src/reports/sums/daily-sums.ts, through the raw collection (the sums are plain counters and a cast per
+ * src/scores/sums/daily-sums.ts, through the raw collection (the sums are plain counters and a cast per
  * read would cost more than the read); the schema is here for its indexes and as documentation.
  */
 export const dailySumSchema = new Schema(
@@ -14,12 +14,12 @@ export const dailySumSchema = new Schema(
     agency: { type: String, required: true },
     department: { type: String, required: true },
     agentId: { type: String, required: true },
-    /** The PartialSums (src/reports/sums/metrics.ts) of every record of the bucket, one flat number per counter. */
+    /** The PartialSums (src/scores/sums/partial-sums.ts) of every record of the bucket, one flat number per counter. */
     all: { type: Schema.Types.Mixed },
     /** The same per channel the citizen answered on (only channels with records). */
     channels: { type: Schema.Types.Mixed },
     /**
-     * Every member score's revision and cell as counted here, by score id (reports/sums/daily-sums.ts):
+     * Every member score's revision and cell as counted here, by score id (src/scores/sums/daily-sums.ts):
      * what makes counting a score idempotent and its racing writers serialise.
      */
     m: { type: Schema.Types.Mixed },

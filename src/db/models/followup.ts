@@ -198,7 +198,7 @@ export const verifiedScoreSchema = new Schema(
     followUpRevision: { type: Number },
     /**
      * Set by every write that changes the score, cleared once its daily sums count it
-     * (src/reports/sums/daily-sums.ts): a score still pending a while later had a writer that crashed.
+     * (src/scores/sums/daily-sums.ts): a score still pending a while later had a writer that crashed.
      */
     sumsPending: { type: Boolean },
     /** Raised by every write of the score: the revision its daily sums count it at. */

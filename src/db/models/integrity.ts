@@ -4,7 +4,7 @@ import { Schema, type Connection } from 'mongoose';
  * One document per applied citizen answer, for the integrity signals (src/reports/integrity): who it
  * concerns (agency, department, agent, a keyed hash of the citizen's number), where an answer-page
  * answer came from (keyed hashes of device and network) and how soon after the message it came.
- * No phone number, no address, no free text. Written by src/reports/integrity/answer-record.ts.
+ * No phone number, no address, no free text. Written by src/followup/conversation/answer-record.ts.
  */
 export const answerOriginSchema = new Schema(
   {

@@ -4,7 +4,7 @@ import type { FollowUpRules } from '../agency-rules.js';
 import type { ComposedMessage } from '../send/compose.js';
 import { validityPeriodSeconds } from '../schedule/send-window.js';
 import type { SendChannel } from './plan.js';
-import { verificationCallUrls } from './voice-call.js';
+import { verificationCallUrls } from './call-urls.js';
 
 /**
  * One attempt to ask, on one channel: an SMS with the link, a WhatsApp template with quick-reply

@@ -8,7 +8,7 @@ import type { FollowUpDoc } from '../../db/models/followup.js';
 import { verifyTwilioSignature } from '../../twilio/signature.js';
 import { renderStep } from '../../voice/engine.js';
 import type { Flow } from '../../voice/flow.js';
-import { queueVoiceJob } from '../../voice/persistence.js';
+import { queueVoiceJob, type CallAnswerJob } from '../../voice/persistence.js';
 import { applyAnswer, conversationOf } from '../conversation/answers.js';
 import type { ConversationInput, ConversationStage } from '../conversation/conversation.js';
 import { REASONS, type Rating, type Reason } from '../conversation/reply-parser.js';
@@ -25,17 +25,6 @@ import { advanceNow, recordAttemptResult } from './advance.js';
  */
 
 export const VERIFICATION_FLOW = 'closure-verification';
-
-type CallFollowUp = Pick<FollowUpDoc, '_id' | 'ticketRef'>;
-
-export function verificationCallUrls(base: string, f: CallFollowUp, lang: 'ar' | 'en') {
-  const fu = f._id.toString();
-  return {
-    entry: `${base}/voice/verify?${new URLSearchParams({ fu, l: lang, t: f.ticketRef }).toString()}`,
-    status: `${base}/voice/verify-status?${new URLSearchParams({ fu }).toString()}`,
-    amd: `${base}/voice/amd?${new URLSearchParams({ fu }).toString()}`,
-  };
-}
 
 const idPattern = /^[A-Za-z0-9._-]{1,64}$/;
 const verifyQuery = z.object({
@@ -191,16 +180,6 @@ async function callStatusForward(
     // The record exists at this rank or a later one: the update was a step back, rightly refused.
     if (!isDuplicateKey(err)) throw err;
   }
-}
-
-export interface CallAnswerJob {
-  type: 'verify';
-  callSid: string;
-  followUpId: string;
-  step: string;
-  field: 'solved' | 'rating' | 'reason';
-  value: number | boolean | string;
-  at: string;
 }
 
 export async function queueCallAnswer(ctx: AppContext, job: Omit<CallAnswerJob, 'type'>): Promise<void> {

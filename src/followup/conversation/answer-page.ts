@@ -7,7 +7,7 @@ import { PAGE_CSP } from '../../http/page-policy.js';
 import { redisRateLimitStore } from '../../http/redis-rate-limit.js';
 import { answerPageTexts } from '../../i18n/followup.js';
 import { applyAnswer, conversationOf } from './answers.js';
-import { answerOrigin } from '../../reports/integrity/origin.js';
+import { answerOrigin } from './origin.js';
 import { verifyAnswerToken } from '../send/answer-token.js';
 import type { ConversationInput } from './conversation.js';
 import { REASONS, type Reason } from './reply-parser.js';
@@ -179,7 +179,7 @@ export function answerPageRouter(ctx: AppContext): Router {
     const tap = tapSchema.safeParse(req.body);
     if (!tap.success) return send(res, { ...renderAnswerPage(f, token, await wordsFor(f)), status: 400 });
     await applyAnswer(ctx, f, toInput(tap.data), 'web', {
-      // Only keyed hashes of where the tap came from are kept (src/reports/integrity/origin.ts).
+      // Only keyed hashes of where the tap came from are kept (origin.ts).
       origin: answerOrigin(ctx.config.integrity.key, req.ip, req.get('user-agent')),
     });
     // Post/redirect/get: a refresh never re-submits, and the page shows the state as stored.

@@ -11,8 +11,8 @@ import {
 } from './conversation.js';
 import { applyEffects, transition } from '../outcome/outcome.js';
 import type { Reason } from './reply-parser.js';
-import { recordAnswer } from '../../reports/integrity/answer-record.js';
-import type { AnswerOrigin } from '../../reports/integrity/origin.js';
+import { recordAnswer } from './answer-record.js';
+import type { AnswerOrigin } from './origin.js';
 
 const STAGES: readonly FollowUpState[] = [
   'awaiting_solved',
@@ -107,7 +107,7 @@ export async function applyAnswer(
     await applyEffects(ctx, saved);
     // Answer records and the log name the question now asked, 'done' once completed, as they always have.
     const step = questionOf(c.state) ?? 'done';
-    // Tamper evidence and integrity signals, kept outside the conversation (src/reports/integrity).
+    // Tamper evidence and integrity signals, kept apart from the follow-up itself (answer-record.ts).
     await recordAnswer(ctx, saved, {
       channel,
       step,

@@ -1,7 +1,7 @@
 import { sealOutcome } from '../../audit-chain/seal.js';
 import type { AppContext } from '../../context.js';
 import type { FollowUpDoc, FollowUpState, Outcome } from '../../db/models/followup.js';
-import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/sums/daily-sums.js';
+import { updateScoreFromFollowUp } from '../../scores/writes.js';
 import {
   DISPUTE_QUEUE,
   disputeJobId,
@@ -85,77 +85,13 @@ export async function transition(
   ).lean<FollowUpDoc>();
 }
 
-/** What the verified score records of a follow-up: all of it derived from the follow-up itself. */
-function scoreFieldsOf(f: FollowUpDoc): Record<string, unknown> {
-  return {
-    // Only ever raised: the sender marks the score sent before it records the send on the
-    // follow-up, so an answer landing in between must not lower it again.
-    ...(f.sentAt != null ? { sent: true } : {}),
-    ...(f.solved != null ? { solved: f.solved } : {}),
-    ...(f.rating != null ? { rating: f.rating } : {}),
-    ...(f.reason != null ? { reason: f.reason } : {}),
-    ...(f.comment != null ? { comment: f.comment } : {}),
-    ...(f.outcome ? { outcome: f.outcome } : {}),
-    ...(f.outcome && f.answeredAt ? { channel: f.channel } : {}),
-    ...(f.attempts?.length
-      ? {
-          attempts: f.attempts.map((a) => ({
-            channel: a.channel,
-            at: a.at,
-            ...(a.result ? { result: a.result } : {}),
-          })),
-        }
-      : {}),
-    ...(f.answeredAt ? { answeredAt: f.answeredAt } : {}),
-    followUpRevision: f.revision,
-  };
-}
-
-/**
- * Copies a follow-up's revision into its score. The filter takes only a newer revision, so two
- * writers whose score writes land out of order leave the newer one, and a replay changes nothing.
- */
-async function syncScore(ctx: AppContext, f: FollowUpDoc): Promise<void> {
-  await writeScore(
-    ctx,
-    {
-      ticketRef: f.ticketRef,
-      closureNumber: f.closureNumber,
-      $or: [{ followUpRevision: { $lt: f.revision } }, { followUpRevision: { $exists: false } }],
-    },
-    scoreFieldsOf(f),
-    // A follow-up scheduled again after a cancellation has no outcome any more: nor has its score.
-    f.outcome ? undefined : { outcome: 1 },
-  );
-}
-
-/**
- * Every write of a score after its creation: one conditional update that also marks its daily sums
- * pending and raises its revision, then counts the score it got back in its day's sums
- * (reports/sums/daily-sums.ts), which a crash here leaves to the repair sweep. A write whose filter
- * matches nothing (already newer, already set) changes no sums.
- */
-export async function writeScore(
-  ctx: AppContext,
-  filter: Record<string, unknown>,
-  set: Record<string, unknown>,
-  unset?: Record<string, 1>,
-): Promise<void> {
-  const written = await ctx.models.VerifiedScore.findOneAndUpdate(
-    filter,
-    { $set: { ...set, ...SUMS_PENDING }, $inc: { sumsRev: 1 }, ...(unset ? { $unset: unset } : {}) },
-    { projection: SCORE_SUMS_FIELDS, returnDocument: 'after' },
-  ).lean();
-  if (written) await countScore(ctx, written);
-}
-
 /**
  * The effects of a stored transition, each idempotent: the score, the dispute notification (its job
  * id is derived from the closure), the jobs that can no longer be useful. Then the flag is lowered,
  * only if no later transition raised it again.
  */
 export async function applyEffects(ctx: AppContext, f: FollowUpDoc): Promise<void> {
-  await syncScore(ctx, f);
+  await updateScoreFromFollowUp(ctx, f);
   const stale: ('send' | 'reminder' | 'expire' | 'next')[] = isOpen(f.state)
     ? [...(f.answeredAt ? (['reminder', 'next'] as const) : [])]
     : ['send', 'reminder', 'expire', 'next'];
@@ -295,27 +231,4 @@ export async function queueDisputeNotification(
     // unless it is still waiting out the grace, which is worth saying.
     if ((await waiting.getState()) === 'delayed' && waiting.attemptsMade === 0) throw err;
   });
-}
-
-/** The first message went out: monotonic, written before the follow-up records the send. */
-export async function markSent(
-  ctx: AppContext,
-  f: { ticketRef: string; closureNumber: number },
-): Promise<void> {
-  await writeScore(
-    ctx,
-    { ticketRef: f.ticketRef, closureNumber: f.closureNumber, sent: { $ne: true } },
-    { sent: true },
-  );
-}
-
-/** The first message reached the handset: monotonic, so it needs no ordering against the follow-up. */
-export async function markDelivered(ctx: AppContext, followUpId: unknown): Promise<void> {
-  const f = await ctx.models.FollowUp.findById(followUpId).select({ ticketRef: 1, closureNumber: 1 }).lean();
-  if (!f) return;
-  await writeScore(
-    ctx,
-    { ticketRef: f.ticketRef, closureNumber: f.closureNumber, delivered: { $ne: true } },
-    { delivered: true },
-  );
 }

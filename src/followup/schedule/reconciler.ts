@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { WorkerDefinition } from '../../queue/workers.js';
-import { repairDailySums, type RepairReport } from '../../reports/sums/daily-sums.js';
+import { repairDailySums, type RepairReport } from '../../scores/sums/daily-sums.js';
 import { ticketService } from '../../tickets/worker.js';
 import { AWAITING_STATES, replayPendingEffects } from '../outcome/outcome.js';
 import { FOLLOWUP_QUEUE, followUpJobId, RECONCILE_QUEUE, type FollowUpJob } from '../queue.js';

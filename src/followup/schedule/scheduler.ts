@@ -2,7 +2,7 @@ import { agencyFollowUpRules } from '../agency-rules.js';
 import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/duplicate-key.js';
 import type { Ticket } from '../../db/models/ticket.js';
-import { countScore, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/sums/daily-sums.js';
+import { createScore } from '../../scores/writes.js';
 import { closureState } from '../../tickets/service.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
 import { sampleClosure } from './contact-policy.js';
@@ -146,7 +146,7 @@ async function ensureFollowUp(
   channels: SendChannel[],
   tooOld: boolean,
 ) {
-  const { FollowUp, VerifiedScore } = ctx.models;
+  const { FollowUp } = ctx.models;
   const postCall = await ctx.models.PostCallRating.findOne({
     ticketRef: ticket.ref,
     agentRating: { $exists: true },
@@ -177,28 +177,14 @@ async function ensureFollowUp(
       ? 'too_old'
       : undefined;
   try {
-    // The score record exists from the closure on, so "closures" counts do not depend on answers.
-    // Inserted, not upserted: the unique closure key refuses a second one, and a repeat must not
-    // overwrite what the first recorded.
-    const score = await VerifiedScore.create({
+    // The score record exists from the closure on; a repeat gets the first one's back.
+    const score = await createScore(ctx, {
       ...closureFields,
       day: localDay(closure.closedAt, ctx.config.timeZone),
       channel: channels[0] ?? 'sms',
       ...(skipped ? { outcome: skipped } : {}),
       ...(postCall ? { postCallRatingId: postCall._id, postCallRating: postCall.agentRating } : {}),
-      ...SUMS_PENDING,
-      sumsRev: 1,
-    }).then(
-      (doc) => doc.toObject(),
-      (err: unknown) => {
-        if (!isDuplicateKey(err)) throw err;
-        // A repeat counts it too: the first writer may have died between its insert and its count.
-        return VerifiedScore.findOne({ ticketRef: ticket.ref, closureNumber: closure.number })
-          .select(SCORE_SUMS_FIELDS)
-          .lean();
-      },
-    );
-    if (score) await countScore(ctx, score);
+    });
     // A closure not drawn is recorded and counted as such, never silently dropped; no job is added.
     const created = await FollowUp.create({
       ...closureFields,

@@ -5,11 +5,10 @@ import { isOnlyDuplicateKeys } from '../../db/duplicate-key.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
 import type { Ticket } from '../../db/models/ticket.js';
 import { turnBatcher } from '../../queue/turn-batch.js';
-import { countScores, SCORE_SUMS_FIELDS, SUMS_PENDING } from '../../reports/sums/daily-sums.js';
+import { markScoresSent } from '../../scores/writes.js';
 import type { SendChannel } from '../channels/plan.js';
 import type { ComposedMessage } from './compose.js';
 import { statusRank } from './message-status.js';
-import { markSent } from '../outcome/outcome.js';
 import { addFollowUpJobs } from '../schedule/scheduler.js';
 
 /**
@@ -95,7 +94,7 @@ function writeErrorsOf(err: unknown): { index: number }[] {
 }
 
 export function sendBatches(ctx: AppContext): SendBatches {
-  const { Contact, FollowUp, FollowUpMessage, OptOut, Ticket, VerifiedScore } = ctx.models;
+  const { Contact, FollowUp, FollowUpMessage, OptOut, Ticket } = ctx.models;
 
   const claim = turnBatcher<string, Claim>(async (ids) => {
     const now = new Date();
@@ -226,39 +225,6 @@ export function sendBatches(ctx: AppContext): SendBatches {
     }
   }
 
-  /**
-   * The scores' `sent`, by score id; follow-ups from before `scoreId` one by one. Returns the ids
-   * whose daily sums are still to count: that may run beside the follow-up's own write, since the
-   * score's pending flag already holds the count for the repair sweep should this worker die.
-   */
-  async function markScoresSent(sends: SentSend[]): Promise<unknown[]> {
-    const scoreIds = new Map(
-      sends.flatMap((s) => (s.claimed.scoreId ? [[String(s.claimed.scoreId), s.claimed.scoreId]] : [])),
-    );
-    await Promise.all(sends.filter((s) => !s.claimed.scoreId).map((s) => markSent(ctx, s.claimed)));
-    if (scoreIds.size === 0) return [];
-    const ids = [...scoreIds.values()];
-    await VerifiedScore.bulkWrite(
-      ids.map((_id) => ({
-        updateOne: {
-          filter: { _id, sent: { $ne: true } },
-          update: { $set: { sent: true, ...SUMS_PENDING }, $inc: { sumsRev: 1 } },
-        },
-      })),
-      { ordered: false },
-    );
-    return ids;
-  }
-
-  /** Only the ones still pending need counting: a score already sent was counted by its writer. */
-  async function countSent(ids: unknown[]): Promise<void> {
-    if (ids.length === 0) return;
-    const written = await VerifiedScore.collection
-      .find({ _id: { $in: ids as never[] }, sumsPending: true }, { projection: SCORE_SUMS_FIELDS })
-      .toArray();
-    await countScores(ctx, written);
-  }
-
   /** The reminder and expiry of every send of the batch, one `addBulk` (ids derived: a repeat is a no-op). */
   async function scheduleNext(sends: SentSend[]): Promise<void> {
     await addFollowUpJobs(
@@ -276,9 +242,14 @@ export function sendBatches(ctx: AppContext): SendBatches {
   }
 
   const recordSent = turnBatcher<SentSend, FollowUpDoc | null>(async (sends) => {
-    const [, scoreIds] = await Promise.all([
+    // The counting of the scores' sums may run beside the follow-up's own write: their pending flags
+    // already hold it for the repair sweep should this worker die.
+    const [, countSent] = await Promise.all([
       insertMessages(sends),
-      markScoresSent(sends),
+      markScoresSent(
+        ctx,
+        sends.map((s) => s.claimed),
+      ),
       scheduleNext(sends),
     ]);
     const [result] = await Promise.all([
@@ -295,7 +266,7 @@ export function sendBatches(ctx: AppContext): SendBatches {
         })),
         { ordered: false },
       ),
-      countSent(scoreIds),
+      countSent(),
     ]);
     const recorded = (s: SentSend): FollowUpDoc => {
       const { sendLeaseUntil: _lease, sendClaim: _claim, ...rest } = s.claimed;

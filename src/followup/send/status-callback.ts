@@ -7,8 +7,9 @@ import type { FollowUpDoc } from '../../db/models/followup.js';
 import { advanceNow, planOf, recordAttemptResult } from '../channels/advance.js';
 import { isSendChannel, nextChannel, ruledOutBy } from '../channels/plan.js';
 import { resumeOutsideWindow } from '../channels/whatsapp-resume.js';
-import { closeFollowUp, markDelivered } from '../outcome/outcome.js';
+import { closeFollowUp } from '../outcome/outcome.js';
 import type { WorkerDefinition } from '../../queue/workers.js';
+import { markScoreDelivered } from '../../scores/writes.js';
 
 const statusCallbackSchema = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/i),
@@ -97,7 +98,7 @@ async function applyReceipt(ctx: AppContext, { sid, status, errorCode }: StatusR
   // What a final status means for the follow-up runs even for a repeated callback: each step is
   // idempotent, so a retry of a request that failed half-way finishes what the first one began.
   if (message.kind === 'initial' && (status === 'delivered' || status === 'read')) {
-    await markDelivered(ctx, message.followUpId);
+    await markScoreDelivered(ctx, message.followUpId);
     await recordAttemptResult(ctx, message.followUpId, sid, status);
   }
   // The stored status, not the callback's: a failure that lost to a delivery (a late, out-of-order

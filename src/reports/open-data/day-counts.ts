@@ -1,6 +1,6 @@
 import type { Models } from '../../db/models/index.js';
-import { partialSumsOf } from '../sums/daily-sums.js';
-import type { PartialSums } from '../sums/metrics.js';
+import { partialSumsOf } from '../../scores/sums/daily-sums.js';
+import type { PartialSums } from '../../scores/sums/partial-sums.js';
 
 /**
  * The anonymised per-day counts behind the public board: one row per local day and agency, with the

@@ -1,24 +1,17 @@
 import type { Models } from '../../db/models/index.js';
-import { groupedSumsFromDailySums } from './daily-sums.js';
+import { groupedSumsFromDailySums } from '../../scores/sums/daily-sums.js';
+import type { Dimension, GroupedSums, GroupFields } from '../../scores/sums/groups.js';
+import { emptySums, mergeSums, type PartialSums } from '../../scores/sums/partial-sums.js';
 import { queryError, type GroupBy, type ReportFilter } from '../filters.js';
-import type { Dimension, GroupedSums, GroupFields } from './groups.js';
 import { groupedSumsFromRecords } from './record-sums.js';
-import {
-  computeMetrics,
-  emptySums,
-  isLowN,
-  mergeSums,
-  rankGroups,
-  type Metrics,
-  type PartialSums,
-} from './metrics.js';
+import { computeMetrics, isLowN, rankGroups, type Metrics } from './metrics.js';
 import { periodOf, periodsBetween, type PeriodUnit } from '../periods.js';
 
-export { groupKey, type GroupFields } from './groups.js';
+export { groupKey, type GroupFields } from '../../scores/sums/groups.js';
 
 /**
- * Sums per group of the dimension, read from the per-day partial sums (daily-sums.ts): a report
- * costs what its days × agents cost, not what its records cost. `groupedSumsFromRecords`
+ * Sums per group of the dimension, read from the per-day partial sums (src/scores/sums/daily-sums.ts):
+ * a report costs what its days × agents cost, not what its records cost. `groupedSumsFromRecords`
  * (record-sums.ts) computes the same from the records, for rebuilds and checks.
  */
 export function groupedSums(

@@ -1,4 +1,4 @@
-import type { PartialSums } from './metrics.js';
+import type { PartialSums } from '../../scores/sums/partial-sums.js';
 
 /**
  * The chain of counts published next to every score, as UK and US public-service dashboards publish

@@ -1,15 +1,15 @@
 import type { Models } from '../../db/models/index.js';
 import { scoreMatch, type ReportFilter } from '../filters.js';
-import { fieldsOf, groupSums, type Dimension, type GroupedSums } from './groups.js';
-import { addCell, emptySums, type ScoreCell } from './metrics.js';
+import { fieldsOf, groupSums, type Dimension, type GroupedSums } from '../../scores/sums/groups.js';
+import { addCell, cellOf, emptySums, type CellId } from '../../scores/sums/partial-sums.js';
 
 /**
  * Sums computed from the records themselves: the reference the daily sums are checked against. Reports do not call this on a request: its cost
  * grows with the records.
  *
  * The database only counts: records are grouped by the fields every metric reads, with `$sum: 1`,
- * and the cells are added up in code (metrics.ts), which is exact: a cell is a set of identical
- * records.
+ * and the cells are added up in code (src/scores/sums/partial-sums.ts), which is exact: a cell is
+ * a set of identical records.
  */
 
 /** The `$group` keys of the fields the metrics read. */
@@ -21,27 +21,6 @@ export const CELL_GROUP = {
   dl: '$delivered',
   o: '$outcome',
 } as const;
-
-export interface CellId {
-  s?: boolean | null;
-  r?: number | null;
-  p?: number | null;
-  st?: boolean | null;
-  dl?: boolean | null;
-  o?: string | null;
-}
-
-export function cellOf(id: CellId, n: unknown): ScoreCell {
-  return {
-    solved: id.s,
-    rating: id.r,
-    postCallRating: id.p,
-    sent: id.st,
-    delivered: id.dl,
-    outcome: id.o,
-    count: Number(n),
-  };
-}
 
 const DIMENSION_GROUP: Record<Dimension, Record<string, string>> = {
   none: {},

@@ -4,7 +4,7 @@ import type { Channel, Outcome } from '../../db/models/followup.js';
 import type { Models } from '../../db/models/index.js';
 import { REASONS } from '../../followup/conversation/reply-parser.js';
 import { localDay } from '../../followup/schedule/send-window.js';
-import { rebuildDailySums } from '../../reports/sums/daily-sums.js';
+import { rebuildDailySums } from '../../scores/sums/daily-sums.js';
 import { addDays, localToday } from '../../reports/periods.js';
 
 /**

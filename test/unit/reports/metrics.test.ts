@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addCell,
   computeMetrics,
-  emptySums,
   isLowN,
-  mergeSums,
   METRIC_DEFINITIONS,
   rankGroups,
   type Metrics,
-  type ScoreCell,
 } from '../../../src/reports/sums/metrics.js';
+import { addCell, emptySums, mergeSums, type ScoreCell } from '../../../src/scores/sums/partial-sums.js';
 
 function metricsOf(cells: ScoreCell[]): Metrics {
   const sums = emptySums();

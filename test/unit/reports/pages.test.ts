@@ -3,7 +3,8 @@ import { safeNext } from '../../../src/auth/principal.js';
 import type { ReportGroup } from '../../../src/reports/sums/aggregate.js';
 import { barList, lineChart } from '../../../src/reports/pages/charts.js';
 import { sortAgents } from '../../../src/reports/pages/dashboard-page.js';
-import { computeMetrics, emptySums, addCell } from '../../../src/reports/sums/metrics.js';
+import { computeMetrics } from '../../../src/reports/sums/metrics.js';
+import { emptySums, addCell } from '../../../src/scores/sums/partial-sums.js';
 import { formatPlusMinus } from '../../../src/i18n/reports.js';
 import { wilsonInterval } from '../../../src/reports/stats/intervals.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bestThree, lastCompletePeriod } from '../../../../src/reports/stats/best-three.js';
-import { computeMetrics, emptySums, isLowN } from '../../../../src/reports/sums/metrics.js';
+import { computeMetrics, isLowN } from '../../../../src/reports/sums/metrics.js';
+import { emptySums } from '../../../../src/scores/sums/partial-sums.js';
 
 function figures(agency: string, yes: number, n: number, minN = 30) {
   const sums = emptySums();

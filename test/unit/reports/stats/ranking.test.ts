@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, emptySums, isLowN, rankGroups } from '../../../../src/reports/sums/metrics.js';
+import { computeMetrics, isLowN, rankGroups } from '../../../../src/reports/sums/metrics.js';
+import { emptySums } from '../../../../src/scores/sums/partial-sums.js';
 
 /** The Wilson bounds written out again here, so the ranking is checked against an independent formula. */
 function wilson(x: number, n: number): [number, number] {

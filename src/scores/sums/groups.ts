@@ -1,4 +1,4 @@
-import type { PartialSums } from './metrics.js';
+import type { PartialSums } from './partial-sums.js';
 
 /** What the sums are grouped by before the metrics are divided; time groupings all group by local day. */
 export type Dimension = 'none' | 'agency' | 'department' | 'agent' | 'day';

@@ -1,11 +1,9 @@
 import { isDuplicateKey, isOnlyDuplicateKeys } from '../../db/duplicate-key.js';
-import { CHANNELS } from '../../db/models/followup.js';
+import { CHANNELS, type Channel } from '../../db/models/followup.js';
 import type { Models } from '../../db/models/index.js';
 import type { Logger } from '../../log.js';
-import type { ReportFilter } from '../filters.js';
 import { fieldsOf, groupKey, type Dimension, type GroupedSums } from './groups.js';
-import { addCell, emptySums, type PartialSums } from './metrics.js';
-import { cellOf } from './record-sums.js';
+import { addCell, cellOf, emptySums, type PartialSums } from './partial-sums.js';
 
 /**
  * Per-day partial sums: one `daily_sums` document per bucket (local day, agency, department, agent)
@@ -29,9 +27,10 @@ import { cellOf } from './record-sums.js';
  *   - its cost is one read and one write of the bucket, whatever the number of records (the
  *     embedded server scans for any query but `_id`, so aggregating a bucket's records per write
  *     cost time in proportion to the whole collection there).
- * A writer sets `sumsPending: true` (`SUMS_PENDING`) and `$inc: { sumsRev: 1 }` in the same atomic
- * update that changes a score, then counts the score it got back (`countScore`), which lowers the
- * flag. A writer that dies in between leaves the flag up, and `repairDailySums` counts the score.
+ * A writer (every one is in ../writes.ts) sets `sumsPending: true` (`SUMS_PENDING`) and
+ * `$inc: { sumsRev: 1 }` in the same atomic update that changes a score, then counts the score it
+ * got back (`countScore`), which lowers the flag. A writer that dies in between leaves the flag up,
+ * and `repairDailySums` counts the score.
  */
 
 export interface SumsBucket {
@@ -479,6 +478,17 @@ const DIMENSION_ID: Record<Dimension, Record<string, string> | null> = {
   day: { day: '$day' },
 };
 
+/** Which buckets a read adds up (a report's filter): local days from..to inclusive, and any of the rest. */
+export interface SumsFilter {
+  from: string;
+  to: string;
+  agency?: string;
+  department?: string;
+  agent?: string;
+  /** Only the records answered on this channel. */
+  channel?: Channel;
+}
+
 interface SumsGroupRow extends Record<string, unknown> {
   _id: { day?: unknown; agency?: unknown; department?: unknown; agentId?: unknown } | null;
 }
@@ -490,7 +500,7 @@ interface SumsGroupRow extends Record<string, unknown> {
  */
 export async function groupedSumsFromDailySums(
   models: Models,
-  filter: ReportFilter,
+  filter: SumsFilter,
   dimension: Dimension,
 ): Promise<GroupedSums> {
   const prefix = filter.channel ? `channels.${filter.channel}` : 'all';

@@ -1,13 +1,13 @@
 import type { AppContext } from '../../context.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
 import { sealAnswer } from '../../audit-chain/seal.js';
-import { localDayOf } from '../periods.js';
+import { localDay } from '../schedule/send-window.js';
 import { keyedHash, type AnswerOrigin } from './origin.js';
 
 /**
- * Called once per applied citizen answer (src/followup/conversation/answers.ts), after the answer is
- * stored: seals it in the answers chain and records its origin for the integrity signals. Neither
- * step can fail the answer: each logs its own failure.
+ * Called once per applied citizen answer (answers.ts), after the answer is stored: seals it in the
+ * answers chain and records its origin for the integrity signals the auditors' reports compute.
+ * Neither step can fail the answer: each logs its own failure.
  */
 export async function recordAnswer(
   ctx: AppContext,
@@ -38,7 +38,8 @@ export async function recordAnswer(
           agency: f.agency,
           department: f.department,
           agentId: f.agentId,
-          day: localDayOf(f.closedAt, ctx.config.timeZone),
+          // The score's own day (scheduler.ts), so signals and scores group alike.
+          day: localDay(f.closedAt, ctx.config.timeZone),
           citizenHash: keyedHash(ctx.config.integrity.key, 'citizen', f.citizenPhone),
           channel: answer.channel,
           step: answer.step,

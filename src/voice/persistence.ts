@@ -173,17 +173,27 @@ async function process(ctx: AppContext, job: VoiceJob): Promise<unknown> {
       },
       { returnDocument: 'after' },
     ).lean();
+    // Found stored already: a replay, or an earlier attempt whose write landed while its reply was
+    // lost (MongoDB went away). What follows is idempotent, so it runs from what is stored either
+    // way; skipping it on a retry left a finalised call's status stale and its score unlinked.
+    const stored =
+      updated ??
+      (await PostCallRating.findOne({ callSid: job.callSid, [`answered.${job.step}`]: true }).lean());
     // An answer that arrives after the call was finalised (MongoDB was down) updates its status.
-    if (updated?.finalisedAt) await writeStatus(ctx, job.callSid);
-    if (updated && job.field === 'agentRating' && updated.ticketRef) {
+    if (stored?.finalisedAt) await writeStatus(ctx, job.callSid);
+    if (stored && job.field === 'agentRating' && stored.ticketRef) {
       await ctx.models.VerifiedScore.updateMany(
-        { ticketRef: updated.ticketRef, postCallRatingId: { $exists: false } },
+        { ticketRef: stored.ticketRef, postCallRatingId: { $exists: false } },
         {
-          $set: { postCallRatingId: updated._id, postCallRating: job.value, ...SUMS_PENDING },
+          $set: {
+            postCallRatingId: stored._id,
+            postCallRating: stored.agentRating ?? job.value,
+            ...SUMS_PENDING,
+          },
           $inc: { sumsRev: 1 },
         },
       );
-      await countScoresMatching(ctx, { ticketRef: updated.ticketRef });
+      await countScoresMatching(ctx, { ticketRef: stored.ticketRef });
     }
     return { stored: updated !== null };
   }

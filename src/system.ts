@@ -18,6 +18,7 @@ import { PROCESSED_QUEUES, workerDefinitions } from './worker-definitions.js';
 import { metricsOf } from './http/metrics.js';
 import { startMetricsServer } from './http/metrics-server.js';
 import { keepRetentionScheduled } from './retention/worker.js';
+import { backfillTicketOwners } from './tickets/owner-backfill.js';
 
 export interface RunningSystem {
   ctx: AppContext;
@@ -90,6 +91,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
   const ctx = await createContext(config, urls, { log, withSandbox: opts.web });
   try {
     await checkAgencySampleRates(ctx);
+    // Before any event is claimed: tickets older than ticket_owners get their owner once.
+    await backfillTicketOwners(ctx.models, log);
   } catch (err) {
     // Refused before anything listens or works: close what the context opened, then say why.
     ctx.sandbox?.close();

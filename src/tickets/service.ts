@@ -362,31 +362,24 @@ export class TicketService {
 
   /**
    * The agency and department a ticket belongs to, or undefined for a ticket nothing was ever stored
-   * for. A ticket stored before owners were recorded belongs to its earliest-received event's agency
-   * (not its latest's, which an event of another agency could once set), recorded now.
+   * for. Tickets stored before owners were recorded got theirs at start-up (owner-backfill.ts).
    */
   async ownerOf(ref: string): Promise<TicketOwnerView | undefined> {
-    const { TicketOwner, TicketEvent, Ticket } = this.deps.models;
     const cached = ownerCache(this.deps.models, OWNER_CACHE).get(ref);
     if (cached) return cached;
-    const owner = await TicketOwner.findById(ref).lean();
-    if (owner) return this.remember(ref, owner);
-    const [event, ticket] = await Promise.all([
-      TicketEvent.findOne({ ticketRef: ref })
-        .sort({ receivedAt: 1 })
-        .select({ eventId: 1, agency: 1, department: 1, receivedAt: 1 })
-        .lean(),
-      Ticket.findById(ref).select({ events: 1 }).lean(),
-    ]);
-    const earliest = [...(event ? [event] : []), ...(ticket?.events ?? [])].reduce<
-      Pick<EventRow, 'eventId' | 'agency' | 'department' | 'receivedAt'> | undefined
-    >((a, b) => (a && a.receivedAt.getTime() <= b.receivedAt.getTime() ? a : b), undefined);
-    return earliest ? this.recordOwner(ref, earliest) : undefined;
+    const owner = await this.deps.models.TicketOwner.findById(ref).lean();
+    return owner ? this.remember(ref, owner) : undefined;
   }
 
-  /** The owner of the event's ticket: already recorded, or this event, if it is the first. */
+  /**
+   * The owner of the event's ticket: already recorded, or this event, if it is the first. One
+   * conditional upsert, which answers the recorded owner either way (a cached one skips it).
+   */
   private async claim(input: TicketEventInput): Promise<TicketOwnerView> {
-    return (await this.ownerOf(input.ticketRef)) ?? this.recordOwner(input.ticketRef, input);
+    return (
+      ownerCache(this.deps.models, OWNER_CACHE).get(input.ticketRef) ??
+      this.recordOwner(input.ticketRef, input)
+    );
   }
 
   /**

@@ -189,13 +189,19 @@ async function process(ctx: AppContext, job: VoiceJob, applyCallAnswer: CallAnsw
       },
       { returnDocument: 'after' },
     ).lean();
+    // Found stored already: a replay, or an earlier attempt whose write landed while its reply was
+    // lost (MongoDB went away). What follows is idempotent, so it runs from what is stored either
+    // way; skipping it on a retry left a finalised call's status stale and its score unlinked.
+    const stored =
+      updated ??
+      (await PostCallRating.findOne({ callSid: job.callSid, [`answered.${job.step}`]: true }).lean());
     // An answer that arrives after the call was finalised (MongoDB was down) updates its status.
-    if (updated?.finalisedAt) await writeStatus(ctx, job.callSid);
-    if (updated && job.field === 'agentRating' && updated.ticketRef)
+    if (stored?.finalisedAt) await writeStatus(ctx, job.callSid);
+    if (stored && job.field === 'agentRating' && stored.ticketRef)
       await recordPostCallRating(ctx, {
-        ticketRef: updated.ticketRef,
-        ratingId: updated._id,
-        value: job.value,
+        ticketRef: stored.ticketRef,
+        ratingId: stored._id,
+        value: stored.agentRating ?? job.value,
       });
     return { stored: updated !== null };
   }

@@ -5,6 +5,7 @@ import { chainModels } from './chain.js';
 import { dailySumModels } from './daily-sum.js';
 import { followUpModels } from './followup.js';
 import { integrityModels } from './integrity.js';
+import { migrationModels } from './migration.js';
 import { organisationModels } from './organisation.js';
 import { ticketModels } from './ticket.js';
 
@@ -19,6 +20,7 @@ export function createModels(conn: Connection) {
     ...dailySumModels(conn),
     ...chainModels(conn),
     ...integrityModels(conn),
+    ...migrationModels(conn),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { voiceWorker, type AnswerJob } from '../../src/voice/persistence.js';
+import { applyCallAnswer } from '../../src/followup/channels/voice-call.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
 /**
@@ -53,7 +54,7 @@ describe('an answer stored by an attempt whose reply was lost', () => {
       day: '2026-12-05',
     });
 
-    const result = await voiceWorker(sys.ctx).process({ data: solved } as Job);
+    const result = await voiceWorker(sys.ctx, applyCallAnswer).process({ data: solved } as Job);
     expect(result).toEqual({ stored: false });
     const rating = await sys.ctx.models.PostCallRating.findOne({ callSid: solved.callSid }).lean();
     expect(rating?.answers).toHaveLength(2);

@@ -10,7 +10,7 @@ import { eventually, startTestSystem, type TestSystem } from '../support/system.
 
 // Issue 16, item 5: forged and replayed signatures, oversized bodies, NoSQL operators in every
 // field, path traversal in export names, another agency's data, secrets in logs and error bodies.
-// (Formula injection in exports: test/reports/exports.test.ts; sign-in limits: login-limits.test.ts.)
+// (Formula injection in exports: test/reports/exports.test.ts; sign-in limits: test/auth/login-limits.test.ts.)
 const PASSWORD = 'correct horse battery staple';
 const PHONE = '+966501117000';
 const { lines, sink } = logSink();

@@ -23,6 +23,7 @@ export default defineConfig({
           name: 'unit',
           include: [UNIT],
           isolate: false,
+          setupFiles: ['test/support/fast-check-seed.ts'],
         },
       },
       {
@@ -35,7 +36,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: [UNIT],
           globalSetup: ['test/support/global-setup.ts'],
-          setupFiles: ['test/support/setup-file.ts'],
+          setupFiles: ['test/support/fast-check-seed.ts', 'test/support/setup-file.ts'],
         },
       },
     ],

@@ -257,7 +257,20 @@ describe('administration API: directory', () => {
     const log = await json(await sys.api('/api/admin/agencies/MOH/webhook/deliveries', { token: admin }));
     const deliveries = log.deliveries as { id: string; ok: boolean; status: number; latencyMs: number }[];
     expect(deliveries.slice(0, 4).map((d) => d.status)).toEqual([401, 200, 200, 200]);
-    expect(deliveries[0]?.latencyMs).toBeGreaterThanOrEqual(0);
+    // The log's newest line is the refused test the admin just saw: same delivery, same timing.
+    const seen = refused.delivery as { deliveryId: string; latencyMs: number };
+    expect(deliveries[0]).toMatchObject({
+      id: seen.deliveryId,
+      kind: 'test',
+      ticketRef: null,
+      attempt: 1,
+      ok: false,
+      status: 401,
+      error: null,
+      latencyMs: seen.latencyMs,
+      resentAt: null,
+    });
+    expect(Number.isInteger(deliveries[0]?.latencyMs)).toBe(true);
     receiver.secrets = [newSecret];
     const resent = await json(
       await sys.api(`/api/admin/agencies/MOH/webhook/deliveries/${deliveries[0]?.id}/resend`, {

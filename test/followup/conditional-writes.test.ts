@@ -93,7 +93,13 @@ describe('follow-up writes without locks', () => {
     const report = await reconcileFollowUps(sys.ctx, { effectsOlderThanMs: 0 });
     expect(report.effectsReplayed).toBe(1);
     expect(await score('CW-3')).toMatchObject({ solved: false, outcome: 'disputed', followUpRevision: 1 });
-    expect(await sys.ctx.queues.get(DISPUTE_QUEUE).getJob(disputeJobId('CW-3', 1))).toBeDefined();
+    // The agency is told of the dispute: the job names the follow-up, and waits out the grace
+    // (60 s by default) because the citizen is still being asked for a rating.
+    const dispute = await sys.ctx.queues.get(DISPUTE_QUEUE).getJob(disputeJobId('CW-3', 1));
+    expect(dispute?.data).toEqual({ followUpId: f._id.toString() });
+    expect(dispute?.delay).toBe(sys.ctx.config.followUp.disputeGraceMs);
+    expect(dispute?.delay).toBe(60_000);
+    expect(await dispute?.getState()).toBe('delayed');
     expect((await sys.ctx.models.FollowUp.findById(f._id).lean())?.effectsPending).toBeUndefined();
     expect((await reconcileFollowUps(sys.ctx, { effectsOlderThanMs: 0 })).effectsReplayed).toBe(0);
   });

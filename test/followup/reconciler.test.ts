@@ -5,12 +5,19 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkerConnection } from '../../src/queue/connection.js';
 import { loadConfig } from '../../src/config/index.js';
-import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
+import { FOLLOWUP_QUEUE } from '../../src/followup/queue.js';
 import { reconcileFollowUps } from '../../src/followup/schedule/reconciler.js';
 import { TICKET_EVENTS_QUEUE, ticketEventJobId } from '../../src/tickets/service.js';
 import { ticketEventWorker } from '../../src/tickets/worker.js';
 import { startRedis, type EmbeddedService } from '../../src/services/embedded.js';
-import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
+import {
+  expectDueAt,
+  FAST_FOLLOWUP_ENV,
+  followUpJobOf,
+  reply,
+  ticketEvent,
+  waitForMessages,
+} from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 import { DEADLINE } from '../support/time.js';
 
@@ -70,18 +77,25 @@ describe('reconciler', () => {
     await sys.ctx.redis.flushall();
     expect(await queue.getDelayedCount()).toBe(0);
 
+    const before = Date.now();
     const report = await reconcileFollowUps(sys.ctx);
+    const after = Date.now();
     expect(report.jobsRestored).toBe(3);
     expect(await queue.getDelayedCount()).toBe(3);
-    const job = await queue.getJob(followUpJobId('send', 'R-2', 1));
-    const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'R-2' }).lean();
-    expect(job?.data).toEqual({
-      followUpId: f?._id.toString(),
-      kind: 'send',
-      ticketRef: 'R-2',
-      closureNumber: 1,
-      agency: 'momrah',
-    });
+    // Each job as it was: its follow-up's, and due at the send time stored on the follow-up.
+    for (const ref of ['R-1', 'R-2', 'R-3']) {
+      const job = await followUpJobOf(sys, 'send', ref, 1);
+      const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: ref }).lean();
+      expect(job?.data, ref).toEqual({
+        followUpId: f?._id.toString(),
+        kind: 'send',
+        ticketRef: ref,
+        closureNumber: 1,
+        agency: 'momrah',
+      });
+      expect(job?.state, ref).toBe('delayed');
+      expectDueAt(job, f?.sendAt ?? 0, { before, after });
+    }
 
     const again = await reconcileFollowUps(sys.ctx);
     expect(again.jobsRestored).toBe(0);
@@ -99,11 +113,22 @@ describe('reconciler', () => {
     expect(job?.data).toEqual({ eventId: 'r5-close', ticketRef: 'R-5' });
 
     // The job is what a worker runs; run it the way the worker does.
+    const before = Date.now();
     await ticketEventWorker(sys.ctx).process(job as Job);
-    expect(await sys.ctx.models.FollowUp.findOne({ ticketRef: 'R-5' }).lean()).toMatchObject({
-      state: 'scheduled',
+    const after = Date.now();
+    const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'R-5' }).lean();
+    expect(f).toMatchObject({ state: 'scheduled', closureNumber: 1, citizenPhone: '+966551110005' });
+    // 72 hours after the closure an hour ago, the window open all day.
+    expect(f?.sendAt.getTime()).toBe((f?.closedAt.getTime() ?? 0) + 72 * 3_600_000);
+    const send = await followUpJobOf(sys, 'send', 'R-5', 1);
+    expect(send?.data).toEqual({
+      followUpId: f?._id.toString(),
+      kind: 'send',
+      ticketRef: 'R-5',
+      closureNumber: 1,
+      agency: 'momrah',
     });
-    expect(await sys.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('send', 'R-5', 1))).toBeDefined();
+    expectDueAt(send, f?.sendAt ?? 0, { before, after });
   });
 
   it('starts again an accepted event whose apply job gave up', async () => {
@@ -150,12 +175,26 @@ describe('reconciler', () => {
         (await live.ctx.queues.get(FOLLOWUP_QUEUE).getDelayedCount()) === 2 ? true : undefined,
       );
       await live.ctx.redis.flushall();
+      const before = Date.now();
       const report = await reconcileFollowUps(live.ctx);
-      expect(report.jobsRestored).toBeGreaterThanOrEqual(2); // reminder and expiry
-      expect(
-        await live.ctx.queues.get(FOLLOWUP_QUEUE).getJob(followUpJobId('expire', 'R-9', 1)),
-      ).toBeDefined();
-      expect(sent.expiresAt).toBeInstanceOf(Date);
+      const after = Date.now();
+      expect(report.jobsRestored).toBe(2);
+      // The reminder and the expiry, each due when the follow-up says.
+      for (const [kind, at] of [
+        ['reminder', sent.reminderAt],
+        ['expire', sent.expiresAt],
+      ] as const) {
+        expect(at, kind).toBeInstanceOf(Date);
+        const job = await followUpJobOf(live, kind, 'R-9', 1);
+        expect(job?.data, kind).toEqual({
+          followUpId: sent._id.toString(),
+          kind,
+          ticketRef: 'R-9',
+          closureNumber: 1,
+          agency: 'momrah',
+        });
+        expectDueAt(job, at ?? 0, { before, after });
+      }
       expect(await reply(live, '+966551110009', '1')).toHaveLength(1);
     } finally {
       await live.stop();

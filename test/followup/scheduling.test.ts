@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOLLOWUP_QUEUE, followUpJobId } from '../../src/followup/queue.js';
 import { followUpWorker } from '../../src/followup/send/sender.js';
-import { ticketEvent } from '../support/followup.js';
+import { expectDueAt, followUpJobOf, ticketEvent } from '../support/followup.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
 // No workers here: these tests read what was scheduled, before anything is sent.
@@ -20,6 +20,20 @@ afterAll(async () => {
 });
 
 const queue = () => sys.ctx.queues.get(FOLLOWUP_QUEUE);
+
+/** What a send job carries: the follow-up and, for operators reading the queue, its closure and agency. */
+const sendJobData = (
+  f: { _id: { toString(): string } } | null,
+  ticketRef: string,
+  closureNumber: number,
+  agency = 'momrah',
+) => ({
+  followUpId: f?._id.toString(),
+  kind: 'send',
+  ticketRef,
+  closureNumber,
+  agency,
+});
 
 describe('scheduling a follow-up per closure', () => {
   it('a closure at 23:50 Riyadh time is asked at 09:00 local, three days and a night later', async () => {
@@ -52,21 +66,36 @@ describe('scheduling a follow-up per closure', () => {
   });
 
   it('a replayed or repeated closed event schedules nothing new', async () => {
+    const before = Date.now();
     const first = await ticketEvent(sys, token, 'S-2', 'closed', {
       at: '2026-11-20T10:00:00Z',
       eventId: 's2-close',
     });
+    const after = Date.now();
     await ticketEvent(sys, token, 'S-2', 'closed', { at: '2026-11-20T10:00:00Z', eventId: 's2-close' });
     await ticketEvent(sys, token, 'S-2', 'closed', { at: '2026-11-20T11:00:00Z', eventId: 's2-close-again' });
     expect(first.status).toBe(201);
     expect(await sys.ctx.models.FollowUp.countDocuments({ ticketRef: 'S-2' })).toBe(1);
     const jobs = await queue().getJobs(['delayed', 'waiting']);
-    expect(jobs.filter((j) => j.id?.startsWith('fu-send-S-2-'))).toHaveLength(1);
+    expect(jobs.filter((j) => j.id?.startsWith('fu-send-S-2-')).map((j) => j.id)).toEqual([
+      followUpJobId('send', 'S-2', 1),
+    ]);
+    // The one job is the first event's: its follow-up, due at the send time that event set.
+    const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'S-2' }).lean();
+    const job = await followUpJobOf(sys, 'send', 'S-2', 1);
+    expect(job?.data).toEqual(sendJobData(f, 'S-2', 1));
+    expect(f?.closedAt.toISOString()).toBe('2026-11-20T10:00:00.000Z');
+    expectDueAt(job, f?.sendAt ?? 0, { before, after });
   });
 
   it('a reopen before the send cancels the job; a later closure schedules a new one', async () => {
+    let before = Date.now();
     await ticketEvent(sys, token, 'S-3', 'closed', { at: '2026-11-20T10:00:00Z' });
-    expect(await queue().getJob(followUpJobId('send', 'S-3', 1))).toBeDefined();
+    let after = Date.now();
+    const f1 = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'S-3', closureNumber: 1 }).lean();
+    const job1 = await followUpJobOf(sys, 'send', 'S-3', 1);
+    expect(job1?.data).toEqual(sendJobData(f1, 'S-3', 1));
+    expectDueAt(job1, f1?.sendAt ?? 0, { before, after });
     await ticketEvent(sys, token, 'S-3', 'reopened', { at: '2026-11-21T10:00:00Z' });
     expect(await queue().getJob(followUpJobId('send', 'S-3', 1))).toBeUndefined();
     const cancelled = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'S-3', closureNumber: 1 }).lean();
@@ -75,11 +104,16 @@ describe('scheduling a follow-up per closure', () => {
       await sys.ctx.models.VerifiedScore.findOne({ ticketRef: 'S-3', closureNumber: 1 }).lean(),
     ).toMatchObject({ outcome: 'cancelled_reopened' });
 
+    before = Date.now();
     await ticketEvent(sys, token, 'S-3', 'closed', { at: '2026-11-22T10:00:00Z' });
-    expect(
-      await sys.ctx.models.FollowUp.findOne({ ticketRef: 'S-3', closureNumber: 2 }).lean(),
-    ).toMatchObject({ state: 'scheduled' });
-    expect(await queue().getJob(followUpJobId('send', 'S-3', 2))).toBeDefined();
+    after = Date.now();
+    const f2 = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'S-3', closureNumber: 2 }).lean();
+    expect(f2).toMatchObject({ state: 'scheduled' });
+    // 72 hours after the second closure, at 09:00 Riyadh time or later within the window.
+    expect(f2?.sendAt.toISOString()).toBe('2026-11-25T10:00:00.000Z');
+    const job2 = await followUpJobOf(sys, 'send', 'S-3', 2);
+    expect(job2?.data).toEqual(sendJobData(f2, 'S-3', 2));
+    expectDueAt(job2, f2?.sendAt ?? 0, { before, after });
   });
 
   it('a close that arrives after a later reopen never schedules a send', async () => {
@@ -112,15 +146,23 @@ describe('a closure reported too long after it happened is not asked', () => {
 
   it('a closure dated seven months ago is counted too old to ask, with no send job; a recent one is scheduled', async () => {
     await ticketEvent(aged, events, 'AG-1', 'closed', { at: hoursAgo(24 * 213), agency: 'OLDA' });
+    const before = Date.now();
     await ticketEvent(aged, events, 'AG-2', 'closed', { at: hoursAgo(24), agency: 'OLDA' });
+    const after = Date.now();
     expect(await followUpOf('AG-1')).toMatchObject({ state: 'skipped', outcome: 'too_old' });
     expect(await sendJob('AG-1')).toBeUndefined();
     expect(await aged.ctx.models.VerifiedScore.findOne({ ticketRef: 'AG-1' }).lean()).toMatchObject({
       outcome: 'too_old',
       sent: false,
     });
-    expect(await followUpOf('AG-2')).toMatchObject({ state: 'scheduled' });
-    expect(await sendJob('AG-2')).toBeDefined();
+    const recent = await followUpOf('AG-2');
+    expect(recent).toMatchObject({ state: 'scheduled' });
+    // Asked 72 hours after it closed (a day ago), so in two days, through a window open all day.
+    expect(recent?.sendAt.getTime()).toBe((recent?.closedAt.getTime() ?? 0) + 72 * 3_600_000);
+    const job = await followUpJobOf(aged, 'send', 'AG-2', 1);
+    expect(job?.data).toEqual(sendJobData(recent, 'AG-2', 1, 'OLDA'));
+    expect(job?.state).toBe('delayed');
+    expectDueAt(job, recent?.sendAt ?? 0, { before, after });
     // A week old: asked at once, it would be older than 72 + 72 hours.
     await ticketEvent(aged, events, 'AG-3', 'closed', { at: hoursAgo(24 * 7), agency: 'OLDA' });
     expect(await followUpOf('AG-3')).toMatchObject({ state: 'skipped', outcome: 'too_old' });

@@ -296,6 +296,9 @@ describe('sending', () => {
       return m?.status === 'delivered' ? m : undefined;
     });
     expect(stored.statusHistory.map((h) => h.status)).toEqual(['delivered']);
-    expect((await score())?.delivered).toBe(true);
+    // The score is written after the message, so it is waited for too (read at once, it raced).
+    await eventually(async () => ((await score())?.delivered === true ? true : undefined), {
+      what: 'the score marked delivered',
+    });
   });
 });

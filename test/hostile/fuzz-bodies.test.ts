@@ -1,3 +1,4 @@
+import type { Arbitrary } from 'fast-check';
 import { fc } from '../support/fast-check.js';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,7 +101,7 @@ const hostileJson = fc.oneof(
 );
 
 /** A base body with some of its fields replaced, some dropped and some added. */
-function mutate<T extends Record<string, unknown>>(base: T, values: fc.Arbitrary<unknown>) {
+function mutate<T extends Record<string, unknown>>(base: T, values: Arbitrary<unknown>) {
   const keys = Object.keys(base);
   return fc
     .record({

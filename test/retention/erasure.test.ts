@@ -139,7 +139,15 @@ describe('erasure on request', () => {
     const before = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'T-E9' }).lean();
     expect(before?.state).toBe('awaiting_solved');
     const queue = sys.ctx.queues.get(FOLLOWUP_QUEUE);
-    expect(await queue.getJob(followUpJobId('expire', 'T-E9', 1))).toBeDefined();
+    // Sent and waiting for the answer: its reminder and expiry are queued for the follow-up.
+    for (const kind of ['reminder', 'expire'] as const)
+      expect((await queue.getJob(followUpJobId(kind, 'T-E9', 1)))?.data, kind).toEqual({
+        followUpId: before?._id.toString(),
+        kind,
+        ticketRef: 'T-E9',
+        closureNumber: 1,
+        agency: before?.agency,
+      });
     const res = await sys.api('/api/admin/erasures', { token: admin, body: { phone: WAITING } });
     expect(((await res.json()) as { conversationsEnded: number }).conversationsEnded).toBe(1);
     const after = await sys.ctx.models.FollowUp.findOne({ ticketRef: 'T-E9' }).lean();

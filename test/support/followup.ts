@@ -1,5 +1,11 @@
 import { expect } from 'vitest';
 import { INBOUND_QUEUE, inboundJobId } from '../../src/followup/conversation/inbound.js';
+import {
+  FOLLOWUP_QUEUE,
+  followUpJobId,
+  type FollowUpJob,
+  type FollowUpJobKind,
+} from '../../src/followup/queue.js';
 import type { TestSystem } from './system.js';
 import { eventually } from './system.js';
 
@@ -130,4 +136,41 @@ export async function reply(
     expect(sent.find((m) => m.sid === replySid)?.body).toBe(handled.replies[i]);
   }
   return handled.replies;
+}
+
+/** A follow-up job as the queue holds it: its data, its state, and when it comes due. */
+export async function followUpJobOf(
+  sys: Pick<TestSystem, 'ctx'>,
+  kind: FollowUpJobKind,
+  ref: string,
+  closureNumber: number,
+) {
+  const job = await sys.ctx.queues
+    .get<FollowUpJob>(FOLLOWUP_QUEUE)
+    .getJob(followUpJobId(kind, ref, closureNumber));
+  if (!job) return undefined;
+  return { data: job.data, state: await job.getState(), delay: job.delay, dueAt: job.timestamp + job.delay };
+}
+
+/**
+ * Expects a job added between `before` and `after` (Date.now() around the call that added it) to
+ * come due at `runAt`. Its delay is worked out from the clock just before it is queued, so it is due
+ * at `runAt` exactly, later only by the moments between the two, inside that window; a `runAt`
+ * already past is due at once (no delay).
+ */
+export function expectDueAt(
+  job: { delay: number; dueAt: number } | undefined,
+  runAt: Date | number,
+  window: { before: number; after: number },
+): void {
+  const at = typeof runAt === 'number' ? runAt : runAt.getTime();
+  expect(job, 'the job').toBeDefined();
+  if (!job) return;
+  if (at <= window.before) {
+    expect(job.delay, 'a job whose time has passed is due at once').toBe(0);
+    return;
+  }
+  if (at < window.after) throw new Error('runAt falls inside the window: give the job a time clear of it');
+  expect(job.dueAt).toBeGreaterThanOrEqual(at);
+  expect(job.dueAt - at).toBeLessThanOrEqual(window.after - window.before);
 }

@@ -42,32 +42,8 @@ const CONTEXT = '^src/context[.]ts$';
  * (so the list only shrinks).
  */
 const TEMPORARY = [
-  // Issue 24 item 4 (configuration by area): the settings import the parsers of the send window and
-  // the prayer places, and the stand-in's template ids, for their defaults and checks.
-  ['layer-shared', 'src/config.ts', 'src/followup/schedule/prayer-times.ts'],
-  ['layer-shared', 'src/config.ts', 'src/followup/schedule/send-window.ts'],
-  ['layer-shared', 'src/config.ts', 'src/twilio/stand-in/content-sids.ts'],
-  // Issue 24 item 1, the HTML part (the reports pages issue's components): the sign-in page uses the
-  // reports' HTML shell.
+  // Issue 25 item 5 (pages as typed components): the sign-in page uses the reports' HTML shell.
   ['layer-domain', 'src/auth/login-routes.ts', 'src/reports/pages/html.ts'],
-  // Issue 24 item 2 (one home for score writes): the daily sums are kept in step by each writer.
-  ['layer-domain', 'src/audit-chain/records.ts', 'src/reports/sums/daily-sums.ts'],
-  ['layer-stages', 'src/followup/outcome/outcome.ts', 'src/reports/sums/daily-sums.ts'],
-  ['layer-stages', 'src/followup/schedule/scheduler.ts', 'src/reports/sums/daily-sums.ts'],
-  ['layer-stages', 'src/followup/schedule/reconciler.ts', 'src/reports/sums/daily-sums.ts'],
-  ['layer-stages', 'src/followup/send/send-batches.ts', 'src/reports/sums/daily-sums.ts'],
-  ['layer-stages', 'src/voice/persistence.ts', 'src/reports/sums/daily-sums.ts'],
-  // Issue 24 item 2 as well, or a follow-up of item 1 if the scores home does not take them: a
-  // citizen's answer records its origin and sealed record through reports/integrity/.
-  ['layer-stages', 'src/followup/conversation/answers.ts', 'src/reports/integrity/answer-record.ts'],
-  ['layer-stages', 'src/followup/conversation/answers.ts', 'src/reports/integrity/origin.ts'],
-  ['layer-stages', 'src/followup/conversation/answer-page.ts', 'src/reports/integrity/origin.ts'],
-  // Issue 24 item 2 (the circles it breaks): advance → deliver → voice-call → advance,
-  // voice-call ↔ voice/persistence, reports/sums/chain ↔ metrics. A circle is named by one of its
-  // imports, the one the check reports.
-  ['no-circular', 'src/followup/channels/advance.ts', 'src/followup/channels/deliver.ts'],
-  ['no-circular', 'src/followup/channels/voice-call.ts', 'src/voice/persistence.ts'],
-  ['no-circular', 'src/reports/sums/chain.ts', 'src/reports/sums/metrics.ts'],
 ];
 
 const layerRules = LAYERS.slice(0, -1).map((layer, i) => {

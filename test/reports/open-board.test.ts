@@ -128,7 +128,7 @@ afterAll(async () => {
 interface BoardRow {
   agency: string;
   rank: string;
-  tied: string;
+  rankRange: string;
   pm: string;
 }
 
@@ -137,43 +137,35 @@ async function boardRows(page: Page): Promise<BoardRow[]> {
     (await page.locator('tbody tr').all()).map(async (r) => ({
       agency: (await r.getAttribute('data-agency')) ?? '',
       rank: (await r.getAttribute('data-rank')) ?? '',
-      tied: (await r.getAttribute('data-tied')) ?? '',
+      rankRange: `${(await r.getAttribute('data-rank-low')) ?? ''}-${(await r.getAttribute('data-rank-high')) ?? ''}`,
       pm: (await r.locator('td[data-metric=verifiedResolutionRate] .pm').textContent()) ?? '',
     })),
   );
 }
 
-/** The ranking rule applied by hand: lower bound first; overlapping the row above shares its rank. */
+/** The ranking rule applied by hand: lower bound first, each agency its own position. */
 function expectedRanks(sums: Map<string, { yes: number; n: number }>, minN: number) {
   const eligible = [...sums.entries()]
     .filter(([, s]) => s.n >= minN)
-    .map(([agency, s]) => ({ agency, bounds: wilson(s.yes, s.n) }))
-    .sort((a, b) => b.bounds[0] - a.bounds[0]);
-  const out = new Map<string, { rank: number; tied: boolean }>();
-  eligible.forEach((g, i) => {
-    const prev = eligible[i - 1];
-    if (prev && g.bounds[1] >= prev.bounds[0]) {
-      const r = out.get(prev.agency)!.rank;
-      out.set(prev.agency, { rank: r, tied: true });
-      out.set(g.agency, { rank: r, tied: true });
-    } else out.set(g.agency, { rank: i + 1, tied: false });
-  });
-  return out;
+    .map(([agency, s]) => ({ agency, low: wilson(s.yes, s.n)[0] }))
+    .sort((a, b) => b.low - a.low);
+  return new Map(eligible.map((g, i) => [g.agency, i + 1]));
 }
 
 describe('public board: honest ranks and awards', () => {
-  it('ranks by the lower bound, shows "=" for overlaps and each interval as it lies, and names only significant improvers', async () => {
+  it("ranks by the lower bound with each rank's interval, shows each interval as it lies, and names only significant improvers", async () => {
     const page = await browser.newPage();
     const res = await page.goto(`${system.baseUrl}/public?lang=en`);
     expect(res?.status()).toBe(200);
     const rows = await boardRows(page);
-    expect(rows.map((r) => [r.agency, r.rank, r.tied])).toEqual([
-      ['A', '1', 'true'],
-      ['B', '1', 'true'],
-      ['C', '3', 'false'],
-      ['D', '', 'false'],
+    // A and B overlap: distinct positions, and rank intervals (1–2 each) that say they cannot be told apart.
+    expect(rows.map((r) => [r.agency, r.rank, r.rankRange])).toEqual([
+      ['A', '1', '1-2'],
+      ['B', '2', '1-2'],
+      ['C', '3', '3-3'],
+      ['D', '', '-'],
     ]);
-    expect(await page.locator('tbody tr[data-agency=A] td').first().textContent()).toBe('=1');
+    expect(await page.locator('tbody tr[data-agency=A] td').first().textContent()).toBe('1 (1–2)');
     const [lowA, highA] = wilson(900, 1000);
     const [lowB, highB] = wilson(880, 1000);
     const [, highC] = wilson(500, 1000);
@@ -284,7 +276,7 @@ describe('methodology page and open data', () => {
     expect(rows.map((r) => r.agency).sort()).toEqual([...sums.keys()].sort());
     for (const row of rows) {
       const e = expected.get(row.agency);
-      expect([row.rank, row.tied]).toEqual(e ? [String(e.rank), String(e.tied)] : ['', 'false']);
+      expect(row.rank).toBe(e ? String(e) : '');
       const s = sums.get(row.agency)!;
       expect(row.pm).toBe(shownInterval(s.yes, s.n));
       const rate = await page

@@ -126,7 +126,7 @@ export function renderPublicBoard(lang: ReportLang, board: PublicBoard): string 
         const pm = formatPlusMinus(lang, 'rate', m[metric].value, m[metric].interval);
         return `<td data-metric="${metric}">${esc(formatPercent(m[metric].value))}${pm ? ` <span class="pm">${esc(pm)}</span>` : ''} <span class="note">(${t.n}=${m[metric].n})</span></td>`;
       };
-      return `<tr class="${g.lowN ? 'low-n' : ''}" data-agency="${esc(code)}" data-rank="${g.rank ?? ''}" data-tied="${g.tied}"><td>${formatRank(g.rank, g.tied)}</td><td><bdi>${esc(name[lang])}</bdi>${g.lowN ? `<span class="badge">${esc(t.lowN)}</span>` : ''}</td>
+      return `<tr class="${g.lowN ? 'low-n' : ''}" data-agency="${esc(code)}" data-rank="${g.rank ?? ''}" data-rank-low="${g.rankInterval?.low ?? ''}" data-rank-high="${g.rankInterval?.high ?? ''}"><td>${formatRank(g.rank, g.rankInterval)}</td><td><bdi>${esc(name[lang])}</bdi>${g.lowN ? `<span class="badge">${esc(t.lowN)}</span>` : ''}</td>
 ${rate('verifiedResolutionRate')}${rate('falseClosureRate')}<td>${m.answers}</td></tr>`;
     })
     .join('');

@@ -12,7 +12,10 @@ import binomialQuantile from '@stdlib/stats-base-dists-binomial-quantile';
  *   r_p = the smallest r with P(R ≤ r) ≥ p,
  *   α   = (P(R ≤ r_p) − p) / (P(R ≤ r_p) − P(R ≤ r_p − 1)),
  *   limit = (r_p − α) / n,
- * for p = 0.025 / 0.975 (95%) and 0.001 / 0.999 (99.8%).
+ * for p = 0.025 / 0.975 (95%) and 0.001 / 0.999 (99.8%). A group is outside a limit when its rate
+ * is beyond it and its exact tail probability P(R ≥ x) (or P(R ≤ x)) under p₀ is below 0.025 (0.001):
+ * the second condition matters only at the smallest n, where the smooth curve passes points that
+ * chance gives often.
  *
  * Overdispersion (Spiegelhalter 2005 §5; Spiegelhalter et al., "Statistical methods for healthcare
  * regulation", JRSS A 2012, §4): real institutions differ by more than chance. With z_i = (y_i − p₀)/s_i,
@@ -258,7 +261,19 @@ export function funnel(groups: readonly FunnelInput[], opts: { target?: number }
   const points = withData.map((g): FunnelPoint => {
     const rate = g.count / g.n;
     const limits = funnelLimitsAt(g.n, target, tau2);
-    const band: FunnelBand = rate > limits.high95 ? 'above' : rate < limits.low95 ? 'below' : 'within';
+    // The interpolated limits are smooth curves through a discrete distribution: at very small n a
+    // perfect 5/5 lies above a 98% limit although P(R = 5) is a quarter. A point is outside only when
+    // its exact tail probability is below the level as well, so no group is labelled on a chance
+    // that large.
+    const tailAbove = 1 - binomialCdf(g.count - 1, g.n, target);
+    const tailBelow = binomialCdf(g.count, g.n, target);
+    const above = (limit: number, p: number) => rate > limit && tailAbove < p;
+    const below = (limit: number, p: number) => rate < limit && tailBelow < p;
+    const band: FunnelBand = above(limits.high95, FUNNEL_LEVELS.warning.low)
+      ? 'above'
+      : below(limits.low95, FUNNEL_LEVELS.warning.low)
+        ? 'below'
+        : 'within';
     return {
       key: g.key,
       count: g.count,
@@ -267,7 +282,8 @@ export function funnel(groups: readonly FunnelInput[], opts: { target?: number }
       z: zOf(g),
       limits,
       band,
-      beyond998: rate > limits.high998 || rate < limits.low998,
+      beyond998:
+        above(limits.high998, FUNNEL_LEVELS.alarm.low) || below(limits.low998, FUNNEL_LEVELS.alarm.low),
     };
   });
   return { target, overdispersion, points };

@@ -30,6 +30,18 @@ function referenceLimit(prob: number, n: number, p0: number): number {
   return 1;
 }
 
+/** P(R ≥ x) or P(R ≤ x) under Bin(n, p₀), by the same direct summation. */
+function referenceTail(x: number, n: number, p0: number, side: 'above' | 'below'): number {
+  let logC = 0;
+  let tail = 0;
+  for (let r = 0; r <= n; r++) {
+    if (r > 0) logC += Math.log((n - r + 1) / r);
+    if (side === 'above' ? r >= x : r <= x)
+      tail += Math.exp(logC + r * Math.log(p0) + (n - r) * Math.log(1 - p0));
+  }
+  return tail;
+}
+
 /** A small seeded generator (a different one from the module's), for reproducible data. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -65,7 +77,12 @@ describe('funnel plot limits (Spiegelhalter 2005)', () => {
       expect(point.limits.low998).toBeCloseTo(referenceLimit(0.001, n, target), 9);
       expect(point.limits.high998).toBeCloseTo(referenceLimit(0.999, n, target), 9);
       const rate = point.count / n;
-      const expected = rate > point.limits.high95 ? 'above' : rate < point.limits.low95 ? 'below' : 'within';
+      const expected =
+        rate > point.limits.high95 && referenceTail(point.count, n, target, 'above') < 0.025
+          ? 'above'
+          : rate < point.limits.low95 && referenceTail(point.count, n, target, 'below') < 0.025
+            ? 'below'
+            : 'within';
       expect(point.band).toBe(expected);
     }
   });
@@ -85,7 +102,7 @@ describe('funnel plot limits (Spiegelhalter 2005)', () => {
     expect(plot.target).toBeCloseTo(220 / 300, 12);
     expect(plot.points.map((p) => [p.key, p.band, p.beyond998])).toEqual([
       ['agent-1', 'above', true],
-      ['agent-2', 'above', true],
+      ['agent-2', 'above', false],
       ['agent-3', 'within', false],
       ['agent-4', 'within', false],
       ['agent-5', 'below', true],
@@ -141,6 +158,20 @@ describe('funnel plot limits (Spiegelhalter 2005)', () => {
       const widened = Math.min(1, target + (exact - target) * Math.sqrt(1 + tau2 / s2(p.n)));
       expect(p.limits.high95).toBeCloseTo(widened, 8);
     }
+  });
+
+  it('does not label a perfect score on five answers, which chance gives a quarter of the time', () => {
+    const plot = funnel(
+      [
+        { key: 'tiny', count: 5, n: 5 },
+        { key: 'big', count: 150, n: 200 },
+      ],
+      { target: 0.756 },
+    );
+    const tiny = plot.points.find((p) => p.key === 'tiny')!;
+    expect(tiny.rate).toBeGreaterThan(tiny.limits.high95); // the smooth curve is below 1 at n = 5…
+    expect(referenceTail(5, 5, 0.756, 'above')).toBeGreaterThan(0.2); // …but 5/5 is not improbable
+    expect(tiny.band).toBe('within');
   });
 
   it('refuses a count above its n', () => {

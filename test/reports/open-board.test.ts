@@ -86,7 +86,8 @@ beforeAll(async () => {
     { agency: 'Y2', day: `${year.from.slice(0, 4)}-01-15`, yes: 66, no: 34 },
     { agency: 'Y3', day: `${year.previous.from.slice(0, 4)}-01-15`, yes: 70, no: 30 },
     { agency: 'Y3', day: `${year.from.slice(0, 4)}-01-15`, yes: 55, no: 45 },
-    // The last complete quarter against the one before: Q1 and Q2 improve significantly, Q3 not.
+    // The last complete quarter against the one before: Q1 and Q2 improve significantly, Q3 not; but
+    // Q2 (380/600) is still below expected on the quarter's funnel (target 520/760), so not named.
     { agency: 'Q1', day: quarter.previous.from, yes: 40, no: 60 },
     { agency: 'Q1', day: quarter.from, yes: 85, no: 15 },
     { agency: 'Q2', day: quarter.previous.from, yes: 300, no: 300 },
@@ -190,7 +191,7 @@ describe('public board: honest ranks and awards', () => {
     expect(q1).toBeGreaterThan(q2);
     expect(q2).toBeGreaterThan(0);
     expect(newcombeLow(55, 60, 50, 60)).toBeLessThan(0);
-    expect(await winners('quarter')).toEqual(['Q1', 'Q2']);
+    expect(await winners('quarter')).toEqual(['Q1']);
     expect(await award('quarter').locator('[data-fewer-than-three]').count()).toBe(1);
     // Error bars drawn on the chart, one per agency with an interval.
     expect(await page.locator('svg g.error-bar').count()).toBe(4);

@@ -154,8 +154,8 @@ export interface Metric {
   /** Denominator: the number of records the figure rests on. */
   n: number;
   /**
-   * 95% interval (src/reports/stats/intervals.ts): Wilson score for rates, mean ± 1.96·s/√n for
-   * means; null when there is too little data for one.
+   * 95% interval (src/reports/stats/intervals.ts): Wilson score for rates, and for means the score
+   * interval of the ratings rescaled to [0, 1] (bounded to 1–5); null when there is too little data.
    */
   interval: Interval | null;
 }

@@ -113,15 +113,17 @@ export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
           title: 'فترات الثقة',
           paragraphs: [
             'لكل نسبة فترة ثقة 95٪ بطريقة ويلسون: ‎p̂ = x/n‏، المركز ‎(p̂ + z²/2n)/(1 + z²/n)‏، ونصف العرض ‎z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/4n²)‏ حيث ‎z = 1.96‏. وتُعرض "± س نقطة" حين تقع النسبة في منتصف فترتها، وإلا يُعرض طرفا الفترة، لأن فترة ويلسون غير متماثلة قرب 0٪ و100٪ ومع قلة الردود.',
-            'ولمتوسط التقييم الفترة ‎المتوسط ± 1.96·s/√n‏ حيث s الانحراف المعياري للعينة.',
+            'ولمتوسط التقييم (من 1 إلى 5) فترة ويلسون نفسها بعد تحويل التقييمات إلى المدى من 0 إلى 1 ‏(‎(r − 1)/4‏)، ثم إعادتها إلى المدى من 1 إلى 5. تبقى الفترة بين 1 و5، ولا تضيق إلى الصفر مع قلة التقييمات: تقييمان بخمسة يعطيان 2.37–5 وليس "5.00 ± 0.00".',
           ],
         },
         {
           id: 'ranking',
           title: 'قاعدة الترتيب',
           paragraphs: [
-            'تُرتَّب الجهات حسب الحد الأدنى لفترة الثقة لنسبة الحل المؤكد، الأعلى أولا. إذا تداخلت فترة جهة مع فترة الجهة التي فوقها فلا يُعتدّ بالفرق، فتأخذ ترتيبها نفسه وتظهر العلامة "=".',
-            'أفضل ثلاث جهات تحسّنا في العام أو الربع: تُقارن نسبة الحل المؤكد بالفترة السابقة بفترة نيوكومب للفرق بين نسبتين (‎L = d − √((p₁−l₁)² + (u₂−p₂)²)‏). تُذكر الجهة إذا كان الحد الأدنى أعلى من صفر، وتُرتَّب حسبه، وإن قلّ عدد هذه الجهات عن ثلاث قيل ذلك ولم تُملأ المراكز.',
+            'مخطط القمع (شبيغلهالتر 2005): تُرسم نسبة الحل المؤكد لكل جهة مقابل عدد ردودها، حول النسبة العامة لكل الجهات معا، بين حدّين يضيقان كلما كثرت الردود: حد 95٪ وحد 99.8٪، محسوبين من توزيع ذي الحدين الدقيق. الجهة خارج حد 95٪ "أعلى من المتوقع" أو "أدنى من المتوقع"، وداخله "ضمن المتوقع"؛ وخارج حد 99.8٪ تنبيه أقوى. وإذا اختلفت الجهات فيما بينها أكثر مما تفسّره الصدفة (مقياس التشتت φ من قيم z بعد تقليم أطرافها أعلى من حد اختبار كاي تربيع عند 5٪) وكان عددها 10 فأكثر، وُسِّعت الحدود بتباين بين الجهات τ² (طريقة ديرسيمونيان ولايرد)، ويُذكر ذلك مع المخطط.',
+            'الترتيب: لكل جهة مرتبة خاصة بها، بحسب الحد الأدنى لفترة الثقة 95٪ لنسبة الحل المؤكد، الأعلى أولا؛ فالنسبة العالية على ردود قليلة لا تتقدم على نسبة أقل قليلا على ردود كثيرة. وبجانب كل مرتبة فترة ثقة 95٪ للمرتبة نفسها، من 2000 سحب من التوزيع اللاحق بيتا(x+1، n−x+1) لكل جهة بمولّد أرقام ثابت البذرة: في كل سحب تُرتَّب الجهات، وفترة المرتبة هي الشريحة 2.5٪ إلى الشريحة 97.5٪ من مراتبها. إذا تداخلت فترتا مرتبتين فلا يُعتدّ بالفرق بينهما، ولا تُربط المراتب بعلامة "=".',
+            'مثال: خمسة موظفين في جهة واحدة، لكل منهم 60 ردا، قال "حُلّت" 57 و54 و45 و44 و20. النسبة العامة 220 ÷ 300 = 73.3٪، وحدّا 95٪ عند 60 ردا هما 60.9٪ و83.3٪، وحدّا 99.8٪ هما 53.8٪ و88.9٪. إذن 95٪ (57) و90٪ (54) أعلى من المتوقع، و75٪ (45) و73.3٪ (44) ضمن المتوقع، و33.3٪ (20) أدنى من المتوقع. الحدود الدنيا لفترات ويلسون 86.3٪ و79.9٪ و62.8٪ و61.0٪ و22.7٪، فالمراتب 1 (1–2) و2 (1–3) و3 (3–4) و4 (3–4) و5 (5–5): الأول يختلف عن الثالث والخامس، والثالث والرابع لا يُفرَّق بينهما. التشتت φ = 7.6 أعلى من حد الاختبار 1.89، لكن خمس مجموعات أقل من أن يُقدَّر منها τ²، فلم تُوسَّع الحدود.',
+            'أفضل ثلاث جهات تحسّنا في العام أو الربع: تُقارن نسبة الحل المؤكد بالفترة السابقة بفترة نيوكومب للفرق بين نسبتين (‎L = d − √((p₁−l₁)² + (u₂−p₂)²)‏). تُذكر الجهة إذا كان الحد الأدنى أعلى من صفر ولم تكن "أدنى من المتوقع" في مخطط القمع للفترة الحالية، وتُرتَّب حسبه، وإن قلّ عدد هذه الجهات عن ثلاث قيل ذلك ولم تُملأ المراكز.',
           ],
         },
         {
@@ -179,15 +181,17 @@ export function methodologyTexts(lang: ReportLang, f: MethodologyFacts) {
         title: 'Intervals',
         paragraphs: [
           'Every rate carries a 95% Wilson score interval: p̂ = x/n, centre (p̂ + z²/2n)/(1 + z²/n), half-width z/(1 + z²/n)·√(p̂(1−p̂)/n + z²/4n²), z = 1.96. "± x points" is shown when the rate sits in the middle of its interval; otherwise the interval\'s two ends are shown, since a Wilson interval is not symmetric near 0% or 100% or with few answers.',
-          'The mean rating carries mean ± 1.96·s/√n, with s the sample standard deviation.',
+          'The mean rating (1–5) carries the same Wilson interval, of the ratings rescaled to 0–1 by (r − 1)/4 and mapped back: it stays within 1–5 and does not shrink to nothing on a few ratings (two 5s give 2.37–5, not "5.00 ± 0.00").',
         ],
       },
       {
         id: 'ranking',
         title: 'Ranking rule',
         paragraphs: [
-          'Agencies are listed by the lower bound of the verified resolution rate\'s interval, highest first. An agency whose interval overlaps that of the agency listed above it is not distinguishable from it: it shares that rank, shown with "=".',
-          "The best three improvers of a year or quarter: each agency's verified resolution rate is compared with the previous period by Newcombe's hybrid score interval for the difference of two proportions (L = d − √((p₁−l₁)² + (u₂−p₂)²)). An agency is named when that lower bound is above zero, ordered by it; when fewer than three qualify the board says so and leaves the places empty.",
+          'Funnel plot (Spiegelhalter 2005): each agency\'s verified resolution rate is plotted against its number of answers, around the overall rate of all agencies together, between limits that narrow as answers grow: 95% and 99.8%, from the exact binomial distribution. Outside the 95% limits an agency is "above expected" or "below expected", inside them "within expected"; outside 99.8% is a stronger alarm. When agencies differ more than chance explains (the overdispersion φ of the winsorised z-scores above the 5% point of a chi-square test) and there are at least 10 of them, the limits are widened by a between-agency variance τ² (DerSimonian–Laird), and the chart says so.',
+          'League order: each agency has a position of its own, by the lower end of the 95% interval of its verified resolution rate, highest first, so a high rate on few answers does not outrank a slightly lower one on many. Beside each position is the 95% interval of the rank itself, from 2,000 draws of every agency\'s posterior Beta(x+1, n−x+1) with a fixed-seed generator: in each draw the agencies are ranked, and the rank interval runs from the 2.5th to the 97.5th percentile of an agency\'s ranks. Where two rank intervals overlap the two cannot be told apart; positions are never chained with "=".',
+          'Worked example: five agents of one agency, 60 answers each, 57, 54, 45, 44 and 20 of them "solved". The overall rate is 220 ÷ 300 = 73.3%; at 60 answers the 95% limits are 60.9% and 83.3%, the 99.8% limits 53.8% and 88.9%. So 95% (57) and 90% (54) are above expected, 75% (45) and 73.3% (44) within, 33.3% (20) below. Their Wilson lower bounds are 86.3%, 79.9%, 62.8%, 61.0% and 22.7%, giving positions 1 (1–2), 2 (1–3), 3 (3–4), 4 (3–4) and 5 (5–5): the first is told apart from the third and the fifth; the third and fourth cannot be told apart. The spread φ = 7.6 is above the test\'s 1.89, but five groups are too few to estimate τ² from, so the limits are not widened.',
+          "The best three improvers of a year or quarter: each agency's verified resolution rate is compared with the previous period by Newcombe's hybrid score interval for the difference of two proportions (L = d − √((p₁−l₁)² + (u₂−p₂)²)). An agency is named when that lower bound is above zero and it is not below expected on the current period’s funnel plot, ordered by the lower bound; when fewer than three qualify the board says so and leaves the places empty.",
         ],
       },
       {

@@ -53,11 +53,11 @@ export function signalDefinitions(reopenDays: number): readonly SignalDefinition
       threshold: 0.2,
       en: {
         name: `Reopened within ${reopenDays} days`,
-        definition: `Closures reopened within ${reopenDays} days of being closed ÷ closures. Flagged when the 95% lower bound exceeds 20%.`,
+        definition: `Closures reopened within ${reopenDays} days of being closed ÷ closures. Counts every closure reopened before the citizen was asked (the chain of counts' "reopened before asking", the same closures) and those reopened afterwards within ${reopenDays} days. Flagged when the 95% lower bound exceeds 20%.`,
       },
       ar: {
         name: `أُعيد فتحها خلال ${reopenDays} أيام`,
-        definition: `الإغلاقات التي أُعيد فتحها خلال ${reopenDays} أيام من إغلاقها ÷ الإغلاقات. يُنبَّه إذا تجاوز الحد الأدنى لفترة الثقة 95٪ نسبة 20٪.`,
+        definition: `الإغلاقات التي أُعيد فتحها خلال ${reopenDays} أيام من إغلاقها ÷ الإغلاقات. تشمل كل إغلاق أُعيد فتحه قبل سؤال المواطن (وهي نفسها "أُعيد فتحها قبل السؤال" في سلسلة الأعداد)، وما أُعيد فتحه بعد السؤال خلال ${reopenDays} أيام. يُنبَّه إذا تجاوز الحد الأدنى لفترة الثقة 95٪ نسبة 20٪.`,
       },
     },
     {

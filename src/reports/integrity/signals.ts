@@ -94,6 +94,9 @@ function emptyTally(agency: string, department: string, agent?: string): Tally {
   };
 }
 
+/** The follow-up outcome of a closure whose question a reopen cancelled (the chain's "reopened"). */
+const REOPENED_BEFORE_ASKING = 'cancelled_reopened';
+
 const PIECE_ID = { agency: '$agency', department: '$department', agentId: '$agentId' } as const;
 
 function localStart(day: string, timeZone: string): Date {
@@ -171,6 +174,15 @@ export async function integritySignals(
     .aggregate<Grouped<{ n: number }>>([{ $match: match }, { $group: { _id: PIECE_ID, n: { $sum: 1 } } }])
     .toArray();
   for (const r of closuresByPiece) piece(r._id).closures += r.n;
+  // Reopened before asking: the very records the chain of counts' "reopened" drop counts (its
+  // outcome is set only when a reopen cancelled the question), so the two figures cannot disagree.
+  const reopenedBeforeAsking = await models.VerifiedScore.collection
+    .aggregate<Grouped<{ n: number }>>([
+      { $match: { ...match, outcome: REOPENED_BEFORE_ASKING } },
+      { $group: { _id: PIECE_ID, n: { $sum: 1 } } },
+    ])
+    .toArray();
+  for (const r of reopenedBeforeAsking) piece(r._id).reopened += r.n;
 
   const agents = new Map<string, Tally>();
   const departments = new Map<string, Tally>();
@@ -257,7 +269,11 @@ async function countOrigins(models: Models, match: Record<string, unknown>) {
     .toArray();
 }
 
-/** Closures in the period reopened within `reopenDays` of their close, per piece. */
+/**
+ * Closures in the period reopened within `reopenDays` of their close *after* they were asked, per
+ * piece. Those reopened before asking are counted from their records (REOPENED_BEFORE_ASKING), as the
+ * chain of counts counts them; they are left out here so no closure counts twice.
+ */
 async function reopenedClosures(
   models: Models,
   filter: ReportFilter,
@@ -267,19 +283,40 @@ async function reopenedClosures(
   const to = DateTime.fromJSDate(localStart(filter.to, opts.timeZone)).plus({ days: 1 }).toJSDate();
   const rows = await models.Ticket.collection
     .aggregate<{
-      c: { agency: string; department: string; agentId: string; closedAt: Date; reopenedAt: Date | null };
+      ref: string;
+      c: {
+        number: number;
+        agency: string;
+        department: string;
+        agentId: string;
+        closedAt: Date;
+        reopenedAt: Date | null;
+      };
     }>([
       // On the array, `$ne: null` would drop a ticket whose later closure is still in force: the
       // reopen is looked for after the unwind, closure by closure.
       { $match: { 'closures.closedAt': { $gte: from, $lt: to } } },
       { $unwind: '$closures' },
       { $match: { 'closures.closedAt': { $gte: from, $lt: to }, 'closures.reopenedAt': { $ne: null } } },
-      { $project: { _id: 0, c: '$closures' } },
+      { $project: { _id: 0, ref: '$_id', c: '$closures' } },
     ])
     .toArray();
+  const cancelled = new Set(
+    rows.length === 0
+      ? []
+      : (
+          await models.VerifiedScore.collection
+            .find<{ ticketRef: string; closureNumber: number }>(
+              { ticketRef: { $in: [...new Set(rows.map((r) => r.ref))] }, outcome: REOPENED_BEFORE_ASKING },
+              { projection: { _id: 0, ticketRef: 1, closureNumber: 1 } },
+            )
+            .toArray()
+        ).map((x) => `${x.ticketRef}#${x.closureNumber}`),
+  );
   const out = new Map<string, Piece & { reopened: number }>();
   const windowMs = opts.reopenDays * 86_400_000;
-  for (const { c } of rows) {
+  for (const { ref, c } of rows) {
+    if (cancelled.has(`${ref}#${c.number}`)) continue;
     if (filter.agency !== undefined && c.agency !== filter.agency) continue;
     if (filter.department !== undefined && c.department !== filter.department) continue;
     if (filter.agent !== undefined && c.agentId !== filter.agent) continue;

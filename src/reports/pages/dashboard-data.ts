@@ -6,6 +6,7 @@ import type { Metrics } from '../sums/metrics.js';
 import { daysBetween } from '../periods.js';
 import { integritySignals } from '../integrity/signals.js';
 import type { SignalDefinition, SignalKey } from '../integrity/definitions.js';
+import type { ComparisonSummary } from '../stats/comparison.js';
 
 export interface Names {
   agency: (code: string) => string;
@@ -22,6 +23,8 @@ export interface DashboardData {
   departments: ReportGroup[];
   agents: ReportGroup[];
   names: Names;
+  /** How departments and agents were compared (stats/comparison.ts): funnel target, overdispersion. */
+  comparison: { departments: ComparisonSummary | null; agents: ComparisonSummary | null };
   options: { agencies: string[]; departments: string[]; agents: string[] };
   /** Integrity signals flagged per agent, for readers allowed to see them (auditors, administrators). */
   integrity?: { flags: Map<string, SignalKey[]>; definitions: readonly SignalDefinition[] };
@@ -98,6 +101,7 @@ export async function loadDashboard(
     departments: departments.groups,
     agents: agents.groups,
     names,
+    comparison: { departments: departments.comparison, agents: agents.comparison },
     options: {
       agencies: uniq([...agencies, ...departments.groups.map((g) => g.agency)]),
       departments: uniq([...departmentCodes, ...departments.groups.map((g) => g.department)]),

@@ -222,7 +222,7 @@ function agentTable(t: ReportTexts, view: DashboardView, data: DashboardData): s
     .map((g) => {
       const cells = columns.map((k) => {
         if (k === 'rank')
-          return `<td data-rank="${g.rank ?? ''}" data-tied="${g.tied}">${formatRank(g.rank, g.tied)}</td>`;
+          return `<td data-rank="${g.rank ?? ''}" data-rank-low="${g.rankInterval?.low ?? ''}" data-rank-high="${g.rankInterval?.high ?? ''}">${formatRank(g.rank, g.rankInterval)}</td>`;
         if (k === 'agent')
           return `<td><bdi>${esc(data.names.agent(g.key))}</bdi>${g.lowN ? `<span class="badge">${esc(t.lowN)}</span>` : ''}</td>`;
         const v = g.metrics[k];

@@ -14,6 +14,7 @@ import { esc, layout, queryString } from './html.js';
 import { chainList } from './chain-view.js';
 import { definitionOf } from '../sums/metrics.js';
 import { addDays, localToday } from '../periods.js';
+import type { ComparisonSummary } from '../stats/comparison.js';
 
 /**
  * The public scoreboard: per agency only, the last 90 days, the written definitions, and nothing that
@@ -29,6 +30,8 @@ export interface PublicBoard {
   to: string;
   minN: number;
   agencies: { code: string; name: { ar: string; en: string }; group: ReportGroup }[];
+  /** How the agencies were compared (stats/comparison.ts); each group carries its rank and funnel. */
+  comparison: ComparisonSummary | null;
   /** The last complete year's and quarter's significant improvers. */
   awards: BestThree[];
   /** When the board was computed (ISO 8601, UTC). */
@@ -105,6 +108,7 @@ export function publicBoardLoader(
         name: names.get(g.key) ?? { ar: g.key, en: g.key },
         group: g,
       })),
+      comparison: summary.comparison,
       awards,
       names,
       overall: summary.overall.metrics,
@@ -126,7 +130,7 @@ export function renderPublicBoard(lang: ReportLang, board: PublicBoard): string 
         const pm = formatPlusMinus(lang, 'rate', m[metric].value, m[metric].interval);
         return `<td data-metric="${metric}">${esc(formatPercent(m[metric].value))}${pm ? ` <span class="pm">${esc(pm)}</span>` : ''} <span class="note">(${t.n}=${m[metric].n})</span></td>`;
       };
-      return `<tr class="${g.lowN ? 'low-n' : ''}" data-agency="${esc(code)}" data-rank="${g.rank ?? ''}" data-tied="${g.tied}"><td>${formatRank(g.rank, g.tied)}</td><td><bdi>${esc(name[lang])}</bdi>${g.lowN ? `<span class="badge">${esc(t.lowN)}</span>` : ''}</td>
+      return `<tr class="${g.lowN ? 'low-n' : ''}" data-agency="${esc(code)}" data-rank="${g.rank ?? ''}" data-rank-low="${g.rankInterval?.low ?? ''}" data-rank-high="${g.rankInterval?.high ?? ''}"><td>${formatRank(g.rank, g.rankInterval)}</td><td><bdi>${esc(name[lang])}</bdi>${g.lowN ? `<span class="badge">${esc(t.lowN)}</span>` : ''}</td>
 ${rate('verifiedResolutionRate')}${rate('falseClosureRate')}<td>${m.answers}</td></tr>`;
     })
     .join('');

@@ -7,8 +7,8 @@
  *     half-width = z / (1 + z²/n) · √(p̂(1−p̂)/n + z²/4n²),  z = 1.959964 (two-sided 95%).
  *   Chosen over the textbook p̂ ± z√(p̂(1−p̂)/n) because it stays inside [0, 1] and keeps its
  *   coverage at 0/n, n/n and the small n a department often has.
- * - A mean rating on the 1–5 scale carries the normal interval mean ± z·s/√n, with s the sample
- *   standard deviation (n − 1 in the denominator) computed from the rating histogram; none below 2.
+ * - A mean rating on the 1–5 scale carries the same score interval, of the ratings rescaled to [0, 1]
+ *   (meanInterval): bounded to 1–5 and honest at small n; none below 2 ratings.
  * - A change between two periods (two independent proportions) is judged by **Newcombe's hybrid
  *   score interval** for p₁ − p₂ (Newcombe 1998b, method 10), built from the two Wilson intervals:
  *     L = d − √((p₁ − l₁)² + (u₂ − p₂)²),  U = d + √((u₁ − p₁)² + (p₂ − l₂)²).
@@ -30,6 +30,7 @@ export interface Interval {
 export function wilsonInterval(x: number, n: number, z: number = Z95): Interval | null {
   if (!(n > 0)) return null;
   if (x < 0 || x > n) throw new RangeError(`wilson interval: ${x} successes out of ${n}`);
+  // x may be fractional: a mean rating rescaled to [0, 1] times n (meanInterval).
   const p = x / n;
   const z2 = z * z;
   const denominator = 1 + z2 / n;
@@ -53,13 +54,24 @@ export function meanIntervalOfCounts(counts: readonly number[], z: number = Z95)
   return meanInterval({ n, sum, sumSq }, z);
 }
 
-/** mean ± z·s/√n from the sums of the values and of their squares; null below two values. */
-export function meanInterval(s: { n: number; sum: number; sumSq: number }, z: number = Z95): Interval | null {
+/**
+ * The interval of a mean rating on the 1–5 scale, honest at small n: the ratings rescaled to [0, 1]
+ * by (r − 1)/4, Wilson's score interval of their mean p̂ over n, mapped back by 1 + 4p. A variable
+ * in [0, 1] with mean p has variance at most p(1 − p), so the score interval that holds for a
+ * proportion holds (conservatively) for the mean: it stays inside 1–5, is never of zero width when
+ * all ratings agree (two 5s give 2.37–5, not "5.00 ± 0.00"), and keeps 95% coverage at n = 4 where
+ * mean ± 1.96·s/√n covers about three times in four. `sumSq` is unused: the bound replaces s.
+ * Null below two values.
+ */
+export function meanInterval(
+  s: { n: number; sum: number; sumSq?: number },
+  z: number = Z95,
+): Interval | null {
   if (!(s.n >= 2)) return null;
-  const mean = s.sum / s.n;
-  const variance = Math.max(0, (s.sumSq - s.n * mean * mean) / (s.n - 1));
-  const half = z * Math.sqrt(variance / s.n);
-  return { low: mean - half, high: mean + half };
+  const rescaled = Math.min(s.n, Math.max(0, (s.sum - s.n) / 4));
+  const i = wilsonInterval(rescaled, s.n, z);
+  if (!i) return null;
+  return { low: 1 + 4 * i.low, high: 1 + 4 * i.high };
 }
 
 export interface DifferenceTest {

@@ -1,6 +1,6 @@
 import type { PartialSums } from '../../scores/sums/partial-sums.js';
 import { chainOf, type ChainOfCounts } from './chain.js';
-import { meanIntervalOfCounts, overlaps, wilsonInterval, type Interval } from '../stats/intervals.js';
+import { meanIntervalOfCounts, wilsonInterval, type Interval } from '../stats/intervals.js';
 import type { Language } from '../../i18n/languages.js';
 import { metricText, type MetricText } from '../../i18n/metrics.js';
 
@@ -22,8 +22,8 @@ export interface Metric {
   /** Denominator: the number of records the figure rests on. */
   n: number;
   /**
-   * 95% interval (src/reports/stats/intervals.ts): Wilson score for rates, mean ± 1.96·s/√n for
-   * means; null when there is too little data for one.
+   * 95% interval (src/reports/stats/intervals.ts): Wilson score for rates, and for means the score
+   * interval of the ratings rescaled to [0, 1] (bounded to 1–5); null when there is too little data.
    */
   interval: Interval | null;
 }
@@ -74,7 +74,7 @@ export function computeMetrics(s: PartialSums): Metrics {
   };
 }
 
-/** Groups resting on fewer answers than the minimum are shown, flagged, and never ranked. */
+/** Groups resting on fewer answers than the minimum are shown, flagged, and never ranked (stats/comparison.ts). */
 export function isLowN(m: Metrics, minN: number): boolean {
   return m.answers < minN;
 }
@@ -93,61 +93,11 @@ export const COUNT_METRICS = ['closures', 'sent', 'delivered', 'answers'] as con
 export type CountMetric = (typeof COUNT_METRICS)[number];
 export type MetricKey = RateMetric | CountMetric;
 
-/** Higher is better for these; rank order for the others is reversed. */
-const LOWER_IS_BETTER: ReadonlySet<MetricKey> = new Set<MetricKey>(['falseClosureRate', 'brushOffGap']);
-
 export function metricValue(m: Metrics, key: MetricKey): number | null {
   const v = m[key];
   return typeof v === 'number' ? v : v.value;
 }
 
-/** The bound a group is ranked by: the pessimistic end of its interval. */
-function rankingBound(m: Metrics, key: RateMetric): number | null {
-  const i = m[key].interval;
-  if (!i) return null;
-  return LOWER_IS_BETTER.has(key) ? i.high : i.low;
-}
-
-/**
- * Honest ranking. Groups with at least the minimum n are listed by the pessimistic end of their
- * 95% interval, best first: the lower bound where higher is better, the upper bound where lower is
- * better, so a high rate on few answers does not outrank a slightly lower one on many. A group whose
- * interval overlaps the interval of the group listed just above it is not distinguishable from it:
- * it shares that group's rank and both are marked `tied` (shown "=3"). A run of such groups shares
- * one rank, which errs towards not ordering: no two groups with different ranks are adjacent with
- * overlapping intervals. low_n groups and groups without an interval get no rank.
- */
-export function rankGroups<
-  T extends { key?: string; metrics: Metrics; lowN: boolean; rank?: number | null; tied?: boolean },
->(groups: T[], key: RateMetric = 'verifiedResolutionRate'): T[] {
-  const sign = LOWER_IS_BETTER.has(key) ? 1 : -1;
-  const ranked = groups
-    .filter((g) => !g.lowN && rankingBound(g.metrics, key) !== null)
-    .sort(
-      (a, b) =>
-        sign * ((rankingBound(a.metrics, key) ?? 0) - (rankingBound(b.metrics, key) ?? 0)) ||
-        (a.key ?? '').localeCompare(b.key ?? ''),
-    );
-  for (const g of groups) {
-    g.rank = null;
-    g.tied = false;
-  }
-  ranked.forEach((g, i) => {
-    const prev = ranked[i - 1];
-    const a = prev?.metrics[key].interval;
-    const b = g.metrics[key].interval;
-    if (prev && a && b && overlaps(a, b)) {
-      g.rank = prev.rank ?? i + 1;
-      g.tied = true;
-      prev.tied = true;
-    } else {
-      g.rank = i + 1;
-    }
-  });
-  return groups;
-}
-
-/** A metric's key and kind, with its name and definition in every language (src/i18n/metrics.ts). */
 export interface MetricDefinition extends Record<Language, MetricText> {
   key: MetricKey;
   kind: 'rate' | 'mean' | 'count';

@@ -93,27 +93,71 @@ describe('difference of two proportions (Newcombe 1998b, Table II, method 10)', 
   });
 });
 
-describe('interval of a mean rating', () => {
-  it('is mean ± 1.96·s/√n with the sample standard deviation', () => {
-    // Ratings 1, 2, 3, 4, 5: mean 3, s² = 10/4 = 2.5, s/√n = √0.5.
-    const i = meanIntervalOfCounts([1, 1, 1, 1, 1]);
-    near(i?.low, 3 - 1.959964 * Math.sqrt(0.5));
-    near(i?.high, 3 + 1.959964 * Math.sqrt(0.5));
+describe('interval of a mean rating (honest at small n)', () => {
+  /** Wilson's lower and upper bounds written out again, for x successes (not necessarily whole) of n. */
+  function wilsonBounds(x: number, n: number): [number, number] {
+    const z = 1.959964;
+    const p = x / n;
+    const d = 1 + (z * z) / n;
+    const c = (p + (z * z) / (2 * n)) / d;
+    const h = (z / d) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+    return [c - h, c + h];
+  }
+
+  it('is the score interval of the mean rescaled to [0, 1], so never "5.00 ± 0.00" at n = 2', () => {
+    const i = meanIntervalOfCounts([0, 0, 0, 0, 2]);
+    const [low] = wilsonBounds(2, 2);
+    near(i?.low, 1 + 4 * low);
+    expect(i?.high).toBe(5);
+    expect(i!.high - i!.low).toBeGreaterThan(2);
+    // Ratings 1..5 once each: mean 3, p̂ = 0.5 on the rescaled scale.
+    const j = meanIntervalOfCounts([1, 1, 1, 1, 1]);
+    const [l5, h5] = wilsonBounds(2.5, 5);
+    near(j?.low, 1 + 4 * l5);
+    near(j?.high, 1 + 4 * h5);
   });
 
-  it('agrees with the value-by-value computation on a skewed histogram', () => {
-    const counts = [7, 0, 3, 12, 30];
-    const values = counts.flatMap((c, i) => Array.from({ length: c }, () => i + 1));
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    const s = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
-    const i = meanIntervalOfCounts(counts);
-    near(i?.low, mean - (1.959964 * s) / Math.sqrt(values.length));
-    near(i?.high, mean + (1.959964 * s) / Math.sqrt(values.length));
-  });
-
-  it('has no interval below two ratings, and a zero-width one when all agree', () => {
+  it('stays inside 1–5 and has no interval below two ratings', () => {
     expect(meanInterval({ n: 1, sum: 4, sumSq: 16 })).toBeNull();
-    expect(meanIntervalOfCounts([0, 0, 0, 5, 0])).toEqual({ low: 4, high: 4 });
+    for (const counts of [
+      [2, 0, 0, 0, 0],
+      [0, 0, 0, 5, 0],
+      [9, 0, 0, 0, 1],
+      [0, 0, 0, 1, 40],
+    ]) {
+      const i = meanIntervalOfCounts(counts)!;
+      expect(i.low).toBeGreaterThanOrEqual(1);
+      expect(i.high).toBeLessThanOrEqual(5);
+      expect(i.high).toBeGreaterThan(i.low);
+    }
+  });
+
+  it('covers the true mean at least 95% of the time at n = 4, where mean ± 1.96·s/√n does not', () => {
+    // Ratings drawn from a skewed distribution typical of satisfaction: mean 3.9.
+    const probs = [0.1, 0.1, 0.1, 0.2, 0.5];
+    const trueMean = probs.reduce((a, p, i) => a + p * (i + 1), 0);
+    let seed = 12345;
+    const rand = () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 4294967296;
+    };
+    const draw = () => {
+      let u = rand();
+      for (let i = 0; i < 5; i++) {
+        u -= probs[i]!;
+        if (u < 0) return i;
+      }
+      return 4;
+    };
+    let covered = 0;
+    const runs = 4000;
+    for (let r = 0; r < runs; r++) {
+      const counts = [0, 0, 0, 0, 0];
+      for (let k = 0; k < 4; k++) counts[draw()]! += 1;
+      const i = meanIntervalOfCounts(counts)!;
+      if (i.low <= trueMean && trueMean <= i.high) covered += 1;
+    }
+    expect(covered / runs).toBeGreaterThanOrEqual(0.95);
   });
 });
 

@@ -6,6 +6,7 @@ import type { Metrics } from '../sums/metrics.js';
 import { daysBetween } from '../periods.js';
 import { integritySignals } from '../integrity/signals.js';
 import type { SignalDefinition, SignalKey } from '../integrity/definitions.js';
+import type { NamedOption } from './filter-form.js';
 
 export interface Names {
   agency: (code: string) => string;
@@ -22,7 +23,7 @@ export interface DashboardData {
   departments: ReportGroup[];
   agents: ReportGroup[];
   names: Names;
-  options: { agencies: string[]; departments: string[]; agents: string[] };
+  options: { agencies: NamedOption[]; departments: NamedOption[]; agents: NamedOption[] };
   /** Integrity signals flagged per agent, for readers allowed to see them (auditors, administrators). */
   integrity?: { flags: Map<string, SignalKey[]>; definitions: readonly SignalDefinition[] };
 }
@@ -89,6 +90,7 @@ export async function loadDashboard(
   );
   const uniq = (xs: (string | undefined)[]) =>
     [...new Set(xs.filter((x): x is string => x !== undefined))].sort();
+  const deptAgency = new Map(departments.groups.map((g) => [g.department ?? g.key, g.agency]));
   return {
     filter,
     minN,
@@ -99,9 +101,15 @@ export async function loadDashboard(
     agents: agents.groups,
     names,
     options: {
-      agencies: uniq([...agencies, ...departments.groups.map((g) => g.agency)]),
-      departments: uniq([...departmentCodes, ...departments.groups.map((g) => g.department)]),
-      agents: uniq(agents.groups.map((g) => g.agent)),
+      agencies: uniq([...agencies, ...departments.groups.map((g) => g.agency)]).map((code) => ({
+        code,
+        name: names.agency(code),
+      })),
+      departments: uniq([...departmentCodes, ...departments.groups.map((g) => g.department)]).map((code) => ({
+        code,
+        name: names.department(deptAgency.get(code) ?? filter.agency, code),
+      })),
+      agents: uniq(agents.groups.map((g) => g.agent)).map((code) => ({ code, name: names.agent(code) })),
     },
     ...(integrity
       ? {

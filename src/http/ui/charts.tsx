@@ -45,32 +45,34 @@ export function Chart(p: ChartProps) {
       role="img"
       aria-labelledby={`${p.id}-title`}
       data-chart={p.id}
-      style={{ margin: 0 }}
+      style={{ margin: 0, position: 'relative' }}
     >
       <figcaption id={`${p.id}-title`} class="visually-hidden">
         {p.title}
       </figcaption>
       <div class="wide" dangerouslySetInnerHTML={{ __html: p.draw(WIDE) }} />
       <div class="narrow" dangerouslySetInnerHTML={{ __html: p.draw(NARROW) }} />
-      <table class="visually-hidden">
-        <caption>{p.title}</caption>
-        <thead>
-          <tr>
-            {p.columns.map((c) => (
-              <th scope="col">{c}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {p.rows.map((r) => (
+      <div class="visually-hidden">
+        <table>
+          <caption>{p.title}</caption>
+          <thead>
             <tr>
-              {r.map((c) => (
-                <td>{c}</td>
+              {p.columns.map((c) => (
+                <th scope="col">{c}</th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {p.rows.map((r) => (
+              <tr>
+                {r.map((c) => (
+                  <td>{c}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

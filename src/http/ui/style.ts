@@ -36,6 +36,7 @@ button.primary,a.button{font:inherit;background:#0b5d34;color:#fff;border:0;bord
 .card .n{font-size:.8rem;color:#4a5a51}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,28rem),1fr));gap:1rem}
 .charts section{margin:0}
+.chart{max-width:36rem}
 .chart svg{width:100%;height:auto;display:block;direction:ltr}
 .chart .narrow{display:none}
 @media (max-width:40rem){.chart .wide{display:none}.chart .narrow{display:block}}

@@ -72,7 +72,16 @@ const CHARTS = String.raw`(() => {
     }
     // Marks a label must not cross: bars, error bars, lines; not the background or the plot area.
     const box = svg.getBoundingClientRect();
+    // Only what is painted: not clip paths, nor the invisible hit areas a library lays over a legend.
+    const painted = (m) => {
+      if (m.closest('clipPath,defs,mask')) return false;
+      const cs = getComputedStyle(m);
+      const on = (paint, opacity) => paint !== 'none' && !/^rgba\(.*,\s*0\)$/.test(paint) && parseFloat(opacity) > 0;
+      return parseFloat(cs.opacity) > 0 &&
+        (on(cs.fill, cs.fillOpacity) || (on(cs.stroke, cs.strokeOpacity) && parseFloat(cs.strokeWidth) > 0));
+    };
     const marks = [...svg.querySelectorAll('rect,path,line,polyline,circle')]
+      .filter(painted)
       .map((m) => {
         // A straight line has no width (or height) of its own: give it its stroke's.
         const b = m.getBoundingClientRect();

@@ -1,4 +1,5 @@
 import * as echarts from 'echarts';
+import { LRUCache } from 'lru-cache';
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemReturn, EChartsOption } from 'echarts';
 
 // Why: docs/decisions/0019-charts-echarts-server-svg.md — charts are Apache ECharts server-side SVG:
@@ -18,6 +19,21 @@ const FONT = 13;
 /** Two drawings of each chart: one for wide screens, one for phones, so text stays at 12 px or more. */
 const WIDE = 540;
 const NARROW = 330;
+
+/**
+ * Drawn charts by what they show: ECharts takes tens of milliseconds a chart, and the same figures
+ * (the dashboard a team reloads, the public board) are drawn again and again between updates.
+ */
+const drawn = new LRUCache<string, string>({ max: 400 });
+
+function cached(key: unknown, width: number, draw: () => string): string {
+  const k = `${width}:${JSON.stringify(key)}`;
+  const hit = drawn.get(k);
+  if (hit !== undefined) return hit;
+  const svg = draw();
+  drawn.set(k, svg);
+  return svg;
+}
 
 function svgOf(option: EChartsOption, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
@@ -93,99 +109,100 @@ export interface IntervalBar {
  * from the right.
  */
 export function intervalBars(bars: IntervalBar[], opts: { rtl: boolean; color?: string; max?: number }) {
-  return (width: number): string => {
-    const rowH = 48;
-    const height = Math.max(1, bars.length) * rowH + 8;
-    // Room after the longest bar for its figure: a fixed share of the width.
-    const textRoom = width < 400 ? 0.62 : 0.42;
-    const max = (opts.max ?? 1) / (1 - textRoom);
-    const data = bars.map((b, i) => [
-      i,
-      b.value ?? 0,
-      b.interval?.low ?? b.value ?? 0,
-      b.interval?.high ?? b.value ?? 0,
-    ]);
-    const renderItem = (
-      params: { dataIndex: number },
-      api: CustomSeriesRenderItemAPI,
-    ): CustomSeriesRenderItemReturn => {
-      const b = bars[params.dataIndex];
-      if (!b) return { type: 'group', children: [] };
-      const y = params.dataIndex;
-      const [x0 = 0, yc = 0] = api.coord([0, y]);
-      const [xv = 0] = api.coord([b.value ?? 0, y]);
-      const [xl = 0] = api.coord([b.interval?.low ?? b.value ?? 0, y]);
-      const [xh = 0] = api.coord([b.interval?.high ?? b.value ?? 0, y]);
-      const barTop = yc + 2;
-      const barH = 16;
-      const dir = opts.rtl ? -1 : 1;
-      const end = opts.rtl ? Math.min(xv, xh) : Math.max(xv, xh);
-      const color = b.muted ? COLORS.muted : (opts.color ?? COLORS.bar);
-      const children: NonNullable<CustomSeriesRenderItemReturn>[] = [
-        {
-          type: 'text',
-          x: x0,
-          y: yc - 14,
-          style: {
-            text: b.label,
-            align: opts.rtl ? 'right' : 'left',
-            verticalAlign: 'middle',
-            fontSize: FONT,
-            fill: COLORS.text,
+  return (width: number): string =>
+    cached(['bars', bars, opts], width, () => {
+      const rowH = 48;
+      const height = Math.max(1, bars.length) * rowH + 8;
+      // Room after the longest bar for its figure: a fixed share of the width.
+      const textRoom = width < 400 ? 0.62 : 0.42;
+      const max = (opts.max ?? 1) / (1 - textRoom);
+      const data = bars.map((b, i) => [
+        i,
+        b.value ?? 0,
+        b.interval?.low ?? b.value ?? 0,
+        b.interval?.high ?? b.value ?? 0,
+      ]);
+      const renderItem = (
+        params: { dataIndex: number },
+        api: CustomSeriesRenderItemAPI,
+      ): CustomSeriesRenderItemReturn => {
+        const b = bars[params.dataIndex];
+        if (!b) return { type: 'group', children: [] };
+        const y = params.dataIndex;
+        const [x0 = 0, yc = 0] = api.coord([0, y]);
+        const [xv = 0] = api.coord([b.value ?? 0, y]);
+        const [xl = 0] = api.coord([b.interval?.low ?? b.value ?? 0, y]);
+        const [xh = 0] = api.coord([b.interval?.high ?? b.value ?? 0, y]);
+        const barTop = yc + 2;
+        const barH = 16;
+        const dir = opts.rtl ? -1 : 1;
+        const end = opts.rtl ? Math.min(xv, xh) : Math.max(xv, xh);
+        const color = b.muted ? COLORS.muted : (opts.color ?? COLORS.bar);
+        const children: NonNullable<CustomSeriesRenderItemReturn>[] = [
+          {
+            type: 'text',
+            x: x0,
+            y: yc - 14,
+            style: {
+              text: b.label,
+              align: opts.rtl ? 'right' : 'left',
+              verticalAlign: 'middle',
+              fontSize: FONT,
+              fill: COLORS.text,
+            },
           },
-        },
-        {
-          type: 'rect',
-          shape: { x: Math.min(x0, xv), y: barTop, width: Math.abs(xv - x0), height: barH },
-          style: { fill: color },
-        },
-        {
-          type: 'text',
-          x: end + dir * 8,
-          y: barTop + barH / 2,
-          style: {
-            text: b.text,
-            align: opts.rtl ? 'right' : 'left',
-            verticalAlign: 'middle',
-            fontSize: FONT,
-            fill: COLORS.text,
+          {
+            type: 'rect',
+            shape: { x: Math.min(x0, xv), y: barTop, width: Math.abs(xv - x0), height: barH },
+            style: { fill: color },
           },
+          {
+            type: 'text',
+            x: end + dir * 8,
+            y: barTop + barH / 2,
+            style: {
+              text: b.text,
+              align: opts.rtl ? 'right' : 'left',
+              verticalAlign: 'middle',
+              fontSize: FONT,
+              fill: COLORS.text,
+            },
+          },
+        ];
+        if (b.interval)
+          children.push({
+            type: 'group',
+            children: [
+              {
+                type: 'line',
+                shape: { x1: xl, y1: barTop + barH / 2, x2: xh, y2: barTop + barH / 2 },
+                style: { stroke: COLORS.whisker, lineWidth: 1.5 },
+              },
+              {
+                type: 'line',
+                shape: { x1: xl, y1: barTop + 2, x2: xl, y2: barTop + barH - 2 },
+                style: { stroke: COLORS.whisker, lineWidth: 1.5 },
+              },
+              {
+                type: 'line',
+                shape: { x1: xh, y1: barTop + 2, x2: xh, y2: barTop + barH - 2 },
+                style: { stroke: COLORS.whisker, lineWidth: 1.5 },
+              },
+            ],
+          });
+        return { type: 'group', children };
+      };
+      return svgOf(
+        {
+          grid: { left: 6, right: 6, top: 4, bottom: 4, containLabel: false },
+          xAxis: { type: 'value', min: 0, max, inverse: opts.rtl, show: false },
+          yAxis: { type: 'category', data: bars.map((_, i) => i), inverse: true, show: false },
+          series: [{ type: 'custom', data, renderItem, clip: false }],
         },
-      ];
-      if (b.interval)
-        children.push({
-          type: 'group',
-          children: [
-            {
-              type: 'line',
-              shape: { x1: xl, y1: barTop + barH / 2, x2: xh, y2: barTop + barH / 2 },
-              style: { stroke: COLORS.whisker, lineWidth: 1.5 },
-            },
-            {
-              type: 'line',
-              shape: { x1: xl, y1: barTop + 2, x2: xl, y2: barTop + barH - 2 },
-              style: { stroke: COLORS.whisker, lineWidth: 1.5 },
-            },
-            {
-              type: 'line',
-              shape: { x1: xh, y1: barTop + 2, x2: xh, y2: barTop + barH - 2 },
-              style: { stroke: COLORS.whisker, lineWidth: 1.5 },
-            },
-          ],
-        });
-      return { type: 'group', children };
-    };
-    return svgOf(
-      {
-        grid: { left: 6, right: 6, top: 4, bottom: 4, containLabel: false },
-        xAxis: { type: 'value', min: 0, max, inverse: opts.rtl, show: false },
-        yAxis: { type: 'category', data: bars.map((_, i) => i), inverse: true, show: false },
-        series: [{ type: 'custom', data, renderItem, clip: false }],
-      },
-      width,
-      height,
-    );
-  };
+        width,
+        height,
+      );
+    });
 }
 
 /** Rates over time, 0–100%; the time axis runs left to right in both languages, as on a calendar. */
@@ -194,74 +211,78 @@ export function rateLines(
   series: { name: string; color: string; values: (number | null)[] }[],
 ) {
   return (width: number): string =>
-    svgOf(
-      {
-        legend: {
-          top: 0,
-          textStyle: { fontSize: FONT },
-          itemGap: 20,
-          itemWidth: 14,
-          itemHeight: 10,
-          icon: 'rect',
-        },
-        grid: { left: 8, right: 16, top: width < 400 ? 56 : 36, bottom: 8, containLabel: true },
-        xAxis: {
-          type: 'category',
-          data: labels,
-          axisLabel: { fontSize: FONT, hideOverlap: true, color: COLORS.text, margin: 10 },
-          axisTick: { show: false },
-          axisLine: { show: false },
-        },
-        yAxis: {
-          type: 'value',
-          min: 0,
-          max: 1,
-          interval: 0.25,
-          axisLabel: {
-            fontSize: FONT,
-            color: COLORS.text,
-            margin: 10,
-            formatter: (v: number) => `${Math.round(v * 100)}%`,
+    cached(['lines', labels, series], width, () =>
+      svgOf(
+        {
+          legend: {
+            top: 0,
+            textStyle: { fontSize: FONT },
+            itemGap: 20,
+            itemWidth: 14,
+            itemHeight: 10,
+            icon: 'rect',
           },
+          grid: { left: 8, right: 16, top: width < 400 ? 56 : 36, bottom: 8, containLabel: true },
+          xAxis: {
+            type: 'category',
+            data: labels,
+            axisLabel: { fontSize: FONT, hideOverlap: true, color: COLORS.text, margin: 10 },
+            axisTick: { show: false },
+            axisLine: { show: false },
+          },
+          yAxis: {
+            type: 'value',
+            min: 0,
+            max: 1,
+            interval: 0.25,
+            axisLabel: {
+              fontSize: FONT,
+              color: COLORS.text,
+              margin: 10,
+              formatter: (v: number) => `${Math.round(v * 100)}%`,
+            },
+          },
+          series: series.map((s) => ({
+            name: s.name,
+            type: 'line',
+            data: s.values,
+            connectNulls: false,
+            color: s.color,
+            symbolSize: 6,
+            lineStyle: { width: 2.5 },
+          })),
         },
-        series: series.map((s) => ({
-          name: s.name,
-          type: 'line',
-          data: s.values,
-          connectNulls: false,
-          color: s.color,
-          symbolSize: 6,
-          lineStyle: { width: 2.5 },
-        })),
-      },
-      width,
-      width < 400 ? 260 : 280,
+        width,
+        width < 400 ? 260 : 280,
+      ),
     );
 }
 
 /** Counts as upright columns (ratings 1–5), each count above its column. */
 export function countColumns(bars: { label: string; value: number }[]) {
   return (width: number): string =>
-    svgOf(
-      {
-        grid: { left: 8, right: 8, top: 28, bottom: 8, containLabel: true },
-        xAxis: {
-          type: 'category',
-          data: bars.map((b) => b.label),
-          axisLabel: { fontSize: FONT, color: COLORS.text },
-        },
-        yAxis: { type: 'value', show: false },
-        series: [
-          {
-            type: 'bar',
-            data: bars.map((b) => b.value),
-            color: COLORS.bar,
-            barMaxWidth: 48,
-            label: { show: true, position: 'top', fontSize: FONT, color: COLORS.text },
+    cached(['columns', bars], width, () =>
+      svgOf(
+        {
+          grid: { left: 8, right: 8, top: 28, bottom: 8, containLabel: true },
+          xAxis: {
+            type: 'category',
+            data: bars.map((b) => b.label),
+            axisLabel: { fontSize: FONT, color: COLORS.text },
           },
-        ],
-      },
-      width,
-      220,
+          yAxis: { type: 'value', show: false },
+          series: [
+            {
+              type: 'bar',
+              data: bars.map((b) => b.value),
+              color: COLORS.bar,
+              barMaxWidth: 48,
+              label: { show: true, position: 'top', fontSize: FONT, color: COLORS.text },
+            },
+          ],
+        },
+        width,
+        220,
+      ),
     );
 }

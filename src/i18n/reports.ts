@@ -99,7 +99,7 @@ const ar = {
   plusMinusPoints: (x: string) => `± ${x} نقطة`,
   intervalEnds: (low: string, high: string) => `فترة الثقة 95%: ${low}–${high}`,
   tiedNote:
-    'الترتيب حسب الحد الأدنى لفترة الثقة 95٪. العلامة "=" تعني أن فترة الثقة تتداخل مع فترة الجهة المجاورة فلا يُعتدّ بالفرق بينهما.',
+    'الترتيب حسب الحد الأدنى لفترة الثقة 95٪، ولكل جهة مرتبتها. ما بين القوسين فترة ثقة 95٪ للمرتبة نفسها: إذا تداخلت فترتا جهتين فلا يُعتدّ بالفرق بين مرتبتيهما.',
   intervalNote: 'الخطوط الرفيعة على الأشرطة فترات ثقة 95٪ (ويلسون).',
   bestThreeTitle: (unit: 'year' | 'quarter', label: string) =>
     unit === 'year' ? `أفضل ثلاث جهات تحسّنا في عام ${label}` : `أفضل ثلاث جهات تحسّنا في الربع ${label}`,
@@ -206,7 +206,7 @@ const en: ReportTexts = {
   plusMinusPoints: (x: string) => `± ${x} points`,
   intervalEnds: (low: string, high: string) => `95% interval ${low}–${high}`,
   tiedNote:
-    'Ranked by the lower bound of the 95% interval. "=" means the interval overlaps its neighbour\'s, so the two are not distinguishable.',
+    'Ranked by the lower bound of the 95% interval; each has its own position. The range in brackets is the 95% interval of the rank itself: where two ranges overlap, the two cannot be told apart.',
   intervalNote: 'The thin lines on the bars are 95% (Wilson) intervals.',
   bestThreeTitle: (unit: 'year' | 'quarter', label: string) =>
     `Best three improvers of ${unit === 'year' ? 'the year' : 'the quarter'} ${label}`,
@@ -279,7 +279,12 @@ export function formatPlusMinus(
   );
 }
 
-/** A rank as shown: "3", "=3" when shared with an indistinguishable neighbour, "–" when not ranked. */
-export function formatRank(rank: number | null, tied: boolean): string {
-  return rank === null ? '–' : `${tied ? '=' : ''}${rank}`;
+/**
+ * A rank as shown: the position and its 95% rank interval, "3 (2–5)", or "3" when the interval is that
+ * position alone; "–" when not ranked. No "=": a position is never shared (stats/comparison.ts).
+ */
+export function formatRank(rank: number | null, interval: { low: number; high: number } | null): string {
+  if (rank === null) return '–';
+  if (!interval || (interval.low === rank && interval.high === rank)) return String(rank);
+  return `${rank} (${interval.low}–${interval.high})`;
 }

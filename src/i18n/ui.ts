@@ -27,6 +27,16 @@ const ar = {
   landingPublic: 'لوحة الشفافية: النتائج المؤكدة لكل جهة، متاحة للجميع.',
   landingSignIn: 'للمديرين والمدققين والمسؤولين: سجّل الدخول لتصل إلى صفحات عملك.',
   landingWork: 'صفحات عملك:',
+  band: { above: 'أعلى من المتوقع', within: 'ضمن المتوقع', below: 'أدنى من المتوقع' },
+  bandHead: 'مقارنة بالمتوقع',
+  funnelPlot: 'مخطط القمع: نسبة الحل المؤكد مقابل عدد الإجابات',
+  limit95: 'حدود 95٪',
+  limit998: 'حدود 99.8٪',
+  target: 'النسبة العامة',
+  answers: 'عدد الإجابات',
+  overdispersed: 'تتفاوت المجموعات أكثر مما تفسّره الصدفة، فوُسّعت الحدود لذلك (تشتت زائد).',
+  notOverdispersed:
+    'لا يتجاوز التفاوت بين المجموعات ما تفسّره الصدفة؛ الحدود ثنائية الحدين الدقيقة دون توسيع.',
   presets: { week: 'هذا الأسبوع', lastMonth: 'الشهر الماضي', quarter: 'هذا الربع', year: 'هذه السنة' },
   unknownName: (what: string) =>
     `لا يوجد ${what} بهذا الاسم أو الرمز؛ اختر من الاقتراحات. عُرضت الأرقام دون هذا الشرط.`,
@@ -57,6 +67,17 @@ const en: typeof ar = {
   landingPublic: 'The transparency board: verified results per agency, open to everyone.',
   landingSignIn: 'Managers, auditors and administrators: sign in to reach the pages you work on.',
   landingWork: 'The pages you work on:',
+  band: { above: 'Above expected', within: 'Within expected', below: 'Below expected' },
+  bandHead: 'Against expected',
+  funnelPlot: 'Funnel plot: verified resolution against number of answers',
+  limit95: '95% limits',
+  limit998: '99.8% limits',
+  target: 'Overall rate',
+  answers: 'Answers',
+  overdispersed:
+    'The groups vary more than chance explains, so the limits are widened for it (overdispersion).',
+  notOverdispersed:
+    'The groups vary no more than chance explains; the limits are exact binomial, not widened.',
   presets: { week: 'This week', lastMonth: 'Last month', quarter: 'This quarter', year: 'This year' },
   unknownName: (what: string) =>
     `No ${what} has this name or code; pick one of the suggestions. The figures below leave this filter out.`,

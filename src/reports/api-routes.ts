@@ -18,6 +18,7 @@ import {
 import { METRIC_DEFINITIONS, type Metrics } from './sums/metrics.js';
 import { summaryCsv, summaryRows } from './exports/summary-export.js';
 import { langShape } from './filters.js';
+import type { ComparisonSummary } from './stats/comparison.js';
 
 const summaryExportQuerySchema = summaryQuerySchema.extend(langShape);
 
@@ -48,10 +49,24 @@ export function groupJson(g: ReportGroup) {
     ...(g.department !== undefined ? { department: g.department } : {}),
     ...(g.agent !== undefined ? { agent: g.agent } : {}),
     ...(g.period !== undefined ? { period: g.period } : {}),
+    /** Position by the pessimistic bound (stats/comparison.ts); every ranked group has its own. */
     rank: g.rank,
-    /** The rank is shared with a neighbour whose interval overlaps (shown "="). */
-    rankTied: g.tied,
+    /** 95% interval of the rank from posterior simulation; null when not ranked. */
+    rankInterval: g.rankInterval,
+    /** Above, within or below expected on the funnel plot, with its limits at this n. */
+    funnel: g.funnel,
     ...metricsJson(g.metrics, g.lowN),
+  };
+}
+
+/** JSON has no Infinity: the threshold of a test that could not be run is null. */
+export function comparisonJson(c: ComparisonSummary) {
+  return {
+    ...c,
+    overdispersion: {
+      ...c.overdispersion,
+      threshold: Number.isFinite(c.overdispersion.threshold) ? c.overdispersion.threshold : null,
+    },
   };
 }
 
@@ -146,6 +161,8 @@ export function reportsApiRouter(ctx: AppContext, auth: AuthDeps): Router {
       minN: summary.minN,
       overall: metricsJson(summary.overall.metrics, summary.overall.lowN),
       groups: summary.groups.map(groupJson),
+      /** How the groups were compared: funnel target, overdispersion, order, draws and seed. */
+      comparison: summary.comparison ? comparisonJson(summary.comparison) : null,
       definitions: METRIC_DEFINITIONS.map((d) => ({
         key: d.key,
         name: d.en.name,
@@ -173,7 +190,13 @@ export function reportsApiRouter(ctx: AppContext, auth: AuthDeps): Router {
       const name = `verisat-summary_${filter.from}_${filter.to}${groupBy ? `_${groupBy}` : ''}.${format}`;
       res.set({ 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="${name}"` });
       if (format === 'json') {
-        res.json({ filter: describeFilter(filter), groupBy: groupBy ?? null, minN: summary.minN, rows });
+        res.json({
+          filter: describeFilter(filter),
+          groupBy: groupBy ?? null,
+          minN: summary.minN,
+          comparison: summary.comparison ? comparisonJson(summary.comparison) : null,
+          rows,
+        });
         return;
       }
       res.type('text/csv; charset=utf-8').send(summaryCsv(summary, lang ?? 'ar'));

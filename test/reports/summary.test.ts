@@ -12,7 +12,8 @@ interface MetricJson {
 interface GroupJson {
   key: string;
   rank: number | null;
-  rankTied: boolean;
+  rankInterval: { low: number; high: number } | null;
+  funnel: { band: string } | null;
   low_n: boolean;
   closures: number;
   sent: number;
@@ -80,23 +81,16 @@ function expectWilson(m: MetricJson): void {
 
 /**
  * The ranking rule applied by hand to the groups' own counts: ranked groups (not low_n) by the
- * Wilson lower bound of the verified resolution rate; a group overlapping the one above shares its
- * rank and both are "tied".
+ * Wilson lower bound of the verified resolution rate, best first, each with a position of its own.
  */
-function expectedRanks(groups: GroupJson[]): [string, number | null, boolean][] {
-  const bounds = new Map(
-    groups.map((g) => [g.key, wilson(g.verifiedResolutionRate.count, g.verifiedResolutionRate.n)]),
+function expectedRanks(groups: GroupJson[]): [string, number | null][] {
+  const low = new Map(
+    groups.map((g) => [g.key, wilson(g.verifiedResolutionRate.count, g.verifiedResolutionRate.n)[0]]),
   );
-  const ranked = groups.filter((g) => !g.low_n).sort((a, b) => bounds.get(b.key)![0] - bounds.get(a.key)![0]);
-  const out = new Map<string, [number | null, boolean]>(groups.map((g) => [g.key, [null, false]]));
-  ranked.forEach((g, i) => {
-    const prev = ranked[i - 1];
-    if (prev && bounds.get(g.key)![1] >= bounds.get(prev.key)![0]) {
-      out.set(g.key, [out.get(prev.key)![0], true]);
-      out.set(prev.key, [out.get(prev.key)![0], true]);
-    } else out.set(g.key, [i + 1, false]);
-  });
-  return groups.map((g) => [g.key, ...out.get(g.key)!]);
+  const ranked = groups.filter((g) => !g.low_n).sort((a, b) => low.get(b.key)! - low.get(a.key)!);
+  const out = new Map<string, number | null>(groups.map((g) => [g.key, null]));
+  ranked.forEach((g, i) => out.set(g.key, i + 1));
+  return groups.map((g) => [g.key, out.get(g.key)!]);
 }
 
 describe('summary metrics against hand-computed values', () => {
@@ -130,13 +124,14 @@ describe('summary metrics against hand-computed values', () => {
 
   it('groups by agency, ranks by the interval and never ranks a low-n agency', async () => {
     const s = await summary(`${march}&groupBy=agency`);
-    // 11/13 and 17/31 overlap at 95% (0.58–0.96 and 0.38–0.70): not distinguishable, both "=1".
-    expect(s.groups.map((g) => [g.key, g.rank, g.rankTied, g.low_n])).toEqual([
-      ['MOH', 1, true, false],
-      ['MOMAH', 1, true, false],
-      ['HRSD', null, false, true],
+    // 11/13 and 17/31 overlap at 95% (0.58–0.96 and 0.38–0.70): each keeps its own position, and the
+    // rank intervals (both 1–2) say the two cannot be told apart.
+    expect(s.groups.map((g) => [g.key, g.rank, g.rankInterval, g.low_n])).toEqual([
+      ['MOH', 1, { low: 1, high: 2 }, false],
+      ['MOMAH', 2, { low: 1, high: 2 }, false],
+      ['HRSD', null, null, true],
     ]);
-    expect(s.groups.map((g) => [g.key, g.rank, g.rankTied])).toEqual(expectedRanks(s.groups));
+    expect(s.groups.map((g) => [g.key, g.rank])).toEqual(expectedRanks(s.groups));
     for (const g of s.groups)
       for (const k of [
         'verifiedResolutionRate',
@@ -159,22 +154,23 @@ describe('summary metrics against hand-computed values', () => {
     const d = await summary(`${march}&groupBy=department`);
     expect(d.groups.map((g) => [g.key, g.closures, g.answers])).toEqual([
       ['MOH/appointments', 12, 12],
-      ['MOMAH/lighting', 13, 13],
       ['MOMAH/roads', 25, 18],
+      ['MOMAH/lighting', 13, 13],
       ['HRSD/support', 3, 2],
       ['MOH/records', 6, 1],
     ]);
-    expect(d.groups.map((g) => [g.key, g.rank, g.rankTied])).toEqual(expectedRanks(d.groups));
+    expect(d.groups.map((g) => [g.key, g.rank])).toEqual(expectedRanks(d.groups));
     const a = await summary(`${march}&groupBy=agent`);
+    // By the Wilson lower bound: h1 (see dataset.ts) above a1 (9/13) above a3.
     expect(a.groups.map((g) => [g.key, g.low_n])).toEqual([
+      ['h1', false],
       ['a1', false],
       ['a3', false],
-      ['h1', false],
       ['a2', true],
       ['h2', true],
       ['s1', true],
     ]);
-    expect(a.groups.map((g) => [g.key, g.rank, g.rankTied])).toEqual(expectedRanks(a.groups));
+    expect(a.groups.map((g) => [g.key, g.rank])).toEqual(expectedRanks(a.groups));
     const a1 = a.groups.find((g) => g.key === 'a1') as GroupJson;
     expect([a1.closures, a1.sent, a1.messagesDelivered, a1.answers]).toEqual([18, 16, 15, 13]);
     expectRate(a1.verifiedResolutionRate, 9, 13);
@@ -230,19 +226,21 @@ describe('summary metrics against hand-computed values', () => {
 });
 
 describe('summary exports', () => {
-  it('carry every rate with its interval, n and shared rank, in CSV and JSON', async () => {
+  it('carry every rate with its interval, n, rank and rank interval, in CSV and JSON', async () => {
     const json = await system.api(`/api/exports/summary.json?${march}&groupBy=agency`, { token: adminToken });
     expect(json.status).toBe(200);
     const body = (await json.json()) as {
       rows: {
         group: string;
         rank: number | null;
-        rankTied: boolean;
+        rankLow: number | null;
+        rankHigh: number | null;
+        funnelBand: string | null;
         metrics: Record<string, MetricJson & { low: number; high: number }>;
       }[];
     };
     const moh = body.rows.find((r) => r.group === 'MOH');
-    expect(moh).toMatchObject({ rank: 1, rankTied: true });
+    expect(moh).toMatchObject({ rank: 1, rankLow: 1, rankHigh: 2, funnelBand: 'within' });
     const [low, high] = wilson(11, 13);
     expect(moh?.metrics.verifiedResolutionRate?.low).toBeCloseTo(low, 6);
     expect(moh?.metrics.verifiedResolutionRate?.high).toBeCloseTo(high, 6);
@@ -258,7 +256,15 @@ describe('summary exports', () => {
       .trim()
       .split('\r\n');
     const columns = head?.split(',') ?? [];
-    expect(columns.slice(0, 4)).toEqual(['Group', 'Rank', 'Rank shared', 'Low n']);
+    expect(columns.slice(0, 7)).toEqual([
+      'Group',
+      'Rank',
+      'Rank 95% low',
+      'Rank 95% high',
+      'Funnel',
+      'Beyond 99.8% limits',
+      'Low n',
+    ]);
     const mohCells = rows.map((r) => r.split(',')).find((c) => c[0] === 'MOH') ?? [];
     const at = (name: string) => Number(mohCells[columns.indexOf(name)]);
     expect(at('Verified resolution rate low 95%')).toBeCloseTo(low, 6);

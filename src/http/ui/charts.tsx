@@ -2,7 +2,7 @@ import * as echarts from 'echarts';
 import { LRUCache } from 'lru-cache';
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemReturn, EChartsOption } from 'echarts';
 
-// Why: docs/decisions/0019-charts-echarts-server-svg.md — charts are Apache ECharts server-side SVG:
+// Why: docs/decisions/0020-charts-echarts-server-svg.md — charts are Apache ECharts server-side SVG:
 // a maintained library lays out axes, legends and labels, the page still runs no script, and the
 // same SVG prints and screenshots.
 
@@ -285,4 +285,105 @@ export function countColumns(bars: { label: string; value: number }[]) {
         220,
       ),
     );
+}
+
+export interface FunnelDot {
+  label: string;
+  n: number;
+  rate: number;
+  band: 'above' | 'within' | 'below';
+}
+
+/**
+ * The funnel plot: each group's rate against its number of answers, around the overall rate, with
+ * the 95% and 99.8% limits drawn as curves (computed by the caller, widened for overdispersion when
+ * that applies). Points are not labelled (names would collide); the table beside it names them.
+ */
+export function funnelPlot(
+  dots: FunnelDot[],
+  curve: { n: number; low95: number; high95: number; low998: number; high998: number }[],
+  target: number,
+  names: {
+    above: string;
+    within: string;
+    below: string;
+    limit95: string;
+    limit998: string;
+    target: string;
+    n: string;
+  },
+) {
+  return (width: number): string =>
+    cached(['funnel', dots, curve, target, names], width, () => {
+      const colour = { above: COLORS.resolved, within: COLORS.bar, below: COLORS.falseClosure };
+      const line = (name: string, key: 'low95' | 'high95' | 'low998' | 'high998', dashed: boolean) => ({
+        name,
+        type: 'line' as const,
+        showSymbol: false,
+        data: curve.map((c) => [c.n, c[key]]),
+        lineStyle: {
+          color: COLORS.muted,
+          type: dashed ? ('dashed' as const) : ('solid' as const),
+          width: 1.5,
+        },
+        itemStyle: { color: COLORS.muted },
+        silent: true,
+      });
+      return svgOf(
+        {
+          legend: { top: 0, textStyle: { fontSize: FONT }, itemGap: 14, itemWidth: 14, itemHeight: 10 },
+          grid: { left: 8, right: 16, top: width < 400 ? 76 : 52, bottom: 24, containLabel: true },
+          xAxis: {
+            type: 'value',
+            name: names.n,
+            nameLocation: 'middle',
+            nameGap: 28,
+            min: 0,
+            axisLabel: { fontSize: FONT, color: COLORS.text, hideOverlap: true },
+            splitLine: { show: false },
+          },
+          yAxis: {
+            type: 'value',
+            min: 0,
+            max: 1,
+            interval: 0.25,
+            axisLabel: {
+              fontSize: FONT,
+              color: COLORS.text,
+              formatter: (v: number) => `${Math.round(v * 100)}%`,
+            },
+          },
+          series: [
+            line(names.limit95, 'low95', true),
+            { ...line(names.limit95, 'high95', true) },
+            line(names.limit998, 'low998', false),
+            { ...line(names.limit998, 'high998', false) },
+            {
+              name: names.target,
+              type: 'line',
+              showSymbol: false,
+              data:
+                curve.length > 0
+                  ? [
+                      [0, target],
+                      [curve[curve.length - 1]?.n ?? 0, target],
+                    ]
+                  : [],
+              lineStyle: { color: COLORS.text, width: 1 },
+              itemStyle: { color: COLORS.text },
+              silent: true,
+            },
+            ...(['above', 'within', 'below'] as const).map((band) => ({
+              name: names[band],
+              type: 'scatter' as const,
+              symbolSize: 9,
+              itemStyle: { color: colour[band] },
+              data: dots.filter((d) => d.band === band).map((d) => [d.n, d.rate]),
+            })),
+          ],
+        },
+        width,
+        width < 400 ? 320 : 320,
+      );
+    });
 }

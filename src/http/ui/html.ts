@@ -17,7 +17,7 @@ export function sendPage(res: Response, status: number, html: string, opts: { ca
     .send(html);
 }
 
-// Why: docs/decisions/0019-charts-echarts-server-svg.md — pages are Preact components rendered on the server.
+// Why: docs/decisions/0020-charts-echarts-server-svg.md — pages are Preact components rendered on the server.
 /** A whole document from a component tree; every text in it is escaped by the renderer. */
 export function renderDocument(page: VNode): string {
   return `<!doctype html>${render(page)}`;

@@ -2,10 +2,11 @@ import type { ReportLang } from '../../i18n/reports.js';
 import type { Summary } from '../sums/aggregate.js';
 import { definitionOf, RATE_METRICS, type RateMetric } from '../sums/metrics.js';
 import { csvLine, UTF8_BOM } from './csv.js';
+import type { FunnelBand } from '../stats/funnel.js';
 
 /**
  * A summary as a file: one row per group (or one "all" row), every rate and mean with its value,
- * its 95% interval, its count and its n, the rank and whether it is shared. Headers in Arabic or
+ * its 95% interval, its count and its n, the rank with its 95% rank interval and the funnel label. Headers in Arabic or
  * English; machine-readable numbers (ratios 0..1, not percentages) so a spreadsheet can recompute.
  */
 
@@ -13,7 +14,11 @@ const LABELS = {
   ar: {
     group: 'المجموعة',
     rank: 'الترتيب',
-    tied: 'ترتيب مشترك',
+    rankLow: 'الترتيب: الحد الأفضل 95٪',
+    rankHigh: 'الترتيب: الحد الأسوأ 95٪',
+    funnel: 'مخطط القمع',
+    beyond998: 'خارج حدود 99.8٪',
+    bands: { above: 'أعلى من المتوقع', within: 'ضمن المتوقع', below: 'أدنى من المتوقع' },
     lowN: 'عدد قليل',
     low: 'الحد الأدنى 95٪',
     high: 'الحد الأعلى 95٪',
@@ -25,7 +30,11 @@ const LABELS = {
   en: {
     group: 'Group',
     rank: 'Rank',
-    tied: 'Rank shared',
+    rankLow: 'Rank 95% low',
+    rankHigh: 'Rank 95% high',
+    funnel: 'Funnel',
+    beyond998: 'Beyond 99.8% limits',
+    bands: { above: 'above expected', within: 'within expected', below: 'below expected' },
     lowN: 'Low n',
     low: 'low 95%',
     high: 'high 95%',
@@ -38,8 +47,13 @@ const LABELS = {
 
 export interface SummaryRow {
   group: string;
+  /** Position by the pessimistic bound, and the 95% interval of the rank (stats/comparison.ts). */
   rank: number | null;
-  rankTied: boolean;
+  rankLow: number | null;
+  rankHigh: number | null;
+  /** Above, within or below expected on the funnel plot; null without answers. */
+  funnelBand: FunnelBand | null;
+  beyond998: boolean | null;
   lowN: boolean;
   closures: number;
   answers: number;
@@ -55,7 +69,8 @@ export function summaryRows(summary: Summary): SummaryRow[] {
       ? summary.groups.map((g) => ({
           key: g.key,
           rank: g.rank,
-          tied: g.tied,
+          rankInterval: g.rankInterval,
+          funnel: g.funnel,
           lowN: g.lowN,
           metrics: g.metrics,
         }))
@@ -63,7 +78,8 @@ export function summaryRows(summary: Summary): SummaryRow[] {
           {
             key: 'all',
             rank: null,
-            tied: false,
+            rankInterval: null,
+            funnel: null,
             lowN: summary.overall.lowN,
             metrics: summary.overall.metrics,
           },
@@ -71,7 +87,10 @@ export function summaryRows(summary: Summary): SummaryRow[] {
   return groups.map((g) => ({
     group: g.key,
     rank: g.rank,
-    rankTied: g.tied,
+    rankLow: g.rankInterval?.low ?? null,
+    rankHigh: g.rankInterval?.high ?? null,
+    funnelBand: g.funnel?.band ?? null,
+    beyond998: g.funnel?.beyond998 ?? null,
     lowN: g.lowN,
     closures: g.metrics.closures,
     answers: g.metrics.answers,
@@ -98,7 +117,10 @@ export function summaryCsv(summary: Summary, lang: ReportLang): string {
   const header = [
     l.group,
     l.rank,
-    l.tied,
+    l.rankLow,
+    l.rankHigh,
+    l.funnel,
+    l.beyond998,
     l.lowN,
     l.closures,
     l.answers,
@@ -111,7 +133,10 @@ export function summaryCsv(summary: Summary, lang: ReportLang): string {
     csvLine([
       r.group,
       r.rank,
-      r.rankTied ? 1 : 0,
+      r.rankLow,
+      r.rankHigh,
+      r.funnelBand ? l.bands[r.funnelBand] : null,
+      r.beyond998 === null ? null : r.beyond998 ? 1 : 0,
       r.lowN ? 1 : 0,
       r.closures,
       r.answers,

@@ -7,6 +7,7 @@ import { daysBetween } from '../periods.js';
 import { integritySignals } from '../integrity/signals.js';
 import type { SignalDefinition, SignalKey } from '../integrity/definitions.js';
 import type { NamedOption } from './filter-form.js';
+import type { ComparisonSummary } from '../stats/comparison.js';
 
 export interface Names {
   agency: (code: string) => string;
@@ -23,6 +24,8 @@ export interface DashboardData {
   departments: ReportGroup[];
   agents: ReportGroup[];
   names: Names;
+  /** How departments and agents were compared (stats/comparison.ts): funnel target, overdispersion. */
+  comparison: { departments: ComparisonSummary | null; agents: ComparisonSummary | null };
   options: { agencies: NamedOption[]; departments: NamedOption[]; agents: NamedOption[] };
   /** Integrity signals flagged per agent, for readers allowed to see them (auditors, administrators). */
   integrity?: { flags: Map<string, SignalKey[]>; definitions: readonly SignalDefinition[] };
@@ -100,6 +103,7 @@ export async function loadDashboard(
     departments: departments.groups,
     agents: agents.groups,
     names,
+    comparison: { departments: departments.comparison, agents: agents.comparison },
     options: {
       agencies: uniq([...agencies, ...departments.groups.map((g) => g.agency)]).map((code) => ({
         code,

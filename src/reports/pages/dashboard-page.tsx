@@ -11,7 +11,10 @@ import {
   type ReportTexts,
 } from '../../i18n/reports.js';
 import { integrityTexts } from '../../i18n/integrity.js';
-import { Chart, COLORS, countColumns, intervalBars, rateLines } from '../../http/ui/charts.js';
+import { Chart, COLORS, countColumns, funnelPlot, intervalBars, rateLines } from '../../http/ui/charts.js';
+import { uiTexts } from '../../i18n/ui.js';
+import type { ComparisonSummary } from '../stats/comparison.js';
+import { funnelLimitsAt } from '../stats/funnel.js';
 import { queryString, renderDocument } from '../../http/ui/html.js';
 import { Page } from '../../http/ui/layout.js';
 import type { ReportGroup } from '../sums/aggregate.js';
@@ -269,6 +272,76 @@ function Charts({ view, data }: { view: DashboardView; data: DashboardData }) {
   );
 }
 
+/** The groups on the funnel plot, with a sentence on whether the limits were widened. */
+export function FunnelSection({
+  lang,
+  groups,
+  comparison,
+  nameOf,
+  id,
+}: {
+  lang: ReportLang;
+  groups: ReportGroup[];
+  comparison: ComparisonSummary | null;
+  nameOf: (g: ReportGroup) => string;
+  id: string;
+}) {
+  const u = uiTexts(lang);
+  const t = reportTexts(lang);
+  const target = comparison?.target ?? null;
+  const on = groups.filter((g) => g.funnel && g.metrics.verifiedResolutionRate.value !== null);
+  if (target === null || on.length === 0) return null;
+  const maxN = Math.max(...on.map((g) => g.metrics.verifiedResolutionRate.n));
+  const tau2 = comparison?.overdispersion.applied ? comparison.overdispersion.tau2 : 0;
+  const steps = 40;
+  const curve = Array.from({ length: steps }, (_, i) => {
+    const n = Math.max(2, Math.round(((i + 1) / steps) * maxN * 1.05));
+    return { n, ...funnelLimitsAt(n, target, tau2) };
+  });
+  return (
+    <section aria-labelledby={`h-${id}`}>
+      <h2 id={`h-${id}`}>{u.funnelPlot}</h2>
+      <Chart
+        id={id}
+        title={u.funnelPlot}
+        columns={[t.agent, t.legendResolved, t.n, u.bandHead]}
+        rows={on.map((g) => [
+          nameOf(g),
+          formatPercent(g.metrics.verifiedResolutionRate.value),
+          g.metrics.verifiedResolutionRate.n,
+          g.funnel ? u.band[g.funnel.band] : '–',
+        ])}
+        draw={funnelPlot(
+          on.map((g) => ({
+            label: nameOf(g),
+            n: g.metrics.verifiedResolutionRate.n,
+            rate: g.metrics.verifiedResolutionRate.value ?? 0,
+            band: g.funnel?.band ?? 'within',
+          })),
+          curve,
+          target,
+          { ...u.band, limit95: u.limit95, limit998: u.limit998, target: u.target, n: u.answers },
+        )}
+      />
+      <p class="note" data-overdispersion={String(comparison?.overdispersion.applied ?? false)}>
+        {comparison?.overdispersion.applied ? u.overdispersed : u.notOverdispersed} {u.target}:{' '}
+        {formatPercent(target)}.
+      </p>
+    </section>
+  );
+}
+
+/** A group's place against the funnel's limits, in words. */
+export function BandCell({ lang, g }: { lang: ReportLang; g: ReportGroup }) {
+  const band = g.funnel?.band;
+  return (
+    <td data-band={band ?? ''} class={band ? `band-${band}` : undefined}>
+      {band ? uiTexts(lang).band[band] : '–'}
+      {g.funnel?.beyond998 ? ' ‼' : ''}
+    </td>
+  );
+}
+
 /** Sorted by the chosen column; low_n rows always come last so the top of any sort rests on enough answers. */
 export function sortAgents(
   groups: ReportGroup[],
@@ -339,6 +412,7 @@ function AgentTable({ view, data }: { view: DashboardView; data: DashboardData }
                   </th>
                 );
               })}
+              <th scope="col">{uiTexts(view.lang).bandHead}</th>
               {data.integrity && <th scope="col">{it.flagged}</th>}
             </tr>
           </thead>
@@ -350,8 +424,12 @@ function AgentTable({ view, data }: { view: DashboardView; data: DashboardData }
             )}
             {rows.map((g) => (
               <tr class={g.lowN ? 'low-n' : ''} data-agent={g.key} data-low-n={String(g.lowN)}>
-                <td data-rank={g.rank ?? ''} data-tied={String(g.tied)}>
-                  {formatRank(g.rank, g.tied)}
+                <td
+                  data-rank={g.rank ?? ''}
+                  data-rank-low={g.rankInterval?.low ?? ''}
+                  data-rank-high={g.rankInterval?.high ?? ''}
+                >
+                  {formatRank(g.rank, g.rankInterval)}
                 </td>
                 <td class="id">
                   <a href={entityHref.agent(g.key, data.filter, view.lang)}>
@@ -362,6 +440,7 @@ function AgentTable({ view, data }: { view: DashboardView; data: DashboardData }
                 {columns.slice(2).map((k) => (
                   <MetricCell lang={view.lang} k={k as MetricKey} m={g.metrics} />
                 ))}
+                <BandCell lang={view.lang} g={g} />
                 {data.integrity && <FlagCell view={view} data={data} agent={g.key} />}
               </tr>
             ))}
@@ -466,6 +545,13 @@ export function renderDashboard(view: DashboardView, data: DashboardData): strin
       />
       <Headline lang={view.lang} metrics={data.overall.metrics} lowN={data.overall.lowN} />
       <Charts view={view} data={data} />
+      <FunnelSection
+        lang={view.lang}
+        groups={data.agents}
+        comparison={data.comparison.agents}
+        nameOf={(g) => data.names.agent(g.key)}
+        id="funnel-agents"
+      />
       <AgentTable view={view} data={data} />
       <Exports view={view} data={data} />
       <Definitions lang={view.lang} title={t.definitions} />

@@ -9,12 +9,14 @@ import {
 import { bestThree, lastCompletePeriod, type AwardUnit, type BestThree } from '../stats/best-three.js';
 import { buildSummary, type ReportGroup } from '../sums/aggregate.js';
 import { Chart, COLORS, intervalBars } from '../../http/ui/charts.js';
-import { Definitions } from './dashboard-page.js';
+import { BandCell, Definitions, FunnelSection } from './dashboard-page.js';
+import { uiTexts } from '../../i18n/ui.js';
 import { queryString, renderDocument } from '../../http/ui/html.js';
 import { Page } from '../../http/ui/layout.js';
 import { ChainList } from './chain-view.js';
 import { definitionOf } from '../sums/metrics.js';
 import { addDays, localToday } from '../periods.js';
+import type { ComparisonSummary } from '../stats/comparison.js';
 
 /**
  * The public scoreboard: per agency only, the last 90 days, the written definitions, and nothing that
@@ -30,6 +32,8 @@ export interface PublicBoard {
   to: string;
   minN: number;
   agencies: { code: string; name: { ar: string; en: string }; group: ReportGroup }[];
+  /** How the agencies were compared (stats/comparison.ts); each group carries its rank and funnel. */
+  comparison: ComparisonSummary | null;
   /** The last complete year's and quarter's significant improvers. */
   awards: BestThree[];
   /** When the board was computed (ISO 8601, UTC). */
@@ -106,6 +110,7 @@ export function publicBoardLoader(
         name: names.get(g.key) ?? { ar: g.key, en: g.key },
         group: g,
       })),
+      comparison: summary.comparison,
       awards,
       names,
       overall: summary.overall.metrics,
@@ -190,12 +195,13 @@ export function renderPublicBoard(lang: ReportLang, board: PublicBoard): string 
                 <th scope="col">{vrr}</th>
                 <th scope="col">{fcr}</th>
                 <th scope="col">{t.responses}</th>
+                <th scope="col">{uiTexts(lang).bandHead}</th>
               </tr>
             </thead>
             <tbody>
               {board.agencies.length === 0 && (
                 <tr>
-                  <td colSpan={5}>{t.noData}</td>
+                  <td colSpan={6}>{t.noData}</td>
                 </tr>
               )}
               {board.agencies.map(({ code, name, group: g }) => {
@@ -222,9 +228,10 @@ export function renderPublicBoard(lang: ReportLang, board: PublicBoard): string 
                     class={g.lowN ? 'low-n' : ''}
                     data-agency={code}
                     data-rank={g.rank ?? ''}
-                    data-tied={String(g.tied)}
+                    data-rank-low={g.rankInterval?.low ?? ''}
+                    data-rank-high={g.rankInterval?.high ?? ''}
                   >
-                    <td>{formatRank(g.rank, g.tied)}</td>
+                    <td>{formatRank(g.rank, g.rankInterval)}</td>
                     <td class="id">
                       <bdi>{name[lang]}</bdi>
                       {g.lowN && <span class="badge">{t.lowN}</span>}
@@ -232,6 +239,7 @@ export function renderPublicBoard(lang: ReportLang, board: PublicBoard): string 
                     {cell('verifiedResolutionRate')}
                     {cell('falseClosureRate')}
                     <td>{m.answers}</td>
+                    <BandCell lang={lang} g={g} />
                   </tr>
                 );
               })}
@@ -242,6 +250,13 @@ export function renderPublicBoard(lang: ReportLang, board: PublicBoard): string 
           {t.lowNNote(board.minN)} {t.tiedNote} {t.intervalNote}
         </p>
       </section>
+      <FunnelSection
+        lang={lang}
+        groups={board.agencies.map((a) => a.group)}
+        comparison={board.comparison}
+        nameOf={(g) => board.names.get(g.key)?.[lang] ?? g.key}
+        id="funnel-agencies"
+      />
       <p>
         <a href={`/public/methodology${queryString({ lang })}`} data-link="methodology">
           {t.methodologyLink}

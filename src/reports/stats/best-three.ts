@@ -1,5 +1,6 @@
 import type { Metrics } from '../sums/metrics.js';
 import { compareProportions, type DifferenceTest } from './intervals.js';
+import { compareGroups, type GroupComparison } from './comparison.js';
 
 /**
  * The public board's award: the (at most) three agencies whose verified resolution rate improved
@@ -12,6 +13,11 @@ import { compareProportions, type DifferenceTest } from './intervals.js';
  * we can be 95% sure of), then by the observed improvement, then by code, and the first three are
  * named. When fewer than three qualify the board names those and says so: it never fills the
  * places with improvements that chance could explain.
+ *
+ * The award reads the same comparison as every table (comparison.ts): an agency that improved
+ * significantly but is still *below expected* on the current period's funnel plot is not named (a
+ * ministry would be praising a sector that remains among the worst), and is listed as such; every
+ * winner carries its current position, rank interval and funnel label.
  */
 
 export type AwardUnit = 'year' | 'quarter';
@@ -30,6 +36,8 @@ export interface Improvement {
   current: { yes: number; n: number };
   previous: { yes: number; n: number };
   test: DifferenceTest;
+  /** The agency in the current period's comparison of all agencies. */
+  comparison: GroupComparison;
 }
 
 export interface BestThree {
@@ -40,6 +48,8 @@ export interface BestThree {
   winners: Improvement[];
   /** Fewer than three agencies improved significantly. */
   fewerThanThree: boolean;
+  /** Improved significantly, but still below expected on the current funnel: not named. */
+  belowExpected: string[];
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -87,6 +97,14 @@ export function bestThree(
   previous: readonly AgencyPeriodFigures[],
 ): BestThree {
   const before = new Map(previous.map((p) => [p.agency, p]));
+  const { byKey } = compareGroups(
+    current.map((c) => ({
+      key: c.agency,
+      count: c.metrics.verifiedResolutionRate.count,
+      n: c.metrics.verifiedResolutionRate.n,
+      lowN: c.lowN,
+    })),
+  );
   const tested: Improvement[] = [];
   for (const now of current) {
     const then = before.get(now.agency);
@@ -100,10 +118,16 @@ export function bestThree(
       current: { yes: a.count, n: a.n },
       previous: { yes: b.count, n: b.n },
       test,
+      comparison: byKey.get(now.agency) ?? { rank: null, rankInterval: null, funnel: null },
     });
   }
+  const isBelow = (t: Improvement) => t.comparison.funnel?.band === 'below';
+  const belowExpected = tested
+    .filter((t) => t.test.higher && isBelow(t))
+    .map((t) => t.agency)
+    .sort();
   const winners = tested
-    .filter((t) => t.test.higher)
+    .filter((t) => t.test.higher && !isBelow(t))
     .sort(
       (a, b) =>
         b.test.interval.low - a.test.interval.low ||
@@ -111,5 +135,5 @@ export function bestThree(
         a.agency.localeCompare(b.agency),
     )
     .slice(0, 3);
-  return { period, tested: tested.length, winners, fewerThanThree: winners.length < 3 };
+  return { period, tested: tested.length, winners, fewerThanThree: winners.length < 3, belowExpected };
 }

@@ -3,16 +3,9 @@ import { groupedSumsFromDailySums } from './daily-sums.js';
 import { queryError, type GroupBy, type ReportFilter } from '../filters.js';
 import type { Dimension, GroupedSums, GroupFields } from './groups.js';
 import { groupedSumsFromRecords } from './record-sums.js';
-import {
-  computeMetrics,
-  emptySums,
-  isLowN,
-  mergeSums,
-  rankGroups,
-  type Metrics,
-  type PartialSums,
-} from './metrics.js';
+import { computeMetrics, emptySums, isLowN, mergeSums, type Metrics, type PartialSums } from './metrics.js';
 import { periodOf, periodsBetween, type PeriodUnit } from '../periods.js';
+import { compareGroups, type ComparisonSummary, type GroupComparison } from '../stats/comparison.js';
 
 export { groupKey, type GroupFields } from './groups.js';
 
@@ -29,17 +22,16 @@ export function groupedSums(
   return groupedSumsFromDailySums(models, filter, dimension);
 }
 
-export interface ReportGroup extends GroupFields {
+/**
+ * A group of the report. `rank`, `rankInterval` and `funnel` are the one comparison of groups
+ * (stats/comparison.ts): a position of its own by the pessimistic bound of the verified resolution
+ * rate with its 95% rank interval (null for low_n groups and time periods), and its place on the
+ * funnel plot (null for time periods and groups with no answer to "solved?").
+ */
+export interface ReportGroup extends GroupFields, GroupComparison {
   key: string;
   metrics: Metrics;
   lowN: boolean;
-  /**
-   * Rank by the lower bound of the verified resolution rate's interval among groups that are not
-   * low_n (metrics.ts rankGroups); null when not ranked.
-   */
-  rank: number | null;
-  /** The rank is shared with a neighbour whose interval overlaps: not distinguishable ("="). */
-  tied: boolean;
 }
 
 export interface Summary {
@@ -48,6 +40,8 @@ export interface Summary {
   minN: number;
   overall: { metrics: Metrics; lowN: boolean };
   groups: ReportGroup[];
+  /** How the groups were compared (funnel target, overdispersion, draws); null for time groupings. */
+  comparison: ComparisonSummary | null;
 }
 
 const TIME_UNITS: ReadonlySet<GroupBy> = new Set<GroupBy>(['day', 'week', 'month']);
@@ -59,7 +53,36 @@ function dimensionOf(groupBy: GroupBy | null): Dimension {
 
 function toGroup(key: string, fields: GroupFields, sums: PartialSums, minN: number): ReportGroup {
   const metrics = computeMetrics(sums);
-  return { key, ...fields, metrics, lowN: isLowN(metrics, minN), rank: null, tied: false };
+  return {
+    key,
+    ...fields,
+    metrics,
+    lowN: isLowN(metrics, minN),
+    rank: null,
+    rankInterval: null,
+    funnel: null,
+  };
+}
+
+/**
+ * Places the groups on the funnel and in the league order (stats/comparison.ts), in place, and sorts
+ * them: ranked groups by position, then the unranked (low n) by key.
+ */
+export function compareReportGroups(groups: ReportGroup[]): ComparisonSummary {
+  const { summary, byKey } = compareGroups(
+    groups.map((g) => ({
+      key: g.key,
+      count: g.metrics.verifiedResolutionRate.count,
+      n: g.metrics.verifiedResolutionRate.n,
+      lowN: g.lowN,
+    })),
+  );
+  for (const g of groups) {
+    const c = byKey.get(g.key);
+    if (c) Object.assign(g, c);
+  }
+  groups.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.key.localeCompare(b.key));
+  return summary;
 }
 
 /** Groups by the requested field (or period), ranks non-time groups, fills empty periods. */
@@ -74,6 +97,7 @@ export function summarise(
   const overallMetrics = computeMetrics(overallSums);
 
   let groups: ReportGroup[] = [];
+  let comparison: ComparisonSummary | null = null;
   if (groupBy !== null && TIME_UNITS.has(groupBy)) {
     const unit = groupBy as PeriodUnit;
     const byPeriod = new Map<string, PartialSums>(
@@ -90,8 +114,7 @@ export function summarise(
       .map(([period, sums]) => toGroup(period, { period }, sums, minN));
   } else if (groupBy !== null) {
     groups = [...sumsByGroup.entries()].map(([key, { fields, sums }]) => toGroup(key, fields, sums, minN));
-    rankGroups(groups);
-    groups.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.key.localeCompare(b.key));
+    comparison = compareReportGroups(groups);
   }
   return {
     filter,
@@ -99,6 +122,7 @@ export function summarise(
     minN,
     overall: { metrics: overallMetrics, lowN: isLowN(overallMetrics, minN) },
     groups,
+    comparison,
   };
 }
 

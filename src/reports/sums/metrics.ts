@@ -1,5 +1,5 @@
 import { chainOf, type ChainOfCounts } from './chain.js';
-import { meanIntervalOfCounts, overlaps, wilsonInterval, type Interval } from '../stats/intervals.js';
+import { meanIntervalOfCounts, wilsonInterval, type Interval } from '../stats/intervals.js';
 
 /**
  * The metric definitions: the one place that says what each figure means and how it is computed.
@@ -206,7 +206,7 @@ export function computeMetrics(s: PartialSums): Metrics {
   };
 }
 
-/** Groups resting on fewer answers than the minimum are shown, flagged, and never ranked. */
+/** Groups resting on fewer answers than the minimum are shown, flagged, and never ranked (stats/comparison.ts). */
 export function isLowN(m: Metrics, minN: number): boolean {
   return m.answers < minN;
 }
@@ -225,58 +225,9 @@ export const COUNT_METRICS = ['closures', 'sent', 'delivered', 'answers'] as con
 export type CountMetric = (typeof COUNT_METRICS)[number];
 export type MetricKey = RateMetric | CountMetric;
 
-/** Higher is better for these; rank order for the others is reversed. */
-const LOWER_IS_BETTER: ReadonlySet<MetricKey> = new Set<MetricKey>(['falseClosureRate', 'brushOffGap']);
-
 export function metricValue(m: Metrics, key: MetricKey): number | null {
   const v = m[key];
   return typeof v === 'number' ? v : v.value;
-}
-
-/** The bound a group is ranked by: the pessimistic end of its interval. */
-function rankingBound(m: Metrics, key: RateMetric): number | null {
-  const i = m[key].interval;
-  if (!i) return null;
-  return LOWER_IS_BETTER.has(key) ? i.high : i.low;
-}
-
-/**
- * Honest ranking. Groups with at least the minimum n are listed by the pessimistic end of their
- * 95% interval, best first: the lower bound where higher is better, the upper bound where lower is
- * better, so a high rate on few answers does not outrank a slightly lower one on many. A group whose
- * interval overlaps the interval of the group listed just above it is not distinguishable from it:
- * it shares that group's rank and both are marked `tied` (shown "=3"). A run of such groups shares
- * one rank, which errs towards not ordering: no two groups with different ranks are adjacent with
- * overlapping intervals. low_n groups and groups without an interval get no rank.
- */
-export function rankGroups<
-  T extends { key?: string; metrics: Metrics; lowN: boolean; rank?: number | null; tied?: boolean },
->(groups: T[], key: RateMetric = 'verifiedResolutionRate'): T[] {
-  const sign = LOWER_IS_BETTER.has(key) ? 1 : -1;
-  const ranked = groups
-    .filter((g) => !g.lowN && rankingBound(g.metrics, key) !== null)
-    .sort(
-      (a, b) =>
-        sign * ((rankingBound(a.metrics, key) ?? 0) - (rankingBound(b.metrics, key) ?? 0)) ||
-        (a.key ?? '').localeCompare(b.key ?? ''),
-    );
-  for (const g of groups) {
-    g.rank = null;
-    g.tied = false;
-  }
-  ranked.forEach((g, i) => {
-    const prev = ranked[i - 1];
-    const a = prev?.metrics[key].interval;
-    const b = g.metrics[key].interval;
-    if (prev && a && b && overlaps(a, b)) {
-      g.rank = prev.rank ?? i + 1;
-      g.tied = true;
-      prev.tied = true;
-    } else {
-      g.rank = i + 1;
-    }
-  });
-  return groups;
 }
 
 export interface MetricDefinition {

@@ -13,7 +13,15 @@ function agent(key: string, yes: number, no: number, rank: number | null): Repor
   const sums = emptySums();
   addCell(sums, { solved: true, rating: 5, count: yes });
   addCell(sums, { solved: false, rating: 1, count: no });
-  return { key, agent: key, metrics: computeMetrics(sums), lowN: yes + no < 10, rank, tied: false };
+  return {
+    key,
+    agent: key,
+    metrics: computeMetrics(sums),
+    lowN: yes + no < 10,
+    rank,
+    rankInterval: null,
+    funnel: null,
+  };
 }
 
 describe('dashboard pieces', () => {

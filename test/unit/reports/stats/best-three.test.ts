@@ -81,3 +81,31 @@ describe('best three', () => {
     expect(result.fewerThanThree).toBe(false);
   });
 });
+
+describe('best three and the comparison', () => {
+  const period = lastCompletePeriod('year', '2026-12-01');
+
+  it('names no agency that is still below expected on the funnel, however much it improved', () => {
+    // LOW rose from 20% to 45% of 400 (significant), but the others run at 85–90%: below expected.
+    const current = [
+      figures('LOW', 180, 400),
+      figures('MID', 360, 400),
+      figures('TOP', 352, 400),
+      figures('UP', 356, 400),
+    ];
+    const previous = [
+      figures('LOW', 80, 400),
+      figures('MID', 300, 400),
+      figures('TOP', 350, 400),
+      figures('UP', 320, 400),
+    ];
+    const result = bestThree(period, current, previous);
+    expect(result.winners.map((w) => w.agency)).toEqual(['MID', 'UP']);
+    expect(result.belowExpected).toEqual(['LOW']);
+    // Every winner carries its place in the current period's comparison.
+    for (const w of result.winners) {
+      expect(w.comparison.funnel?.band).not.toBe('below');
+      expect(w.comparison.rank).toBeGreaterThan(0);
+    }
+  });
+});

@@ -72,7 +72,7 @@ describe('dashboard in headless Chromium', () => {
     expect(await cardValue(page, 'closures')).toBe('59');
     expect(await cardValue(page, 'verifiedResolutionRate')).toBe('65.2%');
     expect(await cardN(page, 'verifiedResolutionRate')).toContain('46');
-    expect(await page.locator('figure[role=img]').count()).toBe(4);
+    expect(await page.locator('figure[role=img]').count()).toBe(5);
     await page.screenshot({ path: `${ARTIFACTS}/dashboard-ar-desktop.png`, fullPage: true });
 
     await page.fill('input[name=agency]', 'MOH');

@@ -135,7 +135,7 @@ interface BoardRow {
 
 async function boardRows(page: Page): Promise<BoardRow[]> {
   return Promise.all(
-    (await page.locator('tbody tr').all()).map(async (r) => ({
+    (await page.locator('tbody tr[data-agency]').all()).map(async (r) => ({
       agency: (await r.getAttribute('data-agency')) ?? '',
       rank: (await r.getAttribute('data-rank')) ?? '',
       rankRange: `${(await r.getAttribute('data-rank-low')) ?? ''}-${(await r.getAttribute('data-rank-high')) ?? ''}`,

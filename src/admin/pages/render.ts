@@ -81,7 +81,8 @@ export function adminPage(c: PageCtx, title: string, body: string, state: PageSt
 }
 
 export function table(headers: string[], rows: string[][]): string {
-  return `<div class="table-wrap"><table><thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+  // Focusable, so a keyboard can scroll a table wider than the screen (WCAG 2.1.1).
+  return `<div class="table-wrap" tabindex="0" role="region" aria-label="${esc(headers[0] ?? '')}"><table><thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((cell) => `<td>${cell}</td>`).join('')}</tr>`)
     .join('')}</tbody></table></div>`;
 }

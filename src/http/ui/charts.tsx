@@ -331,8 +331,10 @@ export function funnelPlot(
       });
       return svgOf(
         {
-          legend: { top: 0, textStyle: { fontSize: FONT }, itemGap: 14, itemWidth: 14, itemHeight: 10 },
-          grid: { left: 8, right: 16, top: width < 400 ? 76 : 52, bottom: 24, containLabel: true },
+          // The legend is the page's (FunnelLegend): ECharts measures Arabic text without the font, and
+          // on a server its guesses put icons over words.
+          legend: { show: false },
+          grid: { left: 8, right: 16, top: 16, bottom: 24, containLabel: true },
           xAxis: {
             type: 'value',
             name: names.n,
@@ -383,7 +385,80 @@ export function funnelPlot(
           ],
         },
         width,
-        width < 400 ? 320 : 320,
+        280,
       );
     });
+}
+
+/** The funnel plot's key, as text on the page. */
+export function FunnelLegend(p: {
+  above: string;
+  within: string;
+  below: string;
+  limit95: string;
+  limit998: string;
+  target: string;
+}) {
+  const dot = (c: string) => (
+    <span
+      aria-hidden="true"
+      style={{
+        display: 'inline-block',
+        width: '.7rem',
+        height: '.7rem',
+        borderRadius: '50%',
+        background: c,
+        marginInlineEnd: '.3rem',
+      }}
+    />
+  );
+  const bar = (style: string) => (
+    <span
+      aria-hidden="true"
+      style={{
+        display: 'inline-block',
+        width: '1.4rem',
+        borderTop: `2px ${style} ${COLORS.muted}`,
+        marginInlineEnd: '.3rem',
+        verticalAlign: 'middle',
+      }}
+    />
+  );
+  return (
+    <ul class="presets" style={{ listStyle: 'none', padding: 0 }}>
+      <li>
+        {dot(COLORS.resolved)}
+        {p.above}
+      </li>
+      <li>
+        {dot(COLORS.bar)}
+        {p.within}
+      </li>
+      <li>
+        {dot(COLORS.falseClosure)}
+        {p.below}
+      </li>
+      <li>
+        {bar('dashed')}
+        {p.limit95}
+      </li>
+      <li>
+        {bar('solid')}
+        {p.limit998}
+      </li>
+      <li>
+        <span
+          aria-hidden="true"
+          style={{
+            display: 'inline-block',
+            width: '1.4rem',
+            borderTop: `1px solid ${COLORS.text}`,
+            marginInlineEnd: '.3rem',
+            verticalAlign: 'middle',
+          }}
+        />
+        {p.target}
+      </li>
+    </ul>
+  );
 }

@@ -49,6 +49,9 @@ thead th{background:#f1f5f3;position:sticky;top:0}
 th.id,td.id{position:sticky;inset-inline-start:0;z-index:1;white-space:normal;min-width:8rem;max-width:14rem;box-shadow:inset -1px 0 0 #e3e9e5}
 thead th.id{z-index:2}
 td.wrap{white-space:normal;min-width:12rem}
+td[data-metric]{white-space:normal;min-width:5.2rem;max-width:7.5rem}
+td[data-metric] .pm{display:block}
+@media (min-width:64rem){table{font-size:.82rem}}
 th a{color:inherit}
 tr.low-n td{color:#4a5a51;background:#f7f9f8}
 .badge{display:inline-block;font-size:.75rem;padding:.05rem .4rem;border-radius:.6rem;background:#f6e7c8;color:#5a4100;margin-inline-start:.3rem}
@@ -78,6 +81,7 @@ textarea{font:inherit;width:100%;min-height:8rem;padding:.45rem;border:1px solid
 .once{background:#fff8e1;border:1px solid #e8cf7a;border-radius:.5rem;padding:.7rem}
 .once code{display:block;font-size:1rem;word-break:break-all;direction:ltr;text-align:left;margin-top:.4rem}
 pre{white-space:pre-wrap;word-break:break-all;direction:ltr;text-align:left;font-size:.8rem;margin:0}
-button.small{font:inherit;font-size:.85rem;padding:.25rem .6rem;border:1px solid #0b5d34;border-radius:.4rem;background:#fff;color:#0b5d34;cursor:pointer;min-height:2rem}
+input[type=checkbox],input[type=radio]{width:auto;min-height:auto}
+button.small{white-space:normal;max-width:100%;text-align:start;font:inherit;font-size:.85rem;padding:.25rem .6rem;border:1px solid #0b5d34;border-radius:.4rem;background:#fff;color:#0b5d34;cursor:pointer;min-height:2rem}
 @media (max-width:40rem){main{padding:.6rem}.card .value{font-size:1.35rem}th,td{padding:.35rem .4rem}}
 `;

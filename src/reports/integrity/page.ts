@@ -33,7 +33,7 @@ export function renderIntegrityPage(
           `<tr data-key="${esc(r.key)}" data-flags="${esc(r.flagged.join(' '))}"><td><bdi>${esc(nameOf(r))}</bdi>${r.flagged.length > 0 ? `<span class="badge">${esc(t.flagged)} ${r.flagged.length}</span>` : ''}</td>${r.signals.map(cell).join('')}</tr>`,
       )
       .join('');
-    return `<section aria-labelledby="h-${id}" id="${id}"><h2 id="h-${id}">${esc(label)}</h2><div class="table-wrap"><table><thead><tr><th scope="col">${esc(label)}</th>${head}</tr></thead><tbody>${body || `<tr><td colspan="${defs.length + 1}">${esc(rt.noData)}</td></tr>`}</tbody></table></div></section>`;
+    return `<section aria-labelledby="h-${id}" id="${id}"><h2 id="h-${id}">${esc(label)}</h2><div class="table-wrap" tabindex="0" role="region" aria-labelledby="h-${id}"><table><thead><tr><th scope="col">${esc(label)}</th>${head}</tr></thead><tbody>${body || `<tr><td colspan="${defs.length + 1}">${esc(rt.noData)}</td></tr>`}</tbody></table></div></section>`;
   };
   const definitions = `<section aria-labelledby="h-signal-defs"><h2 id="h-signal-defs">${esc(t.definitions)}</h2><dl class="defs">${defs.map((d) => `<dt data-definition="${d.key}">${esc(d[lang].name)}</dt><dd>${esc(d[lang].definition)}</dd>`).join('')}</dl></section>`;
   const q = { from: report.filter.from, to: report.filter.to };

@@ -11,7 +11,15 @@ import {
   type ReportTexts,
 } from '../../i18n/reports.js';
 import { integrityTexts } from '../../i18n/integrity.js';
-import { Chart, COLORS, countColumns, funnelPlot, intervalBars, rateLines } from '../../http/ui/charts.js';
+import {
+  Chart,
+  COLORS,
+  countColumns,
+  FunnelLegend,
+  funnelPlot,
+  intervalBars,
+  rateLines,
+} from '../../http/ui/charts.js';
 import { uiTexts } from '../../i18n/ui.js';
 import type { ComparisonSummary } from '../stats/comparison.js';
 import { funnelLimitsAt } from '../stats/funnel.js';
@@ -323,6 +331,7 @@ export function FunnelSection({
           { ...u.band, limit95: u.limit95, limit998: u.limit998, target: u.target, n: u.answers },
         )}
       />
+      <FunnelLegend {...u.band} limit95={u.limit95} limit998={u.limit998} target={u.target} />
       <p class="note" data-overdispersion={String(comparison?.overdispersion.applied ?? false)}>
         {comparison?.overdispersion.applied ? u.overdispersed : u.notOverdispersed} {u.target}:{' '}
         {formatPercent(target)}.
@@ -396,7 +405,7 @@ function AgentTable({ view, data }: { view: DashboardView; data: DashboardData }
                 const nextDir =
                   active && view.dir === 'desc' ? 'asc' : k === 'rank' || k === 'agent' ? 'asc' : 'desc';
                 const href = `/dashboard${queryString({ ...filterParams(data.filter, view.lang), sort: k, dir: nextDir })}#agents`;
-                return (
+                const cell = (
                   <th
                     scope="col"
                     class={k === 'agent' ? 'id' : undefined}
@@ -411,9 +420,17 @@ function AgentTable({ view, data }: { view: DashboardView; data: DashboardData }
                     </a>
                   </th>
                 );
+                // The place against expected and the flags come right after the name: in view without scrolling.
+                return k !== 'agent' ? (
+                  cell
+                ) : (
+                  <>
+                    {cell}
+                    <th scope="col">{uiTexts(view.lang).bandHead}</th>
+                    {data.integrity && <th scope="col">{it.flagged}</th>}
+                  </>
+                );
               })}
-              <th scope="col">{uiTexts(view.lang).bandHead}</th>
-              {data.integrity && <th scope="col">{it.flagged}</th>}
             </tr>
           </thead>
           <tbody>
@@ -437,11 +454,11 @@ function AgentTable({ view, data }: { view: DashboardView; data: DashboardData }
                   </a>
                   {g.lowN && <span class="badge">{t.lowN}</span>}
                 </td>
+                <BandCell lang={view.lang} g={g} />
+                {data.integrity && <FlagCell view={view} data={data} agent={g.key} />}
                 {columns.slice(2).map((k) => (
                   <MetricCell lang={view.lang} k={k as MetricKey} m={g.metrics} />
                 ))}
-                <BandCell lang={view.lang} g={g} />
-                {data.integrity && <FlagCell view={view} data={data} agent={g.key} />}
               </tr>
             ))}
           </tbody>

@@ -72,7 +72,7 @@ ul.words blockquote{margin:.2rem 0;font-size:1rem}
 .landing{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,16rem),1fr));gap:1rem}
 form.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,13rem),1fr));gap:.6rem;align-items:end}
 form.stack{display:grid;gap:.6rem;max-width:40rem}
-form.inline{display:inline}
+form.inline{display:inline-block;max-width:100%}
 td:has(form){white-space:normal;min-width:16rem}
 td form.inline{display:inline-flex;flex-wrap:wrap;gap:.3rem;align-items:center;vertical-align:middle}
 td form.inline input,td form.inline select{width:auto;min-width:5rem;max-width:11rem}

@@ -10,12 +10,16 @@ const LAYERS = [
   {
     name: 'shared',
     comment: 'pieces everything uses: logging, masking, texts, settings, storage, queues, HTTP plumbing',
-    paths: ['^src/(log|phone-mask|config|shutdown)[.]ts$', '^src/(config|i18n|db|queue|services|http)/'],
+    paths: [
+      '^src/(log|phone-mask|config|shutdown)[.]ts$',
+      '^src/(config|i18n|db|queue|services)/',
+      '^src/http/(?!ui/)',
+    ],
   },
   {
     name: 'domain',
     comment: 'Twilio (SDK client, stand-in transport), sign-in, tickets, score writes, the audit chains',
-    paths: ['^src/(twilio|auth|tickets|scores|audit-chain)/'],
+    paths: ['^src/(twilio|auth|tickets|scores|audit-chain)/', '^src/http/ui/'],
   },
   {
     name: 'stages',
@@ -41,10 +45,7 @@ const CONTEXT = '^src/context[.]ts$';
  * or one circle; the check fails on anything not listed here, and says so when a listed one is gone
  * (so the list only shrinks).
  */
-const TEMPORARY = [
-  // Issue 25 item 5 (pages as typed components): the sign-in page uses the reports' HTML shell.
-  ['layer-domain', 'src/auth/login-routes.ts', 'src/reports/pages/html.ts'],
-];
+const TEMPORARY = [];
 
 const layerRules = LAYERS.slice(0, -1).map((layer, i) => {
   const above = LAYERS.slice(i + 1).flatMap((l) => l.paths);

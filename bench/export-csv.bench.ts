@@ -189,7 +189,9 @@ async function main(): Promise<void> {
       });
       if (res.status !== 200 || !res.body) throw new Error(`export answered ${res.status}`);
       let bytes = 0;
-      for await (const chunk of res.body) bytes += (chunk as Uint8Array).length;
+      // Preact's types bring the DOM's ReadableStream, which TypeScript does not know is async-iterable
+      // (Node's is).
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
       const seconds = (performance.now() - start) / 1000;
       const audit = await sys.ctx.models.AuditLog.findOne({ action: 'export' }).sort({ at: -1 }).lean();
       return { rows: audit?.rows ?? -1, bytes, seconds };

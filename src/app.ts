@@ -1,5 +1,7 @@
 import express, { type Express } from 'express';
 import { queueBoardRouter } from './admin/queue-board.js';
+import { landingRouter } from './http/ui/landing.js';
+import { authDeps } from './auth/principal.js';
 import { adminRouter } from './admin/routes.js';
 import type { AppContext } from './context.js';
 import { followUpRouter } from './followup/routes.js';
@@ -47,6 +49,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(ticketsRouter(ctx));
   app.use(followUpRouter(ctx));
   app.use(reportsRouter(ctx));
+  app.use(landingRouter(ctx, authDeps(ctx)));
   // Erasure on request and the queue board (issue 16) sit beside the administration, before its
   // catch-all guard (which would ask the board's own script for a form token).
   app.use(retentionRouter(ctx));

@@ -6,7 +6,8 @@ import type { Role } from '../db/models/access.js';
 import { findUserPrincipal } from '../auth/users.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
-import { esc, layout, sendPage } from '../reports/pages/html.js';
+import { esc, sendPage } from '../http/ui/html.js';
+import { layout } from '../http/ui/layout.js';
 import { ADMIN_READERS } from './access.js';
 import { csrfTokenFor, sameToken } from '../auth/secrets.js';
 

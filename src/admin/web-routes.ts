@@ -7,7 +7,7 @@ import type { AppContext } from '../context.js';
 import { REASONS } from '../followup/conversation/reply-parser.js';
 import { HttpError } from '../http/errors.js';
 import { adminTexts } from '../i18n/admin.js';
-import { sendPage } from '../reports/pages/html.js';
+import { esc as escapeHtml, sendPage } from '../http/ui/html.js';
 import { parseAuditQuery, readAuditLog } from './audit-log.js';
 import { requireAdmin } from './auth.js';
 import type { Who } from './change-audit.js';
@@ -571,8 +571,4 @@ export function adminWebRouter(ctx: AppContext, auth: AuthDeps): Router {
     }
   });
   return router;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -2,7 +2,8 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { reportTexts, type ReportLang } from '../i18n/reports.js';
-import { esc, layout, queryString, sendPage } from '../reports/pages/html.js';
+import { esc, queryString, sendPage } from '../http/ui/html.js';
+import { layout } from '../http/ui/layout.js';
 import { actorFields, type AuditEntry, writeAudit } from './audit.js';
 import { escapeName } from './names.js';
 import { loginLimiters } from './login-limit.js';
@@ -38,9 +39,10 @@ ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 <p class="note"><a href="/login${queryString({ next, lang: other })}" lang="${other}">${esc(t.otherLanguage)}</a> · <a href="/public${queryString({ lang })}">${esc(t.publicLink)}</a></p></section>`;
   return layout({
     lang,
-    title: `${t.loginTitle} · ${t.appName}`,
-    header: `<header class="top"><h1>${esc(t.appName)}</h1></header>`,
+    title: t.loginTitle,
     body,
+    path: '/login',
+    query: { next },
   });
 }
 

@@ -40,7 +40,7 @@ export function authDeps(ctx: AppContext): AuthDeps {
   };
 }
 
-async function sessionPrincipal(deps: AuthDeps, req: Request): Promise<Principal | undefined> {
+export async function sessionPrincipal(deps: AuthDeps, req: Request): Promise<Principal | undefined> {
   const id = readCookie(req, SESSION_COOKIE);
   if (!id) return undefined;
   const session = await deps.sessions.get(id);

@@ -70,6 +70,7 @@ const ar = {
   definitions: 'التعريفات',
   signedInAs: 'المستخدم',
   scope: 'النطاق',
+  roleLabel: 'الدور',
   role: {
     admin: 'مدير النظام',
     agency_admin: 'مسؤول الجهة',
@@ -176,6 +177,7 @@ const en: ReportTexts = {
   definitions: 'Definitions',
   signedInAs: 'Signed in as',
   scope: 'Scope',
+  roleLabel: 'Role',
   role: {
     admin: 'administrator',
     agency_admin: 'agency administrator',

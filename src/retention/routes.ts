@@ -7,7 +7,7 @@ import { HttpError, validationError } from '../http/errors.js';
 import { retentionTexts } from '../i18n/retention.js';
 import { adminPage, hidden, table, type Lang, type PageCtx } from '../admin/pages/render.js';
 import { requireAdmin } from '../admin/auth.js';
-import { esc, sendPage } from '../reports/pages/html.js';
+import { esc, sendPage } from '../http/ui/html.js';
 import { eraseCitizen, type ErasureReport } from './erase.js';
 
 const apiBody = z.strictObject({ phone: z.string().trim().min(1).max(40) });

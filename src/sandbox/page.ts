@@ -1,5 +1,6 @@
 import { sandboxTexts, type SandboxTexts } from '../i18n/sandbox.js';
 import { MAGIC_NUMBERS } from '../twilio/stand-in/magic-numbers.js';
+import { esc } from '../http/ui/html.js';
 
 /**
  * The sandbox phone page, rendered on the server in the page's language with every control in
@@ -9,12 +10,6 @@ import { MAGIC_NUMBERS } from '../twilio/stand-in/magic-numbers.js';
 
 export type PageLang = 'ar' | 'en';
 
-function esc(s: string | number): string {
-  return String(s).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
 
 const STYLE = `
 *{box-sizing:border-box}

@@ -13,6 +13,12 @@ let token: string;
 beforeAll(async () => {
   sys = await startTestSystem({ workers: true, env: FAST_FOLLOWUP_ENV });
   token = await sys.token('ticket_system');
+  // The agency the follow-ups come from (test/support/followup.ts), as the administration names it.
+  await sys.ctx.models.Agency.updateOne(
+    { code: 'momrah' },
+    { $set: { name: { ar: 'وزارة الشؤون البلدية', en: 'Ministry of Municipal Affairs' } } },
+    { upsert: true },
+  );
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -41,6 +47,8 @@ describe('the one-tap answer page', () => {
     expect(await page.getAttribute('html', 'dir')).toBe('rtl');
     expect(await page.getAttribute('html', 'lang')).toBe('ar');
     expect(await page.textContent('p.q')).toContain('هل حلت مشكلة طلبك P-1');
+    // The citizen sees who asks, by name, before answering.
+    expect(await page.textContent('[data-agency-name]')).toContain('وزارة الشؤون البلدية');
     await page.screenshot({ path: `${ARTIFACTS}/answer-page-ar-phone.png`, fullPage: true });
     await page.click('text=لا، لم تحل');
     await page.click('text=2 سيئة');

@@ -72,7 +72,7 @@ describe('dashboard in headless Chromium', () => {
     expect(await cardValue(page, 'closures')).toBe('59');
     expect(await cardValue(page, 'verifiedResolutionRate')).toBe('65.2%');
     expect(await cardN(page, 'verifiedResolutionRate')).toContain('46');
-    expect(await page.locator('svg[role=img]').count()).toBe(4);
+    expect(await page.locator('figure[role=img]').count()).toBe(5);
     await page.screenshot({ path: `${ARTIFACTS}/dashboard-ar-desktop.png`, fullPage: true });
 
     await page.fill('input[name=agency]', 'MOH');
@@ -170,7 +170,7 @@ describe('public scoreboard in headless Chromium', () => {
       expect(res?.status()).toBe(200);
       expect(await page.getAttribute('html', 'dir')).toBe('rtl');
       const rows = await Promise.all(
-        (await page.locator('tbody tr').all()).map((r) => r.getAttribute('data-agency')),
+        (await page.locator('.table-wrap tbody tr').all()).map((r) => r.getAttribute('data-agency')),
       );
       expect(rows).toEqual(['MOH', 'MOMAH', 'HRSD']);
       const text = (await page.textContent('body')) ?? '';

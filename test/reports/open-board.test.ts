@@ -135,7 +135,7 @@ interface BoardRow {
 
 async function boardRows(page: Page): Promise<BoardRow[]> {
   return Promise.all(
-    (await page.locator('tbody tr').all()).map(async (r) => ({
+    (await page.locator('tbody tr[data-agency]').all()).map(async (r) => ({
       agency: (await r.getAttribute('data-agency')) ?? '',
       rank: (await r.getAttribute('data-rank')) ?? '',
       rankRange: `${(await r.getAttribute('data-rank-low')) ?? ''}-${(await r.getAttribute('data-rank-high')) ?? ''}`,
@@ -193,8 +193,11 @@ describe('public board: honest ranks and awards', () => {
     expect(newcombeLow(55, 60, 50, 60)).toBeLessThan(0);
     expect(await winners('quarter')).toEqual(['Q1']);
     expect(await award('quarter').locator('[data-fewer-than-three]').count()).toBe(1);
-    // Error bars drawn on the chart, one per agency with an interval.
-    expect(await page.locator('svg g.error-bar').count()).toBe(4);
+    // Error bars drawn on the chart (ECharts paths in the whisker colour: a line and two caps), one
+    // per agency with an interval, and each interval in the chart's text alternative.
+    const chart = page.locator('figure[data-chart=public-board]');
+    expect(await chart.locator('.wide svg path[stroke="#1d2b23"]').count()).toBe(4 * 3);
+    expect(await chart.locator('tbody tr').count()).toBe(4);
     await page.close();
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { safeNext } from '../../src/auth/principal.js';
 import type { ReportGroup } from '../../src/reports/sums/aggregate.js';
-import { barList, lineChart } from '../../src/reports/pages/charts.js';
+import { render } from 'preact-render-to-string';
+import { Chart, intervalBars } from '../../src/http/ui/charts.js';
+import { TrendChart } from '../../src/reports/pages/dashboard-page.js';
 import { sortAgents } from '../../src/reports/pages/dashboard-page.js';
 import { computeMetrics } from '../../src/reports/sums/metrics.js';
 import { emptySums, addCell } from '../../src/scores/sums/partial-sums.js';
@@ -38,24 +40,25 @@ describe('dashboard pieces', () => {
     expect(keys(sortAgents(groups, 'agent', 'desc', (id) => id))).toEqual(['c', 'b', 'a', 'tiny']);
   });
 
-  it('escapes names in charts and draws gaps for periods without answers', () => {
-    const svg = barList({
-      title: 'T',
-      rtl: true,
-      emptyText: '-',
-      bars: [{ label: '<script>x</script>', share: 0.5, text: '50%' }],
-    });
+  it('escapes names in charts and shows periods without answers as gaps in the text alternative', () => {
+    const svg = intervalBars([{ label: '<script>x</script>', value: 0.5, text: '50%' }], { rtl: true })(600);
     expect(svg).not.toContain('<script>');
     expect(svg).toContain('&lt;script&gt;');
-    const line = lineChart({
-      title: 'T',
-      labels: ['2025-03-01', '2025-03-02', '2025-03-03'],
-      emptyText: '-',
-      series: [{ name: 's', color: '#000', values: [0.5, null, 1] }],
-    });
-    expect(line.match(/<circle/g)).toHaveLength(2);
-    expect(line).not.toContain('<polyline');
-    expect(line).toContain('<desc>s: 2025-03-01 50%, 2025-03-02 –, 2025-03-03 100%</desc>');
+    const html = render(
+      Chart({ id: 'c', title: '<b>T</b>', columns: ['a'], rows: [['<i>']], draw: () => '<svg></svg>' }),
+    );
+    expect(html).toContain('&lt;b>T&lt;/b>');
+    expect(html).not.toContain('<i>');
+    const group = (key: string, yes: number, no: number) => agent(key, yes, no, null);
+    const trend = render(
+      TrendChart({
+        lang: 'en',
+        title: 'T',
+        groups: [group('2025-03-01', 1, 1), group('2025-03-02', 0, 0), group('2025-03-03', 2, 0)],
+      }),
+    );
+    expect(trend).toMatch(/<td>2025-03-02<\/td><td>– <\/td><td>–<\/td><td>0<\/td>/);
+    expect(trend).toMatch(/<td>2025-03-01<\/td><td>50\.0%/);
   });
 
   it('only follows same-site paths after sign-in', () => {

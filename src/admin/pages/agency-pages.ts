@@ -1,6 +1,6 @@
 import { REASONS } from '../../followup/conversation/reply-parser.js';
 import { adminTexts } from '../../i18n/admin.js';
-import { esc, queryString } from '../../reports/pages/html.js';
+import { esc, queryString } from '../../http/ui/html.js';
 import type { ImportReport } from '../csv-directory.js';
 import type { AgencyView, agentView, departmentView } from '../directory.js';
 import { CHANNELS } from '../schemas.js';

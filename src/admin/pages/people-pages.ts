@@ -2,7 +2,8 @@ import { USER_ROLES } from '../../auth/users.js';
 import { ROLES } from '../../db/models/access.js';
 import { adminTexts } from '../../i18n/admin.js';
 import { reportTexts } from '../../i18n/reports.js';
-import { esc, layout, queryString } from '../../reports/pages/html.js';
+import { esc, queryString } from '../../http/ui/html.js';
+import { layout } from '../../http/ui/layout.js';
 import type { tokenView, userView } from '../people.js';
 import {
   adminPage,
@@ -25,7 +26,7 @@ function roleSelect(c: PageCtx, roles: readonly string[], selected = ''): string
     c.p.role === 'agency_admin'
       ? roles.filter((r) => ['agency_admin', 'manager', 'ticket_system'].includes(r))
       : roles;
-  return `<select name="role">${allowed
+  return `<select name="role" aria-label="${esc(rt.roleLabel)}">${allowed
     .map((r) => `<option value="${r}"${r === selected ? ' selected' : ''}>${esc(rt.role[r] ?? r)}</option>`)
     .join('')}</select>`;
 }
@@ -205,7 +206,7 @@ export function renderPasswordLink(
   return layout({
     lang,
     title: t.setPassword,
-    header: `<header class="top"><h1>${esc(reportTexts(lang).appName)}</h1></header>`,
     body,
+    path: '/account',
   });
 }

@@ -1,9 +1,8 @@
 import type { Principal } from '../../auth/api-tokens.js';
 import { HttpError } from '../../http/errors.js';
 import { adminTexts, type AdminTexts } from '../../i18n/admin.js';
-import { reportTexts } from '../../i18n/reports.js';
-import { retentionTexts } from '../../i18n/retention.js';
-import { esc, layout, queryString } from '../../reports/pages/html.js';
+import { esc } from '../../http/ui/html.js';
+import { layout } from '../../http/ui/layout.js';
 
 /** Shared pieces of the /admin pages: the same layout and policy as the dashboard (no script). */
 
@@ -26,22 +25,6 @@ export interface PageCtx {
   csrf: string;
   path: string;
 }
-
-export const ADMIN_CSS = `
-nav.admin{display:flex;flex-wrap:wrap;gap:.4rem 1rem;margin:0 0 1rem}
-nav.admin a{color:#0b5d34}
-form.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(13rem,1fr));gap:.6rem;align-items:end}
-form.grid label,form.stack label{display:grid;gap:.2rem;font-size:.85rem;color:#44554b}
-form.stack{display:grid;gap:.6rem;max-width:40rem}
-form.inline{display:inline}
-fieldset{border:1px solid #dde5e0;border-radius:.5rem}
-textarea{font:inherit;width:100%;min-height:8rem;padding:.45rem;border:1px solid #9fb0a6;border-radius:.4rem;direction:ltr}
-.once{background:#fff8e1;border:1px solid #e8cf7a;border-radius:.5rem;padding:.7rem}
-.once code{display:block;font-size:1rem;word-break:break-all;direction:ltr;text-align:left;margin-top:.4rem}
-.ok{background:#e8f5ec;border:1px solid #a6d6b5;border-radius:.5rem;padding:.6rem .8rem}
-pre{white-space:pre-wrap;word-break:break-all;direction:ltr;text-align:left;font-size:.8rem;margin:0}
-button.small{font:inherit;font-size:.85rem;padding:.25rem .6rem;border:1px solid #0b5d34;border-radius:.4rem;background:#fff;color:#0b5d34;cursor:pointer}
-`;
 
 export function hidden(c: PageCtx): string {
   return `<input type="hidden" name="_csrf" value="${esc(c.csrf)}"><input type="hidden" name="lang" value="${c.lang}">`;
@@ -79,26 +62,6 @@ function errorBlock(t: AdminTexts, err: HttpError, lang: 'ar' | 'en'): string {
 
 export function adminPage(c: PageCtx, title: string, body: string, state: PageState = {}): string {
   const t = adminTexts(c.lang);
-  const rt = reportTexts(c.lang);
-  const other: Lang = c.lang === 'ar' ? 'en' : 'ar';
-  const admin = c.p.role === 'admin' || c.p.role === 'agency_admin' || c.p.role === 'auditor';
-  const nav = admin
-    ? `<nav class="admin">${[
-        ['/admin', t.agencies],
-        ['/admin/users', t.users],
-        ['/admin/tokens', t.tokens],
-        ['/admin/audit', t.audit],
-        ['/admin/unknown-codes', t.unknownCodes],
-        ...(c.p.role === 'admin' ? [['/admin/erasure', retentionTexts(c.lang).nav]] : []),
-        ['/account', t.account],
-        ['/dashboard', t.dashboard],
-      ]
-        .map(([href, label]) => `<a href="${href}${queryString({ lang: c.lang })}">${esc(label ?? '')}</a>`)
-        .join('')}</nav>`
-    : '';
-  const header = `<header class="top"><h1>${esc(t.title)}</h1><div class="who"><span>${esc(t.signedInAs)}: <bdi>${esc(c.p.name)}</bdi> (${esc(rt.role[c.p.role] ?? c.p.role)}${c.p.scope.agency ? ` · <bdi>${esc([c.p.scope.agency, c.p.scope.department].filter(Boolean).join(' / '))}</bdi>` : ''})</span>
-<a href="${esc(c.path)}${queryString({ lang: other })}" lang="${other}">${esc(t.otherLanguage)}</a>
-<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${esc(c.csrf)}"><button type="submit">${esc(t.signOut)}</button></form></div></header>`;
   const top = [
     state.error ? errorBlock(t, state.error, c.lang) : '',
     state.notice ? `<p class="ok" role="status">${esc(state.notice)}</p>` : '',
@@ -110,13 +73,16 @@ export function adminPage(c: PageCtx, title: string, body: string, state: PageSt
   return layout({
     lang: c.lang,
     title: `${title} · ${t.title}`,
-    header,
-    body: `<style>${ADMIN_CSS}</style>${nav}<h2>${esc(title)}</h2>${top}${body}`,
+    body: `<h1>${esc(title)}</h1>${top}${body}`,
+    principal: c.p,
+    csrf: c.csrf,
+    path: c.path,
   });
 }
 
 export function table(headers: string[], rows: string[][]): string {
-  return `<div class="table-wrap"><table><thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+  // Focusable, so a keyboard can scroll a table wider than the screen (WCAG 2.1.1).
+  return `<div class="table-wrap" tabindex="0" role="region" aria-label="${esc(headers[0] ?? '')}"><table><thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((cell) => `<td>${cell}</td>`).join('')}</tr>`)
     .join('')}</tbody></table></div>`;
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
 import { PAGE_CSP } from '../../http/page-policy.js';
+import { esc } from '../../http/ui/html.js';
 import { redisRateLimitStore } from '../../http/redis-rate-limit.js';
 import { answerPageTexts } from '../../i18n/followup.js';
 import { applyAnswer, conversationOf } from './answers.js';
@@ -15,13 +16,6 @@ import { reasonLabels, type ReasonLabels } from './agency-reasons.js';
 
 type Texts = (typeof answerPageTexts)['ar' | 'en'];
 
-function esc(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
-
 const STYLE = `
 *{box-sizing:border-box}body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Tahoma,"Noto Sans Arabic",sans-serif;background:#f4f6f5;color:#1b2a22}
 main{max-width:28rem;margin:0 auto;padding:1.25rem}h1{font-size:1.15rem;color:#0b6b3a;margin:.25rem 0 1rem}
@@ -30,11 +24,24 @@ button{font:inherit;font-size:1.15rem;padding:1rem;border-radius:.75rem;border:2
 button.primary{background:#0b6b3a;color:#fff}textarea{font:inherit;padding:.75rem;border-radius:.5rem;border:1px solid #9aa;min-height:5rem}
 dl{background:#fff;border-radius:.75rem;padding:1rem}dt{font-weight:600}dd{margin:0 0 .5rem}.note{color:#555}`;
 
-function page(lang: 'ar' | 'en', t: Texts, body: string, status = 200): { status: number; html: string } {
+/** Who asks: the citizen sees the agency by its name before anything else. */
+const ASKED_BY = {
+  ar: (name: string) => `يسألك: ${name}`,
+  en: (name: string) => `Asked by: ${name}`,
+};
+
+function pageOf(
+  lang: 'ar' | 'en',
+  t: Texts,
+  body: string,
+  status = 200,
+  agencyName?: string,
+): { status: number; html: string } {
   const dir = lang === 'ar' ? 'rtl' : 'ltr';
+  const asker = agencyName ? `<p class="note" data-agency-name>${esc(ASKED_BY[lang](agencyName))}</p>` : '';
   return {
     status,
-    html: `<!doctype html><html lang="${lang}" dir="${dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(t.title)}</title><style>${STYLE}</style></head><body><main><h1>${esc(t.title)}</h1>${body}</main></body></html>`,
+    html: `<!doctype html><html lang="${lang}" dir="${dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(t.title)}</title><style>${STYLE}</style></head><body><main><h1>${esc(t.title)}</h1>${asker}${body}</main></body></html>`,
   };
 }
 
@@ -63,8 +70,11 @@ export function renderAnswerPage(
   f: FollowUpDoc,
   token: string,
   reasonWords?: ReasonLabels,
+  agencyName?: string,
 ): { status: number; html: string } {
   const lang = f.language === 'en' ? 'en' : 'ar';
+  const page = (l: 'ar' | 'en', tt: Texts, body: string, status = 200) =>
+    pageOf(l, tt, body, status, agencyName);
   const t = answerPageTexts[lang];
   const reasons: ReasonLabels = reasonWords ?? t.reasons;
   const action = `/f/${token}`;
@@ -165,11 +175,17 @@ export function answerPageRouter(ctx: AppContext): Router {
   };
 
   const wordsFor = (f: FollowUpDoc) => reasonLabels(ctx.models, f.agency, f.language === 'en' ? 'en' : 'ar');
+  /** The agency's public name (else its name) in the citizen's language; none when it is not set up. */
+  const agencyName = async (f: FollowUpDoc): Promise<string | undefined> => {
+    const a = await ctx.models.Agency.findOne({ code: f.agency }, { name: 1, publicName: 1 }).lean();
+    const lang = f.language === 'en' ? 'en' : 'ar';
+    return a?.publicName?.[lang] || a?.name?.[lang] || undefined;
+  };
 
   router.get('/f/:token', async (req, res) => {
     const token = String(req.params.token);
     const f = await load(token);
-    send(res, 'html' in f ? f : renderAnswerPage(f, token, await wordsFor(f)));
+    send(res, 'html' in f ? f : renderAnswerPage(f, token, await wordsFor(f), await agencyName(f)));
   });
 
   router.post('/f/:token', express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
@@ -177,7 +193,11 @@ export function answerPageRouter(ctx: AppContext): Router {
     const f = await load(token);
     if ('html' in f) return send(res, f);
     const tap = tapSchema.safeParse(req.body);
-    if (!tap.success) return send(res, { ...renderAnswerPage(f, token, await wordsFor(f)), status: 400 });
+    if (!tap.success)
+      return send(res, {
+        ...renderAnswerPage(f, token, await wordsFor(f), await agencyName(f)),
+        status: 400,
+      });
     await applyAnswer(ctx, f, toInput(tap.data), 'web', {
       // Only keyed hashes of where the tap came from are kept (origin.ts).
       origin: answerOrigin(ctx.config.integrity.key, req.ip, req.get('user-agent')),

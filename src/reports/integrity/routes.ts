@@ -5,8 +5,10 @@ import type { AppContext } from '../../context.js';
 import { HttpError } from '../../http/errors.js';
 import { integrityTexts } from '../../i18n/integrity.js';
 import { authorisedFilter } from '../authorise.js';
+import { sessionCsrf } from '../../auth/session-csrf.js';
 import { describeFilter, filterShape, langShape, parseQuery } from '../filters.js';
-import { esc, layout, sendPage } from '../pages/html.js';
+import { esc, sendPage } from '../../http/ui/html.js';
+import { layout } from '../../http/ui/layout.js';
 import { renderIntegrityPage } from './page.js';
 import { integritySignals } from './signals.js';
 
@@ -60,6 +62,7 @@ export function integrityRouter(ctx: AppContext, auth: AuthDeps): Router {
         layout({
           lang,
           title: t.title,
+          path: '/audit/integrity',
           body: `<section><p class="error" role="alert">${esc(t.forbidden)}</p></section>`,
         }),
       );
@@ -70,7 +73,16 @@ export function integrityRouter(ctx: AppContext, auth: AuthDeps): Router {
       { agentId: 1, displayName: 1 },
     ).lean();
     const names = new Map(agents.map((a) => [a.agentId, a.displayName || a.agentId]));
-    sendPage(res, 200, renderIntegrityPage(lang, report, { agent: (id) => names.get(id) ?? id }));
+    sendPage(
+      res,
+      200,
+      renderIntegrityPage(
+        lang,
+        report,
+        { agent: (id) => names.get(id) ?? id },
+        { principal: principalOf(res), csrf: sessionCsrf(ctx.config.admin.secretsKey, req) ?? '' },
+      ),
+    );
   });
   return router;
 }

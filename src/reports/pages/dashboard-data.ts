@@ -6,6 +6,7 @@ import type { Metrics } from '../sums/metrics.js';
 import { daysBetween } from '../periods.js';
 import { integritySignals } from '../integrity/signals.js';
 import type { SignalDefinition, SignalKey } from '../integrity/definitions.js';
+import type { NamedOption } from './filter-form.js';
 import type { ComparisonSummary } from '../stats/comparison.js';
 
 export interface Names {
@@ -25,7 +26,7 @@ export interface DashboardData {
   names: Names;
   /** How departments and agents were compared (stats/comparison.ts): funnel target, overdispersion. */
   comparison: { departments: ComparisonSummary | null; agents: ComparisonSummary | null };
-  options: { agencies: string[]; departments: string[]; agents: string[] };
+  options: { agencies: NamedOption[]; departments: NamedOption[]; agents: NamedOption[] };
   /** Integrity signals flagged per agent, for readers allowed to see them (auditors, administrators). */
   integrity?: { flags: Map<string, SignalKey[]>; definitions: readonly SignalDefinition[] };
 }
@@ -92,6 +93,7 @@ export async function loadDashboard(
   );
   const uniq = (xs: (string | undefined)[]) =>
     [...new Set(xs.filter((x): x is string => x !== undefined))].sort();
+  const deptAgency = new Map(departments.groups.map((g) => [g.department ?? g.key, g.agency]));
   return {
     filter,
     minN,
@@ -103,9 +105,15 @@ export async function loadDashboard(
     names,
     comparison: { departments: departments.comparison, agents: agents.comparison },
     options: {
-      agencies: uniq([...agencies, ...departments.groups.map((g) => g.agency)]),
-      departments: uniq([...departmentCodes, ...departments.groups.map((g) => g.department)]),
-      agents: uniq(agents.groups.map((g) => g.agent)),
+      agencies: uniq([...agencies, ...departments.groups.map((g) => g.agency)]).map((code) => ({
+        code,
+        name: names.agency(code),
+      })),
+      departments: uniq([...departmentCodes, ...departments.groups.map((g) => g.department)]).map((code) => ({
+        code,
+        name: names.department(deptAgency.get(code) ?? filter.agency, code),
+      })),
+      agents: uniq(agents.groups.map((g) => g.agent)).map((code) => ({ code, name: names.agent(code) })),
     },
     ...(integrity
       ? {

@@ -1,5 +1,5 @@
 import { MAX_AGE_MARGIN_HOURS } from '../../followup/agency-rules.js';
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { principalOf, requireReportReader, type AuthDeps } from '../../auth/principal.js';
 import { sessionCsrf } from '../../auth/session-csrf.js';
@@ -9,7 +9,10 @@ import { authorisedFilter } from '../authorise.js';
 import { loadDashboard } from './dashboard-data.js';
 import { renderDashboard, renderDashboardError, SORT_KEYS } from './dashboard-page.js';
 import { filterShape, langShape, parseQuery } from '../filters.js';
-import { sendPage } from './html.js';
+import { sendPage } from '../../http/ui/html.js';
+import { resolveNames } from './resolve-names.js';
+import { loadEntityExtra, renderEntityPage, type EntityKind } from './entity-page.js';
+import { filterLeniently, parseLeniently } from './lenient.js';
 import {
   boardRange,
   cachedLoader,
@@ -46,8 +49,9 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
     const raw = withoutEmpty(req.query);
     const lang = raw.lang === 'en' ? 'en' : 'ar';
     try {
-      const { lang: _lang, sort, dir, ...query } = parseQuery(dashboardQuerySchema, raw);
-      const filter = await authorisedFilter(ctx, req, principal, query);
+      const { query: named, problems } = await resolveNames(ctx.models, raw, lang);
+      const { lang: _lang, sort, dir, ...query } = parseLeniently(dashboardQuerySchema, named, problems);
+      const filter = await filterLeniently(ctx, req, principal, query, problems);
       const seesIntegrity = principal.role === 'auditor' || principal.role === 'admin';
       const data = await loadDashboard(ctx.models, filter, ctx.config.reports.minN, lang, {
         ...(seesIntegrity
@@ -65,6 +69,9 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
             sort: sortKey,
             dir: dir ?? (sortKey === 'rank' || sortKey === 'agent' ? 'asc' : 'desc'),
             csrf: sessionCsrf(ctx.config.admin.secretsKey, req) ?? '',
+            problems,
+            sandbox: ctx.sandbox !== undefined,
+            today: localToday(ctx.config.timeZone),
           },
           data,
         ),
@@ -74,6 +81,83 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
       sendPage(res, err.status, renderDashboardError(lang, principal, err.status, err.message));
     }
   });
+
+  const entityQuerySchema = z.strictObject({
+    from: filterShape.from,
+    to: filterShape.to,
+    ...langShape,
+    q: z.string().max(100, 'at most 100 characters').optional(),
+  });
+  const entityPage =
+    (kind: EntityKind) =>
+    async (req: Request, res: Response): Promise<void> => {
+      const principal = principalOf(res);
+      const raw = withoutEmpty(req.query);
+      const lang = raw.lang === 'en' ? 'en' : 'ar';
+      const params = req.params as Record<string, string>;
+      const typed =
+        kind === 'agent'
+          ? { agent: params.code }
+          : kind === 'agency'
+            ? { agency: params.code }
+            : { agency: params.agency, department: params.code };
+      try {
+        const { query: named, problems } = await resolveNames(ctx.models, typed, lang);
+        if (problems.length > 0)
+          throw new HttpError(404, 'not_found', problems.map((p) => p.message).join(' '));
+        const { lang: _l, q, ...dates } = parseLeniently(entityQuerySchema, raw, problems);
+        const filter = await filterLeniently(ctx, req, principal, { ...dates, ...named }, problems);
+        const seesIntegrity = principal.role === 'auditor' || principal.role === 'admin';
+        const [data, extra] = await Promise.all([
+          loadDashboard(ctx.models, filter, ctx.config.reports.minN, lang, {
+            ...(seesIntegrity
+              ? { integrity: { timeZone: ctx.config.timeZone, reopenDays: ctx.config.integrity.reopenDays } }
+              : {}),
+          }),
+          loadEntityExtra(ctx.models, filter, ctx.config.reports.minN, q ?? ''),
+        ]);
+        const code =
+          kind === 'agent'
+            ? (filter.agent ?? '')
+            : kind === 'agency'
+              ? (filter.agency ?? '')
+              : (filter.department ?? '');
+        const name =
+          kind === 'agent'
+            ? data.names.agent(code)
+            : kind === 'agency'
+              ? data.names.agency(code)
+              : data.names.department(filter.agency, code);
+        sendPage(
+          res,
+          200,
+          renderEntityPage({
+            lang,
+            principal,
+            csrf: sessionCsrf(ctx.config.admin.secretsKey, req) ?? '',
+            kind,
+            code,
+            name,
+            path: req.path,
+            data,
+            extra,
+            problems,
+            today: localToday(ctx.config.timeZone),
+            sandbox: ctx.sandbox !== undefined,
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof HttpError) || ![400, 403, 404].includes(err.status)) throw err;
+        sendPage(res, err.status, renderDashboardError(lang, principal, err.status, err.message));
+      }
+    };
+  router.get('/reports/agent/:code', requireReportReader(auth, 'page'), entityPage('agent'));
+  router.get('/reports/agency/:code', requireReportReader(auth, 'page'), entityPage('agency'));
+  router.get(
+    '/reports/department/:agency/:code',
+    requireReportReader(auth, 'page'),
+    entityPage('department'),
+  );
 
   if (ctx.config.reports.publicScoreboard) {
     const board = publicBoardLoader(ctx.models, {

@@ -1,0 +1,87 @@
+/**
+ * The one stylesheet of every page (reports, public board, administration, auditors', sandbox,
+ * sign-in): sent inline because the pages' policy allows no other source. Colours keep a contrast
+ * of at least 4.5:1 on their background (low-n rows included), tables keep their first column in
+ * view and scroll inside their own box, never the page.
+ */
+export const STYLE = `
+*{box-sizing:border-box}
+body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Tahoma,"Noto Sans Arabic","DejaVu Sans",sans-serif;background:#f3f5f4;color:#18251e;line-height:1.45;min-height:100vh;display:flex;flex-direction:column}
+a{color:#0a5530}
+.skip{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}.skip:focus{width:auto;height:auto;clip:auto;top:.5rem;inset-inline-start:.5rem;background:#fff;color:#0a5530;padding:.4rem;z-index:9}
+header.top{background:#0b5d34;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between}
+header.top .brand{font-size:1.15rem;margin:0;font-weight:700}
+header.top a,header.top button{color:#fff}
+header.top .who{font-size:.85rem;display:flex;gap:.75rem;align-items:center;flex-wrap:wrap}
+header.top form{margin:0}
+header.top button{background:transparent;border:1px solid #fff;border-radius:.4rem;padding:.2rem .6rem;font:inherit;cursor:pointer}
+nav.menu{background:#e4ede8;border-bottom:1px solid #c9d6cf}
+nav.menu ul{list-style:none;margin:0 auto;padding:.35rem 1rem;display:flex;flex-wrap:wrap;gap:.2rem 1rem;max-width:76rem}
+nav.menu a{color:#0a4a2a;text-decoration:none;display:inline-block;padding:.25rem 0}
+nav.menu a[aria-current=page]{font-weight:700;text-decoration:underline}
+main{max-width:76rem;width:100%;margin:0 auto;padding:1rem;flex:1}
+main>h1{font-size:1.3rem;margin:.2rem 0 1rem;color:#0b5d34}
+footer.bottom{font-size:.8rem;color:#3d4d44;padding:1rem;text-align:center;border-top:1px solid #dde5e0}
+section{background:#fff;border-radius:.75rem;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 2px rgba(0,0,0,.06);min-width:0}
+h2{font-size:1.05rem;margin:0 0 .75rem;color:#0b5d34}
+form.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,9.5rem),1fr));gap:.6rem;align-items:end}
+form.filters label,form.grid label,form.stack label{display:grid;gap:.2rem;font-size:.85rem;color:#3d4d44}
+.presets{display:flex;flex-wrap:wrap;gap:.3rem .8rem;margin:.6rem 0 0;font-size:.9rem}
+input,select{font:inherit;padding:.45rem .5rem;border:1px solid #6f8378;border-radius:.4rem;background:#fff;min-height:2.4rem;width:100%;min-width:0}
+button.primary,a.button{font:inherit;background:#0b5d34;color:#fff;border:0;border-radius:.45rem;padding:.55rem 1rem;min-height:2.4rem;cursor:pointer;text-decoration:none;display:inline-block;text-align:center}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,10rem),1fr));gap:.75rem}
+.card{border:1px solid #dde5e0;border-radius:.6rem;padding:.7rem}
+.card .label{font-size:.85rem;color:#3d4d44}
+.card .value{font-size:1.6rem;font-weight:700;color:#0b5d34;font-variant-numeric:tabular-nums}
+.card .n{font-size:.8rem;color:#4a5a51}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,28rem),1fr));gap:1rem}
+.charts section{margin:0}
+.chart{max-width:36rem}
+.chart svg{width:100%;height:auto;display:block;direction:ltr}
+.chart .narrow{display:none}
+@media (max-width:40rem){.chart .wide{display:none}.chart .narrow{display:block}}
+.visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.table-wrap{overflow-x:auto;max-width:100%;border:1px solid #e3e9e5;border-radius:.4rem}
+.table-wrap:focus{outline:2px solid #0b5d34;outline-offset:2px}
+table{border-collapse:separate;border-spacing:0;width:100%;font-size:.88rem;font-variant-numeric:tabular-nums}
+th,td{padding:.4rem .45rem;border-bottom:1px solid #e3e9e5;text-align:start;white-space:nowrap;background:#fff}
+thead th{background:#f1f5f3;position:sticky;top:0}
+th.id,td.id{position:sticky;inset-inline-start:0;z-index:1;white-space:normal;min-width:8rem;max-width:14rem;box-shadow:inset -1px 0 0 #e3e9e5}
+thead th.id{z-index:2}
+td.wrap{white-space:normal;min-width:12rem}
+td[data-metric]{white-space:normal;min-width:5.2rem;max-width:7.5rem}
+td[data-metric] .pm{display:block}
+@media (min-width:64rem){table{font-size:.82rem}}
+th a{color:inherit}
+tr.low-n td{color:#4a5a51;background:#f7f9f8}
+.badge{display:inline-block;font-size:.75rem;padding:.05rem .4rem;border-radius:.6rem;background:#f6e7c8;color:#5a4100;margin-inline-start:.3rem}
+.band-above{color:#0a5530;font-weight:600}.band-below{color:#a12a1e;font-weight:600}
+.exports{display:flex;gap:.5rem;flex-wrap:wrap}
+.note{color:#4a5a51;font-size:.85rem}
+.pm{color:#4a5a51;font-size:.8em}
+.error{background:#fdecec;color:#8a1f1f;border:1px solid #f2b8b8;border-radius:.5rem;padding:.6rem .8rem}
+.ok{background:#e8f5ec;border:1px solid #a6d6b5;border-radius:.5rem;padding:.6rem .8rem}
+dl.defs dt{font-weight:600;margin-top:.5rem}dl.defs dd{margin:0;color:#3d4d44}
+ol.chain{list-style:none;padding:0;margin:.5rem 0 0}ol.chain>li{padding:.15rem 0}ul.drops{margin:0;padding-inline-start:1.2rem;color:#6b4400;font-size:.85rem}
+.award ol{margin:.4rem 0;padding-inline-start:1.4rem}
+.login{max-width:24rem;margin:3rem auto}
+.login form{display:grid;gap:.75rem}
+.login label{display:grid;gap:.25rem}
+ul.words{list-style:none;padding:0;margin:0}ul.words li{border-bottom:1px solid #e3e9e5;padding:.5rem 0}
+ul.words blockquote{margin:.2rem 0;font-size:1rem}
+.landing{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,16rem),1fr));gap:1rem}
+form.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,13rem),1fr));gap:.6rem;align-items:end}
+form.stack{display:grid;gap:.6rem;max-width:40rem}
+form.inline{display:inline-block;max-width:100%}
+td:has(form){white-space:normal;min-width:16rem}
+td form.inline{display:inline-flex;flex-wrap:wrap;gap:.3rem;align-items:center;vertical-align:middle}
+td form.inline input,td form.inline select{width:auto;min-width:5rem;max-width:11rem}
+fieldset{border:1px solid #dde5e0;border-radius:.5rem;min-width:0}
+textarea{font:inherit;width:100%;min-height:8rem;padding:.45rem;border:1px solid #6f8378;border-radius:.4rem;direction:ltr}
+.once{background:#fff8e1;border:1px solid #e8cf7a;border-radius:.5rem;padding:.7rem}
+.once code{display:block;font-size:1rem;word-break:break-all;direction:ltr;text-align:left;margin-top:.4rem}
+pre{white-space:pre-wrap;word-break:break-all;direction:ltr;text-align:left;font-size:.8rem;margin:0}
+input[type=checkbox],input[type=radio]{width:auto;min-height:auto}
+button.small{white-space:normal;max-width:100%;text-align:start;font:inherit;font-size:.85rem;padding:.25rem .6rem;border:1px solid #0b5d34;border-radius:.4rem;background:#fff;color:#0b5d34;cursor:pointer;min-height:2rem}
+@media (max-width:40rem){main{padding:.6rem}.card .value{font-size:1.35rem}th,td{padding:.35rem .4rem}}
+`;

@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/auth/users.js';
+import { markDemoData } from '../../src/sandbox/demo/marker.js';
+import { writeDemoMonth } from '../../src/sandbox/demo/month.js';
+import { launchBrowser } from '../support/browser.js';
+import { allProblems } from '../support/page-checks.js';
+import { startTestSystem, type TestSystem } from '../support/system.js';
+import { createStaff, PASSWORD } from './helpers.js';
+
+// Issue 25, item 7: every page of every role, both languages, 390 and 1280 px, on the month demo's
+// data, checked for layout (nothing wider than the screen but a table in its own scrolling box, no
+// control outside its container), charts (no text over text or over a bar, none under 12 px) and
+// axe-core's serious and critical WCAG 2.1 AA rules. A screenshot of each is kept as an artifact.
+
+const SHOTS = '.test-artifacts/pages';
+const WIDTHS = [390, 1280] as const;
+const LANGS = ['ar', 'en'] as const;
+
+let system: TestSystem;
+let browser: Browser;
+
+beforeAll(async () => {
+  system = await startTestSystem();
+  await markDemoData(system.ctx.models.VerifiedScore.db, 'page checks');
+  await writeDemoMonth(system.ctx.models, { days: 30, timeZone: system.ctx.config.timeZone });
+  await createStaff(system);
+  await createUser(system.ctx.models, {
+    username: 'moh.admin',
+    password: PASSWORD,
+    role: 'agency_admin',
+    agency: 'MOH',
+  });
+  browser = await launchBrowser();
+  mkdirSync(SHOTS, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+});
+
+/** The pages each kind of reader works on; anonymous readers see the public pages and sign-in. */
+const TOURS: { user?: string; paths: string[] }[] = [
+  { paths: ['/', '/public', '/public/methodology', '/login'] },
+  {
+    user: 'admin',
+    paths: [
+      '/',
+      '/dashboard',
+      '/reports/agent/momah-r-02',
+      '/reports/agency/MOMAH',
+      '/reports/department/MOMAH/roads',
+      '/audit/integrity',
+      '/admin',
+      '/admin/users',
+      '/admin/tokens',
+      '/admin/audit',
+      '/admin/unknown-codes',
+      '/admin/agencies/MOMAH',
+      '/admin/erasure',
+      '/sandbox',
+    ],
+  },
+  { user: 'auditor', paths: ['/dashboard', '/audit/integrity', '/reports/agent/moh-a-01'] },
+  { user: 'momah.manager', paths: ['/dashboard', '/reports/agent/momah-r-02'] },
+  { user: 'lighting.manager', paths: ['/dashboard'] },
+  { user: 'moh.admin', paths: ['/dashboard', '/admin', '/admin/users'] },
+];
+
+describe('every page of every role, in Chromium', () => {
+  for (const tour of TOURS)
+    for (const width of WIDTHS)
+      it(`${tour.user ?? 'anonymous'} at ${width} px`, async () => {
+        const context = await browser.newContext({ viewport: { width, height: 900 } });
+        const page = await context.newPage();
+        try {
+          if (tour.user) {
+            await page.goto(`${system.baseUrl}/login`);
+            await page.fill('input[name=username]', tour.user);
+            await page.fill('input[name=password]', PASSWORD);
+            await page.click('button[type=submit]');
+            await page.waitForLoadState('load');
+          }
+          const problems: string[] = [];
+          for (const path of tour.paths)
+            for (const lang of LANGS) {
+              const url = `${system.baseUrl}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`;
+              const res = await page.goto(url);
+              const found = [
+                ...(res && res.status() >= 400 ? [`answered ${res.status()}`] : []),
+                ...(await allProblems(page)),
+              ];
+              const name = `${tour.user ?? 'anonymous'}${path.replace(/[^a-z0-9]+/gi, '_')}-${lang}-${width}`;
+              await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+              problems.push(...found.map((p) => `${path} (${lang}, ${width} px): ${p}`));
+            }
+          expect(problems).toEqual([]);
+        } finally {
+          await context.close();
+        }
+      });
+});

@@ -5,6 +5,7 @@ import { chainModels } from './chain.js';
 import { dailySumModels } from './daily-sum.js';
 import { followUpModels } from './followup.js';
 import { integrityModels } from './integrity.js';
+import { monthSumModels } from './month-sum.js';
 import { organisationModels } from './organisation.js';
 import { ticketModels } from './ticket.js';
 
@@ -17,6 +18,7 @@ export function createModels(conn: Connection) {
     ...followUpModels(conn),
     ...accessModels(conn),
     ...dailySumModels(conn),
+    ...monthSumModels(conn),
     ...chainModels(conn),
     ...integrityModels(conn),
   };

@@ -1,7 +1,7 @@
 import type { Models } from '../../db/models/index.js';
-import { groupedSumsFromDailySums } from './daily-sums.js';
 import { queryError, type GroupBy, type ReportFilter } from '../filters.js';
 import type { Dimension, GroupedSums, GroupFields } from './groups.js';
+import { rangedGroupedSums } from './ranged-sums.js';
 import { groupedSumsFromRecords } from './record-sums.js';
 import {
   computeMetrics,
@@ -17,16 +17,18 @@ import { periodOf, periodsBetween, type PeriodUnit } from '../periods.js';
 export { groupKey, type GroupFields } from './groups.js';
 
 /**
- * Sums per group of the dimension, read from the per-day partial sums (daily-sums.ts): a report
- * costs what its days × agents cost, not what its records cost. `groupedSumsFromRecords`
+ * Sums per group of the dimension, read from the partial sums (ranged-sums.ts: whole months from
+ * the monthly sums, the rest from the daily ones, cached by the sums' revision): a report costs
+ * what its months and edge days × agents cost, not what its records cost. `groupedSumsFromRecords`
  * (record-sums.ts) computes the same from the records, for rebuilds and checks.
  */
 export function groupedSums(
   models: Models,
   filter: ReportFilter,
   dimension: Dimension,
+  opts: { cache?: boolean } = {},
 ): Promise<GroupedSums> {
-  return groupedSumsFromDailySums(models, filter, dimension);
+  return rangedGroupedSums(models, filter, dimension, opts);
 }
 
 export interface ReportGroup extends GroupFields {
@@ -117,8 +119,9 @@ export async function buildSummary(
   filter: ReportFilter,
   groupBy: GroupBy | null,
   minN: number,
+  opts: { cache?: boolean } = {},
 ): Promise<Summary> {
-  return summarise(filter, groupBy, minN, await groupedSums(models, filter, dimensionOf(groupBy)));
+  return summarise(filter, groupBy, minN, await groupedSums(models, filter, dimensionOf(groupBy), opts));
 }
 
 /**

@@ -136,4 +136,23 @@ describe('monthly sums', () => {
     expect(day).not.toBeNull();
     await expectRecordsFigures(august);
   });
+
+  it('keeps serving a range from the cache while only other months are written', async () => {
+    const spring = { from: '2024-03-01', to: '2024-05-31' };
+    const truth = await closuresOf(spring, { cache: false });
+    expect(await closuresOf(spring)).toBe(truth);
+    // Only visible to a read that skips the cache: a change to the sums that no count made.
+    const id = monthBucketId({ month: '2024-04', ...place });
+    await sys.ctx.models.MonthSum.collection.updateOne(
+      { _id: id as never },
+      { $inc: { 'all.closures': 1000 } },
+    );
+    expect(await closuresOf(spring, { cache: false })).toBe(truth + 1000);
+    // A write to another month leaves the cached answer standing...
+    await writeRecord(3, '2024-09-09');
+    expect(await closuresOf(spring)).toBe(truth);
+    // ...and a write to one of its months does not.
+    await writeRecord(4, '2024-05-20');
+    expect(await closuresOf(spring)).toBe(truth + 1000 + 1);
+  });
 });

@@ -470,7 +470,7 @@ export async function rebuildDailySums(
     }
   }
   await writeMonthsFromDays(models, days);
-  await bumpSumsRevision(models, { monthsBuilt: true });
+  await bumpSumsRevision(models, { rebuilt: true });
   await models.VerifiedScore.collection.updateMany({ sumsPending: true }, { $unset: { sumsPending: '' } });
   opts.onProgress?.({ scores, buckets: buckets.size });
   return { scores, buckets: buckets.size };

@@ -38,6 +38,14 @@ interface SumsMeta {
   /** Raised by every write of the sums (daily or monthly), after it. */
   rev?: number;
   /**
+   * Per local month (YYYY-MM): raised by every write of that month's sums, after it. A cached
+   * answer depends on the months its range touches only, so a year nobody writes to any more stays
+   * cached while today's writes go on.
+   */
+  months?: Record<string, number>;
+  /** Raised by every rebuild (which rewrites every month at once). */
+  epoch?: number;
+  /**
    * Set by a rebuild, which writes every month bucket: before it, months that existed before the
    * monthly sums did have no document, so every range is read from the daily sums.
    */
@@ -50,19 +58,36 @@ function metaCollection(models: Models): mongo.Collection<SumsMeta> {
 
 export interface SumsState {
   rev: number;
+  epoch: number;
+  months: Record<string, number>;
   monthsBuilt: boolean;
 }
 
 /** One read by `_id`: what the cache checks before answering. */
 export async function readSumsState(models: Models): Promise<SumsState> {
   const meta = await metaCollection(models).findOne({ _id: META_ID });
-  return { rev: meta?.rev ?? 0, monthsBuilt: meta?.monthsBuilt === true };
+  return {
+    rev: meta?.rev ?? 0,
+    epoch: meta?.epoch ?? 0,
+    months: meta?.months ?? {},
+    monthsBuilt: meta?.monthsBuilt === true,
+  };
 }
 
-export async function bumpSumsRevision(models: Models, set: { monthsBuilt?: boolean } = {}): Promise<void> {
+/**
+ * Raises the revision of these months (and the overall one); with `rebuilt`, of everything: the
+ * epoch, and marks the months as built.
+ */
+export async function bumpSumsRevision(
+  models: Models,
+  opts: { months?: Iterable<string>; rebuilt?: boolean } = {},
+): Promise<void> {
+  const inc: Record<string, number> = { rev: 1 };
+  for (const m of opts.months ?? []) inc[`months.${m}`] = 1;
+  if (opts.rebuilt) inc.epoch = 1;
   await metaCollection(models).updateOne(
     { _id: META_ID },
-    { $inc: { rev: 1 }, ...(Object.keys(set).length > 0 ? { $set: set } : {}) },
+    { $inc: inc, ...(opts.rebuilt ? { $set: { monthsBuilt: true } } : {}) },
     { upsert: true },
   );
 }
@@ -101,7 +126,7 @@ export async function markMonths(models: Models, buckets: Iterable<MonthBucketKe
     if (!isOnlyDuplicateKeys(err)) throw err;
     await coll.bulkWrite(ops, { ordered: false });
   }
-  await bumpSumsRevision(models);
+  await bumpSumsRevision(models, { months: new Set([...months.values()].map((k) => k.month)) });
 }
 
 /** Adds nested numeric counters (`all.*`, `channels.<c>.*`) of `from` into `into`. */

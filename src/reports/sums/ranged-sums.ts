@@ -4,16 +4,17 @@ import type { ReportFilter } from '../filters.js';
 import { groupedSumsFromDailySums, partialSumsOf, storedSums } from './daily-sums.js';
 import { fieldsOf, groupKey, type Dimension, type GroupedSums } from './groups.js';
 import { emptySums, mergeSums, type PartialSums } from './metrics.js';
-import { addCounters, monthBucketId, readSumsState } from './month-sums.js';
+import { addCounters, monthBucketId, readSumsState, type SumsState } from './month-sums.js';
 import { pieceBounds, planRange } from './range-plan.js';
 
 /**
  * What reports read: sums per group of a dimension over a filter, from the coarsest sums that cover
  * the range (range-plan.ts: whole months from monthly_sums, the edges from daily_sums), so a year
  * costs what twelve months cost, not what 365 days cost. Answers are cached per (filter,
- * dimension) with the sums' revision they were computed at (month-sums.ts), and served again only
- * while the revision is the same: one read by `_id` per request decides, and no figure is ever older
- * than the sums it claims to be read from.
+ * dimension) with the revisions of the months the range touches (month-sums.ts) at the time, and
+ * served again only while those are the same: one read by `_id` per request decides, no figure is
+ * ever older than the sums it claims to be read from, and a past year stays cached while today's
+ * writes go on.
  */
 
 const STORED_COUNTERS = Object.keys(storedSums(emptySums()));
@@ -218,8 +219,21 @@ async function compute(
 }
 
 interface Cached {
-  rev: number;
+  /** The revision of each month the range touches, and the epoch, when it was computed. */
+  stamp: string;
   sums: GroupedSums;
+}
+
+function stampOf(state: SumsState, filter: ReportFilter): string {
+  const months: string[] = [];
+  let [y, m] = filter.from.split('-').map(Number) as [number, number];
+  const last = filter.to.slice(0, 7);
+  for (let month = filter.from.slice(0, 7); month <= last;) {
+    months.push(month);
+    [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
+    month = `${y}-${String(m).padStart(2, '0')}`;
+  }
+  return JSON.stringify([state.epoch, state.monthsBuilt, months.map((m) => state.months[m] ?? 0)]);
 }
 
 const caches = new WeakMap<Models, LRUCache<string, Cached>>();
@@ -264,10 +278,10 @@ export async function rangedGroupedSums(
   ]);
   const cache = cacheOf(models);
   const hit = cache.get(key);
-  if (hit && hit.rev === state.rev) return copy(hit.sums);
-  // Computed after the revision was read: at least as new as the revision it is stored under.
+  const stamp = stampOf(state, filter);
+  if (hit && hit.stamp === stamp) return copy(hit.sums);
+  // Computed after the revisions were read: at least as new as the stamp it is stored under.
   const sums = await compute(models, filter, dimension, state.monthsBuilt);
-  const stored = cache.get(key);
-  if (!stored || stored.rev <= state.rev) cache.set(key, { rev: state.rev, sums: copy(sums) });
+  cache.set(key, { stamp, sums: copy(sums) });
   return sums;
 }

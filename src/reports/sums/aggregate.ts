@@ -26,7 +26,7 @@ export function groupedSums(
   models: Models,
   filter: ReportFilter,
   dimension: Dimension,
-  opts: { cache?: boolean } = {},
+  opts: { cache?: boolean; byMonth?: boolean } = {},
 ): Promise<GroupedSums> {
   return rangedGroupedSums(models, filter, dimension, opts);
 }
@@ -121,7 +121,12 @@ export async function buildSummary(
   minN: number,
   opts: { cache?: boolean } = {},
 ): Promise<Summary> {
-  return summarise(filter, groupBy, minN, await groupedSums(models, filter, dimensionOf(groupBy), opts));
+  return summarise(
+    filter,
+    groupBy,
+    minN,
+    await groupedSums(models, filter, dimensionOf(groupBy), { ...opts, byMonth: groupBy === 'month' }),
+  );
 }
 
 /**

@@ -28,7 +28,7 @@ const DIMENSION_ID: Record<Dimension, Record<string, string> | null> = {
 };
 
 interface Row extends Record<string, unknown> {
-  _id: { agency?: unknown; department?: unknown; agentId?: unknown } | null;
+  _id: { agency?: unknown; department?: unknown; agentId?: unknown; day?: unknown; month?: unknown } | null;
 }
 
 function bucketMatch(filter: ReportFilter): Record<string, string> {
@@ -40,6 +40,16 @@ function bucketMatch(filter: ReportFilter): Record<string, string> {
 }
 
 const prefixOf = (filter: ReportFilter) => (filter.channel ? `channels.${filter.channel}` : 'all');
+
+/**
+ * Read by month, per-day groups come back as one group per month, labelled by its first day: what
+ * a summary by month turns into the month's label all the same (periods.ts periodOf).
+ */
+function monthAsDay(dimension: Dimension, id: Row['_id'], month?: string): Row['_id'] {
+  if (dimension !== 'day') return id;
+  const m = month ?? (typeof id?.month === 'string' ? id.month : undefined);
+  return m === undefined ? id : { ...id, day: `${m}-01` };
+}
 
 function addGroup(out: GroupedSums, dimension: Dimension, id: Row['_id'], sums: PartialSums): void {
   const fields = fieldsOf(dimension, id ?? {});
@@ -66,7 +76,7 @@ async function fromMonths(
   if (months.length === 0) return;
   const prefix = prefixOf(filter);
   const rows = await models.MonthSum.collection
-    .aggregate<Row>([
+    .aggregate<Row & { _id: { month?: unknown } | null }>([
       {
         $match: {
           month: { $in: months },
@@ -76,13 +86,13 @@ async function fromMonths(
       },
       {
         $group: {
-          _id: DIMENSION_ID[dimension],
+          _id: dimension === 'day' ? { month: '$month' } : DIMENSION_ID[dimension],
           ...Object.fromEntries(STORED_COUNTERS.map((k) => [k, { $sum: `$${prefix}.${k}` }])),
         },
       },
     ])
     .toArray();
-  for (const row of rows) addGroup(out, dimension, row._id, partialSumsOf(row));
+  for (const row of rows) addGroup(out, dimension, monthAsDay(dimension, row._id), partialSumsOf(row));
 }
 
 interface DirtyBucket {
@@ -146,7 +156,7 @@ async function fromDirtyMonths(
           ? sums.all
           : (sums.channels as Record<string, unknown> | undefined)?.[filter.channel ?? '']
       ) as Record<string, unknown> | undefined;
-      addGroup(out, dimension, row._id, partialSumsOf(counters ?? {}));
+      addGroup(out, dimension, monthAsDay(dimension, row._id, month), partialSumsOf(counters ?? {}));
       writes.push({
         updateOne: {
           filter: { _id: id as never, gen: bucket.gen },
@@ -174,9 +184,12 @@ async function compute(
   filter: ReportFilter,
   dimension: Dimension,
   monthsBuilt: boolean,
+  byMonth: boolean,
 ): Promise<GroupedSums> {
-  // Per-day groups need the days; before a rebuild has written every month, only the days are whole.
-  if (dimension === 'day' || !monthsBuilt) return groupedSumsFromDailySums(models, filter, dimension);
+  // Per-day groups need the days, unless only months are asked for; before a rebuild has written
+  // every month, only the days are whole.
+  if ((dimension === 'day' && !byMonth) || !monthsBuilt)
+    return groupedSumsFromDailySums(models, filter, dimension);
   const pieces = planRange(filter.from, filter.to);
   const months = pieces.flatMap((p) => (p.kind === 'month' ? [p.month] : []));
   const out: GroupedSums = new Map();
@@ -256,6 +269,8 @@ function copy(sums: GroupedSums): GroupedSums {
 export interface RangedOptions {
   /** Skip the cache (the records-agree test reads both ways). */
   cache?: boolean;
+  /** With the 'day' dimension: only months are wanted (a summary by month), so whole months come as one group each. */
+  byMonth?: boolean;
 }
 
 /** Sums per group of the dimension over the filter, as reports read them (see the module comment). */
@@ -266,7 +281,8 @@ export async function rangedGroupedSums(
   opts: RangedOptions = {},
 ): Promise<GroupedSums> {
   const state = await readSumsState(models);
-  if (opts.cache === false) return compute(models, filter, dimension, state.monthsBuilt);
+  const byMonth = opts.byMonth === true && dimension === 'day';
+  if (opts.cache === false) return compute(models, filter, dimension, state.monthsBuilt, byMonth);
   const key = JSON.stringify([
     filter.from,
     filter.to,
@@ -275,13 +291,14 @@ export async function rangedGroupedSums(
     filter.agent ?? null,
     filter.channel ?? null,
     dimension,
+    byMonth,
   ]);
   const cache = cacheOf(models);
   const hit = cache.get(key);
   const stamp = stampOf(state, filter);
   if (hit && hit.stamp === stamp) return copy(hit.sums);
   // Computed after the revisions were read: at least as new as the stamp it is stored under.
-  const sums = await compute(models, filter, dimension, state.monthsBuilt);
+  const sums = await compute(models, filter, dimension, state.monthsBuilt, byMonth);
   cache.set(key, { stamp, sums: copy(sums) });
   return sums;
 }

@@ -12,6 +12,7 @@ import {
 } from '../../src/scores/sums/daily-sums.js';
 import { writeScore } from '../../src/scores/writes.js';
 import { GROUP_BYS, type GroupBy, type ReportFilter } from '../../src/reports/filters.js';
+import { bumpSumsRevision } from '../../src/scores/sums/month-sums.js';
 import { localToday } from '../../src/reports/periods.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
@@ -256,6 +257,13 @@ describe('repair and rebuild', () => {
       day: '2025-07-01',
       all: { closures: 5 },
     });
+    // Whole months are read from the monthly sums: lose those too, and raise the months' revision
+    // as any write of the sums does, so cached answers go.
+    await sys.ctx.models.MonthSum.collection.updateMany(
+      { month: '2025-03' },
+      { $set: { 'all.closures': 999 } },
+    );
+    await bumpSumsRevision(sys.ctx.models, { months: ['2025-03', '2025-07'] });
     await expect(expectSumsMatchRecords(WIDE)).rejects.toThrow();
 
     const progress: number[] = [];

@@ -6,6 +6,7 @@ import { dailySumModels } from './daily-sum.js';
 import { followUpModels } from './followup.js';
 import { integrityModels } from './integrity.js';
 import { migrationModels } from './migration.js';
+import { monthSumModels } from './month-sum.js';
 import { organisationModels } from './organisation.js';
 import { ticketModels } from './ticket.js';
 
@@ -18,6 +19,7 @@ export function createModels(conn: Connection) {
     ...followUpModels(conn),
     ...accessModels(conn),
     ...dailySumModels(conn),
+    ...monthSumModels(conn),
     ...chainModels(conn),
     ...integrityModels(conn),
     ...migrationModels(conn),

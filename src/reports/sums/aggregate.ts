@@ -1,7 +1,7 @@
 import type { Models } from '../../db/models/index.js';
-import { groupedSumsFromDailySums } from '../../scores/sums/daily-sums.js';
-import type { Dimension, GroupedSums, GroupFields } from '../../scores/sums/groups.js';
 import { queryError, type GroupBy, type ReportFilter } from '../filters.js';
+import type { Dimension, GroupedSums, GroupFields } from '../../scores/sums/groups.js';
+import { rangedGroupedSums } from './ranged-sums.js';
 import { groupedSumsFromRecords } from './record-sums.js';
 import { computeMetrics, isLowN, type Metrics } from './metrics.js';
 import { emptySums, mergeSums, type PartialSums } from '../../scores/sums/partial-sums.js';
@@ -11,16 +11,18 @@ import { compareGroups, type ComparisonSummary, type GroupComparison } from '../
 export { groupKey, type GroupFields } from '../../scores/sums/groups.js';
 
 /**
- * Sums per group of the dimension, read from the per-day partial sums (src/scores/sums/daily-sums.ts):
- * a report costs what its days × agents cost, not what its records cost. `groupedSumsFromRecords`
+ * Sums per group of the dimension, read from the partial sums (ranged-sums.ts, over src/scores/sums/: whole months from
+ * the monthly sums, the rest from the daily ones, cached by the sums' revision): a report costs
+ * what its months and edge days × agents cost, not what its records cost. `groupedSumsFromRecords`
  * (record-sums.ts) computes the same from the records, for rebuilds and checks.
  */
 export function groupedSums(
   models: Models,
   filter: ReportFilter,
   dimension: Dimension,
+  opts: { cache?: boolean; byMonth?: boolean } = {},
 ): Promise<GroupedSums> {
-  return groupedSumsFromDailySums(models, filter, dimension);
+  return rangedGroupedSums(models, filter, dimension, opts);
 }
 
 /**
@@ -142,8 +144,14 @@ export async function buildSummary(
   filter: ReportFilter,
   groupBy: GroupBy | null,
   minN: number,
+  opts: { cache?: boolean } = {},
 ): Promise<Summary> {
-  return summarise(filter, groupBy, minN, await groupedSums(models, filter, dimensionOf(groupBy)));
+  return summarise(
+    filter,
+    groupBy,
+    minN,
+    await groupedSums(models, filter, dimensionOf(groupBy), { ...opts, byMonth: groupBy === 'month' }),
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Models } from '../../db/models/index.js';
 import type { Logger } from '../../log.js';
 import { fieldsOf, groupKey, type Dimension, type GroupedSums } from './groups.js';
 import { addCell, cellOf, emptySums, type PartialSums } from './partial-sums.js';
+import { bumpSumsRevision, markMonths, writeMonthsFromDays } from './month-sums.js';
 
 /**
  * Per-day partial sums: one `daily_sums` document per bucket (local day, agency, department, agent)
@@ -258,6 +259,8 @@ async function count(models: Models, score: CountableScore): Promise<void> {
   // wrong, and the flag stays up for the repair sweep rather than being lowered on an uncounted score.
   if (!counted)
     throw new Error(`daily sums ${id}: score ${member} not counted after ${MAX_COUNT_ATTEMPTS} attempts`);
+  // Also when already counted: its counter may have died before marking (month-sums.ts).
+  await markMonths(models, [bucket]);
   await models.VerifiedScore.collection.updateOne(
     { _id: score._id as never, sumsRev: rev, sumsPending: true },
     { $unset: { sumsPending: '' } },
@@ -334,6 +337,10 @@ async function countMany(models: Models, scores: CountableScore[]): Promise<void
     for (const s of latest.values()) await count(models, s);
     return;
   }
+  await markMonths(
+    models,
+    [...groups.values()].map((g) => g.bucket),
+  );
   await models.VerifiedScore.collection.bulkWrite(
     counted.map((s) => ({
       updateOne: {
@@ -430,6 +437,7 @@ export async function rebuildDailySums(
   opts: { onProgress?: (p: RebuildProgress) => void } = {},
 ): Promise<{ scores: number; buckets: number }> {
   await models.DailySum.collection.deleteMany({});
+  await models.MonthSum.collection.deleteMany({});
   const buckets = new Map<
     string,
     { bucket: SumsBucket; inc: Record<string, number>; m: Record<string, Member>; scores: CountableScore[] }
@@ -448,9 +456,11 @@ export async function rebuildDailySums(
     scores += 1;
     if (scores % 50_000 === 0) opts.onProgress?.({ scores, buckets: buckets.size });
   }
+  const days = [];
   for (const [id, entry] of buckets) {
     const doc: Record<string, unknown> = { _id: id, ...entry.bucket, m: entry.m };
     for (const [path, n] of Object.entries(entry.inc)) setPath(doc, path, n);
+    days.push({ bucket: entry.bucket, counters: { all: doc.all ?? {}, channels: doc.channels ?? {} } });
     try {
       await models.DailySum.collection.insertOne(doc);
     } catch (err) {
@@ -458,6 +468,8 @@ export async function rebuildDailySums(
       for (const score of entry.scores) await count(models, score);
     }
   }
+  await writeMonthsFromDays(models, days);
+  await bumpSumsRevision(models, { rebuilt: true });
   await models.VerifiedScore.collection.updateMany({ sumsPending: true }, { $unset: { sumsPending: '' } });
   opts.onProgress?.({ scores, buckets: buckets.size });
   return { scores, buckets: buckets.size };

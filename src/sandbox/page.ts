@@ -10,7 +10,6 @@ import { esc } from '../http/ui/html.js';
 
 export type PageLang = 'ar' | 'en';
 
-
 const STYLE = `
 *{box-sizing:border-box}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Tahoma,"Noto Sans Arabic","DejaVu Sans",sans-serif;background:#f3f5f4;color:#18251e;line-height:1.45}

@@ -1,12 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { passwordProblem } from '../../src/auth/password-policy.js';
-import {
-  csrfTokenFor,
-  decryptSecret,
-  encryptSecret,
-  generateWebhookSecret,
-} from '../../src/auth/secrets.js';
+import { csrfTokenFor, decryptSecret, encryptSecret, generateWebhookSecret } from '../../src/auth/secrets.js';
 import { signingSecrets, signWebhookBody } from '../../src/followup/outcome/webhook-delivery.js';
 import { isPrivateAddress, webhookUrlProblem } from '../../src/followup/outcome/webhook-url.js';
 import { redactSecrets } from '../../src/auth/audit.js';

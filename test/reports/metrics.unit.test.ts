@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  computeMetrics,
-  isLowN,
-  METRIC_DEFINITIONS,
-  type Metrics,
-} from '../../src/reports/sums/metrics.js';
+import { computeMetrics, isLowN, METRIC_DEFINITIONS, type Metrics } from '../../src/reports/sums/metrics.js';
 import { addCell, emptySums, mergeSums, type ScoreCell } from '../../src/scores/sums/partial-sums.js';
 
 function metricsOf(cells: ScoreCell[]): Metrics {

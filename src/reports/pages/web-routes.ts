@@ -5,7 +5,6 @@ import { principalOf, requireReportReader, type AuthDeps } from '../../auth/prin
 import { sessionCsrf } from '../../auth/session-csrf.js';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../../http/errors.js';
-import { authorisedFilter } from '../authorise.js';
 import { loadDashboard } from './dashboard-data.js';
 import { renderDashboard, renderDashboardError, SORT_KEYS } from './dashboard-page.js';
 import { filterShape, langShape, parseQuery } from '../filters.js';

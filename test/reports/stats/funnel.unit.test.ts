@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  funnel,
-  funnelLimitsAt,
-  MIN_GROUPS_FOR_OVERDISPERSION,
-} from '../../../src/reports/stats/funnel.js';
+import { funnel, funnelLimitsAt, MIN_GROUPS_FOR_OVERDISPERSION } from '../../../src/reports/stats/funnel.js';
 
 /**
  * The funnel's limits recomputed here by a different route: the whole binomial distribution summed

@@ -75,11 +75,13 @@ describe('administration pages in headless Chromium', () => {
     admin = await signIn('admin');
     expect(new URL(admin.url()).pathname).toBe('/admin');
     await admin.goto(`${sys.baseUrl}/dashboard?lang=en`);
-    await submit(admin, 'header a[href^="/admin"]');
+    await submit(admin, 'nav.menu a[href^="/admin"]');
     expect(new URL(admin.url()).pathname).toBe('/admin');
     await admin.goto(`${sys.baseUrl}/admin`);
     expect(await admin.getAttribute('html', 'dir')).toBe('rtl');
-    expect(await admin.textContent('h1')).toContain('الإدارة');
+    // The page's own heading names the page; the title bar names the administration it belongs to.
+    expect(await admin.textContent('h1')).toContain('الجهات');
+    expect(await admin.title()).toContain('الإدارة');
     await admin.goto(`${sys.baseUrl}/admin?lang=en`);
     expect(await admin.getAttribute('html', 'dir')).toBe('ltr');
 

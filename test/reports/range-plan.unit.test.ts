@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import '../../support/fast-check.js';
+import '../support/fast-check.js';
 import { addDays, daysBetween } from '../../src/reports/periods.js';
 import { pieceBounds, planRange } from '../../src/reports/sums/range-plan.js';
 

@@ -26,7 +26,14 @@ export async function resolveNames(
   };
   const typed = (k: string) => {
     const v = query[k];
-    return typeof v === 'string' && v.trim() !== '' && v.length <= 200 ? v.trim() : undefined;
+    // A control character cannot be in a name, and BSON cannot carry NUL in a pattern: such a value
+    // is left to the filter's own validation, which refuses it on the page.
+    return typeof v === 'string' &&
+      v.trim() !== '' &&
+      v.length <= 200 &&
+      ![...v].some((c) => c.charCodeAt(0) < 0x20 || c === '\u007f')
+      ? v.trim()
+      : undefined;
   };
   const agency = typed('agency');
   if (agency !== undefined) {

@@ -176,6 +176,25 @@ describe('disputes followed until acted on', () => {
     const byDept = await disputesApi('?groupBy=department');
     expect(byDept.groups.map((g) => g.key)).toEqual(['momrah/roads', 'nwc/roads']);
 
+    // The public board's data: counts per agency only, no ticket, department or agent.
+    const pub = await sys.api('/public/disputes.json');
+    expect(pub.status).toBe(200);
+    const board = (await pub.json()) as { agencies: Record<string, unknown>[] };
+    expect(board.agencies.find((a) => a.agency === 'momrah')).toMatchObject({
+      disputes: 4,
+      decided: 3,
+      acted_in_time: 2,
+      acted_late: 1,
+      waiting: 1,
+      later_verified_solved: 1,
+    });
+    expect(board.agencies.find((a) => a.agency === 'nwc')).toMatchObject({
+      disputes: 1,
+      acted_in_time: 0,
+      acted_in_time_share: 0,
+    });
+    expect(JSON.stringify(board)).not.toMatch(/DSP-|agent-42|roads/);
+
     const bad = await sys.api('/api/reports/disputes?groupBy=week', { token: admin });
     expect(bad.status).toBe(400);
     const anonymous = await sys.api('/api/reports/disputes');

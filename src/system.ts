@@ -12,6 +12,7 @@ import { startWorkers, type RunningWorkers } from './queue/workers.js';
 import { startMongo, startRedis, type EmbeddedService } from './services/embedded.js';
 import { keepReconcileScheduled } from './followup/schedule/reconciler.js';
 import { syncFollowUps } from './followup/schedule/scheduler.js';
+import { followDisputes } from './followup/outcome/dispute-follow.js';
 import { checkAgencySampleRates } from './followup/schedule/contact-policy.js';
 import { createShutdown } from './shutdown.js';
 import { PROCESSED_QUEUES, workerDefinitions } from './worker-definitions.js';
@@ -104,6 +105,8 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
   ctx.closureHooks.push((ticket) => syncFollowUps(ctx, ticket));
   // Codes the directory does not know are accepted and listed for an admin (src/admin/unknown-codes.ts).
   ctx.closureHooks.push((ticket) => noteUnknownCodes(ctx, ticket));
+  // What the agency did after a disputed closure: reopened, closed again (followup/outcome/dispute-follow.ts).
+  ctx.closureHooks.push((ticket) => followDisputes(ctx, ticket));
   // Metrics (issue 16): which process this is, and the queues whose depth and age it reports.
   const metrics = metricsOf(ctx);
   metrics.registry.setDefaultLabels({

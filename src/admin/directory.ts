@@ -39,6 +39,7 @@ export function agencyView(a: AgencyDoc) {
     followUpDelayHours: a.followUpDelayHours ?? null,
     followUpMaxAgeHours: a.followUpMaxAgeHours ?? null,
     sendWindow: a.sendWindow ?? null,
+    disputeActDays: a.disputeActDays ?? null,
     sendDays: a.sendDays ?? null,
     reasons: a.reasons ?? null,
     disputeWebhookUrl: a.disputeWebhookUrl ?? null,

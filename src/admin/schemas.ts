@@ -104,6 +104,7 @@ export const agencyFields = {
     .max(24 * 3660)
     .optional(),
   sendWindow: sendWindowSchema.optional(),
+  disputeActDays: z.number().min(0).max(365).optional(),
   sendDays: z
     .string()
     .trim()

@@ -13,6 +13,9 @@ import { channelOrder, type SendChannel } from './channels/plan.js';
 /** How much older than the follow-up delay a closure may be when asked, unless configured. */
 export const MAX_AGE_MARGIN_HOURS = 72;
 
+/** Days an agency has to reopen a disputed closure unless it sets its own (disputeActDays). */
+export const DEFAULT_DISPUTE_ACT_DAYS = 7;
+
 export interface FollowUpRules {
   delayHours: number;
   /**
@@ -28,6 +31,8 @@ export interface FollowUpRules {
   defaultLanguage: 'ar' | 'en';
   /** Approved WhatsApp templates of this agency, per language (the configured ones otherwise). */
   whatsappTemplates: Partial<Record<'ar' | 'en', string>>;
+  /** Days the agency has to reopen a disputed closure for it to count as acted on in time. */
+  disputeActDays: number;
 }
 
 const rules = perDatabaseCache<FollowUpRules>();
@@ -49,6 +54,7 @@ export async function agencyFollowUpRules(
       channelWaitHours: 1,
       defaultLanguage: 1,
       whatsappTemplates: 1,
+      disputeActDays: 1,
     })
     .lean();
   const { followUp, timeZone } = ctx.config;
@@ -85,6 +91,7 @@ export async function agencyFollowUpRules(
     channels: channelOrder(doc?.channels, followUp.channels),
     channelWaitHours: doc?.channelWaitHours ?? followUp.channelWaitHours,
     defaultLanguage: doc?.defaultLanguage === 'en' ? 'en' : 'ar',
+    disputeActDays: doc?.disputeActDays ?? DEFAULT_DISPUTE_ACT_DAYS,
     whatsappTemplates: Object.keys(agencyTemplates).length > 0 ? agencyTemplates : followUp.whatsappTemplates,
   };
   cache.set(agency, result);

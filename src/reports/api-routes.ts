@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { Router, type Request, type Response } from 'express';
 import { actorOf, writeAudit } from '../auth/audit.js';
 import { principalOf, requireReportReader, type AuthDeps } from '../auth/principal.js';
@@ -17,10 +18,18 @@ import {
 } from './filters.js';
 import { METRIC_DEFINITIONS, type Metrics } from './sums/metrics.js';
 import { summaryCsv, summaryRows } from './exports/summary-export.js';
-import { langShape } from './filters.js';
+import { filterShape, langShape } from './filters.js';
 import type { ComparisonSummary } from './stats/comparison.js';
+import { buildDisputeSummary, DISPUTE_GROUP_BYS } from './disputes/summary.js';
 
 const summaryExportQuerySchema = summaryQuerySchema.extend(langShape);
+
+// Disputes have no channel (the reopen is the agency's, whatever channel the citizen answered on).
+const { channel: _channel, ...disputeFilterShape } = filterShape;
+const disputesQuerySchema = z.strictObject({
+  ...disputeFilterShape,
+  groupBy: z.enum(DISPUTE_GROUP_BYS, { error: `must be one of ${DISPUTE_GROUP_BYS.join(', ')}` }).optional(),
+});
 
 /** The figures of one group as the API returns them; `low_n` groups carry no rank. */
 export function metricsJson(m: Metrics, lowN: boolean) {
@@ -169,6 +178,22 @@ export function reportsApiRouter(ctx: AppContext, auth: AuthDeps): Router {
         definition: d.en.definition,
         ar: d.ar,
       })),
+    });
+  });
+
+  // What agencies did after disputed closures (reports/disputes, docs/reports.md "Disputes").
+  router.get('/api/reports/disputes', reader, async (req, res) => {
+    const principal = principalOf(res);
+    const { groupBy, ...query } = parseQuery(disputesQuerySchema, req.query);
+    const filter = await authorisedFilter(ctx, req, principal, query);
+    const by = groupBy ?? 'agency';
+    const summary = await buildDisputeSummary(ctx.models, filter, by);
+    res.set('Cache-Control', 'no-store').json({
+      filter: describeFilter(filter),
+      timeZone: ctx.config.timeZone,
+      groupBy: by,
+      overall: summary.overall,
+      groups: summary.groups,
     });
   });
 

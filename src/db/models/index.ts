@@ -3,6 +3,7 @@ import { accessModels } from './access.js';
 import { callModels } from './call.js';
 import { chainModels } from './chain.js';
 import { dailySumModels } from './daily-sum.js';
+import { disputeModels } from './dispute.js';
 import { followUpModels } from './followup.js';
 import { integrityModels } from './integrity.js';
 import { migrationModels } from './migration.js';
@@ -23,6 +24,7 @@ export function createModels(conn: Connection) {
     ...chainModels(conn),
     ...integrityModels(conn),
     ...migrationModels(conn),
+    ...disputeModels(conn),
   };
 }
 

@@ -43,6 +43,8 @@ export const agencySchema = new Schema(
     /** Override of FOLLOWUP_MAX_AGE_HOURS: older closures are counted "too old to ask", not asked. */
     followUpMaxAgeHours: { type: Number },
     sendWindow: { type: String },
+    /** Days the agency has to reopen a disputed closure (DEFAULT_DISPUTE_ACT_DAYS otherwise). */
+    disputeActDays: { type: Number },
     sendDays: { type: String },
     /** The reasons offered to a citizen who answers "not solved", with this agency's wording. */
     reasons: {

@@ -10,6 +10,7 @@ import {
   MAX_CHANNELS,
   type DisputeJob,
 } from '../queue.js';
+import { followDisputeEffects } from './dispute-follow.js';
 
 export const OPEN_STATES: readonly FollowUpState[] = [
   'scheduled',
@@ -87,7 +88,7 @@ export async function transition(
 
 /**
  * The effects of a stored transition, each idempotent: the score, the dispute notification (its job
- * id is derived from the closure), the jobs that can no longer be useful. Then the flag is lowered,
+ * id is derived from the closure), the record of what the agency did after a dispute, the jobs that can no longer be useful. Then the flag is lowered,
  * only if no later transition raised it again.
  */
 export async function applyEffects(ctx: AppContext, f: FollowUpDoc): Promise<void> {
@@ -97,6 +98,7 @@ export async function applyEffects(ctx: AppContext, f: FollowUpDoc): Promise<voi
     : ['send', 'reminder', 'expire', 'next'];
   await Promise.all([
     f.outcome === 'disputed' ? queueDisputeNotification(ctx, f) : undefined,
+    followDisputeEffects(ctx, f),
     stale.length > 0 ? removePendingJobs(ctx, f.ticketRef, f.closureNumber, stale) : undefined,
   ]);
   await ctx.models.FollowUp.updateOne(

@@ -22,8 +22,9 @@ import {
 import { renderMethodology } from './methodology-page.js';
 import { placeOf } from '../../followup/schedule/prayer-times.js';
 import { DAY_COUNT_COLUMNS, loadDayCounts } from '../open-data/day-counts.js';
+import { loadPublicDisputeCounts } from '../open-data/dispute-counts.js';
 import { csvLine, UTF8_BOM } from '../exports/csv.js';
-import { localToday } from '../periods.js';
+import { addDays, localToday } from '../periods.js';
 
 const dashboardQuerySchema = z.strictObject({
   ...filterShape,
@@ -214,6 +215,19 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
           columns: DAY_COUNT_COLUMNS,
           rows: c.rows,
         });
+    });
+    // Disputes and the share acted on in time, per agency, over the board's days (docs/reports.md).
+    const disputeCounts = cachedLoader(async () => {
+      const to = localToday(ctx.config.timeZone);
+      const from = addDays(to, -(PUBLIC_DAYS - 1));
+      return { from, to, rows: await loadPublicDisputeCounts(ctx.models, from, to) };
+    });
+    router.get('/public/disputes.json', async (req, res) => {
+      parseQuery(noQuerySchema, req.query);
+      const d = await disputeCounts();
+      res
+        .set('Cache-Control', 'public, max-age=60')
+        .json({ from: d.from, to: d.to, timeZone: ctx.config.timeZone, agencies: d.rows });
     });
     router.get('/public/counts.csv', async (req, res) => {
       parseQuery(noQuerySchema, req.query);

@@ -37,7 +37,10 @@ export async function createContext(
   opts: { log?: Logger; withSandbox?: boolean } = {},
 ): Promise<AppContext> {
   const log = opts.log ?? createLogger({ level: config.logLevel });
-  const db = await connectDatabase(services.mongoUri, services.dbName ? { dbName: services.dbName } : {});
+  const db = await connectDatabase(services.mongoUri, {
+    ...(services.dbName ? { dbName: services.dbName } : {}),
+    log,
+  });
   const redis = createProducerConnection(services.redisUrl, { lazyConnect: true });
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
   // The producer connection has no offline queue, so it must be connected before the first request.

@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import type { Logger } from '../log.js';
 import { createModels, type Models } from './models/index.js';
 
 export interface Database {
@@ -7,10 +8,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function connectDatabase(uri: string, opts: { dbName?: string } = {}): Promise<Database> {
+/** Bounds each step of a server check (TCP connect, then the hello), so a check ends within two. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export async function connectDatabase(
+  uri: string,
+  opts: { dbName?: string; log?: Logger } = {},
+): Promise<Database> {
   const conn = mongoose.createConnection(uri, {
     dbName: opts.dbName,
     serverSelectionTimeoutMS: 5000,
+    connectTimeoutMS: CONNECT_TIMEOUT_MS,
     // A request must fail fast when MongoDB is down instead of queueing behind a dead connection.
     bufferCommands: false,
     autoIndex: false,
@@ -19,6 +27,7 @@ export async function connectDatabase(uri: string, opts: { dbName?: string } = {
     autoCreate: false,
   });
   await conn.asPromise();
+  const stopWatch = reconnectWhenMonitorHangs(conn, opts.log);
   const models = createModels(conn);
   // One model at a time: its collection (Mongoose tolerates "already exists", code 48), then its
   // indexes, so a unique index that cannot be built is an error at start-up, not at the first write.
@@ -38,6 +47,63 @@ export async function connectDatabase(uri: string, opts: { dbName?: string } = {
   return {
     conn,
     models,
-    close: () => conn.close(),
+    close: async () => {
+      stopWatch();
+      await conn.close();
+    },
+  };
+}
+
+/**
+ * The driver's server monitor can stop for good (mongodb 7.8, polling, as against mongo-java-server,
+ * which has no topologyVersion): a hello written to a socket that MongoDB closed a moment before waits
+ * for a 'drain' that a destroyed socket never emits, so that check never ends and no later check
+ * starts. The server stays Unknown with the last pool error and every operation fails server
+ * selection, long after MongoDB is back. A true check ends within two CONNECT_TIMEOUT_MS (connect,
+ * then the hello); one still open after three is hung, and reconnecting the client starts a fresh
+ * monitor. Mongoose keeps the same client object, so models and listeners carry over.
+ */
+function reconnectWhenMonitorHangs(conn: Connection, log: Logger | undefined): () => void {
+  const client = conn.getClient();
+  let checkStartedAt: number | undefined;
+  let reconnecting = false;
+  let stopped = false;
+  client.on('serverHeartbeatStarted', () => {
+    checkStartedAt = Date.now();
+  });
+  const checkEnded = () => {
+    checkStartedAt = undefined;
+  };
+  client.on('serverHeartbeatSucceeded', checkEnded);
+  client.on('serverHeartbeatFailed', checkEnded);
+  const reconnect = async () => {
+    reconnecting = true;
+    try {
+      await client.close();
+      // The database was closed meanwhile (shutdown): it must stay closed.
+      if (stopped) return;
+      // Until this succeeds the client is closed and every operation fails at once; the next tick retries.
+      await client.connect();
+      checkStartedAt = undefined;
+      log?.warn('MongoDB server monitor was hung; the client reconnected');
+    } catch (err) {
+      log?.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'MongoDB server monitor was hung; reconnecting failed, trying again',
+      );
+      checkStartedAt = Date.now() - 3 * CONNECT_TIMEOUT_MS;
+    } finally {
+      reconnecting = false;
+    }
+  };
+  const timer = setInterval(() => {
+    if (reconnecting || checkStartedAt === undefined) return;
+    if (Date.now() - checkStartedAt < 3 * CONNECT_TIMEOUT_MS) return;
+    void reconnect();
+  }, CONNECT_TIMEOUT_MS / 2);
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
   };
 }

@@ -34,83 +34,74 @@ afterAll(async () => {
 
 const phone = (i: number) => `+9665000044${String(i).padStart(2, '0')}`;
 
-// Quarantined: in whole quiet runs (2 of the last 3) a post-call rating is not stored within 240 s
-// after MongoDB comes back, though it passes alone and in every loaded run. The cause is not found
-// yet; the session note makes it the next engineer's first task. Set RUN_QUARANTINED=1 to run it.
-describe.skipIf(process.env.RUN_QUARANTINED !== '1')(
-  'MongoDB stopped during calls and replies, with a worker process',
-  () => {
-    it('loses no key press and no reply, and answers the ticket system 503 meanwhile', async () => {
-      const token = await sys.token('ticket_system');
-      const refs = Array.from({ length: CLOSURES }, (_, i) => `MS-${i}`);
-      const phones = refs.map((_, i) => phone(i));
-      for (const [i, ref] of refs.entries())
-        await ticketEvent(sys, token, ref, 'closed', { phone: phones[i] });
-      await allSent(sys, refs);
-      await expectOneMessageEach(sys, phones);
+describe('MongoDB stopped during calls and replies, with a worker process', () => {
+  it('loses no key press and no reply, and answers the ticket system 503 meanwhile', async () => {
+    const token = await sys.token('ticket_system');
+    const refs = Array.from({ length: CLOSURES }, (_, i) => `MS-${i}`);
+    const phones = refs.map((_, i) => phone(i));
+    for (const [i, ref] of refs.entries()) await ticketEvent(sys, token, ref, 'closed', { phone: phones[i] });
+    await allSent(sys, refs);
+    await expectOneMessageEach(sys, phones);
 
-      const calls = Array.from({ length: CALLS }, () => new Call(sys));
-      const firstSteps = await Promise.all(
-        calls.map(async (c, i) =>
-          c.press(await c.post(`/voice/rating?agent=a-${i}&ticket=MS-${i}&lang=ar`), '4'),
-        ),
-      );
+    const calls = Array.from({ length: CALLS }, () => new Call(sys));
+    const firstSteps = await Promise.all(
+      calls.map(async (c, i) =>
+        c.press(await c.post(`/voice/rating?agent=a-${i}&ticket=MS-${i}&lang=ar`), '4'),
+      ),
+    );
 
-      await mongo.stop();
-      // Callers finish the menu: no step reads the database.
-      for (const [i, c] of calls.entries()) {
-        const step = firstSteps[i];
-        if (!step) throw new Error('missing call step');
-        const next = await c.press(step, '1');
-        expect(next.status).toBe(200);
-        const end = await c.press(next, '2');
-        expect(end.hangup).toBe(true);
-        await c.hangUp(40 + i);
-      }
-      // Citizens reply "solved": taken at once and queued for when the database is back.
-      const replies = await Promise.all(phones.map((p) => postInbound(sys, p, '1')));
-      expect(replies.map((r) => r.res.status)).toEqual(phones.map(() => 200));
-      // The ticket system is told to come back, not that the event failed.
-      const refused = await sys.api('/api/tickets/MS-X/events', {
-        token,
-        body: {
-          eventId: 'ev-ms-x',
-          type: 'closed',
-          at: new Date().toISOString(),
-          agency: 'momrah',
-          department: 'roads',
-          agentId: 'agent-42',
-          citizenPhone: '+966500004499',
-        },
-      });
-      expect(refused.status).toBe(503);
-      expect(refused.headers.get('retry-after')).toBe('5');
-
-      await mongo.restart();
-      for (const c of calls) {
-        await eventually(
-          async () => {
-            const doc = await sys.ctx.models.PostCallRating.findOne({ callSid: c.sid }).lean();
-            return doc?.status === 'complete' && doc.answers.length === 3 ? true : undefined;
-          },
-          { within: 'bulk', what: `call ${c.sid} stored after MongoDB came back` },
-        );
-      }
-      await eventually(
-        async () =>
-          (await sys.ctx.models.FollowUp.countDocuments({
-            citizenPhone: { $in: phones },
-            state: 'awaiting_rating',
-          })) === CLOSURES
-            ? true
-            : undefined,
-        { within: 'bulk', what: 'every reply applied after MongoDB came back' },
-      );
-      for (const p of phones) await reply(sys, p, '5');
-      await expectFinal(sys, phones, 'confirmed_solved');
-      expect(await sys.ctx.models.FollowUpMessage.countDocuments({ direction: 'inbound' })).toBe(
-        CLOSURES * 2,
-      );
+    await mongo.stop();
+    // Callers finish the menu: no step reads the database.
+    for (const [i, c] of calls.entries()) {
+      const step = firstSteps[i];
+      if (!step) throw new Error('missing call step');
+      const next = await c.press(step, '1');
+      expect(next.status).toBe(200);
+      const end = await c.press(next, '2');
+      expect(end.hangup).toBe(true);
+      await c.hangUp(40 + i);
+    }
+    // Citizens reply "solved": taken at once and queued for when the database is back.
+    const replies = await Promise.all(phones.map((p) => postInbound(sys, p, '1')));
+    expect(replies.map((r) => r.res.status)).toEqual(phones.map(() => 200));
+    // The ticket system is told to come back, not that the event failed.
+    const refused = await sys.api('/api/tickets/MS-X/events', {
+      token,
+      body: {
+        eventId: 'ev-ms-x',
+        type: 'closed',
+        at: new Date().toISOString(),
+        agency: 'momrah',
+        department: 'roads',
+        agentId: 'agent-42',
+        citizenPhone: '+966500004499',
+      },
     });
-  },
-);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+
+    await mongo.restart();
+    for (const c of calls) {
+      await eventually(
+        async () => {
+          const doc = await sys.ctx.models.PostCallRating.findOne({ callSid: c.sid }).lean();
+          return doc?.status === 'complete' && doc.answers.length === 3 ? true : undefined;
+        },
+        { within: 'bulk', what: `call ${c.sid} stored after MongoDB came back` },
+      );
+    }
+    await eventually(
+      async () =>
+        (await sys.ctx.models.FollowUp.countDocuments({
+          citizenPhone: { $in: phones },
+          state: 'awaiting_rating',
+        })) === CLOSURES
+          ? true
+          : undefined,
+      { within: 'bulk', what: 'every reply applied after MongoDB came back' },
+    );
+    for (const p of phones) await reply(sys, p, '5');
+    await expectFinal(sys, phones, 'confirmed_solved');
+    expect(await sys.ctx.models.FollowUpMessage.countDocuments({ direction: 'inbound' })).toBe(CLOSURES * 2);
+  });
+});

@@ -65,17 +65,20 @@ export async function connectDatabase(
  */
 function reconnectWhenMonitorHangs(conn: Connection, log: Logger | undefined): () => void {
   const client = conn.getClient();
-  let checkStartedAt: number | undefined;
+  // Per server: a replica set's members are checked side by side, and one member's finished check
+  // must not hide another's hung one.
+  const checksOpen = new Map<string, number>();
   let reconnecting = false;
   let stopped = false;
-  client.on('serverHeartbeatStarted', () => {
-    checkStartedAt = Date.now();
+  client.on('serverHeartbeatStarted', (e) => {
+    checksOpen.set(e.connectionId, Date.now());
   });
-  const checkEnded = () => {
-    checkStartedAt = undefined;
+  const checkEnded = (e: { connectionId: string }) => {
+    checksOpen.delete(e.connectionId);
   };
   client.on('serverHeartbeatSucceeded', checkEnded);
   client.on('serverHeartbeatFailed', checkEnded);
+  const oldestOpenCheck = () => Math.min(Infinity, ...checksOpen.values());
   const reconnect = async () => {
     reconnecting = true;
     try {
@@ -84,21 +87,20 @@ function reconnectWhenMonitorHangs(conn: Connection, log: Logger | undefined): (
       if (stopped) return;
       // Until this succeeds the client is closed and every operation fails at once; the next tick retries.
       await client.connect();
-      checkStartedAt = undefined;
+      checksOpen.clear();
       log?.warn('MongoDB server monitor was hung; the client reconnected');
     } catch (err) {
       log?.warn(
         { err: err instanceof Error ? err.message : String(err) },
         'MongoDB server monitor was hung; reconnecting failed, trying again',
       );
-      checkStartedAt = Date.now() - 3 * CONNECT_TIMEOUT_MS;
+      checksOpen.set('reconnect', Date.now() - 3 * CONNECT_TIMEOUT_MS);
     } finally {
       reconnecting = false;
     }
   };
   const timer = setInterval(() => {
-    if (reconnecting || checkStartedAt === undefined) return;
-    if (Date.now() - checkStartedAt < 3 * CONNECT_TIMEOUT_MS) return;
+    if (reconnecting || Date.now() - oldestOpenCheck() < 3 * CONNECT_TIMEOUT_MS) return;
     void reconnect();
   }, CONNECT_TIMEOUT_MS / 2);
   timer.unref();

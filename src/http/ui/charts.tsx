@@ -230,18 +230,7 @@ export function rateLines(
             axisTick: { show: false },
             axisLine: { show: false },
           },
-          yAxis: {
-            type: 'value',
-            min: 0,
-            max: 1,
-            interval: 0.25,
-            axisLabel: {
-              fontSize: FONT,
-              color: COLORS.text,
-              margin: 10,
-              formatter: (v: number) => `${Math.round(v * 100)}%`,
-            },
-          },
+          yAxis: rateAxis({ margin: 10 }),
           series: series.map((s) => ({
             name: s.name,
             type: 'line',
@@ -294,6 +283,22 @@ export interface FunnelDot {
   band: 'above' | 'within' | 'below';
 }
 
+/** The 0–100% value axis of every rate chart, in quarters. */
+function rateAxis(label: { margin?: number } = {}) {
+  return {
+    type: 'value' as const,
+    min: 0,
+    max: 1,
+    interval: 0.25,
+    axisLabel: {
+      fontSize: FONT,
+      color: COLORS.text,
+      ...label,
+      formatter: (v: number) => `${Math.round(v * 100)}%`,
+    },
+  };
+}
+
 /**
  * The funnel plot: each group's rate against its number of answers, around the overall rate, with
  * the 95% and 99.8% limits drawn as curves (computed by the caller, widened for overdispersion when
@@ -344,17 +349,7 @@ export function funnelPlot(
             axisLabel: { fontSize: FONT, color: COLORS.text, hideOverlap: true },
             splitLine: { show: false },
           },
-          yAxis: {
-            type: 'value',
-            min: 0,
-            max: 1,
-            interval: 0.25,
-            axisLabel: {
-              fontSize: FONT,
-              color: COLORS.text,
-              formatter: (v: number) => `${Math.round(v * 100)}%`,
-            },
-          },
+          yAxis: rateAxis(),
           series: [
             line(names.limit95, 'low95', true),
             { ...line(names.limit95, 'high95', true) },

@@ -34,7 +34,7 @@ const LAYERS = [
   {
     name: 'app',
     comment: 'wiring: the context, the Express app, the processes, and the developer sandbox',
-    paths: ['^src/sandbox/', '^src/(app|context|system|main|worker-definitions)[.]ts$'],
+    paths: ['^src/sandbox/', '^src/(app|api-docs|context|system|main|worker-definitions)[.]ts$'],
   },
 ];
 

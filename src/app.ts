@@ -1,6 +1,8 @@
 import express, { type Express } from 'express';
 import { queueBoardRouter } from './admin/queue-board.js';
 import { landingRouter } from './http/ui/landing.js';
+import { apiReferenceRouter } from './http/ui/api-reference.js';
+import { apiRouteDocs, API_VERSION } from './api-docs.js';
 import { authDeps } from './auth/principal.js';
 import { adminRouter } from './admin/routes.js';
 import type { AppContext } from './context.js';
@@ -50,6 +52,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(followUpRouter(ctx));
   app.use(reportsRouter(ctx));
   app.use(landingRouter(ctx, authDeps(ctx)));
+  app.use(apiReferenceRouter(ctx, apiRouteDocs, API_VERSION));
   // Erasure on request and the queue board (issue 16) sit beside the administration, before its
   // catch-all guard (which would ask the board's own script for a form token).
   app.use(retentionRouter(ctx));

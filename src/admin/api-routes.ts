@@ -1,7 +1,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import { principalOf, type AuthDeps } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
-import { HttpError } from '../http/errors.js';
+import { z } from 'zod';
+import { HttpError, validationError } from '../http/errors.js';
 import { parseAuditQuery, readAuditLog } from './audit-log.js';
 import { requireAdmin } from './auth.js';
 import type { Who } from './change-audit.js';
@@ -46,13 +47,21 @@ function param(req: Request, name: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-function kindOf(req: Request): CsvKind {
-  const kind = req.query.kind ?? 'agents';
-  if (typeof kind !== 'string' || !(CSV_KINDS as readonly string[]).includes(kind))
-    throw new HttpError(400, 'validation_failed', `kind: must be one of ${CSV_KINDS.join(', ')}`, {
-      fields: [{ field: 'kind', message: `must be one of ${CSV_KINDS.join(', ')}` }],
-    });
-  return kind as CsvKind;
+/** The directory CSV's query: which list, and (on upload) whether to only check it. */
+export const directoryCsvQuerySchema = z
+  .object({
+    kind: z.enum(CSV_KINDS, { error: `must be one of ${CSV_KINDS.join(', ')}` }).default('agents'),
+    dryRun: z
+      .enum(['true', '1', 'false', '0'])
+      .optional()
+      .describe('true or 1: check the file, change nothing'),
+  })
+  .strict();
+
+function csvQuery(req: Request): { kind: CsvKind; dryRun: boolean } {
+  const q = directoryCsvQuerySchema.safeParse(req.query);
+  if (!q.success) throw validationError(q.error, 'query', 400);
+  return { kind: q.data.kind, dryRun: q.data.dryRun === 'true' || q.data.dryRun === '1' };
 }
 
 export function adminApiRouter(ctx: AppContext, auth: AuthDeps): Router {
@@ -114,7 +123,7 @@ export function adminApiRouter(ctx: AppContext, auth: AuthDeps): Router {
 
   // CSV: GET exports, POST imports (body text/csv; ?dryRun=true changes nothing).
   router.get('/api/admin/agencies/:code/directory.csv', async (req, res) => {
-    const kind = kindOf(req);
+    const { kind } = csvQuery(req);
     const body = await exportDirectoryCsv(ctx, who(req, res), param(req, 'code'), kind);
     res
       .type('text/csv; charset=utf-8')
@@ -124,15 +133,8 @@ export function adminApiRouter(ctx: AppContext, auth: AuthDeps): Router {
   router.post('/api/admin/agencies/:code/directory.csv', async (req, res) => {
     if (typeof req.body !== 'string')
       throw new HttpError(415, 'unsupported_media_type', 'Send the CSV as text/csv');
-    const dryRun = req.query.dryRun === 'true' || req.query.dryRun === '1';
-    const report = await importDirectoryCsv(
-      ctx,
-      who(req, res),
-      param(req, 'code'),
-      kindOf(req),
-      req.body,
-      dryRun,
-    );
+    const { kind, dryRun } = csvQuery(req);
+    const report = await importDirectoryCsv(ctx, who(req, res), param(req, 'code'), kind, req.body, dryRun);
     res.status(report.problems.length > 0 ? 422 : dryRun ? 200 : 201).json({
       ...(report.problems.length > 0
         ? {

@@ -22,11 +22,11 @@ import { filterShape, langShape } from './filters.js';
 import type { ComparisonSummary } from './stats/comparison.js';
 import { buildDisputeSummary, DISPUTE_GROUP_BYS } from './disputes/summary.js';
 
-const summaryExportQuerySchema = summaryQuerySchema.extend(langShape);
+export const summaryExportQuerySchema = summaryQuerySchema.extend(langShape);
 
 // Disputes have no channel (the reopen is the agency's, whatever channel the citizen answered on).
 const { channel: _channel, ...disputeFilterShape } = filterShape;
-const disputesQuerySchema = z.strictObject({
+export const disputesQuerySchema = z.strictObject({
   ...disputeFilterShape,
   groupBy: z.enum(DISPUTE_GROUP_BYS, { error: `must be one of ${DISPUTE_GROUP_BYS.join(', ')}` }).optional(),
 });

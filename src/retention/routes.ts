@@ -10,7 +10,7 @@ import { requireAdmin } from '../admin/auth.js';
 import { esc, sendPage } from '../http/ui/html.js';
 import { eraseCitizen, type ErasureReport } from './erase.js';
 
-const apiBody = z.strictObject({ phone: z.string().trim().min(1).max(40) });
+export const erasureBodySchema = z.strictObject({ phone: z.string().trim().min(1).max(40) });
 const formBody = z.object({
   phone: z.string().trim().max(40).default(''),
   confirm: z.literal('yes').optional(),
@@ -88,7 +88,7 @@ export function retentionRouter(ctx: AppContext): Router {
     requireAdmin(ctx, auth, 'api', ['admin']),
     express.json({ limit: '4kb' }),
     async (req, res) => {
-      const parsed = apiBody.safeParse(req.body ?? {});
+      const parsed = erasureBodySchema.safeParse(req.body ?? {});
       if (!parsed.success) throw validationError(parsed.error, 'body', 422, req.body ?? {});
       const report = await eraseCitizen(ctx, parsed.data.phone, {
         actor: actorOf(principalOf(res)),

@@ -42,7 +42,7 @@ afterAll(async () => {
 
 /** The pages each kind of reader works on; anonymous readers see the public pages and sign-in. */
 const TOURS: { user?: string; paths: string[] }[] = [
-  { paths: ['/', '/public', '/public/methodology', '/login'] },
+  { paths: ['/', '/public', '/public/methodology', '/login', '/api/docs'] },
   {
     user: 'admin',
     paths: [

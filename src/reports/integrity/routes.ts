@@ -15,7 +15,7 @@ import { integritySignals } from './signals.js';
 /** Who reads the integrity signals: they name agents, so auditors and administrators only. */
 const INTEGRITY_ROLES: ReadonlySet<string> = new Set(['auditor', 'admin']);
 
-const integrityQuerySchema = z.strictObject({ ...filterShape, ...langShape });
+export const integrityQuerySchema = z.strictObject({ ...filterShape, ...langShape });
 
 function mayRead(res: Response): boolean {
   return INTEGRITY_ROLES.has(principalOf(res).role);

@@ -4,6 +4,7 @@ import type { ApiRouteDoc } from './http/openapi/route-doc.js';
 import { reportsApiDocs } from './reports/api-docs.js';
 import { retentionApiDocs } from './retention/api-docs.js';
 import { ticketsApiDocs } from './tickets/api-docs.js';
+import { voiceHandoffApiDocs } from './voice/handoff-api.js';
 
 /**
  * Every `/api` route's doc, gathered where the routers are mounted (app.ts). A route added without
@@ -14,6 +15,7 @@ export const apiRouteDocs: readonly ApiRouteDoc[] = [
   ...reportsApiDocs,
   ...adminApiDocs,
   ...retentionApiDocs,
+  ...voiceHandoffApiDocs,
   {
     method: 'get',
     path: '/api/openapi.json',

@@ -18,6 +18,7 @@ import { demoBanner } from './sandbox/demo/banner.js';
 import { sandboxRouter } from './sandbox/routes.js';
 import { ticketsRouter } from './tickets/routes.js';
 import { voiceRouter } from './voice/routes.js';
+import { voiceHandoffApiRouter } from './voice/handoff-api.js';
 import { PROCESSED_QUEUES } from './worker-definitions.js';
 
 /** Builds the Express app without listening, so tests and the server share it. */
@@ -49,6 +50,7 @@ export function createApp(ctx: AppContext): Express {
   // Voice first: Twilio waits on these while a caller listens, so they skip the other routers' matching.
   app.use(voiceRouter(ctx));
   app.use(ticketsRouter(ctx));
+  app.use(voiceHandoffApiRouter(ctx));
   app.use(followUpRouter(ctx));
   app.use(reportsRouter(ctx));
   app.use(landingRouter(ctx, authDeps(ctx)));

@@ -7,6 +7,7 @@ import { verifyTwilioSignature } from '../twilio/signature.js';
 import { callStateSchema, decide, renderError, renderStep, type CallState } from './engine.js';
 import type { Flow, VoiceLanguage } from './flow.js';
 import { loadFlows } from './flows.js';
+import { entryFromSipHeaders, HANDOFF_CODE_DIGITS, redeemHandoff } from './handoff.js';
 import { answerQueue, queueVoiceJob } from './persistence.js';
 import {
   queueCallAnswer,
@@ -64,6 +65,13 @@ export function voiceRouter(ctx: AppContext): Router {
     ctx.log.error({ ...detail, why }, 'voice webhook could not be served; apologised and hung up');
     twiml(res, renderError(rating, lang));
   };
+  // A caller on the line must never hear an error for our Redis: without the code, the rating is
+  // taken unattributed and the failure logged.
+  const redeem = (code: string) =>
+    redeemHandoff(ctx, code).catch((err: unknown) => {
+      ctx.log.error({ err }, 'handoff code could not be read; rating taken without the agent');
+      return undefined;
+    });
   const firstStep = (flow: Flow, q: { lang: VoiceLanguage; agent: string; ticket: string }): CallState => ({
     f: flow.id,
     s: flow.firstStep,
@@ -144,13 +152,45 @@ export function voiceRouter(ctx: AppContext): Router {
     twiml(res, r.toString());
   });
 
-  // A call transferred from another contact-centre platform straight to the rating menu.
-  router.post('/voice/rating', ...signed, (req, res) => {
+  // A call transferred from another contact-centre platform straight to the rating menu. Who the
+  // caller spoke to comes from the query (a Twilio <Redirect>), the transfer's SIP headers, or a
+  // handoff code the platform sends as digits once connected (handoff.ts).
+  router.post('/voice/rating', ...signed, async (req, res) => {
     const q = entryQuery.safeParse(req.query);
     const body = callBody.safeParse(req.body);
     if (!q.success || !body.success)
       return fail(res, 'ar', 'malformed rating entry', { query: Object.keys(req.query) });
-    twiml(res, renderStep(rating, firstStep(rating, q.data)));
+    if (q.data.agent) return twiml(res, renderStep(rating, firstStep(rating, q.data)));
+    const sip = entryFromSipHeaders(req.body as Record<string, unknown>);
+    if (sip.kind === 'entry') return twiml(res, renderStep(rating, firstStep(rating, sip.entry)));
+    if (sip.kind === 'code') {
+      const entry = await redeem(sip.code);
+      if (!entry) ctx.log.warn({ callSid: body.data.CallSid }, 'handoff code in SIP header unknown or used');
+      return twiml(res, renderStep(rating, firstStep(rating, entry ?? q.data)));
+    }
+    // Nothing names the agent: listen a moment for the code the platform sends as digits. Silence
+    // (a platform that sends none) goes on to the menu unattributed, as before.
+    const r = new twilio.twiml.VoiceResponse();
+    r.gather({
+      input: ['dtmf'],
+      numDigits: HANDOFF_CODE_DIGITS,
+      timeout: 3,
+      finishOnKey: '#',
+      actionOnEmptyResult: true,
+      action: `/voice/handoff?${new URLSearchParams({ lang: q.data.lang }).toString()}`,
+      method: 'POST',
+    });
+    twiml(res, r.toString());
+  });
+
+  router.post('/voice/handoff', ...signed, async (req, res) => {
+    const q = entryQuery.safeParse(req.query);
+    const body = callBody.safeParse(req.body);
+    if (!q.success || !body.success) return fail(res, 'ar', 'malformed handoff', {});
+    const digits = body.data.Digits ?? '';
+    const entry = digits ? await redeem(digits) : undefined;
+    if (digits && !entry) ctx.log.warn({ callSid: body.data.CallSid }, 'handoff digits unknown or used');
+    twiml(res, renderStep(rating, firstStep(rating, entry ?? q.data)));
   });
 
   router.post('/voice/step', ...signed, async (req, res) => {

@@ -121,6 +121,7 @@ describe('the document and the routes agree', () => {
       ['post', '/api/admin/agencies/:code/webhook/secret'],
       ['post', '/api/tickets/:ref/events'],
       ['post', '/api/admin/erasures'],
+      ['post', '/api/voice/handoffs'],
     ];
     for (const [method, path] of order) {
       const doc = docFor(method, path);

@@ -1,9 +1,9 @@
 import type { AppContext } from './context.js';
 import { applyCallAnswer } from './followup/channels/voice-call.js';
-import { disputeWebhookWorker } from './followup/outcome/dispute-webhook.js';
+import { answerWebhookWorker, disputeWebhookWorker } from './followup/outcome/dispute-webhook.js';
 import { inboundWorker } from './followup/conversation/inbound.js';
 import { reconcileWorker, type ReconcileReport } from './followup/schedule/reconciler.js';
-import { DISPUTE_QUEUE, FOLLOWUP_QUEUE, RECONCILE_QUEUE } from './followup/queue.js';
+import { ANSWER_QUEUE, DISPUTE_QUEUE, FOLLOWUP_QUEUE, RECONCILE_QUEUE } from './followup/queue.js';
 import { INBOUND_QUEUE } from './followup/conversation/inbound.js';
 import { metricsOf } from './http/metrics.js';
 import { RETENTION_QUEUE, retentionWorker } from './retention/worker.js';
@@ -22,6 +22,7 @@ export function workerDefinitions(ctx: AppContext): WorkerDefinition[] {
     inboundWorker(ctx),
     statusReceiptWorker(ctx),
     disputeWebhookWorker(ctx),
+    answerWebhookWorker(ctx),
     countingRepairs(ctx, reconcileWorker(ctx)),
     voiceWorker(ctx, applyCallAnswer),
     retentionWorker(ctx),
@@ -35,6 +36,7 @@ export const PROCESSED_QUEUES = [
   INBOUND_QUEUE,
   STATUS_QUEUE,
   DISPUTE_QUEUE,
+  ANSWER_QUEUE,
   RECONCILE_QUEUE,
   VOICE_QUEUE,
   RETENTION_QUEUE,

@@ -43,6 +43,7 @@ export function agencyView(a: AgencyDoc) {
     sendDays: a.sendDays ?? null,
     reasons: a.reasons ?? null,
     disputeWebhookUrl: a.disputeWebhookUrl ?? null,
+    answerWebhookUrl: a.answerWebhookUrl ?? null,
     webhookSecrets: (a.webhookSecrets ?? []).map((s) => ({
       id: s.id,
       createdAt: s.createdAt.toISOString(),
@@ -59,10 +60,16 @@ type AgencyDoc = NonNullable<Awaited<ReturnType<AppContext['models']['Agency']['
   code: string;
 };
 
-async function checkWebhookUrl(ctx: AppContext, url: string | undefined): Promise<void> {
-  if (url === undefined || url === '') return;
-  const problem = await webhookUrlProblem(url, { strict: ctx.config.admin.strictWebhookUrls });
-  if (problem) throw fieldError(422, 'validation_failed', 'disputeWebhookUrl', problem);
+async function checkWebhookUrls(
+  ctx: AppContext,
+  data: { disputeWebhookUrl?: string | undefined; answerWebhookUrl?: string | undefined },
+): Promise<void> {
+  for (const field of ['disputeWebhookUrl', 'answerWebhookUrl'] as const) {
+    const url = data[field];
+    if (url === undefined || url === '') continue;
+    const problem = await webhookUrlProblem(url, { strict: ctx.config.admin.strictWebhookUrls });
+    if (problem) throw fieldError(422, 'validation_failed', field, problem);
+  }
 }
 
 /** The stored shape of a validated patch (a window object becomes the "HH:MM-HH:MM" the config uses). */
@@ -76,7 +83,7 @@ function storedFields(input: Omit<AgencyPatch, 'revision'>): {
     if (v === undefined) continue;
     if (k === 'sendWindow')
       set.sendWindow = `${(v as { start: string }).start}-${(v as { end: string }).end}`;
-    else if (k === 'disputeWebhookUrl' && v === '') unset.push('disputeWebhookUrl');
+    else if ((k === 'disputeWebhookUrl' || k === 'answerWebhookUrl') && v === '') unset.push(k);
     else set[k] = v;
   }
   return { set, unset };
@@ -115,7 +122,7 @@ export async function createAgency(
       'only an admin creates agencies; agency admins manage their own',
     );
   const data = parse(newAgencySchema, input);
-  await checkWebhookUrl(ctx, data.disputeWebhookUrl);
+  await checkWebhookUrls(ctx, data);
   const { code, ...rest } = data;
   const { set } = storedFields(rest);
   try {
@@ -126,7 +133,7 @@ export async function createAgency(
   }
   await ctx.models.UnknownCode.deleteOne({ kind: 'agency', agency: code, code: '' });
   let webhookSecret: string | undefined;
-  if (data.disputeWebhookUrl)
+  if (data.disputeWebhookUrl || data.answerWebhookUrl)
     webhookSecret = (await rotateSecret(ctx, who, code, { overlapHours: 0 })).secret;
   const doc = await ctx.models.Agency.findOne({ code }).lean();
   if (!doc) throw new HttpError(500, 'internal_error', 'agency vanished after its creation');
@@ -145,7 +152,7 @@ export async function updateAgency(
   await assertReads(ctx, who.req, who.p, code);
   await assertManages(ctx, who.req, who.p, code);
   const { revision, ...data } = parse(agencyPatchSchema, input);
-  await checkWebhookUrl(ctx, data.disputeWebhookUrl);
+  await checkWebhookUrls(ctx, data);
   const before = await ctx.models.Agency.findOne({ code }).lean();
   if (!before) throw fieldError(404, 'not_found', 'agency', `no agency ${code}`);
   const from = revision ?? before.revision ?? 0;
@@ -168,7 +175,11 @@ export async function updateAgency(
     );
   let webhookSecret: string | undefined;
   // A webhook without a secret would post unsigned: its first secret comes with its first URL.
-  if (after.disputeWebhookUrl && (after.webhookSecrets ?? []).length === 0 && !after.disputeWebhookSecret)
+  if (
+    (after.disputeWebhookUrl || after.answerWebhookUrl) &&
+    (after.webhookSecrets ?? []).length === 0 &&
+    !after.disputeWebhookSecret
+  )
     webhookSecret = (await rotateSecret(ctx, who, code, { overlapHours: 0 })).secret;
   const view = agencyView(
     ((webhookSecret ? await ctx.models.Agency.findOne({ code }).lean() : after) ?? after) as AgencyDoc,

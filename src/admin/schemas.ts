@@ -123,6 +123,7 @@ export const agencyFields = {
     .refine((r) => new Set(r.map((x) => x.code)).size === r.length, 'each reason once')
     .optional(),
   disputeWebhookUrl: z.string().trim().max(2000).optional(),
+  answerWebhookUrl: z.string().trim().max(2000).optional(),
 };
 
 export const newAgencySchema = z

@@ -3,6 +3,7 @@
 export const FOLLOWUP_QUEUE = 'followup';
 export const DISPUTE_QUEUE = 'dispute-webhook';
 export const RECONCILE_QUEUE = 'followup-reconcile';
+export const ANSWER_QUEUE = 'answer-webhook';
 
 export type FollowUpJobKind = 'send' | 'reminder' | 'expire' | 'next';
 
@@ -22,6 +23,9 @@ export interface DisputeJob {
   followUpId: string;
 }
 
+/** The same shape: the worker re-reads the follow-up when it sends. */
+export type AnswerJob = DisputeJob;
+
 /**
  * Deterministic ids make "schedule once per closure" a property of Redis rather than of our code: an
  * add with an existing id is ignored. BullMQ ids may not contain ':' or be all digits.
@@ -38,6 +42,10 @@ export function followUpJobId(
 
 /** At most this many channels in an order (sms, whatsapp, voice). */
 export const MAX_CHANNELS = 3;
+
+export function answerJobId(ticketRef: string, closureNumber: number): string {
+  return `answer-${ticketRef.replace(/:/g, '_')}-${closureNumber}`;
+}
 
 export function disputeJobId(ticketRef: string, closureNumber: number): string {
   return `dispute-${ticketRef.replace(/:/g, '_')}-${closureNumber}`;

@@ -3,6 +3,9 @@ import type { AppContext } from '../../context.js';
 import type { FollowUpDoc, FollowUpState, Outcome } from '../../db/models/followup.js';
 import { updateScoreFromFollowUp } from '../../scores/writes.js';
 import {
+  ANSWER_QUEUE,
+  answerJobId,
+  type AnswerJob,
   DISPUTE_QUEUE,
   disputeJobId,
   FOLLOWUP_QUEUE,
@@ -98,6 +101,7 @@ export async function applyEffects(ctx: AppContext, f: FollowUpDoc): Promise<voi
     : ['send', 'reminder', 'expire', 'next'];
   await Promise.all([
     f.outcome === 'disputed' ? queueDisputeNotification(ctx, f) : undefined,
+    !isOpen(f.state) && f.answeredAt ? queueAnswerNotification(ctx, f) : undefined,
     followDisputeEffects(ctx, f),
     stale.length > 0 ? removePendingJobs(ctx, f.ticketRef, f.closureNumber, stale) : undefined,
   ]);
@@ -232,5 +236,26 @@ export async function queueDisputeNotification(
     // Became due, or a retry's backoff delayed it, between the read and the promote: it runs anyway,
     // unless it is still waiting out the grace, which is worth saying.
     if ((await waiting.getState()) === 'delayed' && waiting.attemptsMade === 0) throw err;
+  });
+}
+
+/**
+ * Queues the citizen's verdict for the agency's answer webhook, once the conversation is over (so
+ * the rating, the reason and the words travel together), and only for an agency that set one up:
+ * most do not, and a job per answer for nobody would only fill Redis. Once per closure (job id).
+ */
+async function queueAnswerNotification(
+  ctx: AppContext,
+  f: { _id: unknown; agency: string; ticketRef: string; closureNumber: number },
+): Promise<void> {
+  const agency = await ctx.models.Agency.findOne({ code: f.agency }, { answerWebhookUrl: 1 }).lean();
+  if (!agency?.answerWebhookUrl) return;
+  const job: AnswerJob = { followUpId: String(f._id) };
+  await ctx.queues.get<AnswerJob>(ANSWER_QUEUE).add('answer', job, {
+    jobId: answerJobId(f.ticketRef, f.closureNumber),
+    attempts: 12,
+    backoff: { type: 'exponential', delay: ctx.config.followUp.disputeRetryBaseMs, jitter: 0.2 },
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: false,
   });
 }

@@ -129,9 +129,9 @@ export async function postToWebhookUrl(
 /** Posts one signed event and writes the attempt to the agency's delivery log. */
 export async function postWebhook(
   ctx: AppContext,
-  agency: AgencySecrets & Pick<Agency, 'code' | 'disputeWebhookUrl'>,
+  agency: AgencySecrets & Pick<Agency, 'code' | 'disputeWebhookUrl' | 'answerWebhookUrl'>,
   event: {
-    kind: 'dispute' | 'test';
+    kind: 'dispute' | 'answer' | 'test';
     type: string;
     body: string;
     deliveryHeader: string;
@@ -142,7 +142,8 @@ export async function postWebhook(
   },
 ): Promise<DeliveryResult> {
   const started = Date.now();
-  const url = agency.disputeWebhookUrl ?? '';
+  // Answers go to their own URL; disputes and test events to the dispute webhook.
+  const url = (event.kind === 'answer' ? agency.answerWebhookUrl : agency.disputeWebhookUrl) ?? '';
   let result: Omit<DeliveryResult, 'deliveryId'>;
   const timestamp = Math.floor(started / 1000);
   try {

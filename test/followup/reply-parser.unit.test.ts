@@ -49,7 +49,7 @@ const solvedCases: Case[] = [
   ['نعم', 'solved', yes], ['نعم.', 'solved', yes], ['نَعَم', 'solved', yes], ['ايه', 'solved', yes], ['إيه', 'solved', yes],
   ['ايوه', 'solved', yes], ['أيوا', 'solved', yes], ['إيوة', 'solved', yes], ['اي', 'solved', yes], ['اي والله', 'solved', yes],
   ['ايه انحلت', 'solved', yes], ['تم', 'solved', yes], ['تم الحل', 'solved', yes], ['تمت', 'solved', yes], ['تم شكرا', 'solved', yes],
-  ['انحلت', 'solved', yes], ['انحلت الحمدلله', 'solved', yes], ['اتحلت', 'solved', yes], ['تمام', 'solved', yes], ['تمااام', 'solved', U],
+  ['انحلت', 'solved', yes], ['انحلت الحمدلله', 'solved', yes], ['اتحلت', 'solved', yes], ['تمام', 'solved', yes], ['تمااام', 'solved', yes],
   ['أكيد', 'solved', yes], ['طبعاً', 'solved', yes], ['نعـــم', 'solved', yes], ['يعطيكم العافية تم حل المشكلة', 'solved', yes],
   ['الحمد لله محلولة', 'solved', yes], ['تم الحل ولكن متأخر', 'solved', yes], ['تم، ما قصرتوا', 'solved', yes], ['تم بدون مشاكل', 'solved', yes],
   ['انحلت ما شاء الله عليكم', 'solved', yes], ['ايوه تم الله لا يهينك', 'solved', yes], ['تم وجزاكم الله خير', 'solved', yes],
@@ -235,7 +235,8 @@ describe('normaliseReply', () => {
   it.each([
     ['نَعَمْ', 'نعم'],
     ['نعــــم', 'نعم'],
-    ['أإآٱ', 'اااا'],
+    ['أ إ آ ٱ', 'ا ا ا ا'],
+    ['لاااا yesss', 'لا yes'],
     ['مشكلة على', 'مشكله علي'],
     ['مسؤول شيئ', 'مسوول شيي'],
     ['١٢٣ ۴۵۶', '123 456'],

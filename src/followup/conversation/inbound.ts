@@ -283,7 +283,10 @@ async function answerInbound(
     const asked = now ? questionOf(now) : undefined;
     if (asked === undefined) return { kind: 'unclear', text: body };
     const parsed = asked === question || tapped ? reply : parseReply(body, asked);
-    return parsed.kind === 'opt_out' || parsed.kind === 'opt_in' || parsed.kind === 'help'
+    return parsed.kind === 'opt_out' ||
+      parsed.kind === 'opt_in' ||
+      parsed.kind === 'help' ||
+      parsed.kind === 'language'
       ? { kind: 'unclear', text: body }
       : parsed;
   };

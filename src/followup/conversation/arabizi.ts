@@ -25,7 +25,7 @@ const PHRASES: readonly [RegExp, string][] = [
 // prettier-ignore
 const WORDS: Readonly<Record<string, string>> = {
   // yes
-  na3am: 'نعم', naam: 'نعم', na3m: 'نعم', n3m: 'نعم',
+  na3am: 'نعم', naam: 'نعم', nam: 'نعم', na3m: 'نعم', n3m: 'نعم',
   aywa: 'ايوه', aiwa: 'ايوه', aywah: 'ايوه', aiwah: 'ايوه', eywa: 'ايوه', ewa: 'ايوه', iwa: 'ايوه',
   eih: 'ايه', aih: 'ايه', ee: 'ايه', eeh: 'ايه',
   akeed: 'اكيد', akid: 'اكيد', aked: 'اكيد',
@@ -64,7 +64,7 @@ const WORDS: Readonly<Record<string, string>> = {
   fahem: 'فاهم', fahim: 'فاهم', fahm: 'فاهم', fhemt: 'فهمت', fhamt: 'فهمت', fahamt: 'فهمت', fahemt: 'فهمت',
   meen: 'مين', mean: 'مين', mnu: 'مين', ghalat: 'غلط', '8alat': 'غلط', '5a6a': 'غلط', '5ata': 'غلط', ghal6: 'غلط',
   ba3dain: 'بعدين', ba3den: 'بعدين', ba3deen: 'بعدين', mashghool: 'مشغول', mashghol: 'مشغول', mshghol: 'مشغول',
-  ittasil: 'اتصل', etsel: 'اتصل', '3alay': 'علي', '3alai': 'علي', '3lay': 'علي', '3ali': 'علي',
+  ittasil: 'اتصل', etsel: 'اتصل', et9al: 'اتصل', it9al: 'اتصل', '7ad': 'حد', '3alay': 'علي', '3alai': 'علي', '3lay': 'علي', '3ali': 'علي',
   ta3leeg: 'تعليق', ta3liq: 'تعليق', ta3leeq: 'تعليق', ta3leq: 'تعليق', ana: 'انا',
   // language names, rating words
   '3arabi': 'عربي', '3arabee': 'عربي', engleezi: 'انجليزي', ingleezi: 'انجليزي', enjlizi: 'انجليزي', inglizi: 'انجليزي',

@@ -215,7 +215,9 @@ const NON_ANSWERS = folded([
   'ما عندي', 'ما قدمت', 'never asked', 'never made', 'never filed', "didn't make", 'did not make', "didn't file",
   'no request', 'no complaint',
   // the question never reached them
-  "didn't get", 'did not get', "didn't receive", 'did not receive', "haven't received", 'what message', 'ما وصلتني',
+  "didn't get your", "didn't get the message", "didn't get any", "didn't get a message", 'did not get your',
+  'did not get the message', 'did not get any', "didn't receive", 'did not receive', "haven't received", 'never received',
+  'never got your', 'what message', 'ما وصلتني',
   'ما وصلني', 'ماوصلني', 'ماوصلتني',
   // later, busy, call me
   'later', 'not now', 'busy', 'call back', 'بعدين', 'مو الحين', 'مب الحين', 'مش الحين', 'مشغول', 'مشغوله', 'تتصلون', 'baad mein', 'baad me', 'abhi nahi', 'बाद में',
@@ -239,7 +241,7 @@ const CONTACT_REQUESTS = folded([
 /** Bare answers: yes on their own, with nothing to negate ("not yes" says nothing). */
 // prettier-ignore
 const YES_PARTICLES = folded([
-  'yes', 'yeah', 'yea', 'yep', 'yup', 'ya', 'y', 'yess', 'sure', 'correct', 'affirmative',
+  'yes', 'yeah', 'yea', 'yep', 'yup', 'ya', 'yaa', 'yah', 'y', 'yess', 'sure', 'correct', 'affirmative',
   'نعم', 'ايه', 'ايوه', 'ايوا', 'اي', 'ايو', 'اكيد', 'تمام', 'بلي', 'طبعا', 'صح', 'ماشي',
   'haan', 'han', 'haa', 'haanji', 'hanji', 'हाँ', 'हां', 'ہاں', 'হ্যাঁ', 'হ্যা', 'হাঁ', 'hya', 'hyan', 'हो', 'oo', 'opo', 'oho',
   'iya', 'iyah',
@@ -258,9 +260,9 @@ const SOLVED_WORDS = folded([
 // prettier-ignore
 const ACTION_WORDS = folded([
   'fix', 'solve', 'resolve', 'came', 'come', 'called', 'contacted', 'contact', 'happened', 'happen', 'changed', 'change',
-  'did', 'do', 'responded', 'replied', 'answered', 'work', 'call',
+  'did', 'do', 'responded', 'replied', 'answered', 'work', 'call', 'solving', 'fixing', 'resolving', 'repaired',
   'تواصل', 'تواصلو', 'اتصل', 'اتصلو', 'كلمني', 'كلموني', 'جا', 'جاء', 'جو', 'جوا', 'جاو', 'جاوا', 'جاني', 'جاتني', 'جوني',
-  'جاوني', 'زارني', 'صار', 'تغير', 'سوو', 'سووا', 'سوا', 'سوي', 'سويتو', 'يسوون', 'ردو', 'رد', 'يتواصل', 'يتصل',
+  'جاوني', 'زارني', 'حضر', 'حضرو', 'يحضر', 'يحضرون', 'يجي', 'يجون', 'صار', 'تغير', 'سوو', 'سووا', 'سوا', 'سوي', 'سويتو', 'يسوون', 'ردو', 'رد', 'يتواصل', 'يتصل',
   'يرد', 'يحل', 'تحل', 'تنحل', 'ينحل', 'يتم', 'تتم', 'يصلح', 'تصلح', 'يصلحون',
   'datang', 'menghubungi', 'dihubungi',
 ]);
@@ -289,7 +291,7 @@ const PREFIX_NEGATORS = folded(['without', 'بدون', 'غير']);
 const NOT_SOLVED_WORDS = folded([
   'still', 'unsolved', 'unresolved', 'broken',
   'لسه', 'لسا', 'للحين', 'باقي', 'باقيه', 'مازالت', 'مازال', 'لازالت', 'لازال', 'ماانحلت', 'ماانحل', 'ماتم', 'ماتحلت', 'مااتحلت', 'ماحلوها',
-  'ماخلصت', 'ماصار', 'ماتغير',
+  'ماخلصت', 'ماصار', 'ماتغير', 'ماجا', 'ماجاء', 'ماجو', 'ماجاني',
   'হয়নি', 'হয়নাই', 'hoyni', 'hoynai', 'भएन', 'bhaena', 'bhayena', 'अझै', 'ajhai', 'belum', 'blm', 'masih',
 ]);
 /**

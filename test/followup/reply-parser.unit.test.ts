@@ -231,6 +231,42 @@ describe('parseReply', () => {
   });
 });
 
+describe('a language by its name', () => {
+  it.each([
+    ['English', 'en'],
+    ['english please', 'en'],
+    ['in English', 'en'],
+    ['انجليزي', 'en'],
+    ['بالانجليزي لو سمحت', 'en'],
+    ['عربي', 'ar'],
+    ['العربية', 'ar'],
+    ['Arabic', 'ar'],
+    ['বাংলা', 'bn'],
+    ['Bangla', 'bn'],
+    ['हिन्दी', 'hi'],
+    ['हिंदी', 'hi'],
+    ['Hindi', 'hi'],
+    ['اردو', 'ur'],
+    ['Urdu', 'ur'],
+    ['Filipino', 'fil'],
+    ['Tagalog', 'fil'],
+    ['Bahasa', 'id'],
+    ['Bahasa Indonesia', 'id'],
+    ['Indonesia', 'id'],
+    ['नेपाली', 'ne'],
+    ['Nepali', 'ne'],
+  ] as const)('%j asks for %s, whatever the question', (reply, lang) => {
+    for (const q of ['solved', 'rating', 'reason'] as const)
+      expect(parseReply(reply, q)).toEqual({ kind: 'language', value: lang });
+  });
+
+  it('reads "hindi" as the Filipino "no" from a citizen asked in Filipino, and as the name otherwise', () => {
+    expect(parseReply('Hindi', 'solved', 'fil')).toEqual(no);
+    expect(parseReply('hindi', 'solved', 'ar')).toEqual({ kind: 'language', value: 'hi' });
+    expect(parseReply('hindi po', 'solved')).toEqual(no);
+  });
+});
+
 describe('normaliseReply', () => {
   it.each([
     ['نَعَمْ', 'نعم'],

@@ -269,7 +269,7 @@ const ACTION_WORDS = folded([
 /** Words that stand as "no" when they are the answer (alone, or ending their clause). */
 // prettier-ignore
 const NO_WORDS = folded([
-  'no', 'nope', 'nah', 'n', 'not', 'never', 'nothing', 'nobody', 'none',
+  'no', 'nope', 'nah', 'n', 'negative', 'not', 'never', 'nothing', 'nobody', 'none',
   'لا', 'لاء', 'ابد', 'ابدا', 'كلا', 'محد', 'ماحد',
   'nahi', 'nahin', 'nai', 'nhi', 'नहीं', 'नही', 'ना', 'نہیں', 'نہی', 'না', 'নাহ', 'নাই', 'होइन', 'हैन', 'छैन',
   'hoina', 'haina', 'chaina', 'xaina', 'hindi', 'hinde', 'indi', 'hnd', 'wala', 'tidak', 'tdk', 'gak', 'ga', 'nggak',
@@ -290,7 +290,7 @@ const PREFIX_NEGATORS = folded(['without', 'بدون', 'غير']);
 // prettier-ignore
 const NOT_SOLVED_WORDS = folded([
   'still', 'unsolved', 'unresolved', 'broken',
-  'لسه', 'لسا', 'للحين', 'باقي', 'باقيه', 'مازالت', 'مازال', 'لازالت', 'لازال', 'ماانحلت', 'ماانحل', 'ماتم', 'ماتحلت', 'مااتحلت', 'ماحلوها',
+  'لسه', 'لسا', 'لسى', 'للحين', 'باقي', 'باقيه', 'مازالت', 'مازال', 'لازالت', 'لازال', 'ماسوو', 'ماسووا', 'ماسوا', 'ماانحلت', 'ماانحل', 'ماتم', 'ماتحلت', 'مااتحلت', 'ماحلوها',
   'ماخلصت', 'ماصار', 'ماتغير', 'ماجا', 'ماجاء', 'ماجو', 'ماجاني',
   'হয়নি', 'হয়নাই', 'hoyni', 'hoynai', 'भएन', 'bhaena', 'bhayena', 'अझै', 'ajhai', 'belum', 'blm', 'masih',
 ]);
@@ -318,8 +318,9 @@ const PHRASE_TOKENS: readonly [string, string][] = PHRASES.flatMap(([token, list
 // prettier-ignore
 const FILLERS = folded([
   'thanks', 'thank', 'you', 'please', 'pls', 'plz', 'sir', 'madam', 'maam', 'bro', 'brother', 'man', 'sorry', 'unfortunately',
-  'really', 'ok', 'okay', 'it', 'is', 'was', 'dear',
-  'شكرا', 'مشكور', 'مشكورين', 'والله', 'للاسف', 'اخوي', 'يا', 'اخي', 'الحمدلله', 'الحمد', 'لله', 'الله',
+  'really', 'ok', 'okay', 'it', 'is', 'was', 'dear', 'mate', 'dude', 'buddy', 'akhoy', 'akhooy', 'habibi', '7abibi',
+  'شكرا', 'مشكور', 'مشكورين', 'والله', 'للاسف', 'اخوي', 'يا', 'اخي', 'الحمدلله', 'الحمد', 'لله', 'الله', 'طويل', 'العمر',
+  'يالغالي', 'الغالي', 'غالي', 'حبيبي', 'اخوك', 'ابوي', 'عمي', 'خوي',
   'wallah', 'wallahi', 'walla', 'ji', 'जी', 'جی', 'জি', 'জ্বি', 'bhai', 'भाई', 'بھائی', 'bhaiya', 'sahab', 'saab', 'po', 'ho', 'pa', 'rin', 'din', 'nga',
   'lang', 'salamat', 'pak', 'bu', 'mas', 'kak', 'terima', 'kasih', 'makasih', 'dhanyavad', 'धन्यवाद', 'شکریہ', 'ধন্যবাদ',
   'hajur', 'हजुर', 'dai', 'दाइ', 'didi', 'दिदी',

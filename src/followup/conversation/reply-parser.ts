@@ -264,7 +264,8 @@ const ACTION_WORDS = folded([
   'تواصل', 'تواصلو', 'اتصل', 'اتصلو', 'كلمني', 'كلموني', 'جا', 'جاء', 'جو', 'جوا', 'جاو', 'جاوا', 'جاني', 'جاتني', 'جوني',
   'جاوني', 'زارني', 'حضر', 'حضرو', 'يحضر', 'يحضرون', 'يجي', 'يجون', 'صار', 'تغير', 'سوو', 'سووا', 'سوا', 'سوي', 'سويتو', 'يسوون', 'ردو', 'رد', 'يتواصل', 'يتصل',
   'يرد', 'يحل', 'تحل', 'تنحل', 'ينحل', 'يتم', 'تتم', 'يصلح', 'تصلح', 'يصلحون',
-  'datang', 'menghubungi', 'dihubungi',
+  'datang', 'dateng', 'menghubungi', 'dihubungi', 'aaya', 'aya', 'aaye', 'aye', 'kiya', 'आया', 'आए', 'किया', 'آیا', 'آئے',
+  'dumating', 'tumawag', 'tinawagan', 'pumunta',
 ]);
 /** Words that stand as "no" when they are the answer (alone, or ending their clause). */
 // prettier-ignore
@@ -282,7 +283,7 @@ const NEGATORS = folded([
   "doesn't", 'doesnt', "aren't", "weren't", "won't", 'nothing', 'nobody', 'none', 'still',
   'ما', 'مو', 'مب', 'مش', 'لم', 'لن', 'محد', 'ماحد', 'مافي', 'مافيه', 'ولا', 'لسه', 'لسا', 'للحين', 'باقي',
   'nahi', 'nahin', 'nhi', 'नहीं', 'नही', 'نہیں', 'hindi', 'di', 'wala', 'tidak', 'tdk', 'gak', 'ga', 'nggak', 'enggak', 'belum',
-  'blm', 'masih',
+  'blm', 'masih', 'walang',
 ]);
 /** Negate a following "solved" word ("غير محلولة") but say nothing alone ("تم بدون مشاكل" is a yes). */
 const PREFIX_NEGATORS = folded(['without', 'بدون', 'غير']);
@@ -292,7 +293,8 @@ const NOT_SOLVED_WORDS = folded([
   'still', 'unsolved', 'unresolved', 'broken',
   'لسه', 'لسا', 'لسى', 'للحين', 'باقي', 'باقيه', 'مازالت', 'مازال', 'لازالت', 'لازال', 'ماسوو', 'ماسووا', 'ماسوا', 'ماانحلت', 'ماانحل', 'ماتم', 'ماتحلت', 'مااتحلت', 'ماحلوها',
   'ماخلصت', 'ماصار', 'ماتغير', 'ماجا', 'ماجاء', 'ماجو', 'ماجاني',
-  'হয়নি', 'হয়নাই', 'hoyni', 'hoynai', 'भएन', 'bhaena', 'bhayena', 'अझै', 'ajhai', 'belum', 'blm', 'masih',
+  'হয়নি', 'হয়নাই', 'আসেনি', 'করেনি', 'hoyni', 'hoynai', 'asheni', 'koreni', 'भएन', 'आएन', 'गरेन', 'aayena', 'aaena',
+  'garena', 'bhaena', 'bhayena', 'अझै', 'ajhai', 'belum', 'blm', 'masih',
 ]);
 /**
  * Phrases read as one word before anything else, so that "not yet" is not read as "not", "ho gaya"
@@ -303,7 +305,7 @@ const PHRASES: readonly [string, readonly string[]][] = [
   [':notyet', ['not yet', 'hindi pa', 'di pa', 'wala pa', 'abhi tak nahi', 'abhi tak nahin', 'अभी तक नहीं', 'ابھی تک نہیں',
     'এখনো না', 'এখনও না', 'ما زال', 'ما زالت', 'لا زال', 'لا زالت', 'did nothing', 'done nothing', 'nothing done',
     'nothing was done', 'no response', 'no reply', 'no action', 'no change', 'no progress', 'no solution', 'same problem', 'same issue', 'نفس المشكله', 'still the same',
-    'nahi hua', 'nahin hua', 'nahi hui', 'nahi huwa', 'hua nahi', 'नहीं हुआ', 'नहीं हुई', 'नही हुआ', 'نہیں ہوا', 'نہیں ہوئی',
+    'wala pang', 'tidak ada perubahan', 'gak ada perubahan', 'nai hua', 'nahi hua', 'nahin hua', 'nahi hui', 'nahi huwa', 'hua nahi', 'नहीं हुआ', 'नहीं हुई', 'नही हुआ', 'نہیں ہوا', 'نہیں ہوئی',
     'হয় নাই', 'হয় নি', 'হয় না', 'hoy nai', 'hoy ni', 'hoy na', 'भएको छैन', 'bhayeko chaina', 'bhako chaina']],
   [':solved', ['ho gaya', 'ho gya', 'ho gayi', 'ho gai', 'हो गया', 'हो गई', 'हो गयी', 'ہو گیا', 'ہو گئی', 'হয়ে গেছে',
     'hoye geche', 'भएको छ', 'bhayeko cha', 'bhako cha']],

@@ -19,6 +19,8 @@ export interface ProcessMetrics {
   registry: Registry;
   jobFailures: Counter<'queue'>;
   reconcilerRepairs: Counter<'kind'>;
+  /** How each citizen reply was read, by the question it answered (followup/conversation/inbound.ts). */
+  replyReadings: Counter<'question' | 'outcome'>;
   /** Queues whose depth and age are reported; filled by the process from the worker definitions. */
   queueNames: Set<string>;
 }
@@ -87,6 +89,14 @@ function createMetrics(ctx: AppContext): ProcessMetrics {
     name: 'verisat_reconciler_repairs_total',
     help: 'What the reconciler repaired in this process: events requeued, jobs restored, effects replayed, sums repaired',
     labelNames: ['kind'],
+    registers: [registry],
+  });
+  // The measured share of each reading: a rise in `unclear` or `clarified` says replies are being
+  // missed, a rise in `not_solved` against the answer page's share says they may be misread.
+  const replyReadings = new Counter({
+    name: 'verisat_reply_readings_total',
+    help: 'Citizen replies (SMS, WhatsApp) read in this process, by the question asked (solved, rating, reason, none) and what came of them: solved, not_solved, rating, reason, clarified (unclear, asked again), unclear (unclear after the clarification, kept as a comment), language (asked again in another language), opt_out, opt_in, help',
+    labelNames: ['question', 'outcome'],
     registers: [registry],
   });
 
@@ -187,7 +197,7 @@ function createMetrics(ctx: AppContext): ProcessMetrics {
     }),
   });
 
-  return { registry, jobFailures, reconcilerRepairs, queueNames };
+  return { registry, jobFailures, reconcilerRepairs, replyReadings, queueNames };
 }
 
 /**

@@ -97,7 +97,12 @@ describe('the conversation: the happy paths', () => {
       const question = questionOf(c.state);
       if (!question) throw new Error(`the conversation ended before "${text}"`);
       const reply = parseReply(text, question);
-      if (reply.kind === 'opt_out' || reply.kind === 'opt_in' || reply.kind === 'help')
+      if (
+        reply.kind === 'opt_out' ||
+        reply.kind === 'opt_in' ||
+        reply.kind === 'help' ||
+        reply.kind === 'language'
+      )
         throw new Error(`"${text}" read as a keyword`);
       c = advance(c, reply).conversation;
     }

@@ -8,6 +8,7 @@ import {
   type ParsedReply,
   type Question,
 } from '../../src/followup/conversation/reply-parser.js';
+import { CITIZEN_LANGUAGES } from '../../src/i18n/languages.js';
 
 // Issue 16, item 5: property-based fuzzing of the reply parser. Bounded runs: the suite runs on two
 // shared cores.
@@ -26,6 +27,14 @@ const pieces = fc.constantFrom(
   'no',
   'na3am',
   'la2',
+  'nahi',
+  'হ্যাঁ',
+  'না',
+  '২',
+  '१',
+  'hindi pa',
+  'belum',
+  'English',
   'stop',
   'STOP',
   'إيقاف',
@@ -73,6 +82,8 @@ function valid(r: ParsedReply): boolean {
       return REASONS.includes(r.value) && (r.text === undefined || r.text.length <= MAX_REPLY_CHARS);
     case 'unclear':
       return typeof r.text === 'string' && r.text.length <= MAX_REPLY_CHARS;
+    case 'language':
+      return (CITIZEN_LANGUAGES as readonly string[]).includes(r.value);
     default:
       return ['opt_out', 'opt_in', 'help'].includes(r.kind);
   }
@@ -143,8 +154,10 @@ describe('reply parser under fuzzing', () => {
   });
 
   it('a lone digit 1–5 in any script is that rating, and 6–9 or 0 never is', () => {
+    // Latin, Arabic-Indic, Extended Arabic-Indic (Persian, Urdu), Bengali, Devanagari (Hindi, Nepali).
+    const scripts = fc.constantFrom(0x30, 0x660, 0x6f0, 0x9e6, 0x966);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 9 }), fc.constantFrom(0x30, 0x660, 0x6f0), (d, base) => {
+      fc.property(fc.integer({ min: 0, max: 9 }), scripts, (d, base) => {
         const r = parseReply(String.fromCharCode(base + d), 'rating');
         if (d >= 1 && d <= 5) expect(r).toEqual({ kind: 'rating', value: d });
         else expect(r.kind).not.toBe('rating');

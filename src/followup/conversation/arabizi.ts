@@ -25,7 +25,7 @@ const PHRASES: readonly [RegExp, string][] = [
 // prettier-ignore
 const WORDS: Readonly<Record<string, string>> = {
   // yes
-  na3am: 'نعم', naam: 'نعم', na3m: 'نعم', n3m: 'نعم',
+  na3am: 'نعم', naam: 'نعم', nam: 'نعم', na3m: 'نعم', n3m: 'نعم',
   aywa: 'ايوه', aiwa: 'ايوه', aywah: 'ايوه', aiwah: 'ايوه', eywa: 'ايوه', ewa: 'ايوه', iwa: 'ايوه',
   eih: 'ايه', aih: 'ايه', ee: 'ايه', eeh: 'ايه',
   akeed: 'اكيد', akid: 'اكيد', aked: 'اكيد',
@@ -42,7 +42,7 @@ const WORDS: Readonly<Record<string, string>> = {
   '5alsat': 'خلصت', khalsat: 'خلصت', '5lst': 'خلصت', '5alasoha': 'خلصوها', khalasoha: 'خلصوها',
   in9la7at: 'انصلحت', t9la7at: 'تصلحت', '9alla7oha': 'صلحوها', '9la7oha': 'صلحوها',
   // no
-  la: 'لا', la2: 'لا', laa: 'لا', "la'a": 'لا', laa2: 'لا', la22: 'لا',
+  la: 'لا', la2: 'لا', laa: 'لا', "la'a": 'لا', laa2: 'لا', la22: 'لا', la2a: 'لا',
   abadan: 'ابدا', abdan: 'ابدا', abad: 'ابد',
   // negators and "not yet"
   ma: 'ما', mo: 'مو', mu: 'مو', moo: 'مو', mob: 'مب', mub: 'مب', mesh: 'مش', mish: 'مش', msh: 'مش',
@@ -52,12 +52,23 @@ const WORDS: Readonly<Record<string, string>> = {
   mazal: 'مازال', mazalat: 'مازالت', mazalt: 'مازالت',
   ma7ad: 'محد', mahad: 'محد', m7d: 'محد', ma7d: 'محد',
   mafi: 'مافي', mafee: 'مافي', mafy: 'مافي', mafih: 'مافيه',
-  ma9ar: 'ماصار', masar: 'ماصار',
+  ma9ar: 'ماصار', masar: 'ماصار', '9ar': 'صار', shay: 'شي', shai: 'شي', shi: 'شي',
   // hedges
   madri: 'مدري', mdri: 'مدري', madry: 'مدري', adri: 'ادري', adry: 'ادري',
   mt2kd: 'متاكد', mit2aked: 'متاكد', mt2ked: 'متاكد', mtakd: 'متاكد', mutaakid: 'متاكد',
   yimkin: 'يمكن', ymkn: 'يمكن', yemkin: 'يمكن', ymken: 'يمكن', rubama: 'ربما',
   shway: 'شوي', shwai: 'شوي', shwy: 'شوي', shwaya: 'شوي',
+  // not remembering, not understanding, who is this, wrong number, later, call me, no comment
+  adhkur: 'اذكر', athkur: 'اذكر', azkur: 'اذكر', athker: 'اذكر', atthakar: 'اتذكر', atzakar: 'اتذكر', atthakkar: 'اتذكر',
+  at4akar: 'اتذكر', nseet: 'نسيت', naseet: 'نسيت', nasit: 'نسيت',
+  fahem: 'فاهم', fahim: 'فاهم', fahm: 'فاهم', fhemt: 'فهمت', fhamt: 'فهمت', fahamt: 'فهمت', fahemt: 'فهمت',
+  meen: 'مين', mean: 'مين', mnu: 'مين', ghalat: 'غلط', '8alat': 'غلط', '5a6a': 'غلط', '5ata': 'غلط', ghal6: 'غلط',
+  ba3dain: 'بعدين', ba3den: 'بعدين', ba3deen: 'بعدين', mashghool: 'مشغول', mashghol: 'مشغول', mshghol: 'مشغول',
+  ittasil: 'اتصل', etsel: 'اتصل', et9al: 'اتصل', it9al: 'اتصل', '7ad': 'حد', '3alay': 'علي', '3alai': 'علي', '3lay': 'علي', '3ali': 'علي',
+  ta3leeg: 'تعليق', ta3liq: 'تعليق', ta3leeq: 'تعليق', ta3leq: 'تعليق', ana: 'انا',
+  // language names, rating words
+  '3arabi': 'عربي', '3arabee': 'عربي', engleezi: 'انجليزي', ingleezi: 'انجليزي', enjlizi: 'انجليزي', inglizi: 'انجليزي',
+  mumtaz: 'ممتاز', momtaz: 'ممتاز', mumtaza: 'ممتازه', momtaza: 'ممتازه', mmtaz: 'ممتاز',
   // thanks (filler when alone)
   shukran: 'شكرا', shokran: 'شكرا', shkran: 'شكرا', shukrn: 'شكرا', mashkoor: 'مشكور', mashkor: 'مشكور',
   // number words

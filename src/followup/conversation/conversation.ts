@@ -59,10 +59,13 @@ export interface Transition {
   changed: boolean;
 }
 
-/** Keywords (STOP, START, HELP) are handled before the conversation, by the inbound route. */
+/**
+ * Keywords (STOP, START, HELP) and a language's name (the question asked again in it) are handled
+ * before the conversation, by the inbound route: they answer no question.
+ */
 export type ConversationInput = Exclude<
   ParsedReply,
-  { kind: 'opt_out' } | { kind: 'opt_in' } | { kind: 'help' }
+  { kind: 'opt_out' } | { kind: 'opt_in' } | { kind: 'help' } | { kind: 'language' }
 >;
 
 type Answer = Exclude<ConversationInput, { kind: 'unclear' }>;

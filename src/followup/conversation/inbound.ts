@@ -12,12 +12,14 @@ import type { WorkerDefinition } from '../../queue/workers.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
 import type { Language } from '../../db/models/ticket.js';
 import { followUpTexts, type FollowUpTexts } from '../../i18n/followup.js';
+import { citizenLanguageOf, type CitizenLanguage } from '../../i18n/languages.js';
+import { metricsOf } from '../../http/metrics.js';
 import { applyAnswer, conversationOf } from './answers.js';
 import { questionOf, type ConversationInput, type ReplyKey } from './conversation.js';
 import { statusRank, twilioFailure } from '../send/message-status.js';
 import { AWAITING_STATES, closeFollowUp, isOpen } from '../outcome/outcome.js';
 import { setOptOut } from './opt-out.js';
-import { parseReply, type ParsedReply } from './reply-parser.js';
+import { parseReply, type ParsedReply, type Question } from './reply-parser.js';
 import { FOLLOW_UP_BUTTONS } from '../../twilio/whatsapp-buttons.js';
 import { isBuiltIn, reasonLabels, type ReasonLabels } from './agency-reasons.js';
 
@@ -59,7 +61,15 @@ export interface InboundJob {
   followUpId?: string;
 }
 
-function replyText(texts: FollowUpTexts, key: ReplyKey, ref: string, reasons?: ReasonLabels): string {
+/** What a conversation says: a reply it decided, or its question asked again (in another language). */
+type SaidKey = ReplyKey | 'askSolved';
+const ASK_AGAIN: Record<Question, SaidKey> = {
+  solved: 'askSolved',
+  rating: 'askRating',
+  reason: 'askReason',
+};
+
+function replyText(texts: FollowUpTexts, key: SaidKey, ref: string, reasons?: ReasonLabels): string {
   if (key === 'askReason' && reasons) return texts.askReasonIn(reasons);
   return key === 'alreadyAnswered' ? texts.alreadyAnswered(ref) : texts[key]();
 }
@@ -213,8 +223,13 @@ async function answerInbound(
   const question = at ? questionOf(at) : undefined;
   // One parse serves both: keywords (STOP, إيقاف, START…) are recognised whatever the question.
   const tapped = data.button !== undefined ? buttonAnswer(data.button) : undefined;
-  const reply = tapped ?? parseReply(body, question ?? 'solved');
+  const reply = tapped ?? parseReply(body, question ?? 'solved', citizenLanguageOf(target?.language ?? ''));
   const keyword = optOutType ?? reply.kind;
+  // The measured share of each reading (verisat_reply_readings_total).
+  const count = (outcome: string, asked: Question | undefined = question) =>
+    metricsOf(ctx).replyReadings.inc({ question: asked ?? 'none', outcome });
+  if (keyword === 'STOP' || keyword === 'START' || keyword === 'HELP') count(KEYWORD_READING[keyword]);
+  else if (keyword === 'opt_out' || keyword === 'opt_in' || keyword === 'help') count(keyword);
 
   // Every answer the number's own messages do not move a conversation to is capped (see `capped`);
   // what the message asks for (an opt-out, an opt-in) is done whether or not it is answered.
@@ -276,19 +291,37 @@ async function answerInbound(
     // follow-up's own record of applied answers (applyAnswer) decides, so it counts once.
     if (!isDuplicateKey(err)) throw err;
   }
+  // A language's name: the conversation goes on in that language, its question asked again in it.
+  const switched =
+    reply.kind === 'language' && !tapped ? await switchLanguage(ctx, target, reply.value) : undefined;
+  if (switched) count('language', switched.asked);
   // Read against the question as stored when the answer is written: if another message moved the
   // conversation on first, the same words are read again for the new question.
+  let used: { asked: Question; input: ConversationInput } | undefined;
   const inputFor = (current: FollowUpDoc): ConversationInput => {
     const now = conversationOf(current)?.state;
     const asked = now ? questionOf(now) : undefined;
     if (asked === undefined) return { kind: 'unclear', text: body };
-    const parsed = asked === question || tapped ? reply : parseReply(body, asked);
-    return parsed.kind === 'opt_out' || parsed.kind === 'opt_in' || parsed.kind === 'help'
-      ? { kind: 'unclear', text: body }
-      : parsed;
+    const parsed =
+      asked === question || tapped ? reply : parseReply(body, asked, citizenLanguageOf(current.language));
+    // A keyword or a language's name that reaches the conversation (a language without texts) answers nothing.
+    const input: ConversationInput =
+      parsed.kind === 'opt_out' ||
+      parsed.kind === 'opt_in' ||
+      parsed.kind === 'help' ||
+      parsed.kind === 'language'
+        ? { kind: 'unclear', text: body }
+        : parsed;
+    used = { asked, input };
+    return input;
   };
-  const result = await applyAnswer(ctx, target, inputFor, channel, { answerId: sid });
-  const targetLang: Language = target.language === 'en' ? 'en' : 'ar';
+  const result: { replies: SaidKey[] } = switched
+    ? { replies: [switched.ask] }
+    : await applyAnswer(ctx, target, inputFor, channel, { answerId: sid }).then((r) => {
+        if (r.applied && used) count(readingOf(used.input, used.asked, r.replies), used.asked);
+        return r;
+      });
+  const targetLang: Language = (switched?.language ?? target.language) === 'en' ? 'en' : 'ar';
   const targetTexts = followUpTexts[targetLang];
   // The agency's own words for the reasons, read only when the reason is being asked.
   const labels = result.replies.includes('askReason')
@@ -303,6 +336,42 @@ async function answerInbound(
   // bounds how often it is said.
   const over = result.replies.length > 0 && result.replies.every((k) => k === 'alreadyAnswered');
   return over ? answer(replies) : replies;
+}
+
+const KEYWORD_READING = { STOP: 'opt_out', START: 'opt_in', HELP: 'help' } as const;
+
+/** What came of a reply the conversation took, as verisat_reply_readings_total names it. */
+function readingOf(input: ConversationInput, asked: Question, replies: readonly ReplyKey[]): string {
+  if (replies.some((k) => k.startsWith('clarify'))) return 'clarified';
+  if (input.kind === 'unclear' || input.kind !== asked) return 'unclear';
+  if (input.kind === 'solved') return input.value ? 'solved' : 'not_solved';
+  return input.kind;
+}
+
+/** The catalogue in a citizen language, when the texts are written in it. */
+function textsIn(lang: CitizenLanguage): FollowUpTexts | undefined {
+  return (followUpTexts as Partial<Record<CitizenLanguage, FollowUpTexts>>)[lang];
+}
+
+/**
+ * Stores the language a citizen asked for by name, when the texts exist in it, and names the question
+ * to ask again in it: the one asked as stored, which another message may have moved on. One
+ * conditional write on an open conversation; a closed one is left as it is (undefined).
+ */
+async function switchLanguage(
+  ctx: AppContext,
+  target: FollowUpDoc,
+  language: CitizenLanguage,
+): Promise<{ language: CitizenLanguage; asked: Question; ask: SaidKey } | undefined> {
+  if (!textsIn(language)) return undefined;
+  const now = await ctx.models.FollowUp.findOneAndUpdate(
+    { _id: target._id, state: { $in: [...AWAITING_STATES, 'sending'] } },
+    { $set: { language } },
+    { returnDocument: 'after' },
+  ).lean<FollowUpDoc>();
+  const stage = now ? conversationOf(now)?.state : undefined;
+  const asked = stage ? questionOf(stage) : undefined;
+  return asked ? { language, asked, ask: ASK_AGAIN[asked] } : undefined;
 }
 
 /** A keyed hash of a number, for Redis keys that must not name it. */

@@ -126,6 +126,10 @@ describe('typed reasons', () => {
     expect(parseReply(text, 'reason')).toEqual(why(reason, text));
   });
 
+  it('knows the same four reasons as the parser, in the order the question numbers them', () => {
+    expect([...REASON_CLASSES]).toEqual([...REASONS]);
+  });
+
   it('keeps the option numbers as they were', () => {
     expect(parseReply('٢', 'reason')).toEqual({ kind: 'reason', value: 'still_exists' });
     expect(parseReply('3 they told me to come to the office', 'reason')).toMatchObject({

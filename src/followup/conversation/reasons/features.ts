@@ -4,7 +4,10 @@
  * Urdu, Latin), survive misspellings and missing spaces, and need no word list per language.
  */
 
-/** The four answers to "why was it not solved?", in the order the question numbers them. */
+/**
+ * The four answers to "why was it not solved?", in the order the question numbers them: the parser's
+ * REASONS, repeated here because the parser imports this folder (a test keeps the two equal).
+ */
 export const REASON_CLASSES = ['no_contact', 'still_exists', 'asked_to_visit', 'other'] as const;
 export type ReasonClass = (typeof REASON_CLASSES)[number];
 

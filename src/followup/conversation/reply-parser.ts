@@ -28,6 +28,7 @@
 import { RATING_LABELS } from '../../i18n/followup.js';
 import type { CitizenLanguage } from '../../i18n/languages.js';
 import { arabiziToArabic } from './arabizi.js';
+import { readReason, reasonFromWords } from './reasons/classifier.js';
 
 export type Question = 'solved' | 'rating' | 'reason';
 export const REASONS = ['no_contact', 'still_exists', 'asked_to_visit', 'other'] as const;
@@ -632,9 +633,9 @@ function parseReason(text: string, raw: string): ParsedReply {
   function fromWords(): ParsedReply {
     if (OTHER_ONLY.test(tokens.join(' '))) return { kind: 'reason', value: 'other' };
     if (letters.length === 0 || saysNothing(letters)) return unclear(raw);
-    const [only] = described;
-    // Mapped to its reason, and the words kept: "no one called me" says more than no_contact.
-    if (described.length === 1 && only) return { kind: 'reason', value: only, text: keep };
+    // Mapped to its reason (reasons/classifier.ts), the words kept: "no one called me" says more.
+    const value = reasonFromWords(readReason(normaliseReply(raw)), described);
+    if (value) return { kind: 'reason', value, text: keep };
     // Anything else with words in it is the citizen's own reason: kept verbatim as "other".
     return /\p{L}{2,}/u.test(text) ? { kind: 'reason', value: 'other', text: keep } : unclear(raw);
   }

@@ -1,7 +1,15 @@
 import twilio from 'twilio';
 import { z } from 'zod';
-import { VOICES, voiceTexts } from '../i18n/voice.js';
-import { nextStepOf, VOICE_LANGUAGES, type Flow, type Prompt, type VoiceLanguage } from './flow.js';
+import { VOICES, voiceTexts, type VoiceTextKey } from '../i18n/voice.js';
+import {
+  nextStepOf,
+  textPrompt,
+  VOICE_LANGUAGES,
+  type Flow,
+  type Prompt,
+  type VoiceLanguage,
+} from './flow.js';
+import { characterFile, TICKET_IN_PROMPT } from './recorded.js';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
@@ -40,12 +48,13 @@ export function stateUrl(path: string, state: CallState): string {
   return `${path}?${q.toString()}`;
 }
 
-/** A reference read out one character at a time ("T 1 0 0 1"), as a caller would write it down. */
-function spelled(ref: string): string {
-  return [...ref.replace(/[^A-Za-z0-9]/g, '')].join(' ');
+/** The characters of a reference as it is read out ("T-1001": T 1 0 0 1), as a caller would write it down. */
+function characters(ref: string): string[] {
+  return [...ref.replace(/[^A-Za-z0-9]/g, '')];
 }
 
-function speak(
+/** Says or plays a prompt in the caller's language, the ticket reference read out where it stands. */
+export function speak(
   target: VoiceResponse | ReturnType<VoiceResponse['gather']>,
   flow: Flow,
   lang: VoiceLanguage,
@@ -57,16 +66,39 @@ function speak(
     target.play(prompt.play);
     return;
   }
+  if ('playAll' in prompt) {
+    for (const part of prompt.playAll) {
+      if (part !== TICKET_IN_PROMPT) target.play(part);
+      else for (const c of characters(ticket)) target.play(prompt.characters + characterFile(c));
+    }
+    return;
+  }
   const voice = flow.voices[lang];
-  const text = prompt.say.replaceAll(TICKET_IN_PROMPT, spelled(ticket));
+  const text = prompt.say.replaceAll(TICKET_IN_PROMPT, characters(ticket).join(' '));
   target.say({ voice: voice?.voice as 'Polly.Zeina', language: voice?.language as 'arb' }, text);
 }
 
-const TICKET_IN_PROMPT = '{ticket}';
+/** A text of src/i18n/voice.ts outside a flow's steps (a menu, a notice), in the caller's language. */
+export function speakText(
+  target: VoiceResponse | ReturnType<VoiceResponse['gather']>,
+  flow: Flow,
+  lang: VoiceLanguage,
+  key: VoiceTextKey,
+  base: string,
+): void {
+  speak(target, flow, lang, textPrompt(key, lang, base));
+}
 
 function promptNamesTicket(flow: Flow, stepName: string): boolean {
   const step = flow.steps[stepName];
-  return !!step && Object.values(step.prompt).some((p) => 'say' in p && p.say.includes(TICKET_IN_PROMPT));
+  return (
+    !!step &&
+    Object.values(step.prompt).some(
+      (p) =>
+        ('say' in p && p.say.includes(TICKET_IN_PROMPT)) ||
+        ('playAll' in p && p.playAll.includes(TICKET_IN_PROMPT)),
+    )
+  );
 }
 
 export type Notice = 'invalid' | 'noInput';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { LANGUAGES, perLanguage } from '../i18n/languages.js';
-import { isVoiceTextKey, VOICES, voiceTexts } from '../i18n/voice.js';
+import { CITIZEN_LANGUAGES, type CitizenLanguage } from '../i18n/languages.js';
+import { isVoiceTextKey, VOICES, voiceTexts, type VoiceTextKey } from '../i18n/voice.js';
+import { isRecorded, PROMPT_PATH, recordedParts, TICKET_IN_PROMPT } from './recorded.js';
 
 /**
  * Voice menus are data (voice-flows/): what each step says (a text of src/i18n/voice.ts by its key,
@@ -8,14 +9,18 @@ import { isVoiceTextKey, VOICES, voiceTexts } from '../i18n/voice.js';
  * what they mean, how long it waits, how often it re-asks, and where it goes next. The loader
  * refuses a broken flow at start-up, naming the flow, the step and the problem.
  */
-export const VOICE_LANGUAGES = LANGUAGES;
-export type VoiceLanguage = (typeof VOICE_LANGUAGES)[number];
+export const VOICE_LANGUAGES = CITIZEN_LANGUAGES;
+export type VoiceLanguage = CitizenLanguage;
 
 const promptSchema = z.union([
   z.object({ say: z.string().min(1) }).strict(),
   z.object({ play: z.url() }).strict(),
 ]);
-export type Prompt = z.infer<typeof promptSchema>;
+/**
+ * What a caller hears: a text said, a file played, or a recorded text played in parts (the ticket
+ * reference read out between them, one file per character from `characters`).
+ */
+export type Prompt = z.infer<typeof promptSchema> | { playAll: string[]; characters: string };
 /** Per language: what is said or played. */
 type Localized = Record<string, Prompt>;
 /** A text of src/i18n/voice.ts, said in every language, or a prompt per language (a recorded voice). */
@@ -58,7 +63,10 @@ export const flowSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
     firstStep: z.string(),
-    /** The text-to-speech voice per language; src/i18n/voice.ts's when the flow gives none. */
+    /**
+     * The text-to-speech voice per language; src/i18n/voice.ts's when the flow gives none. The
+     * languages Twilio has no voice for have none: their prompts are recordings.
+     */
     voices: z
       .record(z.string(), z.object({ voice: z.string(), language: z.string() }).strict())
       .default({ ...VOICES }),
@@ -84,22 +92,43 @@ export type MenuStep = Extract<FlowStep, { kind: 'menu' }>;
 
 export class FlowError extends Error {}
 
+/**
+ * A text of src/i18n/voice.ts in one language: said where Twilio has a voice for the language,
+ * played from its recording (recorded.ts) where it has none. `base` is the public URL the
+ * recordings are fetched from ('' for a path on the same host).
+ */
+export function textPrompt(key: VoiceTextKey, lang: VoiceLanguage, base = ''): Prompt {
+  if (!isRecorded(lang)) return { say: voiceTexts[lang][key] };
+  const dir = `${base}${PROMPT_PATH}/${lang}/`;
+  const parts = recordedParts(key, lang).map((f) => (f === TICKET_IN_PROMPT ? f : dir + f));
+  const [only] = parts;
+  return parts.length === 1 && only ? { play: only } : { playAll: parts, characters: dir };
+}
+
 /** The prompt per language, its text looked up; a problem named for an unknown text or a missing language. */
-function resolve(problems: string[], where: string, value: RawPrompt): Localized {
+function resolve(problems: string[], where: string, value: RawPrompt, base: string): Localized {
   if ('text' in value && typeof value.text === 'string') {
     const key = value.text;
-    if (isVoiceTextKey(key)) return perLanguage((lang) => ({ say: voiceTexts[lang][key] }));
+    if (isVoiceTextKey(key))
+      return Object.fromEntries(VOICE_LANGUAGES.map((lang) => [lang, textPrompt(key, lang, base)]));
     problems.push(`${where}: unknown text "${key}" (src/i18n/voice.ts)`);
     return {};
   }
   const prompts = value as Localized;
-  for (const lang of VOICE_LANGUAGES)
-    if (!(lang in prompts)) problems.push(`${where}: missing language "${lang}"`);
+  for (const lang of VOICE_LANGUAGES) {
+    const p = prompts[lang];
+    if (!p) problems.push(`${where}: missing language "${lang}"`);
+    else if ('say' in p && isRecorded(lang))
+      problems.push(`${where}: Twilio has no voice for "${lang}": give a recorded { play } prompt`);
+  }
   return prompts;
 }
 
-/** Parses and cross-checks a flow; throws FlowError listing every problem with flow and step names. */
-export function loadFlow(raw: unknown): Flow {
+/**
+ * Parses and cross-checks a flow; throws FlowError listing every problem with flow and step names.
+ * `publicBaseUrl` makes the recorded prompts' URLs absolute, as `<Play>` is given them.
+ */
+export function loadFlow(raw: unknown, publicBaseUrl = ''): Flow {
   const parsed = flowSchema.safeParse(raw);
   const id = typeof raw === 'object' && raw !== null && 'id' in raw ? String(raw.id) : '(unnamed)';
   if (!parsed.success) {
@@ -112,22 +141,22 @@ export function loadFlow(raw: unknown): Flow {
   const flow: Flow = {
     ...data,
     messages: {
-      invalid: resolve(problems, 'messages.invalid', data.messages.invalid),
-      noInput: resolve(problems, 'messages.noInput', data.messages.noInput),
-      goodbye: resolve(problems, 'messages.goodbye', data.messages.goodbye),
-      error: resolve(problems, 'messages.error', data.messages.error),
+      invalid: resolve(problems, 'messages.invalid', data.messages.invalid, publicBaseUrl),
+      noInput: resolve(problems, 'messages.noInput', data.messages.noInput, publicBaseUrl),
+      goodbye: resolve(problems, 'messages.goodbye', data.messages.goodbye, publicBaseUrl),
+      error: resolve(problems, 'messages.error', data.messages.error, publicBaseUrl),
     },
     steps: Object.fromEntries(
       Object.entries(data.steps).map(([name, step]) => [
         name,
-        { ...step, prompt: resolve(problems, `step "${name}".prompt`, step.prompt) },
+        { ...step, prompt: resolve(problems, `step "${name}".prompt`, step.prompt, publicBaseUrl) },
       ]),
     ),
   };
   const stepNames = new Set(Object.keys(flow.steps));
   if (!stepNames.has(flow.firstStep)) problems.push(`firstStep: unknown step "${flow.firstStep}"`);
   for (const lang of VOICE_LANGUAGES)
-    if (!flow.voices[lang]) problems.push(`voices: missing language "${lang}"`);
+    if (!isRecorded(lang) && !flow.voices[lang]) problems.push(`voices: missing language "${lang}"`);
   for (const [name, step] of Object.entries(flow.steps)) {
     if (step.kind === 'end') continue;
     const targets = typeof step.next === 'string' ? [step.next] : Object.values(step.next);

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import { CITIZEN_LANGUAGES, citizenLanguageOf, type CitizenLanguage } from '../i18n/languages.js';
 
 /**
  * Who the caller spoke to, when the call ran on another platform (Genesys Cloud, Amazon Connect,
@@ -30,17 +31,17 @@ export const handoffBodySchema = z
   .object({
     agentId: id.min(1).describe('The agent the caller spoke to'),
     ticketRef: id.optional().describe('The ticket the call was about, if the platform knows it'),
-    language: z.enum(['ar', 'en']).default('ar').describe('The language the menu starts in'),
+    language: z.enum(CITIZEN_LANGUAGES).default('ar').describe('The language the menu starts in'),
   })
   .strict();
 
 export interface CallEntry {
   agent: string;
   ticket: string;
-  lang: 'ar' | 'en';
+  lang: CitizenLanguage;
 }
 
-const storedEntry = z.object({ agent: id, ticket: id, lang: z.enum(['ar', 'en']) });
+const storedEntry = z.object({ agent: id, ticket: id, lang: z.enum(CITIZEN_LANGUAGES) });
 
 function key(ctx: AppContext, code: string): string {
   return `${ctx.config.queuePrefix}:voice-handoff:${code}`;
@@ -108,7 +109,7 @@ export function entryFromSipHeaders(body: Record<string, unknown>): SipEntry {
       entry: {
         agent: agent.data,
         ticket: ticket.success ? ticket.data : '',
-        lang: text(SIP.lang)?.trim().toLowerCase().startsWith('en') ? 'en' : 'ar',
+        lang: citizenLanguageOf(text(SIP.lang) ?? '') ?? 'ar',
       },
     };
   }

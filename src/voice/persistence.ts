@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import type { CitizenLanguage } from '../i18n/languages.js';
 import type { AppContext } from '../context.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import { turnBatcher } from '../queue/turn-batch.js';
@@ -17,7 +18,7 @@ export const VOICE_QUEUE = 'voice-answers';
 interface CallContext {
   callSid: string;
   flow: string;
-  lang: 'ar' | 'en';
+  lang: CitizenLanguage;
   agentId: string;
   ticketRef: string;
 }

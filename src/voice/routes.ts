@@ -1,13 +1,22 @@
-import { Router, type Response } from 'express';
+import { fileURLToPath } from 'node:url';
+import express, { Router, type Response } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { voiceTexts } from '../i18n/voice.js';
+import { CITIZEN_LANGUAGES } from '../i18n/languages.js';
+import type { VoiceTextKey } from '../i18n/voice.js';
 import { verifyTwilioSignature } from '../twilio/signature.js';
-import { callStateSchema, decide, renderError, renderStep, type CallState } from './engine.js';
+import { callStateSchema, decide, renderError, renderStep, speakText, type CallState } from './engine.js';
 import type { Flow, VoiceLanguage } from './flow.js';
 import { loadFlows } from './flows.js';
 import { entryFromSipHeaders, HANDOFF_CODE_DIGITS, redeemHandoff } from './handoff.js';
+import {
+  FIRST_MENU_LANGUAGES,
+  languageOfKey,
+  OTHER_LANGUAGES_KEY,
+  OTHER_MENU_LANGUAGES,
+} from './language-menu.js';
+import { PROMPT_PATH, PROMPTS_DIR } from './recorded.js';
 import { answerQueue, queueVoiceJob } from './persistence.js';
 import {
   queueCallAnswer,
@@ -23,7 +32,9 @@ const id = z
 const entryQuery = z.object({
   agent: id.default(''),
   ticket: id.default(''),
-  lang: z.enum(['ar', 'en']).default('ar'),
+  lang: z.enum(CITIZEN_LANGUAGES).default('ar'),
+  /** Which language menu the keys answer: the first, or "other languages" (asked at most twice). */
+  menu: z.enum(['first', 'other', 'other-again']).default('first'),
 });
 const callBody = z.object({
   CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/),
@@ -48,8 +59,11 @@ function twiml(res: Response, xml: string): void {
 }
 
 export function voiceRouter(ctx: AppContext): Router {
-  const flows = loadFlows();
+  const base = ctx.config.publicBaseUrl;
+  const flows = loadFlows(base);
   const router = Router();
+  // The recorded prompts, fetched by Twilio for <Play> like any public file: no signature on a GET.
+  router.use(PROMPT_PATH, express.static(fileURLToPath(PROMPTS_DIR), { fallthrough: false, index: false }));
   const signed = verifyTwilioSignature({
     authToken: ctx.config.twilio.authToken,
     publicBaseUrl: ctx.config.publicBaseUrl,
@@ -57,9 +71,23 @@ export function voiceRouter(ctx: AppContext): Router {
   });
   const rating = flows.get(RATING_FLOW) as Flow;
   const queueAnswer = answerQueue(ctx);
-  const say = (r: InstanceType<typeof twilio.twiml.VoiceResponse>, lang: VoiceLanguage, text: string) => {
-    const v = rating.voices[lang];
-    r.say({ voice: v?.voice as 'Polly.Zeina', language: v?.language as 'arb' }, text);
+  type Target = Parameters<typeof speakText>[0];
+  const say = (r: Target, lang: VoiceLanguage, key: VoiceTextKey) => speakText(r, rating, lang, key, base);
+  /** A language menu: each language announces its key in its own words and voice. */
+  const languageMenu = (q: { agent: string; ticket: string }, menu: 'first' | 'other' | 'other-again') => {
+    const r = new twilio.twiml.VoiceResponse();
+    const gather = r.gather({
+      input: ['dtmf'],
+      numDigits: 1,
+      timeout: menu === 'first' ? 4 : 6,
+      actionOnEmptyResult: true,
+      action: `/voice/connect?${new URLSearchParams({ agent: q.agent, ticket: q.ticket, menu }).toString()}`,
+      method: 'POST',
+    });
+    for (const lang of menu === 'first' ? FIRST_MENU_LANGUAGES : OTHER_MENU_LANGUAGES)
+      say(gather, lang, 'languageMenu');
+    if (menu === 'first') say(gather, 'en', 'otherLanguages');
+    return r.toString();
   };
   const fail = (res: Response, lang: VoiceLanguage, why: string, detail: Record<string, unknown>) => {
     ctx.log.error({ ...detail, why }, 'voice webhook could not be served; apologised and hung up');
@@ -81,39 +109,25 @@ export function voiceRouter(ctx: AppContext): Router {
     t: q.ticket,
   });
 
-  // An inbound call: choose the language (Arabic unless 2), then connect to the agent.
+  // An inbound call: choose the language (Arabic unless another is chosen), then connect to the agent.
   router.post('/voice/incoming', ...signed, (req, res) => {
     const q = entryQuery.safeParse(req.query);
     const body = callBody.safeParse(req.body);
     if (!q.success || !body.success)
       return fail(res, 'ar', 'malformed incoming call', { query: Object.keys(req.query) });
-    const r = new twilio.twiml.VoiceResponse();
-    const gather = r.gather({
-      input: ['dtmf'],
-      numDigits: 1,
-      timeout: 4,
-      actionOnEmptyResult: true,
-      action: `/voice/connect?${new URLSearchParams({ agent: q.data.agent, ticket: q.data.ticket }).toString()}`,
-      method: 'POST',
-    });
-    const ar = rating.voices.ar;
-    const en = rating.voices.en;
-    gather.say(
-      { voice: ar?.voice as 'Polly.Zeina', language: ar?.language as 'arb' },
-      voiceTexts.ar.languageMenu,
-    );
-    gather.say(
-      { voice: en?.voice as 'Polly.Joanna', language: en?.language as 'en-US' },
-      voiceTexts.en.languageMenu,
-    );
-    twiml(res, r.toString());
+    twiml(res, languageMenu(q.data, 'first'));
   });
 
   router.post('/voice/connect', ...signed, async (req, res) => {
     const q = entryQuery.safeParse(req.query);
     const body = callBody.safeParse(req.body);
     if (!q.success || !body.success) return fail(res, 'ar', 'malformed connect', {});
-    const lang: VoiceLanguage = body.data.Digits === '2' ? 'en' : 'ar';
+    const chosen = languageOfKey(body.data.Digits);
+    const asksOthers = q.data.menu === 'first' && body.data.Digits === OTHER_LANGUAGES_KEY;
+    if (!chosen && (asksOthers || q.data.menu === 'other'))
+      return twiml(res, languageMenu(q.data, asksOthers ? 'other' : 'other-again'));
+    // Silence or a wrong key on the first menu (or twice on the other one) means Arabic, as before.
+    const lang: VoiceLanguage = chosen ?? 'ar';
     let target = ctx.config.voice.agentDialTarget;
     if (q.data.agent) {
       // The agent directory is a convenience: if MongoDB is down the call still goes through.
@@ -126,7 +140,7 @@ export function voiceRouter(ctx: AppContext): Router {
       if (agent?.dialTarget) target = agent.dialTarget;
     }
     const r = new twilio.twiml.VoiceResponse();
-    say(r, lang, voiceTexts[lang].connecting);
+    say(r, lang, 'connecting');
     const dial = r.dial({
       action: `/voice/dial-done?${new URLSearchParams({ agent: q.data.agent, ticket: q.data.ticket, lang }).toString()}`,
       method: 'POST',
@@ -146,7 +160,7 @@ export function voiceRouter(ctx: AppContext): Router {
     if (status === 'completed' || status === 'answered')
       return twiml(res, renderStep(rating, firstStep(rating, q.data)));
     const r = new twilio.twiml.VoiceResponse();
-    say(r, q.data.lang, voiceTexts[q.data.lang].notConnected);
+    say(r, q.data.lang, 'notConnected');
     r.hangup();
     ctx.log.info({ dialStatus: status }, 'agent not reached; no rating requested');
     twiml(res, r.toString());
@@ -196,7 +210,7 @@ export function voiceRouter(ctx: AppContext): Router {
   router.post('/voice/step', ...signed, async (req, res) => {
     const state = callStateSchema.safeParse(req.query);
     const body = callBody.safeParse(req.body);
-    const lang: VoiceLanguage = req.query.l === 'en' ? 'en' : 'ar';
+    const lang: VoiceLanguage = CITIZEN_LANGUAGES.find((l) => l === req.query.l) ?? 'ar';
     if (!state.success || !body.success)
       return fail(res, lang, 'malformed step', { query: Object.keys(req.query) });
     const flow = flows.get(state.data.f);

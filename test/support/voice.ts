@@ -1,4 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
+import { sayProblem } from '../../src/twilio/stand-in/say-voices.js';
+import { readTwiml, type Played, type Spoken } from '../../src/twilio/stand-in/twiml-reader.js';
 import type { TestSystem } from './system.js';
 
 const parser = new XMLParser({
@@ -28,6 +30,10 @@ export interface TwimlView {
   record?: { action: string; maxLength: string; finishOnKey: string; recordingStatusCallback: string };
   dial?: { action: string; target: string };
   hangup: boolean;
+  /** Every <Say> and <Play> in the order a caller hears them, inside the <Gather> or not. */
+  prompts: (Spoken | Played)[];
+  /** What Twilio would refuse to say (the stand-in's check): a voice it lacks, or one given another language. */
+  sayProblems: string[];
 }
 
 type Node = Record<string, unknown>;
@@ -50,7 +56,19 @@ export function viewTwiml(status: number, xml: string): TwimlView {
     ...(r.Record ? { record: r.Record as unknown as TwimlView['record'] } : {}),
     ...(dial ? { dial: { action: str(dial.action), target: str(dial.Sip) || str(dial.Number) } } : {}),
     hangup: 'Hangup' in r,
+    ...heardIn(xml),
   };
+}
+
+function heardIn(xml: string): Pick<TwimlView, 'prompts' | 'sayProblems'> {
+  const prompts = readTwiml(xml)
+    .flatMap((v) => (v.kind === 'gather' ? v.prompts : [v]))
+    .filter((p): p is Spoken | Played => p.kind === 'say' || p.kind === 'play');
+  const sayProblems = prompts.flatMap((p) => {
+    const problem = p.kind === 'say' ? sayProblem(p.voice, p.language) : undefined;
+    return problem ? [problem] : [];
+  });
+  return { prompts, sayProblems };
 }
 
 let n = 0;

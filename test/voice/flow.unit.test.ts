@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import postCallRating from '../../voice-flows/post-call-rating.js';
+import closureVerification from '../../voice-flows/closure-verification.js';
+import { CITIZEN_LANGUAGES } from '../../src/i18n/languages.js';
 import { buildStep, decide, renderStep, stateUrl, type CallState } from '../../src/voice/engine.js';
 import { FlowError, loadFlow } from '../../src/voice/flow.js';
+
+/** The residents' languages' prompts, for a test that writes its own ar and en ones. */
+const residents = {
+  bn: { say: 'বাংলা' },
+  hi: { say: 'हिंदी' },
+  ur: { play: 'https://cdn.example.gov.sa/ur.wav' },
+  fil: { say: 'Filipino' },
+  id: { say: 'Indonesia' },
+  ne: { play: 'https://cdn.example.gov.sa/ne.wav' },
+};
 
 const clone = () =>
   JSON.parse(JSON.stringify(postCallRating)) as typeof postCallRating & {
@@ -75,8 +87,40 @@ describe('the texts of a flow', () => {
     expect(flow.steps.thanks?.prompt).toEqual({
       ar: { say: 'شكرا لتقييمك. مع السلامة.' },
       en: { say: 'Thank you for your rating. Goodbye.' },
+      bn: { say: 'মূল্যায়নের জন্য ধন্যবাদ। ভালো থাকবেন।' },
+      hi: { say: 'रेटिंग देने के लिए धन्यवाद। नमस्ते।' },
+      ur: { play: '/voice/prompts/ur/thanksRating.wav' },
+      fil: { say: 'Salamat po sa inyong rating. Paalam.' },
+      id: { say: 'Terima kasih atas penilaian Anda. Sampai jumpa.' },
+      ne: { play: '/voice/prompts/ne/thanksRating.wav' },
     });
     expect(flow.voices.ar).toEqual({ voice: 'Polly.Zeina', language: 'arb' });
+    expect(flow.voices.bn).toEqual({ voice: 'Google.bn-IN-Wavenet-A', language: 'bn-IN' });
+    expect(flow.voices.ur).toBeUndefined();
+  });
+
+  it('read the ticket out between recorded parts where Twilio has no voice', () => {
+    const flow = loadFlow(closureVerification, 'https://verisat.example');
+    const state: CallState = { f: flow.id, s: 'solved', l: 'ur', r: 0, a: 'f-1', t: 'T-10a' };
+    const plays = [...renderStep(flow, state).matchAll(/<Play>([^<]*)<\/Play>/g)].map((m) => m[1]);
+    const dir = 'https://verisat.example/voice/prompts/ur/';
+    expect(plays).toEqual(
+      ['verifySolved-1', 'char-t', 'char-1', 'char-0', 'char-a', 'verifySolved-2'].map(
+        (f) => `${dir}${f}.wav`,
+      ),
+    );
+    expect(renderStep(flow, { ...state, l: 'hi' })).toContain('शिकायत नंबर T 1 0 a के बारे में');
+  });
+
+  it('refuses a said prompt in a language Twilio has no voice for', () => {
+    const f = clone();
+    (f.steps.thanks as Record<string, unknown>).prompt = {
+      ar: { say: 'شكرا.' },
+      en: { say: 'Thanks.' },
+      ...residents,
+      ne: { say: 'धन्यवाद।' },
+    };
+    expect(() => loadFlow(f)).toThrow(/step "thanks".prompt: Twilio has no voice for "ne"/);
   });
 });
 
@@ -102,6 +146,7 @@ describe('decide', () => {
     (f.steps.solved as Record<string, unknown>).prompt = {
       ar: { play: 'https://cdn.example.gov.sa/solved-ar.mp3' },
       en: { say: 'Was your problem solved on this call?' },
+      ...residents,
     };
     expect(decide(loadFlow(f), state, '3').twiml).toContain(
       '<Play>https://cdn.example.gov.sa/solved-ar.mp3</Play>',
@@ -113,7 +158,7 @@ describe('renderStep from templates', () => {
   const flow = loadFlow(postCallRating);
   const ids = ['', 'a-1', 'agent.7_x', 'T-2026-000123'];
   const cases = Object.keys(flow.steps).flatMap((s) =>
-    (['ar', 'en'] as const).flatMap((l) =>
+    CITIZEN_LANGUAGES.flatMap((l) =>
       [0, 1].flatMap((r) =>
         ([undefined, 'invalid', 'noInput'] as const).flatMap((notice) =>
           ids.map((a, i) => ({
@@ -145,6 +190,7 @@ describe('renderStep from templates', () => {
     (f.steps.solved as Record<string, unknown>).prompt = {
       ar: { say: 'اضغط 1.' },
       en: { say: 'Press *agent* or *ticket*.' },
+      ...residents,
     };
     const loaded = loadFlow(f);
     const state: CallState = { f: loaded.id, s: 'solved', l: 'en', r: 0, a: 'a-9', t: 'T-9' };

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CitizenLanguage } from '../../src/i18n/languages.js';
+import { VOICES, voiceTexts, type VoiceTextKey } from '../../src/i18n/voice.js';
+import { LANGUAGE_KEYS, OTHER_MENU_LANGUAGES } from '../../src/voice/language-menu.js';
 import { VOICE_QUEUE } from '../../src/voice/persistence.js';
-import { Call } from '../support/voice.js';
+import { Call, type TwimlView } from '../support/voice.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 
 let sys: TestSystem;
@@ -17,6 +20,24 @@ beforeAll(async () => {
 afterAll(async () => {
   await sys.stop();
 });
+
+/** A text as a caller hears it: said in the language's Twilio voice, or its recording played. */
+function heard(lang: CitizenLanguage, key: VoiceTextKey) {
+  const voice = VOICES[lang];
+  if (voice) return { kind: 'say', text: voiceTexts[lang][key], ...voice };
+  return { kind: 'play', url: `${sys.ctx.config.publicBaseUrl}/voice/prompts/${lang}/${key}.wav` };
+}
+
+/** Every file the views play is there, as audio, for Twilio to fetch. */
+async function servesAudio(...views: TwimlView[]) {
+  for (const p of views.flatMap((v) => v.prompts))
+    if (p.kind === 'play') {
+      const res = await fetch(p.url);
+      expect(res.status, p.url).toBe(200);
+      expect(res.headers.get('content-type'), p.url).toMatch(/^audio\/(x-)?wav/);
+      expect((await res.arrayBuffer()).byteLength, p.url).toBeGreaterThan(1000);
+    }
+}
 
 const stored = (sid: string) => sys.ctx.models.PostCallRating.findOne({ callSid: sid }).lean();
 const finalised = (sid: string) =>
@@ -93,7 +114,11 @@ describe('post-call rating by keypad', () => {
   it('English, from an inbound call: language choice, dial to the agent, rating after the agent hangs up', async () => {
     const call = new Call(sys);
     const menu = await call.post('/voice/incoming?agent=a-1&ticket=T-10');
-    expect(menu.says.map((s) => s.text)).toEqual(['للعربية اضغط 1.', 'For English, press 2.']);
+    expect(menu.says.map((s) => s.text)).toEqual([
+      'للعربية اضغط 1.',
+      'For English, press 2.',
+      'For other languages, press 9.',
+    ]);
     const dial = await call.press(menu, '2');
     expect(dial.dial?.target).toBe('sip:a-1@pbx.example');
     expect(dial.says[0]).toMatchObject({ voice: 'Polly.Joanna', language: 'en-US' });
@@ -114,6 +139,50 @@ describe('post-call rating by keypad', () => {
       solvedOnCall: false,
       language: 'en',
     });
+  });
+
+  it.each(OTHER_MENU_LANGUAGES)(
+    '%s, chosen from "other languages": connected, then the whole rating in that language and voice',
+    async (lang) => {
+      const call = new Call(sys);
+      const others = await call.press(await call.post('/voice/incoming?agent=a-1&ticket=T-11'), '9');
+      // Each language announces its key in its own words: said in its voice, or played where Twilio has none.
+      expect(others.prompts).toEqual(OTHER_MENU_LANGUAGES.map((l) => heard(l, 'languageMenu')));
+      expect(others.sayProblems).toEqual([]);
+      const dial = await call.press(others, LANGUAGE_KEYS[lang]);
+      expect(dial.dial?.target).toBe('sip:a-1@pbx.example');
+      expect(dial.prompts).toEqual([heard(lang, 'connecting')]);
+      const q1 = await call.post(dial.dial?.action ?? '', {
+        DialCallStatus: 'completed',
+        DialCallDuration: '60',
+      });
+      expect(q1.prompts).toEqual([heard(lang, 'rateAgent')]);
+      const q2 = await call.press(q1, '4');
+      expect(q2.prompts).toEqual([heard(lang, 'solvedOnCall')]);
+      const q3 = await call.press(q2, '1');
+      expect(q3.prompts).toEqual([heard(lang, 'commentOffer')]);
+      const end = await call.press(q3, '2');
+      expect(end.prompts).toEqual([heard(lang, 'thanksRating')]);
+      for (const view of [q1, q2, q3, end]) expect(view.sayProblems).toEqual([]);
+      await servesAudio(others, dial, q1, q2, q3, end);
+      await call.hangUp(90);
+      expect(await finalised(call.sid)).toMatchObject({
+        status: 'complete',
+        agentRating: 4,
+        solvedOnCall: true,
+        language: lang,
+      });
+    },
+  );
+
+  it('silence on the "other languages" menu asks once more, then means Arabic', async () => {
+    const call = new Call(sys);
+    const others = await call.press(await call.post('/voice/incoming?agent=a-1'), '9');
+    const again = await call.press(others, '');
+    expect(again.prompts).toEqual(others.prompts);
+    const dial = await call.press(again, '9');
+    expect(dial.dial?.action).toContain('lang=ar');
+    expect(dial.prompts).toEqual([heard('ar', 'connecting')]);
   });
 
   it('silence on the language menu means Arabic', async () => {

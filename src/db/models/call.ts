@@ -1,5 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
-import { LANGUAGES } from './ticket.js';
+import { CITIZEN_LANGUAGES } from '../../i18n/languages.js';
 
 export const callSchema = new Schema(
   {
@@ -10,7 +10,7 @@ export const callSchema = new Schema(
     ticketRef: { type: String },
     agency: { type: String },
     department: { type: String },
-    language: { type: String, enum: LANGUAGES, default: 'ar' },
+    language: { type: String, enum: CITIZEN_LANGUAGES, default: 'ar' },
     status: { type: String },
     dialStatus: { type: String },
     durationSec: { type: Number },
@@ -42,7 +42,7 @@ export const postCallRatingSchema = new Schema(
     ticketRef: { type: String },
     agency: { type: String },
     department: { type: String },
-    language: { type: String, enum: LANGUAGES, default: 'ar' },
+    language: { type: String, enum: CITIZEN_LANGUAGES, default: 'ar' },
     agentRating: { type: Number, min: 1, max: 5 },
     solvedOnCall: { type: Boolean },
     answers: { type: [answerSchema], default: [] },

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { CITIZEN_LANGUAGES } from '../../i18n/languages.js';
 import { LANGUAGES } from './ticket.js';
 
 export const FOLLOW_UP_STATES = [
@@ -46,7 +47,7 @@ export const followUpSchema = new Schema(
     department: { type: String, required: true },
     agentId: { type: String, required: true },
     citizenPhone: { type: String, required: true },
-    language: { type: String, enum: LANGUAGES, default: 'ar' },
+    language: { type: String, enum: CITIZEN_LANGUAGES, default: 'ar' },
     closedAt: { type: Date, required: true },
     state: { type: String, enum: FOLLOW_UP_STATES, default: 'scheduled' },
     channel: { type: String, enum: CHANNELS, default: 'sms' },

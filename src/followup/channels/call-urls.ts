@@ -1,4 +1,10 @@
 import type { FollowUpDoc } from '../../db/models/followup.js';
+import { citizenLanguageOf, type CitizenLanguage } from '../../i18n/languages.js';
+
+/** The follow-up's language for the call; a code the call does not speak falls back to Arabic. */
+export function callLanguageOf(language: string | undefined): CitizenLanguage {
+  return citizenLanguageOf(language ?? '') ?? 'ar';
+}
 
 /**
  * Where Twilio reaches the verification call's handlers (voice-call.ts): what the sender places a
@@ -7,7 +13,7 @@ import type { FollowUpDoc } from '../../db/models/followup.js';
 export function verificationCallUrls(
   base: string,
   f: Pick<FollowUpDoc, '_id' | 'ticketRef'>,
-  lang: 'ar' | 'en',
+  lang: CitizenLanguage,
 ) {
   const fu = f._id.toString();
   return {

@@ -4,7 +4,7 @@ import type { FollowUpRules } from '../agency-rules.js';
 import type { ComposedMessage } from '../send/compose.js';
 import { validityPeriodSeconds } from '../schedule/send-window.js';
 import type { SendChannel } from './plan.js';
-import { verificationCallUrls } from './call-urls.js';
+import { callLanguageOf, verificationCallUrls } from './call-urls.js';
 
 /**
  * One attempt to ask, on one channel: an SMS with the link, a WhatsApp template with quick-reply
@@ -72,7 +72,8 @@ export async function deliver(
   const base = ctx.config.publicBaseUrl;
   const lang = f.language === 'en' ? 'en' : 'ar';
   if (channel === 'voice') {
-    const urls = verificationCallUrls(base, f, lang);
+    // The call speaks every citizen language (recordings where Twilio has no voice), not just ar/en.
+    const urls = verificationCallUrls(base, f, callLanguageOf(f.language));
     const call = await ctx.twilio.calls.create({
       to: f.citizenPhone,
       from: voiceFrom,

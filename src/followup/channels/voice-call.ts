@@ -3,10 +3,11 @@ import twilio from 'twilio';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/duplicate-key.js';
-import { voiceTexts } from '../../i18n/voice.js';
+import { CITIZEN_LANGUAGES, type CitizenLanguage } from '../../i18n/languages.js';
+import type { VoiceTextKey } from '../../i18n/voice.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
 import { verifyTwilioSignature } from '../../twilio/signature.js';
-import { renderStep } from '../../voice/engine.js';
+import { renderStep, speakText } from '../../voice/engine.js';
 import type { Flow } from '../../voice/flow.js';
 import { queueVoiceJob, type CallAnswerJob } from '../../voice/persistence.js';
 import { applyAnswer, conversationOf } from '../conversation/answers.js';
@@ -15,6 +16,7 @@ import { REASONS, type Rating, type Reason } from '../conversation/reply-parser.
 import { AWAITING_STATES } from '../outcome/outcome.js';
 import { callStatusRank } from '../send/message-status.js';
 import { advanceNow, recordAttemptResult } from './advance.js';
+import { callLanguageOf } from './call-urls.js';
 
 /**
  * The outbound verification call: placed by the sender (deliver.ts) with asynchronous answering-
@@ -29,7 +31,7 @@ export const VERIFICATION_FLOW = 'closure-verification';
 const idPattern = /^[A-Za-z0-9._-]{1,64}$/;
 const verifyQuery = z.object({
   fu: z.string().regex(/^[0-9a-f]{24}$/),
-  l: z.enum(['ar', 'en']).default('ar'),
+  l: z.enum(CITIZEN_LANGUAGES).default('ar'),
   t: z.string().regex(idPattern).default(''),
 });
 const callBody = z.object({
@@ -47,10 +49,9 @@ function twiml(res: Response, xml: string): void {
   res.end(xml);
 }
 
-function sayAndHangUp(flow: Flow, lang: 'ar' | 'en', text: string): string {
+function sayAndHangUp(flow: Flow, lang: CitizenLanguage, key: VoiceTextKey, base: string): string {
   const r = new twilio.twiml.VoiceResponse();
-  const v = flow.voices[lang];
-  r.say({ voice: v?.voice as 'Polly.Zeina', language: v?.language as 'arb' }, text);
+  speakText(r, flow, lang, key, base);
   r.hangup();
   return r.toString();
 }
@@ -62,6 +63,7 @@ export function verificationCallRouter(ctx: AppContext, flow: Flow): Router {
     publicBaseUrl: ctx.config.publicBaseUrl,
     log: ctx.log,
   });
+  const base = ctx.config.publicBaseUrl;
 
   // The call is answered: the first question, unless the citizen has answered on another channel.
   router.post('/voice/verify', ...signed, async (req, res) => {
@@ -69,7 +71,7 @@ export function verificationCallRouter(ctx: AppContext, flow: Flow): Router {
     const body = callBody.safeParse(req.body);
     if (!q.success || !body.success) {
       ctx.log.warn({}, 'malformed verification call entry');
-      return twiml(res, sayAndHangUp(flow, 'ar', voiceTexts.ar.verifyAlreadyAnswered));
+      return twiml(res, sayAndHangUp(flow, 'ar', 'verifyAlreadyAnswered', base));
     }
     const f = await ctx.models.FollowUp.findById(q.data.fu)
       .select({ state: 1, answeredAt: 1 })
@@ -82,7 +84,7 @@ export function verificationCallRouter(ctx: AppContext, flow: Flow): Router {
     // 'sending': the call was answered before the sender recorded it (a quick pick-up).
     const open = (s: string) => s === 'sending' || (AWAITING_STATES as readonly string[]).includes(s);
     if (f === null || (f && (f.answeredAt || !open(f.state))))
-      return twiml(res, sayAndHangUp(flow, q.data.l, voiceTexts[q.data.l].verifyAlreadyAnswered));
+      return twiml(res, sayAndHangUp(flow, q.data.l, 'verifyAlreadyAnswered', base));
     twiml(
       res,
       renderStep(flow, { f: flow.id, s: flow.firstStep, l: q.data.l, r: 0, a: q.data.fu, t: q.data.t }),
@@ -109,9 +111,9 @@ export function verificationCallRouter(ctx: AppContext, flow: Flow): Router {
     res.status(204).end();
     if (!f || !machine) return;
     ctx.log.info({ ticketRef: f.ticketRef, closure: f.closureNumber }, 'verification call reached a machine');
-    const lang = f.language === 'en' ? 'en' : 'ar';
+    const lang = callLanguageOf(f.language);
     try {
-      await ctx.twilio.calls(sid).update({ twiml: sayAndHangUp(flow, lang, voiceTexts[lang].verifyMachine) });
+      await ctx.twilio.calls(sid).update({ twiml: sayAndHangUp(flow, lang, 'verifyMachine', base) });
     } catch (err) {
       ctx.log.warn({ err, ticketRef: f.ticketRef }, 'could not end the machine-answered call');
     }

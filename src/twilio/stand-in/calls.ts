@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
-import { readTwiml, type GatherVerb, type Verb } from './twiml-reader.js';
+import { sayProblem } from './say-voices.js';
+import { readTwiml, type GatherVerb, type Played, type Spoken, type Verb } from './twiml-reader.js';
 import { postSignedWebhook } from './webhook-sender.js';
 
 /**
@@ -34,6 +35,13 @@ export interface SandboxCall {
   endTime: Date | null;
   /** What the call heard, in order: the text of every <Say>, for tests and the sandbox phone. */
   heard: string[];
+  /** Every <Say> (with its voice) and <Play> the call heard, in order. */
+  prompts: (Spoken | Played)[];
+  /**
+   * What Twilio would have logged as a warning and skipped: a `<Say>` voice it does not have, or a
+   * `<Play>` file it could not fetch as audio.
+   */
+  warnings: string[];
   /** The <Gather> the call is waiting at, if any. */
   waiting: GatherVerb | null;
 }
@@ -90,6 +98,8 @@ export class SandboxCalls {
       startTime: null,
       endTime: null,
       heard: [],
+      prompts: [],
+      warnings: [],
       waiting: null,
     };
     this.calls.set(call.sid, call);
@@ -228,9 +238,9 @@ export class SandboxCalls {
   private async run(call: SandboxCall, verbs: Verb[], baseUrl: string): Promise<void> {
     for (const verb of verbs) {
       if (call.status !== 'in-progress') return;
-      if (verb.kind === 'say') call.heard.push(verb.text);
+      if (verb.kind === 'say' || verb.kind === 'play') await this.hear(call, verb, baseUrl);
       else if (verb.kind === 'gather') {
-        for (const p of verb.prompts) if (p.kind === 'say') call.heard.push(p.text);
+        for (const p of verb.prompts) if (p.kind !== 'pause') await this.hear(call, p, baseUrl);
         call.waiting = verb;
         return;
       } else if (verb.kind === 'redirect') {
@@ -243,6 +253,34 @@ export class SandboxCalls {
     }
     // The end of the document hangs up, as on Twilio.
     if (call.status === 'in-progress' && !call.waiting) await this.end(call, 'completed');
+  }
+
+  /** A prompt as Twilio plays it: a voice it lacks is skipped, and a file is fetched as audio. */
+  private async hear(call: SandboxCall, p: Spoken | Played, baseUrl: string): Promise<void> {
+    if (p.kind === 'say') {
+      const problem = sayProblem(p.voice, p.language);
+      if (problem) {
+        call.warnings.push(problem);
+        return;
+      }
+      call.heard.push(p.text);
+      call.prompts.push(p);
+      return;
+    }
+    const url = new URL(p.url, baseUrl).toString();
+    const problem = await fetch(this.opts.deliverTo?.(url) ?? url, {
+      signal: AbortSignal.timeout(15_000),
+    }).then(
+      async (res) => {
+        await res.arrayBuffer();
+        const type = res.headers.get('content-type') ?? '';
+        if (!res.ok) return `11200 HTTP retrieval failure: ${res.status} for ${url}`;
+        return type.startsWith('audio/') ? undefined : `12300 Invalid Content-Type "${type}" for ${url}`;
+      },
+      (err: unknown) => `11200 HTTP retrieval failure: ${String(err)} for ${url}`,
+    );
+    if (problem) call.warnings.push(problem);
+    else call.prompts.push({ kind: 'play', url });
   }
 
   private async end(call: SandboxCall, status: CallStatus): Promise<void> {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { LANGUAGES } from '../db/models/ticket.js';
 import { requireAdmin } from '../admin/auth.js';
-import { authDeps } from '../auth/principal.js';
+import { authDeps, principalOf } from '../auth/principal.js';
 import type { Role } from '../db/models/access.js';
 import { HttpError, validationError } from '../http/errors.js';
 import { PAGE_CSP_WITH_OWN_SCRIPT } from '../http/page-policy.js';
@@ -155,7 +155,7 @@ export function sandboxRouter(ctx: AppContext, sandbox: TwilioSandbox): Router {
         'Referrer-Policy': 'same-origin',
         'Cache-Control': 'no-store',
       })
-      .send(renderSandboxPage(lang ?? 'ar', res.locals.csrf ?? ''));
+      .send(renderSandboxPage(lang ?? 'ar', res.locals.csrf ?? '', principalOf(res)));
   });
   router.get('/sandbox/phone.js', (_req, res) => {
     res.status(200).set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });

@@ -6,8 +6,8 @@ import type { Role } from '../db/models/access.js';
 import { findUserPrincipal } from '../auth/users.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
-import { esc, sendPage } from '../http/ui/html.js';
-import { layout } from '../http/ui/layout.js';
+import { sendPage } from '../http/ui/html.js';
+import { renderMessagePage } from '../http/ui/message-page.js';
 import { ADMIN_READERS } from './access.js';
 import { csrfTokenFor, sameToken } from '../auth/secrets.js';
 
@@ -55,10 +55,12 @@ export function requireAdmin(
       sendPage(
         res,
         err.status,
-        layout({
+        renderMessagePage({
           lang,
           title: text[lang],
-          body: `<section><p class="error" role="alert">${esc(text[lang])}</p><p><a href="/dashboard">${lang === 'ar' ? 'اللوحة' : 'Dashboard'}</a></p></section>`,
+          message: text[lang],
+          path: req.path,
+          back: { href: '/', label: lang === 'ar' ? 'الصفحة الرئيسية' : 'Home' },
         }),
       );
     };

@@ -104,7 +104,8 @@ export const agencyFields = {
     .max(24 * 3660)
     .optional(),
   sendWindow: sendWindowSchema.optional(),
-  disputeActDays: z.number().min(0).max(365).optional(),
+  /** Days the agency has to act on a disputed closure (followup/outcome/dispute-follow.ts). */
+  disputeActDays: z.number().int().min(1).max(90).optional(),
   sendDays: z
     .string()
     .trim()

@@ -7,7 +7,8 @@ import type { AppContext } from '../context.js';
 import { REASONS } from '../followup/conversation/reply-parser.js';
 import { HttpError } from '../http/errors.js';
 import { adminTexts } from '../i18n/admin.js';
-import { esc as escapeHtml, sendPage } from '../http/ui/html.js';
+import { h } from 'preact';
+import { sendPage } from '../http/ui/html.js';
 import { parseAuditQuery, readAuditLog } from './audit-log.js';
 import { requireAdmin } from './auth.js';
 import type { Who } from './change-audit.js';
@@ -22,7 +23,7 @@ import {
   listDepartments,
   updateAgency,
 } from './directory.js';
-import { renderAgency, renderAgencyList, renderImportReport } from './pages/agency-pages.js';
+import { DeliveryResult, ImportReportView, renderAgency, renderAgencyList } from './pages/agency-pages.js';
 import {
   renderAccount,
   renderAudit,
@@ -114,6 +115,7 @@ export function formToAgency(b: Body, withCode: boolean): Record<string, unknown
     ...(num(b, 'delay_hours') !== undefined ? { followUpDelayHours: num(b, 'delay_hours') } : {}),
     ...(num(b, 'max_age_hours') !== undefined ? { followUpMaxAgeHours: num(b, 'max_age_hours') } : {}),
     ...(num(b, 'channel_wait_hours') !== undefined ? { channelWaitHours: num(b, 'channel_wait_hours') } : {}),
+    ...(num(b, 'dispute_act_days') !== undefined ? { disputeActDays: num(b, 'dispute_act_days') } : {}),
     ...(Object.keys(templates).length ? { whatsappTemplates: templates } : {}),
     ...(start || end ? { sendWindow: { start, end } } : {}),
     ...(opt(b, 'send_days') ? { sendDays: str(b, 'send_days') } : {}),
@@ -148,6 +150,7 @@ export function adminWebRouter(ctx: AppContext, auth: AuthDeps): Router {
     p: principalOf(res),
     csrf: res.locals.csrf ?? '',
     path: req.path,
+    sandbox: ctx.sandbox !== undefined,
   });
   const who = (req: Request, res: Response): Who => ({ p: principalOf(res), req });
   const back = (res: Response, path: string, lang: Lang) => res.redirect(303, `${path}?lang=${lang}&saved=1`);
@@ -288,7 +291,7 @@ export function adminWebRouter(ctx: AppContext, auth: AuthDeps): Router {
         res,
         report.problems.length ? 422 : 200,
         await thisAgencyPage(req, res, {
-          extra: renderImportReport(c, report),
+          extra: h(ImportReportView, { c, r: report }),
           // After a dry run the same text is there to import; after an import, an empty form.
           ...(report.dryRun || report.problems.length ? { form: { kind, csv: str(b, 'csv') } } : {}),
         }),
@@ -331,17 +334,15 @@ export function adminWebRouter(ctx: AppContext, auth: AuthDeps): Router {
     }, thisAgencyPage),
   );
   const deliveryExtra = (
-    lang: Lang,
+    req: Request,
+    res: Response,
     r: { ok: boolean; status?: number; error?: string; latencyMs: number; response?: string },
-  ) => {
-    const t = adminTexts(lang);
-    return `<div class="${r.ok ? 'ok' : 'error'}" role="status" id="test-result"><strong>${t.receiverAnswered}</strong>: ${r.status ?? ''} ${r.ok ? t.ok : t.failed} · ${r.latencyMs} ms${r.error ? `<pre>${escapeHtml(r.error)}</pre>` : ''}${r.response ? `<pre>${escapeHtml(r.response)}</pre>` : ''}</div>`;
-  };
+  ) => h(DeliveryResult, { c: pc(req, res), r });
   router.post(
     '/admin/agencies/:code/webhook/test',
     attempt(async (req, res) => {
       const result = await sendTestEvent(ctx, who(req, res), param(req, 'code'));
-      sendPage(res, 200, await thisAgencyPage(req, res, { extra: deliveryExtra(langOf(req), result) }));
+      sendPage(res, 200, await thisAgencyPage(req, res, { extra: deliveryExtra(req, res, result) }));
     }, thisAgencyPage),
   );
   router.post(
@@ -352,7 +353,7 @@ export function adminWebRouter(ctx: AppContext, auth: AuthDeps): Router {
         return sendPage(
           res,
           200,
-          await thisAgencyPage(req, res, { extra: deliveryExtra(langOf(req), out.result) }),
+          await thisAgencyPage(req, res, { extra: deliveryExtra(req, res, out.result) }),
         );
       back(res, agencyBase(req), langOf(req));
     }, thisAgencyPage),

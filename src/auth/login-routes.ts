@@ -2,8 +2,8 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { reportTexts, type ReportLang } from '../i18n/reports.js';
-import { esc, queryString, sendPage } from '../http/ui/html.js';
-import { layout } from '../http/ui/layout.js';
+import { sendPage } from '../http/ui/html.js';
+import { renderLoginPage as loginPage } from './login-page.js';
 import { actorFields, type AuditEntry, writeAudit } from './audit.js';
 import { escapeName } from './names.js';
 import { loginLimiters } from './login-limit.js';
@@ -24,27 +24,6 @@ const loginBodySchema = z.object({
   next: z.string().max(2000).optional(),
   lang: z.enum(['ar', 'en']).optional(),
 });
-
-function loginPage(lang: ReportLang, next: string, error?: string): string {
-  const t = reportTexts(lang);
-  const other: ReportLang = lang === 'ar' ? 'en' : 'ar';
-  const body = `<section class="login"><h2>${esc(t.loginTitle)}</h2>
-${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
-<form method="post" action="/login">
-<input type="hidden" name="next" value="${esc(next)}"><input type="hidden" name="lang" value="${lang}">
-<label>${esc(t.username)}<input name="username" autocomplete="username" required autofocus dir="ltr"></label>
-<label>${esc(t.password)}<input name="password" type="password" autocomplete="current-password" required dir="ltr"></label>
-<button class="primary" type="submit">${esc(t.signIn)}</button>
-</form>
-<p class="note"><a href="/login${queryString({ next, lang: other })}" lang="${other}">${esc(t.otherLanguage)}</a> · <a href="/public${queryString({ lang })}">${esc(t.publicLink)}</a></p></section>`;
-  return layout({
-    lang,
-    title: t.loginTitle,
-    body,
-    path: '/login',
-    query: { next },
-  });
-}
 
 /**
  * A cross-site page could post a login form to sign a manager into someone else's account; browsers

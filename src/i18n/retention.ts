@@ -1,4 +1,4 @@
-/** Texts of the erasure page (src/retention/routes.ts), Arabic and English. */
+/** Texts of the erasure page (src/retention/routes.tsx), Arabic and English. */
 const ar = {
   title: 'محو بيانات مواطن',
   nav: 'محو بيانات',

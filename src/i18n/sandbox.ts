@@ -228,3 +228,61 @@ export const DEMO_BANNER = {
   ar: 'بيانات تجريبية: هذه الأرقام مولدة للعرض وليست نتائج حقيقية.',
   en: 'Demo data: these figures were generated for a demonstration and are not real results.',
 };
+
+/** What the sandbox says when a due send sent nothing: why, and what to do instead. */
+export type NotSentReasonCode =
+  'recent_contact' | 'opted_out' | 'not_sampled' | 'too_old' | 'reopened' | 'undeliverable';
+
+function when(iso: string, lang: 'ar' | 'en', timeZone: string): string {
+  const shown = new Intl.DateTimeFormat(lang === 'ar' ? 'ar-u-ca-gregory-nu-latn' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone,
+  }).format(new Date(iso));
+  return `${shown} (${timeZone})`;
+}
+
+export function notSentTexts(
+  reason: NotSentReasonCode,
+  d: {
+    days: number;
+    askAgainAfter: string | null;
+    sampleRate: number | null;
+    errorCode: number | null;
+    timeZone: string;
+  },
+): { ar: string; en: string } {
+  const pct = d.sampleRate === null ? '' : ` (${Math.round(d.sampleRate * 100)}%)`;
+  switch (reason) {
+    case 'recent_contact':
+      return {
+        ar: `لم تُرسل الرسالة: سُئل هذا الرقم قبل أقل من ${d.days} يوما (قاعدة التواصل: سؤال واحد للرقم كل ${d.days} يوما). استخدم رقما آخر${d.askAgainAfter ? `، أو يمكن سؤاله مجددا بعد ${when(d.askAgainAfter, 'ar', d.timeZone)}` : ''}.`,
+        en: `Not sent: this number was asked less than ${d.days} days ago (the contact rule: one question per number every ${d.days} days). Use another number${d.askAgainAfter ? `, or it may be asked again after ${when(d.askAgainAfter, 'en', d.timeZone)}` : ''}.`,
+      };
+    case 'opted_out':
+      return {
+        ar: 'لم تُرسل الرسالة: ألغى هذا الرقم الاشتراك (أرسل STOP). استخدم رقما آخر، أو أرسل START من هذا الرقم ليعود الاشتراك.',
+        en: 'Not sent: this number has opted out (it sent STOP). Use another number, or send START from this number to opt back in.',
+      };
+    case 'not_sampled':
+      return {
+        ar: `لم يُسأل المواطن: لم يقع هذا الإغلاق في عينة الجهة${pct}. أغلق بلاغا آخر، أو اجعل نسبة العينة (SAMPLE_RATE) 1 في البيئة التجريبية.`,
+        en: `Not asked: this closure was not drawn in the agency's sample${pct}. Close another ticket, or set the sample rate (SAMPLE_RATE) to 1 in the sandbox.`,
+      };
+    case 'too_old':
+      return {
+        ar: 'لم تُرسل الرسالة: وصل الإغلاق بعد أقصى عمر تسأل عنه الجهة. أغلق البلاغ من جديد الآن.',
+        en: "Not sent: the closure is older than the agency's limit for asking. Close the ticket again now.",
+      };
+    case 'reopened':
+      return {
+        ar: 'لم تُرسل الرسالة: أعيد فتح البلاغ قبل موعدها. أغلقه من جديد ليُسأل المواطن عن الإغلاق الجديد.',
+        en: 'Not sent: the ticket was reopened before the message went out. Close it again to ask about the new closure.',
+      };
+    case 'undeliverable':
+      return {
+        ar: `لم تصل الرسالة: لا يستقبل هذا الرقم الرسائل${d.errorCode ? ` (خطأ Twilio ${d.errorCode})` : ''}. استخدم رقما آخر.`,
+        en: `Not delivered: this number cannot receive messages${d.errorCode ? ` (Twilio error ${d.errorCode})` : ''}. Use another number.`,
+      };
+  }
+}

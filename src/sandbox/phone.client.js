@@ -325,7 +325,8 @@
   async function refreshJobs() {
     const ref = $('ticket-ref').value.trim();
     if (!ref) return;
-    const { jobs } = await api('GET', `/tickets/${encodeURIComponent(ref)}/due`);
+    const { jobs, closures } = await api('GET', `/tickets/${encodeURIComponent(ref)}/due`);
+    renderClosures(closures ?? []);
     const key = JSON.stringify(jobs);
     if (key === lastJobs) return;
     lastJobs = key;
@@ -341,6 +342,25 @@
       li.dataset.kind = j.kind;
       li.dataset.state = j.state;
       li.textContent = `#${j.closureNumber} ${texts['job_' + j.kind]}: ${tr('state_', j.state)}${j.runsAt ? ` · ${texts.runsAt} ${new Date(j.runsAt).toLocaleString(locale)}` : ''}`;
+      list.append(li);
+    }
+  }
+
+  // A due send that ran can have sent nothing (the contact rule, an opt-out, the sample): each
+  // closure says so, why, and what to do instead, in the page's language.
+  let lastClosures = '';
+  function renderClosures(closures) {
+    const key = JSON.stringify(closures);
+    if (key === lastClosures) return;
+    lastClosures = key;
+    const list = $('due-closures');
+    list.replaceChildren();
+    for (const c of closures) {
+      if (!c.explain) continue;
+      const li = document.createElement('li');
+      li.className = 'skipped';
+      li.dataset.reason = c.reason;
+      li.textContent = `#${c.closureNumber} ${c.explain[document.documentElement.lang === 'en' ? 'en' : 'ar']}`;
       list.append(li);
     }
   }
@@ -365,6 +385,7 @@
       if (report.windowOpensAt)
         message += ` — ${texts.windowWait} ${new Date(report.windowOpensAt).toLocaleString(locale)}`;
       flash(message, false);
+      renderClosures(report.closures ?? []);
       await refreshJobs();
     }),
   );

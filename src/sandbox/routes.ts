@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { LANGUAGES } from '../db/models/ticket.js';
 import { requireAdmin } from '../admin/auth.js';
-import { authDeps } from '../auth/principal.js';
+import { authDeps, principalOf } from '../auth/principal.js';
 import type { Role } from '../db/models/access.js';
 import { HttpError, validationError } from '../http/errors.js';
 import { PAGE_CSP_WITH_OWN_SCRIPT } from '../http/page-policy.js';
@@ -16,7 +16,7 @@ import { CallDriver, CallNotFoundError, CallStateError } from './call-driver.js'
 import { reportTicketEvent } from './close-ticket.js';
 import { SandboxInbox } from './inbox.js';
 import { renderSandboxPage } from './page.js';
-import { listDueWork, runDueWork } from './time-travel.js';
+import { closureStatuses, listDueWork, runDueWork } from './time-travel.js';
 
 /**
  * /sandbox (the phone page) and /sandbox/api (its JSON API). Mounted only when the Twilio stand-in
@@ -155,7 +155,7 @@ export function sandboxRouter(ctx: AppContext, sandbox: TwilioSandbox): Router {
         'Referrer-Policy': 'same-origin',
         'Cache-Control': 'no-store',
       })
-      .send(renderSandboxPage(lang ?? 'ar', res.locals.csrf ?? ''));
+      .send(renderSandboxPage(lang ?? 'ar', res.locals.csrf ?? '', principalOf(res)));
   });
   router.get('/sandbox/phone.js', (_req, res) => {
     res.status(200).set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
@@ -284,12 +284,16 @@ export function sandboxRouter(ctx: AppContext, sandbox: TwilioSandbox): Router {
     if (!ticket) throw new HttpError(409, 'event_conflict', 'The event could not be applied');
     res.status(201).json({ ticket });
   });
+  // With each closure's follow-up: a job that ran may have sent nothing, and the page says why.
   api.get('/tickets/:ref/due', async (req, res) => {
-    res.json({ jobs: await listDueWork(ctx, parse(ref, req.params.ref, 'params')) });
+    const ticketRef = parse(ref, req.params.ref, 'params');
+    res.json({ jobs: await listDueWork(ctx, ticketRef), closures: await closureStatuses(ctx, ticketRef) });
   });
   api.post('/tickets/:ref/due', async (req, res) => {
     const { all } = parse(dueSchema, req.body, 'body');
-    res.json(await runDueWork(ctx, parse(ref, req.params.ref, 'params'), { all: all === true }));
+    const ticketRef = parse(ref, req.params.ref, 'params');
+    const report = await runDueWork(ctx, ticketRef, { all: all === true });
+    res.json({ ...report, closures: await closureStatuses(ctx, ticketRef) });
   });
 
   api.get('/magic-numbers', (_req, res) => {

@@ -4,6 +4,7 @@ import type { Config } from '../config/index.js';
 import type { Models } from '../db/models/index.js';
 import { FOLLOWUP_QUEUE, followUpJobId, MAX_CHANNELS, type FollowUpJobKind } from '../followup/queue.js';
 import { isInsideWindow, nextSendTime } from '../followup/schedule/send-window.js';
+import { notSentTexts, type NotSentReasonCode } from '../i18n/sandbox.js';
 import { createLogger, type Logger } from '../log.js';
 import type { QueueRegistry } from '../queue/registry.js';
 
@@ -166,4 +167,89 @@ export async function runDueWork(
     windowOpensAt: waits ? waits.at.toISOString() : null,
     windowAgency: waits?.agency ?? null,
   };
+}
+
+/** Why a closure's verification message was not sent (the sender and the scheduler record it). */
+export type NotSentReason = NotSentReasonCode;
+
+export interface ClosureStatus {
+  closureNumber: number;
+  state: string;
+  sent: boolean;
+  reason: NotSentReason | null;
+  /** For the contact rule: when the number may be asked again (ISO). */
+  askAgainAfter: string | null;
+  /** The reason and what to do instead, for the person at the sandbox, in both languages. */
+  explain: { ar: string; en: string } | null;
+}
+
+const DAY_MS = 86_400_000;
+
+function reasonOf(f: { state: string; outcome?: string | null }): NotSentReason | null {
+  switch (f.outcome) {
+    case 'skipped_recent_contact':
+      return 'recent_contact';
+    case 'opted_out':
+      return 'opted_out';
+    case 'not_sampled':
+      return 'not_sampled';
+    case 'too_old':
+      return 'too_old';
+    case 'cancelled_reopened':
+      return 'reopened';
+    case 'undeliverable':
+      return 'undeliverable';
+    default:
+      return null;
+  }
+}
+
+/**
+ * Each closure of the ticket as its follow-up records it: sent or not, and when not, why and what
+ * to do instead. A due job that ran can have sent nothing (the contact rule, an opt-out); the
+ * follow-up's outcome says so, where until now only the server log did.
+ */
+export async function closureStatuses(deps: TimeTravelDeps, ticketRef: string): Promise<ClosureStatus[]> {
+  assertTimeTravelAllowed(deps.config);
+  const followUps = await deps.models.FollowUp.find({ ticketRef })
+    .select({
+      closureNumber: 1,
+      state: 1,
+      outcome: 1,
+      sentAt: 1,
+      citizenPhone: 1,
+      sampleRate: 1,
+      lastErrorCode: 1,
+    })
+    .sort({ closureNumber: 1 })
+    .lean();
+  const days = deps.config.followUp.policy.contactMinDays;
+  const out: ClosureStatus[] = [];
+  for (const f of followUps) {
+    const reason = reasonOf(f);
+    let askAgainAfter: string | null = null;
+    if (reason === 'recent_contact') {
+      const contact = await deps.models.Contact.findById(f.citizenPhone).select({ lastContactAt: 1 }).lean();
+      if (contact?.lastContactAt)
+        askAgainAfter = new Date(contact.lastContactAt.getTime() + days * DAY_MS).toISOString();
+    }
+    out.push({
+      closureNumber: f.closureNumber,
+      state: f.state,
+      sent: f.sentAt != null,
+      reason,
+      askAgainAfter,
+      explain:
+        reason === null
+          ? null
+          : notSentTexts(reason, {
+              days,
+              askAgainAfter,
+              sampleRate: f.sampleRate ?? null,
+              errorCode: f.lastErrorCode ?? null,
+              timeZone: deps.config.timeZone,
+            }),
+    });
+  }
+  return out;
 }

@@ -299,6 +299,41 @@ describe('administration pages in headless Chromium', () => {
     });
   });
 
+  it("sets an agency's dispute deadline on its page: 1 to 90 days, a bad one refused with nothing changed, each change audited", async () => {
+    await admin.goto(agencyUrl('MOH'));
+    const field = '#agency-form input[name=dispute_act_days]';
+    // Unset, the default is shown as the placeholder.
+    expect(await admin.getAttribute(field, 'placeholder')).toBe('7');
+    await admin.fill(field, '14');
+    await submit(admin, '#agency-form button[type=submit]');
+    expect(admin.url()).toContain('saved=1');
+    expect(await admin.inputValue(field)).toBe('14');
+    expect((await sys.ctx.models.Agency.findOne({ code: 'MOH' }).lean())?.disputeActDays).toBe(14);
+    const entry = await sys.ctx.models.AuditLog.findOne({
+      action: 'admin.agency.update',
+      target: 'agency:MOH',
+    })
+      .sort({ _id: -1 })
+      .lean();
+    expect(entry?.after).toMatchObject({ disputeActDays: 14 });
+    // Past the page's own min and max (a browser would stop it; a script need not): refused by the server.
+    const csrf = (await admin.getAttribute('#agency-form input[name=_csrf]', 'value')) ?? '';
+    for (const days of ['0', '91', '2.5']) {
+      const refused = await admin.request.post(`${sys.baseUrl}/admin/agencies/MOH`, {
+        form: {
+          _csrf: csrf,
+          lang: 'en',
+          name_ar: 'وزارة الصحة',
+          name_en: 'Ministry of Health',
+          dispute_act_days: days,
+        },
+      });
+      expect(refused.status(), days).toBe(422);
+      expect(await refused.text(), days).toContain('disputeActDays');
+    }
+    expect((await sys.ctx.models.Agency.findOne({ code: 'MOH' }).lean())?.disputeActDays).toBe(14);
+  });
+
   it('a disputed closure reaches the webhook configured through the page, and the delivery log shows it', async () => {
     const token = await sys.token('ticket_system');
     const phone = '+966500000777';

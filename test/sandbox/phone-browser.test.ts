@@ -174,7 +174,7 @@ describe('the sandbox phone in Chromium', () => {
         await awaiting(page, 'keys');
         // The four parts are the page's grid cells (a tag left open once nested them in the phone).
         for (const part of ['citizen', 'phone', 'ticket', 'magic'])
-          expect(await page.locator(`main > #${part}`).count(), part).toBe(1);
+          expect(await page.locator(`main > .sandbox > #${part}`).count(), part).toBe(1);
         // Nothing wider than the screen at phone width: the page is usable on a phone.
         const overflow = await page.evaluate<number>(
           'document.documentElement.scrollWidth - document.documentElement.clientWidth',
@@ -189,6 +189,26 @@ describe('the sandbox phone in Chromium', () => {
         await page.context().close();
       }
     }
+  });
+
+  it('says on the page when a due send sent nothing, why, and what to do instead', async () => {
+    const page = await openPhone('en');
+    await page.fill('#phone-number', '+966507770013');
+    await page.click('[data-view-tab=messages]');
+    await page.fill('#reply-body', 'STOP');
+    await page.click('#reply-send');
+    await free(page);
+    await page.fill('#ticket-ref', 'T-BR-STOP');
+    await page.click('#ticket-close');
+    await page.waitForSelector('#due-jobs li[data-kind=send][data-state=delayed]');
+    await free(page);
+    await page.click('#due-run');
+    await arrives(page, '#due-closures li[data-reason=opted_out]');
+    const said = (await page.textContent('#due-closures li[data-reason=opted_out]')) ?? '';
+    expect(said).toMatch(/opted out/);
+    expect(said).toMatch(/Use another number, or send START/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sandbox-not-sent-en.png'), fullPage: true });
+    await page.context().close();
   });
 
   it('tells the user plainly when JavaScript is off', async () => {

@@ -138,3 +138,32 @@ export async function axeProblems(page: Page): Promise<string[]> {
 export async function allProblems(page: Page): Promise<string[]> {
   return [...(await layoutProblems(page)), ...(await chartProblems(page)), ...(await axeProblems(page))];
 }
+
+const CONTROLS_IN_SIGHT = String.raw`(() => {
+  const problems = [];
+  const sideways = (el) => {
+    const s = getComputedStyle(el);
+    return (s.overflowX === 'auto' || s.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1;
+  };
+  for (const c of document.body.querySelectorAll('input:not([type=hidden]),select,textarea,button,a.button')) {
+    const r = c.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    for (let p = c.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (!sideways(p)) continue;
+      const b = p.getBoundingClientRect();
+      if (r.left < b.left - 2 || r.right > b.right + 2)
+        problems.push('control out of sight in a box that scrolls sideways (' + Math.round(r.left) + '..' + Math.round(r.right) + ' in ' + Math.round(b.left) + '..' + Math.round(b.right) + '): ' +
+          c.tagName.toLowerCase() + ' "' + (c.textContent || c.getAttribute('name') || '').trim().slice(0, 40) + '"');
+      break;
+    }
+  }
+  return [...new Set(problems)].slice(0, 30);
+})()`;
+
+/**
+ * A form's controls reachable without scrolling sideways: a table may scroll in its own box to
+ * show more figures, but a button or field that has to be scrolled to is one a person misses.
+ */
+export async function controlsInSightProblems(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(CONTROLS_IN_SIGHT);
+}

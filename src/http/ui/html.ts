@@ -32,8 +32,8 @@ export function queryString(params: Record<string, string | undefined>): string 
 }
 
 /**
- * Escapes text for the pages still built as strings (the one escape left, until each is a component;
- * components need none: the renderer escapes every text).
+ * Escapes text for the one page still built as a string, the citizens' answer page (its own
+ * conversion is the answer-page work); components need none: the renderer escapes every text.
  */
 export function esc(s: string | number): string {
   return String(s).replace(

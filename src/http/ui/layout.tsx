@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { Principal } from '../../auth/api-tokens.js';
 import { uiTexts, type UiLang } from '../../i18n/ui.js';
 import { reportTexts } from '../../i18n/reports.js';
-import { queryString, renderDocument } from './html.js';
+import { queryString } from './html.js';
 import { menuFor } from './menu.js';
 import { STYLE } from './style.js';
 
@@ -27,6 +27,8 @@ export interface PageProps {
   sandbox?: boolean;
   /** Pages served to the public say nothing of who is signed in. */
   anonymous?: boolean;
+  /** More in the head: the sandbox phone's own script and the data it reads. */
+  head?: ComponentChildren;
   children?: ComponentChildren;
 }
 
@@ -45,6 +47,7 @@ export function Page(p: PageProps) {
         <title>{`${p.title} · ${rt.appName}`}</title>
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <style dangerouslySetInnerHTML={{ __html: STYLE }} />
+        {p.head}
       </head>
       <body>
         <a class="skip" href="#content">
@@ -101,39 +104,5 @@ export function Page(p: PageProps) {
         <footer class="bottom">{t.footer}</footer>
       </body>
     </html>
-  );
-}
-
-/** HTML made by a page not yet written as components (its parts escape their own text). */
-export function Raw({ html }: { html: string }) {
-  return <div style={{ display: 'contents' }} dangerouslySetInnerHTML={{ __html: html }} />;
-}
-
-/**
- * The layout around a page still built as a string: its header and body placed in the one layout.
- * Callers escape what they put in `body`; new pages are components and do not come through here.
- */
-export function layout(opts: {
-  lang: UiLang;
-  title: string;
-  header?: string;
-  body: string;
-  principal?: PageProps['principal'];
-  csrf?: string;
-  path?: string;
-  query?: Record<string, string | undefined>;
-}): string {
-  return renderDocument(
-    <Page
-      lang={opts.lang}
-      title={opts.title}
-      path={opts.path ?? '/'}
-      {...(opts.query ? { query: opts.query } : {})}
-      {...(opts.principal ? { principal: opts.principal } : { anonymous: true })}
-      {...(opts.csrf ? { csrf: opts.csrf } : {})}
-    >
-      {opts.header && <Raw html={opts.header} />}
-      <Raw html={opts.body} />
-    </Page>,
   );
 }

@@ -6,7 +6,8 @@ type Label = { [K in keyof UiTexts]: UiTexts[K] extends string ? K : never }[key
 
 const PAGES: { path: string; label: Label; roles: readonly Role[] | 'anyone'; sandbox?: true }[] = [
   { path: '/dashboard', label: 'dashboard', roles: ['admin', 'agency_admin', 'manager', 'auditor'] },
-  { path: '/audit/integrity', label: 'integrity', roles: ['admin', 'agency_admin', 'manager', 'auditor'] },
+  // Integrity signals name agents: auditors and administrators only (reports/integrity/routes.ts).
+  { path: '/audit/integrity', label: 'integrity', roles: ['admin', 'auditor'] },
   { path: '/admin', label: 'agencies', roles: ['admin', 'agency_admin', 'auditor'] },
   { path: '/admin/users', label: 'users', roles: ['admin', 'agency_admin', 'auditor'] },
   { path: '/admin/tokens', label: 'tokens', roles: ['admin', 'agency_admin', 'auditor'] },
@@ -27,11 +28,12 @@ export interface MenuItem {
   lang: boolean;
 }
 
+/** `sandbox`: whether the sandbox phone is mounted; it is not listed unless it is (live mode: 404). */
 export function menuFor(role: Role | undefined, lang: UiLang, opts: { sandbox?: boolean } = {}): MenuItem[] {
   const t = uiTexts(lang);
   return PAGES.filter(
     (p) =>
       (p.roles === 'anyone' || (role !== undefined && p.roles.includes(role))) &&
-      (!p.sandbox || opts.sandbox !== false),
+      (!p.sandbox || opts.sandbox === true),
   ).map((p) => ({ path: p.path, label: t[p.label], lang: p.path !== '/admin/queues' }));
 }

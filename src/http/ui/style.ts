@@ -65,6 +65,39 @@ dl.defs dt{font-weight:600;margin-top:.5rem}dl.defs dd{margin:0;color:#3d4d44}
 ol.chain{list-style:none;padding:0;margin:.5rem 0 0}ol.chain>li{padding:.15rem 0}ul.drops{margin:0;padding-inline-start:1.2rem;color:#6b4400;font-size:.85rem}
 .award ol{margin:.4rem 0;padding-inline-start:1.4rem}
 .login{max-width:24rem;margin:3rem auto}
+ul.people{list-style:none;margin:0;padding:0;display:grid;gap:.75rem;grid-template-columns:repeat(auto-fill,minmax(min(100%,34rem),1fr))}
+li.person{border:1px solid #dde5e0;border-radius:.6rem;padding:.7rem;min-width:0}
+.person-name{font-size:1rem;margin:0;overflow-wrap:anywhere}
+.person-facts{margin:.15rem 0 .5rem;color:#3d4d44;font-size:.9rem;overflow-wrap:anywhere}
+form.person-edit{grid-template-columns:repeat(auto-fit,minmax(min(100%,9rem),1fr))}
+.person-actions{display:flex;flex-wrap:wrap;gap:.4rem;margin-top:.5rem}
+.sandbox{display:grid;gap:1rem;grid-template-columns:minmax(0,1fr)}
+@media (min-width:60rem){.sandbox{grid-template-columns:minmax(0,22rem) minmax(0,1fr);align-items:start}.sandbox #citizen{grid-column:1;grid-row:1}.sandbox #ticket{grid-column:1;grid-row:2}.sandbox #phone{grid-column:2;grid-row:1/span 2}.sandbox #magic{grid-column:1/-1;grid-row:3}}
+.sandbox section{margin:0}
+.sandbox label{display:grid;gap:.2rem;font-size:.85rem;color:#3d4d44;margin-bottom:.5rem}
+.sandbox button{font:inherit;border-radius:.45rem;padding:.5rem .8rem;min-height:2.4rem;cursor:pointer;border:1px solid #0b5d34;background:#fff;color:#0b5d34}
+.sandbox button.primary{background:#0b5d34;color:#fff}.sandbox button.danger{background:#a12828;border-color:#a12828;color:#fff}
+.sandbox button:disabled{opacity:.45;cursor:default}
+.sandbox textarea{min-height:auto;direction:inherit;text-align:start}
+.row{display:flex;gap:.5rem;flex-wrap:wrap;margin:.5rem 0}
+.noscript{background:#fdecec;color:#8a1f1f;border:1px solid #f2b8b8;border-radius:.5rem;padding:.8rem 1rem;font-weight:600}
+.phone{max-width:26rem;margin-inline:auto;border:10px solid #1d2a23;border-radius:2rem;padding:.75rem;background:#fafcfb;min-height:36rem}
+.tabs{display:flex;gap:.25rem;margin-bottom:.75rem}.tabs button{flex:1}.sandbox .tabs button[aria-selected=true]{background:#0b5d34;color:#fff}
+.keypad{display:grid;grid-template-columns:repeat(3,1fr);gap:.4rem;margin:.6rem 0}.sandbox .keypad button{font-size:1.3rem;min-height:3rem}
+.awaiting{font-weight:600;color:#0b5d34;min-height:1.5rem}
+ol.transcript{list-style:none;margin:0;padding:0;max-height:18rem;overflow-y:auto;border:1px solid #dde5e0;border-radius:.5rem}
+ol.transcript li{padding:.35rem .5rem;border-bottom:1px solid #eef2ef;font-size:.9rem}
+ol.transcript li.service{background:#eef6f1}ol.transcript li.network{color:#4a5a51;font-size:.8rem}
+ol.transcript .meta{display:block;font-size:.75rem;color:#4a5a51}
+ol.messages{list-style:none;margin:0;padding:0;display:grid;gap:.5rem;max-height:22rem;overflow-y:auto}
+ol.messages li{padding:.5rem .7rem;border-radius:.8rem;max-width:85%;white-space:pre-wrap;word-break:break-word}
+ol.messages li.out{background:#e6efe9;justify-self:start}ol.messages li.in{background:#0b5d34;color:#fff;justify-self:end}
+ol.messages .meta{display:block;font-size:.75rem;opacity:.8;margin-top:.2rem}
+ol.messages a{color:inherit;font-weight:600}
+[hidden]{display:none!important}
+.flash{min-height:1.4rem;font-size:.9rem}.flash.error{color:#8a1f1f}
+ul.jobs{margin:.4rem 0;padding-inline-start:1.2rem;font-size:.9rem}
+ul.jobs li.skipped{color:#6b4400}
 .login form{display:grid;gap:.75rem}
 .login label{display:grid;gap:.25rem}
 ul.words{list-style:none;padding:0;margin:0}ul.words li{border-bottom:1px solid #e3e9e5;padding:.5rem 0}

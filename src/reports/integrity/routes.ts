@@ -7,8 +7,8 @@ import { integrityTexts } from '../../i18n/integrity.js';
 import { authorisedFilter } from '../authorise.js';
 import { sessionCsrf } from '../../auth/session-csrf.js';
 import { describeFilter, filterShape, langShape, parseQuery } from '../filters.js';
-import { esc, sendPage } from '../../http/ui/html.js';
-import { layout } from '../../http/ui/layout.js';
+import { sendPage } from '../../http/ui/html.js';
+import { renderMessagePage } from '../../http/ui/message-page.js';
 import { renderIntegrityPage } from './page.js';
 import { integritySignals } from './signals.js';
 
@@ -59,11 +59,14 @@ export function integrityRouter(ctx: AppContext, auth: AuthDeps): Router {
       return sendPage(
         res,
         403,
-        layout({
+        renderMessagePage({
           lang,
           title: t.title,
+          message: t.forbidden,
           path: '/audit/integrity',
-          body: `<section><p class="error" role="alert">${esc(t.forbidden)}</p></section>`,
+          back: { href: '/', label: lang === 'ar' ? 'الصفحة الرئيسية' : 'Home' },
+          principal: principalOf(res),
+          csrf: sessionCsrf(ctx.config.admin.secretsKey, req) ?? '',
         }),
       );
     }
@@ -80,7 +83,11 @@ export function integrityRouter(ctx: AppContext, auth: AuthDeps): Router {
         lang,
         report,
         { agent: (id) => names.get(id) ?? id },
-        { principal: principalOf(res), csrf: sessionCsrf(ctx.config.admin.secretsKey, req) ?? '' },
+        {
+          principal: principalOf(res),
+          csrf: sessionCsrf(ctx.config.admin.secretsKey, req) ?? '',
+          sandbox: ctx.sandbox !== undefined,
+        },
       ),
     );
   });

@@ -5,9 +5,9 @@ import { authDeps, principalOf } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { HttpError, validationError } from '../http/errors.js';
 import { retentionTexts } from '../i18n/retention.js';
-import { adminPage, hidden, table, type Lang, type PageCtx } from '../admin/pages/render.js';
+import { adminPage, Hidden, Table, type Lang, type PageCtx } from '../admin/pages/render.js';
 import { requireAdmin } from '../admin/auth.js';
-import { esc, sendPage } from '../http/ui/html.js';
+import { sendPage } from '../http/ui/html.js';
 import { eraseCitizen, type ErasureReport } from './erase.js';
 
 export const erasureBodySchema = z.strictObject({ phone: z.string().trim().min(1).max(40) });
@@ -32,25 +32,51 @@ export function retentionRouter(ctx: AppContext): Router {
     p: principalOf(res),
     csrf: res.locals.csrf ?? '',
     path: '/admin/erasure',
+    sandbox: ctx.sandbox !== undefined,
   });
   const render = (c: PageCtx, state: { report?: ErasureReport; error?: HttpError; phone?: string } = {}) => {
     const t = retentionTexts(c.lang);
-    const result = state.report
-      ? `<section><p class="ok" role="status">${esc(t.done(state.report.subject))}</p>${
-          state.report.optOutKept ? `<p class="note">${esc(t.optOutKept)}</p>` : ''
-        }<h2>${esc(t.changed)}</h2>${table(
-          ['', '#'],
-          Object.entries(state.report.changed).map(([k, n]) => [esc(k), String(n)]),
-        )}</section>`
-      : '';
     return adminPage(
       c,
       t.title,
-      `<section><h2>${esc(t.title)}</h2><p class="note">${esc(t.intro)}</p>
-<form class="stack" method="post" action="/admin/erasure">${hidden(c)}
-<label>${esc(t.phone)}<input name="phone" value="${esc(state.phone ?? '')}" inputmode="tel" dir="ltr" autocomplete="off" required></label>
-<label><input type="checkbox" name="confirm" value="yes" required> ${esc(t.confirm)}</label>
-<button class="primary" type="submit">${esc(t.submit)}</button></form></section>${result}`,
+      <>
+        <section>
+          <p class="note">{t.intro}</p>
+          <form class="stack" method="post" action="/admin/erasure">
+            <Hidden c={c} />
+            <label>
+              {t.phone}
+              <input
+                name="phone"
+                value={state.phone ?? ''}
+                inputmode="tel"
+                dir="ltr"
+                autocomplete="off"
+                required
+              />
+            </label>
+            <label>
+              <input type="checkbox" name="confirm" value="yes" required /> {t.confirm}
+            </label>
+            <button class="primary" type="submit">
+              {t.submit}
+            </button>
+          </form>
+        </section>
+        {state.report && (
+          <section>
+            <p class="ok" role="status">
+              {t.done(state.report.subject)}
+            </p>
+            {state.report.optOutKept && <p class="note">{t.optOutKept}</p>}
+            <h2>{t.changed}</h2>
+            <Table
+              headers={['', '#']}
+              rows={Object.entries(state.report.changed).map(([k, n]) => [k, String(n)])}
+            />
+          </section>
+        )}
+      </>,
       state.error ? { error: state.error } : {},
     );
   };

@@ -14,6 +14,7 @@ import { reportsRouter } from './reports/routes.js';
 import { retentionRouter } from './retention/routes.js';
 import { demoBanner } from './sandbox/demo/banner.js';
 import { sandboxRouter } from './sandbox/routes.js';
+import { connectorsRouter } from './tickets/connectors/routes.js';
 import { ticketsRouter } from './tickets/routes.js';
 import { voiceRouter } from './voice/routes.js';
 import { PROCESSED_QUEUES } from './worker-definitions.js';
@@ -47,6 +48,7 @@ export function createApp(ctx: AppContext): Express {
   // Voice first: Twilio waits on these while a caller listens, so they skip the other routers' matching.
   app.use(voiceRouter(ctx));
   app.use(ticketsRouter(ctx));
+  app.use(connectorsRouter(ctx));
   app.use(followUpRouter(ctx));
   app.use(reportsRouter(ctx));
   app.use(landingRouter(ctx, authDeps(ctx)));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptSecret } from '../../src/auth/secrets.js';
 import type { ConnectorSystem } from '../../src/db/models/connector.js';
+import { glpiChallengeAnswer } from '../../src/tickets/connectors/signatures.js';
 import { SYSTEMS } from '../../src/tickets/connectors/systems.js';
 import { FAST_FOLLOWUP_ENV, waitForMessages } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
@@ -190,6 +191,25 @@ describe('refusals that name what is wrong', () => {
     });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { message: string }).message).toContain('Timestamp');
+  });
+
+  it('refuses a body that is not JSON with 400, after the signature, storing nothing', async () => {
+    const body = Buffer.from('status=solved');
+    const { headers } = SYSTEMS.zendesk.sign(body, secret, new Date());
+    const res = await fetch(`${sys.baseUrl}/api/connectors/${agency}/zendesk`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } as Record<string, string>,
+      body,
+    });
+    expect(res.status).toBe(400);
+    expect(await sys.ctx.models.Ticket.countDocuments({ agency })).toBe(0);
+  });
+
+  it("answers GLPI's challenge-response check with the HMAC of its token", async () => {
+    const res = await fetch(`${sys.baseUrl}/api/connectors/ag-glpi/glpi?crc_token=abc123`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(glpiChallengeAnswer('secret-of-glpi-0123456789abcdef', 'abc123'));
+    expect((await fetch(`${sys.baseUrl}/api/connectors/${agency}/zendesk?crc_token=abc`)).status).toBe(404);
   });
 
   it('answers 404 for an agency without that connector', async () => {

@@ -5,6 +5,7 @@ import type { ConnectorSystem } from '../../src/db/models/connector.js';
 import { glpiChallengeAnswer } from '../../src/tickets/connectors/signatures.js';
 import { SYSTEMS } from '../../src/tickets/connectors/systems.js';
 import { FAST_FOLLOWUP_ENV, waitForMessages } from '../support/followup.js';
+import { logSink } from '../support/log-sink.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 
 /**
@@ -14,8 +15,13 @@ import { eventually, startTestSystem, type TestSystem } from '../support/system.
  */
 
 let sys: TestSystem;
+const { lines, sink } = logSink();
 beforeAll(async () => {
-  sys = await startTestSystem({ workers: true, env: FAST_FOLLOWUP_ENV });
+  sys = await startTestSystem({
+    workers: true,
+    env: { ...FAST_FOLLOWUP_ENV, LOG_LEVEL: 'debug' },
+    logDestination: sink,
+  });
 });
 afterAll(async () => {
   await sys.stop();
@@ -215,5 +221,17 @@ describe('refusals that name what is wrong', () => {
   it('answers 404 for an agency without that connector', async () => {
     const res = await post('no-such-agency', 'glpi', fixture('glpi'), secret);
     expect(res.status).toBe(404);
+  });
+});
+
+describe('the log', () => {
+  it('names each delivery and its outcome, and holds no number and no secret', () => {
+    const text = lines.join('');
+    expect(text).toContain('"msg":"connector delivery"');
+    expect(text).toContain('"outcome":"unauthorised"');
+    for (const phone of Object.values(PHONES)) expect(text).not.toContain(phone.slice(4));
+    for (const s of ['zendesk', 'servicenow', 'dynamics', 'glpi'])
+      expect(text).not.toContain(`secret-of-${s}`);
+    expect(text).not.toContain('refusal-secret');
   });
 });

@@ -61,6 +61,12 @@ describe('connectors page', () => {
     expect(await admin.textContent('#connector-glpi code.url')).toBe(
       `${sys.baseUrl}/api/connectors/MOMRAH/glpi`,
     );
+    // An agency that does not exist: a page naming it, with the agencies that do.
+    const missing = await admin.goto(`${sys.baseUrl}/admin/agencies/NOPE/connectors?lang=en`);
+    expect(missing?.status()).toBe(404);
+    expect(await admin.textContent('.error')).toContain('no agency NOPE');
+    expect(await admin.$('main a[href^="/admin/agencies/MOMRAH/connectors"]')).not.toBeNull();
+    await admin.goto(url());
   });
 
   it('generates ServiceNow’s secret and shows it once; Zendesk takes its own pasted signing secret', async () => {

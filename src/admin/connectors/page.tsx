@@ -301,7 +301,11 @@ export function renderConnectorsPage(
 }
 
 /** The menu's entry: the agencies the reader may see, each linking to its connectors. */
-export function renderAgencyChooser(c: Ctx, agencies: { code: string; name: string }[]): string {
+export function renderAgencyChooser(
+  c: Ctx,
+  agencies: { code: string; name: string }[],
+  error?: HttpError,
+): string {
   const t = connectorTexts(c.lang);
   return renderDocument(
     <Page
@@ -312,6 +316,7 @@ export function renderAgencyChooser(c: Ctx, agencies: { code: string; name: stri
       csrf={c.csrf}
       path="/admin/connectors"
     >
+      {error && <ErrorBlock error={error} />}
       <section>
         <p>{t.chooseAgency}</p>
         {agencies.length === 0 ? (

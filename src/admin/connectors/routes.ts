@@ -67,7 +67,7 @@ export function connectorAdminRouter(ctx: AppContext, auth: AuthDeps): Router {
         state = await change(req, res);
       } catch (err) {
         if (!(err instanceof HttpError) || err.status >= 500) throw err;
-        if (err.status === 404 && err.message.startsWith('agency')) throw err;
+        if (err.status === 404 && err.message.startsWith('agency')) return chooser(req, res, 404, err);
         return page(req, res, err.status, { error: err });
       }
       if (state) return page(req, res, 200, state);
@@ -77,21 +77,23 @@ export function connectorAdminRouter(ctx: AppContext, auth: AuthDeps): Router {
       );
     };
 
-  router.get('/admin/connectors', async (req, res) => {
+  const chooser = async (req: Request, res: Response, status: number, error?: HttpError) => {
     const lang = langOf(req);
     const agencies = await listAgencies(ctx, principalOf(res));
-    sendPage(
-      res,
-      200,
-      renderAgencyChooser(
-        c(req, res),
-        agencies.map((a) => ({ code: a.code, name: a.name[lang] })),
-      ),
-    );
-  });
+    const list = agencies.map((a) => ({ code: a.code, name: a.name[lang] }));
+    sendPage(res, status, renderAgencyChooser(c(req, res), list, error));
+  };
+
+  router.get('/admin/connectors', async (req, res) => chooser(req, res, 200));
 
   router.get('/admin/agencies/:code/connectors', async (req, res) => {
-    await page(req, res, 200, req.query.saved ? { notice: connectorTexts(langOf(req)).saved } : {});
+    try {
+      await page(req, res, 200, req.query.saved ? { notice: connectorTexts(langOf(req)).saved } : {});
+    } catch (err) {
+      // An agency that does not exist, or is not the reader's: the list of those that are.
+      if (!(err instanceof HttpError) || err.status >= 500) throw err;
+      await chooser(req, res, err.status, err);
+    }
   });
 
   router.post(

@@ -16,6 +16,7 @@ import { reportsRouter } from './reports/routes.js';
 import { retentionRouter } from './retention/routes.js';
 import { demoBanner } from './sandbox/demo/banner.js';
 import { sandboxRouter } from './sandbox/routes.js';
+import { connectorsRouter } from './tickets/connectors/routes.js';
 import { ticketsRouter } from './tickets/routes.js';
 import { voiceRouter } from './voice/routes.js';
 import { voiceHandoffApiRouter } from './voice/handoff-api.js';
@@ -51,6 +52,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(voiceRouter(ctx));
   app.use(ticketsRouter(ctx));
   app.use(voiceHandoffApiRouter(ctx));
+  app.use(connectorsRouter(ctx));
   app.use(followUpRouter(ctx));
   app.use(reportsRouter(ctx));
   app.use(landingRouter(ctx, authDeps(ctx)));

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { authDeps } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { adminApiRouter } from './api-routes.js';
+import { connectorAdminRouter } from './connectors/routes.js';
 import { adminWebRouter } from './web-routes.js';
 
 /** /api/admin and the /admin and /account pages; sessions are the dashboard's (same Redis keys). */
@@ -9,6 +10,8 @@ export function adminRouter(ctx: AppContext): Router {
   const auth = authDeps(ctx);
   const router = Router();
   router.use(adminApiRouter(ctx, auth));
+  // Before the pages' catch-all guard: these pages bring their own (the same one).
+  router.use(connectorAdminRouter(ctx, auth));
   router.use(adminWebRouter(ctx, auth));
   return router;
 }

@@ -9,7 +9,9 @@ import { normalisePhone } from './phone.js';
 import { withVerification } from './verification.js';
 import { ticketService } from './worker.js';
 
-const refSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'ticket ref: 1–64 letters, digits, . _ -');
+export const refSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'ticket ref: 1–64 letters, digits, . _ -');
 const idSchema = z.string().trim().min(1).max(128);
 /**
  * Agency, department and agent are codes, never free text: the agency's code heads the citizen's SMS

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { accessModels } from './access.js';
 import { callModels } from './call.js';
 import { chainModels } from './chain.js';
+import { closureImportModels } from './closure-import.js';
 import { dailySumModels } from './daily-sum.js';
 import { disputeModels } from './dispute.js';
 import { followUpModels } from './followup.js';
@@ -25,6 +26,7 @@ export function createModels(conn: Connection) {
     ...integrityModels(conn),
     ...migrationModels(conn),
     ...disputeModels(conn),
+    ...closureImportModels(conn),
   };
 }
 

@@ -12,6 +12,7 @@ const PAGES: { path: string; label: Label; roles: readonly Role[] | 'anyone'; sa
   { path: '/admin/tokens', label: 'tokens', roles: ['admin', 'agency_admin', 'auditor'] },
   { path: '/admin/audit', label: 'auditLog', roles: ['admin', 'agency_admin', 'auditor'] },
   { path: '/admin/unknown-codes', label: 'unknownCodes', roles: ['admin', 'agency_admin', 'auditor'] },
+  { path: '/admin/imports', label: 'imports', roles: ['admin', 'agency_admin'] },
   { path: '/admin/erasure', label: 'erasure', roles: ['admin'] },
   { path: '/admin/queues', label: 'queues', roles: ['admin'] },
   { path: '/sandbox', label: 'sandbox', roles: ['admin'], sandbox: true },

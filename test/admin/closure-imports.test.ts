@@ -375,7 +375,7 @@ describe('an interrupted import resumes without doubles', () => {
 describe('an agency’s own column names', () => {
   it('are stored per agency and recognised in its next upload', async () => {
     const file = [
-      'Case No;Resolved On;Section;Employee;Mobile',
+      'Case No.;Resolved On;Section;Employee;Mobile',
       `M-1;${riyadh(3)};complaints;agent-1;050 999 1234`,
     ].join('\n');
     const unknown = await upload(file);
@@ -385,7 +385,7 @@ describe('an agency’s own column names', () => {
       headers: { authorization: `Bearer ${mohAdmin}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         columns: {
-          'Case No': 'ticket_ref',
+          'Case No.': 'ticket_ref',
           'Resolved On': 'closed_at',
           Section: 'department',
           Employee: 'agent_id',

@@ -213,7 +213,12 @@ async function saveMapping(
     throw fieldError(400, 'validation_failed', 'agency', 'name the agency whose column names these are');
   await ctx.models.ImportMapping.updateOne(
     { _id: agency },
-    { $set: { columns, updatedBy: p.name } },
+    {
+      $set: {
+        columns: Object.entries(columns).map(([header, field]) => ({ header, field })),
+        updatedBy: p.name,
+      },
+    },
     { upsert: true },
   );
 }

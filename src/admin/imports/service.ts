@@ -93,10 +93,10 @@ function meter(limit: number, state: { bytes: number; hash: ReturnType<typeof cr
 export async function mappingOf(ctx: AppContext, agency: string | undefined): Promise<HeaderMapping> {
   if (agency === undefined) return {};
   const doc = await ctx.models.ImportMapping.findById(agency).lean();
-  const columns = (doc?.columns ?? {}) as Record<string, string>;
   const out: Record<string, ImportField> = {};
-  for (const [k, v] of Object.entries(columns))
-    if ((IMPORT_FIELDS as readonly string[]).includes(v)) out[k] = v as ImportField;
+  for (const { header, field } of doc?.columns ?? [])
+    if (header && field && (IMPORT_FIELDS as readonly string[]).includes(field))
+      out[header] = field as ImportField;
   return out;
 }
 

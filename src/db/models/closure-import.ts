@@ -64,7 +64,11 @@ export const importMappingSchema = new Schema(
   {
     /** The agency code. */
     _id: { type: String, required: true },
-    columns: { type: Map, of: String, default: () => new Map() },
+    /** A list, not a map: a header may hold '.' or start with '$', which a map's keys may not. */
+    columns: {
+      type: [new Schema({ header: String, field: String }, { _id: false })],
+      default: () => [],
+    },
     updatedBy: { type: String },
   },
   { versionKey: false, timestamps: true },

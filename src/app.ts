@@ -5,6 +5,7 @@ import { apiReferenceRouter } from './http/ui/api-reference.js';
 import { apiRouteDocs, API_VERSION } from './api-docs.js';
 import { authDeps } from './auth/principal.js';
 import { adminRouter } from './admin/routes.js';
+import { importsRouter } from './admin/imports/routes.js';
 import type { AppContext } from './context.js';
 import { followUpRouter } from './followup/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
@@ -61,6 +62,8 @@ export function createApp(ctx: AppContext): Express {
   // catch-all guard (which would ask the board's own script for a form token).
   app.use(retentionRouter(ctx));
   app.use(queueBoardRouter(ctx, PROCESSED_QUEUES));
+  // Before the administration's catch-all guard, which lets agency administrators' readers in too.
+  app.use(importsRouter(ctx, authDeps(ctx)));
   app.use(adminRouter(ctx));
   // The sandbox phone exists only beside the Twilio stand-in: in live mode its paths are 404.
   if (ctx.sandbox) app.use(sandboxRouter(ctx, ctx.sandbox));

@@ -3,6 +3,7 @@ import type { Basis, Report } from './area.js';
 import { admin } from './admin.js';
 import { auth } from './auth.js';
 import { answerLinkSecretOf, followUp } from './followup.js';
+import { imports } from './imports.js';
 import { integrity } from './integrity.js';
 import { locale } from './locale.js';
 import { metrics } from './metrics.js';
@@ -36,6 +37,7 @@ const variables = z.object({
   ...admin.variables,
   ...metrics.variables,
   ...retention.variables,
+  ...imports.variables,
 });
 
 /** Every environment variable the configuration reads (.env.example documents each one). */
@@ -75,6 +77,7 @@ const configSchema = variables.transform((e, ctx) => {
     ...parts.admin,
     ...metrics.build(e, basis, report),
     ...retention.build(e, basis, report),
+    ...imports.build(e, basis, report),
   };
 });
 

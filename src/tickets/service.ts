@@ -354,6 +354,124 @@ export class TicketService {
     }
   }
 
+  /**
+   * Accepts many events at once, each exactly as `accept` would (same ownership, same stored event,
+   * same job, same idempotency), in a few round trips for the whole batch instead of a few per event:
+   * the owners claimed in one bulk upsert, the events stored in one insert and queued in one add. An
+   * event whose id was taken is looked up with the others; the rare one another agency's event holds
+   * goes through `accept`. A batch must not hold one event id twice (the import drops repeats first).
+   */
+  async acceptMany(inputs: TicketEventInput[]): Promise<AcceptOutcome[]> {
+    const owners = await this.claimMany(inputs);
+    const outcomes: (AcceptOutcome | undefined)[] = inputs.map(() => undefined);
+    const docs: NewEventDoc[] = [];
+    const at: number[] = [];
+    inputs.forEach((input, i) => {
+      const owner = owners.get(input.ticketRef);
+      if (!owner) throw new Error(`ticket ${input.ticketRef}: its owner was neither recorded nor found`);
+      if (owner.agency !== input.agency || owner.department !== input.department) {
+        outcomes[i] = { kind: 'not_owner', owner };
+        return;
+      }
+      docs.push({
+        _id: input.eventId,
+        eventId: input.eventId,
+        ticketRef: input.ticketRef,
+        type: input.type,
+        at: input.at,
+        receivedAt: new Date(),
+        agency: input.agency,
+        department: input.department,
+        agentId: input.agentId,
+        citizenPhone: input.citizenPhone,
+        language: input.language,
+        ...(input.callSid ? { callSid: input.callSid } : {}),
+        fingerprint: fingerprint(input),
+      });
+      at.push(i);
+    });
+    if (docs.length === 0) return outcomes as AcceptOutcome[];
+    const jobs = docs.map((d) => ({
+      name: 'apply',
+      data: { eventId: d._id, ticketRef: d.ticketRef },
+      opts: { ...this.deps.jobOptions, jobId: ticketEventJobId(d._id), delay: APPLY_DELAY_MS },
+    }));
+    const [stored] = await Promise.all([
+      this.deps.models.TicketEvent.insertMany(docs, { ordered: false, lean: true }).then(
+        () => docs.map(() => true),
+        (err: unknown) => takenIds(docs.length, err),
+      ),
+      this.deps.queue.addBulk(jobs),
+    ]);
+    const taken = docs.filter((_d, k) => !stored[k]).map((d) => d._id);
+    const existing = new Map(
+      taken.length === 0
+        ? []
+        : (await this.deps.models.TicketEvent.find({ _id: { $in: taken } }).lean()).map((e) => [
+            String(e._id),
+            e,
+          ]),
+    );
+    await Promise.all(
+      docs.map(async (d, k) => {
+        const i = at[k] as number;
+        if (stored[k]) {
+          outcomes[i] = { kind: 'accepted', replayed: false };
+          return;
+        }
+        const e = existing.get(d._id);
+        if (!e || e.agency !== d.agency) {
+          // Another agency's event holds the id: `accept` keeps this one under a key of its own.
+          outcomes[i] = await this.accept(inputs[i] as TicketEventInput);
+          return;
+        }
+        if (e.fingerprint !== d.fingerprint) {
+          outcomes[i] = {
+            kind: 'conflict',
+            message: `eventId ${d.eventId} was already used for a different event (ticket ${e.ticketRef})`,
+          };
+          return;
+        }
+        if (e.result) {
+          outcomes[i] = { kind: 'replayed', result: e.result as EventResult };
+          return;
+        }
+        await this.enqueue({ eventId: d._id, ticketRef: e.ticketRef });
+        outcomes[i] = { kind: 'accepted', replayed: true };
+      }),
+    );
+    return outcomes as AcceptOutcome[];
+  }
+
+  /** The owners of many events' tickets: cached, recorded, or claimed by the batch's first event of each. */
+  private async claimMany(inputs: TicketEventInput[]): Promise<Map<string, TicketOwnerView>> {
+    const { TicketOwner } = this.deps.models;
+    const cache = ownerCache(this.deps.models, OWNER_CACHE);
+    const owners = new Map<string, TicketOwnerView>();
+    const first = new Map<string, TicketEventInput>();
+    for (const input of inputs) {
+      const cached = cache.get(input.ticketRef);
+      if (cached) owners.set(input.ticketRef, cached);
+      else if (!first.has(input.ticketRef)) first.set(input.ticketRef, input);
+    }
+    if (first.size === 0) return owners;
+    const refs = [...first.keys()];
+    const claimedAt = new Date();
+    // Inserts only: a ticket already owned keeps its owner (its id is taken), and of two batches (or a
+    // batch and an API call) racing for a new ticket exactly one owns it. The owners of the tickets
+    // whose ids were taken are read below with the others.
+    await TicketOwner.insertMany(
+      refs.map((ref) => {
+        const c = first.get(ref) as TicketEventInput;
+        return { _id: ref, agency: c.agency, department: c.department, eventId: c.eventId, claimedAt };
+      }),
+      { ordered: false, lean: true },
+    ).catch((err: unknown) => takenIds(refs.length, err));
+    for (const o of await TicketOwner.find({ _id: { $in: refs } }).lean())
+      owners.set(String(o._id), this.remember(String(o._id), o));
+    return owners;
+  }
+
   private async storedEvent(key: string) {
     const existing = await this.deps.models.TicketEvent.findById(key).lean();
     if (!existing) throw new Error(`ticket event ${key} was refused as a duplicate but is not stored`);

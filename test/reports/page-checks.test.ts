@@ -57,6 +57,7 @@ const TOURS: { user?: string; paths: string[] }[] = [
       '/admin/tokens',
       '/admin/audit',
       '/admin/unknown-codes',
+      '/admin/imports',
       '/admin/agencies/MOMAH',
       '/admin/erasure',
       '/sandbox',
@@ -65,7 +66,7 @@ const TOURS: { user?: string; paths: string[] }[] = [
   { user: 'auditor', paths: ['/dashboard', '/audit/integrity', '/reports/agent/moh-a-01'] },
   { user: 'momah.manager', paths: ['/dashboard', '/reports/agent/momah-r-02'] },
   { user: 'lighting.manager', paths: ['/dashboard'] },
-  { user: 'moh.admin', paths: ['/dashboard', '/admin', '/admin/users'] },
+  { user: 'moh.admin', paths: ['/dashboard', '/admin', '/admin/users', '/admin/imports'] },
 ];
 
 describe('every page of every role, in Chromium', () => {

@@ -3,6 +3,7 @@ import { accessModels } from './access.js';
 import { callModels } from './call.js';
 import { chainModels } from './chain.js';
 import { connectorModels } from './connector.js';
+import { closureImportModels } from './closure-import.js';
 import { dailySumModels } from './daily-sum.js';
 import { disputeModels } from './dispute.js';
 import { followUpModels } from './followup.js';
@@ -27,6 +28,7 @@ export function createModels(conn: Connection) {
     ...migrationModels(conn),
     ...disputeModels(conn),
     ...connectorModels(conn),
+    ...closureImportModels(conn),
   };
 }
 

@@ -14,6 +14,7 @@ const PAGES: { path: string; label: Label; roles: readonly Role[] | 'anyone'; sa
   { path: '/admin/audit', label: 'auditLog', roles: ['admin', 'agency_admin', 'auditor'] },
   { path: '/admin/unknown-codes', label: 'unknownCodes', roles: ['admin', 'agency_admin', 'auditor'] },
   { path: '/admin/connectors', label: 'connectors', roles: ['admin', 'agency_admin', 'auditor'] },
+  { path: '/admin/imports', label: 'imports', roles: ['admin', 'agency_admin'] },
   { path: '/admin/erasure', label: 'erasure', roles: ['admin'] },
   { path: '/admin/queues', label: 'queues', roles: ['admin'] },
   { path: '/sandbox', label: 'sandbox', roles: ['admin'], sandbox: true },

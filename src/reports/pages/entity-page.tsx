@@ -120,6 +120,8 @@ export function renderEntityPage(v: {
   data: DashboardData;
   extra: EntityExtra;
   disputes: DisputesView;
+  /** The agency and department the entity sits in, for the breadcrumbs. */
+  place: { agency: string | undefined; department: string | undefined };
   /** Reasons and words of the disputed closures listed, by `ticketRef#closure`. */
   disputeReasons: Map<string, string>;
   voice: { comments: VoiceComment[]; mayHear: boolean };
@@ -151,7 +153,7 @@ export function renderEntityPage(v: {
       query={{ from: data.filter.from, to: data.filter.to }}
       sandbox={v.sandbox}
     >
-      <Breadcrumbs lang={lang} kind={v.kind} code={v.code} name={v.name} data={data} />
+      <Breadcrumbs lang={lang} kind={v.kind} code={v.code} name={v.name} data={data} place={v.place} />
       <FilterForm
         lang={lang}
         action={v.path}
@@ -406,18 +408,19 @@ function Breadcrumbs({
   code,
   name,
   data,
+  place,
 }: {
   lang: ReportLang;
   kind: EntityKind;
   code: string;
   name: string;
   data: DashboardData;
+  place: { agency: string | undefined; department: string | undefined };
 }) {
   const words = lang === 'ar' ? ENTITY_AR : ENTITY_EN;
   const f = data.filter;
-  const own = kind === 'agent' ? data.agents.find((g) => g.key === code) : undefined;
-  const agency = kind === 'agency' ? undefined : (own?.agency ?? f.agency);
-  const department = kind === 'agent' ? (own?.department ?? f.department) : undefined;
+  const agency = kind === 'agency' ? undefined : place.agency;
+  const department = kind === 'agent' ? place.department : undefined;
   const sep = lang === 'ar' ? ' ‹ ' : ' › ';
   return (
     <nav aria-label={lang === 'ar' ? 'مسار الصفحة' : 'Breadcrumb'} class="note" data-breadcrumbs>

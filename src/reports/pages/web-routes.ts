@@ -115,7 +115,7 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
         const { lang: _l, q, ...dates } = parseLeniently(entityQuerySchema, raw, problems);
         const filter = await filterLeniently(ctx, req, principal, { ...dates, ...named }, problems);
         const seesIntegrity = principal.role === 'auditor' || principal.role === 'admin';
-        const [data, extra, disputes, voiceComments] = await Promise.all([
+        const [data, extra, disputes, voiceComments, place] = await Promise.all([
           loadDashboard(ctx.models, filter, ctx.config.reports.minN, lang, {
             ...(seesIntegrity
               ? { integrity: { timeZone: ctx.config.timeZone, reopenDays: ctx.config.integrity.reopenDays } }
@@ -124,6 +124,10 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
           loadEntityExtra(ctx.models, filter, ctx.config.reports.minN, q ?? ''),
           loadDisputesView(ctx.models, filter),
           loadVoiceComments(ctx.models, filter),
+          // Where an agent sits, for the breadcrumbs (the figures are kept by agent id alone).
+          kind === 'agent' && filter.agent !== undefined
+            ? ctx.models.Agent.findOne({ agentId: filter.agent }, { agency: 1, department: 1 }).lean()
+            : Promise.resolve(null),
         ]);
         const disputeReasons = await loadDisputeReasons(ctx.models, disputes.recent);
         const code =
@@ -153,6 +157,10 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
             extra,
             disputes,
             disputeReasons,
+            place: {
+              agency: place?.agency ?? filter.agency,
+              department: place?.department ?? filter.department,
+            },
             voice: { comments: voiceComments, mayHear: mayHearRecordings(principal.role) },
             problems,
             today: localToday(ctx.config.timeZone),

@@ -250,6 +250,7 @@ async function month(config: Config): Promise<number> {
   await own.sys.models.VerifiedScore.deleteMany({});
   await own.sys.models.PostCallRating.deleteMany({});
   await own.sys.models.DailySum.deleteMany({});
+  await own.sys.models.Dispute.deleteMany({});
   await markDemoData(own.sys.models.VerifiedScore.db, `a month of demo data (${days} days)`);
   say(`Writing ${days} days of demo data into the database ${dbName}…`);
   const started = Date.now();

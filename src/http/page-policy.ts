@@ -7,6 +7,8 @@ export const PAGE_CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = 
   'default-src': ["'none'"],
   'style-src': ["'unsafe-inline'"],
   'img-src': ["'self'", 'data:'],
+  // Voice comments play from this origin only (GET /reports/voice/:id, authorised per request).
+  'media-src': ["'self'"],
   'form-action': ["'self'"],
   'frame-ancestors': ["'none'"],
   'base-uri': ["'none'"],

@@ -1,7 +1,8 @@
 import type { Request } from 'express';
 import type { Principal } from '../auth/api-tokens.js';
 import { actorOf, writeAudit } from '../auth/audit.js';
-import { applyScope } from '../auth/roles.js';
+import { applyScope, seesPhoneNumbers } from '../auth/roles.js';
+import type { Role } from '../db/models/access.js';
 import type { AppContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { assertKnownValues } from './sums/aggregate.js';
@@ -42,4 +43,13 @@ export async function authorisedFilter(
   }
   await assertKnownValues(ctx.models, decision.filter);
   return decision.filter;
+}
+
+/**
+ * Who may hear a citizen's recorded voice comment: the roles that see personal data in clear
+ * (auth/roles.ts seesPhoneNumbers, administrators). A voice identifies a citizen as surely as the
+ * number does, so it follows the same rule; other readers see that a voice comment exists.
+ */
+export function mayHearRecordings(role: Role): boolean {
+  return seesPhoneNumbers(role);
 }

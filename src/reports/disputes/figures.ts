@@ -19,6 +19,8 @@ export interface DisputeRow {
   state: string;
   inTime?: boolean | null;
   daysToAct?: number | null;
+  reopenedAt?: Date | null;
+  nextClosedAt?: Date | null;
 }
 
 export interface Share {

@@ -40,6 +40,11 @@ import type { ReportFilter } from '../filters.js';
 import { ChainList } from './chain-view.js';
 import type { DashboardData } from './dashboard-data.js';
 import { FilterForm, type FilterProblem } from './filter-form.js';
+import { entityHref } from './entity-links.js';
+import { DisputesSection, type DisputesView } from './disputes-view.js';
+import { periodWithHijri } from './times.js';
+
+export { entityHref };
 
 export const SORT_KEYS = ['rank', 'agent', ...COUNT_METRICS, ...RATE_METRICS] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -56,6 +61,8 @@ export interface DashboardView {
   sandbox?: boolean;
   /** Today in the reports' time zone, for the date presets. */
   today: string;
+  /** The period's disputed closures and what the agencies did after them. */
+  disputes?: DisputesView;
 }
 
 export function filterParams(f: ReportFilter, lang?: ReportLang): Record<string, string | undefined> {
@@ -83,16 +90,6 @@ function plusMinus(lang: ReportLang, key: MetricKey, m: Metrics): string {
   if (typeof v === 'number' || kind === 'count') return '';
   return formatPlusMinus(lang, kind, v.value, v.interval);
 }
-
-/** Where each name leads: its own page, in the same period and language. */
-export const entityHref = {
-  agency: (code: string, f: ReportFilter, lang: ReportLang) =>
-    `/reports/agency/${encodeURIComponent(code)}${queryString({ from: f.from, to: f.to, lang })}`,
-  department: (agency: string, code: string, f: ReportFilter, lang: ReportLang) =>
-    `/reports/department/${encodeURIComponent(agency)}/${encodeURIComponent(code)}${queryString({ from: f.from, to: f.to, lang })}`,
-  agent: (id: string, f: ReportFilter, lang: ReportLang) =>
-    `/reports/agent/${encodeURIComponent(id)}${queryString({ from: f.from, to: f.to, lang })}`,
-};
 
 function Card({
   t,
@@ -270,7 +267,10 @@ function Charts({ view, data }: { view: DashboardView; data: DashboardData }) {
               <a href={entityHref.department(g.agency ?? '', g.department ?? g.key, data.filter, view.lang)}>
                 <bdi>{name}</bdi>
               </a>{' '}
-              · <bdi>{data.names.agency(g.agency ?? '')}</bdi>
+              ·{' '}
+              <a href={entityHref.agency(g.agency ?? '', data.filter, view.lang)}>
+                <bdi>{data.names.agency(g.agency ?? '')}</bdi>
+              </a>
             </li>
           ))}
         </ul>
@@ -560,6 +560,9 @@ export function renderDashboard(view: DashboardView, data: DashboardData): strin
         problems={view.problems ?? []}
         today={view.today}
       />
+      <p class="note" data-period>
+        {t.period}: {periodWithHijri(data.filter.from, data.filter.to, view.lang)}
+      </p>
       <Headline lang={view.lang} metrics={data.overall.metrics} lowN={data.overall.lowN} />
       <Charts view={view} data={data} />
       <FunnelSection
@@ -570,6 +573,19 @@ export function renderDashboard(view: DashboardView, data: DashboardData): strin
         id="funnel-agents"
       />
       <AgentTable view={view} data={data} />
+      {view.disputes && (
+        <DisputesSection
+          lang={view.lang}
+          view={view.disputes}
+          names={data.names}
+          filter={data.filter}
+          levels={[
+            ...(data.filter.agency === undefined ? (['agency'] as const) : []),
+            ...(data.filter.department === undefined ? (['department'] as const) : []),
+            'agent' as const,
+          ]}
+        />
+      )}
       <Exports view={view} data={data} />
       <Definitions lang={view.lang} title={t.definitions} />
     </Page>,

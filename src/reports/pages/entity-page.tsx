@@ -13,6 +13,16 @@ import { wilsonInterval } from '../stats/intervals.js';
 import type { DashboardData } from './dashboard-data.js';
 import { entityHref, Headline, TrendChart } from './dashboard-page.js';
 import { FilterForm, type FilterProblem } from './filter-form.js';
+import {
+  afterText,
+  DisputeCards,
+  DisputeTable,
+  disputeTexts,
+  WaitingTable,
+  type DisputesView,
+} from './disputes-view.js';
+import { periodWithHijri, riyadhTime } from './times.js';
+import { VoiceComments, type VoiceComment } from './voice-comments.js';
 
 /**
  * The page of one agency, department or agent: its figures against the same period before, its
@@ -28,7 +38,6 @@ export interface EntityExtra {
   previous: { from: string; to: string; metrics: ReportGroup['metrics'] };
   reasons: { reason: string; count: number }[];
   words: { ticketRef: string; day: string; reason?: string; comment: string }[];
-  disputed: { ticketRef: string; day: string; reason?: string; agentId: string }[];
   search: string;
 }
 
@@ -51,7 +60,7 @@ export async function loadEntityExtra(
   const prev = { ...filter, from: addDays(filter.from, -len), to: addDays(filter.from, -1) };
   const match = scoreMatch(filter);
   const literal = search ? new RegExp(search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i') : undefined;
-  const [byDay, prevByDay, reasons, words, disputed] = await Promise.all([
+  const [byDay, prevByDay, reasons, words] = await Promise.all([
     groupedSums(models, filter, 'day'),
     groupedSums(models, prev, 'day'),
     models.VerifiedScore.aggregate<{ _id: string | null; count: number }>([
@@ -64,10 +73,6 @@ export async function loadEntityExtra(
     )
       .sort({ closedAt: -1 })
       .limit(50)
-      .lean(),
-    models.VerifiedScore.find({ ...match, solved: false }, { ticketRef: 1, day: 1, reason: 1, agentId: 1 })
-      .sort({ closedAt: -1 })
-      .limit(30)
       .lean(),
   ]);
   return {
@@ -85,14 +90,23 @@ export async function loadEntityExtra(
       comment: w.comment ?? '',
       ...(w.reason ? { reason: w.reason } : {}),
     })),
-    disputed: disputed.map((d) => ({
-      ticketRef: d.ticketRef,
-      day: d.day,
-      agentId: d.agentId ?? '',
-      ...(d.reason ? { reason: d.reason } : {}),
-    })),
     search,
   };
+}
+
+/** The reason each listed dispute's citizen gave, by `ticketRef#closure`. */
+export async function loadDisputeReasons(
+  models: Models,
+  disputes: readonly { ticketRef: string; closureNumber: number }[],
+): Promise<Map<string, string>> {
+  if (disputes.length === 0) return new Map();
+  const rows = await models.VerifiedScore.find(
+    { ticketRef: { $in: [...new Set(disputes.map((d) => d.ticketRef))] } },
+    { ticketRef: 1, closureNumber: 1, reason: 1 },
+  ).lean();
+  return new Map(
+    rows.filter((r) => r.reason).map((r) => [`${r.ticketRef}#${r.closureNumber}`, String(r.reason)]),
+  );
 }
 
 export function renderEntityPage(v: {
@@ -105,6 +119,12 @@ export function renderEntityPage(v: {
   path: string;
   data: DashboardData;
   extra: EntityExtra;
+  disputes: DisputesView;
+  /** The agency and department the entity sits in, for the breadcrumbs. */
+  place: { agency: string | undefined; department: string | undefined };
+  /** Reasons and words of the disputed closures listed, by `ticketRef#closure`. */
+  disputeReasons: Map<string, string>;
+  voice: { comments: VoiceComment[]; mayHear: boolean };
   problems: FilterProblem[];
   today: string;
   sandbox: boolean;
@@ -121,6 +141,7 @@ export function renderEntityPage(v: {
     .filter((d) => flags.includes(d.key))
     .map((d) => d[lang].name);
   const words = lang === 'ar' ? ENTITY_AR : ENTITY_EN;
+  const dt = disputeTexts(lang);
   return renderDocument(
     <Page
       lang={lang}
@@ -132,17 +153,7 @@ export function renderEntityPage(v: {
       query={{ from: data.filter.from, to: data.filter.to }}
       sandbox={v.sandbox}
     >
-      <p>
-        <a href={`/dashboard${queryString({ from: data.filter.from, to: data.filter.to, lang })}`}>
-          {t.back}
-        </a>
-        {v.name !== v.code && (
-          <span class="note">
-            {' · '}
-            <bdi dir="ltr">{v.code}</bdi>
-          </span>
-        )}
-      </p>
+      <Breadcrumbs lang={lang} kind={v.kind} code={v.code} name={v.name} data={data} place={v.place} />
       <FilterForm
         lang={lang}
         action={v.path}
@@ -156,7 +167,7 @@ export function renderEntityPage(v: {
       />
       <Headline lang={lang} metrics={m} lowN={data.overall.lowN} />
       <section aria-labelledby="h-before">
-        <h2 id="h-before">{words.before(extra.previous.from, extra.previous.to)}</h2>
+        <h2 id="h-before">{words.before}</h2>
         <div class="table-wrap" tabindex={0} role="region" aria-labelledby="h-before">
           <table>
             <thead>
@@ -171,16 +182,16 @@ export function renderEntityPage(v: {
             </thead>
             <tbody>
               <tr>
-                <td class="id">
-                  {data.filter.from} – {data.filter.to}
+                <td class="id" data-period="current">
+                  {periodWithHijri(data.filter.from, data.filter.to, lang)}
                 </td>
                 <td>{formatPercent(m.verifiedResolutionRate.value)}</td>
                 <td>{m.postCallRatingMean.value?.toFixed(2) ?? '–'}</td>
                 <td>{m.verifiedResolutionRate.n}</td>
               </tr>
               <tr>
-                <td class="id">
-                  {extra.previous.from} – {extra.previous.to}
+                <td class="id" data-period="previous">
+                  {periodWithHijri(extra.previous.from, extra.previous.to, lang)}
                 </td>
                 <td>{formatPercent(prev.verifiedResolutionRate.value)}</td>
                 <td>{prev.postCallRatingMean.value?.toFixed(2) ?? '–'}</td>
@@ -251,28 +262,59 @@ export function renderEntityPage(v: {
           </ul>
         )}
       </section>
-      <section aria-labelledby="h-disputed">
-        <h2 id="h-disputed">{words.disputed}</h2>
-        <div class="table-wrap" tabindex={0} role="region" aria-labelledby="h-disputed">
-          <table>
+      <VoiceComments lang={lang} comments={v.voice.comments} mayHear={v.voice.mayHear} />
+      <section aria-labelledby="h-disputed" id="disputes">
+        <h2 id="h-disputed">{dt.title}</h2>
+        <DisputeCards lang={lang} f={v.disputes.overall} />
+        {v.kind === 'agency' && (
+          <DisputeTable
+            lang={lang}
+            level="department"
+            groups={v.disputes.byDepartment}
+            names={data.names}
+            filter={data.filter}
+            id="cap-disputes-department"
+          />
+        )}
+        {v.kind !== 'agent' && (
+          <DisputeTable
+            lang={lang}
+            level="agent"
+            groups={v.disputes.byAgent}
+            names={data.names}
+            filter={data.filter}
+            id="cap-disputes-agent"
+          />
+        )}
+        <WaitingTable
+          lang={lang}
+          view={v.disputes}
+          names={data.names}
+          filter={data.filter}
+          showAgent={v.kind !== 'agent'}
+        />
+        <h3 id="h-recent">{words.disputed}</h3>
+        <div class="table-wrap" tabindex={0} role="region" aria-labelledby="h-recent">
+          <table data-recent-disputes>
             <thead>
               <tr>
                 <th scope="col" class="id">
                   {words.ticket}
                 </th>
-                <th scope="col">{t.period}</th>
+                <th scope="col">{dt.disputedAt}</th>
                 <th scope="col">{words.reason}</th>
                 {v.kind !== 'agent' && <th scope="col">{t.agent}</th>}
+                <th scope="col">{dt.after}</th>
               </tr>
             </thead>
             <tbody>
-              {extra.disputed.map((d) => (
-                <tr data-ticket={d.ticketRef}>
+              {v.disputes.recent.map((d) => (
+                <tr data-ticket={d.ticketRef} data-state={d.state}>
                   <td class="id">
                     <bdi dir="ltr">{d.ticketRef}</bdi>
                   </td>
-                  <td>{d.day}</td>
-                  <td>{reasonText(d.reason)}</td>
+                  <td class="wrap">{riyadhTime(d.disputedAt, lang)}</td>
+                  <td>{reasonText(v.disputeReasons.get(`${d.ticketRef}#${d.closureNumber}`))}</td>
                   {v.kind !== 'agent' && (
                     <td>
                       <a href={entityHref.agent(d.agentId, data.filter, lang)}>
@@ -280,6 +322,7 @@ export function renderEntityPage(v: {
                       </a>
                     </td>
                   )}
+                  <td class="wrap">{afterText(d, lang)}</td>
                 </tr>
               ))}
             </tbody>
@@ -325,7 +368,7 @@ export function renderEntityPage(v: {
 
 const ENTITY_AR = {
   kind: { agency: 'الجهة', department: 'الإدارة', agent: 'الموظف' } as Record<EntityKind, string>,
-  before: (from: string, to: string) => `مقارنة بالفترة السابقة (${from} – ${to})`,
+  before: 'مقارنة بالفترة السابقة',
   resolved: 'نسبة الحل المؤكد',
   postCall: 'متوسط تقييم ما بعد المكالمة',
   byWeek: 'حسب الأسبوع',
@@ -336,12 +379,13 @@ const ENTITY_AR = {
   search: 'بحث',
   disputed: 'الإغلاقات المعترض عليها',
   ticket: 'البلاغ',
-  disputedNote: 'آخر 30 إغلاقًا قال فيه المواطن إن المشكلة لم تُحل.',
+  disputedNote: 'آخر 30 إغلاقًا قال فيه المواطن إن المشكلة لم تُحل، وما فعلته الجهة بعد كل منها.',
+  home: 'لوحة المتابعة',
   flags: 'مؤشرات النزاهة',
 };
 const ENTITY_EN: typeof ENTITY_AR = {
   kind: { agency: 'Agency', department: 'Department', agent: 'Agent' },
-  before: (from, to) => `Against the period before (${from} – ${to})`,
+  before: 'Against the period before',
   resolved: 'Verified resolution rate',
   postCall: 'Post-call rating (mean)',
   byWeek: 'By week',
@@ -352,6 +396,61 @@ const ENTITY_EN: typeof ENTITY_AR = {
   search: 'Search',
   disputed: 'Disputed closures',
   ticket: 'Ticket',
-  disputedNote: 'The last 30 closures the citizen said were not solved.',
+  disputedNote: 'The last 30 closures the citizen said were not solved, and what the agency did after each.',
+  home: 'Dashboard',
   flags: 'Integrity flags',
 };
+
+/** Where the page sits: the dashboard, then the agency and department above it, each a link. */
+function Breadcrumbs({
+  lang,
+  kind,
+  code,
+  name,
+  data,
+  place,
+}: {
+  lang: ReportLang;
+  kind: EntityKind;
+  code: string;
+  name: string;
+  data: DashboardData;
+  place: { agency: string | undefined; department: string | undefined };
+}) {
+  const words = lang === 'ar' ? ENTITY_AR : ENTITY_EN;
+  const f = data.filter;
+  const agency = kind === 'agency' ? undefined : place.agency;
+  const department = kind === 'agent' ? place.department : undefined;
+  const sep = lang === 'ar' ? ' ‹ ' : ' › ';
+  return (
+    <nav aria-label={lang === 'ar' ? 'مسار الصفحة' : 'Breadcrumb'} class="note" data-breadcrumbs>
+      <a href={`/dashboard${queryString({ from: f.from, to: f.to, lang })}`}>{words.home}</a>
+      {agency !== undefined && (
+        <>
+          {sep}
+          <a href={entityHref.agency(agency, f, lang)} data-crumb="agency">
+            <bdi>{data.names.agency(agency)}</bdi>
+          </a>
+        </>
+      )}
+      {agency !== undefined && department !== undefined && (
+        <>
+          {sep}
+          <a href={entityHref.department(agency, department, f, lang)} data-crumb="department">
+            <bdi>{data.names.department(agency, department)}</bdi>
+          </a>
+        </>
+      )}
+      {sep}
+      <span aria-current="page">
+        <bdi>{name}</bdi>
+        {name !== code && (
+          <>
+            {' · '}
+            <bdi dir="ltr">{code}</bdi>
+          </>
+        )}
+      </span>
+    </nav>
+  );
+}

@@ -15,6 +15,8 @@ export interface FilterProblem {
   field: 'agency' | 'department' | 'agent' | 'from' | 'to' | 'channel' | 'other';
   typed: string;
   message: string;
+  /** What the reader may have meant, each shown as its name and code and linked. */
+  suggestions?: NamedOption[];
 }
 
 /** The date presets: this week (from Sunday), last month, this quarter, this year. */
@@ -90,6 +92,25 @@ export function FilterForm(p: {
             {p.problems.map((x) => (
               <li data-field={x.field}>
                 <bdi>{x.typed}</bdi>: {x.message}
+                {x.suggestions && x.suggestions.length > 0 && x.field !== 'other' && (
+                  <>
+                    {' '}
+                    {p.lang === 'ar' ? 'هل تقصد: ' : 'Did you mean: '}
+                    <span data-suggestions={x.field}>
+                      {x.suggestions.map((o, i) => (
+                        <>
+                          {i > 0 && ' · '}
+                          <a
+                            href={`${p.action}${queryString({ ...base, from: f.from, to: f.to, [x.field]: o.code })}`}
+                            data-suggestion={o.code}
+                          >
+                            <bdi>{o.name}</bdi> (<bdi dir="ltr">{o.code}</bdi>)
+                          </a>
+                        </>
+                      ))}
+                    </span>
+                  </>
+                )}
               </li>
             ))}
           </ul>

@@ -1,3 +1,6 @@
+import { periodWithHijri, riyadhTime } from './times.js';
+import { loadPublicDisputeCounts, type PublicDisputeRow } from '../open-data/dispute-counts.js';
+import { disputeTexts } from './disputes-view.js';
 import type { Models } from '../../db/models/index.js';
 import {
   formatPercent,
@@ -41,6 +44,8 @@ export interface PublicBoard {
   /** All agencies together, for the chain of counts. */
   overall: ReportGroup['metrics'];
   names: Map<string, { ar: string; en: string }>;
+  /** Disputes of the board's days per agency and what each agency did after them (counts only). */
+  disputes: PublicDisputeRow[];
 }
 
 const AWARD_UNITS: readonly AwardUnit[] = ['year', 'quarter'];
@@ -89,10 +94,11 @@ export function publicBoardLoader(
   const load = async (): Promise<PublicBoard> => {
     const to = localToday(opts.timeZone);
     const from = addDays(to, -(PUBLIC_DAYS - 1));
-    const [summary, agencies, awards] = await Promise.all([
+    const [summary, agencies, awards, disputes] = await Promise.all([
       buildSummary(models, { from, to }, 'agency', opts.minN),
       models.Agency.find({}, { code: 1, name: 1, publicName: 1 }).limit(500).lean(),
       Promise.all(AWARD_UNITS.map((unit) => loadAward(models, unit, to, opts.minN))),
+      loadPublicDisputeCounts(models, from, to),
     ]);
     const names = new Map(
       // The public display name set in the administration, else the agency's name, else its code.
@@ -115,26 +121,10 @@ export function publicBoardLoader(
       names,
       overall: summary.overall.metrics,
       computedAt: new Date().toISOString(),
+      disputes,
     };
   };
   return cachedLoader(load);
-}
-
-/** Riyadh time, named, with the Hijri date beside the Gregorian (Umm al-Qura calendar). */
-export function riyadhTime(iso: string, lang: ReportLang): string {
-  const d = new Date(iso);
-  const locale = lang === 'ar' ? 'ar-SA-u-nu-latn' : 'en-GB';
-  const greg = new Intl.DateTimeFormat(locale, {
-    timeZone: 'Asia/Riyadh',
-    dateStyle: 'long',
-    timeStyle: 'short',
-    calendar: 'gregory',
-  }).format(d);
-  const hijri = new Intl.DateTimeFormat(`${lang === 'ar' ? 'ar-SA' : 'en'}-u-ca-islamic-umalqura-nu-latn`, {
-    timeZone: 'Asia/Riyadh',
-    dateStyle: 'long',
-  }).format(d);
-  return `${greg} (${lang === 'ar' ? 'بتوقيت الرياض' : 'Riyadh time'}) · ${hijri}`;
 }
 
 /** A period's label in the reader's language: "2026-Q3" becomes "the third quarter of 2026". */
@@ -147,6 +137,8 @@ export function periodName(label: string, lang: ReportLang): string {
   return lang === 'ar' ? `الربع ${n} من ${q[1]}` : `the ${n} quarter of ${q[1]}`;
 }
 
+export { riyadhTime };
+
 export function renderPublicBoard(lang: ReportLang, board: PublicBoard): string {
   const t = reportTexts(lang);
   const vrr = definitionOf('verifiedResolutionRate')[lang].name;
@@ -156,6 +148,9 @@ export function renderPublicBoard(lang: ReportLang, board: PublicBoard): string 
     <Page lang={lang} title={t.publicTitle} heading={t.publicTitle} path="/public" anonymous>
       <section>
         <p>{t.publicIntro(board.from, board.to)}</p>
+        <p class="note" data-period>
+          {t.period}: {periodWithHijri(board.from, board.to, lang)}
+        </p>
         <p class="note">{t.publicNoPersonal}</p>
         <p class="note" data-updated={board.computedAt}>
           {lang === 'ar' ? 'آخر تحديث: ' : 'Last updated: '}
@@ -262,6 +257,7 @@ export function renderPublicBoard(lang: ReportLang, board: PublicBoard): string 
           {t.methodologyLink}
         </a>
       </p>
+      <PublicDisputes lang={lang} board={board} />
       <section aria-labelledby="h-chain">
         <h2 id="h-chain">{t.chainTitle}</h2>
         <ChainList lang={lang} chain={board.overall.chain} id="public-chain" />
@@ -312,6 +308,66 @@ function Award({
           {t.bestThreeFewer(a.winners.length, a.tested)}
         </p>
       )}
+    </section>
+  );
+}
+
+/**
+ * Disputed closures per agency, as counts anyone can check (the same as /public/disputes.json): no
+ * department, agent or ticket. Agency names are not links: the report pages behind them name agents
+ * and tickets and quote citizens, which only signed-in readers may see.
+ */
+function PublicDisputes({ lang, board }: { lang: ReportLang; board: PublicBoard }) {
+  const t = reportTexts(lang);
+  const w = disputeTexts(lang);
+  return (
+    <section aria-labelledby="h-public-disputes" id="disputes">
+      <h2 id="h-public-disputes">{w.title}</h2>
+      {board.disputes.length === 0 ? (
+        <p class="note">{t.noData}</p>
+      ) : (
+        <div class="table-wrap" tabindex={0} role="region" aria-labelledby="h-public-disputes">
+          <table data-public-disputes>
+            <thead>
+              <tr>
+                <th scope="col" class="id">
+                  {t.agency}
+                </th>
+                <th scope="col">{w.disputes}</th>
+                <th scope="col">{w.inTime}</th>
+                <th scope="col">{w.late}</th>
+                <th scope="col">{w.waiting}</th>
+                <th scope="col">{w.solved}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {board.disputes.map((d) => (
+                <tr data-agency={d.agency}>
+                  <td class="id">
+                    <bdi>{board.names.get(d.agency)?.[lang] ?? d.agency}</bdi>
+                  </td>
+                  <td>{d.disputes}</td>
+                  <td class="wrap" style={{ minWidth: '7rem' }}>
+                    {formatPercent(d.acted_in_time_share)}{' '}
+                    <span class="note">
+                      ({d.acted_in_time}/{d.decided})
+                    </span>
+                  </td>
+                  <td>{d.acted_late}</td>
+                  <td>{d.waiting}</td>
+                  <td>{d.later_verified_solved}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p class="note">{w.note}</p>
+      <p class="note">
+        <a href="/public/disputes.json" download>
+          {lang === 'ar' ? 'الأعداد بصيغة JSON' : 'These counts as JSON'}
+        </a>
+      </p>
     </section>
   );
 }

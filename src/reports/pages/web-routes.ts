@@ -9,8 +9,11 @@ import { loadDashboard } from './dashboard-data.js';
 import { renderDashboard, renderDashboardError, SORT_KEYS } from './dashboard-page.js';
 import { filterShape, langShape, parseQuery } from '../filters.js';
 import { sendPage } from '../../http/ui/html.js';
+import { loadDisputesView } from './disputes-view.js';
 import { resolveNames } from './resolve-names.js';
-import { loadEntityExtra, renderEntityPage, type EntityKind } from './entity-page.js';
+import { loadDisputeReasons, loadEntityExtra, renderEntityPage, type EntityKind } from './entity-page.js';
+import { loadVoiceComments, serveVoiceComment } from './voice-comments.js';
+import { mayHearRecordings } from '../authorise.js';
 import { filterLeniently, parseLeniently } from './lenient.js';
 import {
   boardRange,
@@ -53,11 +56,14 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
       const { lang: _lang, sort, dir, ...query } = parseLeniently(dashboardQuerySchema, named, problems);
       const filter = await filterLeniently(ctx, req, principal, query, problems);
       const seesIntegrity = principal.role === 'auditor' || principal.role === 'admin';
-      const data = await loadDashboard(ctx.models, filter, ctx.config.reports.minN, lang, {
-        ...(seesIntegrity
-          ? { integrity: { timeZone: ctx.config.timeZone, reopenDays: ctx.config.integrity.reopenDays } }
-          : {}),
-      });
+      const [data, disputes] = await Promise.all([
+        loadDashboard(ctx.models, filter, ctx.config.reports.minN, lang, {
+          ...(seesIntegrity
+            ? { integrity: { timeZone: ctx.config.timeZone, reopenDays: ctx.config.integrity.reopenDays } }
+            : {}),
+        }),
+        loadDisputesView(ctx.models, filter),
+      ]);
       const sortKey = sort ?? 'rank';
       sendPage(
         res,
@@ -72,6 +78,7 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
             problems,
             sandbox: ctx.sandbox !== undefined,
             today: localToday(ctx.config.timeZone),
+            disputes,
           },
           data,
         ),
@@ -108,14 +115,21 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
         const { lang: _l, q, ...dates } = parseLeniently(entityQuerySchema, raw, problems);
         const filter = await filterLeniently(ctx, req, principal, { ...dates, ...named }, problems);
         const seesIntegrity = principal.role === 'auditor' || principal.role === 'admin';
-        const [data, extra] = await Promise.all([
+        const [data, extra, disputes, voiceComments, place] = await Promise.all([
           loadDashboard(ctx.models, filter, ctx.config.reports.minN, lang, {
             ...(seesIntegrity
               ? { integrity: { timeZone: ctx.config.timeZone, reopenDays: ctx.config.integrity.reopenDays } }
               : {}),
           }),
           loadEntityExtra(ctx.models, filter, ctx.config.reports.minN, q ?? ''),
+          loadDisputesView(ctx.models, filter),
+          loadVoiceComments(ctx.models, filter),
+          // Where an agent sits, for the breadcrumbs (the figures are kept by agent id alone).
+          kind === 'agent' && filter.agent !== undefined
+            ? ctx.models.Agent.findOne({ agentId: filter.agent }, { agency: 1, department: 1 }).lean()
+            : Promise.resolve(null),
         ]);
+        const disputeReasons = await loadDisputeReasons(ctx.models, disputes.recent);
         const code =
           kind === 'agent'
             ? (filter.agent ?? '')
@@ -141,6 +155,13 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
             path: req.path,
             data,
             extra,
+            disputes,
+            disputeReasons,
+            place: {
+              agency: place?.agency ?? filter.agency,
+              department: place?.department ?? filter.department,
+            },
+            voice: { comments: voiceComments, mayHear: mayHearRecordings(principal.role) },
             problems,
             today: localToday(ctx.config.timeZone),
             sandbox: ctx.sandbox !== undefined,
@@ -158,6 +179,15 @@ export function reportsWebRouter(ctx: AppContext, auth: AuthDeps): Router {
     requireReportReader(auth, 'page'),
     entityPage('department'),
   );
+
+  router.get('/reports/voice/:id', requireReportReader(auth, 'page'), async (req, res) => {
+    try {
+      await serveVoiceComment(ctx, req, res, principalOf(res));
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      res.status(err.status).type('text/plain').send(err.message);
+    }
+  });
 
   if (ctx.config.reports.publicScoreboard) {
     const board = publicBoardLoader(ctx.models, {

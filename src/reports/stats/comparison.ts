@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { funnel, type FunnelBand, type FunnelLimits, type Overdispersion } from './funnel.js';
 import { RANK_DRAWS, RANK_SEED, rankTable } from './rank-intervals.js';
 
@@ -60,10 +61,33 @@ export function emptyComparisonSummary(): ComparisonSummary {
   };
 }
 
-export function compareGroups(groups: readonly ComparedGroupInput[]): {
-  summary: ComparisonSummary;
-  byKey: Map<string, GroupComparison>;
-} {
+type Compared = { summary: ComparisonSummary; byKey: Map<string, GroupComparison> };
+
+/**
+ * Comparisons already made, by their figures: the same groups, counts and n always give the same
+ * comparison (the draws are seeded), so a dashboard asked again before the sums change reuses it
+ * instead of recomputing the funnel limits and the rank simulation. New sums give new figures and so
+ * a new key: nothing stale is served. The entries are never changed by their readers.
+ */
+const made = new LRUCache<string, Compared>({ max: 500 });
+let computed = 0;
+
+/** How many comparisons were computed rather than reused (for the test that they are reused). */
+export function comparisonsComputed(): number {
+  return computed;
+}
+
+export function compareGroups(groups: readonly ComparedGroupInput[]): Compared {
+  const key = JSON.stringify(groups.map((g) => [g.key, g.count, g.n, g.lowN]));
+  const hit = made.get(key);
+  if (hit) return { summary: { ...hit.summary }, byKey: new Map(hit.byKey) };
+  const fresh = computeComparison(groups);
+  made.set(key, fresh);
+  return { summary: { ...fresh.summary }, byKey: new Map(fresh.byKey) };
+}
+
+function computeComparison(groups: readonly ComparedGroupInput[]): Compared {
+  computed++;
   const plot = funnel(groups);
   const table = rankTable(groups.filter((g) => !g.lowN));
   const points = new Map(plot.points.map((p) => [p.key, p]));

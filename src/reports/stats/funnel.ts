@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import binomialQuantile from '@stdlib/stats-base-dists-binomial-quantile';
 
 /**
@@ -233,8 +234,16 @@ function widen(limits: FunnelLimits, n: number, target: number, tau2: number): F
 }
 
 /** The control limits at one n, as drawn for the funnel's curves. */
-export function funnelLimitsAt(n: number, target: number, tau2 = 0): FunnelLimits {
-  return widen(exactLimits(n, target), n, target, tau2);
+/** Limits already computed, by (n, target, τ²): the dashboard draws the same curve on every request. */
+const limitsMade = new LRUCache<string, Readonly<FunnelLimits>>({ max: 5000 });
+
+export function funnelLimitsAt(n: number, target: number, tau2 = 0): Readonly<FunnelLimits> {
+  const key = `${n}|${target}|${tau2}`;
+  const hit = limitsMade.get(key);
+  if (hit) return hit;
+  const limits = Object.freeze(widen(exactLimits(n, target), n, target, tau2));
+  limitsMade.set(key, limits);
+  return limits;
 }
 
 /**

@@ -126,12 +126,90 @@ function clampRating(x: number): number {
   return Math.max(1, Math.min(5, Math.round(x)));
 }
 
+/** What citizens wrote when they said "not solved", by reason, in the two languages of the demo. */
+const DEMO_WORDS: Record<(typeof REASONS)[number], { ar: string[]; en: string[] }> = {
+  no_contact: {
+    ar: ['لم يتصل بي أحد ولم يحضر أحد', 'أغلقوا البلاغ دون أي اتصال'],
+    en: ['Nobody called me or came', 'They closed it without contacting me'],
+  },
+  still_exists: {
+    ar: ['الحفرة ما زالت أمام البيت', 'المشكلة كما هي منذ أسبوعين'],
+    en: ['The pothole is still outside my house', 'Nothing has changed in two weeks'],
+  },
+  asked_to_visit: {
+    ar: ['طلبوا مني مراجعة الفرع بنفسي', 'قالوا راجع المكتب'],
+    en: ['They told me to visit the branch myself', 'I was asked to come to the office'],
+  },
+  other: {
+    ar: ['قالوا تم الحل ولم يأت أحد'],
+    en: ['They said it was fixed; nobody came'],
+  },
+};
+
+const DAY_MS = 86_400_000;
+
+/**
+ * What the agency did after a demo dispute (db/models/dispute.ts), as the dispute follower would have
+ * recorded it: most agencies reopen most disputes within their 7 days; the brush-off agent's are
+ * mostly left waiting. Never a reopen or closure after now.
+ */
+function demoDispute(
+  random: () => number,
+  score: Record<string, unknown>,
+  disputedAt: Date,
+  timeZone: string,
+  now: number,
+  acts: number,
+): Record<string, unknown> {
+  const deadlineAt = new Date(disputedAt.getTime() + 7 * DAY_MS);
+  const doc: Record<string, unknown> = {
+    _id: `${String(score.ticketRef)}#1`,
+    ticketRef: score.ticketRef,
+    closureNumber: 1,
+    agency: score.agency,
+    department: score.department,
+    agentId: score.agentId,
+    closedAt: score.closedAt,
+    disputedAt,
+    day: localDay(disputedAt, timeZone),
+    actDays: 7,
+    deadlineAt,
+    state: 'waiting',
+    stage: 0,
+    createdAt: disputedAt,
+    updatedAt: disputedAt,
+  };
+  const daysToAct = 0.2 + random() * 11;
+  const reopenedAt = new Date(disputedAt.getTime() + daysToAct * DAY_MS);
+  if (random() >= acts || reopenedAt.getTime() > now) return doc;
+  Object.assign(doc, {
+    state: 'reopened',
+    stage: 1,
+    reopenedAt,
+    reopenEventId: `demo-reopen-${String(score.ticketRef)}`,
+    inTime: reopenedAt.getTime() <= deadlineAt.getTime(),
+    daysToAct,
+  });
+  const nextClosedAt = new Date(reopenedAt.getTime() + (1 + random() * 3) * DAY_MS);
+  if (random() < 0.25 || nextClosedAt.getTime() > now) return doc;
+  Object.assign(doc, { state: 'closed_again', stage: 2, nextClosureNumber: 2, nextClosedAt });
+  const roll = random();
+  if (nextClosedAt.getTime() + 3 * DAY_MS > now || roll < 0.2) return doc;
+  return roll < 0.8
+    ? { ...doc, state: 'verified_solved', stage: 3, nextOutcome: 'confirmed_solved' }
+    : { ...doc, state: 'disputed_again', stage: 3, nextOutcome: 'disputed' };
+}
+
 export async function writeDemoMonth(
   models: Models,
   opts: MonthOptions,
 ): Promise<{ closures: number; postCallRatings: number; buckets: number }> {
   const days = opts.days ?? 30;
   const random = randomSource(opts.seed ?? 13);
+  // Disputes, words and voice comments draw from a source of their own, so the month's closures,
+  // answers and ratings stay what they were before these were added.
+  const extra = randomSource((opts.seed ?? 13) + 1);
+  const now = Date.now();
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 
@@ -159,6 +237,7 @@ export async function writeDemoMonth(
     const day = addDays(today, -(days - 1) + i);
     const scores: Record<string, unknown>[] = [];
     const calls: Record<string, unknown>[] = [];
+    const disputes: Record<string, unknown>[] = [];
     for (const p of DEMO_AGENTS) {
       const count = between(...p.closuresPerDay);
       for (let n = 0; n < count; n++) {
@@ -210,6 +289,17 @@ export async function writeDemoMonth(
             day: score.day,
             finalisedAt: closedAt,
             callDurationSec: between(90, 600),
+            // A few callers left a voice comment after the keypad questions (the reference only).
+            ...(extra() < 0.08
+              ? {
+                  recording: {
+                    sid: `RE${randomBytes(16).toString('hex')}`,
+                    url: `https://api.twilio.com/2010-04-01/Accounts/ACdemo/Recordings/demo-${ticketRef}`,
+                    durationSec: 4 + Math.floor(extra() * 20),
+                    status: 'completed',
+                  },
+                }
+              : {}),
           });
           score.postCallRatingId = id;
           score.postCallRating = postCall;
@@ -234,9 +324,21 @@ export async function writeDemoMonth(
               score.rating = clampRating(solved ? 4.4 + random() * 1.2 - 0.4 : 1.6 + random() * 2);
             if (!solved) {
               score.reason = pick(REASONS);
-              if (score.reason === 'other')
-                score.comment =
-                  language === 'ar' ? 'قالوا تم الحل ولم يأت أحد' : 'They said it was fixed; nobody came';
+              const bank = DEMO_WORDS[score.reason as (typeof REASONS)[number]][language];
+              if (score.reason === 'other' || extra() < 0.45)
+                score.comment = bank[Math.floor(extra() * bank.length)];
+              // An answer the demo dates after now is not a dispute yet.
+              if ((score.answeredAt as Date).getTime() <= now)
+                disputes.push(
+                  demoDispute(
+                    extra,
+                    score,
+                    score.answeredAt as Date,
+                    opts.timeZone,
+                    now,
+                    p.postCall >= 5 ? 0.25 : 0.8,
+                  ),
+                );
             }
             outcome = solved ? 'confirmed_solved' : 'disputed';
           }
@@ -246,6 +348,7 @@ export async function writeDemoMonth(
       }
     }
     if (calls.length > 0) await models.PostCallRating.collection.insertMany(calls);
+    if (disputes.length > 0) await models.Dispute.collection.insertMany(disputes);
     await models.VerifiedScore.collection.insertMany(
       scores.map((s) => ({ ...s, createdAt: new Date(), updatedAt: new Date() })),
     );

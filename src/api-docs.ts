@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import { adminApiDocs } from './admin/api-docs.js';
+import { importsApiDocs } from './admin/imports/api-docs.js';
+import { connectorsApiDocs } from './tickets/connectors/api-docs.js';
 import type { ApiRouteDoc } from './http/openapi/route-doc.js';
 import { reportsApiDocs } from './reports/api-docs.js';
 import { retentionApiDocs } from './retention/api-docs.js';
@@ -16,6 +18,8 @@ export const apiRouteDocs: readonly ApiRouteDoc[] = [
   ...adminApiDocs,
   ...retentionApiDocs,
   ...voiceHandoffApiDocs,
+  ...connectorsApiDocs,
+  ...importsApiDocs,
   {
     method: 'get',
     path: '/api/openapi.json',

@@ -122,6 +122,7 @@ describe('the document and the routes agree', () => {
       ['post', '/api/tickets/:ref/events'],
       ['post', '/api/admin/erasures'],
       ['post', '/api/voice/handoffs'],
+      ['put', '/api/imports/mappings/:agency'],
     ];
     for (const [method, path] of order) {
       const doc = docFor(method, path);

@@ -23,12 +23,12 @@ import { formatOf, importClosures, importFilter, mappingOf, viewImport } from '.
 const IMPORT_ROLES: readonly Role[] = ['admin', 'agency_admin'];
 const CLIENT_SCRIPT = readFileSync(new URL('./imports.client.js', import.meta.url), 'utf8');
 
-const agencyCode = z
+export const agencyCode = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an agency code: 1–64 letters, digits, . _ -');
 
-const mappingBody = z
+export const mappingBody = z
   .object({
     columns: z
       .record(z.string().trim().min(1).max(200), z.enum(IMPORT_FIELDS))

@@ -11,7 +11,7 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type RouteSecurity = 'apiToken' | 'apiTokenOrSession' | 'none';
 
 export interface RequestBodyDoc {
-  contentType: 'application/json' | 'text/csv';
+  contentType: string;
   schema: z.ZodType;
   /** Validated by the schema in a test, and sent to the live route, which must accept it. */
   example?: unknown;

@@ -21,6 +21,11 @@ beforeAll(async () => {
     name: { ar: 'وزارة الموارد البشرية', en: 'Ministry of Labour' },
     channels: ['sms'],
   });
+  await sys.ctx.models.Agency.create({
+    code: 'hrsd-wa',
+    name: { ar: 'وزارة الموارد البشرية', en: 'Ministry of Labour' },
+    channels: ['whatsapp'],
+  });
 });
 afterAll(async () => {
   await sys.stop();
@@ -134,5 +139,27 @@ describe('an agency the directory does not name', () => {
         ? true
         : undefined,
     );
+  });
+});
+
+describe('WhatsApp templates in the language of the closure event', () => {
+  async function template(language: string): Promise<string> {
+    phoneSeq += 1;
+    const phone = `+9665013${String(phoneSeq).padStart(5, '0')}`;
+    await ticketEvent(sys, token, `L-${phoneSeq}`, 'closed', { phone, agency: 'hrsd-wa', language });
+    const msg = await eventually(() =>
+      Promise.resolve(sys.ctx.sandbox?.listMessages({ to: `whatsapp:${phone}` })[0]),
+    );
+    return msg.body;
+  }
+
+  it.each([
+    ['ur', 'وزارة الموارد البشرية: کیا آپ کی درخواست'],
+    ['bn', 'Ministry of Labour: আপনার অনুরোধ'],
+    ['id', 'Ministry of Labour: apakah masalah pada permohonan Anda'],
+    // One language per template: a language we have no texts in gets the Arabic one.
+    ['sw', 'وزارة الموارد البشرية: هل حُلّت مشكلتك'],
+  ])('%s', async (language, opening) => {
+    expect((await template(language)).startsWith(opening)).toBe(true);
   });
 });

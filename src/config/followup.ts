@@ -3,10 +3,11 @@ import { area, checkedBy } from './area.js';
 import { contactPolicy } from './contact-policy.js';
 import { checkDays, parseHours, parseSendDays } from './send-window-text.js';
 import { SANDBOX_TEMPLATES } from './twilio.js';
+import { CITIZEN_LANGUAGES, type CitizenLanguage } from '../i18n/languages.js';
 
 const FOLLOWUP_CHANNEL_NAMES = ['sms', 'whatsapp', 'voice'] as const;
 type FollowUpChannelName = (typeof FOLLOWUP_CHANNEL_NAMES)[number];
-type Templates = Partial<Record<'ar' | 'en', string>>;
+type Templates = Partial<Record<CitizenLanguage, string>>;
 
 /** Signs answer links in development and tests only; public, so live mode refuses it. */
 const DEVELOPMENT_ANSWER_LINK_SECRET = 'development-only-answer-link-secret-0000';
@@ -16,19 +17,23 @@ export function answerLinkSecretOf(raw: string | undefined): string {
   return raw ?? DEVELOPMENT_ANSWER_LINK_SECRET;
 }
 
-/** `ar:HX…,en:HX…`: an approved WhatsApp template (Content SID) per language. */
+/** `ar:HX…,en:HX…,ur:HX…`: an approved WhatsApp template (Content SID) per citizen language. */
 const templateList = z.string().transform((v, c): Templates => {
   const out: Templates = {};
   for (const part of v
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean)) {
-    const m = /^(ar|en):(HX[0-9a-fA-F]{32})$/.exec(part);
-    if (!m) {
-      c.addIssue({ code: 'custom', message: `"${part}" is not language:ContentSid (ar:HX… or en:HX…)` });
+    const m = /^([a-z]{2,3}):(HX[0-9a-fA-F]{32})$/.exec(part);
+    const lang = CITIZEN_LANGUAGES.find((l) => l === m?.[1]);
+    if (!m || !lang) {
+      c.addIssue({
+        code: 'custom',
+        message: `"${part}" is not language:ContentSid (ar:HX…, en:HX…; languages ${CITIZEN_LANGUAGES.join(' ')})`,
+      });
       return z.NEVER;
     }
-    out[m[1] as 'ar' | 'en'] = m[2];
+    out[lang] = m[2];
   }
   return out;
 });

@@ -1,3 +1,4 @@
+import type { CitizenLanguage } from '../i18n/languages.js';
 import { z } from 'zod';
 import { area, optionalUrl } from './area.js';
 
@@ -14,9 +15,27 @@ const SANDBOX_AUTH_TOKEN = 'sandbox-auth-token-0000000000000000';
  * defaults, so `npm start` sends WhatsApp without any set-up; a live deployment sets its own approved ones.
  */
 export const SANDBOX_TEMPLATES = {
-  followUp: { ar: 'HX00000000000000000000000000000a01', en: 'HX00000000000000000000000000000e01' },
-  resume: { ar: 'HX00000000000000000000000000000a02', en: 'HX00000000000000000000000000000e02' },
-} as const;
+  followUp: {
+    ar: 'HX00000000000000000000000000000a01',
+    en: 'HX00000000000000000000000000000e01',
+    bn: 'HX0000000000000000000000000000b101',
+    hi: 'HX0000000000000000000000000000b201',
+    ur: 'HX0000000000000000000000000000b301',
+    fil: 'HX0000000000000000000000000000b401',
+    id: 'HX0000000000000000000000000000b501',
+    ne: 'HX0000000000000000000000000000b601',
+  },
+  resume: {
+    ar: 'HX00000000000000000000000000000a02',
+    en: 'HX00000000000000000000000000000e02',
+    bn: 'HX0000000000000000000000000000b102',
+    hi: 'HX0000000000000000000000000000b202',
+    ur: 'HX0000000000000000000000000000b302',
+    fil: 'HX0000000000000000000000000000b402',
+    id: 'HX0000000000000000000000000000b502',
+    ne: 'HX0000000000000000000000000000b602',
+  },
+} as const satisfies Record<'followUp' | 'resume', Record<CitizenLanguage, string>>;
 
 const variables = {
   TWILIO_MODE: z.enum(['sandbox', 'live']).optional(),

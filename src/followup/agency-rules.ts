@@ -1,3 +1,4 @@
+import { CITIZEN_LANGUAGES, type CitizenLanguage } from '../i18n/languages.js';
 import type { AppContext } from '../context.js';
 import { perDatabaseCache } from '../db/per-database-cache.js';
 import { parseSendWindow, type SendWindow } from './schedule/send-window.js';
@@ -30,7 +31,7 @@ export interface FollowUpRules {
   channelWaitHours: number;
   defaultLanguage: 'ar' | 'en';
   /** Approved WhatsApp templates of this agency, per language (the configured ones otherwise). */
-  whatsappTemplates: Partial<Record<'ar' | 'en', string>>;
+  whatsappTemplates: Partial<Record<CitizenLanguage, string>>;
   /** Days the agency has to reopen a disputed closure for it to count as acted on in time. */
   disputeActDays: number;
 }
@@ -80,9 +81,9 @@ export async function agencyFollowUpRules(
   }
   const agencyTemplates = Object.fromEntries(
     Object.entries(doc?.whatsappTemplates ?? {}).filter(
-      ([lang, sid]) => (lang === 'ar' || lang === 'en') && sid,
+      ([lang, sid]) => (CITIZEN_LANGUAGES as readonly string[]).includes(lang) && sid,
     ),
-  ) as Partial<Record<'ar' | 'en', string>>;
+  ) as Partial<Record<CitizenLanguage, string>>;
   const delayHours = doc?.followUpDelayHours ?? followUp.delayHours;
   const result: FollowUpRules = {
     delayHours,

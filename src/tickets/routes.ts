@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { requireApiToken } from '../auth/api-auth.js';
 import type { Scope } from '../auth/api-tokens.js';
 import type { AppContext } from '../context.js';
-import { LANGUAGES, TICKET_EVENT_TYPES } from '../db/models/ticket.js';
+import { TICKET_EVENT_TYPES } from '../db/models/ticket.js';
+import { citizenLanguageOf } from '../i18n/languages.js';
 import { HttpError, validationError } from '../http/errors.js';
 import { normalisePhone } from './phone.js';
 import { withVerification } from './verification.js';
@@ -26,6 +27,25 @@ const codeSchema = z
     'a code: 1–64 letters, digits, . _ - (starting with a letter or digit)',
   );
 
+/**
+ * Any ISO 639 code or BCP 47 tag ("ur", "ur-PK", "tl", "sw"): one of the citizen languages is asked
+ * in that language, any other in Arabic with English (`requestedLanguage` keeps what was sent), so a
+ * ticket system is never refused for a language it knows and we do not. Only a value that is no
+ * language tag at all is refused.
+ */
+const languageSchema = z
+  .string()
+  .trim()
+  .max(35, 'a language code: at most 35 characters')
+  .regex(
+    /^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$/,
+    'an ISO 639 code or BCP 47 tag, e.g. "ar", "ur-PK", "fil"',
+  )
+  .transform((tag) => {
+    const language = citizenLanguageOf(tag);
+    return language ? { language } : { language: 'ar' as const, requestedLanguage: tag.toLowerCase() };
+  });
+
 export const ticketEventBodySchema = z
   .object({
     eventId: idSchema.regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'),
@@ -35,7 +55,7 @@ export const ticketEventBodySchema = z
     department: codeSchema,
     agentId: codeSchema,
     citizenPhone: z.string().trim().min(3).max(32),
-    language: z.enum(LANGUAGES).default('ar'),
+    language: languageSchema.default({ language: 'ar' }),
     callSid: z
       .string()
       .regex(/^CA[0-9a-fA-F]{32}$/, 'a Twilio CallSid (CA + 32 hex digits)')
@@ -94,8 +114,9 @@ export function ticketsRouter(ctx: AppContext): Router {
     // RFC 7240: `Prefer: return=representation` asks for the derived ticket in the answer, so the
     // event is applied before answering; otherwise it is stored, queued and answered with 202.
     const wantsTicket = /(^|[\s,;])return=representation(\s*($|[,;]))/i.test(req.get('prefer') ?? '');
+    const { language, ...fields } = body.data;
     const outcome = await service.accept(
-      { ...body.data, ticketRef: ref.data, at: new Date(body.data.at), citizenPhone: phone.e164 },
+      { ...fields, ...language, ticketRef: ref.data, at: new Date(body.data.at), citizenPhone: phone.e164 },
       { applyNow: wantsTicket },
     );
     if (outcome.kind === 'not_owner') {

@@ -5,14 +5,8 @@ import mongoose from 'mongoose';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import { perDatabaseCache } from '../db/per-database-cache.js';
 import type { Models } from '../db/models/index.js';
-import type {
-  Closure,
-  EventRow,
-  Language,
-  Ticket,
-  TicketEvent,
-  TicketEventType,
-} from '../db/models/ticket.js';
+import type { CitizenLanguage } from '../i18n/languages.js';
+import type { Closure, EventRow, Ticket, TicketEvent, TicketEventType } from '../db/models/ticket.js';
 import type { Logger } from '../log.js';
 import { turnBatcher } from '../queue/turn-batch.js';
 import type { ClosureHook } from './closure-hooks.js';
@@ -27,7 +21,12 @@ export interface TicketEventInput {
   agentId: string;
   /** Already normalised to E.164. */
   citizenPhone: string;
-  language: Language;
+  language: CitizenLanguage;
+  /**
+   * The language code as sent when it names none we have texts in: the citizen is then asked in
+   * Arabic with English (`language` is 'ar'). Absent for a known language.
+   */
+  requestedLanguage?: string | undefined;
   callSid?: string | undefined;
 }
 
@@ -37,6 +36,8 @@ export interface TicketView {
   department: string;
   agentId: string;
   language: string;
+  /** Present when the event's language code named none we have texts in (asked in Arabic with English). */
+  requestedLanguage?: string;
   status: string;
   statusAt: string;
   closures: {
@@ -70,6 +71,8 @@ function fingerprint(input: TicketEventInput): string {
     input.citizenPhone,
     input.language,
     input.callSid ?? null,
+    // Only when present: fingerprints of events stored before the field existed stay the same.
+    ...(input.requestedLanguage ? [input.requestedLanguage] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -89,6 +92,7 @@ function viewTicket(t: Ticket): TicketView {
     department: t.department,
     agentId: t.agentId,
     language: t.language,
+    ...(t.requestedLanguage ? { requestedLanguage: t.requestedLanguage } : {}),
     status: t.status,
     statusAt: t.statusAt.toISOString(),
     closures: t.closures.map((c) => ({
@@ -170,6 +174,8 @@ export function deriveTicket(
     agentId: latest.agentId,
     citizenPhone: latest.citizenPhone,
     language: latest.language,
+    // Null, not absent: the derived state is $set whole, and a later event in a known language clears it.
+    requestedLanguage: latest.requestedLanguage ?? null,
     status,
     statusAt,
     closures: [...closures.values()].sort((a, b) => a.number - b.number),
@@ -311,6 +317,7 @@ export class TicketService {
       agentId: input.agentId,
       citizenPhone: input.citizenPhone,
       language: input.language,
+      ...(input.requestedLanguage ? { requestedLanguage: input.requestedLanguage } : {}),
       ...(input.callSid ? { callSid: input.callSid } : {}),
       fingerprint: fp,
     };
@@ -385,6 +392,7 @@ export class TicketService {
         agentId: input.agentId,
         citizenPhone: input.citizenPhone,
         language: input.language,
+        ...(input.requestedLanguage ? { requestedLanguage: input.requestedLanguage } : {}),
         ...(input.callSid ? { callSid: input.callSid } : {}),
         fingerprint: fingerprint(input),
       });
@@ -619,6 +627,7 @@ export class TicketService {
           agentId: event.agentId,
           citizenPhone: event.citizenPhone,
           language: event.language,
+          ...(event.requestedLanguage ? { requestedLanguage: event.requestedLanguage } : {}),
         });
       }
       const derived = deriveTicket(event.ticketRef, events, previous?.closures ?? []);

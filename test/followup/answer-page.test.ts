@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerToken } from '../../src/followup/send/compose.js';
 import { signAnswerToken } from '../../src/followup/send/answer-token.js';
 import { ARTIFACTS, launchBrowser } from '../support/browser.js';
+import { axeProblems, layoutProblems } from '../support/page-checks.js';
+import { answerPageTexts } from '../../src/i18n/followup.js';
+import { CITIZEN_LANGUAGES } from '../../src/i18n/languages.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 
@@ -26,7 +29,7 @@ afterAll(async () => {
   await sys.stop();
 });
 
-async function linkFor(ref: string, phone: string, language: 'ar' | 'en'): Promise<string> {
+async function linkFor(ref: string, phone: string, language: string): Promise<string> {
   await ticketEvent(sys, token, ref, 'closed', { phone, language });
   const [msg] = await waitForMessages(sys, phone, 1);
   await eventually(
@@ -130,5 +133,67 @@ describe('the one-tap answer page', () => {
     });
     expect(junk.status).toBe(400);
     expect((await sys.ctx.models.FollowUp.findOne({ ticketRef: 'P-4' }).lean())?.solved).toBeUndefined();
+  });
+
+  describe('in each citizen language', () => {
+    // Each state of the conversation, at a phone's and a desktop's width: the direction and language
+    // the page declares, the agency named, nothing overflowing, no serious or critical axe finding.
+    it.each(CITIZEN_LANGUAGES.map((lang, i) => [lang, i] as const))('%s', async (lang, i) => {
+      const t = answerPageTexts[lang];
+      const url = await linkFor(`PL-${lang}`, `+9665000005${String(i).padStart(2, '0')}`, lang);
+      const rtl = lang === 'ar' || lang === 'ur';
+      const agency = rtl ? 'وزارة الشؤون البلدية' : 'Ministry of Municipal Affairs';
+      // The desktop first: the phone then answers, and the page moves on through each question.
+      for (const width of [1280, 390]) {
+        const page = await browser.newPage({ viewport: { width, height: 800 } });
+        await page.goto(url);
+        const check = async (state: string) => {
+          const where = `${lang} ${width}px ${state}`;
+          expect(await page.getAttribute('html', 'dir'), where).toBe(rtl ? 'rtl' : 'ltr');
+          expect(await page.getAttribute('html', 'lang'), where).toBe(lang);
+          expect(await page.textContent('[data-agency-name]'), where).toBe(`${t.askedBy} ${agency}`);
+          expect(await layoutProblems(page), where).toEqual([]);
+          expect(await axeProblems(page), where).toEqual([]);
+        };
+        await check('solved?');
+        expect(await page.textContent('p.q')).toBe(t.solvedQuestion(`PL-${lang}`));
+        if (width === 1280) {
+          await page.close();
+          continue;
+        }
+        await page.screenshot({ path: `${ARTIFACTS}/answer-page-${lang}-phone.png`, fullPage: true });
+        await page.click(`button:has-text("${t.no}")`);
+        expect(await page.textContent('p.q')).toBe(t.ratingQuestion);
+        await check('rating');
+        await page.click(`button:has-text("${t.ratingLabels[1] ?? ''}")`);
+        expect(await page.textContent('p.q')).toBe(t.reasonQuestion);
+        await check('reason');
+        await page.click(`button:has-text("${t.reasons.still_exists}")`);
+        expect(await page.textContent('main')).toContain(t.thanks);
+        await check('done');
+        await page.close();
+      }
+      expect(await sys.ctx.models.VerifiedScore.findOne({ ticketRef: `PL-${lang}` }).lean()).toMatchObject({
+        solved: false,
+        rating: 2,
+        reason: 'still_exists',
+        channel: 'web',
+      });
+    });
+
+    it('an unknown language opens in Arabic, and its language links lead to English', async () => {
+      const url = await linkFor('PL-sw', '+966500000599', 'sw');
+      const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
+      await page.goto(url);
+      expect(await page.getAttribute('html', 'lang')).toBe('ar');
+      await page.click('nav a[lang=en]');
+      expect(await page.getAttribute('html', 'lang')).toBe('en');
+      expect(await page.getAttribute('html', 'dir')).toBe('ltr');
+      await page.click('text=Yes, solved');
+      // The language chosen stays through the answer.
+      expect(await page.textContent('p.q')).toBe('How do you rate the service?');
+      expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
+      await page.close();
+    });
   });
 });

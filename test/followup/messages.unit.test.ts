@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { countSegments } from '../../src/twilio/segments.js';
 import {
+  RATING_LABELS,
+  agencyNameFor,
+  answerPageTexts,
   followUpTexts,
   renderFollowUpReply,
   smsLink,
+  whatsAppTemplateTexts,
+  withEnglish,
   type FollowUpReplyKey,
 } from '../../src/i18n/followup.js';
+import { CITIZEN_LANGUAGES, isRightToLeft } from '../../src/i18n/languages.js';
 
 describe('countSegments', () => {
   it.each([
@@ -78,8 +84,62 @@ describe('follow-up catalogue', () => {
     expect(smsLink('http://localhost:3000/f/abc')).toBe('http://localhost:3000/f/abc');
   });
 
-  it('has every text in both languages', () => {
-    expect(Object.keys(followUpTexts.en).sort()).toEqual(Object.keys(followUpTexts.ar).sort());
+  it('has every text in every citizen language', () => {
+    for (const lang of CITIZEN_LANGUAGES) {
+      expect(Object.keys(followUpTexts[lang]).sort()).toEqual(Object.keys(followUpTexts.ar).sort());
+      expect(Object.keys(answerPageTexts[lang]).sort()).toEqual(Object.keys(answerPageTexts.ar).sort());
+      expect(new Set(RATING_LABELS[lang]).size).toBe(5);
+    }
+  });
+
+  // The directory names agencies in Arabic and English: right-to-left languages read the Arabic name.
+  const names = { ar: agencyAr, en: agencyEn };
+  it.each(CITIZEN_LANGUAGES)(
+    'fits the %s first message and reminder in two segments, with ASCII digits to press',
+    (lang) => {
+      for (const kind of ['initial', 'reminder'] as const) {
+        const agency = agencyNameFor(lang, names);
+        const text = followUpTexts[lang][kind]({ agency, ref, link });
+        expect(text).toContain(isRightToLeft(lang) ? agencyAr : agencyEn);
+        expect(text).toContain(ref);
+        expect(text.endsWith(link)).toBe(true);
+        expect(text).toMatch(/(^|\s)1 .*(^|\s)2 /);
+        expect(countSegments(text).segments).toBeLessThanOrEqual(2);
+        // Latin-script languages stay in the cheaper GSM-7 alphabet.
+        if (lang === 'en' || lang === 'fil' || lang === 'id')
+          expect(countSegments(text).encoding).toBe('GSM-7');
+      }
+    },
+  );
+
+  it('never opens a right-to-left message with a Latin word when the agency is not named', () => {
+    for (const lang of CITIZEN_LANGUAGES.filter(isRightToLeft)) {
+      const text = followUpTexts[lang].initial({ agency: agencyNameFor(lang, undefined), ref, link });
+      expect(text).toMatch(/^\p{Script=Arabic}/u);
+    }
+    expect(agencyNameFor('ur', { en: 'Ministry' })).toBe('سرکاری ادارہ');
+  });
+
+  it('asks in Arabic then English for a language we have no texts in, in at most three segments', () => {
+    for (const kind of ['initial', 'reminder'] as const) {
+      const text = withEnglish[kind]({ agency: agencyAr, ref, link });
+      const [arabic, english] = text.split('\n');
+      expect(arabic).toMatch(/^\p{Script=Arabic}/u);
+      expect(arabic).toContain('1 نعم');
+      expect(english).toMatch(/Reply 1 yes or 2 no/);
+      expect(text.endsWith(link)).toBe(true);
+      expect(countSegments(text).segments).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it("keeps each WhatsApp template's variables, and its buttons within WhatsApp's 20 characters", () => {
+    for (const lang of CITIZEN_LANGUAGES) {
+      const t = whatsAppTemplateTexts[lang];
+      expect(t.followUp).toMatch(/^\{\{1\}\}.*\{\{2\}\}.*\{\{3\}\}$/);
+      expect(t.resume).toMatch(/\{\{1\}\}.*\{\{2\}\}$/);
+      expect([...t.solved].length).toBeLessThanOrEqual(20);
+      expect([...t.notSolved].length).toBeLessThanOrEqual(20);
+    }
   });
 
   const replyKeys: FollowUpReplyKey[] = [
@@ -100,7 +160,15 @@ describe('follow-up catalogue', () => {
     'unknownNumber',
     'help',
   ];
-  it.each(replyKeys)('renders %s in both languages within two segments, English as GSM-7', (key) => {
+  it.each(replyKeys)('renders %s in every language within two segments, Latin ones as GSM-7', (key) => {
+    for (const lang of CITIZEN_LANGUAGES) {
+      const text = renderFollowUpReply(lang, key, ref);
+      expect(countSegments(text).segments, `${lang} ${key}`).toBeLessThanOrEqual(2);
+      if (lang === 'en' || lang === 'fil' || lang === 'id')
+        expect(countSegments(text).encoding).toBe('GSM-7');
+      if (key === 'alreadyAnswered' || key === 'closedOrExpired' || key === 'notYetAsked')
+        expect(text).toContain(ref);
+    }
     const ar = renderFollowUpReply('ar', key, ref);
     const en = renderFollowUpReply('en', key, ref);
     expect(ar).toMatch(/\p{Script=Arabic}/u);

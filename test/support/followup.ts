@@ -27,7 +27,7 @@ export async function ticketEvent(
   token: string,
   ref: string,
   type: 'opened' | 'closed' | 'reopened',
-  opts: { at?: string; phone?: string; language?: 'ar' | 'en'; agency?: string; eventId?: string } = {},
+  opts: { at?: string; phone?: string; language?: string; agency?: string; eventId?: string } = {},
 ): Promise<Response> {
   seq += 1;
   const res = await sys.api(`/api/tickets/${ref}/events`, {

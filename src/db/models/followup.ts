@@ -1,6 +1,6 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 import { CITIZEN_LANGUAGES } from '../../i18n/languages.js';
-import { LANGUAGES } from './ticket.js';
+import { requestedLanguageField } from './ticket.js';
 
 export const FOLLOW_UP_STATES = [
   'scheduled',
@@ -48,6 +48,7 @@ export const followUpSchema = new Schema(
     agentId: { type: String, required: true },
     citizenPhone: { type: String, required: true },
     language: { type: String, enum: CITIZEN_LANGUAGES, default: 'ar' },
+    ...requestedLanguageField,
     closedAt: { type: Date, required: true },
     state: { type: String, enum: FOLLOW_UP_STATES, default: 'scheduled' },
     channel: { type: String, enum: CHANNELS, default: 'sms' },
@@ -175,7 +176,7 @@ export const verifiedScoreSchema = new Schema(
     department: { type: String, required: true },
     agentId: { type: String, required: true },
     citizenPhone: { type: String },
-    language: { type: String, enum: LANGUAGES, default: 'ar' },
+    language: { type: String, enum: CITIZEN_LANGUAGES, default: 'ar' },
     closedAt: { type: Date, required: true },
     /** Local (Asia/Riyadh) calendar day of the closure, YYYY-MM-DD: grouping without $dateToString. */
     day: { type: String, required: true },

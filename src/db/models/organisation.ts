@@ -40,7 +40,16 @@ export const agencySchema = new Schema(
     /** The language citizens are asked in when their own has no template (see whatsappTemplates). */
     defaultLanguage: { type: String, enum: ['ar', 'en'], default: 'ar' },
     /** The agency's approved WhatsApp templates (Content SIDs) per language; else WHATSAPP_TEMPLATES. */
-    whatsappTemplates: { ar: { type: String }, en: { type: String } },
+    whatsappTemplates: {
+      ar: { type: String },
+      en: { type: String },
+      bn: { type: String },
+      hi: { type: String },
+      ur: { type: String },
+      fil: { type: String },
+      id: { type: String },
+      ne: { type: String },
+    },
     /** Sender overrides (SMS number or alphanumeric id, WhatsApp sender). */
     sender: { sms: { type: String }, whatsapp: { type: String } },
     /** Overrides of FOLLOWUP_DELAY_HOURS, SEND_WINDOW and SEND_DAYS for this agency. */

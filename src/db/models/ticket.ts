@@ -1,5 +1,5 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
-import { LANGUAGES, type Language } from '../../i18n/languages.js';
+import { CITIZEN_LANGUAGES, LANGUAGES, type Language } from '../../i18n/languages.js';
 
 export const TICKET_EVENT_TYPES = ['opened', 'closed', 'reopened'] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
@@ -28,6 +28,13 @@ const closureSchema = new Schema(
 );
 
 /**
+ * A ticket's language is the citizen language its event named (`citizenLanguageOf`). An event that
+ * named one we have no texts in is asked in Arabic with English (i18n/followup.ts `withEnglish`):
+ * `language` is then 'ar' and this keeps the code as sent, lower-cased, which also marks the fallback.
+ */
+export const requestedLanguageField = { requestedLanguage: { type: String } } as const;
+
+/**
  * One event as the ticket keeps it for re-deriving its state. Kept on the ticket, not queried from
  * `ticket_events`: the events and the state derived from them are then one document, written by one
  * revision-guarded update (tickets/service.ts), so no event can be applied against a stale list.
@@ -41,7 +48,8 @@ const eventFields = {
   department: { type: String, required: true },
   agentId: { type: String, required: true },
   citizenPhone: { type: String, required: true },
-  language: { type: String, enum: LANGUAGES, required: true },
+  language: { type: String, enum: CITIZEN_LANGUAGES, required: true },
+  ...requestedLanguageField,
 } as const;
 const eventRowSchema = new Schema(eventFields, { _id: false });
 
@@ -54,7 +62,8 @@ export const ticketSchema = new Schema(
     department: { type: String, required: true },
     agentId: { type: String, required: true },
     citizenPhone: { type: String, required: true },
-    language: { type: String, enum: LANGUAGES, default: 'ar' },
+    language: { type: String, enum: CITIZEN_LANGUAGES, default: 'ar' },
+    ...requestedLanguageField,
     status: { type: String, enum: ['open', 'closed'], required: true },
     /** Event time of the latest event that decided `status`. */
     statusAt: { type: Date, required: true },

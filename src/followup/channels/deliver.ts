@@ -1,3 +1,4 @@
+import type { CitizenLanguage } from '../../i18n/languages.js';
 import type { AppContext } from '../../context.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
 import type { FollowUpRules } from '../agency-rules.js';
@@ -21,7 +22,7 @@ export interface Delivered {
 
 type Followed = Pick<
   FollowUpDoc,
-  '_id' | 'citizenPhone' | 'ticketRef' | 'language' | 'agency' | 'closureNumber'
+  '_id' | 'citizenPhone' | 'ticketRef' | 'language' | 'requestedLanguage' | 'agency' | 'closureNumber'
 >;
 
 export function addressOn(channel: SendChannel, phone: string): string {
@@ -36,12 +37,12 @@ const warnedTemplates = new Set<string>();
  */
 export function templateFor(
   ctx: AppContext,
-  templates: Partial<Record<'ar' | 'en', string>>,
+  templates: Partial<Record<CitizenLanguage, string>>,
   rules: Pick<FollowUpRules, 'defaultLanguage'>,
-  lang: 'ar' | 'en',
+  lang: CitizenLanguage,
   what: string,
   agency: string,
-): { sid: string; lang: 'ar' | 'en' } {
+): { sid: string; lang: CitizenLanguage } {
   const own = templates[lang];
   if (own) return { sid: own, lang };
   const fallback = templates[rules.defaultLanguage] ?? templates.ar ?? templates.en;
@@ -95,7 +96,9 @@ export async function deliver(
   const validityPeriod = validityPeriodSeconds(new Date(), rules.window);
   const statusCallback = `${base}/sms/status`;
   if (channel === 'whatsapp') {
-    const template = templateFor(ctx, rules.whatsappTemplates, rules, lang, 'follow-up', f.agency);
+    // A closure in a language we have no texts in gets the Arabic template: one language per template.
+    const waLang = f.requestedLanguage ? 'ar' : (f.language ?? 'ar');
+    const template = templateFor(ctx, rules.whatsappTemplates, rules, waLang, 'follow-up', f.agency);
     const contentVariables = JSON.stringify({ 1: message.agencyName, 2: f.ticketRef, 3: message.link });
     const sent = await ctx.twilio.messages.create({
       to: addressOn('whatsapp', f.citizenPhone),

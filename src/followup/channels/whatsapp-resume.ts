@@ -23,7 +23,7 @@ export async function resumeOutsideWindow(ctx: AppContext, refusedSid: string): 
   const f = await ctx.models.FollowUp.findById(refused.followUpId).lean<FollowUpDoc>();
   if (!f || !(AWAITING_STATES as readonly string[]).includes(f.state)) return false;
   const rules = await agencyFollowUpRules(ctx, f.agency);
-  const lang = f.language === 'en' ? 'en' : 'ar';
+  const lang = f.requestedLanguage ? 'ar' : (f.language ?? 'ar');
   const template = templateFor(
     ctx,
     ctx.config.followUp.whatsappResumeTemplates,

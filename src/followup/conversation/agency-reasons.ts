@@ -1,7 +1,7 @@
 import type { Models } from '../../db/models/index.js';
-import type { Language } from '../../db/models/ticket.js';
 import { perDatabaseCache } from '../../db/per-database-cache.js';
 import { answerPageTexts } from '../../i18n/followup.js';
+import type { CitizenLanguage } from '../../i18n/languages.js';
 import { REASONS, type Reason } from './reply-parser.js';
 
 /**
@@ -24,14 +24,20 @@ async function wordingOf(models: Models, agency: string): Promise<Wording> {
   return doc?.reasons;
 }
 
-export async function reasonLabels(models: Models, agency: string, lang: Language): Promise<ReasonLabels> {
-  const own = await wordingOf(models, agency);
+export async function reasonLabels(
+  models: Models,
+  agency: string,
+  lang: CitizenLanguage,
+): Promise<ReasonLabels> {
+  // Agencies word their reasons in Arabic and English only; the residents' languages use ours.
+  const own = lang === 'ar' || lang === 'en' ? await wordingOf(models, agency) : undefined;
   const builtIn = answerPageTexts[lang].reasons;
-  const pick = (reason: Reason) => own?.find((r) => r.code === reason)?.[lang]?.trim() || builtIn[reason];
+  const pick = (reason: Reason) =>
+    own?.find((r) => r.code === reason)?.[lang as 'ar' | 'en']?.trim() || builtIn[reason];
   return Object.fromEntries(REASONS.map((r) => [r, pick(r)])) as Record<Reason, string>;
 }
 
 /** Whether the labels are the built-in ones (the catalogue text then says it best). */
-export function isBuiltIn(labels: ReasonLabels, lang: Language): boolean {
+export function isBuiltIn(labels: ReasonLabels, lang: CitizenLanguage): boolean {
   return REASONS.every((r) => labels[r] === answerPageTexts[lang].reasons[r]);
 }

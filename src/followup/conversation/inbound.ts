@@ -10,7 +10,6 @@ import { foldDigits } from '../../phone-mask.js';
 import { turnBatcher } from '../../queue/turn-batch.js';
 import type { WorkerDefinition } from '../../queue/workers.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
-import type { Language } from '../../db/models/ticket.js';
 import { followUpTexts, type FollowUpTexts } from '../../i18n/followup.js';
 import { citizenLanguageOf, type CitizenLanguage } from '../../i18n/languages.js';
 import { metricsOf } from '../../http/metrics.js';
@@ -212,7 +211,7 @@ async function answerInbound(
 
   // A repeated MessageSid is stopped by its job id, and by the unique sid of the stored reply below.
   const newest = await followUpsOf(ctx, phone);
-  const lang: Language = newest[0]?.language === 'en' ? 'en' : 'ar';
+  const lang: CitizenLanguage = newest[0]?.language ?? 'ar';
   const texts = followUpTexts[lang];
   const open = newest.filter(
     (f) =>
@@ -255,7 +254,7 @@ async function answerInbound(
     // survey it never saw has ended.
     const pending = newest.find((f) => f.state === 'scheduled' || f.state === 'sending');
     if (pending) {
-      const own = followUpTexts[pending.language === 'en' ? 'en' : 'ar'];
+      const own = followUpTexts[pending.language];
       return answer([own.notYetAsked(pending.ticketRef)]);
     }
     const last = newest[0];
@@ -321,7 +320,7 @@ async function answerInbound(
         if (r.applied && used) count(readingOf(used.input, used.asked, r.replies), used.asked);
         return r;
       });
-  const targetLang: Language = (switched?.language ?? target.language) === 'en' ? 'en' : 'ar';
+  const targetLang: CitizenLanguage = switched?.language ?? target.language;
   const targetTexts = followUpTexts[targetLang];
   // The agency's own words for the reasons, read only when the reason is being asked.
   const labels = result.replies.includes('askReason')

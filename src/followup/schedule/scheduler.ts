@@ -188,6 +188,8 @@ async function ensureFollowUp(
     // A closure not drawn is recorded and counted as such, never silently dropped; no job is added.
     const created = await FollowUp.create({
       ...closureFields,
+      // Asked in Arabic with English: the closure named a language we have no texts in.
+      ...(ticket.requestedLanguage ? { requestedLanguage: ticket.requestedLanguage } : {}),
       ...(skipped ? { state: 'skipped', outcome: skipped } : { state: 'scheduled' }),
       // The order in force at the closure: an agency that changes it later does not re-route this one.
       channels,

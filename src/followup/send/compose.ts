@@ -2,7 +2,7 @@ import type { AppContext } from '../../context.js';
 import type { Models } from '../../db/models/index.js';
 import { perDatabaseCache } from '../../db/per-database-cache.js';
 import type { FollowUp } from '../../db/models/followup.js';
-import { followUpTexts, smsLink } from '../../i18n/followup.js';
+import { NEUTRAL_AGENCY, agencyNameFor, followUpTexts, smsLink, withEnglish } from '../../i18n/followup.js';
 import { signAnswerToken } from './answer-token.js';
 import { countSegments } from '../../twilio/segments.js';
 
@@ -49,27 +49,38 @@ export function answerUrl(ctx: AppContext, token: string): string {
 }
 
 /**
- * Builds the first message or the reminder in the citizen's language. When a long agency name would
- * push an Arabic message past two segments, the agency's short code is used instead.
+ * Builds the first message or the reminder in the citizen's language, or in Arabic with English when
+ * the closure named a language we have no texts in (`requestedLanguage`). The agency is named as the
+ * citizen reads it (`agencyNameFor`), never by its raw code; when a long name would push the message
+ * past its budget (two segments, three with English), the neutral name in the language stands in.
  */
 export async function composeMessage(
   ctx: AppContext,
-  f: Pick<FollowUp, 'language' | 'agency' | 'ticketRef' | 'sendAt'> & { _id: { toString(): string } },
+  f: Pick<FollowUp, 'language' | 'requestedLanguage' | 'agency' | 'ticketRef' | 'sendAt'> & {
+    _id: { toString(): string };
+  },
   kind: 'initial' | 'reminder',
 ): Promise<ComposedMessage> {
-  const lang = f.language === 'en' ? 'en' : 'ar';
+  const withEn = Boolean(f.requestedLanguage);
+  // The bilingual message is Arabic first, so it names the agency in Arabic.
+  const lang = withEn ? 'ar' : (f.language ?? 'ar');
+  const budget = withEn ? 3 : 2;
   const names = await agencyName(ctx.models, f.agency);
   const token = answerToken(ctx, f);
   const link = answerUrl(ctx, token);
-  const render = (name: string) =>
-    followUpTexts[lang][kind]({ agency: name, ref: f.ticketRef, link: smsLink(link) });
-  let body = render(names?.[lang] || f.agency);
+  const texts = withEn ? withEnglish : followUpTexts[lang];
+  const render = (name: string) => texts[kind]({ agency: name, ref: f.ticketRef, link: smsLink(link) });
+  const named = agencyNameFor(lang, names);
+  let body = render(named);
   let segments = countSegments(body).segments;
-  if (segments > 2) {
-    body = render(f.agency);
+  if (segments > budget && named !== NEUTRAL_AGENCY[lang]) {
+    body = render(NEUTRAL_AGENCY[lang]);
     segments = countSegments(body).segments;
-    if (segments > 2)
-      ctx.log.warn({ ticketRef: f.ticketRef, segments }, 'follow-up message is longer than two segments');
   }
-  return { body, segments, link, token, agencyName: names?.[lang] || f.agency };
+  if (segments > budget)
+    ctx.log.warn(
+      { ticketRef: f.ticketRef, language: lang, segments },
+      `follow-up message is longer than ${budget} segments`,
+    );
+  return { body, segments, link, token, agencyName: named };
 }

@@ -208,7 +208,8 @@ export async function runImport(
         department: d.department,
         agentId: d.agentId,
         citizenPhone: d.citizenPhone,
-        language: d.language,
+        // The events API's own reading: a known code, or Arabic with English and the code kept.
+        ...d.language,
       },
     };
   };

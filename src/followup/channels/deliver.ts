@@ -71,7 +71,6 @@ export async function deliver(
 ): Promise<Delivered> {
   const { from, whatsappFrom, voiceFrom, messagingServiceSid } = ctx.config.twilio;
   const base = ctx.config.publicBaseUrl;
-  const lang = f.language === 'en' ? 'en' : 'ar';
   if (channel === 'voice') {
     // The call speaks every citizen language (recordings where Twilio has no voice), not just ar/en.
     const urls = verificationCallUrls(base, f, callLanguageOf(f.language));

@@ -125,6 +125,11 @@ export function formToAgency(b: Body, withCode: boolean): Record<string, unknown
         ? { disputeWebhookUrl: str(b, 'webhook_url') }
         : {}
       : { disputeWebhookUrl: str(b, 'webhook_url') }),
+    ...(withCode
+      ? opt(b, 'answer_webhook_url')
+        ? { answerWebhookUrl: str(b, 'answer_webhook_url') }
+        : {}
+      : { answerWebhookUrl: str(b, 'answer_webhook_url') }),
     ...(!withCode && num(b, 'revision') !== undefined ? { revision: num(b, 'revision') } : {}),
   };
 }

@@ -334,6 +334,22 @@ describe('administration pages in headless Chromium', () => {
     expect((await sys.ctx.models.Agency.findOne({ code: 'MOH' }).lean())?.disputeActDays).toBe(14);
   });
 
+  it("sets and clears an agency's optional answer webhook on its page", async () => {
+    await admin.goto(agencyUrl('MOH'));
+    const field = '#agency-form input[name=answer_webhook_url]';
+    expect(await admin.inputValue(field)).toBe('');
+    const disputes = await admin.inputValue('#agency-form input[name=webhook_url]');
+    const answers = disputes.replace(/\/[^/]*$/, '/answers');
+    await admin.fill(field, answers);
+    await submit(admin, '#agency-form button[type=submit]');
+    expect(admin.url()).toContain('saved=1');
+    expect(await admin.inputValue(field)).toBe(answers);
+    expect((await sys.ctx.models.Agency.findOne({ code: 'MOH' }).lean())?.answerWebhookUrl).toBe(answers);
+    await admin.fill(field, '');
+    await submit(admin, '#agency-form button[type=submit]');
+    expect((await sys.ctx.models.Agency.findOne({ code: 'MOH' }).lean())?.answerWebhookUrl).toBeUndefined();
+  });
+
   it('a disputed closure reaches the webhook configured through the page, and the delivery log shows it', async () => {
     const token = await sys.token('ticket_system');
     const phone = '+966500000777';

@@ -109,6 +109,13 @@ export function AgencyFields({ c, a, withCode = false }: { c: PageCtx; a?: Agenc
         dir="ltr"
       />
       <Field
+        label={t.answerWebhookUrl}
+        name="answer_webhook_url"
+        value={a?.answerWebhookUrl ?? ''}
+        type="url"
+        dir="ltr"
+      />
+      <Field
         label={t.disputeActDays}
         name="dispute_act_days"
         value={numberText(a?.disputeActDays)}

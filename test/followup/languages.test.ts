@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpDoc } from '../../src/db/models/followup.js';
-import { FAST_FOLLOWUP_ENV, ticketEvent, waitForMessages } from '../support/followup.js';
+import { followUpTexts } from '../../src/i18n/followup.js';
+import type { CitizenLanguage } from '../../src/i18n/languages.js';
+import { FAST_FOLLOWUP_ENV, postInbound, ticketEvent, waitForMessages } from '../support/followup.js';
 import { eventually, startTestSystem, type TestSystem } from '../support/system.js';
 
 /**
@@ -41,6 +43,56 @@ async function firstMessage(language: unknown, agency = 'hrsd'): Promise<string>
   const [msg] = await waitForMessages(sys, phone, 1);
   return msg?.body ?? '';
 }
+
+describe('replies in the language the citizen was asked in, through the real SMS path', () => {
+  // The language's own yes and no words, and a rating in its own digits (Bengali, Devanagari,
+  // Extended Arabic-Indic for Urdu; Filipino and Indonesian write ASCII digits).
+  it.each([
+    ['bn', 'হ্যাঁ', '৪', 'হয়নি'],
+    ['hi', 'हाँ', '४', 'नहीं'],
+    ['ur', 'ہاں', '۴', 'نہیں'],
+    ['fil', 'oo', '4', 'hindi pa'],
+    ['id', 'sudah', '4', 'belum'],
+    ['ne', 'भयो', '४', 'भएन'],
+  ] as [CitizenLanguage, string, string, string][])('%s', async (language, yes, four, no) => {
+    const texts = followUpTexts[language];
+    phoneSeq += 1;
+    const solvedPhone = `+9665014${String(phoneSeq).padStart(5, '0')}`;
+    await ticketEvent(sys, token, `LR-${phoneSeq}`, 'closed', {
+      phone: solvedPhone,
+      agency: 'hrsd',
+      language,
+    });
+    await waitForMessages(sys, solvedPhone, 1);
+    await postInbound(sys, solvedPhone, yes);
+    const [, askRating] = await waitForMessages(sys, solvedPhone, 2);
+    expect(askRating?.body).toContain(texts.askRating());
+    await postInbound(sys, solvedPhone, four);
+    const solved = await eventually(
+      async () => {
+        const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: `LR-${phoneSeq}` }).lean<FollowUpDoc>();
+        return f?.rating !== undefined && f.rating !== null ? f : undefined;
+      },
+      { what: `the ${language} rating stored` },
+    );
+    expect(solved).toMatchObject({ solved: true, rating: 4, language });
+
+    phoneSeq += 1;
+    const disputedPhone = `+9665014${String(phoneSeq).padStart(5, '0')}`;
+    const ref = `LR-${phoneSeq}`;
+    await ticketEvent(sys, token, ref, 'closed', { phone: disputedPhone, agency: 'hrsd', language });
+    await waitForMessages(sys, disputedPhone, 1);
+    await postInbound(sys, disputedPhone, no);
+    const disputed = await eventually(
+      async () => {
+        const f = await sys.ctx.models.FollowUp.findOne({ ticketRef: ref }).lean<FollowUpDoc>();
+        return f?.solved === false ? f : undefined;
+      },
+      { what: `the ${language} "not solved" stored` },
+    );
+    expect(disputed.outcome).toBe('disputed');
+  });
+});
 
 describe('the first message in the language of the closure event', () => {
   // A phrase only that language's first message has, and the agency's name in the script it reads.

@@ -8,6 +8,7 @@ import type { ApiRouteDoc, ResponseDoc, RouteSecurity } from './route-doc.js';
  * object inside a document takes the document's dialect).
  */
 
+// Why: docs/decisions/0021-openapi-from-zod.md
 type JsonSchema = Record<string, unknown>;
 
 export interface DocumentInfo {

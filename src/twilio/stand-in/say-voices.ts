@@ -9,6 +9,7 @@ import type twilio from 'twilio';
  * text-to-speech page (docs/decisions/0023-voices.md). It holds the voices of the languages this
  * project speaks; a voice Twilio has but the list lacks is refused too, naming where to add it.
  */
+// Why: docs/decisions/0023-voices.md
 type SayAttributes = Exclude<
   Parameters<InstanceType<typeof twilio.twiml.VoiceResponse>['say']>[0],
   string | undefined

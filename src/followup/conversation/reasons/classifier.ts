@@ -8,6 +8,7 @@ import { ruleReasons } from './rules.js';
  * is not sure. Only for the reason question: "solved?" is never read by a model (a guessed "no" is a
  * false dispute). See docs/decisions/0022-reasons-classifier.md.
  */
+// Why: docs/decisions/0022-reasons-classifier.md
 
 /** Below this probability the model's reason is not taken; the words are kept as `other`. */
 export const CONFIDENCE_THRESHOLD = 0.5;

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import express, { Router, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
@@ -167,23 +167,41 @@ export function voiceRouter(ctx: AppContext): Router {
   });
 
   // A call transferred from another contact-centre platform straight to the rating menu. Who the
-  // caller spoke to comes from the query (a Twilio <Redirect>), the transfer's SIP headers, or a
-  // handoff code the platform sends as digits once connected (handoff.ts).
+  // caller spoke to comes from the query (a Twilio <Redirect>) or the transfer's SIP headers
+  // (handoff.ts); nothing named, the rating is taken unattributed, as it always was.
+  // Who the caller spoke to, from the transfer's SIP headers (or a code in them), when the query
+  // does not say; undefined when nothing names the call.
+  const entryOfTransfer = async (
+    req: Request,
+    callSid: string,
+  ): Promise<{ agent: string; ticket: string; lang: VoiceLanguage } | undefined> => {
+    const sip = entryFromSipHeaders(req.body as Record<string, unknown>);
+    if (sip.kind === 'entry') return sip.entry;
+    if (sip.kind !== 'code') return undefined;
+    const entry = await redeem(sip.code);
+    if (!entry) ctx.log.warn({ callSid }, 'handoff code in SIP header unknown or used');
+    return entry;
+  };
+
   router.post('/voice/rating', ...signed, async (req, res) => {
     const q = entryQuery.safeParse(req.query);
     const body = callBody.safeParse(req.body);
     if (!q.success || !body.success)
       return fail(res, 'ar', 'malformed rating entry', { query: Object.keys(req.query) });
-    if (q.data.agent) return twiml(res, renderStep(rating, firstStep(rating, q.data)));
-    const sip = entryFromSipHeaders(req.body as Record<string, unknown>);
-    if (sip.kind === 'entry') return twiml(res, renderStep(rating, firstStep(rating, sip.entry)));
-    if (sip.kind === 'code') {
-      const entry = await redeem(sip.code);
-      if (!entry) ctx.log.warn({ callSid: body.data.CallSid }, 'handoff code in SIP header unknown or used');
-      return twiml(res, renderStep(rating, firstStep(rating, entry ?? q.data)));
-    }
-    // Nothing names the agent: listen a moment for the code the platform sends as digits. Silence
-    // (a platform that sends none) goes on to the menu unattributed, as before.
+    const entry = q.data.agent ? q.data : ((await entryOfTransfer(req, body.data.CallSid)) ?? q.data);
+    twiml(res, renderStep(rating, firstStep(rating, entry)));
+  });
+
+  // The survey number of a platform that transfers over the phone network, which carries no
+  // headers: SIP headers if there are any, else a silent moment for the code the platform sends as
+  // digits. Silence (a platform that sends none) goes on to the menu unattributed.
+  router.post('/voice/transfer', ...signed, async (req, res) => {
+    const q = entryQuery.safeParse(req.query);
+    const body = callBody.safeParse(req.body);
+    if (!q.success || !body.success)
+      return fail(res, 'ar', 'malformed transfer entry', { query: Object.keys(req.query) });
+    const entry = q.data.agent ? q.data : await entryOfTransfer(req, body.data.CallSid);
+    if (entry) return twiml(res, renderStep(rating, firstStep(rating, entry)));
     const r = new twilio.twiml.VoiceResponse();
     r.gather({
       input: ['dtmf'],

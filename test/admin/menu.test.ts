@@ -16,6 +16,8 @@ const PAGES = [
   '/admin/tokens',
   '/admin/audit',
   '/admin/unknown-codes',
+  '/admin/connectors',
+  '/admin/imports',
   '/admin/erasure',
   '/admin/queues',
   '/sandbox',
@@ -29,8 +31,8 @@ const EVERYONE = ['/dashboard', '/account', '/public', '/public/methodology'];
 
 const MAY_OPEN: Record<string, string[]> = {
   admin: [...PAGES],
-  'moh.admin': [...EVERYONE, ...ADMINISTRATION],
-  auditor: [...EVERYONE, '/audit/integrity', ...ADMINISTRATION],
+  'moh.admin': [...EVERYONE, ...ADMINISTRATION, '/admin/connectors', '/admin/imports'],
+  auditor: [...EVERYONE, '/audit/integrity', ...ADMINISTRATION, '/admin/connectors'],
   'momah.manager': EVERYONE,
   'lighting.manager': EVERYONE,
 };

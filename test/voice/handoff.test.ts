@@ -52,7 +52,7 @@ async function rateAndStore(call: Call, first: TwimlView) {
 describe('a transfer from another platform names the agent and the ticket', () => {
   it('by SIP headers (Twilio passes them as SipHeader_X-… parameters)', async () => {
     const call = new Call(sys);
-    const first = await call.post('/voice/rating', {
+    const first = await call.post('/voice/transfer', {
       'SipHeader_X-Verisat-Agent': 'g-7',
       'SipHeader_X-Verisat-Ticket': 'HR-5512',
       'SipHeader_X-Verisat-Lang': 'en-US',
@@ -102,7 +102,7 @@ describe('a transfer from another platform names the agent and the ticket', () =
   it('by digits the platform sends once the transfer connects (a PSTN transfer carries no headers)', async () => {
     const code = await handoffCode({ agentId: 'g-7', ticketRef: 'HR-5515' });
     const call = new Call(sys);
-    const listen = await call.post('/voice/rating');
+    const listen = await call.post('/voice/transfer');
     // A silent, short wait for the code: no prompt the caller would take as a question to answer.
     expect(listen.says).toEqual([]);
     expect(listen.gather).toMatchObject({ numDigits: '6', timeout: '3' });
@@ -112,7 +112,7 @@ describe('a transfer from another platform names the agent and the ticket', () =
 
   it('with nothing sent, the caller still gets the menu and the rating is kept unattributed', async () => {
     const call = new Call(sys);
-    const listen = await call.post('/voice/rating');
+    const listen = await call.post('/voice/transfer');
     const stored = await rateAndStore(call, await call.press(listen, ''));
     expect(stored.agentRating).toBe(4);
     expect(stored.agentId ?? null).toBeNull();

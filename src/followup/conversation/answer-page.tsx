@@ -109,7 +109,7 @@ function Recorded({ t, f, reasons }: { t: Texts; f: FollowUpDoc; reasons: Reason
 }
 
 /** Every citizen language, each named in itself, so a citizen shown the wrong one can change it. */
-function LanguageLinks({ lang, token }: { lang: CitizenLanguage; token: string }) {
+function LanguageLinks({ lang }: { lang: CitizenLanguage }) {
   const t = answerPageTexts[lang];
   return (
     <nav class="langs" aria-labelledby="langs-label">
@@ -118,7 +118,7 @@ function LanguageLinks({ lang, token }: { lang: CitizenLanguage; token: string }
         {CITIZEN_LANGUAGES.map((l) => (
           <li key={l}>
             <a
-              href={`/f/${token}?lang=${l}`}
+              href={`?lang=${l}`}
               lang={l}
               hreflang={l}
               dir={isRightToLeft(l) ? 'rtl' : 'ltr'}
@@ -200,14 +200,15 @@ function Question(props: { t: Texts; f: FollowUpDoc; action: string; reasons: Re
  */
 export function renderAnswerPage(
   f: FollowUpDoc,
-  token: string,
   opts: { lang?: CitizenLanguage; reasons?: ReasonLabels; agencyName?: string } = {},
 ): Rendered {
   const lang = opts.lang ?? pageLanguage(f);
   const t = answerPageTexts[lang];
   const reasons: ReasonLabels = opts.reasons ?? t.reasons;
   // The chosen language stays through the post and its redirect.
-  const action = opts.lang ? `/f/${token}?lang=${opts.lang}` : `/f/${token}`;
+  // Relative to the page's own address: the answer link is the citizen's key, and a page (or an
+  // error page) that repeats it is one more place for it to leak from.
+  const action = `?lang=${opts.lang ?? lang}`;
   return {
     status: 200,
     html: renderDocument(
@@ -217,7 +218,7 @@ export function renderAnswerPage(
           {t.askedBy} <bdi>{opts.agencyName ?? NEUTRAL_AGENCY[lang]}</bdi>
         </p>
         <Question t={t} f={f} action={action} reasons={reasons} />
-        <LanguageLinks lang={lang} token={token} />
+        <LanguageLinks lang={lang} />
       </Document>,
     ),
   };
@@ -299,7 +300,7 @@ export function answerPageRouter(ctx: AppContext): Router {
       ar: a?.publicName?.ar || a?.name?.ar,
       en: a?.publicName?.en || a?.name?.en,
     });
-    return renderAnswerPage(f, token, {
+    return renderAnswerPage(f, {
       ...(chosen ? { lang: chosen } : {}),
       ...(reasons ? { reasons } : {}),
       agencyName,

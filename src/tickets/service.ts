@@ -60,6 +60,26 @@ type NewEventDoc = Omit<TicketEvent, 'result'> & { _id: string };
 
 export class TicketConcurrencyError extends Error {}
 
+/** The stored event of one accepted input: the one shape `accept` and `acceptMany` both write. */
+function newEventDoc(input: TicketEventInput, fp: string): NewEventDoc {
+  return {
+    _id: input.eventId,
+    eventId: input.eventId,
+    ticketRef: input.ticketRef,
+    type: input.type,
+    at: input.at,
+    receivedAt: new Date(),
+    agency: input.agency,
+    department: input.department,
+    agentId: input.agentId,
+    citizenPhone: input.citizenPhone,
+    language: input.language,
+    ...(input.requestedLanguage ? { requestedLanguage: input.requestedLanguage } : {}),
+    ...(input.callSid ? { callSid: input.callSid } : {}),
+    fingerprint: fp,
+  };
+}
+
 function fingerprint(input: TicketEventInput): string {
   const canonical = JSON.stringify([
     input.ticketRef,
@@ -305,22 +325,7 @@ export class TicketService {
     if (owner.agency !== input.agency || owner.department !== input.department)
       return { kind: 'not_owner', owner: { agency: owner.agency, department: owner.department } };
     const fp = fingerprint(input);
-    const doc: NewEventDoc = {
-      _id: input.eventId,
-      eventId: input.eventId,
-      ticketRef: input.ticketRef,
-      type: input.type,
-      at: input.at,
-      receivedAt: new Date(),
-      agency: input.agency,
-      department: input.department,
-      agentId: input.agentId,
-      citizenPhone: input.citizenPhone,
-      language: input.language,
-      ...(input.requestedLanguage ? { requestedLanguage: input.requestedLanguage } : {}),
-      ...(input.callSid ? { callSid: input.callSid } : {}),
-      fingerprint: fp,
-    };
+    const doc = newEventDoc(input, fp);
     let key = input.eventId;
     let isNew = await this.storeAndQueue(doc);
     let existing = isNew ? undefined : await this.storedEvent(key);
@@ -380,22 +385,7 @@ export class TicketService {
         outcomes[i] = { kind: 'not_owner', owner };
         return;
       }
-      docs.push({
-        _id: input.eventId,
-        eventId: input.eventId,
-        ticketRef: input.ticketRef,
-        type: input.type,
-        at: input.at,
-        receivedAt: new Date(),
-        agency: input.agency,
-        department: input.department,
-        agentId: input.agentId,
-        citizenPhone: input.citizenPhone,
-        language: input.language,
-        ...(input.requestedLanguage ? { requestedLanguage: input.requestedLanguage } : {}),
-        ...(input.callSid ? { callSid: input.callSid } : {}),
-        fingerprint: fingerprint(input),
-      });
+      docs.push(newEventDoc(input, fingerprint(input)));
       at.push(i);
     });
     if (docs.length === 0) return outcomes as AcceptOutcome[];

@@ -12,7 +12,7 @@ const LAYERS = [
     comment: 'pieces everything uses: logging, masking, texts, settings, storage, queues, HTTP plumbing',
     paths: [
       '^src/(log|phone-mask|config|shutdown)[.]ts$',
-      '^src/(config|i18n|db|queue|services)/',
+      '^src/(config|i18n|db|queue|services|mail)/',
       '^src/http/(?!ui/)',
     ],
   },

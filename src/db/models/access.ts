@@ -20,6 +20,10 @@ export const userSchema = new Schema(
     revision: { type: Number, default: 0 },
     /** Signed in with a one-time password: nothing but changing it until it is changed. */
     mustChangePassword: { type: Boolean },
+    /** Where alerts and reports go (issue 28); a user without one receives no mail. */
+    email: { type: String },
+    /** The language of the mail this user receives. */
+    language: { type: String, enum: ['ar', 'en'] },
   },
   { timestamps: true },
 );

@@ -8,6 +8,7 @@ import { dailySumModels } from './daily-sum.js';
 import { disputeModels } from './dispute.js';
 import { followUpModels } from './followup.js';
 import { integrityModels } from './integrity.js';
+import { mailModels } from './mail.js';
 import { migrationModels } from './migration.js';
 import { monthSumModels } from './month-sum.js';
 import { organisationModels } from './organisation.js';
@@ -29,6 +30,7 @@ export function createModels(conn: Connection) {
     ...disputeModels(conn),
     ...connectorModels(conn),
     ...closureImportModels(conn),
+    ...mailModels(conn),
   };
 }
 

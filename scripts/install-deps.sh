@@ -86,4 +86,8 @@ fi
 if [[ $want_test == true ]] && [[ ! -x /usr/bin/chromium ]]; then
   apt_install chromium || say "Chromium could not be installed (apt-get install chromium): page tests will fail"
 fi
+# The report tests read the PDFs Chromium prints back with poppler's pdftotext (issue 28).
+if [[ $want_test == true ]] && ! command -v pdftotext >/dev/null; then
+  apt_install poppler-utils || say "poppler-utils could not be installed (apt-get install poppler-utils): the PDF report tests will fail"
+fi
 say "dependencies ready"

@@ -8,6 +8,7 @@ export const reports = area(
     REPORT_MAX_RANGE_DAYS: z.coerce.number().int().min(1).max(3660).default(366),
     PUBLIC_SCOREBOARD: booleanish.default(true),
     SUMS_REPAIR_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   },
   (e) => ({
     reports: {
@@ -22,6 +23,8 @@ export const reports = area(
        * write (a writer that crashed); younger ones most likely have their writer still counting them.
        */
       sumsRepairAfterMs: e.SUMS_REPAIR_AFTER_SECONDS * 1000,
+      /** The Chromium that prints report PDFs and alert charts (Debian's `chromium` package). */
+      chromiumPath: e.CHROMIUM_PATH,
     },
   }),
 );

@@ -4,6 +4,7 @@ import type { Models } from './db/models/index.js';
 import { createLogger, type Logger } from './log.js';
 import { createProducerConnection, describeRedis, type RedisConnection } from './queue/connection.js';
 import { QueueRegistry } from './queue/registry.js';
+import { ReportBrowser } from './reports/mail/chromium.js';
 import type { ClosureHook } from './tickets/closure-hooks.js';
 import { createTwilioClient, type TwilioClient } from './twilio/client.js';
 import { TwilioSandbox } from './twilio/stand-in/api.js';
@@ -22,6 +23,8 @@ export interface AppContext {
   /** The Twilio stand-in, present in the web process in sandbox mode. */
   sandbox: TwilioSandbox | undefined;
   closureHooks: ClosureHook[];
+  /** Headless Chromium for report PDFs and alert charts, started on first use (src/reports/mail/chromium.ts). */
+  browser: ReportBrowser;
 }
 
 export interface ServiceUrls {
@@ -73,5 +76,6 @@ export async function createContext(
     twilio: createTwilioClient(config),
     sandbox,
     closureHooks: [],
+    browser: new ReportBrowser({ executablePath: config.reports.chromiumPath }),
   };
 }

@@ -173,6 +173,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
   }
 
   shutdown.add({ name: 'twilio sandbox', run: () => ctx.sandbox?.close() });
+  shutdown.add({ name: 'report browser', run: () => ctx.browser.close() });
   shutdown.add({ name: 'queues', run: () => ctx.queues.close() });
   shutdown.add({ name: 'redis', run: async () => void (await ctx.redis.quit()) });
   shutdown.add({ name: 'mongodb', run: () => ctx.db.close() });

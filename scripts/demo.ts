@@ -86,9 +86,16 @@ async function startOwn(opts: {
     CONTACT_MIN_DAYS: '0',
     SANDBOX_STATUS_DELAY_MS: '50',
   });
-  const { urls, embedded } = await resolveServices(config, log);
+  const { urls, embedded, mailCatcher } = await resolveServices(config, log);
   const services = { ...urls, dbName: opts.dbName };
-  const system = await startSystem(config, { web: true, workers: true, services, server, log });
+  const system = await startSystem(config, {
+    web: true,
+    workers: true,
+    services,
+    server,
+    log,
+    ...(mailCatcher ? { mailCatcher } : {}),
+  });
   return {
     own: true,
     publicUrl: url,

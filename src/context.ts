@@ -2,9 +2,11 @@ import type { Config } from './config/index.js';
 import { connectDatabase, type Database } from './db/connection.js';
 import type { Models } from './db/models/index.js';
 import { createLogger, type Logger } from './log.js';
+import { createMailTransport, type MailTransport } from './mail/transport.js';
 import { createProducerConnection, describeRedis, type RedisConnection } from './queue/connection.js';
 import { QueueRegistry } from './queue/registry.js';
 import { ReportBrowser } from './reports/mail/chromium.js';
+import type { MailCatcher } from './services/mail-catcher.js';
 import type { ClosureHook } from './tickets/closure-hooks.js';
 import { createTwilioClient, type TwilioClient } from './twilio/client.js';
 import { TwilioSandbox } from './twilio/stand-in/api.js';
@@ -25,6 +27,17 @@ export interface AppContext {
   closureHooks: ClosureHook[];
   /** Headless Chromium for report PDFs and alert charts, started on first use (src/reports/mail/chromium.ts). */
   browser: ReportBrowser;
+  /**
+   * Outgoing mail (src/mail/): the SMTP transport the mail worker sends through, and the embedded
+   * catcher when SMTP_URL is unset (the sandbox's Mail tab reads it). Absent in a command-line
+   * tool's context, which only records and queues mail.
+   */
+  mail?: MailContext;
+}
+
+export interface MailContext {
+  transport: MailTransport;
+  catcher?: MailCatcher;
 }
 
 export interface ServiceUrls {
@@ -37,7 +50,7 @@ export interface ServiceUrls {
 export async function createContext(
   config: Config,
   services: ServiceUrls,
-  opts: { log?: Logger; withSandbox?: boolean } = {},
+  opts: { log?: Logger; withSandbox?: boolean; mailCatcher?: MailCatcher } = {},
 ): Promise<AppContext> {
   const log = opts.log ?? createLogger({ level: config.logLevel });
   const db = await connectDatabase(services.mongoUri, {
@@ -77,5 +90,15 @@ export async function createContext(
     sandbox,
     closureHooks: [],
     browser: new ReportBrowser({ executablePath: config.reports.chromiumPath }),
+    ...mailOf(config, opts.mailCatcher),
+  };
+}
+
+/** SMTP_URL when set, else the catcher's; neither: no transport (a tool that only queues mail). */
+function mailOf(config: Config, catcher: MailCatcher | undefined): { mail?: MailContext } {
+  const url = config.mail.smtpUrl ?? catcher?.url;
+  if (!url) return {};
+  return {
+    mail: { transport: createMailTransport(url), ...(catcher && !config.mail.smtpUrl ? { catcher } : {}) },
   };
 }

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './log.js';
 import { createWorkerConnection } from './queue/connection.js';
 import { startWorkers, type RunningWorkers } from './queue/workers.js';
 import { startMongo, startRedis, type EmbeddedService } from './services/embedded.js';
+import { startMailCatcher, type MailCatcher } from './services/mail-catcher.js';
 import { keepReconcileScheduled } from './followup/schedule/reconciler.js';
 import { syncFollowUps } from './followup/schedule/scheduler.js';
 import { followDisputes } from './followup/outcome/dispute-follow.js';
@@ -34,11 +35,14 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-/** Uses REDIS_URL / MONGODB_URI when given; otherwise starts local servers with data under DATA_DIR. */
+/**
+ * Uses REDIS_URL / MONGODB_URI / SMTP_URL when given; otherwise starts local servers with data under
+ * DATA_DIR, and an SMTP catcher in this process (its mail shows in the sandbox's Mail tab).
+ */
 export async function resolveServices(
   config: Config,
   log: Logger,
-): Promise<{ urls: ServiceUrls; embedded: EmbeddedService[] }> {
+): Promise<{ urls: ServiceUrls; embedded: EmbeddedService[]; mailCatcher?: MailCatcher }> {
   const embedded: EmbeddedService[] = [];
   try {
     let redisUrl = config.redisUrl;
@@ -64,7 +68,13 @@ export async function resolveServices(
       log.info({ url: mongo.url, server: mongo.name }, 'started embedded MongoDB-wire server');
       mongoUri = `${mongo.url}verisat`;
     }
-    return { urls: { redisUrl, mongoUri }, embedded };
+    let mailCatcher: MailCatcher | undefined;
+    if (!config.mail.smtpUrl) {
+      mailCatcher = await startMailCatcher();
+      embedded.push(mailCatcher);
+      log.info({ url: mailCatcher.url }, 'started embedded SMTP catcher (SMTP_URL unset: mail stays here)');
+    }
+    return { urls: { redisUrl, mongoUri }, embedded, ...(mailCatcher ? { mailCatcher } : {}) };
   } catch (err) {
     await Promise.allSettled(embedded.map((s) => s.stop()));
     throw err;
@@ -81,15 +91,31 @@ export interface StartOptions {
   server?: http.Server;
   /** How often the reconciler runs (ms); 0 turns the periodic run off (tests call it directly). */
   reconcileEveryMs?: number;
+  /**
+   * A running SMTP catcher to send to when SMTP_URL is unset (tests share one between systems; the
+   * system does not stop it). Without one, and without SMTP_URL, the system starts its own.
+   */
+  mailCatcher?: MailCatcher;
 }
 
 export async function startSystem(config: Config, opts: StartOptions): Promise<RunningSystem> {
   const log = opts.log ?? createLogger({ level: config.logLevel });
   const shutdown = createShutdown(log);
-  const { urls, embedded } = opts.services
-    ? { urls: opts.services, embedded: [] }
-    : await resolveServices(config, log);
-  const ctx = await createContext(config, urls, { log, withSandbox: opts.web });
+  const resolved: { urls: ServiceUrls; embedded: EmbeddedService[]; mailCatcher?: MailCatcher } =
+    opts.services ? { urls: opts.services, embedded: [] } : await resolveServices(config, log);
+  const { urls, embedded } = resolved;
+  let mailCatcher = opts.mailCatcher ?? resolved.mailCatcher;
+  if (!config.mail.smtpUrl && !mailCatcher) {
+    mailCatcher = await startMailCatcher();
+    embedded.push(mailCatcher);
+  }
+  if (!config.mail.smtpUrl && config.env === 'production')
+    log.warn('SMTP_URL is unset: mail goes to the embedded catcher and reaches nobody');
+  const ctx = await createContext(config, urls, {
+    log,
+    withSandbox: opts.web,
+    ...(mailCatcher ? { mailCatcher } : {}),
+  });
   try {
     await checkAgencySampleRates(ctx);
     // Before any event is claimed: tickets older than ticket_owners get their owner once.
@@ -97,6 +123,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
   } catch (err) {
     // Refused before anything listens or works: close what the context opened, then say why.
     ctx.sandbox?.close();
+    ctx.mail?.transport.close();
     await Promise.allSettled([ctx.queues.close(), ctx.redis.quit(), ctx.db.close()]);
     await Promise.allSettled(embedded.map((s) => s.stop()));
     throw err;
@@ -174,6 +201,7 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
 
   shutdown.add({ name: 'twilio sandbox', run: () => ctx.sandbox?.close() });
   shutdown.add({ name: 'report browser', run: () => ctx.browser.close() });
+  shutdown.add({ name: 'mail transport', run: () => ctx.mail?.transport.close() });
   shutdown.add({ name: 'queues', run: () => ctx.queues.close() });
   shutdown.add({ name: 'redis', run: async () => void (await ctx.redis.quit()) });
   shutdown.add({ name: 'mongodb', run: () => ctx.db.close() });

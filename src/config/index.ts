@@ -6,6 +6,7 @@ import { answerLinkSecretOf, followUp } from './followup.js';
 import { imports } from './imports.js';
 import { integrity } from './integrity.js';
 import { locale } from './locale.js';
+import { mail } from './mail.js';
 import { metrics } from './metrics.js';
 import { mongo } from './mongo.js';
 import { redis } from './redis.js';
@@ -38,6 +39,7 @@ const variables = z.object({
   ...metrics.variables,
   ...retention.variables,
   ...imports.variables,
+  ...mail.variables,
 });
 
 /** Every environment variable the configuration reads (.env.example documents each one). */
@@ -78,6 +80,7 @@ const configSchema = variables.transform((e, ctx) => {
     ...metrics.build(e, basis, report),
     ...retention.build(e, basis, report),
     ...imports.build(e, basis, report),
+    ...mail.build(e, basis, report),
   };
 });
 

@@ -21,6 +21,8 @@ export interface ProcessMetrics {
   reconcilerRepairs: Counter<'kind'>;
   /** How each citizen reply was read, by the question it answered (followup/conversation/inbound.ts). */
   replyReadings: Counter<'question' | 'outcome'>;
+  /** Mail delivery attempts by kind and what came of them (src/mail/worker.ts). */
+  mails: Counter<'kind' | 'outcome'>;
   /** Queues whose depth and age are reported; filled by the process from the worker definitions. */
   queueNames: Set<string>;
 }
@@ -97,6 +99,12 @@ function createMetrics(ctx: AppContext): ProcessMetrics {
     name: 'verisat_reply_readings_total',
     help: 'Citizen replies (SMS, WhatsApp) read in this process, by the question asked (solved, rating, reason, none) and what came of them: solved, not_solved, rating, reason, clarified (unclear, asked again), unclear (unclear after the clarification, kept as a comment), language (asked again in another language), opt_out, opt_in, help',
     labelNames: ['question', 'outcome'],
+    registers: [registry],
+  });
+  const mails = new Counter({
+    name: 'verisat_mails_total',
+    help: 'Mail delivery attempts in this process by kind (dispute_alert, drift_alert, weekly_report, monthly_report, test) and outcome: sent, retried (refused for now or unreachable; tried again later), failed (refused for good, or out of attempts)',
+    labelNames: ['kind', 'outcome'],
     registers: [registry],
   });
 
@@ -197,7 +205,7 @@ function createMetrics(ctx: AppContext): ProcessMetrics {
     }),
   });
 
-  return { registry, jobFailures, reconcilerRepairs, replyReadings, queueNames };
+  return { registry, jobFailures, reconcilerRepairs, replyReadings, mails, queueNames };
 }
 
 /**

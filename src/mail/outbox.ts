@@ -7,6 +7,14 @@ import type { Language } from '../i18n/languages.js';
 /** The queue that delivers `mails` documents over SMTP; a job carries the mail's id only. */
 export const MAIL_QUEUE = 'mail';
 
+/** Delivery attempts of one mail, MAIL_RETRY_BASE_MS apart and doubling; then it is marked failed. */
+export const MAIL_ATTEMPTS = 10;
+
+/** The job on MAIL_QUEUE. */
+export interface MailJob {
+  mailId: string;
+}
+
 export interface MailScope {
   agency?: string;
   department?: string;
@@ -69,12 +77,13 @@ export async function enqueueMail(ctx: AppContext, mail: OutgoingMail): Promise<
     const existing = await ctx.models.Mail.findById(mail.key, { state: 1 }).lean();
     if (existing?.state !== 'queued') return { created };
   }
-  await ctx.queues
-    .get(MAIL_QUEUE)
-    .add(
-      'send',
-      { mailId: mail.key },
-      { jobId: mailJobId(mail.key), attempts: 8, backoff: { type: 'exponential', delay: 5_000 } },
-    );
+  await ctx.queues.get(MAIL_QUEUE).add('send', { mailId: mail.key } satisfies MailJob, {
+    jobId: mailJobId(mail.key),
+    attempts: MAIL_ATTEMPTS,
+    backoff: { type: 'exponential', delay: ctx.config.mail.retryBaseMs },
+    // The record in `mails` is the history; the job is kept a while only to refuse a second add.
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: { age: 30 * 24 * 3600 },
+  });
   return { created };
 }

@@ -7,6 +7,7 @@ import { createApiToken } from '../../src/auth/api-tokens.js';
 import { loadConfig, type RawEnv } from '../../src/config/index.js';
 import type { Role } from '../../src/db/models/access.js';
 import { createLogger } from '../../src/log.js';
+import type { MailCatcher } from '../../src/services/mail-catcher.js';
 import { startSystem, type RunningSystem } from '../../src/system.js';
 import { DEADLINE, POLL_MS } from './time.js';
 
@@ -37,6 +38,8 @@ export interface TestSystemOptions {
   reconcileEveryMs?: number;
   /** Where the system's log lines go (a test reading them: test/support/log-sink.ts). */
   logDestination?: NodeJS.WritableStream;
+  /** An SMTP catcher shared with another system (default: each system starts its own). */
+  mailCatcher?: MailCatcher;
 }
 
 /** The run's shared servers; set by vitest's global setup (test/support/vitest-system.ts) or a benchmark. */
@@ -87,6 +90,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     }),
     server,
     reconcileEveryMs: opts.reconcileEveryMs ?? 0,
+    ...(opts.mailCatcher ? { mailCatcher: opts.mailCatcher } : {}),
   });
 
   const postTwilio: TestSystem['postTwilio'] = (pathAndQuery, params, o = {}) => {

@@ -5,6 +5,7 @@ import { apiReferenceRouter } from './http/ui/api-reference.js';
 import { apiRouteDocs, API_VERSION } from './api-docs.js';
 import { authDeps } from './auth/principal.js';
 import { adminRouter } from './admin/routes.js';
+import { unsubscribeRouter } from './admin/mail/unsubscribe-routes.js';
 import { importsRouter } from './admin/imports/routes.js';
 import type { AppContext } from './context.js';
 import { followUpRouter } from './followup/routes.js';
@@ -64,6 +65,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(queueBoardRouter(ctx, PROCESSED_QUEUES));
   // Before the administration's catch-all guard, which lets agency administrators' readers in too.
   app.use(importsRouter(ctx, authDeps(ctx)));
+  // The signed one-click unsubscribe link of every subscription mail: no sign-in, the link is the authority.
+  app.use(unsubscribeRouter(ctx));
   app.use(adminRouter(ctx));
   // The sandbox phone exists only beside the Twilio stand-in: in live mode its paths are 404.
   if (ctx.sandbox) app.use(sandboxRouter(ctx, ctx.sandbox));

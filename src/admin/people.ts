@@ -79,6 +79,7 @@ type UserDoc = {
   passwordHash: string;
   revision?: number | null;
   createdAt?: Date;
+  email?: string | null;
 };
 
 export function userView(u: UserDoc) {
@@ -91,6 +92,8 @@ export function userView(u: UserDoc) {
     passwordSet: u.passwordHash !== NO_PASSWORD,
     linkOpenUntil: u.resetExpiresAt && u.resetExpiresAt > new Date() ? u.resetExpiresAt.toISOString() : null,
     revision: u.revision ?? 0,
+    /** Where this person's alerts and reports go (issue 28); null: no mail. */
+    email: u.email ?? null,
   };
 }
 
@@ -174,6 +177,11 @@ export const userPatchSchema = z
     department: codeSchema.nullable().optional(),
     disabled: z.boolean().optional(),
     revision: z.number().int().min(0).optional(),
+    /** The person's mail address, so a manager an admin created receives mail; '' or null removes it. */
+    email: z
+      .union([z.literal(''), z.email().max(254)])
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -218,6 +226,8 @@ export async function updateUser(ctx: AppContext, who: Who, username: string, in
     set.sessionsValidAfter = new Date();
   }
   if (data.disabled === false) unset.disabledAt = 1;
+  if (data.email) set.email = data.email;
+  else if (data.email !== undefined) unset.email = 1;
   const after = await ctx.models.User.findOneAndUpdate(
     { _id: before._id, revision: data.revision ?? before.revision ?? 0 },
     { $set: set, $inc: { revision: 1 }, ...(Object.keys(unset).length ? { $unset: unset } : {}) },

@@ -46,6 +46,7 @@ import {
   userOfLink,
   WrongCurrentPassword,
 } from './people.js';
+import { accountMailView } from './mail/account.js';
 import { addUnknownCode, listUnknownCodes } from './unknown-codes.js';
 import {
   listDeliveries,
@@ -402,6 +403,8 @@ export function adminWebRouter(ctx: AppContext, auth: AuthDeps): Router {
         role: str(b, 'role'),
         agency: s.agency ?? null,
         department: s.department ?? null,
+        // An older form without the field leaves the address as it is.
+        ...(b.email !== undefined ? { email: str(b, 'email') } : {}),
         ...(num(b, 'revision') !== undefined ? { revision: num(b, 'revision') } : {}),
       });
       back(res, '/admin/users', langOf(req));
@@ -492,8 +495,10 @@ export function adminWebRouter(ctx: AppContext, auth: AuthDeps): Router {
 
   // Own password, and the invitation / reset link -------------------------------------------------------
   const accountGuard = requireAdmin(ctx, auth, 'page');
-  router.get('/account', accountGuard, (req, res) =>
-    sendPage(res, 200, renderAccount(pc(req, res), notice(req))),
+  const accountPage = async (req: Request, res: Response, state: PageState) =>
+    renderAccount(pc(req, res), state, await accountMailView(ctx, principalOf(res), langOf(req)));
+  router.get('/account', accountGuard, async (req, res) =>
+    sendPage(res, 200, await accountPage(req, res, notice(req))),
   );
   const guessLimit = passwordGuessLimiter({
     redis: ctx.redis,
@@ -512,7 +517,7 @@ export function adminWebRouter(ctx: AppContext, auth: AuthDeps): Router {
       sendPage(
         res,
         429,
-        renderAccount(pc(req, res), { error: new HttpError(429, 'too_many_attempts', t.passwordLimited) }),
+        await accountPage(req, res, { error: new HttpError(429, 'too_many_attempts', t.passwordLimited) }),
       );
     },
   });
@@ -520,30 +525,27 @@ export function adminWebRouter(ctx: AppContext, auth: AuthDeps): Router {
     '/account',
     accountGuard,
     guessLimit,
-    attempt(
-      async (req, res) => {
-        const b = req.body as Body;
-        const w = who(req, res);
-        try {
-          await changeOwnPassword(ctx, w, str(b, 'current'), str(b, 'password'));
-        } catch (err) {
-          if (err instanceof WrongCurrentPassword) countAsWrongGuess(res);
-          throw err;
-        }
-        // Every older session of this user has ended; this one continues under a new id.
-        const old = readCookie(req, SESSION_COOKIE);
-        if (old) await auth.sessions.destroy(old);
-        setSessionCookie(
-          req,
-          res,
-          ctx.config.publicBaseUrl,
-          await auth.sessions.create(w.p.id),
-          auth.sessions.maxAgeMs,
-        );
-        back(res, '/account', langOf(req));
-      },
-      (req, res, state) => Promise.resolve(renderAccount(pc(req, res), state)),
-    ),
+    attempt(async (req, res) => {
+      const b = req.body as Body;
+      const w = who(req, res);
+      try {
+        await changeOwnPassword(ctx, w, str(b, 'current'), str(b, 'password'));
+      } catch (err) {
+        if (err instanceof WrongCurrentPassword) countAsWrongGuess(res);
+        throw err;
+      }
+      // Every older session of this user has ended; this one continues under a new id.
+      const old = readCookie(req, SESSION_COOKIE);
+      if (old) await auth.sessions.destroy(old);
+      setSessionCookie(
+        req,
+        res,
+        ctx.config.publicBaseUrl,
+        await auth.sessions.create(w.p.id),
+        auth.sessions.maxAgeMs,
+      );
+      back(res, '/account', langOf(req));
+    }, accountPage),
   );
   router.get('/account/password/:token', async (req, res) => {
     const lang = langOf(req);

@@ -18,6 +18,7 @@ const PAGES = [
   '/admin/unknown-codes',
   '/admin/connectors',
   '/admin/imports',
+  '/admin/mail',
   '/admin/erasure',
   '/admin/queues',
   '/sandbox',
@@ -31,7 +32,7 @@ const EVERYONE = ['/dashboard', '/account', '/public', '/public/methodology'];
 
 const MAY_OPEN: Record<string, string[]> = {
   admin: [...PAGES],
-  'moh.admin': [...EVERYONE, ...ADMINISTRATION, '/admin/connectors', '/admin/imports'],
+  'moh.admin': [...EVERYONE, ...ADMINISTRATION, '/admin/connectors', '/admin/imports', '/admin/mail'],
   auditor: [...EVERYONE, '/audit/integrity', ...ADMINISTRATION, '/admin/connectors'],
   'momah.manager': EVERYONE,
   'lighting.manager': EVERYONE,

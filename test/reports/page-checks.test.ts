@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/auth/users.js';
+import { unsubscribeUrl } from '../../src/mail/unsubscribe.js';
 import { markDemoData } from '../../src/sandbox/demo/marker.js';
 import { writeDemoMonth } from '../../src/sandbox/demo/month.js';
 import { launchBrowser } from '../support/browser.js';
@@ -32,6 +33,33 @@ beforeAll(async () => {
     role: 'agency_admin',
     agency: 'MOH',
   });
+  // Mail (issue 28): a manager with an address and subscriptions, so /account and /admin/mail show
+  // them, and the page a mail's unsubscribe link opens.
+  const manager = await system.ctx.models.User.findOneAndUpdate(
+    { username: 'momah.manager' },
+    { $set: { email: 'momah.manager@example.org', language: 'ar' } },
+  ).lean();
+  const userId = String(manager?._id);
+  const subs = await system.ctx.models.Subscription.insertMany([
+    { userId, kind: 'dispute_alert', agency: 'MOMAH', department: 'roads', gatherMinutes: 15 },
+    { userId, kind: 'drift_alert', agency: 'MOMAH', agentId: 'momah-r-02' },
+    { userId, kind: 'monthly_report', agency: 'MOMAH' },
+  ]);
+  await system.ctx.models.Mail.create({
+    _id: 'monthly_report:agency=MOMAH:2026-11:user=page-checks',
+    kind: 'monthly_report',
+    to: 'momah.manager@example.org',
+    userId,
+    lang: 'ar',
+    subject: 'التقرير الشهري: وزارة البلديات والإسكان، نوفمبر 2026',
+    html: '<p>x</p>',
+    text: 'x',
+    state: 'failed',
+    attempts: 8,
+    lastResult: '451 4.3.0 temporary failure, try again later',
+  });
+  const unsubscribe = new URL(unsubscribeUrl(system.ctx.config, String(subs[0]?._id))).pathname;
+  TOURS[0]?.paths.push(unsubscribe);
   browser = await launchBrowser();
   mkdirSync(SHOTS, { recursive: true });
 });
@@ -61,6 +89,7 @@ const TOURS: { user?: string; paths: string[] }[] = [
       '/admin/agencies/MOMAH',
       '/admin/agencies/MOMAH/connectors',
       '/admin/erasure',
+      '/admin/mail',
       '/sandbox',
       '/account',
     ],
@@ -80,7 +109,7 @@ const TOURS: { user?: string; paths: string[] }[] = [
   { user: 'lighting.manager', paths: ['/dashboard'] },
   {
     user: 'moh.admin',
-    paths: ['/dashboard', ...ADMIN_PAGES, '/admin/imports', '/admin/agencies/MOH', '/account'],
+    paths: ['/dashboard', ...ADMIN_PAGES, '/admin/imports', '/admin/mail', '/admin/agencies/MOH', '/account'],
   },
 ];
 

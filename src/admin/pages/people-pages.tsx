@@ -4,6 +4,8 @@ import { adminTexts } from '../../i18n/admin.js';
 import { reportTexts } from '../../i18n/reports.js';
 import { queryString, renderDocument } from '../../http/ui/html.js';
 import { Page } from '../../http/ui/layout.js';
+import { mailAccountTexts } from '../../i18n/mail-account.js';
+import { AccountMailSection, type AccountMail } from '../mail/pages.js';
 import type { tokenView, userView } from '../people.js';
 import {
   adminPage,
@@ -107,6 +109,13 @@ function UserCard({ c, u, writer }: { c: PageCtx; u: User; writer: boolean }) {
             </label>
             <Field label={t.agency} name="agency" value={u.agency ?? ''} dir="ltr" />
             <Field label={t.department} name="department" value={u.department ?? ''} dir="ltr" />
+            <Field
+              label={mailAccountTexts(c.lang).address}
+              type="email"
+              name="email"
+              value={u.email ?? ''}
+              dir="ltr"
+            />
             <input type="hidden" name="revision" value={String(u.revision)} />
             <button class="primary" type="submit">
               {t.save}
@@ -360,42 +369,46 @@ export function renderUnknown(c: PageCtx, rows: UnknownRow[], state: PageState =
   );
 }
 
-export function renderAccount(c: PageCtx, state: PageState = {}): string {
+/** The password form, then (for a person) their mail address and what they receive (issue 28). */
+export function renderAccount(c: PageCtx, state: PageState = {}, mail?: AccountMail): string {
   const t = adminTexts(c.lang);
   return adminPage(
     c,
     t.account,
-    <section>
-      {c.p.mustChangePassword && (
-        <p class="error" role="alert" id="must-change">
-          {t.mustChangePassword}
-        </p>
-      )}
-      <form class="stack" method="post" action="/account">
-        <Hidden c={c} />
-        <Field
-          label={t.currentPassword}
-          type="password"
-          name="current"
-          autocomplete="current-password"
-          required
-          dir="ltr"
-        />
-        <Field
-          label={t.newPassword}
-          type="password"
-          name="password"
-          autocomplete="new-password"
-          required
-          minlength={12}
-          dir="ltr"
-        />
-        <p class="note">{t.passwordRules}</p>
-        <button class="primary" type="submit">
-          {t.changePassword}
-        </button>
-      </form>
-    </section>,
+    <>
+      <section id="password">
+        {c.p.mustChangePassword && (
+          <p class="error" role="alert" id="must-change">
+            {t.mustChangePassword}
+          </p>
+        )}
+        <form class="stack" method="post" action="/account">
+          <Hidden c={c} />
+          <Field
+            label={t.currentPassword}
+            type="password"
+            name="current"
+            autocomplete="current-password"
+            required
+            dir="ltr"
+          />
+          <Field
+            label={t.newPassword}
+            type="password"
+            name="password"
+            autocomplete="new-password"
+            required
+            minlength={12}
+            dir="ltr"
+          />
+          <p class="note">{t.passwordRules}</p>
+          <button class="primary" type="submit">
+            {t.changePassword}
+          </button>
+        </form>
+      </section>
+      {mail && <AccountMailSection c={c} m={mail} />}
+    </>,
     state,
   );
 }

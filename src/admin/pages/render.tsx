@@ -46,7 +46,7 @@ export interface FieldProps {
   label: string;
   name: string;
   value?: string;
-  type?: 'text' | 'password' | 'date' | 'number' | 'url';
+  type?: 'text' | 'password' | 'date' | 'number' | 'url' | 'email';
   dir?: 'ltr' | 'rtl';
   lang?: string;
   required?: boolean;

@@ -15,6 +15,8 @@ const PAGES: { path: string; label: Label; roles: readonly Role[] | 'anyone'; sa
   { path: '/admin/unknown-codes', label: 'unknownCodes', roles: ['admin', 'agency_admin', 'auditor'] },
   { path: '/admin/connectors', label: 'connectors', roles: ['admin', 'agency_admin', 'auditor'] },
   { path: '/admin/imports', label: 'imports', roles: ['admin', 'agency_admin'] },
+  // Who receives which mail, and the mails sent (issue 28): addresses are personal, so not auditors.
+  { path: '/admin/mail', label: 'mail', roles: ['admin', 'agency_admin'] },
   { path: '/admin/erasure', label: 'erasure', roles: ['admin'] },
   { path: '/admin/queues', label: 'queues', roles: ['admin'] },
   { path: '/sandbox', label: 'sandbox', roles: ['admin'], sandbox: true },

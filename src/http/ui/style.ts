@@ -116,6 +116,7 @@ textarea{font:inherit;width:100%;min-height:8rem;padding:.45rem;border:1px solid
 pre{white-space:pre-wrap;word-break:break-all;direction:ltr;text-align:left;font-size:.8rem;margin:0}
 .api-op{border-top:1px solid #e3e9e5;padding:.5rem 0}.api-op h3 code{overflow-wrap:anywhere;font-size:.95rem}
 input[type=checkbox],input[type=radio]{width:auto;min-height:auto}
+form.stack label.check{display:block;font-size:.9rem;padding:.15rem 0}
 button.small{white-space:normal;max-width:100%;text-align:start;font:inherit;font-size:.85rem;padding:.25rem .6rem;border:1px solid #0b5d34;border-radius:.4rem;background:#fff;color:#0b5d34;cursor:pointer;min-height:2rem}
 @media (max-width:40rem){main{padding:.6rem}.card .value{font-size:1.35rem}th,td{padding:.35rem .4rem}}
 `;

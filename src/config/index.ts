@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Basis, Report } from './area.js';
 import { admin } from './admin.js';
+import { alerts } from './alerts.js';
 import { auth } from './auth.js';
 import { answerLinkSecretOf, followUp } from './followup.js';
 import { imports } from './imports.js';
@@ -38,6 +39,7 @@ const variables = z.object({
   ...metrics.variables,
   ...retention.variables,
   ...imports.variables,
+  ...alerts.variables,
 });
 
 /** Every environment variable the configuration reads (.env.example documents each one). */
@@ -78,6 +80,7 @@ const configSchema = variables.transform((e, ctx) => {
     ...metrics.build(e, basis, report),
     ...retention.build(e, basis, report),
     ...imports.build(e, basis, report),
+    ...alerts.build(e, basis, report),
   };
 });
 

@@ -6,6 +6,8 @@ import { reconcileWorker, type ReconcileReport } from './followup/schedule/recon
 import { ANSWER_QUEUE, DISPUTE_QUEUE, FOLLOWUP_QUEUE, RECONCILE_QUEUE } from './followup/queue.js';
 import { INBOUND_QUEUE } from './followup/conversation/inbound.js';
 import { metricsOf } from './http/metrics.js';
+import { ALERTS_QUEUE } from './mail/alert-queue.js';
+import { alertsWorker } from './reports/mail/alerts/worker.js';
 import { RETENTION_QUEUE, retentionWorker } from './retention/worker.js';
 import { TICKET_EVENTS_QUEUE } from './tickets/service.js';
 import { followUpWorker } from './followup/send/sender.js';
@@ -26,6 +28,7 @@ export function workerDefinitions(ctx: AppContext): WorkerDefinition[] {
     countingRepairs(ctx, reconcileWorker(ctx)),
     voiceWorker(ctx, applyCallAnswer),
     retentionWorker(ctx),
+    alertsWorker(ctx),
   ];
 }
 
@@ -40,6 +43,7 @@ export const PROCESSED_QUEUES = [
   RECONCILE_QUEUE,
   VOICE_QUEUE,
   RETENTION_QUEUE,
+  ALERTS_QUEUE,
 ] as const;
 
 /** The reconciler's report, counted as metrics (verisat_reconciler_repairs_total). */

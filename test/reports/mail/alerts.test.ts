@@ -70,9 +70,10 @@ describe('drift alerts', () => {
       { userId: lighting, kind: 'drift_alert', agency: 'MOMAH', department: 'lighting' },
     ]);
 
-    const first = await runDriftCheck(sys.ctx);
-    expect(first.opened).toContain('agent:momah-r-02');
-    // Run again (a replayed job, a second worker) and on the next day: the episode is the same.
+    // Two workers checking at once: one opens the episode.
+    const first = await Promise.all([runDriftCheck(sys.ctx), runDriftCheck(sys.ctx)]);
+    expect(first.flatMap((r) => r.opened).filter((g) => g === 'agent:momah-r-02')).toHaveLength(1);
+    // Run again (a replayed job) and on the next day: the episode is the same.
     const again = await runDriftCheck(sys.ctx);
     expect(again.opened).toEqual([]);
     const nextDay = await runDriftCheck(sys.ctx, { now: new Date(Date.now() + DAY_MS) });
@@ -111,6 +112,19 @@ describe('drift alerts', () => {
     expect(mail?.unsubscribeUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
 
     expect(await mailsOf(lighting, 'drift_alert')).toHaveLength(0);
+
+    // Weeks later, inside (no answers at all) for longer than the clearing run: the episode ends…
+    const later = await runDriftCheck(sys.ctx, { now: new Date(Date.now() + 40 * DAY_MS) });
+    expect(later.closed).toContain('agent:momah-r-02');
+    expect(await mailsOf(roads, 'drift_alert')).toHaveLength(1);
+    // …and a departure after that is a new episode, with its own mail.
+    const again2 = await runDriftCheck(sys.ctx);
+    expect(again2.opened).toContain('agent:momah-r-02');
+    expect(await sys.ctx.models.DriftEpisode.findById('agent:momah-r-02').lean()).toMatchObject({
+      open: true,
+      episode: 2,
+    });
+    expect(await mailsOf(roads, 'drift_alert')).toHaveLength(2);
   });
 });
 

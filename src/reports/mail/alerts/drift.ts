@@ -182,24 +182,30 @@ export async function runDriftCheck(ctx: AppContext, opts: { now?: Date } = {}):
     mails: 0,
   };
   const { DriftEpisode } = ctx.models;
+  const clearDays = ctx.config.alerts.driftClearDays;
+  const close = async (prev: EpisodeDoc) => {
+    const res = await DriftEpisode.updateOne(
+      { _id: prev._id, open: true, episode: prev.episode, lastOutsideDay: prev.lastOutsideDay },
+      { $set: { open: false, closedDay: day } },
+    );
+    if (res.modifiedCount === 1) report.closed.push(prev._id);
+  };
   for (const g of groups) {
     if (g.verdict.outside) report.outside.push(g.id);
     const prev = await DriftEpisode.findById(g.id).lean<EpisodeDoc>();
-    const step = episodeStep(prev, g.verdict.outside, day, ctx.config.alerts.driftClearDays);
+    const step = episodeStep(prev, g.verdict.outside, day, clearDays);
     if (step === 'open' && (await openEpisode(ctx, g, day, window))) report.opened.push(g.id);
     if (step === 'extend' || step === 'open')
       await DriftEpisode.updateOne(
         { _id: g.id, open: true, lastOutsideDay: { $lt: day } },
         { $set: { lastOutsideDay: day } },
       );
-    if (step === 'close' && prev) {
-      const res = await DriftEpisode.updateOne(
-        { _id: g.id, open: true, episode: prev.episode, lastOutsideDay: prev.lastOutsideDay },
-        { $set: { open: false, closedDay: day } },
-      );
-      if (res.modifiedCount === 1) report.closed.push(g.id);
-    }
+    if (step === 'close' && prev) await close(prev);
   }
+  // A group with no answers in the window is not outside it: its episode ends like any other.
+  const checked = new Set(groups.map((g) => g.id));
+  for (const prev of await DriftEpisode.find({ open: true }).lean<EpisodeDoc[]>())
+    if (!checked.has(prev._id) && episodeStep(prev, false, day, clearDays) === 'close') await close(prev);
   report.mails = await mailOpenEpisodes(ctx, groups, window);
   ctx.log.info(
     {

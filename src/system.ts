@@ -20,6 +20,7 @@ import { PROCESSED_QUEUES, workerDefinitions } from './worker-definitions.js';
 import { metricsOf } from './http/metrics.js';
 import { startMetricsServer } from './http/metrics-server.js';
 import { keepRetentionScheduled } from './retention/worker.js';
+import { keepDriftScheduled } from './reports/mail/alerts/worker.js';
 import { backfillTicketOwners } from './tickets/owner-backfill.js';
 
 export interface RunningSystem {
@@ -188,6 +189,9 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
     // Tests run the purge directly, as they do the reconciler.
     const stopRetentionTimer = opts.reconcileEveryMs === 0 ? () => undefined : keepRetentionScheduled(ctx);
     shutdown.add({ name: 'retention timer', run: stopRetentionTimer });
+    // Tests run the drift check directly too (runDriftCheck).
+    const stopDriftTimer = opts.reconcileEveryMs === 0 ? () => undefined : keepDriftScheduled(ctx);
+    shutdown.add({ name: 'drift check timer', run: stopDriftTimer });
     shutdown.add({ name: 'workers', run: () => running.close() });
     shutdown.add({ name: 'worker redis', run: async () => void (await connection.quit()) });
   }

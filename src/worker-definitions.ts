@@ -8,6 +8,8 @@ import { INBOUND_QUEUE } from './followup/conversation/inbound.js';
 import { metricsOf } from './http/metrics.js';
 import { MAIL_QUEUE } from './mail/outbox.js';
 import { mailWorker } from './mail/worker.js';
+import { ALERTS_QUEUE } from './mail/alert-queue.js';
+import { alertsWorker } from './reports/mail/alerts/worker.js';
 import { RETENTION_QUEUE, retentionWorker } from './retention/worker.js';
 import { TICKET_EVENTS_QUEUE } from './tickets/service.js';
 import { followUpWorker } from './followup/send/sender.js';
@@ -29,6 +31,7 @@ export function workerDefinitions(ctx: AppContext): WorkerDefinition[] {
     voiceWorker(ctx, applyCallAnswer),
     retentionWorker(ctx),
     mailWorker(ctx),
+    alertsWorker(ctx),
   ];
 }
 
@@ -44,6 +47,7 @@ export const PROCESSED_QUEUES = [
   VOICE_QUEUE,
   RETENTION_QUEUE,
   MAIL_QUEUE,
+  ALERTS_QUEUE,
 ] as const;
 
 /** The reconciler's report, counted as metrics (verisat_reconciler_repairs_total). */

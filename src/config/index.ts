@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Basis, Report } from './area.js';
 import { admin } from './admin.js';
+import { alerts } from './alerts.js';
 import { auth } from './auth.js';
 import { answerLinkSecretOf, followUp } from './followup.js';
 import { imports } from './imports.js';
@@ -40,6 +41,7 @@ const variables = z.object({
   ...retention.variables,
   ...imports.variables,
   ...mail.variables,
+  ...alerts.variables,
 });
 
 /** Every environment variable the configuration reads (.env.example documents each one). */
@@ -81,6 +83,7 @@ const configSchema = variables.transform((e, ctx) => {
     ...retention.build(e, basis, report),
     ...imports.build(e, basis, report),
     ...mail.build(e, basis, report),
+    ...alerts.build(e, basis, report),
   };
 });
 

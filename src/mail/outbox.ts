@@ -35,7 +35,8 @@ export interface OutgoingMail {
   subject: string;
   html: string;
   text: string;
-  attachments?: { filename: string; contentType: string; content: Buffer }[];
+  /** `cid`: an inline image the html shows as `<img src="cid:…">` (mail clients drop inline SVG). */
+  attachments?: { filename: string; contentType: string; content: Buffer; cid?: string }[];
   unsubscribeUrl?: string;
 }
 

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { accessModels } from './access.js';
+import { alertModels } from './alerts.js';
 import { callModels } from './call.js';
 import { chainModels } from './chain.js';
 import { connectorModels } from './connector.js';
@@ -31,6 +32,7 @@ export function createModels(conn: Connection) {
     ...connectorModels(conn),
     ...closureImportModels(conn),
     ...mailModels(conn),
+    ...alertModels(conn),
   };
 }
 

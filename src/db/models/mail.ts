@@ -22,6 +22,8 @@ const attachmentSchema = new Schema(
     filename: { type: String, required: true },
     contentType: { type: String, required: true },
     content: { type: Buffer, required: true },
+    /** Shown inside the mail (`<img src="cid:…">`, e.g. an alert's chart) rather than attached. */
+    cid: { type: String },
   },
   { _id: false },
 );

@@ -13,6 +13,7 @@ import {
   MAX_CHANNELS,
   type DisputeJob,
 } from '../queue.js';
+import { queueDisputeAlert } from './dispute-alert.js';
 import { followDisputeEffects } from './dispute-follow.js';
 
 export const OPEN_STATES: readonly FollowUpState[] = [
@@ -101,6 +102,7 @@ export async function applyEffects(ctx: AppContext, f: FollowUpDoc): Promise<voi
     : ['send', 'reminder', 'expire', 'next'];
   await Promise.all([
     f.outcome === 'disputed' ? queueDisputeNotification(ctx, f) : undefined,
+    f.outcome === 'disputed' ? queueDisputeAlert(ctx, f, isOpen(f.state)) : undefined,
     !isOpen(f.state) && f.answeredAt ? queueAnswerNotification(ctx, f) : undefined,
     followDisputeEffects(ctx, f),
     stale.length > 0 ? removePendingJobs(ctx, f.ticketRef, f.closureNumber, stale) : undefined,

@@ -47,9 +47,10 @@ export class ReportBrowser {
   private async withPage<T>(
     width: number,
     run: (page: import('playwright-core').Page) => Promise<T>,
+    height = 800,
   ): Promise<T> {
     const browser = await this.launch();
-    const context = await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled: false });
+    const context = await browser.newContext({ viewport: { width, height }, javaScriptEnabled: false });
     try {
       context.setDefaultTimeout(this.opts.timeoutMs ?? 60_000);
       await context.route('**/*', (route) =>
@@ -77,10 +78,15 @@ export class ReportBrowser {
 
   /** A PNG of the document at `width` CSS pixels, as tall as its content. */
   async png(html: string, width: number): Promise<Buffer> {
-    return this.withPage(width, async (page) => {
-      await page.setContent(html, { waitUntil: 'load' });
-      return page.screenshot({ fullPage: true, type: 'png' });
-    });
+    // A short viewport: the full-page shot grows to the content, but never shrinks below the viewport.
+    return this.withPage(
+      width,
+      async (page) => {
+        await page.setContent(html, { waitUntil: 'load' });
+        return page.screenshot({ fullPage: true, type: 'png' });
+      },
+      100,
+    );
   }
 
   async close(): Promise<void> {

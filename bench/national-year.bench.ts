@@ -15,6 +15,7 @@
  *
  * Usage: npm run bench -- national-year
  *        BENCH_NATIONAL_PER_DAY=20000 BENCH_REBUILD_SIZES=100000,200000 npm run bench -- national-year
+ *        BENCH_NATIONAL_AGENTS=500 (fewer agents, still 365 days: a smaller run while developing)
  * Targets: p95 < 300 ms for each year view, < 100 ms for the public board, year view ≤ 2× month view.
  */
 import { readFileSync } from 'node:fs';
@@ -41,7 +42,7 @@ const SHAPE: YearShape = {
   to: '2025-12-31',
   agencies: 20,
   departments: 40,
-  agents: 2000,
+  agents: Number(process.env.BENCH_NATIONAL_AGENTS ?? 2000),
 };
 const PER_DAY = Number(process.env.BENCH_NATIONAL_PER_DAY ?? 200_000);
 const REBUILD_SIZES = (process.env.BENCH_REBUILD_SIZES ?? '250000,1000000').split(',').map(Number);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import '../support/fast-check.js';
 import { addDays, daysBetween } from '../../src/reports/periods.js';
-import { pieceBounds, planRange } from '../../src/reports/sums/range-plan.js';
+import { pieceBounds, planRange, wholeYears } from '../../src/reports/sums/range-plan.js';
 
 /** Every day from..to, as the daily sums would read them. */
 function days(from: string, to: string): string[] {
@@ -70,5 +70,13 @@ describe('range planner', () => {
 
   it('plans nothing for an empty range', () => {
     expect(planRange('2025-03-02', '2025-03-01')).toEqual([]);
+  });
+
+  it('names the calendar years a range covers whole, and only those', () => {
+    expect(wholeYears(planRange('2025-01-01', '2025-12-31'))).toEqual(['2025']);
+    expect(wholeYears(planRange('2024-01-01', '2026-01-31'))).toEqual(['2024', '2025']);
+    expect(wholeYears(planRange('2025-01-02', '2025-12-31'))).toEqual([]);
+    expect(wholeYears(planRange('2025-01-01', '2025-12-30'))).toEqual([]);
+    expect(wholeYears(planRange('2024-03-01', '2025-02-28'))).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { migrationModels } from './migration.js';
 import { monthSumModels } from './month-sum.js';
 import { organisationModels } from './organisation.js';
 import { ticketModels } from './ticket.js';
+import { yearSumModels } from './year-sum.js';
 
 /** Models are bound to one connection (not the global mongoose), so each test can use its own database. */
 export function createModels(conn: Connection) {
@@ -25,6 +26,7 @@ export function createModels(conn: Connection) {
     ...accessModels(conn),
     ...dailySumModels(conn),
     ...monthSumModels(conn),
+    ...yearSumModels(conn),
     ...chainModels(conn),
     ...integrityModels(conn),
     ...migrationModels(conn),

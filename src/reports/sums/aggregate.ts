@@ -116,7 +116,11 @@ export function summarise(
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([period, sums]) => toGroup(period, { period }, sums, minN));
   } else if (groupBy !== null) {
-    groups = [...sumsByGroup.entries()].map(([key, { fields, sums }]) => toGroup(key, fields, sums, minN));
+    // In key order, whatever order the sums were read in: the comparison's sums over groups (its
+    // overdispersion) are floating point, and must not depend on which read answered.
+    groups = [...sumsByGroup.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, { fields, sums }]) => toGroup(key, fields, sums, minN));
     comparison = compareReportGroups(groups);
   }
   return {

@@ -40,3 +40,11 @@ export function planRange(from: string, to: string): RangePiece[] {
 export function pieceBounds(p: RangePiece): { from: string; to: string } {
   return p.kind === 'days' ? { from: p.from, to: p.to } : { from: `${p.month}-01`, to: lastDayOf(p.month) };
 }
+
+/** The calendar years whose twelve months are all month pieces: each is read as one piece of its own. */
+export function wholeYears(pieces: RangePiece[]): string[] {
+  const months = new Map<string, number>();
+  for (const p of pieces)
+    if (p.kind === 'month') months.set(p.month.slice(0, 4), (months.get(p.month.slice(0, 4)) ?? 0) + 1);
+  return [...months].filter(([, n]) => n === 12).map(([year]) => year);
+}

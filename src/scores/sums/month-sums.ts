@@ -50,6 +50,11 @@ interface SumsMeta {
    * monthly sums did have no document, so every range is read from the daily sums.
    */
   monthsBuilt?: boolean;
+  /**
+   * Per calendar year (YYYY): the epoch in which the reports' read path built that year's yearly
+   * sums from its months (src/reports/sums/year-sums.ts); another epoch's yearly sums are not read.
+   */
+  years?: Record<string, number>;
 }
 
 function metaCollection(models: Models): mongo.Collection<SumsMeta> {
@@ -61,6 +66,7 @@ export interface SumsState {
   epoch: number;
   months: Record<string, number>;
   monthsBuilt: boolean;
+  years: Record<string, number>;
 }
 
 /** One read by `_id`: what the cache checks before answering. */
@@ -71,6 +77,7 @@ export async function readSumsState(models: Models): Promise<SumsState> {
     epoch: meta?.epoch ?? 0,
     months: meta?.months ?? {},
     monthsBuilt: meta?.monthsBuilt === true,
+    years: meta?.years ?? {},
   };
 }
 
@@ -90,6 +97,11 @@ export async function bumpSumsRevision(
     { $inc: inc, ...(opts.rebuilt ? { $set: { monthsBuilt: true } } : {}) },
     { upsert: true },
   );
+}
+
+/** Records that a year's yearly sums were built in this epoch, unless a rebuild has raised it since. */
+export async function markYearBuilt(models: Models, year: string, epoch: number): Promise<void> {
+  await metaCollection(models).updateOne({ _id: META_ID, epoch }, { $set: { [`years.${year}`]: epoch } });
 }
 
 export interface MonthBucketKey {

@@ -4,7 +4,7 @@ import type { Models } from '../../db/models/index.js';
 import type { Logger } from '../../log.js';
 import { fieldsOf, groupKey, type Dimension, type GroupedSums } from './groups.js';
 import { addCell, cellOf, emptySums, type PartialSums } from './partial-sums.js';
-import { bumpSumsRevision, markMonths, writeMonthsFromDays } from './month-sums.js';
+import { bumpSumsRevision, markMonths, monthBucketId, monthOf, writeMonthsFromDays } from './month-sums.js';
 
 /**
  * Per-day partial sums: one `daily_sums` document per bucket (local day, agency, department, agent)
@@ -421,58 +421,228 @@ export async function repairDailySums(
 }
 
 export interface RebuildProgress {
+  /** Records read so far. */
   scores: number;
+  /** Daily buckets written so far. */
   buckets: number;
+  /** Records in the collection when the rebuild started (an estimate: live writes go on). */
+  total: number;
+  /** Local days done, of `totalDays`. */
+  days: number;
+  totalDays: number;
+}
+
+export interface RebuildOptions {
+  /** Called after every batch written, and once at the end; a promise it returns is awaited. */
+  onProgress?: (p: RebuildProgress) => unknown;
+  /** Records held in memory at once (default 20,000): what bounds the rebuild's memory. */
+  batchSize?: number;
+  /** Continue the rebuild that stopped (crashed, killed) after its last month written. */
+  resume?: boolean;
+}
+
+/** What a rebuild reads of a score: what counting reads, and whether a writer left it pending. */
+const REBUILD_FIELDS = { ...SCORE_SUMS_FIELDS, sumsPending: 1 } as const;
+
+/** Where an interrupted rebuild stopped, in sums_meta: the last month whose sums it wrote. */
+const REBUILD_CHECKPOINT_ID = 'rebuild';
+
+interface RebuildCheckpoint {
+  _id: string;
+  startedAt: Date;
+  /** YYYY-MM: every day up to this month's end is rebuilt, and its month sums written. */
+  doneThrough: string | null;
+}
+
+function checkpoints(models: Models) {
+  return models.DailySum.db.collection<RebuildCheckpoint>('sums_meta');
+}
+
+interface PendingBucket {
+  bucket: SumsBucket;
+  inc: Record<string, number>;
+  members: CountableScore[];
 }
 
 /**
- * Recomputes every bucket from the records: deletes the sums, then reads every score once and
- * writes each bucket whole (its counters and its members). Safe while the system runs: every score
- * is read after the delete, so it is read at least as new as any count made before it, and a bucket
- * a live writer has created meanwhile is not overwritten: its scores are counted one by one instead,
- * through the same idempotent update as any write.
+ * Recomputes every bucket from the records, a local day at a time (the `day` index finds a day's
+ * records on any server), holding at most `batchSize` records and one month of month buckets in
+ * memory, however many records there are.
+ *
+ * Safe while the system runs. The sums are deleted first, so every score is read after the delete,
+ * at least as new as any count made before it. Each batch is written as one unordered bulk of
+ * upserts, one per bucket, each adding its records' counters and member entries only if none of
+ * those members is in the bucket yet: never over a live writer's count. A bucket where a live
+ * writer (or an earlier run) counted one of them is refused (duplicate key) and its scores are
+ * counted as every write counts them (`countMany`: conditional, idempotent). Month sums are written
+ * when their last day is done, clean only where no live count marked the month since the delete
+ * (writeMonthsFromDays). A pending flag is lowered only on a score still at the revision read.
+ *
+ * Resumable: each month written is recorded; `resume` skips the months done and recounts the rest,
+ * and the idempotent path above absorbs what the stopped run wrote of its last month. Re-runnable:
+ * without `resume` it starts over.
  */
 export async function rebuildDailySums(
   models: Models,
-  opts: { onProgress?: (p: RebuildProgress) => void } = {},
-): Promise<{ scores: number; buckets: number }> {
-  await models.DailySum.collection.deleteMany({});
-  await models.MonthSum.collection.deleteMany({});
-  const buckets = new Map<
-    string,
-    { bucket: SumsBucket; inc: Record<string, number>; m: Record<string, Member>; scores: CountableScore[] }
-  >();
-  let scores = 0;
-  for await (const raw of models.VerifiedScore.collection.find({}, { projection: SCORE_SUMS_FIELDS })) {
-    const score = raw as CountableScore;
-    const bucket = bucketOf(score);
-    const id = bucketId(bucket);
-    let entry = buckets.get(id);
-    if (!entry) buckets.set(id, (entry = { bucket, inc: {}, m: {}, scores: [] }));
-    const code = cellCodeOf(score);
-    countersOf(code, 1, entry.inc);
-    entry.m[String(score._id)] = { r: score.sumsRev ?? 0, c: code };
-    entry.scores.push(score);
-    scores += 1;
-    if (scores % 50_000 === 0) opts.onProgress?.({ scores, buckets: buckets.size });
+  opts: RebuildOptions = {},
+): Promise<{ scores: number; buckets: number; months: number }> {
+  const batchSize = opts.batchSize ?? 20_000;
+  const scoresColl = models.VerifiedScore.collection;
+  const meta = checkpoints(models);
+  let doneThrough: string | null = null;
+  if (opts.resume) {
+    const checkpoint = await meta.findOne({ _id: REBUILD_CHECKPOINT_ID });
+    if (!checkpoint) throw new Error('no interrupted sums rebuild to resume: run the rebuild without resume');
+    doneThrough = checkpoint.doneThrough;
+  } else {
+    await models.DailySum.collection.deleteMany({});
+    await models.MonthSum.collection.deleteMany({});
+    await meta.replaceOne(
+      { _id: REBUILD_CHECKPOINT_ID },
+      { startedAt: new Date(), doneThrough: null },
+      { upsert: true },
+    );
   }
-  const days = [];
-  for (const [id, entry] of buckets) {
-    const doc: Record<string, unknown> = { _id: id, ...entry.bucket, m: entry.m };
-    for (const [path, n] of Object.entries(entry.inc)) setPath(doc, path, n);
-    days.push({ bucket: entry.bucket, counters: { all: doc.all ?? {}, channels: doc.channels ?? {} } });
-    try {
-      await models.DailySum.collection.insertOne(doc);
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      for (const score of entry.scores) await count(models, score);
+  // The schema requires `day`; distinct reads the day index on MongoDB.
+  const days = (await scoresColl.distinct('day'))
+    .filter((d): d is string => typeof d === 'string')
+    .filter((d) => doneThrough === null || monthOf(d) > doneThrough)
+    .sort();
+  const progress: RebuildProgress = {
+    scores: 0,
+    buckets: 0,
+    total: await scoresColl.estimatedDocumentCount(),
+    days: 0,
+    totalDays: days.length,
+  };
+  let months = 0;
+  // The month being rebuilt: its buckets' counters, flat (`all.k`, `channels.<c>.k`).
+  let month: string | null = null;
+  let monthBuckets = new Map<string, { bucket: SumsBucket; inc: Record<string, number> }>();
+
+  const finishMonth = async (): Promise<void> => {
+    if (month === null) return;
+    const done = month;
+    months += await writeMonthsFromDays(
+      models,
+      [...monthBuckets.values()].map(({ bucket, inc }) => ({ bucket, counters: nested(inc) })),
+    );
+    await bumpSumsRevision(models, { months: [done] });
+    await meta.updateOne({ _id: REBUILD_CHECKPOINT_ID }, { $set: { doneThrough: done } });
+    monthBuckets = new Map();
+  };
+
+  for (const day of days) {
+    if (monthOf(day) !== month) {
+      await finishMonth();
+      month = monthOf(day);
     }
+    let batch = new Map<string, PendingBucket>();
+    let held = 0;
+    const dayBuckets = new Set<string>();
+    const flush = async (): Promise<void> => {
+      await writeRebuiltBatch(models, batch);
+      for (const id of batch.keys())
+        if (!dayBuckets.has(id)) {
+          dayBuckets.add(id);
+          progress.buckets += 1;
+        }
+      progress.scores += held;
+      batch = new Map();
+      held = 0;
+      await opts.onProgress?.({ ...progress });
+    };
+    const cursor = scoresColl.find(
+      { day },
+      { projection: REBUILD_FIELDS, batchSize: Math.min(batchSize, 10_000) },
+    );
+    for await (const raw of cursor) {
+      const score = raw as CountableScore & { sumsPending?: boolean };
+      const bucket = bucketOf(score);
+      const id = bucketId(bucket);
+      let entry = batch.get(id);
+      if (!entry) batch.set(id, (entry = { bucket, inc: {}, members: [] }));
+      const code = cellCodeOf(score);
+      countersOf(code, 1, entry.inc);
+      entry.members.push(score);
+      const monthId = monthBucketId({ month: monthOf(day), ...bucket });
+      let m = monthBuckets.get(monthId);
+      if (!m) monthBuckets.set(monthId, (m = { bucket, inc: {} }));
+      countersOf(code, 1, m.inc);
+      held += 1;
+      if (held >= batchSize) await flush();
+    }
+    if (held > 0) await flush();
+    progress.days += 1;
   }
-  await writeMonthsFromDays(models, days);
+  await finishMonth();
   await bumpSumsRevision(models, { rebuilt: true });
-  await models.VerifiedScore.collection.updateMany({ sumsPending: true }, { $unset: { sumsPending: '' } });
-  opts.onProgress?.({ scores, buckets: buckets.size });
-  return { scores, buckets: buckets.size };
+  await meta.deleteOne({ _id: REBUILD_CHECKPOINT_ID });
+  await opts.onProgress?.({ ...progress });
+  return { scores: progress.scores, buckets: progress.buckets, months };
+}
+
+/**
+ * One batch of a rebuild: per bucket, its records' counters and member entries added in one
+ * upsert, conditional on none of those members being counted there yet; the refused buckets'
+ * scores counted the way live writes are. Then the pending flags of the scores read with one,
+ * still at the revision read.
+ */
+async function writeRebuiltBatch(models: Models, batch: Map<string, PendingBucket>): Promise<void> {
+  const entries = [...batch.values()];
+  const ops = entries.map(({ bucket, inc, members }) => {
+    const filter: Record<string, unknown> = { _id: bucketId(bucket) };
+    const set: Record<string, unknown> = {};
+    for (const s of members) {
+      const member = String(s._id);
+      filter[`m.${member}`] = { $exists: false };
+      set[`m.${member}`] = { r: s.sumsRev ?? 0, c: cellCodeOf(s) };
+    }
+    for (const k of Object.keys(inc)) if (inc[k] === 0) delete inc[k];
+    return {
+      updateOne: {
+        filter: filter as never,
+        update: {
+          $setOnInsert: bucket,
+          $set: set,
+          ...(Object.keys(inc).length > 0 ? { $inc: inc } : {}),
+        },
+        upsert: true,
+      },
+    };
+  });
+  const refused = new Set<number>();
+  try {
+    await models.DailySum.collection.bulkWrite(ops, { ordered: false });
+  } catch (err) {
+    // A bucket that exists is refused by its `_id` when the filter fails: someone counted a member.
+    if (!isOnlyDuplicateKeys(err)) throw err;
+    const list = (err as { writeErrors?: unknown }).writeErrors;
+    for (const e of Array.isArray(list) ? list : [list]) refused.add((e as { index: number }).index);
+  }
+  const recount = entries.filter((_, i) => refused.has(i)).flatMap((e) => e.members);
+  if (recount.length > 0) await countMany(models, recount);
+  const pending = entries
+    .filter((_, i) => !refused.has(i))
+    .flatMap((e) => e.members)
+    .filter((s) => (s as { sumsPending?: boolean }).sumsPending === true);
+  if (pending.length > 0)
+    await models.VerifiedScore.collection.bulkWrite(
+      pending.map((s) => ({
+        updateOne: {
+          filter: { _id: s._id as never, sumsRev: s.sumsRev ?? 0, sumsPending: true },
+          update: { $unset: { sumsPending: '' } },
+        },
+      })),
+      { ordered: false },
+    );
+}
+
+/** Flat counters (`all.k`, `channels.<c>.k`) as stored: `{ all: {...}, channels: { <c>: {...} } }`. */
+function nested(flat: Record<string, number>): Record<string, unknown> {
+  const doc: Record<string, unknown> = {};
+  for (const [path, n] of Object.entries(flat)) setPath(doc, path, n);
+  return { all: doc.all ?? {}, ...(doc.channels ? { channels: doc.channels } : {}) };
 }
 
 function setPath(doc: Record<string, unknown>, path: string, value: number): void {

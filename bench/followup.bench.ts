@@ -101,6 +101,19 @@ async function drain(queue: Queue, total: number, workers: { stop(): Promise<voi
   return { done, seconds, took: percentiles(jobs.map((j) => (j.finishedOn ?? 0) - (j.processedOn ?? 0))) };
 }
 
+/**
+ * Runs a load phase and adds the CPU time this process spent in it per request: the servers measured
+ * here (ours and the durable ceiling's) live in this process, the load generator in a child. On a
+ * shared machine the throughputs swing with the load; the CPU each request costs hardly does, and
+ * says whose work the gap is.
+ */
+async function withCpu(phase: () => Promise<LoadResult>): Promise<LoadResult & { cpuMs: number }> {
+  const before = process.cpuUsage();
+  const result = await phase();
+  const used = process.cpuUsage(before);
+  return { ...result, cpuMs: (used.user + used.system) / 1000 / result.requests };
+}
+
 /** The write-path targets: the median of the rounds' own ratios to the durable bound, at least 85%. */
 function durableTarget(label: string, roundRatios: number[]): void {
   const r = medianBy(roundRatios, (v) => v);
@@ -159,10 +172,17 @@ async function closureEvents(): Promise<void> {
   const durableUrl = `http://127.0.0.1:${(durableServer.address() as AddressInfo).port}`;
   await loadEach('(warm-up)', durableUrl, requests('W', warmUp), 20);
 
-  const rounds: { ours: LoadResult; baseline: LoadResult; httpOnly: LoadResult; ceiling: LoadResult }[] = [];
+  const rounds: {
+    ours: LoadResult & { cpuMs: number };
+    baseline: LoadResult;
+    httpOnly: LoadResult;
+    ceiling: LoadResult & { cpuMs: number };
+  }[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const ours = await profilePhase('closure-events-ours', () =>
-      loadEach('closure events accepted via API (ours)', sys.baseUrl, requests(`B${r}`, EVENTS), 20),
+    const ours = await withCpu(() =>
+      profilePhase('closure-events-ours', () =>
+        loadEach('closure events accepted via API (ours)', sys.baseUrl, requests(`B${r}`, EVENTS), 20),
+      ),
     );
     const baseline = await runLoad('raw insert + BullMQ add (baseline)', EVENTS, 20, async (i) => {
       const ref = `B${r}-${i}`;
@@ -176,11 +196,13 @@ async function closureEvents(): Promise<void> {
       requests(`B${r}`, EVENTS),
       20,
     );
-    const ceiling = await loadEach(
-      'HTTP + raw insert + add in series (durable ceiling)',
-      durableUrl,
-      requests(`B${r}`, EVENTS),
-      20,
+    const ceiling = await withCpu(() =>
+      loadEach(
+        'HTTP + raw insert + add in series (durable ceiling)',
+        durableUrl,
+        requests(`B${r}`, EVENTS),
+        20,
+      ),
     );
     rounds.push({ ours, baseline, httpOnly, ceiling });
   }
@@ -211,6 +233,11 @@ async function closureEvents(): Promise<void> {
     `rounds (ours / durable ceiling): ${ceilingRatios.map((v) => `${(100 * v).toFixed(1)}%`).join(', ')}`,
   );
   durableTarget('events: ours / durable ceiling', ceilingRatios);
+  const cpu = (pick: (x: (typeof rounds)[number]) => number) =>
+    medianBy(rounds.map(pick), (v) => v).toFixed(2);
+  console.log(
+    `events: CPU of this process per request, median round: ours ${cpu((x) => x.ours.cpuMs)} ms, durable ceiling ${cpu((x) => x.ceiling.cpuMs)} ms`,
+  );
 
   // Then a worker applies them: derives each ticket, writes its follow-up and score, adds the
   // delayed send job. Reported so the accepting figure never hides it.

@@ -7,7 +7,8 @@ import type { Logger } from '../log.js';
  * Tickets stored before owners were recorded (ticket_owners) get theirs here, once, at start-up
  * before the process serves or works: the agency and department of the ticket's earliest-received
  * event (not its latest's, which an event of another agency could once set). After it, claiming a
- * ticket is one conditional upsert (TicketService.claim), with no reads of older records per event.
+ * ticket is one insert, with the events of the same moment (TicketService.claim), and no reads of
+ * older records per event.
  *
  * Every write only inserts an owner that is missing, so the migration can run in several processes
  * at once, stop half-way and run again; a mark in `migrations` makes later start-ups skip it.

@@ -369,7 +369,7 @@ export class TicketService {
   /**
    * Accepts many events at once, each exactly as `accept` would (same ownership, same stored event,
    * same job, same idempotency), in a few round trips for the whole batch instead of a few per event:
-   * the owners claimed in one bulk upsert, the events stored in one insert and queued in one add. An
+   * the owners claimed in one insert (their recorded owners read beside it), the events stored in one insert and queued in one add. An
    * event whose id was taken is looked up with the others; the rare one another agency's event holds
    * goes through `accept`. A batch must not hold one event id twice (the import drops repeats first).
    */
@@ -456,19 +456,48 @@ export class TicketService {
     const refs = [...first.keys()];
     const claimedAt = new Date();
     // Inserts only: a ticket already owned keeps its owner (its id is taken), and of two batches (or a
-    // batch and an API call) racing for a new ticket exactly one owns it. The owners of the tickets
-    // whose ids were taken are read below with the others.
-    await TicketOwner.insertMany(
-      refs.map((ref) => {
-        const c = first.get(ref) as TicketEventInput;
-        return { _id: ref, agency: c.agency, department: c.department, eventId: c.eventId, claimedAt };
-      }),
-      { ordered: false, lean: true },
-    ).catch((err: unknown) => takenIds(refs.length, err));
-    for (const o of await TicketOwner.find({ _id: { $in: refs } }).lean())
-      owners.set(String(o._id), this.remember(String(o._id), o));
+    // batch and an API call) racing for a new ticket exactly one owns it. The recorded owners are read
+    // alongside, not after: an owner never changes once recorded, so whatever the read finds stands,
+    // and a new ticket or a known one costs one round trip either way.
+    const [stored, recorded] = await Promise.all([
+      TicketOwner.insertMany(
+        refs.map((ref) => {
+          const c = first.get(ref) as TicketEventInput;
+          return { _id: ref, agency: c.agency, department: c.department, eventId: c.eventId, claimedAt };
+        }),
+        { ordered: false, lean: true },
+      ).then(
+        () => refs.map(() => true),
+        (err: unknown) => takenIds(refs.length, err),
+      ),
+      TicketOwner.find({ _id: { $in: refs } }).lean(),
+    ]);
+    const found = new Map(recorded.map((o) => [String(o._id), o]));
+    const unread: string[] = [];
+    refs.forEach((ref, k) => {
+      const owner = stored[k] ? first.get(ref) : found.get(ref);
+      if (owner) owners.set(ref, this.remember(ref, owner));
+      // Taken by a claim that landed between the read and the insert: read once more.
+      else unread.push(ref);
+    });
+    if (unread.length > 0)
+      for (const o of await TicketOwner.find({ _id: { $in: unread } }).lean())
+        owners.set(String(o._id), this.remember(String(o._id), o));
     return owners;
   }
+
+  /**
+   * The owner of one event's ticket, claimed with the other events that arrived in the same
+   * event-loop turn (turn-batch.ts): a burst of new tickets costs two commands, not one each.
+   */
+  private readonly claimBatch = turnBatcher<TicketEventInput, TicketOwnerView>(async (inputs) => {
+    const owners = await this.claimMany(inputs);
+    return inputs.map((input) => {
+      const owner = owners.get(input.ticketRef);
+      if (!owner) throw new Error(`ticket ${input.ticketRef}: its owner was neither recorded nor found`);
+      return owner;
+    });
+  });
 
   private async storedEvent(key: string) {
     const existing = await this.deps.models.TicketEvent.findById(key).lean();
@@ -488,46 +517,11 @@ export class TicketService {
   }
 
   /**
-   * The owner of the event's ticket: already recorded, or this event, if it is the first. One
-   * conditional upsert, which answers the recorded owner either way (a cached one skips it).
+   * The owner of the event's ticket: already recorded, or this event, if it is the first. A cached
+   * one costs nothing; otherwise it is claimed in the turn's batch.
    */
   private async claim(input: TicketEventInput): Promise<TicketOwnerView> {
-    return (
-      ownerCache(this.deps.models, OWNER_CACHE).get(input.ticketRef) ??
-      this.recordOwner(input.ticketRef, input)
-    );
-  }
-
-  /**
-   * Records a ticket's owner unless one is recorded already, and answers whichever is: one upsert that
-   * only ever inserts, so of two agencies' first events racing in two processes exactly one owns it.
-   */
-  private async recordOwner(
-    ref: string,
-    claim: { eventId: string; agency: string; department: string },
-  ): Promise<TicketOwnerView> {
-    const { TicketOwner } = this.deps.models;
-    try {
-      const owner = await TicketOwner.findOneAndUpdate(
-        { _id: ref },
-        {
-          $setOnInsert: {
-            agency: claim.agency,
-            department: claim.department,
-            eventId: claim.eventId,
-            claimedAt: new Date(),
-          },
-        },
-        { upsert: true, returnDocument: 'after' },
-      ).lean();
-      if (owner) return this.remember(ref, owner);
-    } catch (err) {
-      // Two upserts of one new `_id` at once: the other inserted it, and it is read below.
-      if (!isDuplicateKey(err)) throw err;
-    }
-    const owner = await TicketOwner.findById(ref).lean();
-    if (!owner) throw new Error(`ticket ${ref}: its owner was neither recorded nor found`);
-    return this.remember(ref, owner);
+    return ownerCache(this.deps.models, OWNER_CACHE).get(input.ticketRef) ?? this.claimBatch(input);
   }
 
   private remember(ref: string, owner: TicketOwnerView): TicketOwnerView {

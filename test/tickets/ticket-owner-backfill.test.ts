@@ -6,7 +6,8 @@ import { startTestSystem, type TestSystem } from '../support/system.js';
 
 /**
  * Tickets stored before ticket_owners existed get their owner once, from a start-up migration, so
- * accepting an event costs one conditional upsert for its owner and no reads of old records.
+ * accepting an event costs an insert of its owner (shared by the events of the same moment) and
+ * no reads of old records.
  */
 let sys: TestSystem;
 beforeAll(async () => {
@@ -113,7 +114,7 @@ describe('the ticket owners migration', () => {
     expect(outcome).toEqual({ kind: 'not_owner', owner: { agency: 'MOH', department: 'complaints' } });
   });
 
-  it("claims a new ticket's owner with one conditional upsert, reading no older records", async () => {
+  it("claims a new ticket's owner with one insert and one read beside it, reading no older records", async () => {
     const service = ticketService(sys.ctx);
     const ops: string[] = [];
     const note = (e: { collectionName: string; method: string }) =>
@@ -135,11 +136,55 @@ describe('the ticket owners migration', () => {
     } finally {
       sys.ctx.db.conn.off('operation-start', note);
     }
-    expect(ops).toEqual(['ticket_owners.findOneAndUpdate', 'ticket_events.insertMany']);
+    expect(ops).toEqual(['ticket_owners.insertMany', 'ticket_owners.find', 'ticket_events.insertMany']);
     expect(await sys.ctx.models.TicketOwner.findById('B-NEW').lean()).toMatchObject({
       agency: 'MOH',
       department: 'complaints',
       eventId: 'bnew-1',
     });
+  });
+  it('claims the owners of a burst of new tickets together: a few commands for the burst, not one per event', async () => {
+    const service = ticketService(sys.ctx);
+    const ops: string[] = [];
+    const note = (e: { collectionName: string; method: string }) =>
+      ops.push(`${e.collectionName}.${e.method}`);
+    const event = (i: number, agency = 'MOH') => ({
+      ticketRef: `BURST-${i}`,
+      eventId: `burst-${i}-${agency}`,
+      type: 'closed' as const,
+      at: new Date(),
+      agency,
+      department: 'complaints',
+      agentId: 'a-1',
+      citizenPhone: '+966501112233',
+      language: 'ar' as const,
+    });
+    // One ticket already owned by another agency, so the burst holds a refusal too.
+    await sys.ctx.models.TicketOwner.create({
+      _id: 'BURST-0',
+      agency: 'MOMAH',
+      department: 'complaints',
+      eventId: 'burst-0-first',
+      claimedAt: new Date(),
+    });
+    sys.ctx.db.conn.on('operation-start', note);
+    let outcomes;
+    try {
+      outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => service.accept(event(i))));
+    } finally {
+      sys.ctx.db.conn.off('operation-start', note);
+    }
+    expect(outcomes[0]).toEqual({ kind: 'not_owner', owner: { agency: 'MOMAH', department: 'complaints' } });
+    expect(outcomes.slice(1).every((o) => o.kind === 'accepted' && !o.replayed)).toBe(true);
+    expect(ops).toEqual(['ticket_owners.insertMany', 'ticket_owners.find', 'ticket_events.insertMany']);
+    const refs = Array.from({ length: 20 }, (_, i) => `BURST-${i}`);
+    const stored = await sys.ctx.models.TicketOwner.find({ _id: { $in: refs } }).lean();
+    expect(stored).toHaveLength(20);
+    expect(stored.find((o) => o._id === 'BURST-0')).toMatchObject({
+      agency: 'MOMAH',
+      eventId: 'burst-0-first',
+    });
+    expect(stored.filter((o) => o.agency === 'MOH')).toHaveLength(19);
+    expect(await sys.ctx.models.TicketEvent.countDocuments({ ticketRef: { $in: refs } })).toBe(19);
   });
 });

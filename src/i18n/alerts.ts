@@ -41,7 +41,8 @@ export interface AlertTexts {
 
 const ar: AlertTexts = {
   disputeSubject: (ref) => `اعتراض مواطن على إغلاق البلاغ ${ref}`,
-  gatheredSubject: (count) => `${count} اعتراضات جديدة على إغلاق بلاغات`,
+  gatheredSubject: (count) =>
+    count === 1 ? 'اعتراض جديد على إغلاق بلاغ' : `${count} اعتراضات جديدة على إغلاق بلاغات`,
   disputeIntro: 'أجاب المواطن بأن مشكلته لم تُحل، مع أن البلاغ أُغلق على أنه محلول.',
   gatheredIntro: (count, minutes) =>
     `اعترض المواطنون على ${count} من الإغلاقات خلال الدقائق الـ${minutes} الماضية، بعد التنبيه الأخير:`,
@@ -79,11 +80,11 @@ const ar: AlertTexts = {
 
 const en: AlertTexts = {
   disputeSubject: (ref) => `Closure disputed by the citizen: ${ref}`,
-  gatheredSubject: (count) => `${count} more closures disputed`,
+  gatheredSubject: (count) => (count === 1 ? '1 more closure disputed' : `${count} more closures disputed`),
   disputeIntro:
     'The citizen answered that the problem was not solved, although the ticket was closed as solved.',
   gatheredIntro: (count, minutes) =>
-    `Citizens disputed ${count} closures in the ${minutes} minutes after your last alert:`,
+    `Citizens disputed ${count} ${count === 1 ? 'closure' : 'closures'} in the ${minutes} minutes after your last alert:`,
   ticket: 'Ticket',
   agency: 'Agency',
   department: 'Department',

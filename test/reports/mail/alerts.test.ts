@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../../src/auth/users.js';
 import type { MailKind, MailRecord } from '../../../src/db/models/mail.js';
 import { ALERTS_QUEUE, disputeAlertJobId, disputeWindowJobId } from '../../../src/mail/alert-queue.js';
+import { handleDisputeAlert, handleWindowEnd } from '../../../src/reports/mail/alerts/dispute-alerts.js';
 import { runDriftCheck } from '../../../src/reports/mail/alerts/drift.js';
 import { writeDemoMonth } from '../../../src/sandbox/demo/month.js';
 import { FAST_FOLLOWUP_ENV, postInbound, ticketEvent, waitForMessages } from '../../support/followup.js';
@@ -241,5 +242,69 @@ describe('dispute alerts', () => {
       return c.waiting === 0 && c.active === 0 ? true : undefined;
     });
     expect(await mailsOf(supervisor, 'dispute_alert')).toHaveLength(2);
+  });
+  it('sends each mail once when two workers handle the same disputes and window at once', async () => {
+    const racing = await manager(
+      'racing-supervisor',
+      { agency: 'momrah', department: 'roads' },
+      'racing@example.test',
+      'ar',
+    );
+    const oneByOne = await manager(
+      'each-supervisor',
+      { agency: 'momrah', department: 'roads' },
+      'each@example.test',
+      'en',
+    );
+    await sys.ctx.models.Subscription.create([
+      { userId: racing, kind: 'dispute_alert', agency: 'momrah' },
+      { userId: oneByOne, kind: 'dispute_alert', agentId: 'agent-42', gatherMinutes: 0 },
+    ]);
+    const idOf = async (ref: string) =>
+      String((await sys.ctx.models.FollowUp.findOne({ ticketRef: ref }).lean())?._id);
+    const [a, b] = [await idOf('DA-2'), await idOf('DA-3')];
+    // The same dispute twice and another, all at once, as two workers and a replay would.
+    await Promise.all([
+      handleDisputeAlert(sys.ctx, a),
+      handleDisputeAlert(sys.ctx, a),
+      handleDisputeAlert(sys.ctx, b),
+    ]);
+    expect(await mailsOf(racing, 'dispute_alert')).toHaveLength(1);
+    const window = await sys.ctx.models.AlertWindow.findById(racing).lean();
+    expect([...(window?.disputes ?? [])].sort()).toEqual(['DA-2#1', 'DA-3#1']);
+    const end = { userId: racing, windowId: window?.windowId ?? 0 };
+    await Promise.all([handleWindowEnd(sys.ctx, end), handleWindowEnd(sys.ctx, end)]);
+    const mails = await mailsOf(racing, 'dispute_alert');
+    expect(mails).toHaveLength(2);
+    // In Arabic, right to left.
+    expect(mails[1]?.html).toContain('dir="rtl"');
+    expect(mails[1]?.subject).toBe('اعتراض جديد على إغلاق بلاغ');
+    // A window of 0 minutes: every dispute at once, none gathered.
+    expect(await mailsOf(oneByOne, 'dispute_alert')).toHaveLength(2);
+  });
+
+  it('names each window apart, even two opened in the same millisecond', async () => {
+    const prompt = await manager(
+      'prompt-supervisor',
+      { agency: 'momrah', department: 'roads' },
+      'prompt@example.test',
+      'en',
+    );
+    await sys.ctx.models.Subscription.create({
+      userId: prompt,
+      kind: 'dispute_alert',
+      agentId: 'agent-42',
+      gatherMinutes: 0,
+    });
+    const idOf = async (ref: string) =>
+      String((await sys.ctx.models.FollowUp.findOne({ ticketRef: ref }).lean())?._id);
+    const at = Date.now();
+    await handleDisputeAlert(sys.ctx, await idOf('DA-2'), at);
+    await handleDisputeAlert(sys.ctx, await idOf('DA-3'), at);
+    const mails = await mailsOf(prompt, 'dispute_alert');
+    expect(mails.map((m) => m.subject).sort()).toEqual([
+      'Closure disputed by the citizen: DA-2',
+      'Closure disputed by the citizen: DA-3',
+    ]);
   });
 });

@@ -86,12 +86,16 @@ export async function gather(
 ): Promise<GatherResult> {
   const { AlertWindow } = ctx.models;
   const seen = { $each: [dispute], $slice: -SEEN_KEPT };
+  // A window of 0: every dispute on its own, even one timed before a window another worker just opened.
+  const gathers = gatherMs(ctx, r) > 0;
   for (let round = 0; round < ROUNDS; round++) {
-    const joined = await AlertWindow.findOneAndUpdate(
-      { _id: r.userId, sealed: false, endsAt: { $gt: new Date(now) }, seen: { $ne: dispute } },
-      { $push: { disputes: dispute, seen } },
-      { returnDocument: 'after' },
-    ).lean<WindowDoc>();
+    const joined = !gathers
+      ? null
+      : await AlertWindow.findOneAndUpdate(
+          { _id: r.userId, sealed: false, endsAt: { $gt: new Date(now) }, seen: { $ne: dispute } },
+          { $push: { disputes: dispute, seen } },
+          { returnDocument: 'after' },
+        ).lean<WindowDoc>();
     if (joined) {
       await scheduleWindowEnd(ctx, r.userId, joined.windowId, joined.endsAt);
       return 'gathered';
@@ -106,7 +110,7 @@ export async function gather(
       }
       return 'replay';
     }
-    if (doc && !doc.sealed && doc.endsAt.getTime() > now) continue; // opened a moment ago: join it
+    if (gathers && doc && !doc.sealed && doc.endsAt.getTime() > now) continue; // opened a moment ago: join it
     if (doc) {
       // Over: sealed, so nothing joins it after its mail is composed, then that mail goes out.
       if (!doc.sealed)
@@ -118,8 +122,10 @@ export async function gather(
       if (!over || over.windowId !== doc.windowId || !over.sealed) continue;
       await flushWindow(ctx, over);
     }
+    // Names the window in its mails' keys: never the name of the one it replaces, even in the same ms.
+    const windowId = doc ? Math.max(now, doc.windowId + 1) : now;
     const fresh = {
-      windowId: now,
+      windowId,
       endsAt: new Date(now + gatherMs(ctx, r)),
       disputes: [dispute],
       sealed: false,
@@ -140,7 +146,7 @@ export async function gather(
       }
     }
     if (!opened) continue;
-    await sendFirst(ctx, r, now, dispute);
+    await sendFirst(ctx, r, windowId, dispute);
     return 'first';
   }
   throw new Error(`dispute alert: window of user ${r.userId} kept changing; ${dispute} will be retried`);

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     `  twilio:     ${config.twilio.mode}${config.twilio.mode === 'sandbox' ? ` (stand-in API at ${config.twilio.sandboxApiUrl}/__twilio)` : ''}`,
     `  redis:      ${describeRedis(ctx.redisUrl)}`,
     `  mongodb:    ${ctx.db.conn.host}:${ctx.db.conn.port}/${ctx.db.conn.name}`,
+    `  mail:       ${ctx.mail?.catcher ? `embedded catcher ${ctx.mail.transport.where} (SMTP_URL unset; read it in the sandbox's Mail tab)` : (ctx.mail?.transport.where ?? 'none')}`,
     `  health:     ${system.url}/healthz   readiness: ${system.url}/readyz`,
     ``,
     ...(ctx.sandbox

@@ -40,13 +40,17 @@ export function mailWorker(ctx: AppContext): WorkerDefinition {
             contentType: a.contentType,
             content: bytesOf(a.content),
           })),
-          headers: mail.unsubscribeUrl
-            ? {
-                'List-Unsubscribe': `<${mail.unsubscribeUrl}>`,
-                // RFC 8058: the mail client may unsubscribe with one POST, no page to visit.
-                'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-              }
-            : {},
+          headers: {
+            // What the mail is, for the recipient's mail rules (and the sandbox's Mail tab).
+            'X-Verisat-Kind': mail.kind,
+            ...(mail.unsubscribeUrl
+              ? {
+                  'List-Unsubscribe': `<${mail.unsubscribeUrl}>`,
+                  // RFC 8058: the mail client may unsubscribe with one POST, no page to visit.
+                  'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+                }
+              : {}),
+          },
         });
         await ctx.models.Mail.updateOne(
           { _id: mailId, state: 'queued' },

@@ -44,6 +44,47 @@ function MagicRows({ t }: { t: SandboxTexts }) {
   );
 }
 
+/**
+ * Mail the service sent to staff, as the embedded SMTP catcher received it: a list, newest first,
+ * and the chosen mail read back as its recipient sees it (the HTML in a frame that runs nothing).
+ */
+function MailView({ t }: { t: SandboxTexts }) {
+  return (
+    <div data-view="mail" role="tabpanel" hidden>
+      <h2>{t.mailInbox}</h2>
+      <p class="note" id="mail-hint">
+        {t.mailHint}
+      </p>
+      <ol class="mails" id="mails"></ol>
+      <p class="note" id="mails-empty">
+        {t.noMail}
+      </p>
+      <article id="mail-open" class="mail-open" hidden>
+        <h3 id="mail-subject" dir="auto"></h3>
+        <dl class="mail-headers">
+          <dt>{t.mailFrom}</dt>
+          <dd id="mail-from" dir="ltr"></dd>
+          <dt>{t.mailTo}</dt>
+          <dd id="mail-to" dir="ltr"></dd>
+          <dt>{t.mailReceived}</dt>
+          <dd id="mail-date"></dd>
+          <dt>{t.mailKind}</dt>
+          <dd id="mail-kind"></dd>
+          <dt>{t.mailUnsubscribe}</dt>
+          <dd id="mail-unsubscribe" dir="ltr"></dd>
+        </dl>
+        <h4>{t.mailRendered}</h4>
+        {/* No allow-scripts, no allow-same-origin: the mail's HTML is shown, never run. */}
+        <iframe id="mail-html" class="mail-html" sandbox="" title={t.mailRendered}></iframe>
+        <h4>{t.mailText}</h4>
+        <pre id="mail-text" class="mail-text" dir="auto" tabindex={0}></pre>
+        <h4>{t.mailAttachments}</h4>
+        <ul id="mail-attachments" class="mail-attachments"></ul>
+      </article>
+    </div>
+  );
+}
+
 export function renderSandboxPage(
   lang: PageLang,
   csrf: string,
@@ -114,6 +155,9 @@ export function renderSandboxPage(
               </button>
               <button type="button" role="tab" data-view-tab="whatsapp" aria-selected="false">
                 {t.viewWhatsApp}
+              </button>
+              <button type="button" role="tab" data-view-tab="mail" aria-selected="false">
+                {t.viewMail}
               </button>
             </div>
             <div data-view="call" role="tabpanel">
@@ -242,6 +286,7 @@ export function renderSandboxPage(
                 </button>
               </form>
             </div>
+            <MailView t={t} />
           </div>
         </div>
         <section id="ticket">

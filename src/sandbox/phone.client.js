@@ -271,6 +271,80 @@
     });
   });
 
+  // ---- mail view: what the service sent to staff, read back from the SMTP catcher --------------
+  let lastMails = '';
+  let openMail = null;
+  function mailTime(iso) {
+    return new Date(iso).toLocaleString(locale);
+  }
+  async function refreshMail() {
+    const { catcher, mails } = await api('GET', '/mails');
+    const key = JSON.stringify([catcher, mails]);
+    if (key === lastMails) return;
+    lastMails = key;
+    $('mail-hint').textContent = catcher ? texts.mailHint : texts.mailOff;
+    const list = $('mails');
+    list.replaceChildren();
+    for (const m of mails) {
+      const li = document.createElement('li');
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.mailId = String(m.id);
+      b.setAttribute('aria-pressed', String(openMail === m.id));
+      const subject = document.createElement('span');
+      subject.className = 'subject';
+      subject.dir = 'auto';
+      subject.textContent = m.subject;
+      const meta = document.createElement('span');
+      meta.className = 'meta';
+      const to = document.createElement('bdi');
+      to.textContent = m.to;
+      meta.append(to, ` · ${m.kind ? tr('kind_', m.kind) : ''} · ${mailTime(m.receivedAt)}`);
+      b.append(subject, meta);
+      b.addEventListener('click', () => act(() => showMail(m.id)));
+      li.append(b);
+      list.append(li);
+    }
+    $('mails-empty').hidden = mails.length > 0;
+    if (openMail === null && mails.length > 0) await showMail(mails[0].id);
+  }
+  async function showMail(id) {
+    const m = await api('GET', `/mails/${id}`);
+    openMail = id;
+    for (const b of document.querySelectorAll('[data-mail-id]'))
+      b.setAttribute('aria-pressed', String(b.dataset.mailId === String(id)));
+    $('mail-open').hidden = false;
+    $('mail-subject').textContent = m.subject;
+    $('mail-from').textContent = m.from;
+    $('mail-to').textContent = m.to;
+    $('mail-date').textContent = mailTime(m.receivedAt);
+    $('mail-kind').textContent = m.kind ? tr('kind_', m.kind) : texts.mailNone;
+    $('mail-unsubscribe').textContent = m.listUnsubscribe
+      ? `${m.listUnsubscribe}${m.listUnsubscribePost ? ` · ${texts.mailOneClick}` : ''}`
+      : texts.mailNone;
+    // srcdoc in a frame sandboxed without scripts: the mail's HTML is drawn, nothing in it runs.
+    $('mail-html').srcdoc = m.html ?? '';
+    $('mail-html').hidden = !m.html;
+    $('mail-text').textContent = m.text;
+    const list = $('mail-attachments');
+    list.replaceChildren();
+    for (const a of m.attachments) {
+      const li = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = `/sandbox/api/mails/${m.id}/attachments/${a.index}`;
+      link.download = a.filename;
+      link.dir = 'auto';
+      link.textContent = a.filename;
+      li.append(link, ` (${a.contentType}, ${a.size} ${texts.mailBytes})`);
+      list.append(li);
+    }
+    if (m.attachments.length === 0) {
+      const li = document.createElement('li');
+      li.textContent = texts.mailNone;
+      list.append(li);
+    }
+  }
+
   // ---- the service calling the citizen (verification call) -------------------------------------
   let incomingCall = null;
   function renderIncoming(call) {
@@ -403,6 +477,7 @@
     call: { refresh: async () => renderCall() },
     messages: { refresh: refreshMessages },
     whatsapp: { refresh: refreshWhatsApp },
+    mail: { refresh: refreshMail },
   };
   function show(id) {
     state.view = id;
@@ -417,10 +492,20 @@
   if (!$('ticket-ref').value) $('ticket-ref').value = `T-${Date.now().toString(36).toUpperCase()}`;
   document.body.dataset.ready = 'true';
   renderCall();
+  // A link may open a tab directly (/sandbox?tab=mail).
+  const tab = new window.URLSearchParams(window.location.search).get('tab');
+  if (tab && views[tab]) show(tab);
   // Delivery statuses and due jobs change on their own (callbacks, workers): poll them.
   const poll = async () => {
     try {
-      await Promise.all([refreshMessages(), refreshWhatsApp(), refreshIncoming(), refreshJobs()]);
+      await Promise.all([
+        refreshMessages(),
+        refreshWhatsApp(),
+        refreshIncoming(),
+        refreshJobs(),
+        // Mail is read back only while its tab is open (each new one is parsed on the server).
+        state.view === 'mail' ? refreshMail() : undefined,
+      ]);
     } catch {
       // A failed poll is tried again on the next tick.
     }

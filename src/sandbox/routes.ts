@@ -15,6 +15,7 @@ import { MAGIC_NUMBERS } from '../twilio/stand-in/magic-numbers.js';
 import { CallDriver, CallNotFoundError, CallStateError } from './call-driver.js';
 import { reportTicketEvent } from './close-ticket.js';
 import { SandboxInbox } from './inbox.js';
+import { sandboxMailApi } from './mail.js';
 import { renderSandboxPage } from './page.js';
 import { closureStatuses, listDueWork, runDueWork } from './time-travel.js';
 
@@ -299,6 +300,9 @@ export function sandboxRouter(ctx: AppContext, sandbox: TwilioSandbox): Router {
   api.get('/magic-numbers', (_req, res) => {
     res.json({ numbers: Object.entries(MAGIC_NUMBERS).map(([number, m]) => ({ number, ...m })) });
   });
+
+  // Mail to staff as the embedded SMTP catcher received it (the Mail tab).
+  api.use('/mails', sandboxMailApi(ctx));
 
   router.use('/sandbox/api', api);
   return router;

@@ -94,6 +94,17 @@ ol.messages li{padding:.5rem .7rem;border-radius:.8rem;max-width:85%;white-space
 ol.messages li.out{background:#e6efe9;justify-self:start}ol.messages li.in{background:#0b5d34;color:#fff;justify-self:end}
 ol.messages .meta{display:block;font-size:.75rem;opacity:.8;margin-top:.2rem}
 ol.messages a{color:inherit;font-weight:600}
+.tabs{flex-wrap:wrap}.sandbox .tabs button{padding-inline:.4rem}
+ol.mails{list-style:none;margin:0 0 .75rem;padding:0;display:grid;gap:.35rem;max-height:16rem;overflow-y:auto}
+.sandbox ol.mails button{display:block;width:100%;text-align:start;border-color:#c9d6ce;color:#17231c}
+.sandbox ol.mails button[aria-pressed=true]{border-color:#0b5d34;background:#eef6f1}
+ol.mails .subject{display:block;font-weight:600;overflow-wrap:anywhere}ol.mails .meta{display:block;font-size:.8rem;color:#3d4d44;overflow-wrap:anywhere}
+.mail-open h3{margin:.25rem 0 .5rem;overflow-wrap:anywhere}.mail-open h4{margin:.75rem 0 .3rem;font-size:.9rem}
+dl.mail-headers{display:grid;grid-template-columns:auto minmax(0,1fr);gap:.2rem .6rem;margin:0;font-size:.85rem}
+dl.mail-headers dt{color:#3d4d44}dl.mail-headers dd{margin:0;overflow-wrap:anywhere;text-align:start}
+iframe.mail-html{display:block;width:100%;height:26rem;border:1px solid #c9d6ce;border-radius:.5rem;background:#fff}
+pre.mail-text{white-space:pre-wrap;overflow-wrap:anywhere;max-height:14rem;overflow-y:auto;border:1px solid #dde5e0;border-radius:.5rem;padding:.5rem;font-size:.85rem;margin:0;text-align:start}
+ul.mail-attachments{margin:0;padding-inline-start:1.2rem;font-size:.9rem;overflow-wrap:anywhere}
 [hidden]{display:none!important}
 .flash{min-height:1.4rem;font-size:.9rem}.flash.error{color:#8a1f1f}
 ul.jobs{margin:.4rem 0;padding-inline-start:1.2rem;font-size:.9rem}

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { area } from './area.js';
 
 /**
- * Mail to staff (alerts and periodic reports, issue 28): the SMTP server it goes through, the sender,
- * and how long dispute alerts are gathered. Without SMTP_URL the process starts its own SMTP catcher
+ * Mail to staff (alerts and periodic reports, issue 28): the SMTP server it goes through, and the sender
+ * (how long dispute alerts are gathered is src/config/alerts.ts). Without SMTP_URL the process starts its own SMTP catcher
  * (src/services/mail-catcher.ts), which keeps what it receives for the sandbox's Mail tab.
  */
 export const mail = area(
@@ -13,12 +13,6 @@ export const mail = area(
       .refine((v) => /^smtps?:\/\//i.test(v), 'an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587')
       .optional(),
     MAIL_FROM: z.string().trim().min(3).max(320).default('verisat <no-reply@verisat.invalid>'),
-    MAIL_DISPUTE_GATHER_MINUTES: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(24 * 60)
-      .default(15),
     MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   },
   (e, _basis, report) => {
@@ -29,8 +23,6 @@ export const mail = area(
         /** smtp:// (STARTTLS when offered) or smtps:// (TLS from the start); unset: the embedded catcher. */
         smtpUrl: e.SMTP_URL,
         from: e.MAIL_FROM,
-        /** Disputes arriving within this many minutes go in one alert mail (0: each at once). */
-        disputeGatherMinutes: e.MAIL_DISPUTE_GATHER_MINUTES,
         /** First retry delay of a mail the server refused for now (doubles each attempt; MAIL_ATTEMPTS in all). */
         retryBaseMs: e.MAIL_RETRY_BASE_MS,
       },

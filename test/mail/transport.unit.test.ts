@@ -8,7 +8,7 @@ describe('mail settings', () => {
     expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example:465' }).mail.smtpUrl).toBe(
       'smtps://u:p@mail.example:465',
     );
-    expect(loadConfig({}).mail).toMatchObject({ smtpUrl: undefined, disputeGatherMinutes: 15 });
+    expect(loadConfig({}).mail).toMatchObject({ smtpUrl: undefined });
     expect(() => loadConfig({ SMTP_URL: 'http://mail.example' })).toThrow(ConfigError);
     expect(() => loadConfig({ SMTP_URL: 'http://mail.example' })).toThrow(/SMTP_URL/);
     expect(() => loadConfig({ MAIL_FROM: 'no address here' })).toThrow(/MAIL_FROM/);

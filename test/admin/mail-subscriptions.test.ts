@@ -417,3 +417,73 @@ describe('admins see who receives what', () => {
     );
   });
 });
+
+describe('the same over the API', () => {
+  const api = async (user: string, method: string, body?: unknown, csrf?: string) => {
+    const res = await fetch(`${sys.baseUrl}/api/account/subscriptions`, {
+      method,
+      headers: {
+        cookie: cookies[user] ?? '',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(csrf ? { 'x-csrf-token': csrf } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('a manager reads and replaces its list; one entry outside its scope changes nothing', async () => {
+    const csrf = await csrfOf(cookies['momah.manager'] ?? '');
+    const listed = await api('momah.manager', 'GET');
+    expect(listed.status).toBe(200);
+    expect(listed.body.subscriptions).toEqual([
+      expect.objectContaining({
+        kind: 'monthly_report',
+        agency: 'MOMAH',
+        words: 'Monthly report about Ministry of Municipalities and Housing.',
+      }),
+    ]);
+
+    const refused = await api(
+      'momah.manager',
+      'PUT',
+      {
+        subscriptions: [
+          { kind: 'weekly_report', agency: 'MOMAH' },
+          { kind: 'weekly_report', agency: 'MOH' },
+        ],
+      },
+      csrf,
+    );
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).toContain('Ministry of Health is outside what you may see');
+    expect((await subsOf('momah.manager')).map((s) => s.kind)).toEqual(['monthly_report']);
+
+    // Without the session's form token, nothing.
+    expect((await api('momah.manager', 'PUT', { subscriptions: [] })).status).toBe(403);
+
+    const replaced = await api(
+      'momah.manager',
+      'PUT',
+      {
+        subscriptions: [
+          { kind: 'dispute_alert', agency: 'MOMAH', department: 'roads', gatherMinutes: 60 },
+          { kind: 'drift_alert', agentId: 'momah-r-02' },
+        ],
+      },
+      csrf,
+    );
+    expect(replaced.status).toBe(200);
+    const stored = await subsOf('momah.manager');
+    expect(stored.map((s) => [s.kind, s.agency, s.department, s.agentId, s.gatherMinutes]).sort()).toEqual([
+      ['dispute_alert', 'MOMAH', 'roads', undefined, 60],
+      ['drift_alert', 'MOMAH', undefined, 'momah-r-02', undefined],
+    ]);
+    expect((await api('momah.manager', 'PUT', { subscriptions: [{ kind: 'x' }] }, csrf)).status).toBe(422);
+  });
+
+  it('an API token is not a person: refused', async () => {
+    const token = await sys.token('admin');
+    expect((await sys.api('/api/account/subscriptions', { token })).status).toBe(403);
+  });
+});

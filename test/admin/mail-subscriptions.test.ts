@@ -120,6 +120,14 @@ describe('a manager chooses what they receive on /account', () => {
     });
     expect(agent.status).toBe(303);
 
+    // The form offers only what this department manager may choose.
+    const form = (await page('/account?lang=en', 'lighting.manager')).html;
+    expect(form).toContain('value="department:MOMAH/lighting"');
+    expect(form).not.toContain('value="agency:MOMAH"');
+    expect(form).not.toContain('value="department:MOMAH/roads"');
+    expect(form).not.toContain('value="momah-r-01"');
+    expect(form).toContain('value="momah-l-02"');
+
     const words = text((await page('/account?lang=en', 'lighting.manager')).html);
     expect(words).toContain(
       'Dispute alerts about Street lighting, Ministry of Municipalities and Housing; disputes gathered into one mail an hour.',

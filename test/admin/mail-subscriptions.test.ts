@@ -342,6 +342,21 @@ describe('the signed one-click unsubscribe link', () => {
   });
 });
 
+describe('guessing links', () => {
+  it('an address trying many bad links is held, while a link that verifies still works', async () => {
+    let last = 0;
+    for (let i = 0; i < 40 && last !== 429; i++)
+      last = (await fetch(`${sys.baseUrl}/mail/unsubscribe/${'0'.repeat(24)}.${'A'.repeat(42)}${i % 10}`))
+        .status;
+    expect(last).toBe(429);
+    const [dispute] = await subsOf('lighting.manager');
+    const url = unsubscribeUrl(sys.ctx.config, String(dispute?._id), 'en');
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(text(await res.text())).toContain('This link stops one subscription');
+  });
+});
+
 describe('admins see who receives what', () => {
   it('an admin sees every receiver and the mails; an agency admin its own agency only', async () => {
     await postForm('/account/mail', 'moh.manager', { email: 'moh.manager@example.org', language: 'ar' });

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { adminApiDocs } from './admin/api-docs.js';
 import { importsApiDocs } from './admin/imports/api-docs.js';
+import { subscriptionsApiDocs } from './admin/mail/api.js';
 import { connectorsApiDocs } from './tickets/connectors/api-docs.js';
 import type { ApiRouteDoc } from './http/openapi/route-doc.js';
 import { reportsApiDocs } from './reports/api-docs.js';
@@ -20,6 +21,7 @@ export const apiRouteDocs: readonly ApiRouteDoc[] = [
   ...voiceHandoffApiDocs,
   ...connectorsApiDocs,
   ...importsApiDocs,
+  ...subscriptionsApiDocs,
   {
     method: 'get',
     path: '/api/openapi.json',

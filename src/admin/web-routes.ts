@@ -525,27 +525,30 @@ export function adminWebRouter(ctx: AppContext, auth: AuthDeps): Router {
     '/account',
     accountGuard,
     guessLimit,
-    attempt(async (req, res) => {
-      const b = req.body as Body;
-      const w = who(req, res);
-      try {
-        await changeOwnPassword(ctx, w, str(b, 'current'), str(b, 'password'));
-      } catch (err) {
-        if (err instanceof WrongCurrentPassword) countAsWrongGuess(res);
-        throw err;
-      }
-      // Every older session of this user has ended; this one continues under a new id.
-      const old = readCookie(req, SESSION_COOKIE);
-      if (old) await auth.sessions.destroy(old);
-      setSessionCookie(
-        req,
-        res,
-        ctx.config.publicBaseUrl,
-        await auth.sessions.create(w.p.id),
-        auth.sessions.maxAgeMs,
-      );
-      back(res, '/account', langOf(req));
-    }, accountPage),
+    attempt(
+      async (req, res) => {
+        const b = req.body as Body;
+        const w = who(req, res);
+        try {
+          await changeOwnPassword(ctx, w, str(b, 'current'), str(b, 'password'));
+        } catch (err) {
+          if (err instanceof WrongCurrentPassword) countAsWrongGuess(res);
+          throw err;
+        }
+        // Every older session of this user has ended; this one continues under a new id.
+        const old = readCookie(req, SESSION_COOKIE);
+        if (old) await auth.sessions.destroy(old);
+        setSessionCookie(
+          req,
+          res,
+          ctx.config.publicBaseUrl,
+          await auth.sessions.create(w.p.id),
+          auth.sessions.maxAgeMs,
+        );
+        back(res, '/account', langOf(req));
+      },
+      (req, res, state) => accountPage(req, res, state),
+    ),
   );
   router.get('/account/password/:token', async (req, res) => {
     const lang = langOf(req);

@@ -120,6 +120,14 @@ describe('a manager chooses what they receive on /account', () => {
     });
     expect(agent.status).toBe(303);
 
+    // The form offers only what this department manager may choose.
+    const form = (await page('/account?lang=en', 'lighting.manager')).html;
+    expect(form).toContain('value="department:MOMAH/lighting"');
+    expect(form).not.toContain('value="agency:MOMAH"');
+    expect(form).not.toContain('value="department:MOMAH/roads"');
+    expect(form).not.toContain('value="momah-r-01"');
+    expect(form).toContain('value="momah-l-02"');
+
     const words = text((await page('/account?lang=en', 'lighting.manager')).html);
     expect(words).toContain(
       'Dispute alerts about Street lighting, Ministry of Municipalities and Housing; disputes gathered into one mail an hour.',
@@ -334,6 +342,21 @@ describe('the signed one-click unsubscribe link', () => {
   });
 });
 
+describe('guessing links', () => {
+  it('an address trying many bad links is held, while a link that verifies still works', async () => {
+    let last = 0;
+    for (let i = 0; i < 40 && last !== 429; i++)
+      last = (await fetch(`${sys.baseUrl}/mail/unsubscribe/${'0'.repeat(24)}.${'A'.repeat(42)}${i % 10}`))
+        .status;
+    expect(last).toBe(429);
+    const [dispute] = await subsOf('lighting.manager');
+    const url = unsubscribeUrl(sys.ctx.config, String(dispute?._id), 'en');
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(text(await res.text())).toContain('This link stops one subscription');
+  });
+});
+
 describe('admins see who receives what', () => {
   it('an admin sees every receiver and the mails; an agency admin its own agency only', async () => {
     await postForm('/account/mail', 'moh.manager', { email: 'moh.manager@example.org', language: 'ar' });
@@ -415,5 +438,75 @@ describe('admins see who receives what', () => {
     expect((await sys.ctx.models.User.findOne({ username: 'momah.manager' }).lean())?.email).toBe(
       'momah@example.org',
     );
+  });
+});
+
+describe('the same over the API', () => {
+  const api = async (user: string, method: string, body?: unknown, csrf?: string) => {
+    const res = await fetch(`${sys.baseUrl}/api/account/subscriptions`, {
+      method,
+      headers: {
+        cookie: cookies[user] ?? '',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(csrf ? { 'x-csrf-token': csrf } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('a manager reads and replaces its list; one entry outside its scope changes nothing', async () => {
+    const csrf = await csrfOf(cookies['momah.manager'] ?? '');
+    const listed = await api('momah.manager', 'GET');
+    expect(listed.status).toBe(200);
+    expect(listed.body.subscriptions).toEqual([
+      expect.objectContaining({
+        kind: 'monthly_report',
+        agency: 'MOMAH',
+        words: 'Monthly report about Ministry of Municipalities and Housing.',
+      }),
+    ]);
+
+    const refused = await api(
+      'momah.manager',
+      'PUT',
+      {
+        subscriptions: [
+          { kind: 'weekly_report', agency: 'MOMAH' },
+          { kind: 'weekly_report', agency: 'MOH' },
+        ],
+      },
+      csrf,
+    );
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).toContain('Ministry of Health is outside what you may see');
+    expect((await subsOf('momah.manager')).map((s) => s.kind)).toEqual(['monthly_report']);
+
+    // Without the session's form token, nothing.
+    expect((await api('momah.manager', 'PUT', { subscriptions: [] })).status).toBe(403);
+
+    const replaced = await api(
+      'momah.manager',
+      'PUT',
+      {
+        subscriptions: [
+          { kind: 'dispute_alert', agency: 'MOMAH', department: 'roads', gatherMinutes: 60 },
+          { kind: 'drift_alert', agentId: 'momah-r-02' },
+        ],
+      },
+      csrf,
+    );
+    expect(replaced.status).toBe(200);
+    const stored = await subsOf('momah.manager');
+    expect(stored.map((s) => [s.kind, s.agency, s.department, s.agentId, s.gatherMinutes]).sort()).toEqual([
+      ['dispute_alert', 'MOMAH', 'roads', undefined, 60],
+      ['drift_alert', 'MOMAH', undefined, 'momah-r-02', undefined],
+    ]);
+    expect((await api('momah.manager', 'PUT', { subscriptions: [{ kind: 'x' }] }, csrf)).status).toBe(422);
+  });
+
+  it('an API token is not a person: refused', async () => {
+    const token = await sys.token('admin');
+    expect((await sys.api('/api/account/subscriptions', { token })).status).toBe(403);
   });
 });

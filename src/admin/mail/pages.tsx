@@ -113,13 +113,15 @@ export function AccountMailSection({ c, m }: { c: PageCtx; m: AccountMail }) {
                     {t.everything}
                   </option>
                 )}
-                <optgroup label={t.groupAgencies}>
-                  {m.choices.agencies.map((a) => (
-                    <option value={`agency:${a.code}`} selected={scope === `agency:${a.code}`}>
-                      {a.name}
-                    </option>
-                  ))}
-                </optgroup>
+                {m.choices.agencies.length > 0 && (
+                  <optgroup label={t.groupAgencies}>
+                    {m.choices.agencies.map((a) => (
+                      <option value={`agency:${a.code}`} selected={scope === `agency:${a.code}`}>
+                        {a.name}
+                      </option>
+                    ))}
+                  </optgroup>
+                )}
                 {m.choices.departments.length > 0 && (
                   <optgroup label={t.groupDepartments}>
                     {m.choices.departments.map((d) => (

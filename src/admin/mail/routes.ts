@@ -9,6 +9,7 @@ import type { Who } from '../change-audit.js';
 import { renderAccount } from '../pages/people-pages.js';
 import type { PageCtx, PageState } from '../pages/render.js';
 import { accountMailView } from './account.js';
+import { subscriptionsApiRouter } from './api.js';
 import { renderMailOverview } from './pages.js';
 import { mailOverview, setOwnMailSettings, subscribe, unsubscribeOwn } from './subscriptions.js';
 
@@ -52,6 +53,7 @@ export function formToSubscription(b: Body): Record<string, unknown> {
  */
 export function mailAdminRouter(ctx: AppContext, auth: AuthDeps): Router {
   const router = Router();
+  router.use(subscriptionsApiRouter(ctx, auth));
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   const accountGuard = requireAdmin(ctx, auth, 'page');
   const mailGuard = requireAdmin(ctx, auth, 'page', ['admin', 'agency_admin']);

@@ -515,7 +515,10 @@ export async function scopeChoices(ctx: AppContext, p: Principal, lang: Lang): P
       : undefined;
   return {
     everything: !scoped,
-    agencies: agencies.map((a) => ({ code: a.code, name: agencyName.get(a.code) ?? a.code })),
+    // A department manager may not choose its whole agency: only its department is offered.
+    agencies: p.scope.department
+      ? []
+      : agencies.map((a) => ({ code: a.code, name: agencyName.get(a.code) ?? a.code })),
     departments: departments.map((d) => ({
       agency: d.agency,
       code: d.code,

@@ -19,6 +19,7 @@ import { PROCESSED_QUEUES, workerDefinitions } from './worker-definitions.js';
 import { metricsOf } from './http/metrics.js';
 import { startMetricsServer } from './http/metrics-server.js';
 import { keepRetentionScheduled } from './retention/worker.js';
+import { keepReportsScheduled } from './reports/mail/periodic/worker.js';
 import { backfillTicketOwners } from './tickets/owner-backfill.js';
 
 export interface RunningSystem {
@@ -161,6 +162,9 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
     // Tests run the purge directly, as they do the reconciler.
     const stopRetentionTimer = opts.reconcileEveryMs === 0 ? () => undefined : keepRetentionScheduled(ctx);
     shutdown.add({ name: 'retention timer', run: stopRetentionTimer });
+    // The weekly and monthly report mails; tests call their sending directly with a period.
+    const stopReportsTimer = opts.reconcileEveryMs === 0 ? () => undefined : keepReportsScheduled(ctx);
+    shutdown.add({ name: 'report mail timer', run: stopReportsTimer });
     shutdown.add({ name: 'workers', run: () => running.close() });
     shutdown.add({ name: 'worker redis', run: async () => void (await connection.quit()) });
   }

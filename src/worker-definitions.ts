@@ -7,6 +7,7 @@ import { ANSWER_QUEUE, DISPUTE_QUEUE, FOLLOWUP_QUEUE, RECONCILE_QUEUE } from './
 import { INBOUND_QUEUE } from './followup/conversation/inbound.js';
 import { metricsOf } from './http/metrics.js';
 import { RETENTION_QUEUE, retentionWorker } from './retention/worker.js';
+import { PERIODIC_REPORT_QUEUE, periodicReportWorker } from './reports/mail/periodic/worker.js';
 import { TICKET_EVENTS_QUEUE } from './tickets/service.js';
 import { followUpWorker } from './followup/send/sender.js';
 import { STATUS_QUEUE, statusReceiptWorker } from './followup/send/status-callback.js';
@@ -26,6 +27,7 @@ export function workerDefinitions(ctx: AppContext): WorkerDefinition[] {
     countingRepairs(ctx, reconcileWorker(ctx)),
     voiceWorker(ctx, applyCallAnswer),
     retentionWorker(ctx),
+    periodicReportWorker(ctx),
   ];
 }
 
@@ -40,6 +42,7 @@ export const PROCESSED_QUEUES = [
   RECONCILE_QUEUE,
   VOICE_QUEUE,
   RETENTION_QUEUE,
+  PERIODIC_REPORT_QUEUE,
 ] as const;
 
 /** The reconciler's report, counted as metrics (verisat_reconciler_repairs_total). */

@@ -142,7 +142,10 @@ export function renderReportMailText(
   ] as const) {
     if (rows.length === 0) continue;
     lines.push(`${title}:`);
-    for (const m of rows) lines.push(`- ${m.level}: ${m.name}: ${m.current} ← ${m.previous} (${m.change})`);
+    for (const m of rows)
+      lines.push(
+        `- ${m.level}: ${m.name}: ${w.thisPeriod} ${m.current} · ${w.previous} ${m.previous} · ${w.change}: ${m.change}`,
+      );
   }
   lines.push('', `## ${w.disputesTitle}`, f.waiting.count);
   for (const x of f.waiting.rows) lines.push(`- ${x.ticket} · ${x.agent} · ${x.days}`);

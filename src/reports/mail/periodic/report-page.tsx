@@ -24,7 +24,8 @@ section{break-inside:avoid;margin-bottom:1rem}
 h1{margin:0 0 .3rem;font-size:1.5rem}
 .meta{margin:0 0 1rem;color:#4a5a51}
 table.report{border-collapse:collapse;width:100%}
-table.report th,table.report td{border:1px solid #d5dcd8;padding:.3rem .45rem;text-align:start;vertical-align:top}
+table.report th,table.report td{border:1px solid #d5dcd8;padding:.3rem .45rem;text-align:start;vertical-align:top;white-space:normal}
+table.report td.fig{white-space:nowrap}
 .beyond{font-weight:700}
 .table-wrap{overflow:visible}
 `;
@@ -52,11 +53,9 @@ export function renderReportPage(r: PeriodicReport, f: ReportFigures, baseUrl: s
                 <td>
                   {m.level}: <bdi>{m.name}</bdi>
                 </td>
-                <td>{m.current}</td>
-                <td>{m.previous}</td>
-                <td>
-                  <bdi dir="ltr">{m.change}</bdi>
-                </td>
+                <td class="fig">{m.current}</td>
+                <td class="fig">{m.previous}</td>
+                <td>{m.change}</td>
               </tr>
             ))}
           </tbody>
@@ -100,11 +99,9 @@ export function renderReportPage(r: PeriodicReport, f: ReportFigures, baseUrl: s
                 {f.changes.map((c) => (
                   <tr data-metric={c.key}>
                     <td>{c.name}</td>
-                    <td>{c.current}</td>
-                    <td>{c.previous}</td>
-                    <td>
-                      <bdi dir="ltr">{c.change}</bdi>
-                    </td>
+                    <td class="fig">{c.current}</td>
+                    <td class="fig">{c.previous}</td>
+                    <td>{c.change}</td>
                     <td class={c.beyond ? 'beyond' : undefined}>{c.chance}</td>
                   </tr>
                 ))}

@@ -21,6 +21,7 @@ import { metricsOf } from './http/metrics.js';
 import { startMetricsServer } from './http/metrics-server.js';
 import { keepRetentionScheduled } from './retention/worker.js';
 import { keepDriftScheduled } from './reports/mail/alerts/worker.js';
+import { keepReportsScheduled } from './reports/mail/periodic/worker.js';
 import { backfillTicketOwners } from './tickets/owner-backfill.js';
 
 export interface RunningSystem {
@@ -192,6 +193,9 @@ export async function startSystem(config: Config, opts: StartOptions): Promise<R
     // Tests run the drift check directly too (runDriftCheck).
     const stopDriftTimer = opts.reconcileEveryMs === 0 ? () => undefined : keepDriftScheduled(ctx);
     shutdown.add({ name: 'drift check timer', run: stopDriftTimer });
+    // The weekly and monthly report mails; tests call their sending directly with a period.
+    const stopReportsTimer = opts.reconcileEveryMs === 0 ? () => undefined : keepReportsScheduled(ctx);
+    shutdown.add({ name: 'report mail timer', run: stopReportsTimer });
     shutdown.add({ name: 'workers', run: () => running.close() });
     shutdown.add({ name: 'worker redis', run: async () => void (await connection.quit()) });
   }

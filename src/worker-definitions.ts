@@ -11,6 +11,7 @@ import { mailWorker } from './mail/worker.js';
 import { ALERTS_QUEUE } from './mail/alert-queue.js';
 import { alertsWorker } from './reports/mail/alerts/worker.js';
 import { RETENTION_QUEUE, retentionWorker } from './retention/worker.js';
+import { PERIODIC_REPORT_QUEUE, periodicReportWorker } from './reports/mail/periodic/worker.js';
 import { TICKET_EVENTS_QUEUE } from './tickets/service.js';
 import { followUpWorker } from './followup/send/sender.js';
 import { STATUS_QUEUE, statusReceiptWorker } from './followup/send/status-callback.js';
@@ -32,6 +33,7 @@ export function workerDefinitions(ctx: AppContext): WorkerDefinition[] {
     retentionWorker(ctx),
     mailWorker(ctx),
     alertsWorker(ctx),
+    periodicReportWorker(ctx),
   ];
 }
 
@@ -48,6 +50,7 @@ export const PROCESSED_QUEUES = [
   RETENTION_QUEUE,
   MAIL_QUEUE,
   ALERTS_QUEUE,
+  PERIODIC_REPORT_QUEUE,
 ] as const;
 
 /** The reconciler's report, counted as metrics (verisat_reconciler_repairs_total). */

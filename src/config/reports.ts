@@ -9,6 +9,8 @@ export const reports = area(
     PUBLIC_SCOREBOARD: booleanish.default(true),
     SUMS_REPAIR_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+    REPORT_MAIL: booleanish.default(true),
+    REPORT_MAIL_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   },
   (e) => ({
     reports: {
@@ -25,6 +27,11 @@ export const reports = area(
       sumsRepairAfterMs: e.SUMS_REPAIR_AFTER_SECONDS * 1000,
       /** The Chromium that prints report PDFs and alert charts (Debian's `chromium` package). */
       chromiumPath: e.CHROMIUM_PATH,
+      /**
+       * The weekly (Sunday) and monthly (the 1st) report mails: on or off, and the local hour
+       * (TIME_ZONE) they are sent at.
+       */
+      mail: { enabled: e.REPORT_MAIL, hour: e.REPORT_MAIL_HOUR },
     },
   }),
 );

@@ -36,6 +36,11 @@ export interface TestSystemOptions {
   redisUrl?: string;
   mongoUrl?: string;
   reconcileEveryMs?: number;
+  /**
+   * Share another system's database (two processes of one deployment); the database is then left
+   * in place when this system stops, for its owner to drop.
+   */
+  dbName?: string;
   /** Where the system's log lines go (a test reading them: test/support/log-sink.ts). */
   logDestination?: NodeJS.WritableStream;
   /** An SMTP catcher shared with another system (default: each system starts its own). */
@@ -61,7 +66,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
       'no Redis/MongoDB for the test system: call useSharedServers() or pass redisUrl and mongoUrl',
     );
   const id = randomBytes(5).toString('hex');
-  const dbName = `t_${id}`;
+  const dbName = opts.dbName ?? `t_${id}`;
   // Timeouts checked often, so a test of them waits for the timeout, not for Node's 30 s sweep.
   const server = http.createServer({ connectionsCheckingInterval: 100 });
   server.listen(0, '127.0.0.1');
@@ -123,7 +128,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
           : {}),
       }),
     stop: async () => {
-      await system.ctx.db.conn.dropDatabase().catch(() => undefined);
+      if (!opts.dbName) await system.ctx.db.conn.dropDatabase().catch(() => undefined);
       await system.stop();
     },
   };

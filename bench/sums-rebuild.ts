@@ -292,7 +292,8 @@ export async function measureSumsRebuild(opts: SumsRebuildOptions): Promise<Sums
         `rebuild scaling ${first.size.toLocaleString('en')} → ${last.size.toLocaleString('en')}: time ∝ size^${exponent.toFixed(2)}, ` +
           `rebuild peak RSS ×${memory.toFixed(2)} for ×${(last.size / first.size).toFixed(1)} the records` +
           (last.size < 10_000_000
-            ? `; extrapolated to 10,000,000 records: ${((last.seconds * (10_000_000 / last.size) ** exponent) / 60).toFixed(1)} min`
+            ? `; extrapolated to 10,000,000 records: ${((last.seconds * (10_000_000 / last.size) ** exponent) / 60).toFixed(1)} min ` +
+              `(linear: ${((last.seconds * 10_000_000) / last.size / 60).toFixed(1)} min; a fit between runs at different loads means little)`
             : ''),
       );
     }

@@ -8,19 +8,17 @@
  * median over rounds of each percentile. Each view is measured twice: "computed", with the
  * revision of its months raised before every request (what the first reader after a write pays),
  * and "cached", asked again with nothing written (what every other reader pays). Targets hold for
- * the computed figures. Last, the sums rebuild from records (`npm run sums:rebuild`'s function) at
- * each size of BENCH_REBUILD_SIZES: time and peak RSS of this process and of the database, and the
- * scaling between sizes, extrapolated to 10,000,000 (in-memory mongo-java-server holds every record
- * in the JVM heap: 10,000,000 does not fit this shared machine's memory).
+ * the computed figures. Last, the sums rebuild from records (`npm run sums:rebuild`) at each size of
+ * BENCH_REBUILD_SIZES, on a database of its own with the records on its H2 file: time and peak RSS of
+ * the rebuild's process and of the database's, and the scaling between sizes (bench/sums-rebuild.ts).
  *
  * Usage: npm run bench -- national-year
  *        BENCH_NATIONAL_PER_DAY=20000 BENCH_REBUILD_SIZES=100000,200000 npm run bench -- national-year
  *        BENCH_NATIONAL_AGENTS=500 (fewer agents, still 365 days: a smaller run while developing)
  * Targets: p95 < 300 ms for each year view, < 100 ms for the public board, year view ≤ 2× month view.
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { rebuildDailySums, bucketId, storedSums } from '../src/scores/sums/daily-sums.js';
+import { bucketId, storedSums } from '../src/scores/sums/daily-sums.js';
 import { addCell, emptySums } from '../src/scores/sums/partial-sums.js';
 import {
   bumpSumsRevision,
@@ -42,6 +40,7 @@ import {
   type YearShape,
 } from '../test/reports/year-dataset.js';
 import { benchServices } from './lib.js';
+import { measureSumsRebuild } from './sums-rebuild.js';
 
 const SHAPE: YearShape = {
   from: '2025-01-01',
@@ -51,7 +50,7 @@ const SHAPE: YearShape = {
   agents: Number(process.env.BENCH_NATIONAL_AGENTS ?? 2000),
 };
 const PER_DAY = Number(process.env.BENCH_NATIONAL_PER_DAY ?? 200_000);
-const REBUILD_SIZES = (process.env.BENCH_REBUILD_SIZES ?? '250000,1000000').split(',').map(Number);
+const REBUILD_SIZES = (process.env.BENCH_REBUILD_SIZES ?? '1000000,2000000,10000000').split(',').map(Number);
 const RECORD_SAMPLE = Number(process.env.BENCH_RECORD_SAMPLE ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20);
@@ -190,16 +189,6 @@ async function seedSums(sys: TestSystem): Promise<void> {
   );
 }
 
-function rssOf(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 async function main(): Promise<void> {
@@ -330,48 +319,13 @@ async function main(): Promise<void> {
       );
     }
     console.log(`healthz p50 ${healthz.p50.toFixed(1)} ms in the same run (load ${load()})`);
-
-    // The rebuild replaces the seeded sums with the records' own: last.
-    console.log('');
-    const coll = sys.ctx.models.VerifiedScore.collection;
-    const random = rng(31337);
-    let seeded = RECORD_SAMPLE;
-    const timings: { size: number; seconds: number }[] = [];
-    for (const size of REBUILD_SIZES.sort((a, b) => a - b)) {
-      const t0 = performance.now();
-      for (let i = seeded; i < size; i += 10_000)
-        await coll.insertMany(
-          Array.from({ length: Math.min(10_000, size - i) }, (_, k) => yearRecord(SHAPE, i + k, random)),
-          { ordered: false },
-        );
-      seeded = Math.max(seeded, size);
-      const t1 = performance.now();
-      let peak = process.memoryUsage().rss;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
-      const result = await rebuildDailySums(sys.ctx.models);
-      clearInterval(sampler);
-      const seconds = (performance.now() - t1) / 1000;
-      timings.push({ size, seconds });
-      console.log(
-        `sums rebuild at ${size.toLocaleString('en')} records: ${seconds.toFixed(1)} s (${Math.round(size / seconds).toLocaleString('en')} records/s, ` +
-          `${result.buckets.toLocaleString('en')} daily buckets), peak RSS this process ${(peak / 2 ** 20).toFixed(0)} MB, ` +
-          `database process ${(rssOf(services.pids.mongo) / 2 ** 20).toFixed(0)} MB (records seeded in ${((t1 - t0) / 1000).toFixed(0)} s; load ${load()})`,
-      );
-    }
-    const first = timings[0];
-    const last = timings[timings.length - 1];
-    if (first && last && last.size > first.size) {
-      const exponent = Math.log(last.seconds / first.seconds) / Math.log(last.size / first.size);
-      const at10m = last.seconds * (10_000_000 / last.size) ** exponent;
-      console.log(
-        `rebuild scaling ${first.size.toLocaleString('en')} → ${last.size.toLocaleString('en')}: time ∝ size^${exponent.toFixed(2)}; ` +
-          `extrapolated to 10,000,000 records: ${(at10m / 60).toFixed(1)} min (linear: ${((last.seconds * 10_000_000) / last.size / 60).toFixed(1)} min)`,
-      );
-    }
   } finally {
     await sys.stop();
     await services.stop();
   }
+  // Last, on a database of its own (the records on its H2 file), once the views' is stopped.
+  console.log('');
+  await measureSumsRebuild({ shape: SHAPE, sizes: REBUILD_SIZES });
 }
 
 main().catch((err: unknown) => {

@@ -123,7 +123,7 @@ function webhookRequests(sys: TestSystem, round: number) {
   const base = sys.ctx.config.publicBaseUrl;
   const voicePath = '/voice/step?f=post-call-rating&s=agent_rating&l=ar&r=0&a=a-1&t=T-1';
   return Array.from({ length: REQUESTS }, (_, i) => {
-    const id = `${round.toString(16)}${i.toString(16).padStart(31, '0')}`;
+    const id = (round * 1_000_000 + i).toString(16).padStart(32, '0');
     const kind = i % 3;
     const [path, params] =
       kind === 0
@@ -196,7 +196,10 @@ try {
     `seeded ${N.toLocaleString('en')} closures (${(3 * N + recordings).toLocaleString('en')} documents, ${recordings.toLocaleString('en')} recordings) in ${((performance.now() - t0) / 1000).toFixed(0)} s; load average ${load()}`,
   );
   const url = `${sys.baseUrl}/sms/inbound`;
-  await loadEach('(warm-up)', url, webhookRequests(sys, 0).slice(0, 1000), CONNECTIONS);
+  const warm = await loadEach('(warm-up)', url, webhookRequests(sys, 0).slice(0, 1000), CONNECTIONS);
+  console.log(
+    `warm-up: ${warm.requests} requests, ${warm.errors} errors, p99 ${warm.latency.p99.toFixed(1)} ms`,
+  );
 
   const baseline: LoadResult[] = [];
   for (let r = 0; r < ROUNDS; r++)

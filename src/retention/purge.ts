@@ -53,6 +53,7 @@ export interface PurgeOptions {
   full?: boolean;
 }
 
+// Why: docs/decisions/0028-retention-purge-in-keyset-batches.md
 /**
  * Removes personal data older than its retention period from every collection that holds it
  * (personal-fields.ts), leaving what the reports count: outcomes, ratings, reasons as codes, days,

@@ -12,6 +12,9 @@ export const retention = area(
       .min(0.01)
       .max(24 * 7)
       .default(24),
+    RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(2000),
+    RETENTION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(20),
+    RETENTION_RECORDING_DELETES_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(20),
   },
   (e) => ({
     retention: {
@@ -19,6 +22,9 @@ export const retention = area(
       recordingDays: e.RETENTION_RECORDING_DAYS,
       commentDays: e.RETENTION_COMMENT_DAYS,
       everyHours: e.RETENTION_EVERY_HOURS,
+      batchSize: e.RETENTION_BATCH_SIZE,
+      batchPauseMs: e.RETENTION_BATCH_PAUSE_MS,
+      recordingDeletesPerSecond: e.RETENTION_RECORDING_DELETES_PER_SECOND,
     },
   }),
 );

@@ -11,6 +11,21 @@ const ar = {
   changed: 'السجلات التي تغيّرت',
   optOutKept: 'بقي طلب إيقاف الرسائل محفوظًا، فهو ما يمنع مراسلته مرة أخرى.',
   confirmNeeded: 'أكّد الطلب أولًا.',
+  lastRun: 'آخر حذف دوري للبيانات',
+  lastRunNote:
+    'يحذف العمل المجدول ما تجاوز مدة الاحتفاظ على دفعات، ويُستكمل من حيث توقف إن انقطع. الأعداد وحدها، دون أي رقم.',
+  noRun: 'لم يُشغَّل الحذف الدوري بعد.',
+  runStates: { running: 'جارٍ', stopped: 'متوقف، يُستكمل في التشغيل التالي', done: 'اكتمل' },
+  runState: 'الحالة',
+  startedAt: 'بدأ',
+  finishedAt: 'انتهى',
+  batches: 'الدفعات',
+  percent: 'المنجز',
+  remaining: 'المتبقي (تقدير)',
+  recordingsDeleted: 'تسجيلات حُذفت لدى Twilio',
+  recordingDeletesFailed: 'تسجيلات لم تُحذف (تُعاد المحاولة)',
+  kind: 'النوع',
+  kindChanged: 'السجلات التي تغيّرت',
 };
 const en: typeof ar = {
   title: "Erase a citizen's data",
@@ -24,6 +39,21 @@ const en: typeof ar = {
   changed: 'Records changed',
   optOutKept: 'The opt-out stays: it is what keeps the citizen from being messaged again.',
   confirmNeeded: 'Confirm the request first.',
+  lastRun: 'Last retention purge',
+  lastRunNote:
+    'The scheduled job removes what is past its retention period in batches, and continues where it stopped if interrupted. Counts only, never a number.',
+  noRun: 'The retention purge has not run yet.',
+  runStates: { running: 'Running', stopped: 'Stopped, continues at the next run', done: 'Finished' },
+  runState: 'State',
+  startedAt: 'Started',
+  finishedAt: 'Finished',
+  batches: 'Batches',
+  percent: 'Done',
+  remaining: 'Remaining (estimate)',
+  recordingsDeleted: 'Recordings deleted at Twilio',
+  recordingDeletesFailed: 'Recordings not deleted (tried again)',
+  kind: 'Kind',
+  kindChanged: 'Records changed',
 };
 
 export type RetentionTexts = typeof ar;

@@ -5,8 +5,13 @@ import type { Logger } from '../log.js';
 export interface WorkerDefinition {
   queue: string;
   /** Receives the job; throws UnrecoverableError for permanent failures, anything else is retried. */
-  process: (job: Job, token?: string) => Promise<unknown>;
+  process: (job: Job, token?: string, signal?: AbortSignal) => Promise<unknown>;
   options?: Omit<WorkerOptions, 'connection' | 'prefix'>;
+  /**
+   * Long jobs that stop cleanly when told (their processor watches its AbortSignal): a shutdown
+   * cancels them rather than waiting for them to finish.
+   */
+  cancelOnClose?: boolean;
 }
 
 export interface RunningWorkers {
@@ -38,6 +43,9 @@ export function startWorkers(
     workers,
     // close() waits for active jobs to finish, so a deploy never cuts a send in half.
     close: async () => {
+      definitions.forEach((def, i) => {
+        if (def.cancelOnClose) workers[i]?.cancelAllJobs('shutting down');
+      });
       await Promise.all(workers.map((w) => w.close()));
     },
   };

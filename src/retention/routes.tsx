@@ -9,6 +9,8 @@ import { adminPage, Hidden, Table, type Lang, type PageCtx } from '../admin/page
 import { requireAdmin } from '../admin/auth.js';
 import { sendPage } from '../http/ui/html.js';
 import { eraseCitizen, type ErasureReport } from './erase.js';
+import { progressOf } from './purge.js';
+import { lastRetentionRun, type RetentionRun } from './runs.js';
 
 export const erasureBodySchema = z.strictObject({ phone: z.string().trim().min(1).max(40) });
 const formBody = z.object({
@@ -34,7 +36,10 @@ export function retentionRouter(ctx: AppContext): Router {
     path: '/admin/erasure',
     sandbox: ctx.sandbox !== undefined,
   });
-  const render = (c: PageCtx, state: { report?: ErasureReport; error?: HttpError; phone?: string } = {}) => {
+  const render = (
+    c: PageCtx,
+    state: { report?: ErasureReport; error?: HttpError; phone?: string; lastRun?: RetentionRun | null } = {},
+  ) => {
     const t = retentionTexts(c.lang);
     return adminPage(
       c,
@@ -76,14 +81,15 @@ export function retentionRouter(ctx: AppContext): Router {
             />
           </section>
         )}
+        <LastRun run={state.lastRun ?? null} lang={c.lang} />
       </>,
       state.error ? { error: state.error } : {},
     );
   };
 
-  router.get('/admin/erasure', page, (req, res) => {
+  router.get('/admin/erasure', page, async (req, res) => {
     const lang = req.query.lang === 'en' ? 'en' : 'ar';
-    sendPage(res, 200, render(pc(req, res, lang)));
+    sendPage(res, 200, render(pc(req, res, lang), { lastRun: await lastRetentionRun(ctx) }));
   });
   router.post('/admin/erasure', form, page, async (req, res) => {
     const parsed = formBody.safeParse(req.body ?? {});
@@ -124,4 +130,40 @@ export function retentionRouter(ctx: AppContext): Router {
     },
   );
   return router;
+}
+
+/** The scheduled purge's last run: where it got to, or what it did (counts only). */
+function LastRun({ run, lang }: { run: RetentionRun | null; lang: Lang }) {
+  const t = retentionTexts(lang);
+  if (!run)
+    return (
+      <section>
+        <h2>{t.lastRun}</h2>
+        <p class="note">{t.noRun}</p>
+      </section>
+    );
+  const progress = progressOf(run, '');
+  const when = (d: Date | undefined) => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '–');
+  return (
+    <section>
+      <h2>{t.lastRun}</h2>
+      <p class="note">{t.lastRunNote}</p>
+      <Table
+        headers={[t.runState, t.runStates[run.state]]}
+        rows={[
+          [t.startedAt, <span dir="ltr">{when(run.startedAt)}</span>],
+          [t.finishedAt, <span dir="ltr">{when(run.finishedAt)}</span>],
+          [t.batches, String(run.batches)],
+          [t.percent, `${progress.percent}%`],
+          [t.remaining, String(progress.remaining)],
+          [t.recordingsDeleted, String(run.recordingsDeleted)],
+          [t.recordingDeletesFailed, String(run.recordingDeletesFailed)],
+        ]}
+      />
+      <Table
+        headers={[t.kind, t.kindChanged]}
+        rows={Object.entries(progress.changed).map(([k, n]) => [<span dir="ltr">{k}</span>, String(n)])}
+      />
+    </section>
+  );
 }

@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq';
 import type { AppContext } from '../context.js';
 import type { WorkerDefinition } from '../queue/workers.js';
 import { writeAudit } from '../auth/audit.js';
@@ -5,13 +6,21 @@ import { purgeExpiredPersonalData } from './purge.js';
 
 export const RETENTION_QUEUE = 'retention-purge';
 
-/** The scheduled purge: one job at a time, its report in the audit log for the data-protection officer. */
+/**
+ * The scheduled purge: one job at a time, its progress on the job (the queue board shows it) after
+ * every batch, its report in the audit log for the data-protection officer. A shutdown cancels it
+ * between batches (a deploy does not wait for a national purge); the next run continues it.
+ */
 export function retentionWorker(ctx: AppContext): WorkerDefinition {
   return {
     queue: RETENTION_QUEUE,
     options: { concurrency: 1 },
-    process: async () => {
-      const report = await purgeExpiredPersonalData(ctx);
+    cancelOnClose: true,
+    process: async (job: Job, _token?: string, signal?: AbortSignal) => {
+      const report = await purgeExpiredPersonalData(ctx, {
+        ...(signal ? { signal } : {}),
+        onProgress: (progress) => job.updateProgress({ ...progress }),
+      });
       await writeAudit(ctx, {
         actor: 'system:retention',
         action: 'admin.retention.purge',

@@ -30,6 +30,8 @@ export const answerOriginSchema = new Schema(
 answerOriginSchema.index({ day: 1 });
 answerOriginSchema.index({ agency: 1, day: 1 });
 answerOriginSchema.index({ deviceHash: 1, day: 1 }, { sparse: true });
+// The retention purge walks the answers oldest first by this date.
+answerOriginSchema.index({ at: 1 });
 
 export function integrityModels(conn: Connection) {
   return { AnswerOrigin: conn.model('AnswerOrigin', answerOriginSchema, 'answer_origins') };

@@ -109,6 +109,10 @@ export class TwilioSandbox {
   readonly calls: SandboxCalls;
   /** Injected 429s, 500s, timeouts and lost answers for the fault suite (src/twilio/stand-in/faults.ts). */
   readonly faults = new SandboxFaults();
+  /** Recording sids deleted through the API (the retention purge), in order; tests read it. */
+  readonly deletedRecordings: string[] = [];
+  /** Answers given to the next recording deletes before they succeed (a test of the purge's retries). */
+  readonly recordingDeleteFailures: number[] = [];
 
   constructor(private readonly opts: SandboxOptions) {
     this.calls = new SandboxCalls({
@@ -206,6 +210,21 @@ export class TwilioSandbox {
     router.post(`${base}/Calls.json`, (req, res) => this.handle(res, () => this.createCall(req)));
     router.get(`${base}/Calls.json`, (req, res) => this.handle(res, () => this.listCalls(req)));
     router.post(`${base}/Calls/:callSid.json`, (req, res) => void this.updateCall(req, res));
+    // The stand-in keeps no recordings (the calls' recording URLs point nowhere): a delete of any
+    // well-formed sid succeeds, as Twilio's does for one it holds, and is remembered.
+    router.delete(`${base}/Recordings/:recordingSid.json`, (req, res) => {
+      const failure = this.recordingDeleteFailures.shift();
+      if (failure !== undefined)
+        return this.sendError(res, new TwilioApiError(failure, failure === 429 ? 20429 : 20500, 'Injected'));
+      const recordingSid = String(req.params.recordingSid);
+      if (!/^RE[0-9a-f]{32}$/i.test(recordingSid))
+        return this.sendError(
+          res,
+          new TwilioApiError(404, 20404, `The requested resource ${req.path} was not found`),
+        );
+      this.deletedRecordings.push(recordingSid);
+      res.status(204).end();
+    });
     router.use((req, res) =>
       this.sendError(res, new TwilioApiError(404, 20404, `The requested resource ${req.path} was not found`)),
     );

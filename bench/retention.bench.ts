@@ -1,0 +1,272 @@
+/**
+ * The retention purge at national size, measured together with the Twilio webhooks it must not slow.
+ *
+ * Seeds N closures older than every retention period (a follow-up and a verified score, each with
+ * the citizen's number and a comment, and the citizen's message; one in BENCH_RETENTION_RECORDING_EVERY
+ * with a post-call rating holding a recording reference) straight into the collections, then measures
+ * signed requests to the real webhook routes (inbound SMS, message status callbacks, IVR steps; each
+ * request different, from a second process at BENCH_CONNECTIONS at once), ROUNDS rounds without the
+ * purge (baseline) and ROUNDS rounds while the purge runs as its BullMQ job in this same process (the
+ * worst case: the web server shares its event loop), the median over rounds of each percentile.
+ * Then the purge's time and throughput, and an extrapolation to 10,000,000 closures.
+ *
+ * Usage: npm run bench -- retention
+ *        BENCH_RETENTION_RECORDS=100000 npm run bench -- retention
+ * Knobs: BENCH_RETENTION_RECORDS (1,000,000), BENCH_ROUNDS (3), BENCH_REQUESTS per round (3,000),
+ *        BENCH_CONNECTIONS (10), RETENTION_BATCH_SIZE, RETENTION_BATCH_PAUSE_MS (the system's own
+ *        knobs; the benchmark's defaults below), BENCH_JAVA_HEAP (the database's heap, 8g).
+ * Target: webhooks p99 < 20 ms while the purge runs.
+ */
+import os from 'node:os';
+import twilio from 'twilio';
+import { createWorkerConnection } from '../src/queue/connection.js';
+import { startWorkers } from '../src/queue/workers.js';
+import type { PurgeProgress, PurgeReport } from '../src/retention/purge.js';
+import { RETENTION_QUEUE, retentionWorker } from '../src/retention/worker.js';
+import { startTestSystem, useSharedServers, type TestSystem } from '../test/support/system.js';
+import { benchServices, loadEach, medianBy, type LoadResult } from './lib.js';
+
+const N = Number(process.env.BENCH_RETENTION_RECORDS ?? 1_000_000);
+const RECORDING_EVERY = Number(process.env.BENCH_RETENTION_RECORDING_EVERY ?? 50);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+// mongo-java-server has no range scans on an index: every batch costs it a pass over the
+// collection, so the benchmark uses larger batches than the system's default (2,000, for MongoDB).
+const BATCH = process.env.RETENTION_BATCH_SIZE ?? '20000';
+const PAUSE = process.env.RETENTION_BATCH_PAUSE_MS ?? '20';
+const DAY = 86_400_000;
+const TARGET_MS = 20;
+
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+
+const services = await benchServices({ javaHeap: process.env.BENCH_JAVA_HEAP ?? '8g' });
+useSharedServers(() => ({ redisUrl: services.redisUrl, mongoUrl: services.mongoUrl }));
+
+async function seed(sys: TestSystem): Promise<number> {
+  const m = sys.ctx.models;
+  const now = Date.now();
+  const CHUNK = 10_000;
+  let recordings = 0;
+  for (let start = 0; start < N; start += CHUNK) {
+    const n = Math.min(CHUNK, N - start);
+    const rows = Array.from({ length: n }, (_, j) => {
+      const i = start + j;
+      // Spread over the year before the phone period ends (400 to 765 days ago), oldest first.
+      const closedAt = new Date(now - 765 * DAY + Math.floor((i * 365 * DAY) / N));
+      return {
+        ticketRef: `R-${i}`,
+        closureNumber: 1,
+        agency: `agency-${i % 20}`,
+        department: `dept-${i % 40}`,
+        agentId: `agent-${i % 2000}`,
+        citizenPhone: `+9665${String(i % 100_000_000).padStart(8, '0')}`,
+        comment: 'الموظف لم يحل المشكلة والشارع ما زال مغلقا',
+        closedAt,
+        day: closedAt.toISOString().slice(0, 10),
+      };
+    });
+    const writes: Promise<unknown>[] = [
+      m.FollowUp.collection.insertMany(
+        rows.map((r) => ({ ...r, state: 'closed', outcome: 'disputed', channel: 'sms', language: 'ar' })),
+        { ordered: false },
+      ),
+      m.VerifiedScore.collection.insertMany(
+        rows.map((r) => ({ ...r, outcome: 'disputed', solved: false, rating: 2 })),
+        { ordered: false },
+      ),
+      m.FollowUpMessage.collection.insertMany(
+        rows.map((r, j) => ({
+          sid: `SM${(start + j).toString(16).padStart(32, '0')}`,
+          direction: 'inbound',
+          channel: 'sms',
+          body: r.comment,
+          createdAt: r.closedAt,
+        })),
+        { ordered: false },
+      ),
+    ];
+    const withRecording = rows.filter((_, j) => (start + j) % RECORDING_EVERY === 0);
+    recordings += withRecording.length;
+    if (withRecording.length > 0)
+      writes.push(
+        m.PostCallRating.collection.insertMany(
+          withRecording.map((r, j) => ({
+            callSid: `CA${(start + j).toString(16).padStart(32, '0')}`,
+            agentId: r.agentId,
+            agency: r.agency,
+            day: r.day,
+            rating: 3,
+            createdAt: r.closedAt,
+            recording: {
+              sid: `RE${(start + j * RECORDING_EVERY).toString(16).padStart(32, '0')}`,
+              url: `https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/RE${start + j}`,
+              duration: 12,
+            },
+          })),
+          { ordered: false },
+        ),
+      );
+    await Promise.all(writes);
+  }
+  return recordings;
+}
+
+/** One round's requests: each different, signed over the public URL as Twilio signs it. */
+function webhookRequests(sys: TestSystem, round: number) {
+  const token = sys.ctx.config.twilio.authToken;
+  const accountSid = sys.ctx.config.twilio.accountSid;
+  const base = sys.ctx.config.publicBaseUrl;
+  const voicePath = '/voice/step?f=post-call-rating&s=agent_rating&l=ar&r=0&a=a-1&t=T-1';
+  return Array.from({ length: REQUESTS }, (_, i) => {
+    const id = (round * 1_000_000 + i).toString(16).padStart(32, '0');
+    const kind = i % 3;
+    const [path, params] =
+      kind === 0
+        ? ([
+            '/sms/inbound',
+            {
+              MessageSid: `SM${id}`,
+              AccountSid: accountSid,
+              From: `+9665${String(i).padStart(8, '0')}`,
+              To: '+966920000000',
+              Body: '١',
+              NumMedia: '0',
+            },
+          ] as const)
+        : kind === 1
+          ? ([
+              '/sms/status',
+              { MessageSid: `SM${id}`, MessageStatus: 'delivered', AccountSid: accountSid },
+            ] as const)
+          : ([
+              voicePath,
+              {
+                CallSid: `CA${id}`,
+                AccountSid: accountSid,
+                Digits: String((i % 5) + 1),
+                CallStatus: 'in-progress',
+              },
+            ] as const);
+    const p: Record<string, string> = { ...params };
+    return {
+      path,
+      body: new URLSearchParams(p).toString(),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(token, `${base}${path}`, p),
+      },
+    };
+  });
+}
+
+function line(label: string, rounds: LoadResult[]): { p50: number; p95: number; p99: number } {
+  // load-runner reports p90, not p95: the 95th is read between them as the runner gives them.
+  const med = (f: (r: LoadResult) => number) => f(medianBy(rounds, f));
+  const p50 = med((r) => r.latency.p50);
+  const p90 = med((r) => r.latency.p90);
+  const p99 = med((r) => r.latency.p99);
+  const rps = med((r) => r.perSecond);
+  const errors = rounds.reduce((s, r) => s + r.errors, 0);
+  console.log(
+    `${label.padEnd(34)} p50 ${p50.toFixed(2)} ms  p90 ${p90.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  ${rps.toFixed(0)}/s  errors ${errors}  (rounds p99: ${rounds.map((r) => r.latency.p99.toFixed(1)).join(', ')} ms)`,
+  );
+  return { p50, p95: p90, p99 };
+}
+
+try {
+  const sys = await startTestSystem({
+    env: {
+      LOG_LEVEL: 'silent',
+      RETENTION_BATCH_SIZE: BATCH,
+      RETENTION_BATCH_PAUSE_MS: PAUSE,
+      RETENTION_RECORDING_DELETES_PER_SECOND: '500',
+    },
+  });
+  console.log(
+    `retention purge at national size: ${N.toLocaleString('en')} closures older than every period, batch ${BATCH}, pause ${PAUSE} ms, webhooks ${REQUESTS} per round at ${CONNECTIONS} connections, ${ROUNDS} rounds`,
+  );
+  const t0 = performance.now();
+  const recordings = await seed(sys);
+  console.log(
+    `seeded ${N.toLocaleString('en')} closures (${(3 * N + recordings).toLocaleString('en')} documents, ${recordings.toLocaleString('en')} recordings) in ${((performance.now() - t0) / 1000).toFixed(0)} s; load average ${load()}`,
+  );
+  const url = `${sys.baseUrl}/sms/inbound`;
+  const warm = await loadEach('(warm-up)', url, webhookRequests(sys, 0).slice(0, 1000), CONNECTIONS);
+  console.log(
+    `warm-up: ${warm.requests} requests, ${warm.errors} errors, p99 ${warm.latency.p99.toFixed(1)} ms`,
+  );
+
+  const baseline: LoadResult[] = [];
+  for (let r = 0; r < ROUNDS; r++)
+    baseline.push(await loadEach('baseline', url, webhookRequests(sys, 1 + r), CONNECTIONS));
+  const baselineLoad = load();
+
+  // The purge as the workers run it: its BullMQ job, in this process.
+  const connection = createWorkerConnection(sys.ctx.redisUrl);
+  const workers = startWorkers([retentionWorker(sys.ctx)], {
+    connection,
+    prefix: sys.ctx.config.queuePrefix,
+    log: sys.ctx.log,
+  });
+  const queue = sys.ctx.queues.get(RETENTION_QUEUE);
+  const job = await queue.add('purge', {}, { jobId: 'bench-purge' });
+  const started = performance.now();
+  const during: LoadResult[] = [];
+  let round = 0;
+  // Rounds only count while the purge is still running at their end.
+  while (during.length < ROUNDS) {
+    const result = await loadEach('during purge', url, webhookRequests(sys, 100 + round++), CONNECTIONS);
+    const state = await job.getState();
+    if (state !== 'active' && state !== 'waiting') break;
+    during.push(result);
+    const progress = (await queue.getJob('bench-purge'))?.progress as PurgeProgress | undefined;
+    if (progress)
+      console.log(
+        `  purge progress: ${progress.batches} batches, ${progress.percent}% done, about ${progress.remaining.toLocaleString('en')} records left`,
+      );
+  }
+  const duringLoad = load();
+  while (!(await job.isCompleted())) {
+    if (await job.isFailed())
+      throw new Error(`the purge failed: ${(await queue.getJob('bench-purge'))?.failedReason}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const report = (await queue.getJob('bench-purge'))?.returnvalue as PurgeReport;
+  const changed = Object.values(report.changed).reduce((s, n) => s + n, 0);
+  const endLoad = load();
+  await workers.close();
+  await connection.quit();
+
+  console.log(`webhooks (inbound SMS, status callbacks, IVR steps), median of rounds:`);
+  const base = line('  baseline (no purge)', baseline);
+  console.log(`  load average ${baselineLoad}`);
+  if (during.length === 0) {
+    console.log(
+      'webhooks p99 during purge: no round ended before the purge did (raise BENCH_RETENTION_RECORDS)',
+    );
+  } else {
+    const d = line(`  during the purge (${during.length} rounds)`, during);
+    console.log(`  load average ${duringLoad}`);
+    console.log(
+      `webhooks p99 during purge: ${d.p99.toFixed(2)} ms (target p99 < ${TARGET_MS} ms: ${d.p99 < TARGET_MS ? 'met' : 'NOT met'}); baseline p99 ${base.p99.toFixed(2)} ms`,
+    );
+  }
+  console.log(
+    `purge: ${changed.toLocaleString('en')} records changed in ${seconds.toFixed(1)} s (${(changed / seconds).toFixed(0)} records/s, ${report.batches} batches, ${report.recordingsDeleted.toLocaleString('en')} recordings deleted at the stand-in); load average at the end ${endLoad}`,
+  );
+  console.log(`  by kind: ${JSON.stringify(report.changed)}`);
+  const scale = 10_000_000 / N;
+  console.log(
+    `extrapolated to 10,000,000 closures (time scaled by N, ×${scale.toFixed(1)}; not measured): ${((seconds * scale) / 60).toFixed(0)} min. On mongo-java-server every batch is a pass over the collection, so its time grows faster than N; on MongoDB the date index makes each batch cost its own size.`,
+  );
+  await sys.stop();
+} finally {
+  await services.stop();
+}
+process.exit(0);

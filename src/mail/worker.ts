@@ -39,6 +39,8 @@ export function mailWorker(ctx: AppContext): WorkerDefinition {
             filename: a.filename,
             contentType: a.contentType,
             content: bytesOf(a.content),
+            // An inline image (an alert's chart) is shown where the html names it, not listed below.
+            ...(a.cid ? { cid: a.cid } : {}),
           })),
           headers: {
             // What the mail is, for the recipient's mail rules (and the sandbox's Mail tab).

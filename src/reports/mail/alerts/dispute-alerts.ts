@@ -1,3 +1,4 @@
+import { unsubscribeUrl as signedUnsubscribeUrl } from '../../../mail/unsubscribe.js';
 import { UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../../../context.js';
 import { isDuplicateKey } from '../../../db/duplicate-key.js';
@@ -19,7 +20,7 @@ import { maskPhone } from '../../../phone-mask.js';
 import { localDayOf } from '../../periods.js';
 import { riyadhTime } from '../../pages/times.js';
 import { documentHtml, documentText, linkHtml, rowsHtml, rowsText, type MailRow } from './layout.js';
-import { alertUnsubscribeUrl, closureUrl } from './links.js';
+import { closureUrl } from './links.js';
 import { loadAlertNames } from './names.js';
 
 /**
@@ -330,7 +331,7 @@ async function composeDisputes(
     );
     blocksText.push(`${rowsText(rows)}\n${t.openClosure}: ${href}`);
   }
-  const unsubscribeUrl = alertUnsubscribeUrl(ctx.config, r.subscriptionId);
+  const unsubscribeUrl = signedUnsubscribeUrl(ctx.config, r.subscriptionId, r.lang);
   const html = documentHtml(
     lang,
     head.subject,

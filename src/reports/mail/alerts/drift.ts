@@ -1,3 +1,4 @@
+import { unsubscribeUrl as signedUnsubscribeUrl } from '../../../mail/unsubscribe.js';
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../../../context.js';
 import { isDuplicateKey } from '../../../db/duplicate-key.js';
@@ -28,7 +29,7 @@ import {
   rowsText,
   type MailRow,
 } from './layout.js';
-import { alertUnsubscribeUrl, groupUrl } from './links.js';
+import { groupUrl } from './links.js';
 import { loadAlertNames } from './names.js';
 
 /**
@@ -419,7 +420,7 @@ async function composeDrift(
     );
   }
   const rule = t.rule(ctx.config.alerts.driftWindowDays, ctx.config.alerts.driftClearDays);
-  const unsubscribeUrl = alertUnsubscribeUrl(ctx.config, r.subscriptionId);
+  const unsubscribeUrl = signedUnsubscribeUrl(ctx.config, r.subscriptionId, r.lang);
   const html = documentHtml(
     lang,
     subject,

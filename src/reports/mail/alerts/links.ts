@@ -3,15 +3,6 @@ import type { Language } from '../../../i18n/languages.js';
 import { entityHref } from '../../pages/entity-links.js';
 
 /**
- * The one-click unsubscribe address of a subscription. The signed link is mail-account's
- * (`unsubscribeUrl(config, subscriptionId)` in src/mail/unsubscribe.ts); until it is merged every
- * alert builds its link here only, so pointing this at theirs is a one-line change.
- */
-export function alertUnsubscribeUrl(config: Config, subscriptionId: string): string {
-  return `${config.publicBaseUrl}/mail/unsubscribe?s=${encodeURIComponent(subscriptionId)}`;
-}
-
-/**
  * A disputed closure on the dashboard: its agent's page on the day of the dispute, whose table of
  * recent disputes lists it by ticket reference.
  */

@@ -7,7 +7,7 @@ import { loadPeriodicReport } from './report-data.js';
 import { renderReportMailHtml, renderReportMailText } from './report-mail-body.js';
 import { renderReportPage } from './report-page.js';
 import { reportPeriod, type ReportKind, type ReportPeriod } from './period.js';
-import { reportUnsubscribeUrl } from './unsubscribe-link.js';
+import { unsubscribeUrl as signedUnsubscribeUrl } from '../../../mail/unsubscribe.js';
 
 /**
  * Sends the reports of one period: every subscribed scope's report, once per scope, period and
@@ -190,7 +190,7 @@ async function recordScope(
   for (const r of todo) {
     const mail = rendered.get(r.lang);
     if (!mail) throw new Error(`no ${r.lang} rendering of ${kind} ${k} ${label}`);
-    const unsubscribeUrl = reportUnsubscribeUrl(ctx.config, r.subscriptionId);
+    const unsubscribeUrl = signedUnsubscribeUrl(ctx.config, r.subscriptionId, r.lang);
     const { created } = await enqueueMail(ctx, {
       key: keyOf(r),
       kind,

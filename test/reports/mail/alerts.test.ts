@@ -15,6 +15,13 @@ import { eventually, startTestSystem, type TestSystem } from '../../support/syst
  */
 
 const DAY_MS = 86_400_000;
+
+interface TabMail {
+  id: number;
+  to: string;
+  subject: string;
+  kind: string | null;
+}
 let sys: TestSystem;
 let token: string;
 
@@ -110,9 +117,31 @@ describe('drift alerts', () => {
       writeFileSync('/tmp/drift-mail.html', mail?.html ?? '');
       writeFileSync('/tmp/drift-mail.txt', mail?.text ?? '');
     }
-    expect(mail?.unsubscribeUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    expect(mail?.unsubscribeUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mail\/unsubscribe\/[^?]+\?lang=ar$/);
 
     expect(await mailsOf(lighting, 'drift_alert')).toHaveLength(0);
+
+    // Delivered over SMTP: the sandbox's Mail tab lists exactly one drift mail to the roads manager,
+    // shown as sent (right to left, the chart inline, the one-click unsubscribe header).
+    const admin = await sys.token('admin');
+    const tab = (path: string) =>
+      fetch(`${sys.baseUrl}/sandbox/api/mails${path}`, { headers: { authorization: `Bearer ${admin}` } });
+    await eventually(
+      async () => ((await mailsOf(roads, 'drift_alert'))[0]?.state === 'sent' ? true : undefined),
+      { what: 'the drift mail sent' },
+    );
+    const listed = ((await (await tab('')).json()) as { mails: TabMail[] }).mails.filter(
+      (m) => m.kind === 'drift_alert',
+    );
+    expect(listed.map((m) => m.to)).toEqual(['roads@example.test']);
+    expect(listed[0]?.subject).toBe(mail?.subject);
+    const shown = (await (await tab(`/${listed[0]?.id}`)).json()) as {
+      html: string | null;
+      listUnsubscribe: string | null;
+    };
+    expect(shown.html).toContain('dir="rtl"');
+    expect(shown.html).toContain(`cid:${chart?.cid}`);
+    expect(shown.listUnsubscribe).toBe(`<${mail?.unsubscribeUrl}>`);
 
     // Weeks later, inside (no answers at all) for longer than the clearing run: the episode ends…
     const later = await runDriftCheck(sys.ctx, { now: new Date(Date.now() + 40 * DAY_MS) });

@@ -1,14 +1,31 @@
 /**
  * Closure verification throughput, each against a baseline in the same run that does only the
  * unavoidable work:
- *  1. closure events accepted and scheduled per second (baseline: raw driver insert + raw BullMQ add);
+ *  1. closure events accepted and scheduled per second (baseline: raw driver insert + raw BullMQ add),
+ *     and the write-path target against the durable ceiling;
  *  2. follow-ups sent per second through the SDK and the stand-in (baseline: a BullMQ processor making
- *     the same HTTP request with no logic), and beside it the durable floor: that processor plus the
- *     reads and writes a send must make, by the raw driver, to show how much of the gap is storage;
+ *     the same HTTP request with no logic), and the write-path target against the durable floor;
  *  3. inbound reply webhook latency at 50 concurrent (baseline: a bare Express route returning TwiML),
  *     then how fast the worker applies and answers the queued replies.
+ *
+ * The durable bounds are honest when they do exactly the database work our path must do for
+ * correctness and durability, no more and no less: the same documents in collections made by the
+ * same code (so with the same indexes), the same default write concern, the same HTTP call, by the
+ * raw driver, one command at a time, no Mongoose, no SDK, no logic, no batching (ours groups commands
+ * per event-loop turn; that is our work, and the bound does not get it).
+ *  - Events (ceiling): the HTTP request and its JSON, then in series the owner claim (an insert: a
+ *    ticket of another agency is refused before anything is stored), the event as ours stores it, and
+ *    its apply job; 202.
+ *  - Sends (floor): the claim (read, then a conditional write), the ticket, opt-out and score read at
+ *    once, the SDK's request, then at once the message, the score marked sent (conditional on its
+ *    revision, pending its count) and the reminder and expiry jobs, then at once the follow-up's state
+ *    and the score's count in the sums: its daily bucket, its month marked dirty, the sums' revision,
+ *    its pending flag lowered, in that order (src/scores/sums/month-sums.ts says why the order).
+ *    Sums kept exact and readable from months are part of a send's durable work since issue 29.
+ * The targets are the median of the rounds' own ratios (ours and the bound alternate within a round).
  * Usage: npm run bench -- followup   (BENCH_EVENTS, BENCH_SENDS, BENCH_REPLIES to resize)
  */
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +38,16 @@ import { loadConfig } from '../src/config/index.js';
 import { INBOUND_QUEUE } from '../src/followup/conversation/inbound.js';
 import { FOLLOWUP_QUEUE } from '../src/followup/queue.js';
 import { TICKET_EVENTS_QUEUE } from '../src/tickets/service.js';
+import { connectDatabase } from '../src/db/connection.js';
 import { createLogger } from '../src/log.js';
+import {
+  addScoreCounters,
+  bucketId,
+  bucketOf,
+  cellCodeOf,
+  SCORE_SUMS_FIELDS,
+} from '../src/scores/sums/daily-sums.js';
+import { monthBucketId, monthOf } from '../src/scores/sums/month-sums.js';
 import { startSystem } from '../src/system.js';
 import { POLICY_OFF, startTestSystem, useSharedServers, type TestSystem } from '../test/support/system.js';
 import {
@@ -158,12 +184,38 @@ async function closureEvents(): Promise<void> {
   await once(bareServer, 'listening');
   const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
   await loadEach('(warm-up)', bareUrl, requests('W', warmUp), 20);
-  // The durable ceiling: what accepting an event cannot beat with one write of each kind per
-  // request: the same HTTP, the JSON parsed, then the raw insert and the raw add in series, 202.
+  // The durable ceiling: what accepting an event cannot beat with one write of each kind it must
+  // make per request, one at a time: the same HTTP, the JSON parsed, then the ticket's owner claimed
+  // (an insert; a ticket of another agency is refused before anything is stored), the event stored
+  // as ours stores it (its fields, a fingerprint), and its job queued, 202. Its collections are made
+  // as ours are, with the same indexes.
+  const ceilingDb = await connectDatabase(services.mongoUrl, { dbName: 'bench_ceiling' });
   const durable = express();
   durable.post('/api/tickets/:ref/events', express.json(), async (req, res) => {
     const ref = `D-${req.params.ref}`;
-    await conn.collection('closures_durable').insertOne({ _id: ref as never, ...(req.body as object) });
+    const body = req.body as Record<string, string>;
+    const receivedAt = new Date();
+    await ceilingDb.models.TicketOwner.collection.insertOne({
+      _id: ref as never,
+      agency: body.agency,
+      department: body.department,
+      eventId: body.eventId,
+      claimedAt: receivedAt,
+    });
+    await ceilingDb.models.TicketEvent.collection.insertOne({
+      _id: `D-${body.eventId}` as never,
+      eventId: body.eventId,
+      ticketRef: ref,
+      type: body.type,
+      at: new Date(body.at ?? 0),
+      receivedAt,
+      agency: body.agency,
+      department: body.department,
+      agentId: body.agentId,
+      citizenPhone: body.citizenPhone,
+      language: body.language,
+      fingerprint: createHash('sha256').update(JSON.stringify(body)).digest('hex'),
+    });
     await queue.add('apply', { ref }, { jobId: `durable-${ref}` });
     res.status(202).json({ event: req.body as unknown, status: 'accepted' });
   });
@@ -198,7 +250,7 @@ async function closureEvents(): Promise<void> {
     );
     const ceiling = await withCpu(() =>
       loadEach(
-        'HTTP + raw insert + add in series (durable ceiling)',
+        'HTTP + owner, event, add in series (durable ceiling)',
         durableUrl,
         requests(`B${r}`, EVENTS),
         20,
@@ -259,6 +311,8 @@ async function closureEvents(): Promise<void> {
   redis.disconnect();
   await conn.dropDatabase();
   await conn.close();
+  await ceilingDb.conn.dropDatabase();
+  await ceilingDb.close();
   await sys.stop();
 }
 
@@ -268,9 +322,166 @@ async function sends(): Promise<void> {
   const token = await sys.token('ticket_system');
   const queue = sys.ctx.queues.get(FOLLOWUP_QUEUE);
   const bareSend = bareSender(sys);
-  const floorDb = await mongoose.createConnection(`${services.mongoUrl}bench_send_floor`).asPromise();
+  // The floor's database is made as ours is: the same collections with the same indexes.
+  const floorDb = await connectDatabase(services.mongoUrl, { dbName: 'bench_send_floor' });
+  const F = floorDb.models;
   const floorRedis = new Redis(services.redisUrl, { maxRetriesPerRequest: null });
   const floorJobs = new Queue('floor-followups', { connection: floorRedis, prefix: 'rawbench' });
+
+  /**
+   * The documents a round's sends start from, copied into the floor's database before ours sends
+   * them: the follow-ups (scheduled), their tickets and scores (counted, not sent) and the daily sums
+   * that count them.
+   */
+  async function copyForFloor(prefix: string) {
+    const refs = Array.from({ length: SENDS }, (_, i) => `${prefix}-${i}`);
+    const { models } = sys.ctx;
+    const followUps = await models.FollowUp.collection.find({ ticketRef: { $in: refs } }).toArray();
+    if (followUps.length !== SENDS) throw new Error(`floor: ${followUps.length} follow-ups of ${SENDS}`);
+    await F.FollowUp.collection.insertMany(followUps);
+    await F.Ticket.collection.insertMany(
+      await models.Ticket.collection.find({ _id: { $in: refs as never[] } }).toArray(),
+    );
+    await F.VerifiedScore.collection.insertMany(
+      await models.VerifiedScore.collection.find({ ticketRef: { $in: refs } }).toArray(),
+    );
+    await F.DailySum.collection.deleteMany({});
+    await F.DailySum.collection.insertMany(await models.DailySum.collection.find({}).toArray());
+    return followUps;
+  }
+
+  /**
+   * One send's database work at its least, by the raw driver, one command at a time (ours groups
+   * them), around the same HTTP request. What a send must do and nothing else:
+   *  - claim: read the follow-up, then `scheduled` → `sending`, conditional on the revision read;
+   *  - read the ticket (still closed?), the opt-out, and the score it will mark, at once;
+   *  - the SDK's request;
+   *  - record, at once: the message, the score marked sent (conditional on its revision, pending its
+   *    count) and the reminder and expiry jobs;
+   *  - then, at once: the follow-up `awaiting_solved` (conditional), and the score's count: its daily
+   *    bucket (conditional on the member entry read with the score), its month marked, the sums'
+   *    revision raised, its pending flag lowered, in that order (month-sums.ts says why).
+   */
+  async function floorSend(followUps: Awaited<ReturnType<typeof copyForFloor>>, r: number, i: number) {
+    const f = followUps[i];
+    if (!f) throw new Error(`no follow-up ${i}`);
+    const fu = F.FollowUp.collection;
+    const current = (await fu.findOne({ _id: f._id })) as {
+      revision: number;
+      ticketRef: string;
+      citizenPhone: string;
+      scoreId: unknown;
+    } | null;
+    if (!current) throw new Error(`floor follow-up ${i} missing`);
+    const now = new Date();
+    await fu.updateOne(
+      { _id: f._id, revision: current.revision, state: 'scheduled' },
+      {
+        $set: {
+          state: 'sending',
+          sendAttemptAt: now,
+          sendLeaseUntil: new Date(now.getTime() + 30_000),
+          sendClaim: 'x',
+        },
+        $inc: { revision: 1 },
+      },
+    );
+    const [, , score] = await Promise.all([
+      F.Ticket.collection.findOne(
+        { _id: current.ticketRef as never },
+        { projection: { status: 1, closures: 1 } },
+      ),
+      F.OptOut.collection.findOne(
+        { _id: current.citizenPhone as never, optedOut: true },
+        { projection: { _id: 1 } },
+      ),
+      F.VerifiedScore.collection.findOne(
+        { _id: current.scoreId as never },
+        { projection: { ...SCORE_SUMS_FIELDS, sumsPending: 1 } },
+      ),
+    ]);
+    if (!score) throw new Error(`floor score ${i} missing`);
+    await bareSend(phone(3, i));
+    const sentAt = new Date();
+    const rev = Number(score.sumsRev ?? 0);
+    await Promise.all([
+      F.FollowUpMessage.collection.insertOne({
+        _id: `SMfloor${r}x${i}` as never,
+        followUpId: f._id,
+        direction: 'outbound',
+        kind: 'initial',
+        channel: 'sms',
+        sid: `SMfloor${r}x${i}`,
+        body: SMS_BODY,
+        segments: 2,
+        status: 'queued',
+        statusRank: 1,
+      }),
+      F.VerifiedScore.collection.updateOne(
+        { _id: score._id, sumsRev: rev, sent: { $ne: true } },
+        { $set: { sent: true, sumsPending: true, updatedAt: sentAt }, $inc: { sumsRev: 1 } },
+      ),
+      floorJobs.addBulk([
+        { name: 'reminder', data: { i }, opts: { jobId: `floor-r-${r}-${i}`, delay: 86_400_000 } },
+        { name: 'expire', data: { i }, opts: { jobId: `floor-e-${r}-${i}`, delay: 604_800_000 } },
+      ]),
+    ]);
+    const after = { ...score, sent: true, sumsRev: rev + 1 };
+    const bucket = bucketOf(score);
+    const member = String(score._id);
+    const delta: Record<string, number> = {};
+    addScoreCounters(after, delta);
+    const was: Record<string, number> = {};
+    addScoreCounters(score, was);
+    for (const [k, v] of Object.entries(was)) delta[k] = (delta[k] ?? 0) - v;
+    for (const k of Object.keys(delta)) if (delta[k] === 0) delete delta[k];
+    await Promise.all([
+      fu.updateOne(
+        { _id: f._id, revision: current.revision + 1, state: 'sending' },
+        {
+          $set: {
+            state: 'awaiting_solved',
+            sentAt,
+            expiresAt: new Date(sentAt.getTime() + 604_800_000),
+            reminderAt: new Date(sentAt.getTime() + 86_400_000),
+            channel: 'sms',
+            channelIndex: 0,
+            attempts: [{ channel: 'sms', sid: `SMfloor${r}x${i}`, at: sentAt, result: 'queued' }],
+          },
+          $unset: { sendLeaseUntil: 1, sendClaim: 1 },
+          $inc: { revision: 1 },
+        },
+      ),
+      (async () => {
+        await F.DailySum.collection.updateOne(
+          { _id: bucketId(bucket) as never, [`m.${member}.r`]: rev, [`m.${member}.c`]: cellCodeOf(score) },
+          { $set: { ...bucket, [`m.${member}`]: { r: rev + 1, c: cellCodeOf(after) } }, $inc: delta },
+        );
+        const month = {
+          month: monthOf(bucket.day),
+          agency: bucket.agency,
+          department: bucket.department,
+          agentId: bucket.agentId,
+        };
+        await F.MonthSum.collection.updateOne(
+          { _id: monthBucketId(month) as never },
+          { $setOnInsert: month, $set: { dirty: true }, $inc: { gen: 1 } },
+          { upsert: true },
+        );
+        await F.DailySum.db
+          .collection('sums_meta')
+          .updateOne(
+            { _id: 'sums' as never },
+            { $inc: { rev: 1, [`months.${month.month}`]: 1 } },
+            { upsert: true },
+          );
+        await F.VerifiedScore.collection.updateOne(
+          { _id: score._id, sumsRev: rev + 1, sumsPending: true },
+          { $unset: { sumsPending: '' } },
+        );
+      })(),
+    ]);
+  }
 
   const rounds: { ours: LoadResult; floor: LoadResult; baseline: LoadResult }[] = [];
   for (let r = 0; r < ROUNDS; r++) {
@@ -296,6 +507,7 @@ async function sends(): Promise<void> {
     });
     // Applied inline already; their backup apply jobs would only compete with the sends measured.
     await sys.ctx.queues.get(TICKET_EVENTS_QUEUE).drain(true);
+    const snapshot = await copyForFloor(prefix);
     const before = (await queue.getJobCounts('completed')).completed ?? 0;
     const workers = await startWorkers(sys);
     const drained = await profilePhase('sends-ours', () => drain(queue, before + SENDS, workers));
@@ -310,55 +522,9 @@ async function sends(): Promise<void> {
       errors: SENDS - (drained.done - before),
     };
 
-    // The durable floor: the same reads and writes as a send, by the raw driver on copies of the same
-    // documents, and the same HTTP request, with no Mongoose, no SDK and no logic.
-    const refs = Array.from({ length: SENDS }, (_, i) => `${prefix}-${i}`);
-    const followUps = await sys.ctx.models.FollowUp.find({ ticketRef: { $in: refs } }).lean();
-    const tickets = await sys.ctx.models.Ticket.find({ _id: { $in: refs } }).lean();
-    const scores = await sys.ctx.models.VerifiedScore.find({ ticketRef: { $in: refs } }).lean();
-    if (followUps.length !== SENDS) throw new Error(`floor: ${followUps.length} follow-ups of ${SENDS}`);
-    await floorDb.collection('follow_ups').insertMany(followUps.map((f) => ({ ...f, state: 'scheduled' })));
-    await floorDb.collection('tickets').insertMany(tickets as never[]);
-    await floorDb.collection('verified_scores').insertMany(scores);
-    const floor = await rawDrain(services.redisUrl, 'same DB work + HTTP, raw (floor)', SENDS, async (i) => {
-      const f = followUps[i];
-      if (!f) throw new Error(`no follow-up ${i}`);
-      const fu = floorDb.collection('follow_ups');
-      const current = await fu.findOne({ _id: f._id });
-      if (!current) throw new Error(`floor follow-up ${i} missing`);
-      await Promise.all([
-        floorDb.collection('tickets').findOne({ _id: f.ticketRef as never }),
-        floorDb.collection('opt_outs').findOne({ _id: f.citizenPhone as never }),
-      ]);
-      await fu.findOneAndUpdate(
-        { _id: f._id, revision: current.revision, state: 'scheduled' },
-        { $set: { state: 'sending', sendAttemptAt: new Date() }, $inc: { revision: 1 } },
-      );
-      await bareSend(phone(3, i));
-      const sentAt = new Date();
-      await Promise.all([
-        floorDb.collection('follow_up_messages').insertOne({
-          _id: `SMfloor${r}x${i}` as never,
-          followUpId: String(f._id),
-          kind: 'initial',
-          body: SMS_BODY,
-          segments: 2,
-          status: 'queued',
-          statusRank: 1,
-        }),
-        floorDb
-          .collection('verified_scores')
-          .updateOne({ ticketRef: f.ticketRef, closureNumber: f.closureNumber }, { $set: { sent: true } }),
-      ]);
-      await fu.findOneAndUpdate(
-        { _id: f._id, state: 'sending' },
-        { $set: { state: 'awaiting_solved', sentAt, expiresAt: sentAt }, $inc: { revision: 1 } },
-      );
-      await floorJobs.addBulk([
-        { name: 'reminder', data: { i }, opts: { jobId: `floor-r-${r}-${i}`, delay: 86_400_000 } },
-        { name: 'expire', data: { i }, opts: { jobId: `floor-e-${r}-${i}`, delay: 604_800_000 } },
-      ]);
-    });
+    const floor = await rawDrain(services.redisUrl, 'same DB work + HTTP, raw (floor)', SENDS, (i) =>
+      floorSend(snapshot, r, i),
+    );
     const baseline = await rawDrain(
       services.redisUrl,
       'raw BullMQ processor + same HTTP (baseline)',
@@ -399,7 +565,7 @@ async function sends(): Promise<void> {
   await floorJobs.obliterate({ force: true });
   await floorJobs.close();
   floorRedis.disconnect();
-  await floorDb.dropDatabase();
+  await floorDb.conn.dropDatabase();
   await floorDb.close();
   await sys.stop();
 }

@@ -6,6 +6,7 @@ import {
   countScores,
   countScoresMatching,
   SCORE_SUMS_FIELDS,
+  type CountableScore,
   SUMS_PENDING,
   type SumsContext,
 } from './sums/daily-sums.js';
@@ -145,15 +146,39 @@ export async function markScoreSent(ctx: SumsContext, f: Closure): Promise<void>
  * `markScoreSent` for a batch of sends: one bulk command by score id (follow-ups from before
  * `scoreId` one by one). Returns the counting still to do, which the caller may run beside its own
  * next write: the scores' pending flags already hold it for the repair sweep should the caller die.
+ * `read`, by score id: the scores as the caller read them before the send (`SCORE_SUMS_FIELDS` and
+ * `sumsPending`), which saves reading them and their buckets again to count them.
  */
 export async function markScoresSent(
   ctx: SumsContext,
   sends: (Closure & Pick<FollowUpDoc, 'scoreId'>)[],
+  read?: ReadonlyMap<string, CountableScore & { sumsPending?: boolean | null }>,
 ): Promise<() => Promise<void>> {
   const scoreIds = new Map(sends.flatMap((s) => (s.scoreId ? [[String(s.scoreId), s.scoreId]] : [])));
   await Promise.all(sends.filter((s) => !s.scoreId).map((s) => markScoreSent(ctx, s)));
   if (scoreIds.size === 0) return async () => {};
   const ids = [...scoreIds.values()];
+  const known = ids.map((id) => read?.get(String(id)));
+  if (known.every((k) => k && !k.sumsPending && k.sent !== true && typeof k.sumsRev === 'number')) {
+    // Every score read just before the send, counted and not sent: each write is conditional on the
+    // revision read, so a score that matched is that one, sent, one revision on, and is counted
+    // without reading it again, nor its bucket (countScores' `before`). Any that moved meanwhile
+    // sends the whole batch the way below, which makes no assumption.
+    const scores = known as (CountableScore & { sumsRev: number })[];
+    const result = await ctx.models.VerifiedScore.bulkWrite(
+      scores.map((k) => ({
+        updateOne: {
+          filter: { _id: k._id, sumsRev: k.sumsRev, sent: { $ne: true } },
+          update: { $set: { sent: true, ...SUMS_PENDING }, $inc: { sumsRev: 1 } },
+        },
+      })),
+      { ordered: false },
+    );
+    if (result.matchedCount === scores.length) {
+      const after = scores.map((k) => ({ ...k, sent: true, sumsRev: k.sumsRev + 1 }));
+      return () => countScores(ctx, after, new Map(scores.map((k) => [String(k._id), k])));
+    }
+  }
   await ctx.models.VerifiedScore.bulkWrite(
     ids.map((_id) => ({
       updateOne: {

@@ -5,6 +5,7 @@ import { isOnlyDuplicateKeys } from '../../db/duplicate-key.js';
 import type { FollowUpDoc } from '../../db/models/followup.js';
 import type { Ticket } from '../../db/models/ticket.js';
 import { turnBatcher } from '../../queue/turn-batch.js';
+import { SCORE_SUMS_FIELDS, type CountableScore } from '../../scores/sums/daily-sums.js';
 import { markScoresSent } from '../../scores/writes.js';
 import type { SendChannel } from '../channels/plan.js';
 import type { ComposedMessage } from './compose.js';
@@ -42,7 +43,12 @@ export interface SentSend {
   unreachable: string[];
   /** When the next channel is tried if no answer has come; absent when this is the last. */
   nextAt?: Date;
+  /** The closure's score as read before the send (`score()`), when there was one to read. */
+  score?: ScoreAsRead | null;
 }
+
+/** What counting a score reads of it, and whether a count of it is still due. */
+export type ScoreAsRead = CountableScore & { sumsPending?: boolean | null };
 
 /** What a send records of its channel: where in the order it is, and every attempt so far. */
 function channelFields(s: SentSend) {
@@ -66,6 +72,11 @@ export interface SendBatches {
    */
   claim(followUpId: string): Promise<Claim>;
   ticket(ref: string): Promise<ClosureTicket | null>;
+  /**
+   * The closure's score as it stands before the send, read beside the ticket: marking it sent is
+   * then conditional on this revision, and counting it needs no second read of it or its bucket.
+   */
+  score(id: unknown): Promise<ScoreAsRead | null>;
   optedOut(phone: string): Promise<boolean>;
   /**
    * Records that this follow-up asks the number now, unless another follow-up asked it within
@@ -94,7 +105,7 @@ function writeErrorsOf(err: unknown): { index: number }[] {
 }
 
 export function sendBatches(ctx: AppContext): SendBatches {
-  const { Contact, FollowUp, FollowUpMessage, OptOut, Ticket } = ctx.models;
+  const { Contact, FollowUp, FollowUpMessage, OptOut, Ticket, VerifiedScore } = ctx.models;
 
   const claim = turnBatcher<string, Claim>(async (ids) => {
     const now = new Date();
@@ -163,6 +174,14 @@ export function sendBatches(ctx: AppContext): SendBatches {
       .lean<(ClosureTicket & { _id: string })[]>();
     const byRef = new Map(found.map((t) => [t._id, t]));
     return refs.map((r) => byRef.get(r) ?? null);
+  });
+
+  const score = turnBatcher<unknown, ScoreAsRead | null>(async (ids) => {
+    const found = await VerifiedScore.collection
+      .find({ _id: { $in: ids as never[] } }, { projection: { ...SCORE_SUMS_FIELDS, sumsPending: 1 } })
+      .toArray();
+    const byId = new Map(found.map((f) => [String(f._id), f as ScoreAsRead]));
+    return ids.map((id) => byId.get(String(id)) ?? null);
   });
 
   const optedOut = turnBatcher<string, boolean>(async (phones) => {
@@ -249,6 +268,7 @@ export function sendBatches(ctx: AppContext): SendBatches {
       markScoresSent(
         ctx,
         sends.map((s) => s.claimed),
+        new Map(sends.flatMap((s) => (s.score ? [[String(s.score._id), s.score]] : []))),
       ),
       scheduleNext(sends),
     ]);
@@ -304,5 +324,5 @@ export function sendBatches(ctx: AppContext): SendBatches {
     );
   });
 
-  return { claim, ticket, optedOut, contact, recordSent };
+  return { claim, ticket, score, optedOut, contact, recordSent };
 }

@@ -150,10 +150,11 @@ async function sendInitial(
   if ('skipped' in claim) return claim;
   const { claimed, replay } = claim;
 
-  // Both checks read at once; a reopened ticket wins over an opt-out.
-  const [ticket, optedOut] = await Promise.all([
+  // Both checks read at once, and the score the send marks; a reopened ticket wins over an opt-out.
+  const [ticket, optedOut, score] = await Promise.all([
     batches.ticket(claimed.ticketRef),
     batches.optedOut(claimed.citizenPhone),
+    claimed.scoreId ? batches.score(claimed.scoreId) : null,
   ]);
   const closure = ticket?.closures.find((c) => c.number === claimed.closureNumber);
   if (!ticket || !closure || ticket.status !== 'closed' || closureState(closure) !== 'closed') {
@@ -256,6 +257,7 @@ async function sendInitial(
     failed,
     unreachable,
     ...(nextAt ? { nextAt } : {}),
+    score,
   });
   if (!sent) return { skipped: 'sent and recorded by another worker' };
   return { sid, segments: message.segments, followUp: sent };

@@ -163,7 +163,7 @@ export interface CountableScore {
  * outcome. Entries written before the outcome was counted have six elements: their outcome was
  * never added, so moving them out of their cell subtracts none either.
  */
-type CellCode = [
+export type CellCode = [
   boolean | null,
   number | null,
   number | null,
@@ -173,7 +173,7 @@ type CellCode = [
   (string | null)?,
 ];
 
-function cellCodeOf(s: CountableScore): CellCode {
+export function cellCodeOf(s: CountableScore): CellCode {
   return [
     s.solved ?? null,
     s.rating ?? null,
@@ -275,7 +275,11 @@ async function count(models: Models, score: CountableScore): Promise<void> {
  * creating it at once) leaves the bulk short, and then every score is counted one by one, which is
  * idempotent for the ones already counted.
  */
-async function countMany(models: Models, scores: CountableScore[]): Promise<void> {
+async function countMany(
+  models: Models,
+  scores: CountableScore[],
+  before?: ReadonlyMap<string, CountableScore>,
+): Promise<void> {
   const latest = new Map<string, CountableScore>();
   for (const s of scores) {
     const key = String(s._id);
@@ -290,9 +294,30 @@ async function countMany(models: Models, scores: CountableScore[]): Promise<void
     groups.set(id, group);
   }
   const sums = models.DailySum.collection;
-  const projection = Object.fromEntries([...latest.keys()].map((m) => [`m.${m}`, 1]));
-  const docs = await sums.find({ _id: { $in: [...groups.keys()] as never[] } }, { projection }).toArray();
-  const stored = new Map(docs.map((d) => [String(d._id), (d as { m?: Record<string, Member> }).m ?? {}]));
+  // A bucket whose every member is known as it was counted (`before`) is not read: what it holds of
+  // them is known, and its update is conditional on exactly that (revision and cell), so a bucket
+  // that holds anything else is left alone and counted the slow way below.
+  const stored = new Map<string, Record<string, Member>>();
+  const exact = new Set<string>();
+  for (const [id, { members }] of groups) {
+    const known = members.map((s) => before?.get(String(s._id)));
+    if (!known.every((k) => k !== undefined && typeof k.sumsRev === 'number')) continue;
+    stored.set(
+      id,
+      Object.fromEntries(
+        known.map((k) => [String(k?._id), { r: k?.sumsRev ?? 0, c: cellCodeOf(k as CountableScore) }]),
+      ),
+    );
+    exact.add(id);
+  }
+  const unread = [...groups.keys()].filter((id) => !exact.has(id));
+  if (unread.length > 0) {
+    const projection = Object.fromEntries(
+      unread.flatMap((id) => groups.get(id)?.members ?? []).map((s) => [`m.${String(s._id)}`, 1]),
+    );
+    const docs = await sums.find({ _id: { $in: unread as never[] } }, { projection }).toArray();
+    for (const d of docs) stored.set(String(d._id), (d as { m?: Record<string, Member> }).m ?? {});
+  }
   const ops = [];
   const counted: CountableScore[] = [];
   for (const [id, { bucket, members }] of groups) {
@@ -310,6 +335,7 @@ async function countMany(models: Models, scores: CountableScore[]): Promise<void
       countersOf(prev?.c, -1, delta);
       countersOf(code, 1, delta);
       filter[`m.${member}.r`] = prev ? prev.r : { $exists: false };
+      if (prev && exact.has(id)) filter[`m.${member}.c`] = prev.c;
       set[`m.${member}`] = { r: rev, c: code };
     }
     if (Object.keys(set).length === Object.keys(bucket).length) continue;
@@ -373,11 +399,19 @@ export async function countScore(ctx: SumsContext, score: CountableScore): Promi
   }
 }
 
-/** `countScore` for several scores at once (their own writes' results), in bulk commands. */
-export async function countScores(ctx: SumsContext, scores: CountableScore[]): Promise<void> {
+/**
+ * `countScore` for several scores at once (their own writes' results), in bulk commands. `before`,
+ * by score id: the score as it was read just before the write, when it was counted then (not
+ * pending); its bucket is then written without being read first.
+ */
+export async function countScores(
+  ctx: SumsContext,
+  scores: CountableScore[],
+  before?: ReadonlyMap<string, CountableScore>,
+): Promise<void> {
   if (scores.length === 0) return;
   try {
-    await countMany(ctx.models, scores);
+    await countMany(ctx.models, scores, before);
   } catch (err) {
     ctx.log.warn({ err }, 'daily sums not updated after score writes; the repair sweep will do it');
   }

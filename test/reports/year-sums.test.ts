@@ -46,7 +46,7 @@ const FILTERS: ReportFilter[] = [
   { ...YEAR, channel: 'web' },
   { from: '2024-01-01', to: '2024-12-31', department: place.department, channel: 'sms' },
 ];
-const GROUPINGS: (GroupBy | null)[] = [null, 'agency', 'department', 'agent', 'month'];
+const GROUPINGS: (GroupBy | null)[] = [null, 'agency', 'department', 'agent', 'month', 'week', 'day'];
 
 async function expectRecordsFigures(filter: ReportFilter): Promise<void> {
   for (const groupBy of GROUPINGS) {

@@ -29,8 +29,15 @@ async function compute(
 ): Promise<GroupedSums> {
   // Per-day groups need the days, unless only months are asked for; before a rebuild has written
   // every month, only the days are whole.
-  if ((dimension === 'day' && !byMonth) || !state.monthsBuilt)
-    return groupedSumsFromDailySums(models, filter, dimension);
+  if (dimension === 'day' && !byMonth) {
+    // One agent's days are an indexed find (a page's trend over a year reads 365 documents, not a
+    // $group over every agent's days); other filters group in the database as before.
+    const days: GroupedSums = new Map();
+    await fromDays(models, filter, filter.from, filter.to, dimension, days);
+    for (const [key, { sums }] of days) if (!(sums.closures > 0)) days.delete(key);
+    return days;
+  }
+  if (!state.monthsBuilt) return groupedSumsFromDailySums(models, filter, dimension);
   const pieces = planRange(filter.from, filter.to);
   // Per-month groups need the months; every other grouping reads a whole year as one piece.
   const years = dimension === 'day' ? [] : wholeYears(pieces);

@@ -96,7 +96,14 @@ export async function sendPeriodicReports(
   ctx: AppContext,
   kind: ReportKind,
   label: string,
-  opts: { now?: Date } = {},
+  opts: {
+    now?: Date;
+    /**
+     * Called after each scope's mails are recorded: where a process may die half-way (the tests stop
+     * a worker there, so "a restart mid-way" does not depend on how fast the machine is).
+     */
+    afterScope?: (scopeKey: string) => Promise<void>;
+  } = {},
 ): Promise<PeriodicSendReport> {
   const period = reportPeriod(kind, label);
   const now = opts.now ?? new Date();
@@ -141,6 +148,7 @@ export async function sendPeriodicReports(
       created = await recordScope(ctx, { kind, label, scope, k, period, now, todo, keyOf, out });
     out.created += created;
     out.alreadyRecorded += recipients.length - created;
+    await opts.afterScope?.(k);
   }
   return out;
 }

@@ -3,14 +3,13 @@ import { buildSummary, buildSummaryFromRecords } from '../../src/reports/sums/ag
 import {
   bucketId,
   countScores,
-  rebuildDailySums,
   repairDailySums,
   SCORE_SUMS_FIELDS,
 } from '../../src/scores/sums/daily-sums.js';
 import type { GroupBy, ReportFilter } from '../../src/reports/filters.js';
 import { monthBucketId } from '../../src/scores/sums/month-sums.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
-import { agentPlace, rng, yearRecord, type YearShape } from './year-dataset.js';
+import { agentPlace, rng, seedYearRecords, SMALL_YEAR, yearRecord, type YearShape } from './year-dataset.js';
 
 /**
  * Reports over whole months read the monthly sums (src/scores/sums/month-sums.ts, ranged-sums.ts)
@@ -18,7 +17,7 @@ import { agentPlace, rng, yearRecord, type YearShape } from './year-dataset.js';
  * a year, with and without the cache, after writes, after a writer that died before marking.
  */
 
-const SHAPE: YearShape = { from: '2024-01-01', to: '2024-12-31', agencies: 3, departments: 5, agents: 12 };
+const SHAPE: YearShape = SMALL_YEAR;
 const YEAR: ReportFilter = { from: SHAPE.from, to: SHAPE.to };
 const RECORDS = 3000;
 const minN = 10;
@@ -27,11 +26,7 @@ let sys: TestSystem;
 
 beforeAll(async () => {
   sys = await startTestSystem();
-  const random = rng(7);
-  await sys.ctx.models.VerifiedScore.collection.insertMany(
-    Array.from({ length: RECORDS }, (_, i) => yearRecord(SHAPE, i, random)),
-  );
-  await rebuildDailySums(sys.ctx.models);
+  await seedYearRecords(sys.ctx.models, SHAPE, RECORDS, 7);
 });
 afterAll(async () => {
   await sys?.stop();

@@ -1,4 +1,6 @@
+import type { Models } from '../../src/db/models/index.js';
 import { addDays, daysBetween } from '../../src/reports/periods.js';
+import { rebuildDailySums } from '../../src/scores/sums/daily-sums.js';
 
 /**
  * Records spread over a range of days for many agencies, departments and agents, with the mix of
@@ -64,4 +66,27 @@ export function yearRecord(shape: YearShape, i: number, random: () => number) {
     ...(rating !== undefined ? { rating } : {}),
     ...(postCallRating !== undefined ? { postCallRating } : {}),
   };
+}
+
+/** The small year the sums tests read: 3 agencies, 5 departments, 12 agents over 2024. */
+export const SMALL_YEAR: YearShape = {
+  from: '2024-01-01',
+  to: '2024-12-31',
+  agencies: 3,
+  departments: 5,
+  agents: 12,
+};
+
+/** Stores `count` records of `shape` (deterministic for `seed`) and builds their sums as a rebuild would. */
+export async function seedYearRecords(
+  models: Models,
+  shape: YearShape,
+  count: number,
+  seed: number,
+): Promise<void> {
+  const random = rng(seed);
+  await models.VerifiedScore.collection.insertMany(
+    Array.from({ length: count }, (_, i) => yearRecord(shape, i, random)),
+  );
+  await rebuildDailySums(models);
 }

@@ -10,7 +10,7 @@ import type { GroupBy, ReportFilter } from '../../src/reports/filters.js';
 import { monthBucketId } from '../../src/scores/sums/month-sums.js';
 import { yearBucketId } from '../../src/reports/sums/year-sums.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
-import { agentPlace, rng, yearRecord, type YearShape } from './year-dataset.js';
+import { agentPlace, rng, seedYearRecords, SMALL_YEAR, yearRecord, type YearShape } from './year-dataset.js';
 
 /**
  * A whole calendar year is read from one yearly document per agent (src/reports/sums/year-sums.ts),
@@ -18,7 +18,7 @@ import { agentPlace, rng, yearRecord, type YearShape } from './year-dataset.js';
  * the cache, after writes, after a writer that died before marking, after a rebuild.
  */
 
-const SHAPE: YearShape = { from: '2024-01-01', to: '2024-12-31', agencies: 3, departments: 5, agents: 12 };
+const SHAPE: YearShape = SMALL_YEAR;
 const YEAR: ReportFilter = { from: SHAPE.from, to: SHAPE.to };
 const RECORDS = 3000;
 const minN = 10;
@@ -27,11 +27,7 @@ let sys: TestSystem;
 
 beforeAll(async () => {
   sys = await startTestSystem();
-  const random = rng(11);
-  await sys.ctx.models.VerifiedScore.collection.insertMany(
-    Array.from({ length: RECORDS }, (_, i) => yearRecord(SHAPE, i, random)),
-  );
-  await rebuildDailySums(sys.ctx.models);
+  await seedYearRecords(sys.ctx.models, SHAPE, RECORDS, 11);
 });
 afterAll(async () => {
   await sys?.stop();

@@ -254,11 +254,11 @@ describe('outbound verification call', () => {
     await sandbox.calls.press(call.sid, '1');
     await sandbox.calls.detect(call.sid);
     const voice = sys.ctx.queues.get('voice-answers');
+    // The state first, then the job: a job read before it finished would carry no return value.
     const result = await waitFor('the key job decided', async () => {
-      const job = await voice.getJob(`vv-${call.sid}-solved`);
-      return job && (await job.getState()) === 'completed'
-        ? (job.returnvalue as { stored: boolean })
-        : undefined;
+      const id = `vv-${call.sid}-solved`;
+      if ((await voice.getJobState(id)) !== 'completed') return undefined;
+      return (await voice.getJob(id))?.returnvalue as { stored: boolean } | undefined;
     });
     expect(result.stored).toBe(false);
     const f = await followUp('V-4');

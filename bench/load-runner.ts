@@ -63,6 +63,9 @@ function connection(): Promise<void> {
       sendNext();
     });
     socket.on('error', reject);
+    // The server may close a connection (a restart, a timeout): its request in flight counts as an
+    // error and the others go on, where waiting for a response that cannot come would hang the run.
+    socket.on('close', () => resolve());
   });
 }
 

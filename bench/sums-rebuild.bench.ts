@@ -5,7 +5,8 @@
  * Usage: node --import tsx bench/sums-rebuild.bench.ts
  *        BENCH_REBUILD_SIZES=1000000,2000000,10000000 nice -n 10 node --import tsx bench/sums-rebuild.bench.ts
  * Env: BENCH_REBUILD_SIZES (default 1000000,2000000), BENCH_REBUILD_HEAP (mongo-java-server heap, 4g),
- *      BENCH_REBUILD_FLOOR=0 skips the floor and the database-grouping measurements.
+ *      BENCH_REBUILD_FLOOR=0 skips the floor and the database-grouping measurements,
+ *      BENCH_REBUILD_GROUP_MAX (30000): the database's grouping is measured up to this size only.
  */
 import { loadAverage, measureSumsRebuild } from './sums-rebuild.js';
 

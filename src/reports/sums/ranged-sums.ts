@@ -30,8 +30,9 @@ async function compute(
   // Per-day groups need the days, unless only months are asked for; before a rebuild has written
   // every month, only the days are whole.
   if (dimension === 'day' && !byMonth) {
-    // One agent's days are an indexed find (a page's trend over a year reads 365 documents, not a
-    // $group over every agent's days); other filters group in the database as before.
+    // An agent's, a department's or an agency's days are an indexed find (an agent's trend over a
+    // year reads 365 documents, not a $group over every agent's days); a national range groups in
+    // the database (sum-reads.ts fromDays).
     const days: GroupedSums = new Map();
     await fromDays(models, filter, filter.from, filter.to, dimension, days);
     for (const [key, { sums }] of days) if (!(sums.closures > 0)) days.delete(key);

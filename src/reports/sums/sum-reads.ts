@@ -221,10 +221,10 @@ export async function fromDirtyMonths(
 }
 
 /**
- * The daily documents from..to under the filter, added to `out`: an agent's by its own index; any
- * other filter's in one `$match` + `$group` (daily-sums.ts), as before: per-day finds of a national
- * day's 2,000 documents were not shown to be faster, and one full-size run answered a rolling year
- * read that way with an error (issue 29 report).
+ * The daily documents from..to under the filter, added to `out`: an agent's, a department's or an
+ * agency's by the index led by that field; a national range in one `$match` + `$group`
+ * (daily-sums.ts), as before: per-day finds of a national day's 2,000 documents were not shown to
+ * be faster, and one full-size run answered a rolling year read that way with an error (issue 29).
  */
 export async function fromDays(
   models: Models,
@@ -234,7 +234,19 @@ export async function fromDays(
   dimension: Dimension,
   out: GroupedSums,
 ): Promise<void> {
-  if (filter.agent === undefined) {
+  // The find names its most selective field with a plain value (an agent, else a department, else
+  // an agency): a department's month is its 50 agents' days, not a pass over every agent's. A
+  // national range still groups in the database, which sends back a group per row shown instead
+  // of the 2,000 agents' documents of every day.
+  const scope =
+    filter.agent !== undefined
+      ? { agentId: filter.agent }
+      : filter.department !== undefined
+        ? { department: filter.department }
+        : filter.agency !== undefined
+          ? { agency: filter.agency }
+          : undefined;
+  if (scope === undefined) {
     for (const { fields, sums } of (
       await groupedSumsFromDailySums(models, { ...filter, from, to }, dimension)
     ).values()) {
@@ -247,7 +259,7 @@ export async function fromDays(
   }
   const projection = { ...KEYS_PROJECTION, day: 1, ...countersProjection(filter) };
   const docs = await models.DailySum.collection
-    .find({ agentId: filter.agent, day: { $gte: from, $lte: to }, ...bucketMatch(filter) }, { projection })
+    .find({ ...scope, day: { $gte: from, $lte: to }, ...bucketMatch(filter) }, { projection })
     .toArray();
   for (const doc of docs as unknown as SumsDoc[])
     addGroup(out, dimension, doc, partialSumsOf(countersOf(doc, filter)));

@@ -264,17 +264,19 @@ async function runChild(name: string, args: string[]): Promise<string> {
 /**
  * Like `autocannon`, but with a different request each time, each sent once (bench/load-runner.ts):
  * for webhooks whose bodies must differ (message ids, senders) and so carry their own signatures.
+ * With `rate`, offered at that many per second (open loop) instead of as fast as answered.
  */
 export async function loadEach(
   label: string,
   url: string,
   requests: { path?: string; body: string; headers: Record<string, string> }[],
   connections: number,
+  opts: { rate?: number } = {},
 ): Promise<LoadResult> {
   const { writeFileSync } = await import('node:fs');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-load-'));
   const specFile = path.join(dir, 'spec.json');
-  writeFileSync(specFile, JSON.stringify({ url, connections, requests }));
+  writeFileSync(specFile, JSON.stringify({ url, connections, requests, ...opts }));
   try {
     const out = await runChild('load runner', ['--import', 'tsx', 'bench/load-runner.ts', specFile]);
     const { result, wallMs } = JSON.parse(out) as { result: LoadReport; wallMs: number };

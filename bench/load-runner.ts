@@ -11,7 +11,14 @@ import net from 'node:net';
 
 interface Spec {
   url: string;
+  /** Closed loop: this many sockets, each sending its next request when the last is answered. */
   connections: number;
+  /**
+   * Open loop instead: requests offered at this many per second whatever the answers, on as many
+   * sockets as are busy (at most `connections` × 8), each latency counted from when its request was
+   * due, so a stalled server shows as the wait it caused (no coordinated omission).
+   */
+  rate?: number;
   /** `path` (with query) overrides the URL's, for requests to different resources. */
   requests: { path?: string; body: string; headers: Record<string, string> }[];
 }
@@ -69,8 +76,109 @@ function connection(): Promise<void> {
   });
 }
 
+/** A keep-alive socket for the open loop: sends one request, calls back with its answer's status. */
+interface Lane {
+  send(request: Buffer, done: (status: number) => void): void;
+  close(): void;
+}
+
+function lane(): Promise<Lane> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port), url.hostname);
+    socket.setNoDelay(true);
+    let pending: Buffer = Buffer.alloc(0);
+    let onAnswer: ((status: number) => void) | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      const headerEnd = pending.indexOf(HEADER_END);
+      if (headerEnd < 0) return;
+      const head = pending.subarray(0, headerEnd).toString('latin1');
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      if (pending.length < headerEnd + 4 + length) return;
+      pending = pending.subarray(headerEnd + 4 + length);
+      const answer = onAnswer;
+      onAnswer = undefined;
+      answer?.(Number(head.slice(9, 12)));
+    });
+    socket.on('close', () => {
+      const answer = onAnswer;
+      onAnswer = undefined;
+      answer?.(0);
+    });
+    socket.on('error', (err) => (onAnswer ? undefined : reject(err)));
+    socket.on('connect', () =>
+      resolve({
+        send: (request, done) => {
+          onAnswer = done;
+          socket.write(request);
+        },
+        close: () => socket.end(),
+      }),
+    );
+  });
+}
+
+async function openLoop(rate: number): Promise<void> {
+  const idle: Lane[] = [];
+  const all: Lane[] = [];
+  const maxLanes = spec.connections * 8;
+  const backlog: { request: Buffer; due: number }[] = [];
+  let answered = 0;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((r) => (finish = r));
+  // A request whose socket closed has no latency: it counts among the errors.
+  const record = (due: number, status: number) => {
+    if (status !== 0) {
+      if (status < 200 || status > 299) non2xx += 1;
+      latencies.push(performance.now() - due);
+    }
+    answered += 1;
+    if (answered === wire.length) finish();
+  };
+  const dispatch = (l: Lane) => {
+    const next = backlog.shift();
+    if (!next) {
+      idle.push(l);
+      return;
+    }
+    l.send(next.request, (status) => {
+      record(next.due, status);
+      if (status !== 0) return dispatch(l);
+      // Closed by the server: the backlog goes on over a new socket.
+      all.splice(all.indexOf(l), 1);
+      if (backlog.length > 0)
+        void lane().then(
+          (fresh) => {
+            all.push(fresh);
+            dispatch(fresh);
+          },
+          (err: unknown) => {
+            throw err;
+          },
+        );
+    });
+  };
+  const start = performance.now();
+  for (let i = 0; i < wire.length; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    backlog.push({ request: wire[i] as Buffer, due });
+    const free = idle.pop();
+    if (free) dispatch(free);
+    else if (all.length < maxLanes) {
+      const l = await lane();
+      all.push(l);
+      dispatch(l);
+    }
+  }
+  await finished;
+  for (const l of all) l.close();
+}
+
 const started = performance.now();
-await Promise.all(Array.from({ length: spec.connections }, connection));
+if (spec.rate) await openLoop(spec.rate);
+else await Promise.all(Array.from({ length: spec.connections }, connection));
 const wallMs = performance.now() - started;
 latencies.sort((a, b) => a - b);
 const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;

@@ -413,9 +413,14 @@ export async function removeFields(
   // The raw collection: these are plain $unset writes, and some fields are `required` in the
   // schemas (a ticket's number), which an old record legitimately loses here.
   const collection = ctx.models[entry.model].collection;
-  const conditional = {
-    $and: [filter, ...(before ? [{ [entry.since]: { $lt: before } }] : []), presentFilter(entry)],
-  };
+  const parts = [filter, ...(before ? [{ [entry.since]: { $lt: before } }] : []), presentFilter(entry)];
+  // One document of their conditions when no two name the same field (a batch's `_id: {$in}` then
+  // stands at the top, where mongo-java-server's index serves it; an `$and` it would scan for).
+  const names = parts.flatMap((p) => Object.keys(p));
+  const conditional: Record<string, unknown> =
+    new Set(names).size === names.length
+      ? Object.fromEntries(parts.flatMap((p) => Object.entries(p)))
+      : { $and: parts };
   if (entry.unset === 'document') return (await collection.deleteMany(conditional)).deletedCount;
   const unset = Object.fromEntries(entry.unset.map((f) => [f, '']));
   return (await collection.updateMany(conditional, { $unset: unset })).modifiedCount;

@@ -151,4 +151,80 @@ describe('database assumptions for writers', () => {
     await coll.updateOne({ _id: 'w0' as never }, { $unset: { pending: '' } });
     expect(await ids({ pending: true })).toEqual(['w100', 'w150', 'w200', 'w250', 'w33', 'w50']);
   });
+
+  it('answers ranges, sorted pages and id lists with other conditions as MongoDB does, after updates', async () => {
+    const coll = on.ctx.db.conn.collection('assumption_ranges');
+    await coll.createIndex({ at: 1 });
+    await coll.createIndex({ tag: 1, at: 1 });
+    const t0 = Date.UTC(2025, 0, 1);
+    type Row = { _id: string; at?: Date | string | null; tag: string; kept: boolean };
+    // Dates with repeats, plus the values a date range must not match: a string, a null, none.
+    const rows: Row[] = Array.from({ length: 400 }, (_, i) => ({
+      _id: `r${String(i).padStart(3, '0')}`,
+      at: new Date(t0 + ((i * 7919) % 200) * 3_600_000),
+      tag: i % 3 ? 'a' : 'b',
+      kept: i % 5 !== 0,
+    }));
+    rows.push({ _id: 'x-string', at: '2025-01-02', tag: 'a', kept: true });
+    rows.push({ _id: 'x-null', at: null, tag: 'a', kept: true });
+    rows.push({ _id: 'x-missing', tag: 'a', kept: true });
+    await coll.insertMany(rows as never[]);
+    // Moved in the index after the insert: an update must move it.
+    await coll.updateOne({ _id: 'r001' as never }, { $set: { at: new Date(t0 + 30 * 3_600_000) } });
+    (rows[1] as Row).at = new Date(t0 + 30 * 3_600_000);
+
+    const lo = new Date(t0 + 20 * 3_600_000);
+    const hi = new Date(t0 + 90 * 3_600_000);
+    const time = (r: Row) => (r.at instanceof Date ? r.at.getTime() : NaN);
+    const inRange = (r: Row) => time(r) >= lo.getTime() && time(r) < hi.getTime();
+    const ids = (docs: { _id: unknown }[]) => docs.map((d) => String(d._id));
+    // Counted with a find: an aggregation (countDocuments) never reads an index there.
+    const count = async (filter: Record<string, unknown>) => (await coll.find(filter).toArray()).length;
+
+    // A range, unsorted: the same set as a scan (only dates, never the string, null or missing).
+    expect(ids(await coll.find({ at: { $gte: lo, $lt: hi } }).toArray()).sort()).toEqual(
+      rows
+        .filter(inRange)
+        .map((r) => r._id)
+        .sort(),
+    );
+    // Sorted by the indexed field with a limit, with another condition: the first page of the
+    // matching documents in date order (ties in any order, as on MongoDB).
+    const page = await coll
+      .find({ at: { $gte: lo, $lt: hi }, kept: true }, { sort: { at: 1 }, limit: 25 })
+      .toArray();
+    const expected = rows.filter((r) => inRange(r) && r.kept).sort((a, b) => time(a) - time(b));
+    expect(page.map((d) => (d.at as Date).getTime())).toEqual(expected.slice(0, 25).map(time));
+    expect(page.every((d) => d.kept === true)).toBe(true);
+    // An empty range and one bounded on one side only.
+    expect(await count({ at: { $gte: hi, $lt: lo } })).toBe(0);
+    expect(await count({ at: { $lte: new Date(t0 + 10 * 3_600_000) } })).toBe(
+      rows.filter((r) => time(r) <= t0 + 10 * 3_600_000).length,
+    );
+    // A plain value on another index is still how it is found, with a range beside it.
+    expect(ids(await coll.find({ tag: 'b', at: { $gte: lo, $lt: hi } }).toArray()).sort()).toEqual(
+      rows
+        .filter((r) => r.tag === 'b' && inRange(r))
+        .map((r) => r._id)
+        .sort(),
+    );
+    // Ids with other conditions: written only where all hold, and the count says so.
+    const batch = rows.slice(0, 60).map((r) => r._id);
+    const written = await coll.updateMany(
+      { _id: { $in: batch as never[] }, kept: true, at: { $lt: hi } },
+      {
+        $unset: { tag: '' },
+      },
+    );
+    const should = rows.slice(0, 60).filter((r) => r.kept && time(r) < hi.getTime());
+    expect(written.modifiedCount).toBe(should.length);
+    expect(ids(await coll.find({ tag: { $exists: false } }).toArray()).sort()).toEqual(
+      should.map((r) => r._id).sort(),
+    );
+    // Deleted, then gone from the ranges too.
+    await coll.deleteMany({ _id: { $in: batch as never[] }, kept: false });
+    expect(await count({ at: { $gte: lo, $lt: hi } })).toBe(
+      rows.filter((r) => inRange(r) && !(batch.includes(r._id) && !r.kept)).length,
+    );
+  });
 });

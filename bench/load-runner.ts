@@ -80,6 +80,8 @@ function connection(): Promise<void> {
 interface Lane {
   send(request: Buffer, done: (status: number) => void): void;
   close(): void;
+  /** False once the server has closed it (an idle keep-alive socket times out after 5 s). */
+  open: boolean;
 }
 
 function lane(): Promise<Lane> {
@@ -100,21 +102,22 @@ function lane(): Promise<Lane> {
       onAnswer = undefined;
       answer?.(Number(head.slice(9, 12)));
     });
+    const self: Lane = {
+      open: true,
+      send: (request, done) => {
+        onAnswer = done;
+        socket.write(request);
+      },
+      close: () => socket.end(),
+    };
     socket.on('close', () => {
+      self.open = false;
       const answer = onAnswer;
       onAnswer = undefined;
       answer?.(0);
     });
     socket.on('error', (err) => (onAnswer ? undefined : reject(err)));
-    socket.on('connect', () =>
-      resolve({
-        send: (request, done) => {
-          onAnswer = done;
-          socket.write(request);
-        },
-        close: () => socket.end(),
-      }),
-    );
+    socket.on('connect', () => resolve(self));
   });
 }
 
@@ -164,7 +167,11 @@ async function openLoop(rate: number): Promise<void> {
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     backlog.push({ request: wire[i] as Buffer, due });
-    const free = idle.pop();
+    let free = idle.pop();
+    while (free && !free.open) {
+      all.splice(all.indexOf(free), 1);
+      free = idle.pop();
+    }
     if (free) dispatch(free);
     else if (all.length < maxLanes) {
       const l = await lane();

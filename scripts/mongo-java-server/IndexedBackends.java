@@ -78,6 +78,27 @@ final class IndexedBackends {
   }
 
   /**
+   * A field's distinct values over the whole collection, read from the keys of an index led by that
+   * field, as MongoDB's distinct scan does; null when none serves it (a filter, no such index, or
+   * values the index does not keep as the documents hold them), and the library reads every
+   * document. Why: the sums rebuild asks for the distinct days of the scores, and the library's
+   * pass over 1,000,000 scores on the H2 file outlasted the driver's 10 s monitor check.
+   */
+  static <P> Document distinctFromIndex(List<Index<P>> indexes, Document query) {
+    if (!(query.get("key") instanceof String key)) return null;
+    if (query.get("query") instanceof Document filter && !filter.isEmpty()) return null;
+    for (Index<P> index : indexes) {
+      if (!(index instanceof FirstFieldIndex<P> f) || !f.leadsWith(key)) continue;
+      List<Object> values = f.keysIfPlain();
+      if (values == null) return null;
+      Document response = new Document("values", values);
+      response.put("ok", 1.0);
+      return response;
+    }
+    return null;
+  }
+
+  /**
    * The index a query reads: one that finds it by plain values (or `$in`) first, as the library
    * would, and only when none can, one that serves it by a range. Why: the library takes the first
    * index that can serve a query, and {@code {agentId: A, day: {$gte, $lte}}} must read agent A's
@@ -110,6 +131,12 @@ final class IndexedBackends {
               if (index == null) return super.queryDocuments(query, orderBy, skip, limit, batchSize, fields);
               Iterable<Integer> positions = index.getPositions(query);
               return matchDocuments(withoutIdsLookedUp(index, query), positions, orderBy, skip, limit, batchSize, fields);
+            }
+
+            @Override
+            public synchronized Document handleDistinct(Document query) {
+              Document fromIndex = distinctFromIndex(getIndexes(), query);
+              return fromIndex != null ? fromIndex : super.handleDistinct(query);
             }
 
             @Override
@@ -169,6 +196,12 @@ final class IndexedBackends {
               if (index == null) return super.queryDocuments(query, orderBy, skip, limit, batchSize, fields);
               Iterable<Object> positions = index.getPositions(query);
               return matchDocuments(withoutIdsLookedUp(index, query), positions, orderBy, skip, limit, batchSize, fields);
+            }
+
+            @Override
+            public synchronized Document handleDistinct(Document query) {
+              Document fromIndex = distinctFromIndex(getIndexes(), query);
+              return fromIndex != null ? fromIndex : super.handleDistinct(query);
             }
 
             @Override
@@ -318,6 +351,23 @@ final class IndexedBackends {
       // with a limit reads only as far as it needs.
       Collection<Set<P>> values = within.values();
       return new OrderedPositions<>(firstField(), () -> values.stream().flatMap(Set::stream).iterator());
+    }
+
+    boolean leadsWith(String field) {
+      return firstField().equals(field);
+    }
+
+    /**
+     * The indexed values in order, or null unless every one is a string or a date (kept as the
+     * documents hold them; a missing field and a null share one key here, and numbers are normalised).
+     */
+    synchronized List<Object> keysIfPlain() {
+      List<Object> values = new ArrayList<>(positionsByValue.size());
+      for (Object value : positionsByValue.keySet()) {
+        if (!(value instanceof String) && !(value instanceof java.util.Date)) return null;
+        values.add(value);
+      }
+      return values;
     }
 
     synchronized boolean servesByRangeOnly(Document query) {

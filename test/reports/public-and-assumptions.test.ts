@@ -227,4 +227,32 @@ describe('database assumptions for writers', () => {
       rows.filter((r) => inRange(r) && !(batch.includes(r._id) && !r.kept)).length,
     );
   });
+
+  it("gives a field's distinct values as MongoDB does, through updates and deletes", async () => {
+    const coll = on.ctx.db.conn.collection('assumption_distinct');
+    await coll.createIndex({ day: 1 });
+    await coll.insertMany(
+      Array.from({ length: 90 }, (_, i) => ({
+        _id: `d${i}` as never,
+        day: `2025-01-${String((i % 9) + 1).padStart(2, '0')}`,
+      })),
+    );
+    await coll.updateOne({ _id: 'd0' as never }, { $set: { day: '2025-02-01' } });
+    await coll.deleteMany({ day: '2025-01-05' });
+    expect(await coll.distinct('day')).toEqual([
+      '2025-01-01',
+      '2025-01-02',
+      '2025-01-03',
+      '2025-01-04',
+      '2025-01-06',
+      '2025-01-07',
+      '2025-01-08',
+      '2025-01-09',
+      '2025-02-01',
+    ]);
+    // A document without the field is not a value; a filter is applied.
+    await coll.insertOne({ _id: 'no-day' as never });
+    expect(await coll.distinct('day')).toHaveLength(9);
+    expect(await coll.distinct('day', { day: { $gte: '2025-01-09' } })).toEqual(['2025-01-09', '2025-02-01']);
+  });
 });

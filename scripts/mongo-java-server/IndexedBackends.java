@@ -466,12 +466,15 @@ final class IndexedBackends {
       this.positions = positions;
     }
 
-    /** Memory positions are list indexes and H2's are map keys: both ascend in the collection's order. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Memory positions are list indexes, ascending in the collection's order; H2's are the documents'
+     * ids (any BSON value, even a document), put in BSON order, which is the order H2 keeps them in
+     * for ids of one type.
+     */
     List<P> natural() {
       List<P> sorted = new ArrayList<>();
       positions.forEach(sorted::add);
-      sorted.sort((a, b) -> ((Comparable<Object>) a).compareTo(b));
+      sorted.sort(ValueComparator.asc());
       return sorted;
     }
 

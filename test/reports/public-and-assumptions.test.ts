@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MongoClient, ObjectId } from 'mongodb';
+import { startOwnMongo } from '../support/own-mongo.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
 let on: TestSystem;
@@ -254,5 +256,35 @@ describe('database assumptions for writers', () => {
     await coll.insertOne({ _id: 'no-day' as never });
     expect(await coll.distinct('day')).toHaveLength(9);
     expect(await coll.distinct('day', { day: { $gte: '2025-01-09' } })).toEqual(['2025-01-09', '2025-02-01']);
+  });
+});
+
+describe('database assumptions on the database file', () => {
+  it('answers ranges and distinct over ids of every kind, as in memory', async () => {
+    // The file-backed store keys documents by their ids, of any type: a range read without a sort
+    // puts its candidates back in that order.
+    const mongo = await startOwnMongo();
+    const client = await MongoClient.connect(mongo.url);
+    try {
+      const coll = client.db('assumptions').collection('mixed_ids');
+      await coll.createIndex({ at: 1 });
+      const ids: unknown[] = ['s-1', new ObjectId(), 7, { k: 'compound' }, 's-0', new ObjectId()];
+      await coll.insertMany(
+        ids.map((_id, i) => ({ _id: _id as never, at: new Date(Date.UTC(2025, 0, 1 + i)) })),
+      );
+      const range = await coll.find({ at: { $gte: new Date(Date.UTC(2025, 0, 2)) } }).toArray();
+      expect(range).toHaveLength(5);
+      const page = await coll
+        .find({ at: { $gte: new Date(Date.UTC(2025, 0, 2)) } }, { sort: { at: 1 }, limit: 2 })
+        .toArray();
+      expect(page.map((d) => (d.at as Date).toISOString().slice(0, 10))).toEqual([
+        '2025-01-02',
+        '2025-01-03',
+      ]);
+      expect(await coll.distinct('at')).toHaveLength(6);
+    } finally {
+      await client.close();
+      await mongo.remove();
+    }
   });
 });

@@ -35,6 +35,16 @@ const wire = spec.requests.map((r) =>
   ),
 );
 const HEADER_END = Buffer.from('\r\n\r\n');
+
+/** One whole response off the front of what a socket received (read by Content-Length), if there is one. */
+function takeResponse(received: Buffer): { status?: number; rest: Buffer } {
+  const headerEnd = received.indexOf(HEADER_END);
+  if (headerEnd < 0) return { rest: received };
+  const head = received.subarray(0, headerEnd).toString('latin1');
+  const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+  if (received.length < headerEnd + 4 + length) return { rest: received };
+  return { status: Number(head.slice(9, 12)), rest: received.subarray(headerEnd + 4 + length) };
+}
 const latencies: number[] = [];
 let next = 0;
 let non2xx = 0;
@@ -57,16 +67,11 @@ function connection(): Promise<void> {
     };
     socket.on('connect', sendNext);
     socket.on('data', (chunk: Buffer) => {
-      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-      const headerEnd = pending.indexOf(HEADER_END);
-      if (headerEnd < 0) return;
-      const head = pending.subarray(0, headerEnd).toString('latin1');
-      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-      if (pending.length < headerEnd + 4 + length) return;
-      const status = Number(head.slice(9, 12));
-      if (status < 200 || status > 299) non2xx += 1;
+      const response = takeResponse(pending.length ? Buffer.concat([pending, chunk]) : chunk);
+      pending = response.rest;
+      if (response.status === undefined) return;
+      if (response.status < 200 || response.status > 299) non2xx += 1;
       latencies.push(performance.now() - sentAt);
-      pending = pending.subarray(headerEnd + 4 + length);
       sendNext();
     });
     socket.on('error', reject);
@@ -91,16 +96,12 @@ function lane(): Promise<Lane> {
     let pending: Buffer = Buffer.alloc(0);
     let onAnswer: ((status: number) => void) | undefined;
     socket.on('data', (chunk: Buffer) => {
-      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-      const headerEnd = pending.indexOf(HEADER_END);
-      if (headerEnd < 0) return;
-      const head = pending.subarray(0, headerEnd).toString('latin1');
-      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-      if (pending.length < headerEnd + 4 + length) return;
-      pending = pending.subarray(headerEnd + 4 + length);
+      const response = takeResponse(pending.length ? Buffer.concat([pending, chunk]) : chunk);
+      pending = response.rest;
+      if (response.status === undefined) return;
       const answer = onAnswer;
       onAnswer = undefined;
-      answer?.(Number(head.slice(9, 12)));
+      answer?.(response.status);
     });
     const self: Lane = {
       open: true,

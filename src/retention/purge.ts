@@ -95,22 +95,26 @@ export async function purgeExpiredPersonalData(
       const kind = run.kinds[i];
       if (!kind || kind.done) continue;
       const cutoff = run.cutoffs[entry.period];
+      // The kind is swept to the cutoff, or to its first recording Twilio kept, so the next run starts there.
+      const finishKind = async (): Promise<void> => {
+        kind.done = true;
+        kind.sweptTo = kind.failedFrom ?? cutoff;
+        await runs.updateOne(
+          { _id: run._id },
+          {
+            $set: {
+              [`kinds.${i}.done`]: true,
+              [`kinds.${i}.sweptTo`]: kind.sweptTo,
+              heartbeatAt: new Date(),
+            },
+          },
+        );
+      };
       for (;;) {
         opts.signal?.throwIfAborted();
         const batch = await selectBatch(ctx, entry, kind, cutoff, batchSize);
         if (batch.length === 0) {
-          kind.done = true;
-          kind.sweptTo = kind.failedFrom ?? cutoff;
-          await runs.updateOne(
-            { _id: run._id },
-            {
-              $set: {
-                [`kinds.${i}.done`]: true,
-                [`kinds.${i}.sweptTo`]: kind.sweptTo,
-                heartbeatAt: new Date(),
-              },
-            },
-          );
+          await finishKind();
           break;
         }
         let ids = batch.map((d) => d._id);
@@ -185,23 +189,13 @@ export async function purgeExpiredPersonalData(
         opts.signal?.throwIfAborted();
         if (batch.length < batchSize) {
           // A short batch was the last of the kind: no need to ask again.
-          kind.done = true;
-          kind.sweptTo = kind.failedFrom ?? cutoff;
-          await runs.updateOne(
-            { _id: run._id },
-            { $set: { [`kinds.${i}.done`]: true, [`kinds.${i}.sweptTo`]: kind.sweptTo } },
-          );
+          await finishKind();
           break;
         }
         if (failed > 0) {
           // Twilio is refusing deletes: stop asking for this run; the next one starts from the
           // first recording kept.
-          kind.done = true;
-          kind.sweptTo = kind.failedFrom ?? cutoff;
-          await runs.updateOne(
-            { _id: run._id },
-            { $set: { [`kinds.${i}.done`]: true, [`kinds.${i}.sweptTo`]: kind.sweptTo } },
-          );
+          await finishKind();
           break;
         }
         // Yield between batches: requests waiting on this process (or on the database) go first.

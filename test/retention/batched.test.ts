@@ -1,3 +1,4 @@
+import { signInCookie } from './support.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/auth/users.js';
 import { createWorkerConnection } from '../../src/queue/connection.js';
@@ -78,15 +79,7 @@ afterAll(async () => {
 
 const queue = () => sys.ctx.queues.get(RETENTION_QUEUE);
 
-async function cookie(): Promise<string> {
-  const res = await fetch(`${sys.baseUrl}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username: 'admin', password: PASSWORD }).toString(),
-  });
-  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-}
+const cookie = () => signInCookie(sys, 'admin', PASSWORD);
 
 describe('the retention purge at national size', () => {
   it('stopped part-way, is continued by the next run: everything due purged once, nothing else', async () => {

@@ -7,7 +7,7 @@ import { keyedHash } from '../../src/followup/conversation/origin.js';
 import { citizenSubject } from '../../src/retention/erase.js';
 import { FAST_FOLLOWUP_ENV, reply, ticketEvent, waitForMessages } from '../support/followup.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
-import { dashboardFigures, everyDocument, whereStored } from './support.js';
+import { dashboardFigures, everyDocument, whereStored, signInCookie } from './support.js';
 
 // Issue 16, item 4: erasure of one citizen's personal data on request, by API, page and command.
 const run = promisify(execFile);
@@ -39,15 +39,7 @@ afterAll(async () => {
   await sys?.stop();
 });
 
-async function cookie(): Promise<string> {
-  const res = await fetch(`${sys.baseUrl}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username: 'admin', password: PASSWORD }).toString(),
-  });
-  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-}
+const cookie = () => signInCookie(sys, 'admin', PASSWORD);
 
 /** The integrity signals' pseudonym of a number (answer_origins), which goes with the number. */
 const pseudonym = (phone: string) => keyedHash(sys.ctx.config.integrity.key, 'citizen', phone);

@@ -65,3 +65,14 @@ export async function dashboardFigures(sys: TestSystem, token: string): Promise<
   figures.push(await integrity.json());
   return figures;
 }
+
+/** The session cookie of a user signed in through the login form, as a browser gets it. */
+export async function signInCookie(sys: TestSystem, username: string, password: string): Promise<string> {
+  const res = await fetch(`${sys.baseUrl}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username, password }).toString(),
+  });
+  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}

@@ -167,7 +167,7 @@ final class IndexedBackends {
         @Override
         protected Index<Integer> openOrCreateSecondaryIndex(
             String collection, String index, List<IndexKey> keys, boolean sparse) {
-          return new FirstFieldIndex<>(index, keys, sparse);
+          return new FirstFieldIndex<>(index, keys, sparse, false);
         }
       };
     }
@@ -232,7 +232,7 @@ final class IndexedBackends {
         @Override
         protected Index<Object> openOrCreateSecondaryIndex(
             String collection, String index, List<IndexKey> keys, boolean sparse) {
-          return new FirstFieldIndex<>(index, keys, sparse);
+          return new FirstFieldIndex<>(index, keys, sparse, true);
         }
       };
     }
@@ -253,11 +253,57 @@ final class IndexedBackends {
     private static final Set<String> RANGE_OPERATORS = Set.of("$lt", "$lte", "$gt", "$gte");
 
     private final NavigableMap<Object, Set<P>> positionsByValue = new TreeMap<>(ORDER);
-    private final Map<Object, P> positionById = new HashMap<>();
-    private final Map<P, Set<Object>> valuesByPosition = new HashMap<>();
+    /**
+     * Each document's indexed value: the very key object of {@link #positionsByValue} (one per
+     * distinct value, not one per document), or {@link Several} for an array. Why so lean: at
+     * 10,000,000 scores with seven such indexes, a set of values and a copy of each value per
+     * document per index needed about 27 GB of heap; this needs about 8.
+     */
+    private final Map<P, Object> valueByPosition = new HashMap<>();
+    /** Null on the file, where a document's position is its `_id` and needs no map of its own. */
+    private final Map<Object, P> positionById;
 
-    FirstFieldIndex(String name, List<IndexKey> keys, boolean sparse) {
+    /** @param positionIsId true on the H2 file, whose positions are the documents' `_id` values */
+    FirstFieldIndex(String name, List<IndexKey> keys, boolean sparse, boolean positionIsId) {
       super(name, keys, sparse);
+      positionById = positionIsId ? null : new HashMap<>();
+    }
+
+    /** The values an array field gave one document, each the index's own key object. */
+    private record Several(Object[] values) {}
+
+    @SuppressWarnings("unchecked")
+    private P positionOf(Document document) {
+      Object id = document.get("_id");
+      if (positionById != null) return positionById.get(id);
+      return valueByPosition.containsKey(id) ? (P) id : null;
+    }
+
+    /** Adds a position under a value; returns the index's key object for that value. */
+    private Object addUnder(Object value, P position) {
+      Map.Entry<Object, Set<P>> entry = positionsByValue.ceilingEntry(value);
+      if (entry != null && ORDER.compare(entry.getKey(), value) == 0) {
+        entry.getValue().add(position);
+        return entry.getKey();
+      }
+      Set<P> positions = new LinkedHashSet<>();
+      positions.add(position);
+      positionsByValue.put(value, positions);
+      return value;
+    }
+
+    private static Object[] asArray(Object stored) {
+      return stored instanceof Several several ? several.values() : new Object[] {stored};
+    }
+
+    /** Whether a document's values are those stored, by the index's order (as its keys are compared). */
+    private static boolean same(Set<Object> values, Object stored) {
+      if (stored == null) return false;
+      Object[] old = asArray(stored);
+      if (old.length != values.size()) return false;
+      int i = 0;
+      for (Object value : values) if (ORDER.compare(value, old[i++]) != 0) return false;
+      return true;
     }
 
     private String firstField() {
@@ -376,7 +422,7 @@ final class IndexedBackends {
 
     @Override
     public synchronized P getPosition(Document document) {
-      return positionById.get(document.get("_id"));
+      return positionOf(document);
     }
 
     @Override
@@ -387,18 +433,21 @@ final class IndexedBackends {
     @Override
     public synchronized void add(Document document, P position, MongoCollection<P> collection) {
       Set<Object> values = valuesOf(document);
-      for (Object value : values) positionsByValue.computeIfAbsent(value, v -> new LinkedHashSet<>()).add(position);
-      valuesByPosition.put(position, values);
-      positionById.put(document.get("_id"), position);
+      Object[] keys = new Object[values.size()];
+      int i = 0;
+      for (Object value : values) keys[i++] = addUnder(value, position);
+      valueByPosition.put(position, keys.length == 1 ? keys[0] : new Several(keys));
+      if (positionById != null) positionById.put(document.get("_id"), position);
     }
 
     @Override
     public synchronized P remove(Document document) {
-      P position = positionById.remove(document.get("_id"));
+      P position = positionOf(document);
       if (position == null) return null;
-      Set<Object> values = valuesByPosition.remove(position);
-      if (values != null) {
-        for (Object value : values) {
+      if (positionById != null) positionById.remove(document.get("_id"));
+      Object stored = valueByPosition.remove(position);
+      if (stored != null) {
+        for (Object value : asArray(stored)) {
           Set<P> positions = positionsByValue.get(value);
           if (positions == null) continue;
           positions.remove(position);
@@ -410,12 +459,12 @@ final class IndexedBackends {
 
     @Override
     public synchronized long getCount() {
-      return positionById.size();
+      return valueByPosition.size();
     }
 
     @Override
     public synchronized boolean isEmpty() {
-      return positionById.isEmpty();
+      return valueByPosition.isEmpty();
     }
 
     @Override
@@ -432,8 +481,8 @@ final class IndexedBackends {
     public synchronized void updateInPlace(
         Document oldDocument, Document newDocument, P position, MongoCollection<P> collection) {
       // Most updates leave the indexed field as it was: nothing to move.
-      if (valuesOf(newDocument).equals(valuesByPosition.get(position))
-          && position.equals(positionById.get(newDocument.get("_id")))) return;
+      if (same(valuesOf(newDocument), valueByPosition.get(position))
+          && java.util.Objects.equals(position, positionOf(newDocument))) return;
       remove(oldDocument);
       add(newDocument, position, collection);
     }
@@ -441,8 +490,8 @@ final class IndexedBackends {
     @Override
     public synchronized void drop() {
       positionsByValue.clear();
-      positionById.clear();
-      valuesByPosition.clear();
+      if (positionById != null) positionById.clear();
+      valueByPosition.clear();
     }
 
     @Override

@@ -14,6 +14,9 @@ import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.KeyConstraintError;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
+import io.netty.channel.Channel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -78,6 +81,41 @@ final class IndexedBackends {
   }
 
   /**
+   * The leading {@code $match} of the aggregation this thread is running, with its collection's name:
+   * the library feeds every pipeline the whole collection and matches in the first stage, so a
+   * pipeline that MongoDB starts with an index scan (an agent's records for the integrity signals:
+   * its agentId and days) read every record here. The collection takes it once, for the pipeline's
+   * input only, and reads it as a query (its indexes); the {@code $match} stage still runs on what
+   * it reads, so only the speed changes.
+   */
+  private static final ThreadLocal<Object[]> LEADING_MATCH = new ThreadLocal<>();
+
+  /** Runs a command, first noting an aggregation's leading {@code $match} for its collection. */
+  static Document withLeadingMatch(Document query, String command, java.util.function.Supplier<Document> run) {
+    if (!command.equalsIgnoreCase("aggregate")
+        || !(query.get(command) instanceof String collection)
+        || !(query.get("pipeline") instanceof List<?> pipeline)
+        || pipeline.isEmpty()
+        || !(pipeline.get(0) instanceof Document first)
+        || first.size() != 1
+        || !(first.get("$match") instanceof Document match)) return run.get();
+    LEADING_MATCH.set(new Object[] {collection, match});
+    try {
+      return run.get();
+    } finally {
+      LEADING_MATCH.remove();
+    }
+  }
+
+  /** This collection's pipeline input as a query, once, if an aggregation on it noted one. */
+  static Document takeLeadingMatch(String collection) {
+    Object[] noted = LEADING_MATCH.get();
+    if (noted == null || !noted[0].equals(collection)) return null;
+    LEADING_MATCH.remove();
+    return (Document) noted[1];
+  }
+
+  /**
    * A field's distinct values over the whole collection, read from the keys of an index led by that
    * field, as MongoDB's distinct scan does; null when none serves it (a filter, no such index, or
    * values the index does not keep as the documents hold them), and the library reads every
@@ -122,8 +160,20 @@ final class IndexedBackends {
     public MemoryDatabase openOrCreateDatabase(String name) {
       return new MemoryDatabase(name, getCursorRegistry()) {
         @Override
+        public Document handleCommand(
+            Channel channel, String command, Document query, DatabaseResolver resolver, Oplog oplog) {
+          return withLeadingMatch(query, command, () -> super.handleCommand(channel, command, query, resolver, oplog));
+        }
+
+        @Override
         protected MemoryCollection openOrCreateCollection(String collection, CollectionOptions options) {
           return new MemoryCollection(this, collection, options, cursorRegistry) {
+            @Override
+            public Stream<Document> queryAllAsStream() {
+              Document match = takeLeadingMatch(getCollectionName());
+              return match == null ? super.queryAllAsStream() : handleQueryAsStream(match);
+            }
+
             @Override
             protected QueryResult queryDocuments(
                 Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
@@ -183,12 +233,24 @@ final class IndexedBackends {
       MVStore store = getMvStore();
       return new H2Database(name, store, getCursorRegistry()) {
         @Override
+        public Document handleCommand(
+            Channel channel, String command, Document query, DatabaseResolver resolver, Oplog oplog) {
+          return withLeadingMatch(query, command, () -> super.handleCommand(channel, command, query, resolver, oplog));
+        }
+
+        @Override
         protected MongoCollection<Object> openOrCreateCollection(String collection, CollectionOptions options) {
           // As H2Database names its maps (its prefixes are private there).
           String full = getFullCollectionNamespace(collection);
           MVMap<Object, Document> data = store.openMap("databases." + full);
           MVMap<String, Object> meta = store.openMap("meta." + full);
           return new H2Collection(this, collection, options, data, meta, cursorRegistry) {
+            @Override
+            public Stream<Document> queryAllAsStream() {
+              Document match = takeLeadingMatch(getCollectionName());
+              return match == null ? super.queryAllAsStream() : handleQueryAsStream(match);
+            }
+
             @Override
             protected QueryResult queryDocuments(
                 Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
@@ -260,6 +322,12 @@ final class IndexedBackends {
      * document per index needed about 27 GB of heap; this needs about 8.
      */
     private final Map<P, Object> valueByPosition = new HashMap<>();
+    /**
+     * Whether some document gave several values (an array). MongoDB then cannot bound a range on
+     * both sides (one element may meet `$gte` and another `$lt`), and a document may sit under
+     * several keys: a range reads the lower side only, each document once, and no sort is served.
+     */
+    private boolean multikey;
     /** Null on the file, where a document's position is its `_id` and needs no map of its own. */
     private final Map<Object, P> positionById;
 
@@ -321,11 +389,23 @@ final class IndexedBackends {
       return values;
     }
 
+    /**
+     * A document holding this value at the first field's path, so a queried value is normalised as
+     * the documents' are; a dotted path ({@code closures.closedAt}) must be nested for that, or the
+     * value reads as missing.
+     */
+    private Document documentWith(Object value) {
+      String[] path = firstField().split("\\.");
+      Object nested = value;
+      for (int i = path.length - 1; i > 0; i--) nested = new Document(path[i], nested);
+      return new Document(path[0], nested);
+    }
+
     private Object queriedValue(Document query) {
       if (!query.containsKey(firstField())) return null;
       Object value = query.get(firstField());
       if (value instanceof Document || value instanceof Collection || value instanceof Pattern) return null;
-      Set<Object> values = valuesOf(new Document(firstField(), value));
+      Set<Object> values = valuesOf(documentWith(value));
       return values.size() == 1 ? values.iterator().next() : null;
     }
 
@@ -338,7 +418,7 @@ final class IndexedBackends {
         Object bound = range.get(op);
         if (bound == null || bound instanceof Document || bound instanceof Collection || bound instanceof Pattern)
           return null;
-        Set<Object> values = valuesOf(new Document(firstField(), bound));
+        Set<Object> values = valuesOf(documentWith(bound));
         if (values.size() != 1) return null;
         bounds.put(op, values.iterator().next());
       }
@@ -383,6 +463,13 @@ final class IndexedBackends {
         }
       }
       NavigableMap<Object, Set<P>> within = positionsByValue;
+      if (multikey) {
+        if (low != null) within = within.tailMap(low, lowIn);
+        else if (high != null) within = within.headMap(high, highIn);
+        Set<P> once = new LinkedHashSet<>();
+        for (Set<P> positions : within.values()) once.addAll(positions);
+        return new OrderedPositions<>(null, once);
+      }
       if (low != null && high != null) {
         int c = ORDER.compare(low, high);
         if (c > 0 || (c == 0 && !(lowIn && highIn)))
@@ -433,6 +520,7 @@ final class IndexedBackends {
     @Override
     public synchronized void add(Document document, P position, MongoCollection<P> collection) {
       Set<Object> values = valuesOf(document);
+      if (values.size() > 1) multikey = true;
       Object[] keys = new Object[values.size()];
       int i = 0;
       for (Object value : values) keys[i++] = addUnder(value, position);
@@ -527,8 +615,10 @@ final class IndexedBackends {
       return sorted;
     }
 
+    /** Whether a query sorted so reads these in index order; never for a multikey index (field null). */
     boolean sortedAs(Document orderBy) {
-      return orderBy != null
+      return field != null
+          && orderBy != null
           && orderBy.size() == 1
           && orderBy.get(field) instanceof Number n
           && n.intValue() == 1;

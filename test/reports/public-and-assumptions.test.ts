@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MongoClient, ObjectId } from 'mongodb';
+import { MongoClient, ObjectId, type Db } from 'mongodb';
 import { startOwnMongo } from '../support/own-mongo.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
@@ -15,6 +15,69 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([on?.stop(), off?.stop()]);
 });
+
+/**
+ * Pipelines led by a `$match`, which MongoDB starts with an index scan and the embedded server now
+ * reads through its indexes too: the same answers as the rule computed here, and a collection read
+ * whole again by a later stage or a later pipeline.
+ */
+async function pipelineAssumptions(db: Db): Promise<void> {
+  const records = db.collection('pipeline_records');
+  const names = db.collection('pipeline_names');
+  await records.createIndex({ agent: 1, day: 1 });
+  await records.createIndex({ day: 1 });
+  const docs = Array.from({ length: 200 }, (_, i) => ({
+    _id: `p${i}` as never,
+    agent: `a${i % 10}`,
+    day: `2025-01-${String(1 + (i % 20)).padStart(2, '0')}`,
+    solved: i % 3 === 0,
+  }));
+  await records.insertMany(docs);
+  await names.insertMany(Array.from({ length: 10 }, (_, i) => ({ code: `a${i}`, name: `Agent ${i}` })));
+  const byDay = (rows: { day: string }[]) => {
+    const out = new Map<string, number>();
+    for (const r of rows) out.set(r.day, (out.get(r.day) ?? 0) + 1);
+    return [...out].sort(([a], [b]) => a.localeCompare(b));
+  };
+  const grouped = async (match: Record<string, unknown>) =>
+    (
+      await records
+        .aggregate<{ _id: string; n: number }>([
+          { $match: match },
+          { $group: { _id: '$day', n: { $sum: 1 } } },
+          { $sort: { _id: 1 } },
+        ])
+        .toArray()
+    ).map((g) => [g._id, g.n]);
+  expect(await grouped({ agent: 'a3', day: { $gte: '2025-01-05', $lte: '2025-01-14' } })).toEqual(
+    byDay(docs.filter((d) => d.agent === 'a3' && d.day >= '2025-01-05' && d.day <= '2025-01-14')),
+  );
+  expect(await grouped({ day: { $lt: '2025-01-03' }, solved: true })).toEqual(
+    byDay(docs.filter((d) => d.day < '2025-01-03' && d.solved)),
+  );
+  expect(await grouped({ $or: [{ agent: 'a1' }, { day: '2025-01-20' }] })).toEqual(
+    byDay(docs.filter((d) => d.agent === 'a1' || d.day === '2025-01-20')),
+  );
+  // A later stage reads another collection, or the same one, whole.
+  const joined = await records
+    .aggregate<{ _id: string; names: unknown[]; same: unknown[] }>([
+      { $match: { agent: 'a4' } },
+      { $lookup: { from: 'pipeline_names', localField: 'agent', foreignField: 'code', as: 'names' } },
+      { $lookup: { from: 'pipeline_records', localField: 'day', foreignField: 'day', as: 'same' } },
+    ])
+    .toArray();
+  expect(joined).toHaveLength(20);
+  for (const j of joined) {
+    expect(j.names).toHaveLength(1);
+    const day = docs.find((d) => String(d._id) === String(j._id))?.day;
+    expect(j.same).toHaveLength(docs.filter((d) => d.day === day).length);
+  }
+  // …and the next pipeline on the collection, with no $match, reads every document.
+  expect(await records.aggregate([{ $group: { _id: null, n: { $sum: 1 } } }]).toArray()).toEqual([
+    { _id: null, n: 200 },
+  ]);
+  expect(await records.countDocuments({ agent: 'a4' })).toBe(20);
+}
 
 describe('public scoreboard switch', () => {
   it('is on by default, cacheable, script-free, and can be switched off', async () => {
@@ -56,6 +119,10 @@ describe('database assumptions (MongoDB and the embedded server)', () => {
       { a: 'x', s: true, r: 5, n: 2 },
       { a: 'x', s: null, r: null, n: 1 },
     ]);
+  });
+
+  it('answers a pipeline led by $match as MongoDB does, later stages reading collections whole', async () => {
+    await pipelineAssumptions(on.ctx.db.conn.db!);
   });
 
   it('sums nested field paths per group, a missing field counting as 0', async () => {
@@ -230,6 +297,35 @@ describe('database assumptions for writers', () => {
     );
   });
 
+  it('answers ranges over an array field: every document with a closure in the range, each once', async () => {
+    // A ticket's closures, read by the reopen signal as a $match on the array then one per closure.
+    // MongoDB also matches a ticket whose closures straddle the range (one element meets $gte and
+    // another $lt); the embedded server's matcher wants one element to meet both. The per-closure
+    // $match after the $unwind drops such a ticket either way, so the signal's counts agree.
+    const coll = on.ctx.db.conn.collection('assumption_multikey');
+    await coll.createIndex({ 'closures.closedAt': 1 });
+    const day = (d: number) => new Date(Date.UTC(2025, 0, d));
+    await coll.insertMany([
+      { _id: 'inside' as never, closures: [{ closedAt: day(10) }, { closedAt: day(11) }] },
+      { _id: 'straddles' as never, closures: [{ closedAt: day(2) }, { closedAt: day(28) }] },
+      { _id: 'before' as never, closures: [{ closedAt: day(1) }, { closedAt: day(3) }] },
+      { _id: 'one' as never, closures: [{ closedAt: day(15) }] },
+      { _id: 'none' as never, closures: [] },
+    ]);
+    const found = async (filter: Record<string, unknown>, sort?: Record<string, 1>) =>
+      (await coll.find(filter, sort ? { sort } : {}).toArray()).map((d) => String(d._id)).sort();
+    const range = { 'closures.closedAt': { $gte: day(5), $lt: day(20) } };
+    const withoutStraddle = (ids: string[]) => ids.filter((id) => id !== 'straddles');
+    expect(withoutStraddle(await found(range))).toEqual(['inside', 'one']);
+    expect(withoutStraddle(await found(range, { 'closures.closedAt': 1 }))).toEqual(['inside', 'one']);
+    expect(await found({ 'closures.closedAt': { $lt: day(4) } })).toEqual(['before', 'straddles']);
+    expect(await found({ 'closures.closedAt': day(15) })).toEqual(['one']);
+    const unwound = await coll
+      .aggregate([{ $match: range }, { $unwind: '$closures' }, { $match: range }])
+      .toArray();
+    expect(unwound.map((d) => String(d._id)).sort()).toEqual(['inside', 'inside', 'one']);
+  });
+
   it("gives a field's distinct values as MongoDB does, through updates and deletes", async () => {
     const coll = on.ctx.db.conn.collection('assumption_distinct');
     await coll.createIndex({ day: 1 });
@@ -282,6 +378,7 @@ describe('database assumptions on the database file', () => {
         '2025-01-03',
       ]);
       expect(await coll.distinct('at')).toHaveLength(6);
+      await pipelineAssumptions(client.db('assumptions'));
     } finally {
       await client.close();
       await mongo.remove();

@@ -15,6 +15,8 @@
  * Usage: npm run bench -- national-year
  *        BENCH_NATIONAL_PER_DAY=20000 BENCH_REBUILD_SIZES=100000,200000 npm run bench -- national-year
  *        BENCH_NATIONAL_AGENTS=500 (fewer agents, still 365 days: a smaller run while developing)
+ *        BENCH_VIEWS=agent-page,agent (only these views, by key; no board, no rebuild) with
+ *        BENCH_CPU_PROFILE=<dir> (a V8 CPU profile of each view's computed requests)
  * Targets: p95 < 300 ms for each year view, < 100 ms for the public board, year view ≤ 2× month view.
  */
 import os from 'node:os';
@@ -40,7 +42,7 @@ import {
   yearRecord,
   type YearShape,
 } from '../test/reports/year-dataset.js';
-import { benchServices } from './lib.js';
+import { benchServices, profilePhase } from './lib.js';
 import { measureSumsRebuild } from './sums-rebuild.js';
 
 const SHAPE: YearShape = {
@@ -55,6 +57,8 @@ const REBUILD_SIZES = (process.env.BENCH_REBUILD_SIZES ?? '1000000,2000000,10000
 const RECORD_SAMPLE = Number(process.env.BENCH_RECORD_SAMPLE ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20);
+/** Only these views (their keys below), to profile one while developing; the report needs them all. */
+const ONLY_VIEWS = process.env.BENCH_VIEWS?.split(',').filter(Boolean);
 const BENCH_PASSWORD = 'national year bench sign-in 2025';
 const YEAR_MONTHS = Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`);
 
@@ -291,12 +295,13 @@ async function main(): Promise<void> {
       },
     ];
     const computed = new Map<string, Figures>();
-    for (const v of views) {
-      const c = await measure(() => get(v.path), touch(v.months));
+    for (const v of views.filter((x) => !ONLY_VIEWS || ONLY_VIEWS.includes(x.key))) {
+      const c = await profilePhase(v.key, () => measure(() => get(v.path), touch(v.months)));
       computed.set(v.key, c);
       line(`${v.label}, computed`, c);
       line(`${v.label}, cached`, await measure(() => get(v.path)));
     }
+    if (ONLY_VIEWS) return;
     // What the first reader after live counts pays: before each request one more agent's June is
     // marked as a count marks it, so the read takes that month from its days and the year of the
     // agent marked before from its months (src/reports/sums/year-sums.ts).

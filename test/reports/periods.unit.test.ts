@@ -1,5 +1,7 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
+  addDays,
   daysBetween,
   localDayOf,
   localTimestampFormatter,
@@ -48,5 +50,33 @@ describe('local periods', () => {
     expect(london(new Date('2025-03-30T01:30:00Z'))).toBe('2025-03-30T02:30:00+01:00');
     const ny = localTimestampFormatter('America/New_York');
     expect(ny(new Date('2025-01-15T12:00:00Z'))).toBe('2025-01-15T07:00:00-05:00');
+  });
+});
+
+describe('calendar arithmetic on day strings', () => {
+  it('agrees with luxon on every day of three decades, across leap days and year ends', () => {
+    const luxonDay = (day: string) => DateTime.fromISO(day, { zone: 'UTC' });
+    let checked = 0;
+    for (let dt = luxonDay('1999-12-20'); dt <= luxonDay('2031-01-10'); dt = dt.plus({ days: 1 })) {
+      const day = dt.toISODate() ?? '';
+      expect(addDays(day, 1)).toBe(dt.plus({ days: 1 }).toISODate());
+      expect(addDays(day, -400)).toBe(dt.minus({ days: 400 }).toISODate());
+      expect(periodOf(day, 'week')).toBe(dt.minus({ days: dt.weekday % 7 }).toISODate());
+      expect(daysBetween('2000-02-28', day)).toBe(
+        Math.round(dt.diff(luxonDay('2000-02-28'), 'days').days) + 1,
+      );
+      checked++;
+    }
+    expect(checked).toBe(11_345);
+  });
+
+  it('refuses days that are not dates', () => {
+    for (const bad of ['2025-02-29', '2024-02-30', '2025-13-01', '2025-00-10', '2025-1-01', 'tomorrow']) {
+      expect(() => addDays(bad, 1)).toThrow(`not a day: ${bad}`);
+      expect(() => periodOf(bad, 'week')).toThrow(`not a day: ${bad}`);
+      expect(() => daysBetween(bad, '2025-01-01')).toThrow('not a day');
+    }
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(periodsBetween('2024-12-30', '2025-01-06', 'week')).toEqual(['2024-12-29', '2025-01-05']);
   });
 });

@@ -7,8 +7,6 @@
  * Env: BENCH_REBUILD_SIZES (default 1000000,2000000), BENCH_REBUILD_HEAP (mongo-java-server heap, 4g),
  *      BENCH_REBUILD_FLOOR=0 skips the floor and the database-grouping measurements,
  *      BENCH_REBUILD_GROUP_MAX (30000): the database's grouping is measured up to this size only.
- *      BENCH_REBUILD_DATA_DIR: keep the database file there and seed on from the records it holds
- *      (a 10,000,000-record seeding can then span runs); default a temporary directory, removed.
  */
 import { loadAverage, measureSumsRebuild } from './sums-rebuild.js';
 

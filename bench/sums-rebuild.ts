@@ -17,7 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config/index.js';
@@ -228,11 +228,7 @@ export async function measureSumsRebuild(opts: SumsRebuildOptions): Promise<Sums
   // minutes at 100,000 records on a quiet machine (stopped unfinished), hours at millions. It is
   // compared at small sizes only.
   const groupMax = Number(process.env.BENCH_REBUILD_GROUP_MAX ?? 30_000);
-  // A kept directory lets a long seeding go on in a later run (records are keyed by their index, so
-  // the next run seeds from the count already there); a temporary one is removed at the end.
-  const keptDir = process.env.BENCH_REBUILD_DATA_DIR;
-  if (keptDir) mkdirSync(keptDir, { recursive: true });
-  const dir = keptDir ?? mkdtempSync(path.join(os.tmpdir(), 'verisat-rebuild-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-rebuild-'));
   let mongo: EmbeddedService | undefined;
   let base = process.env.MONGODB_URI;
   if (!base) {
@@ -241,9 +237,7 @@ export async function measureSumsRebuild(opts: SumsRebuildOptions): Promise<Sums
       searchPath: loadConfig({ PATH: process.env.PATH, HOME: process.env.HOME }).binSearchPath,
       persistent: true,
       javaHeap: opts.javaHeap ?? '4g',
-      // A kept file of millions of records: the server rebuilds its in-memory indexes from every
-      // document before it listens (minutes).
-      startTimeoutMs: keptDir ? 3_600_000 : 120_000,
+      startTimeoutMs: 120_000,
     });
     base = mongo.url;
   }
@@ -251,15 +245,13 @@ export async function measureSumsRebuild(opts: SumsRebuildOptions): Promise<Sums
   const db = await connectDatabase(uri);
   const figures: SumsRebuildFigure[] = [];
   try {
-    if (!keptDir) await db.models.VerifiedScore.collection.deleteMany({});
+    await db.models.VerifiedScore.collection.deleteMany({});
     console.log(
       `sums rebuild: ${mongo ? `${mongo.name} on its H2 file (heap ${opts.javaHeap ?? '4g'})` : 'MONGODB_URI'}, ` +
         `sizes ${sizes.map((s) => s.toLocaleString('en')).join(', ')} (load ${loadAverage()})`,
     );
-    let seeded = keptDir ? await db.models.VerifiedScore.collection.estimatedDocumentCount() : 0;
-    if (seeded > 0) console.log(`kept records in ${dir}: ${seeded.toLocaleString('en')}`);
+    let seeded = 0;
     for (const size of sizes) {
-      if (seeded > size) throw new Error(`the kept database has ${seeded} records, more than ${size}`);
       const seedSeconds = await seed(db, opts.shape, seeded, size);
       console.log(
         `seeded ${(size - seeded).toLocaleString('en')} records to ${size.toLocaleString('en')} in ${seedSeconds.toFixed(0)} s ` +
@@ -315,7 +307,7 @@ export async function measureSumsRebuild(opts: SumsRebuildOptions): Promise<Sums
   } finally {
     await db.close();
     await mongo?.stop();
-    if (!keptDir) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
   return figures;
 }

@@ -136,9 +136,13 @@ export function inboundJobId(messageSid: string): string {
   return `in-${messageSid}`;
 }
 
-/** How long a reply put off for an earlier one waits before it looks again: short at first. */
+/**
+ * How long a reply put off for an earlier one waits before it looks again. The earlier one wakes it
+ * when it leaves (`leavePlace`), so a look only catches what woke nobody (a crash, a job vanished):
+ * looking often would only take the workers from other numbers' replies.
+ */
 function waitTurnMs(waitedMs: number): number {
-  return Math.min(1000, Math.max(50, Math.round(waitedMs / 10)));
+  return Math.min(2000, Math.max(250, Math.round(waitedMs / 4)));
 }
 
 /**
@@ -160,6 +164,8 @@ export function inboundWorker(ctx: AppContext): WorkerDefinition {
       if (!data.replies && ordered && (await mustWait(ctx, job, data, place))) {
         if (!token) throw new Error(`inbound ${data.sid}: no lock token to put the job off with`);
         await job.moveToDelayed(Date.now() + waitTurnMs(Date.now() - job.timestamp), token);
+        // The earlier one may have left between the look and the move, waking nobody: look again.
+        if (!(await mustWait(ctx, job, data, place))) await promoteIfDelayed(job);
         throw new DelayedError();
       }
       const decided: { followUpId?: string } = data.followUpId ? { followUpId: data.followUpId } : {};
@@ -258,7 +264,11 @@ async function leavePlace(ctx: AppContext, data: InboundJob): Promise<void> {
 
 async function wakeUp(ctx: AppContext, sid: string): Promise<void> {
   const job = await ctx.queues.get(INBOUND_QUEUE).getJob(inboundJobId(sid));
-  if (!job || !(await job.isDelayed())) return;
+  if (job) await promoteIfDelayed(job);
+}
+
+async function promoteIfDelayed(job: Job): Promise<void> {
+  if (!(await job.isDelayed())) return;
   await job.promote().catch(async (err: unknown) => {
     // Promoted by its own delay meanwhile: nothing to do.
     if (await job.isDelayed()) throw err;

@@ -268,9 +268,8 @@ async function wakeUp(ctx: AppContext, sid: string): Promise<void> {
 }
 
 async function promoteIfDelayed(job: Job): Promise<void> {
-  if (!(await job.isDelayed())) return;
   await job.promote().catch(async (err: unknown) => {
-    // Promoted by its own delay meanwhile: nothing to do.
+    // Not put off (running, waiting, or promoted by its own delay meanwhile): nothing to do.
     if (await job.isDelayed()) throw err;
   });
 }

@@ -111,6 +111,7 @@ export const followUp = area(
     RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
     DISPUTE_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
     DISPUTE_WEBHOOK_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    INBOUND_ORDER_MAX_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     ...contactPolicy.variables,
   },
   (e, at, report) => {
@@ -167,6 +168,11 @@ export const followUp = area(
          * giving; it goes at once when the conversation ends, and with what is known after this.
          */
         disputeGraceMs: e.DISPUTE_WEBHOOK_GRACE_SECONDS * 1000,
+        /**
+         * The longest a reply waits for an earlier reply of its number still pending; past it, it is
+         * applied anyway (conversation/inbound.ts). Longer than one retry of a failed job (RETRY_BASE_MS).
+         */
+        inboundOrderWaitMs: e.INBOUND_ORDER_MAX_WAIT_SECONDS * 1000,
         policy: contactPolicy.build(e, at, report),
       },
     };

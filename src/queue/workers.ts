@@ -12,6 +12,11 @@ export interface WorkerDefinition {
    * cancels them rather than waiting for them to finish.
    */
   cancelOnClose?: boolean;
+  /**
+   * Called once a job has failed for good (no attempt left, or unrecoverable), not after an attempt
+   * that is retried; what it throws is logged.
+   */
+  failed?: (job: Job, err: Error) => Promise<void>;
 }
 
 export interface RunningWorkers {
@@ -35,6 +40,13 @@ export function startWorkers(
     });
     worker.on('failed', (job, err) => {
       deps.log.warn({ queue: def.queue, jobId: job?.id, attempt: job?.attemptsMade, err }, 'job failed');
+      // BullMQ sets finishedOn only when the job moves to the failed set, not when it is retried.
+      if (job?.finishedOn && def.failed)
+        def
+          .failed(job, err)
+          .catch((hookErr: unknown) =>
+            deps.log.error({ queue: def.queue, jobId: job.id, err: hookErr }, 'failed-job hook failed'),
+          );
     });
     worker.on('error', (err) => deps.log.error({ queue: def.queue, err }, 'worker error'));
     return worker;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { RequestHandler } from 'express';
 import { DateTime } from 'luxon';
 import twilio from 'twilio';
@@ -58,6 +58,11 @@ export interface InboundJob {
   replySids?: string[];
   /** The follow-up the replies belong to (a WhatsApp reply refused outside the window finds it). */
   followUpId?: string;
+  /**
+   * Its place among the number's messages, in the order the webhook received them (see `takePlaces`);
+   * absent on a job queued before replies were ordered, which is applied whenever it runs.
+   */
+  place?: number;
 }
 
 /** What a conversation says: a reply it decided, or its question asked again (in another language). */
@@ -90,12 +95,14 @@ export function inboundHandler(ctx: AppContext): RequestHandler {
     removeOnComplete: { age: 7 * 24 * 3600 },
     removeOnFail: false,
   } as const;
-  // One pipelined addBulk per event-loop turn for every message that arrived in it (turn-batch.ts).
+  // One round trip for the places and one pipelined addBulk per event-loop turn, for every message
+  // that arrived in it (turn-batch.ts).
   const enqueue = turnBatcher<InboundJob, void>(async (jobs) => {
+    const places = await takePlaces(ctx, jobs);
     await ctx.queues.get<InboundJob>(INBOUND_QUEUE).addBulk(
-      jobs.map((job) => ({
+      jobs.map((job, i) => ({
         name: 'inbound',
-        data: job,
+        data: { ...job, place: places[i] },
         opts: { ...options, jobId: inboundJobId(job.sid) },
       })),
     );
@@ -130,28 +137,171 @@ export function inboundJobId(messageSid: string): string {
 }
 
 /**
+ * How long a reply put off for an earlier one waits before it looks again. The earlier one wakes it
+ * when it leaves (`leavePlace`), so a look only catches what woke nobody (a crash, a job vanished):
+ * looking often would only take the workers from other numbers' replies.
+ */
+function waitTurnMs(waitedMs: number): number {
+  return Math.min(2000, Math.max(250, Math.round(waitedMs / 4)));
+}
+
+/**
  * The worker side: decides the replies once, then sends them. A citizen's messages that arrive
  * together apply one at a time because each answer is a conditional write on the follow-up's
- * revision (answers.ts), not because anything holds a lock.
+ * revision (answers.ts), not because anything holds a lock; and in the order received, because a
+ * reply is put off while an earlier one of its number is still undecided (`mustWait`).
  */
 export function inboundWorker(ctx: AppContext): WorkerDefinition {
   return {
     queue: INBOUND_QUEUE,
     options: { concurrency: 20 },
-    process: async (job: Job) => {
+    process: async (job: Job, token?: string) => {
       const data = job.data as InboundJob;
+      // Why: docs/decisions/0029-inbound-replies-in-order.md
+      // Put off, not failed: moveToDelayed skips the attempt, so waiting spends none of the retries.
+      const { place } = data;
+      const ordered = place !== undefined && ctx.config.followUp.inboundOrderWaitMs > 0;
+      if (!data.replies && ordered && (await mustWait(ctx, job, data, place))) {
+        if (!token) throw new Error(`inbound ${data.sid}: no lock token to put the job off with`);
+        await job.moveToDelayed(Date.now() + waitTurnMs(Date.now() - job.timestamp), token);
+        // The earlier one may have left between the look and the move, waking nobody: look again.
+        if (!(await mustWait(ctx, job, data, place))) await promoteIfDelayed(job);
+        throw new DelayedError();
+      }
       const decided: { followUpId?: string } = data.followUpId ? { followUpId: data.followUpId } : {};
       const replies = data.replies ?? (await answerInbound(ctx, data, decided));
       const replySids = [...(data.replySids ?? [])];
       const followUp = decided.followUpId ? { followUpId: decided.followUpId } : {};
       if (!data.replies) await job.updateData({ ...data, replies, replySids, ...followUp });
+      // Decided, and kept with the job: the next reply of the number may go (again on a retry, in
+      // case this one stopped between the two).
+      await leavePlace(ctx, data);
       for (let i = replySids.length; i < replies.length; i++) {
         replySids.push(await sendReply(ctx, { ...data, ...followUp }, replies[i] ?? ''));
         await job.updateData({ ...data, replies, replySids, ...followUp });
       }
       return { replies, replySids };
     },
+    // A job that will never decide its reply (out of retries, or unrecoverable) holds nothing up.
+    failed: (job) => leavePlace(ctx, job.data as InboundJob),
   };
+}
+
+/** A number's messages by place, under a keyed hash: Redis keys and tools never show the number. */
+function placesKey(ctx: AppContext, from: string): string {
+  return `${ctx.config.queuePrefix}:inbound-order:${numberTag(ctx, from.replace(/^whatsapp:/, ''))}`;
+}
+
+/** Long past any wait: the set only has to outlive the jobs in it, and goes when it empties. */
+const PLACES_TTL_MS = 86_400_000;
+
+/**
+ * Gives each message the next place in its number's set, after every place still there, unless its
+ * sid has one (Twilio's retry of a webhook keeps its place); the set expires a day after its last
+ * message. KEYS: the numbers' sets; ARGV[1] the expiry, then (index into KEYS, sid) per message.
+ */
+const TAKE_PLACES = `
+local places = {}
+for i = 2, #ARGV, 2 do
+  local key = KEYS[tonumber(ARGV[i])]
+  local sid = ARGV[i + 1]
+  local place = tonumber(redis.call('ZSCORE', key, sid))
+  if not place then
+    local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+    place = (tonumber(last[2]) or 0) + 1
+    redis.call('ZADD', key, place, sid)
+  end
+  places[#places + 1] = place
+end
+for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+return places
+`;
+
+/**
+ * One round trip for a whole batch: the messages' places, in the order they arrived. SMS and
+ * WhatsApp from one phone share a set, as they share the conversation. A Redis Cluster keeps every
+ * key under the hash-tagged prefix in one slot (config/redis.ts), so one script can touch them all.
+ */
+async function takePlaces(ctx: AppContext, jobs: readonly InboundJob[]): Promise<number[]> {
+  const keys: string[] = [];
+  const index = new Map<string, number>();
+  const args: string[] = [];
+  for (const job of jobs) {
+    const key = placesKey(ctx, job.from);
+    let at = index.get(key);
+    if (at === undefined) {
+      keys.push(key);
+      at = keys.length;
+      index.set(key, at);
+    }
+    args.push(String(at), job.sid);
+  }
+  const places = await ctx.redis.eval(TAKE_PLACES, keys.length, ...keys, String(PLACES_TTL_MS), ...args);
+  if (!Array.isArray(places) || places.length !== jobs.length || !places.every((p) => Number.isInteger(p)))
+    throw new Error(`ordering ${jobs.length} inbound message(s) returned ${JSON.stringify(places)}`);
+  return places as number[];
+}
+
+/**
+ * The message leaves its number's set, and the next one, if it is put off waiting for it, goes now
+ * rather than at its next look (a burst of fifty would otherwise go at the pace of those looks).
+ */
+async function leavePlace(ctx: AppContext, data: InboundJob): Promise<void> {
+  if (data.place === undefined) return;
+  const key = placesKey(ctx, data.from);
+  const results = await ctx.redis.multi().zrem(key, data.sid).zrange(key, '0', '0').exec();
+  const [left, next] = results ?? [];
+  const failure = left?.[0] ?? next?.[0] ?? (results ? undefined : new Error('transaction aborted'));
+  if (failure)
+    throw new Error(`inbound ${data.sid} leaving its place failed: ${failure.message}`, { cause: failure });
+  const [nextSid] = (next?.[1] ?? []) as string[];
+  if (nextSid === undefined) return;
+  await wakeUp(ctx, nextSid).catch((err: unknown) =>
+    // It goes at its next look all the same; this one has done its part.
+    ctx.log.warn({ inbound: nextSid, err }, 'the next inbound reply could not be woken'),
+  );
+}
+
+async function wakeUp(ctx: AppContext, sid: string): Promise<void> {
+  const job = await ctx.queues.get(INBOUND_QUEUE).getJob(inboundJobId(sid));
+  if (job) await promoteIfDelayed(job);
+}
+
+async function promoteIfDelayed(job: Job): Promise<void> {
+  await job.promote().catch(async (err: unknown) => {
+    // Not put off (running, waiting, or promoted by its own delay meanwhile): nothing to do.
+    if (await job.isDelayed()) throw err;
+  });
+}
+
+/**
+ * Whether an earlier message of the number is still undecided and worth waiting for. One that will
+ * never leave its place is passed over: done (completed, it left already or stopped before
+ * leaving) or failed for good, it is cleared now; vanished from the queue, or retried for longer
+ * than the bound (INBOUND_ORDER_MAX_WAIT_SECONDS from this message's arrival), it is passed, logged
+ * by sid (never the number).
+ */
+async function mustWait(ctx: AppContext, job: Job, data: InboundJob, place: number): Promise<boolean> {
+  const key = placesKey(ctx, data.from);
+  const queue = ctx.queues.get(INBOUND_QUEUE);
+  // A few finished ones cleared per look; any more wait for the next look.
+  for (let cleared = 0; cleared < 5; cleared++) {
+    const [before] = await ctx.redis.zrangebyscore(key, '-inf', `(${place}`, 'LIMIT', 0, 1);
+    if (before === undefined) return false;
+    const state = await queue.getJobState(inboundJobId(before));
+    if (state === 'completed' || state === 'failed') {
+      await ctx.redis.zrem(key, before);
+      continue;
+    }
+    const waitedMs = Date.now() - job.timestamp;
+    if (waitedMs < ctx.config.followUp.inboundOrderWaitMs) return true;
+    ctx.log.warn(
+      { inbound: data.sid, before, state, waitedMs },
+      'inbound reply applied before an earlier one of its number that is still pending',
+    );
+    return false;
+  }
+  return true;
 }
 
 async function sendReply(ctx: AppContext, data: InboundJob, body: string): Promise<string> {

@@ -297,7 +297,7 @@ try {
     );
   }
   console.log(
-    `purge${finished ? '' : ' (stopped after the measured rounds)'}: ${changed.toLocaleString('en')} records changed in ${seconds.toFixed(1)} s (${(changed / seconds).toFixed(0)} records/s, ${report.batches} batches, ${report.recordingsDeleted.toLocaleString('en')} recordings deleted at the stand-in); load average at the end ${endLoad}`,
+    `purge${finished ? '' : ' (stopped after the measured rounds)'}: ${changed.toLocaleString('en')} records changed in ${seconds.toFixed(1)} s (${(changed / seconds).toFixed(0)} records/s, ${report.batches} batches of ${(changed / Math.max(1, report.batches)).toFixed(0)} records on average, ${report.recordingsDeleted.toLocaleString('en')} recordings deleted at the stand-in); load average at the end ${endLoad}`,
   );
   console.log(`  by kind: ${JSON.stringify(report.changed)}`);
   // What a whole purge of N closures changes: a phone and a comment on each follow-up and score,

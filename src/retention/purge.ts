@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from 'bullmq';
-import { Counter } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import type { AppContext } from '../context.js';
 import { INBOUND_QUEUE, type InboundJob } from '../followup/conversation/inbound.js';
 import { metricsOf } from '../http/metrics.js';
@@ -151,6 +151,7 @@ export async function purgeExpiredPersonalData(
         const writeStart = performance.now();
         const n = ids.length === 0 ? 0 : await removeFields(ctx, entry, { _id: { $in: ids } }, cutoff);
         const writeMs = performance.now() - writeStart;
+        if (ids.length > 0) counters.writes.observe(writeMs / 1000);
         batchSize = nextBatchSize(pace, asked, ids.length, writeMs);
         run.batchSize = batchSize;
         kind.after = last;
@@ -438,7 +439,7 @@ export async function removeFields(
   return (await collection.updateMany(conditional, { $unset: unset })).modifiedCount;
 }
 
-function purgeCounters(ctx: AppContext): { records: Counter<'kind'>; batches: Counter } {
+function purgeCounters(ctx: AppContext): { records: Counter<'kind'>; batches: Counter; writes: Histogram } {
   const { registry } = metricsOf(ctx);
   const records =
     (registry.getSingleMetric('verisat_retention_purged_records_total') as Counter<'kind'> | undefined) ??
@@ -455,7 +456,15 @@ function purgeCounters(ctx: AppContext): { records: Counter<'kind'>; batches: Co
       help: 'Batches the retention purge wrote in this process',
       registers: [registry],
     });
-  return { records, batches };
+  const writes =
+    (registry.getSingleMetric('verisat_retention_purge_write_seconds') as Histogram | undefined) ??
+    new Histogram({
+      name: 'verisat_retention_purge_write_seconds',
+      help: 'Time of each batch write of the retention purge in this process (paced to RETENTION_BATCH_TARGET_MS)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    });
+  return { records, batches, writes };
 }
 
 /** Queued replies and finished recording jobs in Redis, and the queues' event streams. */

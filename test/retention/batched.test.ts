@@ -174,6 +174,11 @@ describe('the retention purge at national size', () => {
     expect(metrics).toMatch(
       new RegExp(`verisat_retention_purged_records_total\\{kind="FollowUp\\.phone"[^}]*\\} ${OLD}\\n`),
     );
+    // Each batch's write time, which the pacing aims at RETENTION_BATCH_TARGET_MS.
+    expect(metrics).toMatch(
+      new RegExp(`verisat_retention_purge_write_seconds_count\\{[^}]*\\} ${r.batches}\\n`),
+    );
+    expect(metrics).toMatch(/verisat_retention_purge_write_seconds_bucket\{le="0\.01"[^}]*\} \d+\n/);
     const run = await retentionRuns(sys.ctx).findOne({ _id: stopped._id });
     expect(run?.state).toBe('done');
     expect(JSON.stringify(run)).not.toMatch(/9665\d{7}/);

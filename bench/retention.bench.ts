@@ -181,6 +181,24 @@ function webhookRequests(sys: TestSystem, round: number) {
   });
 }
 
+/**
+ * The purge's write times from its histogram on /metrics: how long the writes held the collection
+ * (the wait a webhook can meet), as the bucket bounds give them.
+ */
+async function writeTimes(sys: TestSystem): Promise<string> {
+  const text = await (await fetch(`${sys.baseUrl}/metrics`)).text();
+  const buckets = [
+    ...text.matchAll(/^verisat_retention_purge_write_seconds_bucket\{le="([^"]+)"[^}]*\} (\d+)$/gm),
+  ].map((m) => ({ le: m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]) * 1000, n: Number(m[2]) }));
+  const sum =
+    Number(/^verisat_retention_purge_write_seconds_sum\{[^}]*\} (\S+)$/m.exec(text)?.[1] ?? 0) * 1000;
+  const count = buckets.at(-1)?.n ?? 0;
+  if (count === 0) return 'no purge write timed';
+  const upTo = (q: number) => buckets.find((b) => b.n >= q * count)?.le ?? Number.POSITIVE_INFINITY;
+  const over = (ms: number) => count - (buckets.find((b) => b.le === ms)?.n ?? count);
+  return `${count} writes, mean ${(sum / count).toFixed(1)} ms, p50 ≤ ${upTo(0.5)} ms, p99 ≤ ${upTo(0.99)} ms, over 20 ms: ${over(20)}, over 100 ms: ${over(100)}`;
+}
+
 function line(label: string, rounds: LoadResult[]): { p50: number; p95: number; p99: number } {
   // load-runner reports p90, not p95: the 95th is read between them as the runner gives them.
   const med = (f: (r: LoadResult) => number) => f(medianBy(rounds, f));
@@ -256,6 +274,7 @@ try {
       );
   }
   const duringLoad = load();
+  const writes = await writeTimes(sys);
   let finished = true;
   if (FULL) {
     while (!(await job.isCompleted())) {
@@ -300,6 +319,9 @@ try {
     `purge${finished ? '' : ' (stopped after the measured rounds)'}: ${changed.toLocaleString('en')} records changed in ${seconds.toFixed(1)} s (${(changed / seconds).toFixed(0)} records/s, ${report.batches} batches of ${(changed / Math.max(1, report.batches)).toFixed(0)} records on average, ${report.recordingsDeleted.toLocaleString('en')} recordings deleted at the stand-in); load average at the end ${endLoad}`,
   );
   console.log(`  by kind: ${JSON.stringify(report.changed)}`);
+  console.log(
+    `  purge writes until the rounds ended (each holds the collection on mongo-java-server): ${writes}`,
+  );
   // What a whole purge of N closures changes: a phone and a comment on each follow-up and score,
   // each message's body, and the recordings' references.
   const total = 5 * N + recordings;

@@ -14,6 +14,7 @@ export const retention = area(
       .default(24),
     RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(2000),
     RETENTION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(20),
+    RETENTION_BATCH_TARGET_MS: z.coerce.number().min(0).max(60_000).default(5),
     RETENTION_RECORDING_DELETES_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(20),
   },
   (e) => ({
@@ -24,6 +25,7 @@ export const retention = area(
       everyHours: e.RETENTION_EVERY_HOURS,
       batchSize: e.RETENTION_BATCH_SIZE,
       batchPauseMs: e.RETENTION_BATCH_PAUSE_MS,
+      batchTargetMs: e.RETENTION_BATCH_TARGET_MS,
       recordingDeletesPerSecond: e.RETENTION_RECORDING_DELETES_PER_SECOND,
     },
   }),

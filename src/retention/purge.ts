@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from 'bullmq';
-import { Counter } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import type { AppContext } from '../context.js';
 import { INBOUND_QUEUE, type InboundJob } from '../followup/conversation/inbound.js';
 import { metricsOf } from '../http/metrics.js';
 import { VOICE_QUEUE, type VoiceJob } from '../voice/persistence.js';
+import { batchPace, firstBatchSize, nextBatchSize } from './pace.js';
 import { PERSONAL_FIELDS, type PersonalFields, type Period } from './personal-fields.js';
 import { deleteRecordings } from './recordings.js';
 import { retentionRuns, type KindProgress, type RetentionRun } from './runs.js';
@@ -42,6 +43,8 @@ export interface PurgeProgress {
   remaining: number;
   /** Share of the run done, 0–100. */
   percent: number;
+  /** Records the purge reads per batch now: paced by its writes' time, at most RETENTION_BATCH_SIZE. */
+  batchSize: number;
 }
 
 export interface PurgeOptions {
@@ -60,13 +63,15 @@ export interface PurgeOptions {
  * channels, the daily sums.
  *
  * At national size (a year is tens of millions of records) it works in bounded batches: per kind,
- * the next RETENTION_BATCH_SIZE records still holding the fields, oldest first by the kind's indexed
- * date, continuing after the last batch's date (a keyset, so no batch re-reads what earlier ones
- * cleared); each batch is one conditional updateMany (or deleteMany) by their ids, then a pause of
- * RETENTION_BATCH_PAUSE_MS so webhooks keep their latency. Each batch is recorded in the run
- * (runs.ts): an interrupted run is continued by the next with the same cutoffs, and since every
- * write is conditional on the fields still being there, nothing is changed twice and nothing is
- * left. Recordings are deleted at Twilio first (recordings.ts), their references only once gone.
+ * the next records still holding the fields, oldest first by the kind's indexed date, continuing
+ * after the last batch's date (a keyset, so no batch re-reads what earlier ones cleared); each batch
+ * is one conditional updateMany (or deleteMany) by their ids, then a pause of
+ * RETENTION_BATCH_PAUSE_MS so webhooks keep their latency. A batch holds as many records as one write
+ * does in about RETENTION_BATCH_TARGET_MS (pace.ts), at most RETENTION_BATCH_SIZE: a store that holds
+ * a collection while it writes (mongo-java-server) makes a request wait that long at most. Each
+ * batch is recorded in the run (runs.ts): an interrupted run is continued by the next with the
+ * same cutoffs, and since every write is conditional on the fields still being there, nothing is
+ * changed twice and nothing is left. Recordings are deleted at Twilio first (recordings.ts), their references only once gone.
  */
 export async function purgeExpiredPersonalData(
   ctx: AppContext,
@@ -75,7 +80,8 @@ export async function purgeExpiredPersonalData(
   const runs = retentionRuns(ctx);
   const run = (await continueRun(ctx, opts.signal)) ?? (await startRun(ctx, opts));
   const counters = purgeCounters(ctx);
-  const { batchSize, batchPauseMs } = ctx.config.retention;
+  const { batchPauseMs } = ctx.config.retention;
+  const pace = batchPace(ctx.config.retention);
   const stopped = async (err: unknown) => {
     await runs
       .updateOne(
@@ -110,9 +116,11 @@ export async function purgeExpiredPersonalData(
           },
         );
       };
+      let batchSize = firstBatchSize(pace);
       for (;;) {
         opts.signal?.throwIfAborted();
-        const batch = await selectBatch(ctx, entry, kind, cutoff, batchSize);
+        const asked = batchSize;
+        const batch = await selectBatch(ctx, entry, kind, cutoff, asked);
         if (batch.length === 0) {
           await finishKind();
           break;
@@ -139,7 +147,13 @@ export async function purgeExpiredPersonalData(
           const untried = batch.find((d) => d.sid && !result.deleted.has(d.sid) && !result.failed.has(d.sid));
           if (untried) last = untried.since;
         }
+        // The write alone is timed: it is what holds the collection; the read before it does not.
+        const writeStart = performance.now();
         const n = ids.length === 0 ? 0 : await removeFields(ctx, entry, { _id: { $in: ids } }, cutoff);
+        const writeMs = performance.now() - writeStart;
+        if (ids.length > 0) counters.writes.observe(writeMs / 1000);
+        batchSize = nextBatchSize(pace, asked, ids.length, writeMs);
+        run.batchSize = batchSize;
         kind.after = last;
         kind.firstAt ??= batch[0]!.since;
         kind.changed += n;
@@ -154,6 +168,7 @@ export async function purgeExpiredPersonalData(
               [`kinds.${i}.after`]: last,
               [`kinds.${i}.firstAt`]: kind.firstAt,
               ...(kind.failedFrom ? { [`kinds.${i}.failedFrom`]: kind.failedFrom } : {}),
+              batchSize,
               heartbeatAt: new Date(),
             },
             $inc: {
@@ -175,6 +190,9 @@ export async function purgeExpiredPersonalData(
             kind: kind.key,
             batch: kind.batches,
             changed: n,
+            records: batch.length,
+            writeMs: Math.round(writeMs * 10) / 10,
+            batchSize,
             kindChanged: kind.changed,
             batches: run.batches,
             remaining: progress.remaining,
@@ -187,7 +205,7 @@ export async function purgeExpiredPersonalData(
         );
         await opts.onProgress?.(progress);
         opts.signal?.throwIfAborted();
-        if (batch.length < batchSize) {
+        if (batch.length < asked) {
           // A short batch was the last of the kind: no need to ask again.
           await finishKind();
           break;
@@ -347,6 +365,7 @@ export function progressOf(run: RetentionRun, kind: string): PurgeProgress {
     changed: changedOf(run),
     remaining,
     percent: total === 0 ? 100 : Math.round((1000 * changed) / total) / 10,
+    batchSize: run.batchSize ?? 0,
   };
 }
 
@@ -420,7 +439,7 @@ export async function removeFields(
   return (await collection.updateMany(conditional, { $unset: unset })).modifiedCount;
 }
 
-function purgeCounters(ctx: AppContext): { records: Counter<'kind'>; batches: Counter } {
+function purgeCounters(ctx: AppContext): { records: Counter<'kind'>; batches: Counter; writes: Histogram } {
   const { registry } = metricsOf(ctx);
   const records =
     (registry.getSingleMetric('verisat_retention_purged_records_total') as Counter<'kind'> | undefined) ??
@@ -437,7 +456,15 @@ function purgeCounters(ctx: AppContext): { records: Counter<'kind'>; batches: Co
       help: 'Batches the retention purge wrote in this process',
       registers: [registry],
     });
-  return { records, batches };
+  const writes =
+    (registry.getSingleMetric('verisat_retention_purge_write_seconds') as Histogram | undefined) ??
+    new Histogram({
+      name: 'verisat_retention_purge_write_seconds',
+      help: 'Time of each batch write of the retention purge in this process (paced to RETENTION_BATCH_TARGET_MS)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    });
+  return { records, batches, writes };
 }
 
 /** Queued replies and finished recording jobs in Redis, and the queues' event streams. */

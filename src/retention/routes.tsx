@@ -154,6 +154,7 @@ function LastRun({ run, lang }: { run: RetentionRun | null; lang: Lang }) {
           [t.startedAt, <span dir="ltr">{when(run.startedAt)}</span>],
           [t.finishedAt, <span dir="ltr">{when(run.finishedAt)}</span>],
           [t.batches, String(run.batches)],
+          ...(run.batchSize ? [[t.batchSize, String(run.batchSize)]] : []),
           [t.percent, `${progress.percent}%`],
           [t.remaining, String(progress.remaining)],
           [t.recordingsDeleted, String(run.recordingsDeleted)],

@@ -41,6 +41,8 @@ export interface RetentionRun {
   cutoffs: Record<Period, Date>;
   kinds: KindProgress[];
   batches: number;
+  /** The size of the next batch, as paced by the last write's time (pace.ts). */
+  batchSize?: number;
   recordingsDeleted: number;
   recordingDeletesFailed: number;
   inboundJobsRemoved?: number;

@@ -174,6 +174,11 @@ describe('the retention purge at national size', () => {
     expect(metrics).toMatch(
       new RegExp(`verisat_retention_purged_records_total\\{kind="FollowUp\\.phone"[^}]*\\} ${OLD}\\n`),
     );
+    // Each batch's write time, which the pacing aims at RETENTION_BATCH_TARGET_MS.
+    expect(metrics).toMatch(
+      new RegExp(`verisat_retention_purge_write_seconds_count\\{[^}]*\\} ${r.batches}\\n`),
+    );
+    expect(metrics).toMatch(/verisat_retention_purge_write_seconds_bucket\{le="0\.01"[^}]*\} \d+\n/);
     const run = await retentionRuns(sys.ctx).findOne({ _id: stopped._id });
     expect(run?.state).toBe('done');
     expect(JSON.stringify(run)).not.toMatch(/9665\d{7}/);
@@ -185,8 +190,66 @@ describe('the retention purge at national size', () => {
     expect(en).toContain('Last retention purge');
     expect(en).toContain('Finished');
     expect(en).toContain('<td><span dir="ltr">FollowUp.phone</span></td><td>120</td>');
+    // The size the purge was reading at, paced by its writes (at most RETENTION_BATCH_SIZE, 10 here).
+    expect(en).toContain('<td>Batch size now (records, paced by write time)</td><td>10</td>');
     const ar = await (await fetch(`${sys.baseUrl}/admin/erasure`, { headers: { cookie: c } })).text();
     expect(ar).toContain('آخر حذف دوري للبيانات');
+    expect(ar).toContain('<td>حجم الدفعة الآن (سجلات، حسب زمن الكتابة)</td><td>10</td>');
+  });
+
+  it('sizes its batches by the time of their writes: from a small first one, within RETENTION_BATCH_SIZE', async () => {
+    const m = sys.ctx.models;
+    const at = (i: number) => new Date(Date.now() - 500 * DAY + i * 60_000);
+    const plant = (from: number, n: number) =>
+      m.FollowUp.collection.insertMany(
+        Array.from({ length: n }, (_, j) => ({
+          ticketRef: `P-${from + j}`,
+          closureNumber: 1,
+          agency: 'momrah',
+          agentId: 'agent-1',
+          citizenPhone: phone(1000 + from + j),
+          comment: `paced-${from + j}`,
+          state: 'closed',
+          closedAt: at(from + j),
+          day: at(from + j)
+            .toISOString()
+            .slice(0, 10),
+        })),
+      );
+    // The same system with another pace: the configured size is the largest batch.
+    const paced = (batchTargetMs: number) => ({
+      ...sys.ctx,
+      config: { ...sys.ctx.config, retention: { ...sys.ctx.config.retention, batchSize: 30, batchTargetMs } },
+    });
+    /** Records changed by each batch of the follow-ups' numbers in a run, from its log lines. */
+    const batchesOf = (runId: string) =>
+      lines
+        .filter((l) => l.includes('retention purge batch'))
+        .map((l) => JSON.parse(l) as { runId: string; kind: string; changed: number; batchSize?: number })
+        .filter((l) => l.runId === runId && l.kind === 'FollowUp.phone');
+
+    // Writes far quicker than the target: each batch half again the last, up to the maximum.
+    await plant(0, 100);
+    const sizes: number[] = [];
+    const fast = await purgeExpiredPersonalData(paced(60_000), {
+      full: true,
+      onProgress: (p) => {
+        if (p.kind === 'FollowUp.phone') sizes.push(p.batchSize);
+      },
+    });
+    expect(fast.changed['FollowUp.phone']).toBe(100);
+    expect(batchesOf(fast.runId).map((l) => l.changed)).toEqual([10, 15, 22, 30, 23]);
+    // The progress shows the size the purge reads at now (the next batch's).
+    expect(sizes).toEqual([15, 22, 30, 30, 30]);
+
+    // Every write slower than the target: each batch the minimum, never larger.
+    await plant(100, 50);
+    const slow = await purgeExpiredPersonalData(paced(0.000_001), { full: true });
+    expect(slow.changed['FollowUp.phone']).toBe(50);
+    expect(batchesOf(slow.runId).map((l) => l.changed)).toEqual([10, 10, 10, 10, 10]);
+    expect(
+      await m.FollowUp.collection.countDocuments({ ticketRef: /^P-/, citizenPhone: { $exists: true } }),
+    ).toBe(0);
   });
 
   it('retries a recording delete Twilio refused for a while, and keeps one it keeps refusing', async () => {

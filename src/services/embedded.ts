@@ -304,6 +304,15 @@ export async function startMongo(opts: MongoOptions): Promise<EmbeddedService> {
       java,
       [
         `-Xmx${opts.javaHeap ?? '512m'}`,
+        // Short collections over throughput: every request waits while the JVM collects. G1 keeps at
+        // least 5% of the heap young by default, and with the benchmarks' 14 GB heap each young
+        // collection took 60–560 ms (GC log) while the purge's updates ran, the webhooks' whole p99;
+        // at 1% and a 10 ms goal the longest was 111 ms and that p99 fell to 14.7 ms
+        // (bench/results/2026-12-06-retention.md).
+        '-XX:+UseG1GC',
+        '-XX:MaxGCPauseMillis=10',
+        '-XX:+UnlockExperimentalVMOptions',
+        '-XX:G1NewSizePercent=1',
         // Its routine connection logs would fill the output tail that start-up errors show.
         '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
         '-cp',

@@ -81,6 +81,18 @@ final class IndexedBackends {
   }
 
   /**
+   * Whether a queried value matches documents by equality, so an index can look it up: not an
+   * operator document, a list, or a regular expression, which a query may carry as a Java Pattern or
+   * (in a pipeline's {@code $match}) as the library's BsonRegularExpression.
+   */
+  static boolean isPlain(Object value) {
+    return !(value instanceof Document
+        || value instanceof Collection
+        || value instanceof Pattern
+        || value instanceof de.bwaldvogel.mongo.bson.BsonRegularExpression);
+  }
+
+  /**
    * The leading {@code $match} of the aggregation this thread is running, with its collection's name:
    * the library feeds every pipeline the whole collection and matches in the first stage, so a
    * pipeline that MongoDB starts with an index scan (an agent's records for the integrity signals:
@@ -404,7 +416,7 @@ final class IndexedBackends {
     private Object queriedValue(Document query) {
       if (!query.containsKey(firstField())) return null;
       Object value = query.get(firstField());
-      if (value instanceof Document || value instanceof Collection || value instanceof Pattern) return null;
+      if (!isPlain(value)) return null;
       Set<Object> values = valuesOf(documentWith(value));
       return values.size() == 1 ? values.iterator().next() : null;
     }
@@ -416,7 +428,7 @@ final class IndexedBackends {
       for (String op : range.keySet()) {
         if (!RANGE_OPERATORS.contains(op)) return null;
         Object bound = range.get(op);
-        if (bound == null || bound instanceof Document || bound instanceof Collection || bound instanceof Pattern)
+        if (bound == null || !isPlain(bound))
           return null;
         Set<Object> values = valuesOf(documentWith(bound));
         if (values.size() != 1) return null;
@@ -654,7 +666,7 @@ final class IndexedBackends {
         // `$in` on a one-field index is a lookup per value (the library's own, below); other
         // operators, sub-document equality, arrays and patterns keep the library's own handling.
         boolean in = keys.size() == 1 && value instanceof Document d && d.size() == 1 && d.get("$in") instanceof Collection;
-        if (!in && (value instanceof Document || value instanceof Collection || value instanceof Pattern)) return null;
+        if (!in && !isPlain(value)) return null;
         own.put(key, value);
       }
       return inner.canHandle(own) ? own : null;

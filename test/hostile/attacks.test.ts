@@ -263,7 +263,14 @@ describe('NoSQL operators', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
     const queued = await sys.ctx.queues.get(INBOUND_QUEUE).getJob(inboundJobId(params.MessageSid));
-    expect(queued?.data).toEqual({ sid: params.MessageSid, from: PHONE, to: '+966920000000', body: '1' });
+    expect(queued?.data).toEqual({
+      sid: params.MessageSid,
+      from: PHONE,
+      to: '+966920000000',
+      body: '1',
+      // Its place among the number's replies (decision 0029).
+      place: expect.any(Number) as number,
+    });
     // Report queries: an operator-shaped key is refused, not passed through.
     for (const q of ['agency[$ne]=x', 'agency=%7B%22%24ne%22%3A1%7D', 'department[$regex]=.*'])
       expect((await sys.api(`/api/reports/summary?${q}`, { token: admin })).status, q).toBe(400);

@@ -55,6 +55,10 @@ async function pipelineAssumptions(db: Db): Promise<void> {
   expect(await grouped({ day: { $lt: '2025-01-03' }, solved: true })).toEqual(
     byDay(docs.filter((d) => d.day < '2025-01-03' && d.solved)),
   );
+  // A regular expression on an indexed field is a pattern, not a value to look up.
+  expect(await grouped({ agent: /^a[12]$/ })).toEqual(byDay(docs.filter((d) => /^a[12]$/.test(d.agent))));
+  expect(await records.countDocuments({ agent: /^a1/ })).toBe(20);
+  expect(await records.countDocuments({ day: /-0[1-3]$/ })).toBe(30);
   expect(await grouped({ $or: [{ agent: 'a1' }, { day: '2025-01-20' }] })).toEqual(
     byDay(docs.filter((d) => d.agent === 'a1' || d.day === '2025-01-20')),
   );

@@ -263,14 +263,10 @@ describe('NoSQL operators', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
     const queued = await sys.ctx.queues.get(INBOUND_QUEUE).getJob(inboundJobId(params.MessageSid));
-    expect(queued?.data).toEqual({
-      sid: params.MessageSid,
-      from: PHONE,
-      to: '+966920000000',
-      body: '1',
-      // Its place among the number's replies (decision 0029).
-      place: expect.any(Number) as number,
-    });
+    const { place, ...data } = (queued?.data ?? {}) as { place?: number };
+    expect(data).toEqual({ sid: params.MessageSid, from: PHONE, to: '+966920000000', body: '1' });
+    // Its place among the number's replies (decision 0029): a whole number from 1.
+    expect(Number.isInteger(place) && (place ?? 0) >= 1, `place ${place}`).toBe(true);
     // Report queries: an operator-shaped key is refused, not passed through.
     for (const q of ['agency[$ne]=x', 'agency=%7B%22%24ne%22%3A1%7D', 'department[$regex]=.*'])
       expect((await sys.api(`/api/reports/summary?${q}`, { token: admin })).status, q).toBe(400);

@@ -149,6 +149,7 @@ function LastRun({ run, lang }: { run: RetentionRun | null; lang: Lang }) {
       <h2>{t.lastRun}</h2>
       <p class="note">{t.lastRunNote}</p>
       <Table
+        labels
         headers={[t.runState, t.runStates[run.state]]}
         rows={[
           [t.startedAt, <span dir="ltr">{when(run.startedAt)}</span>],
@@ -162,6 +163,7 @@ function LastRun({ run, lang }: { run: RetentionRun | null; lang: Lang }) {
         ]}
       />
       <Table
+        labels
         headers={[t.kind, t.kindChanged]}
         rows={Object.entries(progress.changed).map(([k, n]) => [<span dir="ltr">{k}</span>, String(n)])}
       />

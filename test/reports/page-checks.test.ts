@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/auth/users.js';
 import { unsubscribeUrl } from '../../src/mail/unsubscribe.js';
+import { purgeExpiredPersonalData } from '../../src/retention/purge.js';
 import { markDemoData } from '../../src/sandbox/demo/marker.js';
 import { writeDemoMonth } from '../../src/sandbox/demo/month.js';
 import { launchBrowser } from '../support/browser.js';
@@ -58,6 +59,8 @@ beforeAll(async () => {
     attempts: 8,
     lastResult: '451 4.3.0 temporary failure, try again later',
   });
+  // A purge run, so /admin/erasure shows its last run's tables (dates that must stay in view).
+  await purgeExpiredPersonalData(system.ctx, {});
   const unsubscribe = new URL(unsubscribeUrl(system.ctx.config, String(subs[0]?._id))).pathname;
   TOURS[0]?.paths.push(unsubscribe);
   browser = await launchBrowser();

@@ -157,12 +157,19 @@ const CONTROLS_IN_SIGHT = String.raw`(() => {
       break;
     }
   }
+  for (const t of document.body.querySelectorAll('table.labels')) {
+    const box = t.parentElement;
+    if (box && sideways(box))
+      problems.push('a table of named values scrolls sideways (' + box.scrollWidth + ' px in ' + box.clientWidth + '): "' +
+        (t.querySelector('th')?.textContent || '').trim().slice(0, 40) + '"');
+  }
   return [...new Set(problems)].slice(0, 30);
 })()`;
 
 /**
  * A form's controls reachable without scrolling sideways: a table may scroll in its own box to
- * show more figures, but a button or field that has to be scrolled to is one a person misses.
+ * show more figures, but a button or field that has to be scrolled to is one a person misses. A
+ * table of named values (label, value) fits outright: its labels wrap, so no value is scrolled off.
  */
 export async function controlsInSightProblems(page: Page): Promise<string[]> {
   return page.evaluate<string[]>(CONTROLS_IN_SIGHT);

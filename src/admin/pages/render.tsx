@@ -159,11 +159,23 @@ export function adminPage(c: PageCtx, title: string, body: ComponentChildren, st
   );
 }
 
-/** A table in its own box that scrolls sideways (focusable, so a keyboard can scroll it: WCAG 2.1.1). */
-export function Table({ headers, rows }: { headers: string[]; rows: ComponentChildren[][] }) {
+/**
+ * A table in its own box that scrolls sideways (focusable, so a keyboard can scroll it: WCAG 2.1.1).
+ * `labels`: the first column names each row, so it and the headers wrap on a phone and the values
+ * (dates, counts) stay in view instead of scrolling off.
+ */
+export function Table({
+  headers,
+  rows,
+  labels = false,
+}: {
+  headers: string[];
+  rows: ComponentChildren[][];
+  labels?: boolean;
+}) {
   return (
     <div class="table-wrap" tabindex={0} role="region" aria-label={headers[0] ?? ''}>
-      <table>
+      <table class={labels ? 'labels' : undefined}>
         <thead>
           <tr>
             {headers.map((h) => (

@@ -49,6 +49,7 @@ thead th{background:#f1f5f3;position:sticky;top:0}
 th.id,td.id{position:sticky;inset-inline-start:0;z-index:1;white-space:normal;min-width:8rem;max-width:14rem;box-shadow:inset -1px 0 0 #e3e9e5}
 thead th.id{z-index:2}
 td.wrap{white-space:normal;min-width:12rem}
+table.labels th,table.labels td:first-child{white-space:normal}
 td[data-metric]{white-space:normal;min-width:5.2rem;max-width:7.5rem}
 td[data-metric] .pm{display:block}
 @media (min-width:64rem){table{font-size:.82rem}}

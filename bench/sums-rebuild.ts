@@ -29,10 +29,19 @@ export interface SumsRebuildOptions {
   shape: YearShape;
   /** Record counts to rebuild at, ascending. */
   sizes: number[];
-  /** mongo-java-server's heap (default 4g: the records are on its H2 file, not in the heap). */
+  /** mongo-java-server's heap (default BENCH_REBUILD_HEAP, else heapFor the largest size). */
   javaHeap?: string;
   /** Also measure the floor and the database's grouping (default true; BENCH_REBUILD_FLOOR=0 skips). */
   floor?: boolean;
+}
+
+/**
+ * mongo-java-server keeps every index in its heap: about 1 KB a record with the application's 8
+ * score indexes (its old generation held 9.5 GB after seeding 10,000,000), plus room to work:
+ * 14g at 10,000,000, the heap the run of record used.
+ */
+export function heapFor(records: number): string {
+  return `${Math.max(4, Math.ceil(records / 1_000_000) + 4)}g`;
 }
 
 export interface SumsRebuildFigure {
@@ -228,6 +237,7 @@ export async function measureSumsRebuild(opts: SumsRebuildOptions): Promise<Sums
   // minutes at 100,000 records on a quiet machine (stopped unfinished), hours at millions. It is
   // compared at small sizes only.
   const groupMax = Number(process.env.BENCH_REBUILD_GROUP_MAX ?? 30_000);
+  const javaHeap = opts.javaHeap ?? process.env.BENCH_REBUILD_HEAP ?? heapFor(Math.max(...sizes));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'verisat-rebuild-'));
   let mongo: EmbeddedService | undefined;
   let base = process.env.MONGODB_URI;
@@ -236,7 +246,7 @@ export async function measureSumsRebuild(opts: SumsRebuildOptions): Promise<Sums
       dataDir: dir,
       searchPath: loadConfig({ PATH: process.env.PATH, HOME: process.env.HOME }).binSearchPath,
       persistent: true,
-      javaHeap: opts.javaHeap ?? '4g',
+      javaHeap,
       startTimeoutMs: 120_000,
     });
     base = mongo.url;
@@ -247,7 +257,7 @@ export async function measureSumsRebuild(opts: SumsRebuildOptions): Promise<Sums
   try {
     await db.models.VerifiedScore.collection.deleteMany({});
     console.log(
-      `sums rebuild: ${mongo ? `${mongo.name} on its H2 file (heap ${opts.javaHeap ?? '4g'})` : 'MONGODB_URI'}, ` +
+      `sums rebuild: ${mongo ? `${mongo.name} on its H2 file (heap ${javaHeap})` : 'MONGODB_URI'}, ` +
         `sizes ${sizes.map((s) => s.toLocaleString('en')).join(', ')} (load ${loadAverage()})`,
     );
     let seeded = 0;
